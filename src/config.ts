@@ -1,0 +1,99 @@
+import * as v from "valibot";
+import type { Bindings } from "./env";
+import { AppError } from "./lib/errors";
+
+/**
+ * Configuration is read from bindings on every request and validated here, at
+ * the edge of the app; nothing secret is kept in module scope. Errors name the
+ * variable, never its value.
+ */
+
+const secretKey = v.pipe(
+	v.string(),
+	v.trim(),
+	v.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, "must look like sk_test_…, sk_live_… or rk_…"),
+);
+const webhookSecrets = v.pipe(
+	v.string(),
+	v.transform((raw) =>
+		raw
+			.split(",")
+			.map((s) => s.trim())
+			.filter(Boolean),
+	),
+	v.minLength(1, "is empty"),
+	v.check(
+		(list) => list.every((s) => /^whsec_\S+$/.test(s)),
+		"must be whsec_… (comma-separated during rotation)",
+	),
+);
+const httpOrigin = v.pipe(
+	v.string(),
+	v.trim(),
+	v.url("must be a URL"),
+	v.transform((s) => new URL(s)),
+	v.check((u) => u.protocol === "http:" || u.protocol === "https:", "must be http(s)"),
+);
+const positiveInt = (fallback: number) =>
+	v.pipe(
+		v.optional(v.string(), String(fallback)),
+		v.transform((s) => (s.trim() === "" ? fallback : Number(s))),
+		v.number(),
+		v.integer("must be an integer"),
+		v.minValue(0, "must not be negative"),
+	);
+
+function parse<const T extends v.GenericSchema>(
+	name: string,
+	schema: T,
+	value: unknown,
+): v.InferOutput<T> {
+	const result = v.safeParse(schema, value);
+	if (!result.success) {
+		const why = value === undefined || value === "" ? "is not set" : result.issues[0].message;
+		throw new AppError(500, "config_invalid", `Server misconfigured: ${name} ${why}.`);
+	}
+	return result.output;
+}
+
+export type StripeConfig = { secretKey: string; apiBase: URL | null; testMode: boolean };
+
+export function stripeConfig(env: Bindings): StripeConfig {
+	const key = parse("STRIPE_SECRET_KEY", secretKey, env.STRIPE_SECRET_KEY);
+	const testMode = /^(sk|rk)_test_/.test(key);
+	const rawBase = env.STRIPE_API_BASE?.trim();
+	const apiBase = rawBase ? parse("STRIPE_API_BASE", httpOrigin, rawBase) : null;
+	if (apiBase && !testMode) {
+		throw new AppError(
+			500,
+			"config_invalid",
+			"Server misconfigured: STRIPE_API_BASE may only be set with a test key (sk_test_… or rk_test_…).",
+		);
+	}
+	return { secretKey: key, apiBase, testMode };
+}
+
+export function webhookSecretList(env: Bindings): string[] {
+	return parse("STRIPE_WEBHOOK_SECRET", webhookSecrets, env.STRIPE_WEBHOOK_SECRET);
+}
+
+export type AppConfig = {
+	maxOrderAmount: number;
+	reconcileGraceSeconds: number;
+	rateLimitOn: boolean;
+	appUrl: URL | null;
+};
+
+export function appConfig(env: Bindings): AppConfig {
+	const appUrl = env.APP_URL?.trim();
+	return {
+		maxOrderAmount: parse("MAX_ORDER_AMOUNT", positiveInt(1_000_000), env.MAX_ORDER_AMOUNT),
+		reconcileGraceSeconds: parse(
+			"RECONCILE_GRACE_SECONDS",
+			positiveInt(900),
+			env.RECONCILE_GRACE_SECONDS,
+		),
+		rateLimitOn: env.CHECKOUT_RATE_LIMIT?.trim().toLowerCase() !== "off",
+		appUrl: appUrl ? parse("APP_URL", httpOrigin, appUrl) : null,
+	};
+}

@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Every time column holds Unix epoch milliseconds. */
+const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
+
+export const ORDER_STATUSES = [
+	"pending",
+	"processing",
+	"paid",
+	"failed",
+	"expired",
+	"canceled",
+	"refunded",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export const TRANSITION_SOURCES = [
+	"checkout",
+	"webhook",
+	"success_page",
+	"reconcile",
+	"admin",
+] as const;
+export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
+
+export const WEBHOOK_RESULTS = ["processed", "ignored", "failed"] as const;
+export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
+
+export const products = sqliteTable("products", {
+	id: text("id").primaryKey(),
+	name: text("name").notNull(),
+	description: text("description").notNull().default(""),
+	unitAmount: integer("unit_amount").notNull(),
+	currency: text("currency").notNull(),
+	active: integer("active", { mode: "boolean" }).notNull().default(true),
+	createdAt: integer("created_at").notNull().default(now),
+	updatedAt: integer("updated_at").notNull().default(now),
+});
+
+export const orders = sqliteTable(
+	"orders",
+	{
+		id: text("id").primaryKey(),
+		status: text("status", { enum: ORDER_STATUSES }).notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		/** Fingerprint of the priced items: a resumed checkout with the same cart reuses its session. */
+		itemsKey: text("items_key").notNull(),
+		stripeCheckoutSessionId: text("stripe_checkout_session_id"),
+		stripePaymentIntentId: text("stripe_payment_intent_id"),
+		checkoutUrl: text("checkout_url"),
+		checkoutExpiresAt: integer("checkout_expires_at"),
+		customerEmail: text("customer_email"),
+		failureCode: text("failure_code"),
+		failureMessage: text("failure_message"),
+		amountRefunded: integer("amount_refunded").notNull().default(0),
+		/** Bumped by every write: writers compare-and-set on it, so concurrent facts never interleave. */
+		version: integer("version").notNull().default(0),
+		/** Stripe `created` (seconds) of the last fact applied: older facts are recorded, not applied. */
+		lastFactAt: integer("last_fact_at"),
+		/** When reconciliation last looked at this order. */
+		reconciledAt: integer("reconciled_at"),
+		createdAt: integer("created_at").notNull(),
+		updatedAt: integer("updated_at").notNull(),
+		paidAt: integer("paid_at"),
+	},
+	(t) => [
+		uniqueIndex("orders_session_id_unique").on(t.stripeCheckoutSessionId),
+		uniqueIndex("orders_payment_intent_id_unique").on(t.stripePaymentIntentId),
+		index("orders_reconcile_idx").on(t.status, t.reconciledAt),
+		index("orders_status_created_idx").on(t.status, t.createdAt),
+		index("orders_created_idx").on(t.createdAt),
+		check(
+			"orders_status_check",
+			sql.raw(`status in (${ORDER_STATUSES.map((s) => `'${s}'`).join(", ")})`),
+		),
+		check("orders_amount_check", sql`${t.amount} > 0 and ${t.amountRefunded} >= 0`),
+	],
+);
+
+export const orderItems = sqliteTable(
+	"order_items",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		orderId: text("order_id")
+			.notNull()
+			.references(() => orders.id),
+		productId: text("product_id").notNull(),
+		name: text("name").notNull(),
+		unitAmount: integer("unit_amount").notNull(),
+		quantity: integer("quantity").notNull(),
+	},
+	(t) => [
+		index("order_items_order_idx").on(t.orderId),
+		check(
+			"order_items_quantity_check",
+			sql`${t.quantity} between 1 and 99 and ${t.unitAmount} >= 0`,
+		),
+	],
+);
+
+export const webhookEvents = sqliteTable(
+	"webhook_events",
+	{
+		id: text("id").primaryKey(),
+		type: text("type").notNull(),
+		/** Stripe's `created`, seconds. */
+		created: integer("created").notNull(),
+		receivedAt: integer("received_at").notNull(),
+		processedAt: integer("processed_at"),
+		result: text("result", { enum: WEBHOOK_RESULTS }).notNull(),
+		/** Why processing failed, or why the event was ignored. */
+		error: text("error"),
+		orderId: text("order_id"),
+		attempts: integer("attempts").notNull().default(1),
+	},
+	(t) => [index("webhook_events_result_idx").on(t.result, t.receivedAt)],
+);
+
+export const orderTransitions = sqliteTable(
+	"order_transitions",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		orderId: text("order_id")
+			.notNull()
+			.references(() => orders.id),
+		fromStatus: text("from_status", { enum: ORDER_STATUSES }),
+		toStatus: text("to_status", { enum: ORDER_STATUSES }).notNull(),
+		source: text("source", { enum: TRANSITION_SOURCES }).notNull(),
+		stripeEventId: text("stripe_event_id"),
+		at: integer("at").notNull(),
+	},
+	(t) => [index("order_transitions_order_idx").on(t.orderId, t.id)],
+);
+
+export const alerts = sqliteTable(
+	"alerts",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		kind: text("kind").notNull(),
+		orderId: text("order_id"),
+		message: text("message").notNull(),
+		/** Set for alerts that must be raised once only (e.g. one amount mismatch per order). */
+		dedupeKey: text("dedupe_key"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("alerts_dedupe_unique").on(t.dedupeKey),
+		index("alerts_created_idx").on(t.createdAt),
+	],
+);
+
+export const idempotencyKeys = sqliteTable(
+	"idempotency_keys",
+	{
+		key: text("key").primaryKey(),
+		requestHash: text("request_hash").notNull(),
+		/** Null while the first request is in flight. */
+		responseStatus: integer("response_status"),
+		responseBody: text("response_body"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [index("idempotency_keys_created_idx").on(t.createdAt)],
+);

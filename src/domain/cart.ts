@@ -1,0 +1,71 @@
+import * as v from "valibot";
+
+export const MAX_CART_LINES = 20;
+export const MAX_QUANTITY = 99;
+
+const quantity = v.pipe(
+	v.number("quantity must be a number"),
+	v.integer("quantity must be a whole number"),
+	v.minValue(1, "quantity must be at least 1"),
+	v.maxValue(MAX_QUANTITY, `quantity must be at most ${MAX_QUANTITY}`),
+);
+const productId = v.pipe(
+	v.string("productId must be a string"),
+	v.trim(),
+	v.minLength(1, "productId is empty"),
+	v.maxLength(64, "productId is too long"),
+);
+
+export const cartLineSchema = v.object({ productId, quantity });
+
+export const checkoutRequestSchema = v.object({
+	items: v.pipe(
+		v.array(cartLineSchema, "items must be a list"),
+		v.minLength(1, "the cart is empty"),
+		v.maxLength(MAX_CART_LINES, `a cart has at most ${MAX_CART_LINES} lines`),
+	),
+	orderId: v.optional(
+		v.nullable(
+			v.pipe(v.string("orderId must be a string"), v.maxLength(64, "orderId is too long")),
+		),
+	),
+});
+
+export type CartLine = v.InferOutput<typeof cartLineSchema>;
+export type CheckoutRequest = v.InferOutput<typeof checkoutRequestSchema>;
+
+/** A "Buy now" form post: one product, quantity as text ("2"), default 1. */
+export const formCheckoutSchema = v.object({
+	productId,
+	quantity: v.optional(
+		v.pipe(
+			v.string(),
+			v.trim(),
+			v.regex(/^\d{1,3}$/, "quantity must be a whole number"),
+			v.transform(Number),
+			quantity,
+		),
+		"1",
+	),
+});
+
+/**
+ * One line per product, sorted: the same cart in any order or with a product
+ * split over two lines is the same cart.
+ */
+export function normalizeCart(lines: readonly CartLine[]): CartLine[] {
+	const merged = new Map<string, number>();
+	for (const line of lines)
+		merged.set(line.productId, (merged.get(line.productId) ?? 0) + line.quantity);
+	return [...merged]
+		.map(([id, qty]) => ({ productId: id, quantity: qty }))
+		.sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+}
+
+/** First validation message, for the `invalid_cart` error. */
+export function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
+	const issue = issues[0];
+	if (!issue) return "invalid cart";
+	const path = issue.path?.map((p) => p.key).join(".");
+	return path ? `${path}: ${issue.message}` : issue.message;
+}

@@ -1,0 +1,188 @@
+import type Stripe from "stripe";
+import type { Fact } from "./facts";
+
+/**
+ * The one place where Stripe's vocabulary becomes ours. The webhook endpoint
+ * setup script enables exactly these events.
+ */
+export const HANDLED_EVENT_TYPES = [
+	"checkout.session.completed",
+	"checkout.session.async_payment_succeeded",
+	"checkout.session.async_payment_failed",
+	"checkout.session.expired",
+	"payment_intent.succeeded",
+	"payment_intent.payment_failed",
+	"charge.refunded",
+] as const;
+export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+
+export function isHandledEventType(type: string): type is HandledEventType {
+	return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** How to find the order an object belongs to: our metadata first, Stripe ids as a fallback. */
+export type OrderRef = {
+	orderId: string | null;
+	sessionId: string | null;
+	paymentIntentId: string | null;
+};
+
+export type EventFact = { ref: OrderRef; fact: Fact } | { ignore: string };
+
+const idOf = (value: string | { id: string } | null | undefined): string | null =>
+	value == null ? null : typeof value === "string" ? value : value.id;
+
+const metadataOrderId = (metadata: Stripe.Metadata | null | undefined): string | null =>
+	metadata?.order_id?.trim() || null;
+
+function sessionRef(session: Stripe.Checkout.Session): OrderRef {
+	return {
+		orderId: metadataOrderId(session.metadata) ?? session.client_reference_id ?? null,
+		sessionId: session.id,
+		paymentIntentId: idOf(session.payment_intent),
+	};
+}
+
+function sessionDetails(session: Stripe.Checkout.Session) {
+	return {
+		paymentIntentId: idOf(session.payment_intent),
+		customerEmail: session.customer_details?.email ?? session.customer_email ?? null,
+	};
+}
+
+function paidFromSession(session: Stripe.Checkout.Session, created: number): Fact {
+	return {
+		kind: "paid",
+		created,
+		amount: session.amount_total ?? 0,
+		currency: session.currency ?? "",
+		...sessionDetails(session),
+	};
+}
+
+function paymentFailure(pi: Stripe.PaymentIntent) {
+	const error = pi.last_payment_error;
+	return {
+		code: error?.decline_code ?? error?.code ?? "payment_failed",
+		message: error?.message ?? "The payment failed.",
+	};
+}
+
+/** Maps a verified event to a fact about one of our orders, or says why it is ignored. */
+export function factFromEvent(event: Stripe.Event): EventFact {
+	const created = event.created;
+	switch (event.type) {
+		case "checkout.session.completed": {
+			const session = event.data.object;
+			if (session.mode !== "payment") return { ignore: `session mode ${session.mode}` };
+			if (session.payment_status === "unpaid") {
+				return {
+					ref: sessionRef(session),
+					fact: { kind: "processing", created, ...sessionDetails(session) },
+				};
+			}
+			return { ref: sessionRef(session), fact: paidFromSession(session, created) };
+		}
+		case "checkout.session.async_payment_succeeded": {
+			const session = event.data.object;
+			return { ref: sessionRef(session), fact: paidFromSession(session, created) };
+		}
+		case "checkout.session.async_payment_failed": {
+			const session = event.data.object;
+			return {
+				ref: sessionRef(session),
+				fact: {
+					kind: "failed",
+					created,
+					code: "async_payment_failed",
+					message: "The payment did not go through.",
+					...sessionDetails(session),
+				},
+			};
+		}
+		case "checkout.session.expired": {
+			const session = event.data.object;
+			return {
+				ref: sessionRef(session),
+				fact: { kind: "expired", created, ...sessionDetails(session) },
+			};
+		}
+		case "payment_intent.succeeded": {
+			const pi = event.data.object;
+			return {
+				ref: { orderId: metadataOrderId(pi.metadata), sessionId: null, paymentIntentId: pi.id },
+				fact: {
+					kind: "paid",
+					created,
+					amount: pi.amount_received || pi.amount,
+					currency: pi.currency,
+					paymentIntentId: pi.id,
+					customerEmail: pi.receipt_email,
+				},
+			};
+		}
+		case "payment_intent.payment_failed": {
+			const pi = event.data.object;
+			return {
+				ref: { orderId: metadataOrderId(pi.metadata), sessionId: null, paymentIntentId: pi.id },
+				fact: { kind: "failed", created, paymentIntentId: pi.id, ...paymentFailure(pi) },
+			};
+		}
+		case "charge.refunded": {
+			const charge = event.data.object;
+			const paymentIntentId = idOf(charge.payment_intent);
+			return {
+				ref: { orderId: metadataOrderId(charge.metadata), sessionId: null, paymentIntentId },
+				fact: {
+					kind: "refund",
+					created,
+					amountRefunded: charge.amount_refunded,
+					currency: charge.currency,
+					paymentIntentId,
+				},
+			};
+		}
+		default:
+			return { ignore: `unhandled event type ${event.type}` };
+	}
+}
+
+/**
+ * Maps a retrieved session (with `payment_intent` expanded) to a fact, or null
+ * when it tells nothing new. `retrievedAt` (Unix seconds) is the fact's time.
+ */
+export function factFromSession(
+	session: Stripe.Checkout.Session,
+	retrievedAt: number,
+): Fact | null {
+	const created = retrievedAt;
+	const pi = typeof session.payment_intent === "object" ? session.payment_intent : null;
+	const details = sessionDetails(session);
+	if (session.status === "expired") return { kind: "expired", created, ...details };
+	if (session.status === "complete") {
+		if (session.payment_status === "paid" || session.payment_status === "no_payment_required") {
+			return paidFromSession(session, created);
+		}
+		switch (pi?.status) {
+			case "succeeded":
+				return {
+					kind: "paid",
+					created,
+					amount: pi.amount_received || pi.amount,
+					currency: pi.currency,
+					...details,
+				};
+			case "processing":
+				return { kind: "processing", created, ...details };
+			case "requires_payment_method":
+			case "canceled":
+				return { kind: "failed", created, ...details, ...paymentFailure(pi) };
+			default:
+				return null;
+		}
+	}
+	if (session.status === "open" && pi?.last_payment_error) {
+		return { kind: "failed", created, ...details, ...paymentFailure(pi) };
+	}
+	return null;
+}

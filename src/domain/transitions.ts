@@ -1,0 +1,197 @@
+import type { OrderStatus } from "../db/schema";
+import { formatMoney } from "../lib/money";
+import type { Fact } from "./facts";
+
+/**
+ * The order state machine (SPEC section 4): for each target status, the
+ * statuses it may be reached from. Anything else is a no-op.
+ */
+export const TRANSITIONS = {
+	processing: ["pending", "failed"],
+	paid: ["pending", "processing", "failed", "canceled", "expired"],
+	failed: ["pending", "processing"],
+	expired: ["pending", "failed"],
+	canceled: ["pending", "failed"],
+	refunded: ["paid"],
+} as const satisfies Partial<Record<OrderStatus, readonly OrderStatus[]>>;
+
+/** Statuses reconciliation and the success page keep asking Stripe about. */
+export const OPEN_STATUSES = [
+	"pending",
+	"processing",
+	"failed",
+] as const satisfies readonly OrderStatus[];
+
+export function isOpenStatus(status: OrderStatus): boolean {
+	return (OPEN_STATUSES as readonly OrderStatus[]).includes(status);
+}
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+	const allowed: readonly OrderStatus[] | undefined = TRANSITIONS[to as keyof typeof TRANSITIONS];
+	return allowed?.includes(from) ?? false;
+}
+
+/** What `decide` needs to know about the order. */
+export type OrderState = {
+	id: string;
+	status: OrderStatus;
+	amount: number;
+	currency: string;
+	amountRefunded: number;
+	lastFactAt: number | null;
+	failureCode: string | null;
+	stripePaymentIntentId: string | null;
+	customerEmail: string | null;
+};
+
+export type OrderPatch = {
+	paidAt?: number;
+	failureCode?: string | null;
+	failureMessage?: string | null;
+	amountRefunded?: number;
+	stripePaymentIntentId?: string;
+	customerEmail?: string;
+	lastFactAt?: number;
+};
+
+export type AlertDraft = { kind: string; message: string; dedupeKey: string };
+
+export type Decision = {
+	/** `applied`: status changes; `recorded`: only details change; `noop`/`stale`/`mismatch`: status stays. */
+	outcome: "applied" | "recorded" | "noop" | "stale" | "mismatch";
+	to: OrderStatus | null;
+	patch: OrderPatch;
+	reason: string;
+	alert?: AlertDraft;
+};
+
+/**
+ * Decides what a fact does to an order. Pure: the single writer (`applyFact`)
+ * turns the decision into guarded SQL.
+ */
+export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
+	// Money is never ignored as stale: a late payment still has to be honoured or refunded.
+	if (fact.kind !== "paid" && order.lastFactAt !== null && fact.created < order.lastFactAt) {
+		return {
+			outcome: "stale",
+			to: null,
+			patch: {},
+			reason: `fact from ${fact.created} is older than ${order.lastFactAt}`,
+		};
+	}
+	const details = detailsPatch(order, fact);
+
+	switch (fact.kind) {
+		case "paid": {
+			if (fact.amount !== order.amount || fact.currency.toLowerCase() !== order.currency) {
+				if (order.failureCode === "amount_mismatch") {
+					return {
+						outcome: "noop",
+						to: null,
+						patch: {},
+						reason: "amount mismatch already flagged",
+					};
+				}
+				const message = `Paid ${formatMoney(fact.amount, fact.currency)} but the order is ${formatMoney(order.amount, order.currency)}`;
+				return {
+					outcome: "mismatch",
+					to: null,
+					patch: { ...details, failureCode: "amount_mismatch", failureMessage: message },
+					reason: message,
+					alert: {
+						kind: "amount_mismatch",
+						message: `Order ${order.id}: ${message}.`,
+						dedupeKey: `amount_mismatch:${order.id}`,
+					},
+				};
+			}
+			if (!canTransition(order.status, "paid")) return recordOrNoop(order, details, "paid");
+			const late = order.status === "canceled" || order.status === "expired";
+			return {
+				outcome: "applied",
+				to: "paid",
+				patch: { ...details, paidAt: nowMs, failureCode: null, failureMessage: null },
+				reason: `${order.status} → paid`,
+				...(late && {
+					alert: {
+						kind: "paid_after_close",
+						message: `Order ${order.id} was ${order.status} but ${formatMoney(fact.amount, fact.currency)} was paid: honour it or refund it.`,
+						dedupeKey: `paid_after_close:${order.id}`,
+					},
+				}),
+			};
+		}
+		case "processing":
+			return transitionTo(
+				order,
+				"processing",
+				{ ...details, failureCode: null, failureMessage: null },
+				details,
+			);
+		case "failed": {
+			const failure = {
+				failureCode: fact.code ?? "payment_failed",
+				failureMessage: fact.message ?? "The payment failed.",
+			};
+			if (order.status === "failed") {
+				// A second decline in the same session: keep the latest reason for the shopper.
+				return {
+					outcome: "recorded",
+					to: null,
+					patch: { ...details, ...failure },
+					reason: "failed again",
+				};
+			}
+			return transitionTo(order, "failed", { ...details, ...failure }, details);
+		}
+		case "expired":
+			return transitionTo(order, "expired", details, details);
+		case "canceled":
+			return transitionTo(
+				order,
+				"canceled",
+				{ ...details, failureCode: fact.code, failureMessage: fact.message },
+				details,
+			);
+		case "refund": {
+			if (fact.amountRefunded <= order.amountRefunded)
+				return recordOrNoop(order, details, "refund");
+			const patch = { ...details, amountRefunded: fact.amountRefunded };
+			if (fact.amountRefunded >= order.amount && order.status === "paid") {
+				return { outcome: "applied", to: "refunded", patch, reason: "paid → refunded" };
+			}
+			return {
+				outcome: "recorded",
+				to: null,
+				patch,
+				reason: `refunded ${fact.amountRefunded} of ${order.amount}`,
+			};
+		}
+	}
+}
+
+function transitionTo(
+	order: OrderState,
+	to: OrderStatus,
+	patch: OrderPatch,
+	details: OrderPatch,
+): Decision {
+	if (!canTransition(order.status, to)) return recordOrNoop(order, details, to);
+	return { outcome: "applied", to, patch, reason: `${order.status} → ${to}` };
+}
+
+function recordOrNoop(order: OrderState, details: OrderPatch, wanted: string): Decision {
+	const reason = `no transition from ${order.status} for ${wanted}`;
+	return Object.keys(details).length > 0
+		? { outcome: "recorded", to: null, patch: details, reason }
+		: { outcome: "noop", to: null, patch: {}, reason };
+}
+
+/** Identifiers Stripe gives us along the way; recorded once, never overwritten. */
+function detailsPatch(order: OrderState, fact: Fact): OrderPatch {
+	const patch: OrderPatch = {};
+	if (fact.paymentIntentId && !order.stripePaymentIntentId)
+		patch.stripePaymentIntentId = fact.paymentIntentId;
+	if (fact.customerEmail && !order.customerEmail) patch.customerEmail = fact.customerEmail;
+	return patch;
+}

@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { AppEnv, Bindings } from "./env";
+import { AppError, errorBody } from "./lib/errors";
+import { createLogger, describeError } from "./lib/log";
+import { securityHeaders } from "./lib/security-headers";
+import { catalogRoutes } from "./routes/catalog";
+import { checkoutRoutes } from "./routes/checkout";
+import { healthRoutes } from "./routes/health";
+import { orderRoutes } from "./routes/orders";
+import { pageRoutes } from "./routes/pages";
+import { webhookRoutes } from "./routes/webhook";
+import { runScheduled } from "./scheduled";
+
+export const app = new Hono<AppEnv>();
+
+app.use(requestId({ headerName: "X-Request-Id" }));
+app.use(async (c, next) => {
+	c.set("log", createLogger({ requestId: c.var.requestId }));
+	await next();
+});
+app.use((c, next) => securityHeaders(c.env)(c, next));
+
+app.route("/", healthRoutes);
+app.route("/api", catalogRoutes);
+app.route("/api/orders", orderRoutes);
+app.route("/create-checkout-session", checkoutRoutes);
+app.route("/webhook", webhookRoutes);
+app.route("/", pageRoutes);
+
+app.notFound((c) => c.json(errorBody("not_found", "No such route."), 404));
+
+app.onError((err, c) => {
+	if (err instanceof AppError) {
+		if (err.status >= 500)
+			c.var.log.error("request failed", { code: err.code, error: err.message });
+		return c.json(errorBody(err.code, err.message), err.status, err.headers);
+	}
+	c.var.log.error("unhandled error", { path: c.req.path, ...describeError(err) });
+	return c.json(errorBody("internal_error", "Something went wrong on our side."), 500);
+});
+
+export default {
+	fetch: app.fetch,
+	scheduled: (controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => {
+		ctx.waitUntil(runScheduled(env, ctx, controller.scheduledTime));
+	},
+} satisfies ExportedHandler<Bindings>;

@@ -1,0 +1,32 @@
+import type { Context } from "hono";
+import { appConfig, stripeConfig } from "../config";
+import { createDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { createNotifier } from "../services/alerts";
+import type { Deps, StripeDeps } from "../services/deps";
+import { createStripe } from "./stripe";
+
+/** Service dependencies for one request. */
+export function deps(c: Context<AppEnv>): Deps {
+	const log = c.var.log;
+	return {
+		db: createDb(c.env.DB),
+		log,
+		now: Date.now,
+		notify: createNotifier({
+			url: c.env.ALERT_WEBHOOK_URL,
+			log,
+			waitUntil: (p) => c.executionCtx.waitUntil(p),
+		}),
+	};
+}
+
+/** Deps with a Stripe client; throws a 500 `config_invalid` naming the variable when the key is wrong. */
+export function stripeDeps(c: Context<AppEnv>): StripeDeps {
+	return { ...deps(c), stripe: createStripe(stripeConfig(c.env)) };
+}
+
+/** Our public origin: `APP_URL` when set, else the request's. */
+export function publicOrigin(c: Context<AppEnv>): string {
+	return appConfig(c.env).appUrl?.origin ?? new URL(c.req.url).origin;
+}

@@ -1,0 +1,34 @@
+import Stripe from "stripe";
+import type { StripeConfig } from "../config";
+
+/** The API version stripe-node 23.1.0 ships with; pinned so an SDK bump is a deliberate change. */
+export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
+
+/** Stripe client for one request. Never cached in module scope: the key lives in `env`. */
+export function createStripe(config: StripeConfig): Stripe {
+	const base = config.apiBase;
+	return new Stripe(config.secretKey, {
+		apiVersion: STRIPE_API_VERSION,
+		httpClient: Stripe.createFetchHttpClient(),
+		maxNetworkRetries: 1,
+		timeout: 10_000,
+		telemetry: false,
+		...(base && {
+			host: base.hostname,
+			port: base.port || (base.protocol === "https:" ? 443 : 80),
+			protocol: base.protocol === "https:" ? "https" : "http",
+		}),
+	});
+}
+
+export const webCrypto = Stripe.createSubtleCryptoProvider();
+
+/** True when Stripe answered with a 4xx about the request itself (retrying the same call won't help). */
+export function isStripeRequestError(err: unknown): err is Stripe.errors.StripeError {
+	return (
+		err instanceof Stripe.errors.StripeError &&
+		typeof err.statusCode === "number" &&
+		err.statusCode < 500 &&
+		err.statusCode !== 429
+	);
+}

@@ -1,0 +1,61 @@
+import Stripe from "stripe";
+import { AppError } from "./errors";
+import { webCrypto } from "./stripe";
+
+export const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+const invalidSignature = (message: string) => new AppError(400, "invalid_signature", message);
+const invalidPayload = (message: string) => new AppError(400, "invalid_payload", message);
+
+/**
+ * Verifies the raw body against `Stripe-Signature` with each configured secret
+ * (several during rotation) using Web Crypto, then parses it. Throws 400
+ * `invalid_signature` or `invalid_payload`; nothing is parsed before the
+ * signature holds.
+ */
+export async function verifyStripeEvent(
+	payload: string,
+	header: string | undefined,
+	secrets: readonly string[],
+): Promise<Stripe.Event> {
+	if (!header) throw invalidSignature("Missing Stripe-Signature header.");
+	let lastError: unknown;
+	for (const secret of secrets) {
+		try {
+			const event = await Stripe.webhooks.constructEventAsync(
+				payload,
+				header,
+				secret,
+				SIGNATURE_TOLERANCE_SECONDS,
+				webCrypto,
+			);
+			return checkEventShape(event);
+		} catch (err) {
+			if (err instanceof AppError) throw err;
+			if (err instanceof Stripe.errors.StripeSignatureVerificationError) {
+				lastError = err;
+				continue;
+			}
+			// The signature held but the body is not JSON.
+			throw invalidPayload("The body is not a JSON Stripe event.");
+		}
+	}
+	throw invalidSignature(lastError instanceof Error ? lastError.message : "No valid signature.");
+}
+
+function checkEventShape(value: unknown): Stripe.Event {
+	const event = value as Partial<Stripe.Event> | null;
+	const ok =
+		typeof event === "object" &&
+		event !== null &&
+		typeof event.id === "string" &&
+		event.id.length > 0 &&
+		typeof event.type === "string" &&
+		typeof event.created === "number" &&
+		typeof event.data === "object" &&
+		event.data !== null &&
+		typeof event.data.object === "object" &&
+		event.data.object !== null;
+	if (!ok) throw invalidPayload("The body is not a Stripe event.");
+	return event as Stripe.Event;
+}

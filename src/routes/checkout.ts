@@ -1,0 +1,88 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import * as v from "valibot";
+import { appConfig } from "../config";
+import type { CheckoutRequest } from "../domain/cart";
+import {
+	checkoutRequestSchema,
+	firstIssue,
+	formCheckoutSchema,
+	normalizeCart,
+} from "../domain/cart";
+import type { AppEnv } from "../env";
+import { publicOrigin, stripeDeps } from "../lib/context";
+import { AppError, invalidCart } from "../lib/errors";
+import { priceCart } from "../services/catalog";
+import type { CheckoutResult } from "../services/checkout";
+import { startCheckout } from "../services/checkout";
+import type { StoredResponse } from "../services/idempotency";
+import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency";
+import { assertSameOrigin, bodyKind, checkoutRateLimit, limitBody } from "./request-guards";
+
+const MAX_BODY_BYTES = 8 * 1024;
+
+export const checkoutRoutes = new Hono<AppEnv>().post(
+	"/",
+	limitBody(MAX_BODY_BYTES),
+	checkoutRateLimit,
+	async (c) => {
+		const kind = bodyKind(c);
+		if (kind === "form") assertSameOrigin(c);
+		const input = kind === "json" ? await readJson(c) : await readForm(c);
+		const d = stripeDeps(c);
+		const { maxOrderAmount } = appConfig(c.env);
+
+		const work = async (): Promise<StoredResponse> => {
+			const cart = await priceCart(d.db, input.items, maxOrderAmount);
+			const result = await startCheckout(d, {
+				cart,
+				origin: publicOrigin(c),
+				resumeOrderId: input.orderId,
+			});
+			return { status: 200, body: result };
+		};
+		const key = c.req.header("Idempotency-Key");
+		const response = key
+			? await withIdempotency(
+					d.db,
+					{
+						key: checkIdempotencyKey(key),
+						hash: await requestHash({
+							items: normalizeCart(input.items),
+							orderId: input.orderId ?? null,
+						}),
+						now: d.now(),
+					},
+					work,
+				)
+			: await work();
+		if (response.status !== 200)
+			return c.json(response.body, response.status as ContentfulStatusCode);
+		const result = response.body as CheckoutResult;
+		if (kind === "form") return c.redirect(result.url, 303);
+		return c.json(result);
+	},
+);
+
+async function readJson(c: Context<AppEnv>): Promise<CheckoutRequest> {
+	let body: unknown;
+	try {
+		body = await c.req.json();
+	} catch {
+		throw new AppError(400, "invalid_json", "The body is not valid JSON.");
+	}
+	const parsed = v.safeParse(checkoutRequestSchema, body);
+	if (!parsed.success) throw invalidCart(firstIssue(parsed.issues));
+	return parsed.output;
+}
+
+async function readForm(c: Context<AppEnv>): Promise<CheckoutRequest> {
+	const form = await c.req.parseBody();
+	const parsed = v.safeParse(formCheckoutSchema, {
+		productId: form.productId,
+		quantity: form.quantity,
+	});
+	if (!parsed.success) throw invalidCart(firstIssue(parsed.issues));
+	return { items: [parsed.output] };
+}

@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import { isOpenStatus } from "../domain/transitions";
+import type { AppEnv } from "../env";
+import { deps, stripeDeps } from "../lib/context";
+import { orderNotFound } from "../lib/errors";
+import { describeError } from "../lib/log";
+import type { OrderRow } from "../services/orders";
+import { findOrder, findOrderBySession, orderItemsOf, publicOrder } from "../services/orders";
+import { claimSync, syncOrder } from "../services/sync";
+
+export const orderRoutes = new Hono<AppEnv>()
+	.get("/by-session/:sessionId", async (c) => {
+		const { db } = deps(c);
+		let order = await findOrderBySession(db, c.req.param("sessionId"));
+		if (!order) throw orderNotFound();
+		order = await syncIfDue(c, order);
+		return c.json(publicOrder(order, await orderItemsOf(db, order.id)));
+	})
+	.get("/:id", async (c) => {
+		const { db } = deps(c);
+		const order = await findOrder(db, c.req.param("id"));
+		if (!order) throw orderNotFound();
+		c.header("Cache-Control", "no-store");
+		return c.json(publicOrder(order, await orderItemsOf(db, order.id)));
+	});
+
+/**
+ * Before the webhook arrives the success page would show stale state: ask
+ * Stripe, at most once per order every few seconds. A Stripe failure here is
+ * not the shopper's problem: answer what we know.
+ */
+async function syncIfDue(c: Parameters<typeof stripeDeps>[0], order: OrderRow): Promise<OrderRow> {
+	c.header("Cache-Control", "no-store");
+	if (!isOpenStatus(order.status)) return order;
+	const d = stripeDeps(c);
+	if (!(await claimSync(d, order))) return order;
+	try {
+		await syncOrder(d, order, "success_page");
+	} catch (err) {
+		d.log.warn("success page sync failed", { orderId: order.id, ...describeError(err) });
+		return order;
+	}
+	return (await findOrder(d.db, order.id)) ?? order;
+}

@@ -1,0 +1,63 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { appConfig } from "../config";
+import type { AppEnv } from "../env";
+import { publicOrigin } from "../lib/context";
+import { AppError, errorBody } from "../lib/errors";
+
+/** 413 with our error model when a body is over `maxSize` bytes. */
+export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
+	bodyLimit({
+		maxSize,
+		onError: (c) =>
+			c.json(errorBody("payload_too_large", `The request body is over ${maxSize} bytes.`), 413),
+	});
+
+export type BodyKind = "json" | "form";
+
+/** The body's kind from its Content-Type, or 415. */
+export function bodyKind(c: Context<AppEnv>): BodyKind {
+	const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+	if (type === "application/json") return "json";
+	if (type === "application/x-www-form-urlencoded") return "form";
+	throw new AppError(
+		415,
+		"unsupported_media_type",
+		"Send application/json or application/x-www-form-urlencoded.",
+	);
+}
+
+/**
+ * A form post must come from one of our pages: its Origin (or, lacking it, its
+ * Referer) must be our origin. Browsers cannot send cross-origin JSON without
+ * CORS, which we never grant, so JSON needs no such check.
+ */
+export function assertSameOrigin(c: Context<AppEnv>): void {
+	const ours = publicOrigin(c);
+	const origin = c.req.header("Origin");
+	const referer = c.req.header("Referer");
+	let from: string | null = null;
+	if (origin && origin !== "null") from = origin;
+	else if (referer && URL.canParse(referer)) from = new URL(referer).origin;
+	if (from !== ours) {
+		throw new AppError(
+			403,
+			"forbidden_origin",
+			"Form posts are accepted from this shop's own pages only.",
+		);
+	}
+}
+
+/** Per-client limit on checkout creation (Workers Rate Limiting binding, keyed by client IP). */
+export const checkoutRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+	if (appConfig(c.env).rateLimitOn) {
+		const key = c.req.header("CF-Connecting-IP") ?? "unknown-client";
+		const { success } = await c.env.CHECKOUT_LIMITER.limit({ key });
+		if (!success) {
+			throw new AppError(429, "rate_limited", "Too many checkout attempts. Please wait a minute.", {
+				"Retry-After": "60",
+			});
+		}
+	}
+	await next();
+};

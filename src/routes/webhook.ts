@@ -1,0 +1,34 @@
+import { Hono } from "hono";
+import { webhookSecretList } from "../config";
+import type { AppEnv } from "../env";
+import { deps } from "../lib/context";
+import { errorBody } from "../lib/errors";
+import { verifyStripeEvent } from "../lib/webhook-signature";
+import { handleStripeEvent } from "../services/webhook-events";
+import { limitBody } from "./request-guards";
+
+/**
+ * Stripe's webhook. The answer is the contract with Stripe: 400 for a bad
+ * signature or body (never retried, nothing written), 200 for handled,
+ * duplicate and ignored events, 500 when our processing failed (retried).
+ */
+export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024), async (c) => {
+	const secrets = webhookSecretList(c.env);
+	const payload = await c.req.text();
+	const event = await verifyStripeEvent(payload, c.req.header("Stripe-Signature"), secrets);
+	const log = c.var.log.child({ stripeEventId: event.id, eventType: event.type });
+	try {
+		const outcome = await handleStripeEvent({ ...deps(c), log }, event);
+		log.info("webhook handled", {
+			result: outcome.result,
+			orderId: outcome.orderId,
+			detail: outcome.detail,
+		});
+		return c.json({ received: true, result: outcome.result });
+	} catch {
+		return c.json(
+			errorBody("processing_failed", "The event could not be processed; Stripe will retry."),
+			500,
+		);
+	}
+});

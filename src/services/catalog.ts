@@ -1,0 +1,78 @@
+import { inArray } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { products } from "../db/schema";
+import type { CartLine } from "../domain/cart";
+import { MAX_QUANTITY, normalizeCart } from "../domain/cart";
+import { invalidCart } from "../lib/errors";
+import { formatMoney } from "../lib/money";
+
+export type PricedLine = {
+	productId: string;
+	name: string;
+	description: string;
+	unitAmount: number;
+	quantity: number;
+};
+export type PricedCart = {
+	currency: string;
+	amount: number;
+	lines: PricedLine[];
+	/** Identifies products, quantities and prices: equal keys mean the same cart at the same prices. */
+	itemsKey: string;
+};
+
+export async function listActiveProducts(db: Db) {
+	return db.query.products.findMany({
+		where: (p, { eq }) => eq(p.active, true),
+		orderBy: (p, { asc }) => [asc(p.currency), asc(p.name)],
+	});
+}
+
+/** Prices a cart from the catalog in D1, never from the client. Throws `invalid_cart`. */
+export async function priceCart(
+	db: Db,
+	cart: readonly CartLine[],
+	maxOrderAmount: number,
+): Promise<PricedCart> {
+	const lines = normalizeCart(cart);
+	if (lines.length === 0) throw invalidCart("The cart is empty.");
+	const rows = await db
+		.select()
+		.from(products)
+		.where(
+			inArray(
+				products.id,
+				lines.map((l) => l.productId),
+			),
+		);
+	const byId = new Map(rows.map((p) => [p.id, p]));
+
+	const priced: PricedLine[] = lines.map((line) => {
+		const product = byId.get(line.productId);
+		if (!product?.active)
+			throw invalidCart(`Unknown or unavailable product: ${line.productId}.`);
+		if (line.quantity > MAX_QUANTITY)
+			throw invalidCart(`quantity of ${line.productId} must be at most ${MAX_QUANTITY}.`);
+		return {
+			productId: product.id,
+			name: product.name,
+			description: product.description,
+			unitAmount: product.unitAmount,
+			quantity: line.quantity,
+		};
+	});
+
+	const currencies = new Set(priced.map((l) => byId.get(l.productId)?.currency));
+	if (currencies.size > 1)
+		throw invalidCart(`A cart must be in one currency, not ${[...currencies].join(" and ")}.`);
+	const currency = [...currencies][0] as string;
+	const amount = priced.reduce((sum, l) => sum + l.unitAmount * l.quantity, 0);
+	if (amount <= 0) throw invalidCart("The cart total must be above zero.");
+	if (amount > maxOrderAmount) {
+		throw invalidCart(
+			`The total ${formatMoney(amount, currency)} is over the maximum of ${formatMoney(maxOrderAmount, currency)} for one order.`,
+		);
+	}
+	const itemsKey = `${currency}|${priced.map((l) => `${l.productId}*${l.quantity}@${l.unitAmount}`).join(",")}`;
+	return { currency, amount, lines: priced, itemsKey };
+}

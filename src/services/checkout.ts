@@ -1,0 +1,220 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type Stripe from "stripe";
+import { orderItems, orders, orderTransitions } from "../db/schema";
+import { AppError, stripeUnavailable } from "../lib/errors";
+import { describeError } from "../lib/log";
+import { isStripeRequestError } from "../lib/stripe";
+import { applyFact } from "./apply-fact";
+import type { PricedCart } from "./catalog";
+import type { StripeDeps } from "./deps";
+import type { OrderRow } from "./orders";
+import { findOrder } from "./orders";
+import { retrieveSession, syncOrder } from "./sync";
+
+/** How long a Checkout Session stays payable (Stripe allows 30 min to 24 h). */
+export const CHECKOUT_TTL_SECONDS = 60 * 60;
+
+export type CheckoutResult = { orderId: string; sessionId: string; url: string };
+
+const alreadyPaid = () =>
+	new AppError(
+		409,
+		"order_already_paid",
+		"This order is already paid or its payment is being processed.",
+	);
+
+/**
+ * Starts (or resumes) a checkout for a priced cart: writes the order and its
+ * items before calling Stripe, then creates the Checkout Session. When Stripe
+ * fails the order ends `canceled` with `stripe_unavailable`, never payable.
+ */
+export async function startCheckout(
+	deps: StripeDeps,
+	input: { cart: PricedCart; origin: string; resumeOrderId?: string | null },
+): Promise<CheckoutResult> {
+	if (input.resumeOrderId) {
+		const resumed = await resumeCheckout(deps, input.resumeOrderId, input.cart);
+		if (resumed) return resumed;
+	}
+	const order = await createOrder(deps, input.cart);
+	const nowSec = Math.floor(deps.now() / 1000);
+	let session: Stripe.Checkout.Session;
+	try {
+		session = await deps.stripe.checkout.sessions.create(
+			sessionParams(order.id, input.cart, input.origin, nowSec + CHECKOUT_TTL_SECONDS),
+			{
+				idempotencyKey: `order-${order.id}-checkout-session`,
+			},
+		);
+	} catch (err) {
+		deps.log.error("checkout session create failed", { orderId: order.id, ...describeError(err) });
+		await applyFact(
+			deps,
+			order.id,
+			{
+				kind: "canceled",
+				created: nowSec,
+				code: "stripe_unavailable",
+				message: "The payment provider could not be reached.",
+			},
+			{ source: "checkout" },
+		);
+		throw stripeUnavailable();
+	}
+	if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
+	await deps.db
+		.update(orders)
+		.set({
+			stripeCheckoutSessionId: session.id,
+			checkoutUrl: session.url,
+			checkoutExpiresAt: session.expires_at * 1000,
+			updatedAt: deps.now(),
+		})
+		.where(and(eq(orders.id, order.id), isNull(orders.stripeCheckoutSessionId)));
+	deps.log.info("checkout session created", {
+		orderId: order.id,
+		sessionId: session.id,
+		amount: input.cart.amount,
+		currency: input.cart.currency,
+	});
+	return { orderId: order.id, sessionId: session.id, url: session.url };
+}
+
+export function sessionParams(
+	orderId: string,
+	cart: PricedCart,
+	origin: string,
+	expiresAt: number,
+): Stripe.Checkout.SessionCreateParams {
+	return {
+		mode: "payment",
+		line_items: cart.lines.map((line) => ({
+			quantity: line.quantity,
+			price_data: {
+				currency: cart.currency,
+				unit_amount: line.unitAmount,
+				product_data: {
+					name: line.name,
+					...(line.description && { description: line.description }),
+					metadata: { product_id: line.productId },
+				},
+			},
+		})),
+		client_reference_id: orderId,
+		metadata: { order_id: orderId },
+		payment_intent_data: { metadata: { order_id: orderId } },
+		success_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
+		cancel_url: `${origin}/cancel.html?order_id=${encodeURIComponent(orderId)}`,
+		expires_at: expiresAt,
+	};
+}
+
+async function createOrder(deps: StripeDeps, cart: PricedCart): Promise<{ id: string }> {
+	const id = crypto.randomUUID();
+	const now = deps.now();
+	await deps.db.batch([
+		deps.db.insert(orders).values({
+			id,
+			status: "pending",
+			amount: cart.amount,
+			currency: cart.currency,
+			itemsKey: cart.itemsKey,
+			createdAt: now,
+			updatedAt: now,
+		}),
+		deps.db
+			.insert(orderItems)
+			.values(
+				cart.lines.map((l) => ({
+					orderId: id,
+					productId: l.productId,
+					name: l.name,
+					unitAmount: l.unitAmount,
+					quantity: l.quantity,
+				})),
+			),
+		deps.db
+			.insert(orderTransitions)
+			.values({ orderId: id, fromStatus: null, toStatus: "pending", source: "checkout", at: now }),
+	]);
+	return { id };
+}
+
+/**
+ * An interrupted payment: the shopper comes back with the order id. The same
+ * cart gets the same open session; a changed cart supersedes the old order.
+ * Returns null when a new order is to be made.
+ */
+async function resumeCheckout(
+	deps: StripeDeps,
+	orderId: string,
+	cart: PricedCart,
+): Promise<CheckoutResult | null> {
+	const order = await findOrder(deps.db, orderId);
+	if (!order) return null;
+	if (order.status === "paid" || order.status === "processing") throw alreadyPaid();
+	if (!(order.status === "pending" || order.status === "failed") || !order.stripeCheckoutSessionId)
+		return null;
+	if ((order.checkoutExpiresAt ?? 0) <= deps.now()) return null;
+
+	const sessionId = order.stripeCheckoutSessionId;
+	if (order.itemsKey === cart.itemsKey) {
+		const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
+		if (session.status === "open" && session.url)
+			return { orderId: order.id, sessionId, url: session.url };
+		return settleClosedSession(deps, order, session);
+	}
+
+	try {
+		await deps.stripe.checkout.sessions.expire(
+			sessionId,
+			{},
+			{ idempotencyKey: `order-${order.id}-expire` },
+		);
+	} catch (err) {
+		if (!isStripeRequestError(err)) {
+			deps.log.error("checkout session expire failed", {
+				orderId: order.id,
+				...describeError(err),
+			});
+			throw stripeUnavailable();
+		}
+		// Not expirable any more: it completed or expired meanwhile. Its own facts decide the old order.
+		const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
+		return settleClosedSession(deps, order, session);
+	}
+	await applyFact(
+		deps,
+		order.id,
+		{
+			kind: "canceled",
+			created: Math.floor(deps.now() / 1000),
+			code: "superseded",
+			message: "Replaced by a new checkout with a changed cart.",
+		},
+		{ source: "checkout" },
+	);
+	return null;
+}
+
+async function settleClosedSession(
+	deps: StripeDeps,
+	order: OrderRow,
+	session: Stripe.Checkout.Session,
+): Promise<null> {
+	const result = await syncOrder(deps, order, "checkout", session);
+	const status = result && result.outcome !== "not_found" ? result.status : order.status;
+	// A completed session whose outcome we cannot tell yet is treated as paid: never risk charging twice.
+	if (status === "paid" || status === "processing" || (session.status === "complete" && !result))
+		throw alreadyPaid();
+	return null;
+}
+
+async function callStripe<T>(deps: StripeDeps, call: () => Promise<T>): Promise<T> {
+	try {
+		return await call();
+	} catch (err) {
+		deps.log.error("stripe call failed", describeError(err));
+		throw stripeUnavailable();
+	}
+}

@@ -1,0 +1,17 @@
+import type Stripe from "stripe";
+import type { Db } from "../db/client";
+import type { Logger } from "../lib/log";
+import type { Alert } from "./alerts";
+
+/** What the service functions need, passed explicitly so tests can call them directly. */
+export type Deps = {
+	db: Db;
+	log: Logger;
+	/** Milliseconds since the epoch; injectable so tests control time. */
+	now: () => number;
+	/** Sends an alert outside (best effort, never throws). */
+	notify: (alert: Alert) => void;
+};
+
+/** Deps plus a Stripe client, for services that call Stripe. */
+export type StripeDeps = Deps & { stripe: Stripe };

@@ -1,0 +1,65 @@
+import { asc, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { orderItems, orders } from "../db/schema";
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderItemRow = typeof orderItems.$inferSelect;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export async function findOrder(db: Db, id: string): Promise<OrderRow | undefined> {
+	return db.query.orders.findFirst({ where: eq(orders.id, id) });
+}
+
+export async function findOrderBySession(db: Db, sessionId: string): Promise<OrderRow | undefined> {
+	return db.query.orders.findFirst({ where: eq(orders.stripeCheckoutSessionId, sessionId) });
+}
+
+export async function findOrderByPaymentIntent(
+	db: Db,
+	paymentIntentId: string,
+): Promise<OrderRow | undefined> {
+	return db.query.orders.findFirst({ where: eq(orders.stripePaymentIntentId, paymentIntentId) });
+}
+
+export async function orderItemsOf(db: Db, orderId: string): Promise<OrderItemRow[]> {
+	return db
+		.select()
+		.from(orderItems)
+		.where(eq(orderItems.orderId, orderId))
+		.orderBy(asc(orderItems.id));
+}
+
+/** The public view of an order (`GET /api/orders/:id`): no Stripe ids, no e-mail. */
+export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
+	return {
+		id: order.id,
+		status: order.status,
+		amount: order.amount,
+		currency: order.currency,
+		items: items.map((i) => ({
+			productId: i.productId,
+			name: i.name,
+			unitAmount: i.unitAmount,
+			quantity: i.quantity,
+		})),
+		createdAt: iso(order.createdAt),
+		updatedAt: iso(order.updatedAt),
+		paidAt: iso(order.paidAt),
+		failureMessage: order.failureMessage,
+	};
+}
+
+/** The operator's view (`/admin/orders`): the public view plus Stripe ids and codes. */
+export function adminOrder(order: OrderRow, items: OrderItemRow[] = []) {
+	return {
+		...publicOrder(order, items),
+		stripeCheckoutSessionId: order.stripeCheckoutSessionId,
+		stripePaymentIntentId: order.stripePaymentIntentId,
+		failureCode: order.failureCode,
+		customerEmail: order.customerEmail,
+		amountRefunded: order.amountRefunded,
+		checkoutExpiresAt: iso(order.checkoutExpiresAt),
+		reconciledAt: iso(order.reconciledAt),
+	};
+}

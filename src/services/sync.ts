@@ -1,0 +1,61 @@
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { TransitionSource } from "../db/schema";
+import { orders } from "../db/schema";
+import { factFromSession } from "../domain/stripe-facts";
+import { isOpenStatus } from "../domain/transitions";
+import type { ApplyResult } from "./apply-fact";
+import { applyFact } from "./apply-fact";
+import type { StripeDeps } from "./deps";
+import type { OrderRow } from "./orders";
+
+export async function retrieveSession(
+	stripe: Stripe,
+	sessionId: string,
+): Promise<Stripe.Checkout.Session> {
+	return stripe.checkout.sessions.retrieve(sessionId, { expand: ["payment_intent"] });
+}
+
+/**
+ * Asks Stripe for the order's session and applies what it says through the
+ * single writer. Returns null when the session tells nothing new.
+ */
+export async function syncOrder(
+	deps: StripeDeps,
+	order: OrderRow,
+	source: TransitionSource,
+	session?: Stripe.Checkout.Session,
+): Promise<ApplyResult | null> {
+	if (!order.stripeCheckoutSessionId) return null;
+	const current = session ?? (await retrieveSession(deps.stripe, order.stripeCheckoutSessionId));
+	const fact = factFromSession(current, Math.floor(deps.now() / 1000));
+	if (!fact) return null;
+	return applyFact(deps, order.id, fact, { source });
+}
+
+/** Minimum time between two Stripe look-ups for one order from the success page. */
+export const SYNC_INTERVAL_MS = 3000;
+
+/**
+ * Claims the right to ask Stripe about an open order now: true for at most one
+ * caller per order per `intervalMs`, so a polling page cannot become a storm
+ * of Stripe requests.
+ */
+export async function claimSync(
+	deps: StripeDeps | Omit<StripeDeps, "stripe">,
+	order: OrderRow,
+	intervalMs = SYNC_INTERVAL_MS,
+): Promise<boolean> {
+	if (!isOpenStatus(order.status) || !order.stripeCheckoutSessionId) return false;
+	const now = deps.now();
+	const result = await deps.db
+		.update(orders)
+		.set({ reconciledAt: now })
+		.where(
+			and(
+				eq(orders.id, order.id),
+				or(isNull(orders.reconciledAt), lt(orders.reconciledAt, now - intervalMs)),
+			),
+		);
+	return result.meta.changes === 1;
+}

@@ -1,0 +1,62 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import type { Plugin } from "vitest/config";
+import { defineConfig } from "vitest/config";
+import { TEST_ADMIN_TOKEN, TEST_STRIPE_SECRET_KEY, TEST_WEBHOOK_SECRET } from "./test/support/constants.ts";
+
+const migrations = await readD1Migrations("migrations");
+
+/** stripe-node ships source maps without their sources: silence ~200 warnings a run. */
+function quietMissingSourceMaps(): Plugin {
+	return {
+		name: "quiet-missing-source-maps",
+		configResolved(config) {
+			const warnOnce = config.logger.warnOnce;
+			config.logger.warnOnce = (msg, options) => {
+				if (msg.includes("points to missing source files")) return;
+				warnOnce(msg, options);
+			};
+		},
+	};
+}
+
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				plugins: [
+					quietMissingSourceMaps(),
+					cloudflareTest(({ inject }) => ({
+						wrangler: { configPath: "./wrangler.toml" },
+						miniflare: {
+							bindings: {
+								TEST_MIGRATIONS: migrations,
+								STRIPE_SECRET_KEY: TEST_STRIPE_SECRET_KEY,
+								STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+								STRIPE_API_BASE: inject("stripeApiBase"),
+								STRIPE_PUBLISHABLE_KEY: "pk_test_publishable",
+								ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+								RECONCILE_GRACE_SECONDS: "0",
+								CHECKOUT_RATE_LIMIT: "off",
+							},
+						},
+					})),
+				],
+				test: {
+					name: "worker",
+					include: ["test/worker/**/*.test.ts"],
+					setupFiles: ["test/worker/setup.ts"],
+					globalSetup: ["test/support/global-emulator.ts"],
+				},
+			},
+			{
+				plugins: [quietMissingSourceMaps()],
+				test: {
+					name: "node",
+					environment: "node",
+					include: ["test/node/**/*.test.ts"],
+					testTimeout: 30_000,
+				},
+			},
+		],
+	},
+});
