@@ -1,7 +1,11 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { Plugin } from "vitest/config";
 import { defineConfig } from "vitest/config";
-import { TEST_ADMIN_TOKEN, TEST_STRIPE_SECRET_KEY, TEST_WEBHOOK_SECRET } from "./test/support/constants.ts";
+import {
+	TEST_ADMIN_TOKEN,
+	TEST_STRIPE_SECRET_KEY,
+	TEST_WEBHOOK_SECRET,
+} from "./test/support/constants.ts";
 
 const migrations = await readD1Migrations("migrations");
 
@@ -21,6 +25,8 @@ function quietMissingSourceMaps(): Plugin {
 
 export default defineConfig({
 	test: {
+		// Structured logs are printed for failing tests only.
+		silent: "passed-only",
 		projects: [
 			{
 				plugins: [

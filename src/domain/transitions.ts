@@ -60,6 +60,8 @@ export type Decision = {
 	/** `applied`: status changes; `recorded`: only details change; `noop`/`stale`/`mismatch`: status stays. */
 	outcome: "applied" | "recorded" | "noop" | "stale" | "mismatch";
 	to: OrderStatus | null;
+	/** A status passed through on the way to `to` (a refund that arrived before the payment it refunds). */
+	through?: OrderStatus;
 	patch: OrderPatch;
 	reason: string;
 	alert?: AlertDraft;
@@ -107,9 +109,11 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 			}
 			if (!canTransition(order.status, "paid")) return recordOrNoop(order, details, "paid");
 			const late = order.status === "canceled" || order.status === "expired";
+			// Event order is not guaranteed: the refund of this payment may have been recorded first.
+			const refundedAlready = order.amountRefunded >= order.amount;
 			return {
 				outcome: "applied",
-				to: "paid",
+				...(refundedAlready ? { to: "refunded", through: "paid" } : { to: "paid" }),
 				patch: { ...details, paidAt: nowMs, failureCode: null, failureMessage: null },
 				reason: `${order.status} → paid`,
 				...(late && {

@@ -19,6 +19,7 @@ export async function verifyStripeEvent(
 	secrets: readonly string[],
 ): Promise<Stripe.Event> {
 	if (!header) throw invalidSignature("Missing Stripe-Signature header.");
+	if (payload.length === 0) throw invalidPayload("The body is empty.");
 	let lastError: unknown;
 	for (const secret of secrets) {
 		try {

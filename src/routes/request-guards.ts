@@ -36,9 +36,9 @@ export function assertSameOrigin(c: Context<AppEnv>): void {
 	const ours = publicOrigin(c);
 	const origin = c.req.header("Origin");
 	const referer = c.req.header("Referer");
-	let from: string | null = null;
-	if (origin && origin !== "null") from = origin;
-	else if (referer && URL.canParse(referer)) from = new URL(referer).origin;
+	// An opaque origin ("null", from a sandboxed frame) is never ours, whatever the Referer says.
+	let from: string | null = origin ?? null;
+	if (!origin && referer && URL.canParse(referer)) from = new URL(referer).origin;
 	if (from !== ours) {
 		throw new AppError(
 			403,

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { webhookSecretList } from "../config";
 import type { AppEnv } from "../env";
-import { deps } from "../lib/context";
+import { deps, stripeDeps } from "../lib/context";
 import { errorBody } from "../lib/errors";
 import { verifyStripeEvent } from "../lib/webhook-signature";
 import { handleStripeEvent } from "../services/webhook-events";
@@ -18,7 +18,10 @@ export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024),
 	const event = await verifyStripeEvent(payload, c.req.header("Stripe-Signature"), secrets);
 	const log = c.var.log.child({ stripeEventId: event.id, eventType: event.type });
 	try {
-		const outcome = await handleStripeEvent({ ...deps(c), log }, event);
+		const outcome = await handleStripeEvent(
+			{ ...deps(c), log, stripe: () => stripeDeps(c).stripe },
+			event,
+		);
 		log.info("webhook handled", {
 			result: outcome.result,
 			orderId: outcome.orderId,

@@ -1,5 +1,6 @@
+import type { SQL } from "drizzle-orm";
 import { and, eq, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { runBatch } from "../db/batch";
 import type { OrderStatus, TransitionSource } from "../db/schema";
 import { orders } from "../db/schema";
 import type { Fact } from "../domain/facts";
@@ -39,23 +40,22 @@ export async function applyFact(
 		}
 
 		const guard = and(eq(orders.id, order.id), eq(orders.version, order.version));
-		const writes: BatchItem<"sqlite">[] = [];
-		if (decision.to) {
-			// Reads the same guard before the update below changes the version.
-			writes.push(
-				db.run(sql`insert into order_transitions (order_id, from_status, to_status, source, stripe_event_id, at)
-					select ${order.id}, ${order.status}, ${decision.to}, ${src.source}, ${src.stripeEventId ?? null}, ${now}
-					from orders where ${guard}`),
-			);
+		// The guarded inserts run first: they must see the version before the update bumps it.
+		const writes: SQL[] = [];
+		const steps = decision.to
+			? [order.status, ...(decision.through ? [decision.through] : []), decision.to]
+			: [];
+		for (let i = 1; i < steps.length; i++) {
+			writes.push(sql`insert into order_transitions (order_id, from_status, to_status, source, stripe_event_id, at)
+				select ${order.id}, ${steps[i - 1]}, ${steps[i]}, ${src.source}, ${src.stripeEventId ?? null}, ${now}
+				from orders where ${guard}`);
 		}
 		if (decision.alert) {
 			const { kind, message, dedupeKey } = decision.alert;
-			writes.push(
-				db.run(sql`insert into alerts (kind, order_id, message, dedupe_key, created_at)
-					select ${kind}, ${order.id}, ${message}, ${dedupeKey}, ${now}
-					from orders where ${guard}
-					on conflict (dedupe_key) do nothing`),
-			);
+			writes.push(sql`insert into alerts (kind, order_id, message, dedupe_key, created_at)
+				select ${kind}, ${order.id}, ${message}, ${dedupeKey}, ${now}
+				from orders where ${guard}
+				on conflict (dedupe_key) do nothing`);
 		}
 		const update = db
 			.update(orders)
@@ -67,10 +67,8 @@ export async function applyFact(
 				version: order.version + 1,
 			})
 			.where(guard);
-		// The guarded inserts run first: they must see the version before the update bumps it.
-		const statements: BatchItem<"sqlite">[] = [...writes, update];
-		const results = await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-		const updated = (results.at(-1) as D1Result).meta.changes;
+		const results = await runBatch(db, [...writes, update.getSQL()]);
+		const updated = results.at(-1)?.meta.changes;
 		if (updated === 1) {
 			if (decision.alert) deps.notify({ ...decision.alert, orderId: order.id });
 			deps.log.info("order fact applied", {

@@ -49,8 +49,7 @@ export async function priceCart(
 
 	const priced: PricedLine[] = lines.map((line) => {
 		const product = byId.get(line.productId);
-		if (!product?.active)
-			throw invalidCart(`Unknown or unavailable product: ${line.productId}.`);
+		if (!product?.active) throw invalidCart(`Unknown or unavailable product: ${line.productId}.`);
 		if (line.quantity > MAX_QUANTITY)
 			throw invalidCart(`quantity of ${line.productId} must be at most ${MAX_QUANTITY}.`);
 		return {

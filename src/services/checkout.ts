@@ -122,17 +122,15 @@ async function createOrder(deps: StripeDeps, cart: PricedCart): Promise<{ id: st
 			createdAt: now,
 			updatedAt: now,
 		}),
-		deps.db
-			.insert(orderItems)
-			.values(
-				cart.lines.map((l) => ({
-					orderId: id,
-					productId: l.productId,
-					name: l.name,
-					unitAmount: l.unitAmount,
-					quantity: l.quantity,
-				})),
-			),
+		deps.db.insert(orderItems).values(
+			cart.lines.map((l) => ({
+				orderId: id,
+				productId: l.productId,
+				name: l.name,
+				unitAmount: l.unitAmount,
+				quantity: l.quantity,
+			})),
+		),
 		deps.db
 			.insert(orderTransitions)
 			.values({ orderId: id, fromStatus: null, toStatus: "pending", source: "checkout", at: now }),

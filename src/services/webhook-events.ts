@@ -5,9 +5,13 @@ import { webhookEvents } from "../db/schema";
 import type { OrderRef } from "../domain/stripe-facts";
 import { factFromEvent } from "../domain/stripe-facts";
 import { describeError } from "../lib/log";
+import { isStripeRequestError } from "../lib/stripe";
 import { applyFact } from "./apply-fact";
 import type { Deps } from "./deps";
 import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders";
+
+/** Stripe is only needed for the rare look-up, so it is created on demand. */
+export type WebhookDeps = Deps & { stripe: () => Stripe };
 
 export type EventOutcome = {
 	result: WebhookResult | "duplicate";
@@ -21,7 +25,10 @@ export type EventOutcome = {
  * processing fails (after recording the failure), so the caller answers 500 and
  * Stripe retries.
  */
-export async function handleStripeEvent(deps: Deps, event: Stripe.Event): Promise<EventOutcome> {
+export async function handleStripeEvent(
+	deps: WebhookDeps,
+	event: Stripe.Event,
+): Promise<EventOutcome> {
 	const seen = await deps.db.query.webhookEvents.findFirst({
 		where: eq(webhookEvents.id, event.id),
 	});
@@ -58,7 +65,7 @@ export async function handleStripeEvent(deps: Deps, event: Stripe.Event): Promis
 }
 
 async function processEvent(
-	deps: Deps,
+	deps: WebhookDeps,
 	event: Stripe.Event,
 	onOrder: (id: string) => void,
 ): Promise<EventOutcome> {
@@ -78,14 +85,32 @@ async function processEvent(
 	return { result, detail: `${applied.outcome}: ${applied.reason}`, orderId: order.id };
 }
 
-async function resolveOrder(deps: Deps, ref: OrderRef) {
+async function resolveOrder(deps: WebhookDeps, ref: OrderRef) {
 	if (ref.orderId) return findOrder(deps.db, ref.orderId);
 	if (ref.sessionId) {
 		const bySession = await findOrderBySession(deps.db, ref.sessionId);
 		if (bySession) return bySession;
 	}
-	if (ref.paymentIntentId) return findOrderByPaymentIntent(deps.db, ref.paymentIntentId);
-	return undefined;
+	if (!ref.paymentIntentId) return undefined;
+	const byPaymentIntent = await findOrderByPaymentIntent(deps.db, ref.paymentIntentId);
+	if (byPaymentIntent) return byPaymentIntent;
+	// A charge carries no order id, and its event may arrive before any event that
+	// told us the PaymentIntent: its metadata says whose it is.
+	const paymentIntent = await retrievePaymentIntent(deps, ref.paymentIntentId);
+	const orderId = paymentIntent?.metadata?.order_id;
+	return orderId ? findOrder(deps.db, orderId) : undefined;
+}
+
+async function retrievePaymentIntent(
+	deps: WebhookDeps,
+	id: string,
+): Promise<Stripe.PaymentIntent | null> {
+	try {
+		return await deps.stripe().paymentIntents.retrieve(id);
+	} catch (err) {
+		if (isStripeRequestError(err)) return null; // not on this account: not ours
+		throw err;
+	}
 }
 
 async function recordEvent(deps: Deps, event: Stripe.Event, outcome: EventOutcome): Promise<void> {

@@ -15,9 +15,14 @@ describe("GET /api/products", () => {
 	it("lists active products only, priced in minor units", async () => {
 		const res = await exports.default.fetch("https://shop.test/api/products");
 		expect(res.status).toBe(200);
-		const { products } = await res.json<{ products: { id: string; unitAmount: number; currency: string }[] }>();
+		const { products } = await res.json<{
+			products: { id: string; unitAmount: number; currency: string }[];
+		}>();
 		expect(products.map((p) => p.id)).toContain("matcha-tin");
-		expect(products.find((p) => p.id === "matcha-tin")).toMatchObject({ unitAmount: 1500, currency: "jpy" });
+		expect(products.find((p) => p.id === "matcha-tin")).toMatchObject({
+			unitAmount: 1500,
+			currency: "jpy",
+		});
 		expect(products.map((p) => p.id)).not.toContain("retired-grinder");
 	});
 });

@@ -1,0 +1,227 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { fetchWithEnv } from "./helpers/app";
+import { ORIGIN, postCheckout, postForm } from "./helpers/checkout";
+import { tableCounts } from "./helpers/db";
+
+const line = (productId: string, quantity: unknown) => ({ productId, quantity });
+
+/** Every bad input: its status, its code, and no row written anywhere. */
+async function expectRejected(res: Response | Promise<Response>, status: number, code: string) {
+	const before = await tableCounts();
+	const answer = await res;
+	expect(answer.status).toBe(status);
+	const body = await answer.json<{ error: { code: string; message: string } }>();
+	expect(body.error.code).toBe(code);
+	expect(body.error.message.length).toBeGreaterThan(0);
+	expect(await tableCounts()).toEqual(before);
+	return body;
+}
+
+describe("POST /create-checkout-session rejects bad carts with 400 invalid_cart", () => {
+	const cases: [string, unknown][] = [
+		["an empty cart", { items: [] }],
+		["no items at all", {}],
+		["items that are not a list", { items: "espresso-beans" }],
+		["an unknown product", { items: [line("no-such-thing", 1)] }],
+		["an inactive product", { items: [line("retired-grinder", 1)] }],
+		["quantity 0", { items: [line("travel-mug", 0)] }],
+		["quantity 100", { items: [line("travel-mug", 100)] }],
+		["quantity 1.5", { items: [line("travel-mug", 1.5)] }],
+		['quantity "2"', { items: [line("travel-mug", "2")] }],
+		["a negative quantity", { items: [line("travel-mug", -1)] }],
+		["more than 20 lines", { items: Array.from({ length: 21 }, () => line("travel-mug", 1)) }],
+		["mixed currencies", { items: [line("travel-mug", 1), line("matcha-tin", 1)] }],
+		[
+			"two lines of one product adding up to over 99",
+			{ items: [line("travel-mug", 60), line("travel-mug", 60)] },
+		],
+	];
+	for (const [name, body] of cases) {
+		it(`rejects ${name}`, async () => {
+			await expectRejected(postCheckout(body), 400, "invalid_cart");
+		});
+	}
+
+	it("rejects a total over MAX_ORDER_AMOUNT, naming the limit in money", async () => {
+		const req = new Request(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ items: [line("espresso-beans", 5)] }),
+		});
+		const body = await expectRejected(
+			fetchWithEnv(req, { MAX_ORDER_AMOUNT: "10000" }),
+			400,
+			"invalid_cart",
+		);
+		expect(body.error.message).toContain("$100.00");
+	});
+
+	it("rejects the default maximum (1,000,000 minor units) being passed", async () => {
+		const items = ["espresso-beans", "pour-over-kit", "travel-mug"].map((id) => line(id, 99));
+		// 99 × (2400 + 4500 + 1800) = 861,300: under the default, accepted.
+		expect((await postCheckout({ items })).status).toBe(200);
+	});
+});
+
+describe("POST /create-checkout-session rejects malformed requests", () => {
+	it("answers 400 invalid_json to a body that is not JSON", async () => {
+		await expectRejected(postCheckout("{not json"), 400, "invalid_json");
+	});
+
+	it("answers 415 to another content type", async () => {
+		const res = exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "text/plain" },
+			body: JSON.stringify({ items: [line("travel-mug", 1)] }),
+		});
+		await expectRejected(res, 415, "unsupported_media_type");
+	});
+
+	it("answers 415 to a multipart form", async () => {
+		const form = new FormData();
+		form.set("productId", "travel-mug");
+		const res = exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			body: form,
+			headers: { origin: ORIGIN },
+		});
+		await expectRejected(res, 415, "unsupported_media_type");
+	});
+
+	it("answers 413 to a body over the limit", async () => {
+		await expectRejected(
+			postCheckout({ items: [line("travel-mug", 1)], pad: "x".repeat(20_000) }),
+			413,
+			"payload_too_large",
+		);
+	});
+
+	it("answers 400 to a form with a bad quantity", async () => {
+		await expectRejected(
+			postForm({ productId: "travel-mug", quantity: "1.5" }, { origin: ORIGIN }),
+			400,
+			"invalid_cart",
+		);
+		await expectRejected(
+			postForm({ productId: "travel-mug", quantity: "0" }, { origin: ORIGIN }),
+			400,
+			"invalid_cart",
+		);
+	});
+});
+
+describe("POST /create-checkout-session security", () => {
+	it("refuses a cross-origin form post with 403", async () => {
+		await expectRejected(
+			postForm({ productId: "travel-mug" }, { origin: "https://evil.example" }),
+			403,
+			"forbidden_origin",
+		);
+	});
+
+	it("refuses a form post with neither Origin nor Referer", async () => {
+		await expectRejected(postForm({ productId: "travel-mug" }), 403, "forbidden_origin");
+	});
+
+	it("refuses a form post whose Referer is another site", async () => {
+		await expectRejected(
+			postForm({ productId: "travel-mug" }, { referer: "https://evil.example/shop.test" }),
+			403,
+			"forbidden_origin",
+		);
+	});
+
+	it("refuses a form post from an opaque origin (sandboxed frame)", async () => {
+		await expectRejected(
+			postForm({ productId: "travel-mug" }, { origin: "null", referer: `${ORIGIN}/` }),
+			403,
+			"forbidden_origin",
+		);
+	});
+
+	it("limits checkout creation per client: 429 rate_limited with Retry-After", async () => {
+		const ip = `203.0.113.${Math.floor(Math.random() * 200)}`;
+		const attempt = () =>
+			fetchWithEnv(
+				new Request(`${ORIGIN}/create-checkout-session`, {
+					method: "POST",
+					headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+					body: JSON.stringify({ items: [] }),
+				}),
+				{ CHECKOUT_RATE_LIMIT: "on" },
+			);
+		const statuses: number[] = [];
+		let limited: Response | undefined;
+		for (let i = 0; i < 15 && !limited; i++) {
+			const res = await attempt();
+			statuses.push(res.status);
+			if (res.status === 429) limited = res;
+		}
+		expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
+		expect(limited?.headers.get("retry-after")).toBe("60");
+		expect(await limited?.json()).toMatchObject({ error: { code: "rate_limited" } });
+	});
+});
+
+describe("configuration errors", () => {
+	const cartRequest = () =>
+		new Request(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ items: [line("travel-mug", 1)] }),
+		});
+
+	it("answers 500 config_invalid naming STRIPE_SECRET_KEY when it is missing, never its value", async () => {
+		const body = await expectRejected(
+			fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "" }),
+			500,
+			"config_invalid",
+		);
+		expect(body.error.message).toContain("STRIPE_SECRET_KEY");
+	});
+
+	it("answers 500 when the key is malformed, without echoing it", async () => {
+		const body = await expectRejected(
+			fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "pk_test_oops_publishable" }),
+			500,
+			"config_invalid",
+		);
+		expect(body.error.message).toContain("STRIPE_SECRET_KEY");
+		expect(body.error.message).not.toContain("pk_test_oops_publishable");
+	});
+
+	it("refuses STRIPE_API_BASE with a live key", async () => {
+		const body = await expectRejected(
+			fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "sk_live_abc123" }),
+			500,
+			"config_invalid",
+		);
+		expect(body.error.message).toContain("STRIPE_API_BASE");
+		expect(body.error.message).not.toContain("sk_live_abc123");
+	});
+
+	it("keeps the catalog and /healthz answering without a key", async () => {
+		for (const path of ["/api/products", "/healthz", "/api/config"]) {
+			const res = await fetchWithEnv(new Request(`${ORIGIN}${path}`), {
+				STRIPE_SECRET_KEY: "",
+				STRIPE_WEBHOOK_SECRET: "",
+			});
+			expect(res.status).toBe(200);
+		}
+	});
+});
+
+describe("GET /api/config and unknown routes", () => {
+	it("serves the publishable key only", async () => {
+		const res = await exports.default.fetch(`${ORIGIN}/api/config`);
+		expect(await res.json()).toEqual({ publishableKey: "pk_test_publishable" });
+	});
+
+	it("answers unknown API routes with a JSON 404", async () => {
+		const res = await exports.default.fetch(`${ORIGIN}/api/nope`);
+		expect(res.status).toBe(404);
+		expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
+		expect(res.headers.get("strict-transport-security")).toContain("max-age=");
+	});
+});

@@ -1,0 +1,42 @@
+import { exports } from "cloudflare:workers";
+
+export const ORIGIN = "https://shop.test";
+
+export type CheckoutAnswer = { orderId: string; sessionId: string; url: string };
+type Line = { productId: string; quantity: number };
+
+/** POST /create-checkout-session with a JSON cart, as the storefront does. */
+export function postCheckout(
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	return exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+		method: "POST",
+		headers: { "content-type": "application/json", ...headers },
+		body: typeof body === "string" ? body : JSON.stringify(body),
+	});
+}
+
+export async function checkout(
+	items: Line[],
+	extra: { orderId?: string; idempotencyKey?: string } = {},
+): Promise<CheckoutAnswer> {
+	const res = await postCheckout(
+		{ items, ...(extra.orderId && { orderId: extra.orderId }) },
+		extra.idempotencyKey ? { "idempotency-key": extra.idempotencyKey } : {},
+	);
+	if (res.status !== 200) throw new Error(`checkout answered ${res.status}: ${await res.text()}`);
+	return res.json<CheckoutAnswer>();
+}
+
+export function postForm(
+	fields: Record<string, string>,
+	headers: Record<string, string> = {},
+): Promise<Response> {
+	return exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+		method: "POST",
+		headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+		body: new URLSearchParams(fields).toString(),
+		redirect: "manual",
+	});
+}

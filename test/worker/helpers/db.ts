@@ -1,0 +1,86 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { createDb } from "../../../src/db/client";
+import type { OrderStatus } from "../../../src/db/schema";
+import {
+	alerts,
+	orderItems,
+	orders,
+	orderTransitions,
+	webhookEvents,
+} from "../../../src/db/schema";
+import { createLogger } from "../../../src/lib/log";
+import type { Deps } from "../../../src/services/deps";
+import { uniqueId } from "./stripe-objects";
+
+export const db = createDb(env.DB);
+
+export function testDeps(overrides: Partial<Deps> = {}): Deps {
+	return { db, log: createLogger({ test: true }), now: Date.now, notify: () => {}, ...overrides };
+}
+
+/** An order as checkout leaves it: pending, with its items and a session. */
+export async function insertOrder(fields: Partial<typeof orders.$inferInsert> = {}) {
+	const id = crypto.randomUUID();
+	const now = Date.now();
+	const row = {
+		id,
+		status: "pending" as OrderStatus,
+		amount: 4800,
+		currency: "usd",
+		itemsKey: "usd|espresso-beans*2@2400",
+		stripeCheckoutSessionId: uniqueId("cs"),
+		checkoutUrl: "https://checkout.stripe.com/c/pay/cs_test",
+		checkoutExpiresAt: now + 3600_000,
+		createdAt: now,
+		updatedAt: now,
+		...fields,
+	};
+	await db.batch([
+		db.insert(orders).values(row),
+		db.insert(orderItems).values({
+			orderId: id,
+			productId: "espresso-beans",
+			name: "Espresso beans, 1 kg",
+			unitAmount: 2400,
+			quantity: 2,
+		}),
+		db
+			.insert(orderTransitions)
+			.values({ orderId: id, fromStatus: null, toStatus: row.status, source: "checkout", at: now }),
+	]);
+	return row;
+}
+
+export async function getOrder(id: string) {
+	const order = await db.query.orders.findFirst({ where: eq(orders.id, id) });
+	if (!order) throw new Error(`order ${id} not found`);
+	return order;
+}
+
+export const transitionsOf = (orderId: string) =>
+	db
+		.select()
+		.from(orderTransitions)
+		.where(eq(orderTransitions.orderId, orderId))
+		.orderBy(orderTransitions.id);
+
+export const ledgerRow = (eventId: string) =>
+	db.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, eventId) });
+
+export const alertsOf = (orderId: string) =>
+	db.select().from(alerts).where(eq(alerts.orderId, orderId));
+
+/** Row counts of every table a request could write to: a rejected request must leave them as they were. */
+export async function tableCounts() {
+	const count = async (table: string) =>
+		(await env.DB.prepare(`select count(*) as n from ${table}`).first<{ n: number }>())?.n ?? 0;
+	return {
+		orders: await count("orders"),
+		orderItems: await count("order_items"),
+		orderTransitions: await count("order_transitions"),
+		webhookEvents: await count("webhook_events"),
+		alerts: await count("alerts"),
+		idempotencyKeys: await count("idempotency_keys"),
+	};
+}

@@ -1,0 +1,319 @@
+import { env } from "cloudflare:workers";
+import type Stripe from "stripe";
+import { describe, expect, it } from "vitest";
+import { fetchWithEnv } from "./helpers/app";
+import { alertsOf, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db";
+import {
+	charge,
+	checkoutSession,
+	completedSession,
+	declinedPaymentIntent,
+	paymentIntent,
+	stripeEvent,
+	uniqueId,
+} from "./helpers/stripe-objects";
+import { deliver, signature } from "./helpers/webhooks";
+
+type OrderRow = Awaited<ReturnType<typeof insertOrder>>;
+const now = () => Math.floor(Date.now() / 1000);
+
+/** The events Stripe sends, as builders over one order. */
+const events = {
+	completedPaid: (o: OrderRow, piId = uniqueId("pi"), created = now()) =>
+		stripeEvent(
+			"checkout.session.completed",
+			completedSession({
+				orderId: o.id,
+				id: o.stripeCheckoutSessionId ?? undefined,
+				payment_intent: piId,
+				amount_total: o.amount,
+				currency: o.currency,
+			}),
+			{ created },
+		),
+	completedUnpaid: (o: OrderRow, created = now()) =>
+		stripeEvent(
+			"checkout.session.completed",
+			completedSession({ orderId: o.id, payment_status: "unpaid", amount_total: o.amount }),
+			{ created },
+		),
+	asyncSucceeded: (o: OrderRow, created = now()) =>
+		stripeEvent(
+			"checkout.session.async_payment_succeeded",
+			completedSession({ orderId: o.id, amount_total: o.amount }),
+			{ created },
+		),
+	asyncFailed: (o: OrderRow, created = now()) =>
+		stripeEvent(
+			"checkout.session.async_payment_failed",
+			completedSession({ orderId: o.id, payment_status: "unpaid", amount_total: o.amount }),
+			{ created },
+		),
+	expired: (o: OrderRow, created = now()) =>
+		stripeEvent("checkout.session.expired", checkoutSession({ orderId: o.id, status: "expired" }), {
+			created,
+		}),
+	piSucceeded: (o: OrderRow, piId = uniqueId("pi"), created = now()) =>
+		stripeEvent(
+			"payment_intent.succeeded",
+			paymentIntent({
+				orderId: o.id,
+				id: piId,
+				status: "succeeded",
+				amount: o.amount,
+				amount_received: o.amount,
+			}),
+			{ created },
+		),
+	piFailed: (o: OrderRow, piId = uniqueId("pi"), created = now()) =>
+		stripeEvent(
+			"payment_intent.payment_failed",
+			declinedPaymentIntent({ orderId: o.id, id: piId }),
+			{ created },
+		),
+	refunded: (piId: string, amountRefunded: number, created = now()) =>
+		stripeEvent(
+			"charge.refunded",
+			charge({
+				payment_intent: piId,
+				amount: 4800,
+				amount_refunded: amountRefunded,
+				refunded: amountRefunded >= 4800,
+			}),
+			{ created },
+		),
+};
+
+async function deliverOk(event: Stripe.Event) {
+	const res = await deliver(event);
+	expect(res.status).toBe(200);
+	return res.json<{ result: string }>();
+}
+
+describe("POST /webhook drives the order state machine", () => {
+	it("marks an order paid when its session completes paid, and records who and how", async () => {
+		const order = await insertOrder();
+		const event = events.completedPaid(order, "pi_recorded_1");
+		(event.data.object as Stripe.Checkout.Session).customer_details = {
+			...((event.data.object as Stripe.Checkout.Session)
+				.customer_details as Stripe.Checkout.Session.CustomerDetails),
+			email: "shopper@example.com",
+		};
+		expect(await deliverOk(event)).toEqual({ received: true, result: "processed" });
+		const after = await getOrder(order.id);
+		expect(after).toMatchObject({
+			status: "paid",
+			stripePaymentIntentId: "pi_recorded_1",
+			customerEmail: "shopper@example.com",
+		});
+		expect(after.paidAt).toBeGreaterThan(0);
+		const transitions = await transitionsOf(order.id);
+		expect(transitions.at(-1)).toMatchObject({
+			fromStatus: "pending",
+			toStatus: "paid",
+			source: "webhook",
+			stripeEventId: event.id,
+		});
+		expect(await ledgerRow(event.id)).toMatchObject({
+			result: "processed",
+			orderId: order.id,
+			type: "checkout.session.completed",
+		});
+	});
+
+	it("moves a delayed payment to processing, then paid", async () => {
+		const order = await insertOrder();
+		await deliverOk(events.completedUnpaid(order));
+		expect((await getOrder(order.id)).status).toBe("processing");
+		await deliverOk(events.asyncSucceeded(order));
+		expect((await getOrder(order.id)).status).toBe("paid");
+	});
+
+	it("moves a delayed payment to processing, then failed", async () => {
+		const order = await insertOrder();
+		await deliverOk(events.completedUnpaid(order));
+		await deliverOk(events.asyncFailed(order));
+		expect(await getOrder(order.id)).toMatchObject({
+			status: "failed",
+			failureCode: "async_payment_failed",
+		});
+	});
+
+	it("ends paid after a decline followed by a successful retry in the same session", async () => {
+		const order = await insertOrder();
+		const pi = uniqueId("pi");
+		await deliverOk(events.piFailed(order, pi));
+		expect(await getOrder(order.id)).toMatchObject({
+			status: "failed",
+			failureCode: "generic_decline",
+			failureMessage: "Your card was declined.",
+		});
+		await deliverOk(events.piSucceeded(order, pi));
+		await deliverOk(events.completedPaid(order, pi));
+		expect(await getOrder(order.id)).toMatchObject({
+			status: "paid",
+			failureCode: null,
+			failureMessage: null,
+		});
+		expect((await transitionsOf(order.id)).map((t) => t.toStatus)).toEqual([
+			"pending",
+			"failed",
+			"paid",
+		]);
+	});
+
+	it("expires a pending order when its session expires", async () => {
+		const order = await insertOrder();
+		await deliverOk(events.expired(order));
+		expect((await getOrder(order.id)).status).toBe("expired");
+	});
+
+	it("keeps a paid order paid when an expired or failed event arrives late", async () => {
+		const order = await insertOrder();
+		await deliverOk(events.completedPaid(order));
+		expect(await deliverOk(events.expired(order))).toMatchObject({ result: "ignored" });
+		expect(await deliverOk(events.piFailed(order))).toMatchObject({ result: "ignored" });
+		expect((await getOrder(order.id)).status).toBe("paid");
+		expect((await transitionsOf(order.id)).map((t) => t.toStatus)).toEqual(["pending", "paid"]);
+	});
+
+	it("records a partial refund without leaving paid, and a full refund as refunded", async () => {
+		const order = await insertOrder();
+		const pi = uniqueId("pi");
+		await deliverOk(events.completedPaid(order, pi));
+		await deliverOk(events.refunded(pi, 1000));
+		expect(await getOrder(order.id)).toMatchObject({ status: "paid", amountRefunded: 1000 });
+		await deliverOk(events.refunded(pi, 4800));
+		expect(await getOrder(order.id)).toMatchObject({ status: "refunded", amountRefunded: 4800 });
+	});
+
+	it("never accepts another amount as paid: flags the order and raises one alert", async () => {
+		const order = await insertOrder();
+		const cheap = stripeEvent(
+			"checkout.session.completed",
+			completedSession({ orderId: order.id, amount_total: 100 }),
+		);
+		expect(await deliverOk(cheap)).toMatchObject({ result: "processed" });
+		expect(await getOrder(order.id)).toMatchObject({
+			status: "pending",
+			failureCode: "amount_mismatch",
+		});
+		const again = stripeEvent(
+			"payment_intent.succeeded",
+			paymentIntent({ orderId: order.id, status: "succeeded", amount: 100, amount_received: 100 }),
+		);
+		await deliverOk(again);
+		const raised = await alertsOf(order.id);
+		expect(raised).toHaveLength(1);
+		expect(raised[0]).toMatchObject({ kind: "amount_mismatch" });
+		expect(raised[0]?.message).toContain("$1.00");
+	});
+
+	it("never accepts another currency as paid", async () => {
+		const order = await insertOrder();
+		await deliverOk(
+			stripeEvent(
+				"checkout.session.completed",
+				completedSession({ orderId: order.id, currency: "eur" }),
+			),
+		);
+		expect(await getOrder(order.id)).toMatchObject({
+			status: "pending",
+			failureCode: "amount_mismatch",
+		});
+	});
+
+	it("honours money paid for a canceled order and raises an alert", async () => {
+		const order = await insertOrder({ status: "canceled" });
+		await deliverOk(events.completedPaid(order));
+		expect((await getOrder(order.id)).status).toBe("paid");
+		expect(await alertsOf(order.id)).toMatchObject([{ kind: "paid_after_close" }]);
+	});
+
+	it("ignores event types it does not handle, and objects that are not ours", async () => {
+		expect(
+			await deliverOk(stripeEvent("customer.created", { id: "cus_1", object: "customer" })),
+		).toMatchObject({ result: "ignored" });
+		const stranger = stripeEvent(
+			"checkout.session.completed",
+			completedSession({ orderId: crypto.randomUUID() }),
+		);
+		expect(await deliverOk(stranger)).toMatchObject({ result: "ignored" });
+		expect(await ledgerRow(stranger.id)).toMatchObject({
+			result: "ignored",
+			error: "not our order",
+		});
+		const noMetadata = stripeEvent(
+			"payment_intent.succeeded",
+			paymentIntent({ status: "succeeded" }),
+		);
+		expect(await deliverOk(noMetadata)).toMatchObject({ result: "ignored" });
+	});
+
+	it("records a stale event as ignored without applying it", async () => {
+		const order = await insertOrder();
+		await deliverOk(events.piFailed(order, uniqueId("pi"), now()));
+		const old = events.expired(order, now() - 60);
+		expect(await deliverOk(old)).toMatchObject({ result: "ignored" });
+		expect((await getOrder(order.id)).status).toBe("failed");
+		expect((await ledgerRow(old.id))?.error).toContain("stale");
+	});
+});
+
+describe("POST /webhook duplicates and failures", () => {
+	it("answers a redelivered event 200 without a second effect", async () => {
+		const order = await insertOrder();
+		const event = events.completedPaid(order);
+		expect(await deliverOk(event)).toMatchObject({ result: "processed" });
+		for (let i = 0; i < 3; i++)
+			expect(await deliverOk(event)).toMatchObject({ result: "duplicate" });
+		expect((await transitionsOf(order.id)).filter((t) => t.toStatus === "paid")).toHaveLength(1);
+		expect((await ledgerRow(event.id))?.attempts).toBe(1);
+	});
+
+	it("applies an event delivered many times at once exactly once", async () => {
+		const order = await insertOrder();
+		const event = events.completedPaid(order);
+		const answers = await Promise.all(Array.from({ length: 12 }, () => deliver(event)));
+		expect(answers.map((r) => r.status)).toEqual(Array(12).fill(200));
+		expect((await transitionsOf(order.id)).filter((t) => t.toStatus === "paid")).toHaveLength(1);
+		expect((await getOrder(order.id)).status).toBe("paid");
+	});
+
+	it("answers 500 when D1 fails mid-processing, leaves nothing half-applied, and succeeds on redelivery", async () => {
+		const order = await insertOrder();
+		const event = events.completedPaid(order);
+		const payload = JSON.stringify(event);
+		const failingDb = new Proxy(env.DB, {
+			get(target, prop, receiver) {
+				if (prop === "batch")
+					return () => Promise.reject(new Error("D1_ERROR: simulated write failure"));
+				const value = Reflect.get(target, prop, receiver);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+		const request = async () =>
+			new Request("https://shop.test/webhook", {
+				method: "POST",
+				headers: { "stripe-signature": await signature(payload) },
+				body: payload,
+			});
+		const failed = await fetchWithEnv(await request(), { DB: failingDb });
+		expect(failed.status).toBe(500);
+		expect(await failed.json()).toMatchObject({ error: { code: "processing_failed" } });
+		expect(await getOrder(order.id)).toMatchObject({ status: "pending", version: 0 });
+		expect(await transitionsOf(order.id)).toHaveLength(1);
+		expect(await ledgerRow(event.id)).toMatchObject({
+			result: "failed",
+			error: expect.stringContaining("simulated write failure"),
+		});
+
+		expect(await deliverOk(event)).toMatchObject({ result: "processed" });
+		expect((await getOrder(order.id)).status).toBe("paid");
+		expect(await ledgerRow(event.id)).toMatchObject({
+			result: "processed",
+			error: null,
+			attempts: 2,
+		});
+	});
+});
