@@ -4,6 +4,7 @@ import type { AppEnv, Bindings } from "./env";
 import { AppError, errorBody } from "./lib/errors";
 import { createLogger, describeError } from "./lib/log";
 import { securityHeaders } from "./lib/security-headers";
+import { adminRoutes } from "./routes/admin";
 import { catalogRoutes } from "./routes/catalog";
 import { checkoutRoutes } from "./routes/checkout";
 import { healthRoutes } from "./routes/health";
@@ -26,6 +27,7 @@ app.route("/api", catalogRoutes);
 app.route("/api/orders", orderRoutes);
 app.route("/create-checkout-session", checkoutRoutes);
 app.route("/webhook", webhookRoutes);
+app.route("/admin", adminRoutes);
 app.route("/", pageRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", "No such route."), 404));
