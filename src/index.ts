@@ -44,7 +44,7 @@ app.onError((err, c) => {
 
 export default {
 	fetch: app.fetch,
-	scheduled: (controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => {
-		ctx.waitUntil(runScheduled(env, ctx, controller.scheduledTime));
+	scheduled: async (controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => {
+		await runScheduled(env, ctx, controller.scheduledTime);
 	},
 } satisfies ExportedHandler<Bindings>;

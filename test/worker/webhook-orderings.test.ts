@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../src/db/schema";
 import { getOrder, insertOrder, transitionsOf } from "./helpers/db";
+import { paidAtEmulator } from "./helpers/emulator";
 import {
 	charge,
 	completedSession,
@@ -9,7 +10,6 @@ import {
 	paymentIntent,
 	stripeEvent,
 } from "./helpers/stripe-objects";
-import { paidAtEmulator } from "./helpers/emulator";
 import { deliver } from "./helpers/webhooks";
 
 type Order = Awaited<ReturnType<typeof insertOrder>>;

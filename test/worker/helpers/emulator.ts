@@ -77,7 +77,12 @@ export function addFault(fault: {
 export async function paidAtEmulator(orderId: string, amount = 4800, currency = "usd") {
 	const session = await stripe().checkout.sessions.create({
 		mode: "payment",
-		line_items: [{ quantity: 1, price_data: { currency, unit_amount: amount, product_data: { name: "Test item" } } }],
+		line_items: [
+			{
+				quantity: 1,
+				price_data: { currency, unit_amount: amount, product_data: { name: "Test item" } },
+			},
+		],
 		success_url: "https://shop.test/success.html?session_id={CHECKOUT_SESSION_ID}",
 		cancel_url: "https://shop.test/cancel.html",
 		metadata: { order_id: orderId },

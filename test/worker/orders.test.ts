@@ -1,0 +1,211 @@
+import { exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { orders } from "../../src/db/schema";
+import { checkout, ORIGIN } from "./helpers/checkout";
+import { db, getOrder, insertOrder, transitionsOf } from "./helpers/db";
+import { addFault, pay, requestsTo } from "./helpers/emulator";
+
+type PublicOrder = {
+	id: string;
+	status: string;
+	amount: number;
+	currency: string;
+	items: unknown[];
+	createdAt: string;
+	paidAt: string | null;
+	failureMessage: string | null;
+};
+const bySession = (sessionId: string) =>
+	exports.default.fetch(`${ORIGIN}/api/orders/by-session/${sessionId}`);
+const retrievals = async (sessionId: string) =>
+	(await requestsTo(`/v1/checkout/sessions/${sessionId}`)).filter((r) => r.method === "GET").length;
+/** Lets the next success-page poll ask Stripe again without waiting out the throttle. */
+const forgetLastCheck = (orderId: string) =>
+	db.update(orders).set({ reconciledAt: null }).where(eq(orders.id, orderId));
+
+describe("GET /api/orders/:id", () => {
+	it("answers the public view of an order, times in ISO 8601 UTC", async () => {
+		const order = await insertOrder();
+		const res = await exports.default.fetch(`${ORIGIN}/api/orders/${order.id}`);
+		expect(res.status).toBe(200);
+		const body = await res.json<PublicOrder & Record<string, unknown>>();
+		expect(body).toMatchObject({
+			id: order.id,
+			status: "pending",
+			amount: 4800,
+			currency: "usd",
+			paidAt: null,
+			failureMessage: null,
+		});
+		expect(body.items).toEqual([
+			{ productId: "espresso-beans", name: "Espresso beans, 1 kg", unitAmount: 2400, quantity: 2 },
+		]);
+		expect(body.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+		expect(Object.keys(body)).not.toContain("stripeCheckoutSessionId");
+		expect(Object.keys(body)).not.toContain("customerEmail");
+	});
+
+	it("answers 404 order_not_found for an unknown id", async () => {
+		const res = await exports.default.fetch(`${ORIGIN}/api/orders/${crypto.randomUUID()}`);
+		expect(res.status).toBe(404);
+		expect(await res.json()).toMatchObject({ error: { code: "order_not_found" } });
+	});
+});
+
+describe("GET /api/orders/by-session/:sessionId (success page)", () => {
+	it("shows paid before the webhook arrives, by asking Stripe", async () => {
+		const { orderId, sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
+		await pay(sessionId);
+		const res = await bySession(sessionId);
+		expect(res.status).toBe(200);
+		const body = await res.json<PublicOrder>();
+		expect(body).toMatchObject({ id: orderId, status: "paid", amount: 1800 });
+		expect(body.paidAt).not.toBeNull();
+		expect((await transitionsOf(orderId)).at(-1)).toMatchObject({
+			toStatus: "paid",
+			source: "success_page",
+		});
+	});
+
+	it("shows a decline as failed with the reason", async () => {
+		const { sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
+		await pay(sessionId, { card: "4000000000009995" });
+		const body = await (await bySession(sessionId)).json<PublicOrder>();
+		expect(body.status).toBe("failed");
+		expect(body.failureMessage).toMatch(/insufficient funds/i);
+	});
+
+	it("asks Stripe at most once per order however fast the page polls", async () => {
+		const { sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
+		const polls = await Promise.all(Array.from({ length: 10 }, () => bySession(sessionId)));
+		expect(polls.every((r) => r.status === 200)).toBe(true);
+		expect(await retrievals(sessionId)).toBe(1);
+	});
+
+	it("stops asking Stripe once the order is final", async () => {
+		const { orderId, sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
+		await pay(sessionId);
+		await bySession(sessionId);
+		await forgetLastCheck(orderId);
+		await bySession(sessionId);
+		expect(await retrievals(sessionId)).toBe(1);
+	});
+
+	it("answers what it knows when Stripe is down, and catches up later", async () => {
+		const { orderId, sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
+		await pay(sessionId);
+		await addFault({ match: `GET /v1/checkout/sessions/${sessionId}`, status: 500, count: 2 });
+		const during = await bySession(sessionId);
+		expect(during.status).toBe(200);
+		expect((await during.json<PublicOrder>()).status).toBe("pending");
+		await forgetLastCheck(orderId);
+		expect((await (await bySession(sessionId)).json<PublicOrder>()).status).toBe("paid");
+	});
+
+	it("answers 404 for a session that is not ours", async () => {
+		const res = await bySession("cs_test_not_ours");
+		expect(res.status).toBe(404);
+		expect(await res.json()).toMatchObject({ error: { code: "order_not_found" } });
+	});
+});
+
+describe("resuming an interrupted checkout", () => {
+	const cart = [{ productId: "espresso-beans", quantity: 1 }];
+
+	it("answers the same open session for the same cart, creating nothing", async () => {
+		const first = await checkout(cart);
+		const creates = (await requestsTo("/v1/checkout/sessions")).filter(
+			(r) => r.method === "POST",
+		).length;
+		const resumed = await checkout(cart, { orderId: first.orderId });
+		expect(resumed).toEqual(first);
+		expect(
+			(await requestsTo("/v1/checkout/sessions")).filter(
+				(r) => r.method === "POST" && r.path === "/v1/checkout/sessions",
+			).length,
+		).toBe(creates);
+	});
+
+	it("resumes a failed order (declined card) in the same session", async () => {
+		const first = await checkout(cart);
+		await pay(first.sessionId, { card: "4000000000000002" });
+		await bySession(first.sessionId);
+		expect((await getOrder(first.orderId)).status).toBe("failed");
+		expect(await checkout(cart, { orderId: first.orderId })).toEqual(first);
+	});
+
+	it("supersedes the old order when the cart changed: old session expired, old order canceled", async () => {
+		const first = await checkout(cart);
+		const second = await checkout([{ productId: "espresso-beans", quantity: 2 }], {
+			orderId: first.orderId,
+		});
+		expect(second.orderId).not.toBe(first.orderId);
+		expect(second.sessionId).not.toBe(first.sessionId);
+		expect(await getOrder(first.orderId)).toMatchObject({
+			status: "canceled",
+			failureCode: "superseded",
+		});
+		expect(
+			(await requestsTo(`/v1/checkout/sessions/${first.sessionId}/expire`)).filter(
+				(r) => r.status === 200,
+			),
+		).toHaveLength(1);
+		expect((await getOrder(second.orderId)).amount).toBe(4800);
+	});
+
+	it("never cancels an order whose session completed meanwhile: 409 order_already_paid", async () => {
+		const first = await checkout(cart);
+		await pay(first.sessionId);
+		const res = await exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({
+				items: [{ productId: "travel-mug", quantity: 1 }],
+				orderId: first.orderId,
+			}),
+		});
+		expect(res.status).toBe(409);
+		expect(await res.json()).toMatchObject({ error: { code: "order_already_paid" } });
+		expect((await getOrder(first.orderId)).status).toBe("paid");
+	});
+
+	it("answers 409 for a paid or processing order", async () => {
+		for (const status of ["paid", "processing"] as const) {
+			const order = await insertOrder({ status, itemsKey: "usd|espresso-beans*1@2400" });
+			const res = await exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ items: cart, orderId: order.id }),
+			});
+			expect(res.status).toBe(409);
+		}
+	});
+
+	it("makes a new order for an unknown, expired or canceled order id", async () => {
+		const expired = await insertOrder({ status: "expired" });
+		for (const orderId of [crypto.randomUUID(), expired.id]) {
+			const answer = await checkout(cart, { orderId });
+			expect(answer.orderId).not.toBe(orderId);
+		}
+	});
+
+	it("answers 502 and keeps the old order when Stripe cannot expire its session", async () => {
+		const first = await checkout(cart);
+		await addFault({
+			match: `POST /v1/checkout/sessions/${first.sessionId}/expire`,
+			status: 500,
+			count: 2,
+		});
+		const res = await exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({
+				items: [{ productId: "espresso-beans", quantity: 3 }],
+				orderId: first.orderId,
+			}),
+		});
+		expect(res.status).toBe(502);
+		expect((await getOrder(first.orderId)).status).toBe("pending");
+	});
+});
