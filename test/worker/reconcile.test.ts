@@ -73,7 +73,7 @@ describe("reconciliation (Cron Trigger)", () => {
 	});
 
 	it("processes its bound and leaves the rest for the next run, least recently checked first", async () => {
-		const due = [];
+		const due: Awaited<ReturnType<typeof paidWithoutWebhook>>[] = [];
 		for (let i = 0; i < 5; i++) due.push(await paidWithoutWebhook());
 		// Older orders of other tests may be due too: make ours the oldest, never checked.
 		for (const [i, d] of due.entries()) await ageOrder(d.orderId, 10 * HOUR + i);
