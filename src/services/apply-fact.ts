@@ -62,7 +62,8 @@ export async function applyFact(
 			.set({
 				...decision.patch,
 				...(decision.to && { status: decision.to }),
-				lastFactAt: Math.max(order.lastFactAt ?? 0, fact.created),
+				// Only a status change moves the clock that makes older facts stale.
+				lastFactAt: decision.to ? Math.max(order.lastFactAt ?? 0, fact.created) : order.lastFactAt,
 				updatedAt: now,
 				version: order.version + 1,
 			})

@@ -1,0 +1,47 @@
+import type Stripe from "stripe";
+import { describe, expect, it } from "vitest";
+import { checkout } from "./helpers/checkout";
+import { getOrder, transitionsOf } from "./helpers/db";
+import { eventsFor, pay, stripe } from "./helpers/emulator";
+import { deliver } from "./helpers/webhooks";
+
+const PRODUCTS = ["espresso-beans", "pour-over-kit", "travel-mug"];
+
+describe("concurrency (bounded, loopback only)", () => {
+	it("loses and double-counts nothing under parallel checkouts and overlapping deliveries", async () => {
+		const N = 12;
+		const answers = await Promise.all(
+			Array.from({ length: N }, (_, i) =>
+				checkout([{ productId: PRODUCTS[i % 3] as string, quantity: 1 + (i % 4) }]),
+			),
+		);
+		expect(new Set(answers.map((a) => a.orderId)).size).toBe(N);
+		await Promise.all(answers.map((a) => pay(a.sessionId)));
+
+		const events: Stripe.Event[] = [];
+		for (const a of answers) {
+			events.push(...(await eventsFor(a.sessionId, "checkout.session.completed")));
+			const session = await stripe().checkout.sessions.retrieve(a.sessionId);
+			events.push(...(await eventsFor(String(session.payment_intent), "payment_intent.succeeded")));
+		}
+		expect(events.length).toBe(2 * N);
+		// Every event three times, shuffled, all in flight at once.
+		const deliveries = [...events, ...events, ...events].sort(() => Math.random() - 0.5);
+		const statuses = await Promise.all(deliveries.map((e) => deliver(e).then((r) => r.status)));
+		expect(statuses.every((s) => s === 200)).toBe(true);
+
+		let paidTotal = 0;
+		let stripeTotal = 0;
+		for (const a of answers) {
+			const order = await getOrder(a.orderId);
+			expect(order.status).toBe("paid");
+			expect((await transitionsOf(a.orderId)).filter((t) => t.toStatus === "paid")).toHaveLength(1);
+			paidTotal += order.amount;
+			const session = await stripe().checkout.sessions.retrieve(a.sessionId, {
+				expand: ["payment_intent"],
+			});
+			stripeTotal += (session.payment_intent as Stripe.PaymentIntent).amount_received;
+		}
+		expect(paidTotal).toBe(stripeTotal);
+	});
+});
