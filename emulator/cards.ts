@@ -1,0 +1,74 @@
+/** What the card network says about a test card. */
+export type CardOutcome =
+	| { kind: "success"; brand: string; last4: string; funding: string }
+	| {
+			kind: "decline";
+			last4: string;
+			/** PaymentIntent `last_payment_error.code` and charge `failure_code`. */
+			code: string;
+			declineCode: string | null;
+			message: string;
+			/** `incorrect_number` never reaches the network, so no charge is made. */
+			createsCharge: boolean;
+	  };
+
+type Decline = { code: string; declineCode: string | null; message: string };
+
+// Stripe's documented test cards and the errors they produce.
+const DECLINES: Record<string, Decline> = {
+	"4000000000000002": {
+		code: "card_declined",
+		declineCode: "generic_decline",
+		message: "Your card was declined.",
+	},
+	"4000000000009995": {
+		code: "card_declined",
+		declineCode: "insufficient_funds",
+		message: "Your card has insufficient funds.",
+	},
+	"4000000000009987": {
+		code: "card_declined",
+		declineCode: "lost_card",
+		message: "Your card was declined.",
+	},
+	"4000000000000069": {
+		code: "expired_card",
+		declineCode: "expired_card",
+		message: "Your card has expired.",
+	},
+	"4000000000000127": {
+		code: "incorrect_cvc",
+		declineCode: "incorrect_cvc",
+		message: "Your card's security code is incorrect.",
+	},
+	"4000000000000119": {
+		code: "processing_error",
+		declineCode: "processing_error",
+		message: "An error occurred while processing your card. Try again in a little bit.",
+	},
+};
+
+/** The emulator's card that succeeds. */
+export const SUCCESS_CARD = "4242424242424242";
+
+/** Removes the spaces and dashes people type into card numbers. */
+export function normalizeCardNumber(input: string): string {
+	return input.replace(/[\s-]/g, "");
+}
+
+/** Decides a test card's fate; anything unknown is `incorrect_number`, as an unknown card would be. */
+export function cardOutcome(input: string): CardOutcome {
+	const number = normalizeCardNumber(input);
+	const last4 = number.slice(-4).padStart(4, "0");
+	if (number === SUCCESS_CARD) return { kind: "success", brand: "visa", last4, funding: "credit" };
+	const decline = DECLINES[number];
+	if (decline) return { kind: "decline", last4, ...decline, createsCharge: true };
+	return {
+		kind: "decline",
+		last4,
+		code: "incorrect_number",
+		declineCode: null,
+		message: "Your card number is incorrect.",
+		createsCharge: false,
+	};
+}

@@ -1,0 +1,89 @@
+import { type Clock, createClock } from "./clock.ts";
+import { DelayedPayments } from "./delayed-payments.ts";
+import { settleDelayedPayment } from "./delayed-settlement.ts";
+import { newId } from "./ids.ts";
+import type { JsonObject } from "./json.ts";
+import { type RequestSource, renderEvent } from "./objects/event.ts";
+import { createState, type State } from "./store.ts";
+import type { WebhookTarget } from "./webhook-types.ts";
+import { WebhookDispatcher } from "./webhooks.ts";
+
+/** Everything a handler needs: state, time, event emission and delivery. */
+export type EmulatorContext = {
+	state: State;
+	clock: Clock;
+	webhooks: WebhookDispatcher;
+	delayed: DelayedPayments;
+	/** Where the emulator is reachable, for session `url`s; set once listening. */
+	origin: string;
+	log: (line: string) => void;
+	/** Records an event (snapshotting `object`) and hands it to webhook delivery. */
+	emit: (
+		type: string,
+		object: JsonObject,
+		source: RequestSource,
+		previousAttributes?: JsonObject,
+	) => JsonObject;
+};
+
+type ContextOptions = {
+	webhookUrl: string | null;
+	webhookSecret: string;
+	retryBaseMs: number;
+	delayedMs: number;
+	log: (line: string) => void;
+};
+
+/** Wires state, clock, delayed payments and webhook delivery together. */
+export function createContext(options: ContextOptions): EmulatorContext {
+	const state = createState();
+	const clock = createClock();
+	const webhooks = new WebhookDispatcher({
+		config: { url: options.webhookUrl, secret: options.webhookSecret, mode: "normal", delayMs: 0 },
+		retryBaseMs: options.retryBaseMs,
+		endpointsFor: (eventType) => endpointTargets(state, eventType),
+		onDelivered: (eventId) => {
+			const event = state.events.get(eventId);
+			if (event && typeof event.pending_webhooks === "number" && event.pending_webhooks > 0) {
+				event.pending_webhooks -= 1;
+			}
+		},
+		log: options.log,
+	});
+	const context: EmulatorContext = {
+		state,
+		clock,
+		webhooks,
+		delayed: new DelayedPayments(options.delayedMs, (paymentIntentId, outcome) =>
+			settleDelayedPayment(context, paymentIntentId, outcome),
+		),
+		origin: "",
+		log: options.log,
+		emit(type, object, source, previousAttributes) {
+			const event = renderEvent({
+				id: newId("evt"),
+				type,
+				created: clock.now(),
+				object,
+				source,
+				pendingWebhooks: webhooks.targetsFor(type).length,
+				previousAttributes,
+			});
+			state.events.set(String(event.id), event);
+			webhooks.dispatch(event);
+			return event;
+		},
+	};
+	return context;
+}
+
+function endpointTargets(state: State, eventType: string): WebhookTarget[] {
+	const targets: WebhookTarget[] = [];
+	for (const endpoint of state.webhookEndpoints.values()) {
+		if (endpoint.status !== "enabled") continue;
+		if (!endpoint.enabledEvents.includes("*") && !endpoint.enabledEvents.includes(eventType))
+			continue;
+		targets.push({ url: endpoint.url, secret: endpoint.secret, endpointId: endpoint.id });
+	}
+	return targets;
+}

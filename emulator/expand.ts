@@ -1,0 +1,74 @@
+import type { EmulatorContext } from "./context.ts";
+import { invalidParam } from "./errors.ts";
+import { isJsonObject, type Json, type JsonObject } from "./json.ts";
+import { renderSession } from "./objects/checkout-session.ts";
+import { renderLineItem } from "./objects/line-item.ts";
+import { renderList } from "./objects/list.ts";
+import { renderPaymentIntent } from "./objects/payment-intent.ts";
+import { renderRefund } from "./objects/refund.ts";
+import { optionalStringArray, type ParamObject } from "./params.ts";
+import { chargeSnapshot } from "./snapshots.ts";
+
+/** Applies `expand[]` paths (`payment_intent`, `data.payment_intent`, `payment_intent.latest_charge`, `line_items`). */
+export function applyExpand(
+	ctx: EmulatorContext,
+	object: JsonObject,
+	params: ParamObject,
+): JsonObject {
+	const paths = optionalStringArray(params.expand, "expand") ?? [];
+	for (const path of paths) {
+		const parts = path.split(".");
+		if (parts.length > 4)
+			throw invalidParam(`You cannot expand more than 4 levels of a property (${path}).`, "expand");
+		expandPath(ctx, object, parts, path);
+	}
+	return object;
+}
+
+function expandPath(
+	ctx: EmulatorContext,
+	value: Json | undefined,
+	parts: string[],
+	path: string,
+): void {
+	if (Array.isArray(value)) {
+		for (const item of value) expandPath(ctx, item, parts, path);
+		return;
+	}
+	const [head, ...rest] = parts;
+	if (!isJsonObject(value) || head === undefined) return;
+	if (rest.length > 0) {
+		expandPath(ctx, value[head], rest, path);
+		return;
+	}
+	const expanded = expandField(ctx, value, head);
+	if (expanded === undefined) {
+		throw invalidParam(`This property cannot be expanded (${path}).`, "expand");
+	}
+	value[head] = expanded;
+}
+
+function expandField(ctx: EmulatorContext, parent: JsonObject, field: string): Json | undefined {
+	if (parent.object === "checkout.session" && field === "line_items") {
+		const session = ctx.state.sessions.get(String(parent.id));
+		const items = session?.lineItems.map(renderLineItem) ?? [];
+		return renderList(items, `/v1/checkout/sessions/${String(parent.id)}/line_items`);
+	}
+	const current = parent[field];
+	if (current === null || isJsonObject(current)) return current;
+	if (typeof current !== "string") return undefined;
+	return lookup(ctx, current);
+}
+
+function lookup(ctx: EmulatorContext, id: string): JsonObject | undefined {
+	const { state } = ctx;
+	const intent = state.paymentIntents.get(id);
+	if (intent) return renderPaymentIntent(intent);
+	const charge = state.charges.get(id);
+	if (charge) return chargeSnapshot(ctx, charge);
+	const refund = state.refunds.get(id);
+	if (refund) return renderRefund(refund);
+	const session = state.sessions.get(id);
+	if (session) return renderSession(session);
+	return undefined;
+}

@@ -1,0 +1,59 @@
+const ESCAPES: Record<string, string> = {
+	"&": "&amp;",
+	"<": "&lt;",
+	">": "&gt;",
+	'"': "&quot;",
+	"'": "&#39;",
+};
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+	return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
+}
+
+/** A full page around `body`, with the emulator's small stylesheet. */
+export function pageShell(title: string, body: string): string {
+	return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+const STYLES = `
+*{box-sizing:border-box}
+body{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f6f8fa}
+main{max-width:32rem;margin:0 auto;padding:1rem 1.25rem 3rem}
+a{color:#0a58ca}
+a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0a58ca;outline-offset:2px}
+.badge{display:inline-block;margin:.5rem 0;padding:.125rem .5rem;border-radius:.25rem;background:#ffe8a3;color:#5c4200;font-size:.875rem;font-weight:600}
+h1{font-size:1.75rem;margin:.25rem 0 1rem}
+h2{font-size:1.125rem;margin:0 0 .5rem}
+section,form{background:#fff;border:1px solid #d0d7de;border-radius:.5rem;padding:1rem;margin:0 0 1rem}
+ul{list-style:none;margin:0;padding:0}
+.line-item{display:flex;flex-wrap:wrap;justify-content:space-between;gap:.25rem;padding:.5rem 0;border-bottom:1px solid #eaeef2}
+.line-item small{flex-basis:100%;color:#57606a}
+.total{display:flex;justify-content:space-between;margin:.75rem 0 0;font-size:1.125rem}
+label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+input[type=email],input[type=text]{width:100%;font-size:1.125rem;padding:.75rem;border:1px solid #8c959f;border-radius:.375rem}
+input[aria-invalid=true]{border-color:#cf222e}
+fieldset{border:1px solid #d0d7de;border-radius:.375rem;margin:1rem 0 0;padding:.5rem .75rem .75rem}
+legend{font-weight:600;padding:0 .25rem}
+.choice{display:flex;align-items:center;gap:.5rem;font-weight:400;margin:.5rem 0}
+.choice input{width:1.25rem;height:1.25rem}
+.row{display:flex;gap:.75rem}
+.row>div{flex:1}
+.hint{color:#57606a;font-size:.9375rem}
+[role=alert]{background:#ffebe9;border:1px solid #cf222e;color:#82071e;border-radius:.375rem;padding:.75rem;margin:0 0 1rem;font-weight:600}
+button{width:100%;margin-top:1.25rem;padding:.875rem;font-size:1.125rem;font-weight:700;color:#fff;background:#0a58ca;border:0;border-radius:.375rem;cursor:pointer}
+`;

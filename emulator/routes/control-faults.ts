@@ -1,0 +1,33 @@
+import { inputEnum, inputNumber, inputString } from "../control-input.ts";
+import type { ControlRoute } from "../control-types.ts";
+
+/** Injected API failures and slowness. */
+export const controlFaultRoutes: ControlRoute[] = [
+	{
+		method: "POST",
+		pattern: "/_emulator/faults",
+		handler: ({ faults, input }) => ({
+			fault: faults.add({
+				match: inputString(input, "match"),
+				status: inputNumber(input, "status"),
+				count: inputNumber(input, "count"),
+				delayMs: inputNumber(input, "delayMs"),
+				type: inputString(input, "type"),
+				phase: inputEnum(input, "phase", ["before", "after"] as const),
+			}),
+		}),
+	},
+	{
+		method: "GET",
+		pattern: "/_emulator/faults",
+		handler: ({ faults }) => ({ data: faults.list() }),
+	},
+	{
+		method: "DELETE",
+		pattern: "/_emulator/faults",
+		handler: ({ faults }) => {
+			faults.clear();
+			return { ok: true };
+		},
+	},
+];

@@ -1,0 +1,195 @@
+import type { JsonObject } from "./json.ts";
+
+export type Metadata = Record<string, string>;
+
+/** One `line_items[n]` of a session, priced with `price_data`. */
+export type LineItemRecord = {
+	id: string;
+	priceId: string;
+	productId: string;
+	name: string;
+	description: string | null;
+	productMetadata: Metadata;
+	unitAmount: number;
+	quantity: number;
+	currency: string;
+	created: number;
+};
+
+export type SessionRecord = {
+	id: string;
+	created: number;
+	expiresAt: number;
+	status: "open" | "complete" | "expired";
+	paymentStatus: "unpaid" | "paid";
+	currency: string;
+	amountTotal: number;
+	lineItems: LineItemRecord[];
+	successUrl: string;
+	cancelUrl: string | null;
+	clientReferenceId: string | null;
+	customerEmail: string | null;
+	locale: string | null;
+	submitType: string | null;
+	billingAddressCollection: string | null;
+	allowPromotionCodes: boolean | null;
+	metadata: Metadata;
+	paymentIntentData: {
+		metadata: Metadata;
+		description: string | null;
+		receiptEmail: string | null;
+	};
+	paymentIntentId: string | null;
+	/** Set when the shopper completes the page (`customer_details.email`). */
+	customerDetailsEmail: string | null;
+	/** The url prefix of the emulator that created it, for `url`. */
+	origin: string;
+};
+
+export type PaymentMethodRecord = {
+	id: string;
+	created: number;
+	type: "card" | "us_bank_account" | "sepa_debit";
+	email: string | null;
+	card: { brand: string; last4: string; expMonth: number; expYear: number; funding: string } | null;
+};
+
+export type PaymentErrorRecord = {
+	type: "card_error" | "invalid_request_error";
+	code: string;
+	declineCode: string | null;
+	message: string;
+	chargeId: string | null;
+	paymentMethod: PaymentMethodRecord;
+};
+
+export type PaymentIntentRecord = {
+	id: string;
+	created: number;
+	amount: number;
+	amountReceived: number;
+	currency: string;
+	status: "requires_payment_method" | "processing" | "succeeded" | "canceled";
+	metadata: Metadata;
+	description: string | null;
+	receiptEmail: string | null;
+	clientSecret: string;
+	paymentMethodTypes: string[];
+	latestChargeId: string | null;
+	paymentMethod: PaymentMethodRecord | null;
+	lastPaymentError: PaymentErrorRecord | null;
+	canceledAt: number | null;
+	cancellationReason: string | null;
+	sessionId: string;
+};
+
+export type ChargeRecord = {
+	id: string;
+	created: number;
+	amount: number;
+	currency: string;
+	status: "succeeded" | "failed" | "pending";
+	paymentIntentId: string;
+	paymentMethod: PaymentMethodRecord;
+	failure: { code: string; declineCode: string | null; message: string } | null;
+	amountRefunded: number;
+	refundIds: string[];
+	balanceTransaction: string | null;
+	metadata: Metadata;
+	receiptEmail: string | null;
+};
+
+export type RefundRecord = {
+	id: string;
+	created: number;
+	amount: number;
+	currency: string;
+	chargeId: string;
+	paymentIntentId: string;
+	paymentMethod: PaymentMethodRecord;
+	reason: string | null;
+	metadata: Metadata;
+	balanceTransaction: string;
+};
+
+export type WebhookEndpointRecord = {
+	id: string;
+	created: number;
+	url: string;
+	enabledEvents: string[];
+	description: string | null;
+	metadata: Metadata;
+	apiVersion: string | null;
+	secret: string;
+	status: "enabled" | "disabled";
+};
+
+/** A recorded `/v1` request, for tests to assert what the worker sent. */
+export type RequestLogEntry = {
+	method: string;
+	path: string;
+	query: JsonObject;
+	params: JsonObject;
+	idempotencyKey: string | null;
+	stripeVersion: string | null;
+	status: number;
+	requestId: string;
+	at: string;
+};
+
+export type IdempotencyRecord = {
+	method: string;
+	path: string;
+	/** Canonical JSON of the parsed params, to compare a replay with the first request. */
+	paramsKey: string;
+	status: number;
+	body: string;
+	requestId: string;
+	created: number;
+};
+
+/** Everything the emulator remembers; `resetState` empties it. Maps keep insertion order. */
+export type State = {
+	sessions: Map<string, SessionRecord>;
+	paymentIntents: Map<string, PaymentIntentRecord>;
+	charges: Map<string, ChargeRecord>;
+	refunds: Map<string, RefundRecord>;
+	events: Map<string, JsonObject>;
+	webhookEndpoints: Map<string, WebhookEndpointRecord>;
+	idempotency: Map<string, IdempotencyRecord>;
+	idempotencyInFlight: Set<string>;
+	requests: RequestLogEntry[];
+};
+
+/** Creates empty state. */
+export function createState(): State {
+	return {
+		sessions: new Map(),
+		paymentIntents: new Map(),
+		charges: new Map(),
+		refunds: new Map(),
+		events: new Map(),
+		webhookEndpoints: new Map(),
+		idempotency: new Map(),
+		idempotencyInFlight: new Set(),
+		requests: [],
+	};
+}
+
+/** Forgets everything, in place, so holders of the state object see the reset. */
+export function resetState(state: State): void {
+	state.sessions.clear();
+	state.paymentIntents.clear();
+	state.charges.clear();
+	state.refunds.clear();
+	state.events.clear();
+	state.webhookEndpoints.clear();
+	state.idempotency.clear();
+	state.idempotencyInFlight.clear();
+	state.requests.length = 0;
+}
+
+/** Changes some fields of a record, type-checked against the record (unlike `Object.assign`). */
+export function patch<T extends object>(record: T, change: Partial<T>): void {
+	Object.assign(record, change);
+}

@@ -1,0 +1,79 @@
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectStripeShape, readFixture, shapeDifferences } from "./helpers/conformance.ts";
+import { sessionParams, startTestEmulator, type TestEmulator } from "./helpers/emulator.ts";
+
+// The emulator's objects must carry every top-level field of Stripe's published fixtures,
+// with the same JSON types (null allowed on either side), so code written against the
+// emulator reads real Stripe objects the same way.
+
+let test: TestEmulator;
+let paid: { session: Stripe.Checkout.Session; intent: Stripe.PaymentIntent };
+beforeAll(async () => {
+	test = await startTestEmulator();
+	const created = await test.stripe.checkout.sessions.create(sessionParams());
+	await test.control("POST", `/_emulator/sessions/${created.id}/pay`, { card: "4000000000000002" });
+	await test.control("POST", `/_emulator/sessions/${created.id}/pay`);
+	const session = await test.stripe.checkout.sessions.retrieve(created.id);
+	const intent = await test.stripe.paymentIntents.retrieve(String(session.payment_intent));
+	paid = { session, intent };
+});
+afterAll(() => test.close());
+
+describe("objects have Stripe's fields and types", () => {
+	it("checkout.session, open and complete", async () => {
+		expectStripeShape(
+			await test.stripe.checkout.sessions.create(sessionParams()),
+			"checkout.session",
+		);
+		expectStripeShape(paid.session, "checkout.session");
+	});
+
+	it("payment_intent, succeeded and after a decline", async () => {
+		expectStripeShape(paid.intent, "payment_intent");
+		const session = await test.stripe.checkout.sessions.create(sessionParams());
+		const declined = await test.control<{ paymentIntent: Stripe.PaymentIntent }>(
+			"POST",
+			`/_emulator/sessions/${session.id}/pay`,
+			{ card: "4000000000009995" },
+		);
+		expectStripeShape(
+			await test.stripe.paymentIntents.retrieve(declined.body.paymentIntent.id),
+			"payment_intent",
+		);
+	});
+
+	it("charge", async () => {
+		expectStripeShape(
+			await test.stripe.charges.retrieve(String(paid.intent.latest_charge)),
+			"charge",
+		);
+	});
+
+	it("refund", async () => {
+		expectStripeShape(
+			await test.stripe.refunds.create({ payment_intent: paid.intent.id, amount: 100 }),
+			"refund",
+		);
+	});
+
+	it("event", async () => {
+		const events = await test.stripe.events.list({ limit: 100 });
+		for (const event of events.data) expectStripeShape(event, "event");
+	});
+
+	it("line item", async () => {
+		const items = await test.stripe.checkout.sessions.listLineItems(paid.session.id);
+		for (const item of items.data) expectStripeShape(item, "item");
+	});
+});
+
+describe("the shape check itself", () => {
+	it("reports a missing field and a field of another type, and allows nulls", () => {
+		const { amount: _, ...rest } = readFixture("refund");
+		expect(shapeDifferences({ ...rest, currency: 12, charge: null }, "refund")).toEqual([
+			'missing "amount"',
+			'"currency" is number, Stripe sends string',
+		]);
+	});
+});
