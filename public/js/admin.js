@@ -1,0 +1,525 @@
+import { ApiError, requestJson } from "./api.js";
+import { byId, h, replaceChildren, say, timeEl } from "./dom.js";
+import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
+
+const TOKEN_KEY = "shop.adminToken";
+const PAGE_SIZE = 50;
+
+const errorEl = byId("admin-error");
+const loginSection = byId("login");
+const tokenForm = byId("token-form");
+const tokenInput = byId("admin-token");
+const consoleSection = byId("console");
+
+// ---- token (this tab only) --------------------------------------------------
+
+function getToken() {
+	try {
+		return sessionStorage.getItem(TOKEN_KEY);
+	} catch {
+		return null;
+	}
+}
+
+function setToken(token) {
+	try {
+		sessionStorage.setItem(TOKEN_KEY, token);
+	} catch {
+		// Storage disabled: the token lives until the next reload.
+	}
+	memoryToken = token;
+}
+
+function clearToken() {
+	try {
+		sessionStorage.removeItem(TOKEN_KEY);
+	} catch {
+		// ignore
+	}
+	memoryToken = null;
+}
+
+let memoryToken = getToken();
+
+function showLogin(message = "", { focus = true } = {}) {
+	errorEl.textContent = message;
+	consoleSection.hidden = true;
+	loginSection.hidden = false;
+	tokenInput.value = "";
+	if (focus) tokenInput.focus();
+}
+
+function showConsole() {
+	errorEl.textContent = "";
+	loginSection.hidden = true;
+	consoleSection.hidden = false;
+}
+
+/** An error already shown to the operator (wrong token, admin disabled). */
+class HandledError extends Error {}
+
+/** A request to /admin/* with the Bearer token; 401 and 404 (admin disabled) go back to the sign-in form. */
+async function admin(path, options = {}) {
+	const token = memoryToken;
+	if (!token) {
+		showLogin();
+		throw new HandledError("no token");
+	}
+	try {
+		return await requestJson(path, {
+			...options,
+			headers: { ...options.headers, Authorization: `Bearer ${token}` },
+		});
+	} catch (err) {
+		if (err instanceof ApiError && err.status === 401) {
+			clearToken();
+			showLogin("Wrong token: it was not accepted and has been cleared. Enter it again.");
+			throw new HandledError(err.message);
+		}
+		if (err instanceof ApiError && err.status === 404 && err.code !== "order_not_found") {
+			clearToken();
+			showLogin("Admin is not enabled on this deployment (set ADMIN_TOKEN).");
+			throw new HandledError(err.message);
+		}
+		throw err;
+	}
+}
+
+function messageOf(err) {
+	return err instanceof Error ? err.message : String(err);
+}
+
+tokenForm.addEventListener("submit", (event) => {
+	event.preventDefault();
+	const token = tokenInput.value.trim();
+	if (!token) {
+		errorEl.textContent = "Enter the admin token.";
+		tokenInput.focus();
+		return;
+	}
+	setToken(token);
+	tokenInput.value = "";
+	start();
+});
+
+byId("sign-out").addEventListener("click", () => {
+	clearToken();
+	resetData();
+	showLogin();
+});
+
+// ---- tabs -----------------------------------------------------------------
+
+const tabs = [...document.querySelectorAll('[role="tab"]')];
+const loaded = new Set();
+
+function selectTab(tab, { focus = false } = {}) {
+	for (const t of tabs) {
+		const selected = t === tab;
+		t.setAttribute("aria-selected", String(selected));
+		t.tabIndex = selected ? 0 : -1;
+		byId(t.getAttribute("aria-controls")).hidden = !selected;
+	}
+	if (focus) tab.focus();
+	const panel = tab.getAttribute("aria-controls");
+	if (!loaded.has(panel)) {
+		if (panel === "panel-events") loadEvents();
+		if (panel === "panel-alerts") loadAlerts();
+	}
+}
+
+for (const tab of tabs) {
+	tab.addEventListener("click", () => selectTab(tab));
+	tab.addEventListener("keydown", (event) => {
+		const i = tabs.indexOf(tab);
+		const next = {
+			ArrowRight: tabs[(i + 1) % tabs.length],
+			ArrowLeft: tabs[(i - 1 + tabs.length) % tabs.length],
+			Home: tabs[0],
+			End: tabs[tabs.length - 1],
+		}[event.key];
+		if (next) {
+			event.preventDefault();
+			selectTab(next, { focus: true });
+		}
+	});
+}
+
+// ---- orders ---------------------------------------------------------------
+
+const ordersBody = byId("orders-body");
+const ordersStatus = byId("orders-status");
+const statusFilter = byId("status-filter");
+const loadMoreButton = byId("load-more");
+
+let nextCursor = null;
+let loadingOrders = false;
+
+function statusBadge(status) {
+	return h("span", { class: "badge-status", dataset: { status } }, status);
+}
+
+function orderIdButton(id) {
+	return h("button", { type: "button", class: "link-button mono", dataset: { openOrder: id } }, id);
+}
+
+function orderRow(order) {
+	return h(
+		"tr",
+		{ dataset: { orderId: order.id }, class: "clickable" },
+		h("td", {}, timeEl(order.createdAt)),
+		h("td", {}, orderIdButton(order.id)),
+		h("td", {}, statusBadge(order.status)),
+		h("td", { class: "num" }, formatMoney(order.amount, order.currency)),
+		h("td", {}, order.customerEmail ?? order.email ?? "—"),
+	);
+}
+
+async function loadOrders({ reset }) {
+	if (loadingOrders) return;
+	loadingOrders = true;
+	loadMoreButton.disabled = true;
+	say(ordersStatus, "Loading orders…");
+	const params = new URLSearchParams();
+	if (statusFilter.value) params.set("status", statusFilter.value);
+	params.set("limit", String(PAGE_SIZE));
+	if (!reset && nextCursor) params.set("cursor", nextCursor);
+	try {
+		const data = await admin(`/admin/orders?${params}`);
+		const orders = Array.isArray(data.orders) ? data.orders : [];
+		if (reset) replaceChildren(ordersBody);
+		ordersBody.append(...orders.map(orderRow));
+		nextCursor = data.nextCursor ?? null;
+		loadMoreButton.hidden = !nextCursor;
+		const shown = ordersBody.rows.length;
+		say(
+			ordersStatus,
+			shown === 0
+				? "No orders."
+				: `${shown} order${shown === 1 ? "" : "s"} shown${nextCursor ? "; more available" : ""}.`,
+		);
+	} catch (err) {
+		if (!(err instanceof HandledError))
+			say(ordersStatus, `Could not load orders: ${messageOf(err)}`);
+	} finally {
+		loadingOrders = false;
+		loadMoreButton.disabled = false;
+	}
+}
+
+byId("orders-filter").addEventListener("submit", (event) => {
+	event.preventDefault();
+	loadOrders({ reset: true });
+});
+statusFilter.addEventListener("change", () => loadOrders({ reset: true }));
+loadMoreButton.addEventListener("click", () => loadOrders({ reset: false }));
+
+ordersBody.addEventListener("click", (event) => {
+	const row = event.target.closest("tr[data-order-id]");
+	// Buttons open the order themselves (below); selecting text in a row is not a click on it.
+	if (!row || event.target.closest("button") || String(getSelection()) !== "") return;
+	openOrder(row.dataset.orderId);
+});
+
+// ---- order detail ---------------------------------------------------------
+
+const detail = byId("order-detail");
+const detailStatus = byId("detail-status");
+const syncButton = byId("sync");
+const refundForm = byId("refund-form");
+const refundInput = byId("refund-amount");
+const refundButton = byId("refund");
+
+let current = null;
+
+function field(label, value) {
+	return [h("dt", {}, label), h("dd", {}, value ?? "—")];
+}
+
+function code(text) {
+	return text ? h("code", { class: "mono" }, text) : "—";
+}
+
+function refundable(order) {
+	return order.amount - (Number.isInteger(order.amountRefunded) ? order.amountRefunded : 0);
+}
+
+function renderDetail(order) {
+	current = order;
+	const money = (n) => formatMoney(n, order.currency);
+	byId("detail-heading").textContent = `Order ${order.id}`;
+	replaceChildren(
+		byId("detail-fields"),
+		field("Status", statusBadge(order.status)),
+		field("Amount", money(order.amount)),
+		Number.isInteger(order.amountRefunded) ? field("Refunded", money(order.amountRefunded)) : [],
+		field("Email", order.customerEmail ?? order.email ?? "—"),
+		field("Created", timeEl(order.createdAt)),
+		field("Updated", timeEl(order.updatedAt)),
+		field("Paid", timeEl(order.paidAt)),
+		field(
+			"Failure",
+			order.failureCode || order.failureMessage
+				? [code(order.failureCode), " ", order.failureMessage ?? ""]
+				: "—",
+		),
+		field("Checkout Session", code(order.stripeCheckoutSessionId)),
+		field("PaymentIntent", code(order.stripePaymentIntentId)),
+		order.checkoutExpiresAt !== undefined
+			? field("Checkout expires", timeEl(order.checkoutExpiresAt))
+			: [],
+		order.reconciledAt !== undefined ? field("Last reconciled", timeEl(order.reconciledAt)) : [],
+	);
+
+	const items = order.items ?? [];
+	replaceChildren(
+		byId("detail-items"),
+		items.length
+			? items.map((i) =>
+					h(
+						"tr",
+						{},
+						h("td", {}, i.name, " ", h("span", { class: "muted small" }, `(${i.productId})`)),
+						h("td", { class: "num" }, money(i.unitAmount)),
+						h("td", { class: "num" }, String(i.quantity)),
+						h("td", { class: "num" }, money(i.unitAmount * i.quantity)),
+					),
+				)
+			: h("tr", {}, h("td", { colspan: 4 }, "No items.")),
+	);
+
+	const transitions = order.transitions ?? [];
+	replaceChildren(
+		byId("detail-transitions"),
+		transitions.length
+			? transitions.map((t) =>
+					h(
+						"tr",
+						{},
+						h("td", {}, timeEl(t.at)),
+						h("td", {}, t.from ? statusBadge(t.from) : "—"),
+						h("td", {}, statusBadge(t.to)),
+						h("td", {}, t.source ?? "—"),
+						h("td", {}, code(t.stripeEventId)),
+					),
+				)
+			: h("tr", {}, h("td", { colspan: 5 }, "No status changes recorded.")),
+	);
+
+	byId("refund-currency").textContent = `(${currencyLabel(order.currency)})`;
+	const canRefund = order.status === "paid" && refundable(order) > 0;
+	refundInput.disabled = !canRefund;
+	refundButton.disabled = !canRefund;
+	refundInput.placeholder = canRefund ? toMajorString(refundable(order), order.currency) : "";
+	byId("refund-hint").textContent = canRefund
+		? `Optional. Leave empty to refund the rest (${money(refundable(order))}).`
+		: "Only paid orders can be refunded.";
+
+	updateRow(order);
+}
+
+function updateRow(order) {
+	const row = ordersBody.querySelector(`tr[data-order-id="${CSS.escape(order.id)}"]`);
+	if (row) row.replaceWith(orderRow(order));
+}
+
+async function openOrder(id, { focus = true } = {}) {
+	selectTab(tabs[0]);
+	detail.hidden = false;
+	say(detailStatus, "Loading order…");
+	try {
+		const order = await admin(`/admin/orders/${encodeURIComponent(id)}`);
+		renderDetail(order);
+		say(detailStatus, "");
+		if (focus) detail.focus();
+	} catch (err) {
+		if (err instanceof HandledError) return;
+		say(detailStatus, `Could not load order ${id}: ${messageOf(err)}`);
+	}
+}
+
+document.addEventListener("click", (event) => {
+	const button = event.target.closest("button[data-open-order]");
+	if (button) openOrder(button.dataset.openOrder);
+});
+
+byId("close-detail").addEventListener("click", () => {
+	const id = current?.id;
+	detail.hidden = true;
+	current = null;
+	const button = id && ordersBody.querySelector(`button[data-open-order="${CSS.escape(id)}"]`);
+	(button || statusFilter).focus();
+});
+
+syncButton.addEventListener("click", async () => {
+	if (!current) return;
+	const id = current.id;
+	syncButton.disabled = true;
+	say(detailStatus, "Syncing from Stripe…");
+	try {
+		const synced = await admin(`/admin/orders/${encodeURIComponent(id)}/sync`, { method: "POST" });
+		await openOrder(id, { focus: false });
+		say(detailStatus, `Synced from Stripe: status is ${synced.status ?? current?.status}.`);
+	} catch (err) {
+		if (!(err instanceof HandledError)) say(detailStatus, `Sync failed: ${messageOf(err)}`);
+	} finally {
+		syncButton.disabled = false;
+	}
+});
+
+refundForm.addEventListener("submit", async (event) => {
+	event.preventDefault();
+	if (!current) return;
+	const order = current;
+	const text = refundInput.value.trim();
+	let amount;
+	if (text !== "") {
+		amount = toMinorUnits(text, order.currency);
+		if (amount === null) {
+			say(
+				detailStatus,
+				`Enter a positive amount in ${currencyLabel(order.currency)}, like ${toMajorString(refundable(order), order.currency)}.`,
+			);
+			refundInput.focus();
+			return;
+		}
+		if (amount > refundable(order)) {
+			say(
+				detailStatus,
+				`That is more than what is left to refund (${formatMoney(refundable(order), order.currency)}).`,
+			);
+			refundInput.focus();
+			return;
+		}
+	}
+	const what =
+		amount === undefined
+			? `the rest (${formatMoney(refundable(order), order.currency)})`
+			: formatMoney(amount, order.currency);
+	if (!window.confirm(`Refund ${what} of order ${order.id}? This cannot be undone.`)) return;
+	refundButton.disabled = true;
+	say(detailStatus, "Refunding…");
+	try {
+		const result = await admin(`/admin/orders/${encodeURIComponent(order.id)}/refund`, {
+			method: "POST",
+			body: amount === undefined ? {} : { amount },
+		});
+		refundInput.value = "";
+		await openOrder(order.id, { focus: false });
+		say(
+			detailStatus,
+			`Refund ${result.refundId ?? ""} of ${formatMoney(result.amount ?? amount ?? 0, order.currency)}: ${result.status ?? "requested"}.`,
+		);
+	} catch (err) {
+		if (!(err instanceof HandledError)) say(detailStatus, `Refund failed: ${messageOf(err)}`);
+		refundButton.disabled = false;
+	}
+});
+
+// ---- failed webhook events and alerts ----------------------------------------
+
+const eventsBody = byId("events-body");
+const eventsStatus = byId("events-status");
+const alertsBody = byId("alerts-body");
+const alertsStatus = byId("alerts-status");
+
+function orderCell(orderId) {
+	return h("td", {}, orderId ? orderIdButton(orderId) : "—");
+}
+
+async function loadEvents() {
+	loaded.add("panel-events");
+	say(eventsStatus, "Loading failed webhook events…");
+	try {
+		const data = await admin("/admin/webhook-events?result=failed");
+		const events = Array.isArray(data.events) ? data.events : [];
+		replaceChildren(
+			eventsBody,
+			events.map((e) =>
+				h(
+					"tr",
+					{},
+					h("td", {}, timeEl(e.receivedAt)),
+					h("td", {}, code(e.id)),
+					h("td", {}, e.type ?? "—"),
+					orderCell(e.orderId),
+					h("td", { class: "wrap-text" }, e.error ?? "—"),
+				),
+			),
+		);
+		say(
+			eventsStatus,
+			events.length
+				? `${events.length} failed event${events.length === 1 ? "" : "s"}.`
+				: "No failed webhook events.",
+		);
+	} catch (err) {
+		loaded.delete("panel-events");
+		if (!(err instanceof HandledError))
+			say(eventsStatus, `Could not load events: ${messageOf(err)}`);
+	}
+}
+
+async function loadAlerts() {
+	loaded.add("panel-alerts");
+	say(alertsStatus, "Loading alerts…");
+	try {
+		const data = await admin("/admin/alerts");
+		const alerts = Array.isArray(data.alerts) ? data.alerts : [];
+		replaceChildren(
+			alertsBody,
+			alerts.map((a) =>
+				h(
+					"tr",
+					{},
+					h("td", {}, timeEl(a.createdAt)),
+					h("td", {}, a.kind ?? "—"),
+					orderCell(a.orderId),
+					h("td", { class: "wrap-text" }, a.message ?? "—"),
+				),
+			),
+		);
+		say(
+			alertsStatus,
+			alerts.length ? `${alerts.length} alert${alerts.length === 1 ? "" : "s"}.` : "No alerts.",
+		);
+	} catch (err) {
+		loaded.delete("panel-alerts");
+		if (!(err instanceof HandledError))
+			say(alertsStatus, `Could not load alerts: ${messageOf(err)}`);
+	}
+}
+
+byId("refresh-events").addEventListener("click", loadEvents);
+byId("refresh-alerts").addEventListener("click", loadAlerts);
+
+// ---- start ----------------------------------------------------------------
+
+// Tables scroll sideways on small screens: let keyboard users scroll them too.
+for (const wrap of document.querySelectorAll(".table-wrap[data-scroll-label]")) {
+	wrap.setAttribute("role", "region");
+	wrap.setAttribute("aria-label", wrap.dataset.scrollLabel);
+	wrap.tabIndex = 0;
+}
+
+function resetData() {
+	loaded.clear();
+	nextCursor = null;
+	current = null;
+	detail.hidden = true;
+	replaceChildren(ordersBody);
+	replaceChildren(eventsBody);
+	replaceChildren(alertsBody);
+	for (const el of [ordersStatus, eventsStatus, alertsStatus, detailStatus]) el.textContent = "";
+	loadMoreButton.hidden = true;
+}
+
+function start() {
+	resetData();
+	showConsole();
+	selectTab(tabs[0]);
+	loadOrders({ reset: true });
+}
+
+if (memoryToken) start();
+else showLogin("", { focus: false });
