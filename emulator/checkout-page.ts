@@ -1,6 +1,6 @@
+import { formatMoney } from "../src/lib/money.ts";
 import type { CardFormFields } from "./card-form.ts";
 import { escapeHtml, pageShell } from "./html.ts";
-import { formatAmount } from "./money.ts";
 import type { SessionRecord } from "./store.ts";
 
 /** What the form shows: an error from the last attempt and the values to keep. */
@@ -14,7 +14,7 @@ const TEST_CARD_HINT =
 
 /** The hosted payment page for an open session. */
 export function renderCheckoutPage(session: SessionRecord, state: CheckoutFormState): string {
-	const total = formatAmount(session.amountTotal, session.currency);
+	const total = formatMoney(session.amountTotal, session.currency);
 	const values = state.values;
 	const email = values.email ?? session.customerEmail ?? "";
 	const method = values.method ?? "card";
@@ -72,7 +72,7 @@ ${radio("delayed-failure", "delayed_failure", "Bank debit (test): fails after a 
 }
 
 function renderLineItem(item: SessionRecord["lineItems"][number], currency: string): string {
-	const lineTotal = formatAmount(item.unitAmount * item.quantity, currency);
+	const lineTotal = formatMoney(item.unitAmount * item.quantity, currency);
 	const description = item.description ? `<small>${escapeHtml(item.description)}</small>` : "";
 	return `<li class="line-item"><span class="name">${escapeHtml(item.name)} × ${item.quantity}</span> <span class="amount">${escapeHtml(lineTotal)}</span>${description}</li>`;
 }

@@ -1,7 +1,7 @@
+import { formatMoney } from "../src/lib/money.ts";
 import type { EmulatorContext } from "./context.ts";
 import { invalidParam, invalidState, resourceMissing } from "./errors.ts";
 import { newId } from "./ids.ts";
-import { formatAmount } from "./money.ts";
 import type { RequestSource } from "./objects/event.ts";
 import { renderRefund } from "./objects/refund.ts";
 import {
@@ -36,7 +36,7 @@ export function createRefund(
 	if (amount < 1) throw invalidParam("Invalid positive integer", "amount");
 	if (amount > remaining) {
 		throw invalidState(
-			`Refund amount (${formatAmount(amount, charge.currency)}) is greater than unrefunded amount on charge (${formatAmount(remaining, charge.currency)})`,
+			`Refund amount (${formatMoney(amount, charge.currency)}) is greater than unrefunded amount on charge (${formatMoney(remaining, charge.currency)})`,
 			"amount_too_large",
 			"amount",
 		);

@@ -1,13 +1,15 @@
 /**
  * Money is integer minor units plus a lowercase ISO 4217 code. Stripe's
- * zero-decimal currencies take the amount as is (1500 jpy is ¥1,500).
- * https://docs.stripe.com/currencies#zero-decimal
+ * zero-decimal currencies take the amount as is (1500 jpy is ¥1,500); a few
+ * have three decimals. Stripe's own lists differ from ISO 4217 for a few codes.
+ * https://docs.stripe.com/currencies
  */
 const ZERO_DECIMAL = new Set([
 	"bif",
 	"clp",
 	"djf",
 	"gnf",
+	"isk",
 	"jpy",
 	"kmf",
 	"krw",
@@ -21,18 +23,29 @@ const ZERO_DECIMAL = new Set([
 	"xof",
 	"xpf",
 ]);
+const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
 
+/** How many minor-unit digits Stripe uses for a currency (`jpy` → 0, `usd` → 2, `kwd` → 3). */
 export function minorUnitDigits(currency: string): number {
-	return ZERO_DECIMAL.has(currency.toLowerCase()) ? 0 : 2;
+	const code = currency.toLowerCase();
+	if (ZERO_DECIMAL.has(code)) return 0;
+	if (THREE_DECIMAL.has(code)) return 3;
+	return 2;
 }
 
-/** Human-readable amount for messages and alerts, e.g. `$24.00`, `¥1,500`. */
+/** Human-readable amount for messages and alerts: 1500 jpy → "¥1,500", 2400 usd → "$24.00". */
 export function formatMoney(amount: number, currency: string): string {
 	const digits = minorUnitDigits(currency);
-	return new Intl.NumberFormat("en-US", {
-		style: "currency",
-		currency: currency.toUpperCase(),
-		minimumFractionDigits: digits,
-		maximumFractionDigits: digits,
-	}).format(amount / 10 ** digits);
+	const value = amount / 10 ** digits;
+	try {
+		return new Intl.NumberFormat("en-US", {
+			style: "currency",
+			currency: currency.toUpperCase(),
+			minimumFractionDigits: digits,
+			maximumFractionDigits: digits,
+		}).format(value);
+	} catch {
+		// Intl refuses codes it does not know; still show something readable.
+		return `${value.toFixed(digits)} ${currency.toUpperCase()}`;
+	}
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyDecimals, formatAmount } from "../../../emulator/money.ts";
+import { formatMoney, minorUnitDigits } from "../../src/lib/money.ts";
 
 describe("formatting amounts in minor units", () => {
 	it.each([
@@ -9,11 +9,11 @@ describe("formatting amounts in minor units", () => {
 		[1500, "krw", "₩1,500"],
 		[12345, "kwd", "KWD 12.345"],
 	])("%i %s is %s", (amount, currency, expected) => {
-		expect(formatAmount(amount, currency).replace(/\u00a0/g, " ")).toBe(expected);
+		expect(formatMoney(amount, currency).replace(/\u00a0/g, " ")).toBe(expected);
 	});
 
 	it("knows Stripe's zero- and three-decimal currencies", () => {
-		expect([currencyDecimals("JPY"), currencyDecimals("usd"), currencyDecimals("bhd")]).toEqual([
+		expect([minorUnitDigits("JPY"), minorUnitDigits("usd"), minorUnitDigits("bhd")]).toEqual([
 			0, 2, 3,
 		]);
 	});
