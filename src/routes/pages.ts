@@ -1,5 +1,9 @@
 import { Hono } from "hono";
+import { html } from "hono/html";
+import { createDb } from "../db/client";
 import type { AppEnv } from "../env";
+import { formatMoney } from "../lib/money";
+import { listActiveProducts } from "../services/catalog";
 
 /**
  * Our HTML pages are served through the worker (wrangler.toml
@@ -17,7 +21,40 @@ const PAGES: Record<string, string> = {
 export const pageRoutes = new Hono<AppEnv>().get("*", async (c, next) => {
 	const asset = PAGES[c.req.path];
 	if (!asset) return next();
-	const url = new URL(asset, c.req.url);
-	const res = await c.env.ASSETS.fetch(new Request(url, { headers: c.req.raw.headers }));
-	return new Response(res.body, res);
+	const res = await c.env.ASSETS.fetch(
+		new Request(new URL(asset, c.req.url), { headers: c.req.raw.headers }),
+	);
+	if (asset !== "/index.html" || !res.ok) return new Response(res.body, res);
+	return withBuyNowForms(res, await noScriptCatalog(c.env.DB));
 });
+
+/** Without JavaScript the storefront still sells: one "Buy now" form per product, inside <noscript>. */
+async function noScriptCatalog(d1: D1Database): Promise<string> {
+	const products = await listActiveProducts(createDb(d1));
+	const items = products.map(
+		(p) => html`<li class="product-card">
+	<h2>${p.name}</h2>
+	<p>${p.description}</p>
+	<p class="price">${formatMoney(p.unitAmount, p.currency)}</p>
+	<form method="post" action="/create-checkout-session">
+		<input type="hidden" name="productId" value="${p.id}" />
+		<label for="nojs-qty-${p.id}">Quantity</label>
+		<input id="nojs-qty-${p.id}" name="quantity" type="number" min="1" max="99" value="1" inputmode="numeric" />
+		<button type="submit" class="btn btn-primary">Buy ${p.name} now</button>
+	</form>
+</li>`,
+	);
+	return (await html`<ul class="product-grid">${items}</ul>`).toString();
+}
+
+function withBuyNowForms(res: Response, catalog: string): Response {
+	const page = new Response(res.body, res);
+	page.headers.set("Cache-Control", "no-cache");
+	return new HTMLRewriter()
+		.on("noscript", {
+			element(el) {
+				el.append(catalog, { html: true });
+			},
+		})
+		.transform(page);
+}
