@@ -205,6 +205,20 @@ async function settleClosedSession(
 	// A completed session whose outcome we cannot tell yet is treated as paid: never risk charging twice.
 	if (status === "paid" || status === "processing" || (session.status === "complete" && !result))
 		throw alreadyPaid();
+	if (status === "pending" || status === "failed") {
+		// Its session can no longer be paid: the new order replaces it.
+		await applyFact(
+			deps,
+			order.id,
+			{
+				kind: "canceled",
+				created: Math.floor(deps.now() / 1000),
+				code: "superseded",
+				message: "Replaced by a new checkout.",
+			},
+			{ source: "checkout" },
+		);
+	}
 	return null;
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { orders, webhookEvents } from "../db/schema";
 import { OPEN_STATUSES } from "../domain/transitions";
@@ -19,6 +19,7 @@ export const MAX_STRIPE_CALLS_PER_RUN = 40;
 /** Orders looked at per run, at most (and at least 10, SPEC 7). */
 export const MAX_ORDERS_PER_RUN = 25;
 const ORPHAN_LOOKBACK_SECONDS = 24 * 60 * 60;
+const SESSION_AFTERLIFE_MS = 24 * 60 * 60 * 1000;
 
 export type ReconcileOptions = {
 	graceSeconds: number;
@@ -73,6 +74,12 @@ export async function reconcile(
 				isNotNull(orders.stripeCheckoutSessionId),
 				// An amount mismatch waits for a human.
 				or(isNull(orders.failureCode), ne(orders.failureCode, "amount_mismatch")),
+				// A declined order whose session closed over a day ago has nothing more to tell;
+				// delayed payments (processing) can take days and are always checked.
+				or(
+					eq(orders.status, "processing"),
+					gt(orders.checkoutExpiresAt, now - SESSION_AFTERLIFE_MS),
+				),
 			),
 		)
 		.orderBy(

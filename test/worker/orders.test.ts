@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema";
 import { checkout, ORIGIN } from "./helpers/checkout";
 import { db, getOrder, insertOrder, transitionsOf } from "./helpers/db";
-import { addFault, pay, requestsTo } from "./helpers/emulator";
+import { addFault, control, pay, requestsTo } from "./helpers/emulator";
 
 type PublicOrder = {
 	id: string;
@@ -168,6 +168,20 @@ describe("resuming an interrupted checkout", () => {
 		expect(res.status).toBe(409);
 		expect(await res.json()).toMatchObject({ error: { code: "order_already_paid" } });
 		expect((await getOrder(first.orderId)).status).toBe("paid");
+	});
+
+	it("cancels a declined order whose session closed when the shopper tries again", async () => {
+		const first = await checkout(cart);
+		await pay(first.sessionId, { delayed: "failure" });
+		await control("/delayed/settle", { sessionId: first.sessionId });
+		await bySession(first.sessionId);
+		expect((await getOrder(first.orderId)).status).toBe("failed");
+		const retry = await checkout(cart, { orderId: first.orderId });
+		expect(retry.orderId).not.toBe(first.orderId);
+		expect(await getOrder(first.orderId)).toMatchObject({
+			status: "canceled",
+			failureCode: "superseded",
+		});
 	});
 
 	it("answers 409 for a paid or processing order", async () => {

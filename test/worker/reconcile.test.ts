@@ -189,3 +189,25 @@ describe("reconciliation (Cron Trigger)", () => {
 		expect((await getOrder(orderId)).status).toBe("paid");
 	});
 });
+
+describe("reconciliation leaves dead orders alone", () => {
+	it("stops checking a declined order whose session closed more than a day ago", async () => {
+		const order = await insertOrder({
+			status: "failed",
+			createdAt: Date.now() - 72 * HOUR,
+			checkoutExpiresAt: Date.now() - 48 * HOUR,
+		});
+		await run();
+		expect((await getOrder(order.id)).reconciledAt).toBeNull();
+	});
+
+	it("keeps checking a delayed payment however old", async () => {
+		const { orderId } = await paidWithoutWebhook();
+		await db
+			.update(orders)
+			.set({ status: "processing", checkoutExpiresAt: Date.now() - 48 * HOUR })
+			.where(eq(orders.id, orderId));
+		await run();
+		expect((await getOrder(orderId)).status).toBe("paid");
+	});
+});
