@@ -402,6 +402,8 @@ refundForm.addEventListener("submit", async (event) => {
 	try {
 		const result = await admin(`/admin/orders/${encodeURIComponent(order.id)}/refund`, {
 			method: "POST",
+			// One key per confirmed refund: a retried request never refunds twice.
+			headers: { "Idempotency-Key": crypto.randomUUID() },
 			body: amount === undefined ? {} : { amount },
 		});
 		refundInput.value = "";

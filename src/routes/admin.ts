@@ -1,5 +1,156 @@
+import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { validator } from "hono/validator";
+import * as v from "valibot";
+import { ORDER_STATUSES, WEBHOOK_RESULTS } from "../db/schema";
+import { firstIssue } from "../domain/cart";
 import type { AppEnv } from "../env";
+import { deps, stripeDeps } from "../lib/context";
+import { AppError } from "../lib/errors";
+import {
+	DEFAULT_PAGE_SIZE,
+	decodeCursor,
+	forceSync,
+	listOrders,
+	MAX_PAGE_SIZE,
+	orderDetail,
+} from "../services/admin";
+import { bearerToken, sameToken } from "../services/admin-auth";
+import { invalidAmount, invalidRequest } from "../services/admin-errors";
+import { listAlerts, listWebhookEvents } from "../services/admin-ledger";
+import type { StoredResponse } from "../services/idempotency";
+import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency";
+import { refundOrder } from "../services/refunds";
+import { bodyKind, limitBody } from "./request-guards";
 
-/** Operator API under /admin (Bearer ADMIN_TOKEN; 404 everywhere when no token is configured). */
-export const adminRoutes = new Hono<AppEnv>();
+/**
+ * Operator API under /admin. Without a configured ADMIN_TOKEN it does not
+ * exist (404 everywhere); otherwise every request needs `Authorization:
+ * Bearer <ADMIN_TOKEN>`. Answers are never cached.
+ */
+const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+	const expected = c.env.ADMIN_TOKEN?.trim();
+	if (!expected) return c.notFound();
+	c.header("Cache-Control", "no-store");
+	const given = bearerToken(c.req.header("Authorization"));
+	if (!given || !(await sameToken(given, expected))) {
+		c.var.log.warn("admin authentication failed", {
+			path: c.req.path,
+			reason: given ? "wrong token" : "no bearer token",
+		});
+		throw new AppError(401, "unauthorized", "A valid admin token is required.", {
+			"WWW-Authenticate": "Bearer",
+		});
+	}
+	await next();
+};
+
+/** Query parameters left empty (`?status=`) mean "not given". */
+const withoutBlanks = (query: Record<string, string | string[]>) =>
+	Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ""));
+
+const listOrdersQuery = v.object({
+	status: v.optional(
+		v.picklist(ORDER_STATUSES, `status must be one of ${ORDER_STATUSES.join(", ")}`),
+	),
+	limit: v.optional(
+		v.pipe(
+			v.string(),
+			v.regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`),
+			v.transform(Number),
+			v.minValue(1, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`),
+			v.maxValue(MAX_PAGE_SIZE, `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`),
+		),
+		String(DEFAULT_PAGE_SIZE),
+	),
+	cursor: v.optional(v.string("cursor must be given once")),
+});
+
+const webhookEventsQuery = v.object({
+	result: v.optional(
+		v.picklist(WEBHOOK_RESULTS, `result must be one of ${WEBHOOK_RESULTS.join(", ")}`),
+	),
+});
+
+const refundBody = v.object({
+	amount: v.nullish(
+		v.pipe(
+			v.number("amount must be a number"),
+			v.safeInteger("amount must be a whole number of minor units"),
+			v.minValue(1, "amount must be positive"),
+		),
+	),
+});
+
+function parseQuery<const T extends v.GenericSchema>(
+	schema: T,
+	query: Record<string, string | string[]>,
+): v.InferOutput<T> {
+	const parsed = v.safeParse(schema, withoutBlanks(query));
+	if (!parsed.success) throw invalidRequest(firstIssue(parsed.issues));
+	return parsed.output;
+}
+
+export const adminRoutes = new Hono<AppEnv>()
+	.use(adminAuth)
+	.get(
+		"/orders",
+		validator("query", (query) => {
+			const { cursor, ...rest } = parseQuery(listOrdersQuery, query);
+			const position = cursor === undefined ? undefined : decodeCursor(cursor);
+			if (position === null) throw invalidRequest("cursor is not one this API gave out.");
+			return { ...rest, cursor: position };
+		}),
+		async (c) => c.json(await listOrders(deps(c).db, c.req.valid("query"))),
+	)
+	.get("/orders/:id", async (c) => c.json(await orderDetail(deps(c).db, c.req.param("id"))))
+	.post("/orders/:id/sync", async (c) => c.json(await forceSync(stripeDeps(c), c.req.param("id"))))
+	.post("/orders/:id/refund", limitBody(1024), async (c) => {
+		const amount = await readRefundAmount(c);
+		const d = stripeDeps(c);
+		const orderId = c.req.param("id");
+		const work = async (): Promise<StoredResponse> => ({
+			status: 200,
+			body: await refundOrder(d, orderId, amount),
+		});
+		const key = c.req.header("Idempotency-Key");
+		const answer = key
+			? await withIdempotency(
+					d.db,
+					{
+						// A space never appears in checkout's keys: the two cannot collide.
+						key: `admin refund ${orderId} ${checkIdempotencyKey(key)}`,
+						hash: await requestHash({ orderId, amount: amount ?? null }),
+						now: d.now(),
+					},
+					work,
+				)
+			: await work();
+		return c.json(answer.body, answer.status as ContentfulStatusCode);
+	})
+	.get(
+		"/webhook-events",
+		validator("query", (query) => parseQuery(webhookEventsQuery, query)),
+		async (c) => c.json(await listWebhookEvents(deps(c).db, c.req.valid("query"))),
+	)
+	.get("/alerts", async (c) => c.json(await listAlerts(deps(c).db)));
+
+/** `{"amount"?}` in minor units; an empty body refunds the rest. */
+async function readRefundAmount(c: Context<AppEnv>): Promise<number | undefined> {
+	if (c.req.header("Content-Type") && bodyKind(c) !== "json")
+		throw new AppError(415, "unsupported_media_type", "Send application/json.");
+	const text = await c.req.text();
+	if (text.trim() === "") return undefined;
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		throw new AppError(400, "invalid_json", "The body is not valid JSON.");
+	}
+	if (typeof body !== "object" || body === null || Array.isArray(body))
+		throw invalidRequest("The body must be a JSON object.");
+	const parsed = v.safeParse(refundBody, body);
+	if (!parsed.success) throw invalidAmount(firstIssue(parsed.issues));
+	return parsed.output.amount ?? undefined;
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * Forwards Stripe test-mode events to the local worker with the Stripe CLI,
+ * for exactly the events the worker handles (HANDLED_EVENT_TYPES):
+ *
+ *   node scripts/stripe-listen.mjs [--forward-to localhost:8787/webhook] [-- <more stripe listen flags>]
+ */
+import { spawn } from "node:child_process";
+import { parseArgs } from "node:util";
+
+const INSTALL = `The Stripe CLI is not installed (no \`stripe\` on PATH). Install it, then run \`stripe login\`:
+  macOS:   brew install stripe/stripe-cli/stripe
+  Linux:   https://docs.stripe.com/stripe-cli/install (apt, yum, or the tarball)
+  Windows: scoop install stripe
+  Docker:  docker run --rm -it stripe/stripe-cli listen …`;
+
+function fail(message) {
+	console.error(`stripe-listen: ${message}`);
+	process.exit(1);
+}
+
+let options;
+try {
+	options = parseArgs({
+		options: { "forward-to": { type: "string", default: "localhost:8787/webhook" } },
+		allowPositionals: true,
+	});
+} catch (err) {
+	fail(err.message);
+}
+
+let events;
+try {
+	({ HANDLED_EVENT_TYPES: events } = await import("../src/domain/stripe-facts.ts"));
+} catch (err) {
+	if (err?.code === "ERR_UNKNOWN_FILE_EXTENSION")
+		fail(`needs Node 22.18 or later (you run ${process.version}): use \`npm run stripe:listen\`.`);
+	throw err;
+}
+
+const forwardTo = options.values["forward-to"];
+const args = [
+	"listen",
+	"--forward-to",
+	forwardTo,
+	"--events",
+	events.join(","),
+	...options.positionals,
+];
+console.error(
+	`Forwarding ${events.length} event types to ${forwardTo}.\nPut the whsec_… secret \`stripe listen\` prints into .dev.vars as STRIPE_WEBHOOK_SECRET.`,
+);
+
+const child = spawn("stripe", args, { stdio: "inherit" });
+child.on("error", (err) => {
+	if (err.code === "ENOENT") fail(INSTALL);
+	fail(err.message);
+});
+child.on("exit", (code, signal) => {
+	process.exit(code ?? (signal === "SIGINT" ? 130 : 1));
+});

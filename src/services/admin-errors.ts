@@ -1,0 +1,40 @@
+import type { OrderStatus } from "../db/schema";
+import { AppError, stripeUnavailable } from "../lib/errors";
+import type { Logger } from "../lib/log";
+import { describeError } from "../lib/log";
+import { isStripeRequestError } from "../lib/stripe";
+
+/** Errors of the operator API, in the one error model. */
+
+export const orderNotPaid = (status: OrderStatus, rest: number) =>
+	new AppError(
+		409,
+		"order_not_paid",
+		status === "paid" && rest <= 0
+			? "Nothing is left to refund on this order."
+			: `Only paid orders can be refunded; this one is ${status}.`,
+	);
+
+export const invalidAmount = (message: string) => new AppError(400, "invalid_amount", message);
+
+export const noSession = () =>
+	new AppError(409, "no_session", "This order has no Checkout Session to sync from.");
+
+export const invalidRequest = (message: string) => new AppError(400, "invalid_request", message);
+
+/**
+ * Maps a failed Stripe call: a request Stripe refused (4xx) is passed on as
+ * 409 with Stripe's own explanation, anything else is 502 `stripe_unavailable`.
+ */
+export function stripeCallFailed(log: Logger, what: string, err: unknown): AppError {
+	if (err instanceof AppError) return err;
+	if (isStripeRequestError(err)) {
+		log.warn(`${what}: Stripe refused the request`, describeError(err));
+		return new AppError(409, "stripe_rejected", `Stripe refused the request: ${err.message}`);
+	}
+	log.error(`${what}: Stripe failed`, describeError(err));
+	return stripeUnavailable();
+}
+
+export const noPayment = () =>
+	new AppError(409, "no_payment", "Stripe has no payment for this order to refund.");

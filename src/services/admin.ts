@@ -1,0 +1,135 @@
+import { and, asc, desc, eq, inArray, lt, lte, or } from "drizzle-orm";
+import type Stripe from "stripe";
+import type { Db } from "../db/client";
+import type { OrderStatus } from "../db/schema";
+import { orderItems, orders, orderTransitions } from "../db/schema";
+import { orderNotFound } from "../lib/errors";
+import { noSession, stripeCallFailed } from "./admin-errors";
+import type { StripeDeps } from "./deps";
+import type { OrderItemRow } from "./orders";
+import { adminOrder, findOrder, orderItemsOf } from "./orders";
+import { retrieveSession, syncOrder } from "./sync";
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+/** A position in the newest-first list of orders: keyset pagination, stable under inserts. */
+export type OrderCursor = { createdAt: number; id: string };
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Opaque to clients: base64url of `createdAt:id`. */
+export function encodeCursor(cursor: OrderCursor): string {
+	return btoa(`${cursor.createdAt}:${cursor.id}`)
+		.replaceAll("+", "-")
+		.replaceAll("/", "_")
+		.replace(/=+$/, "");
+}
+
+/** The cursor, or null when `raw` is not one we issued. */
+export function decodeCursor(raw: string): OrderCursor | null {
+	if (!/^[A-Za-z0-9_-]{4,256}$/.test(raw)) return null;
+	let text: string;
+	try {
+		text = atob(raw.replaceAll("-", "+").replaceAll("_", "/"));
+	} catch {
+		return null;
+	}
+	const match = /^(\d{1,15}):([\x21-\x7e]{1,64})$/.exec(text);
+	if (!match?.[1] || !match[2]) return null;
+	return { createdAt: Number(match[1]), id: match[2] };
+}
+
+export type OrderListQuery = { status?: OrderStatus; limit: number; cursor?: OrderCursor };
+
+/** One page of orders, newest first, with the cursor of the next page (null on the last). */
+export async function listOrders(db: Db, query: OrderListQuery) {
+	const { status, limit, cursor } = query;
+	// `created_at <= ?` lets SQLite walk orders_created_idx / orders_status_created_idx from the cursor on.
+	const after = cursor
+		? and(
+				lte(orders.createdAt, cursor.createdAt),
+				or(lt(orders.createdAt, cursor.createdAt), lt(orders.id, cursor.id)),
+			)
+		: undefined;
+	const rows = await db
+		.select()
+		.from(orders)
+		.where(and(status ? eq(orders.status, status) : undefined, after))
+		.orderBy(desc(orders.createdAt), desc(orders.id))
+		.limit(limit + 1);
+	const page = rows.slice(0, limit);
+	const items = await itemsOf(
+		db,
+		page.map((o) => o.id),
+	);
+	const last = page.at(-1);
+	return {
+		orders: page.map((o) => adminOrder(o, items.get(o.id) ?? [])),
+		nextCursor:
+			rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+	};
+}
+
+/** One query for a page's items: at most MAX_PAGE_SIZE ids, within D1's 100 bound parameters. */
+async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, OrderItemRow[]>> {
+	const byOrder = new Map<string, OrderItemRow[]>();
+	if (orderIds.length === 0) return byOrder;
+	const rows = await db
+		.select()
+		.from(orderItems)
+		.where(inArray(orderItems.orderId, orderIds))
+		.orderBy(asc(orderItems.id));
+	for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
+	return byOrder;
+}
+
+/** The operator's view of one order with its items and status history. Throws 404 `order_not_found`. */
+export async function orderDetail(db: Db, orderId: string) {
+	const order = await findOrder(db, orderId);
+	if (!order) throw orderNotFound();
+	const [items, transitions] = await Promise.all([
+		orderItemsOf(db, order.id),
+		db
+			.select()
+			.from(orderTransitions)
+			.where(eq(orderTransitions.orderId, order.id))
+			.orderBy(asc(orderTransitions.id)),
+	]);
+	return {
+		...adminOrder(order, items),
+		transitions: transitions.map((t) => ({
+			from: t.fromStatus,
+			to: t.toStatus,
+			source: t.source,
+			stripeEventId: t.stripeEventId,
+			at: iso(t.at),
+		})),
+	};
+}
+
+/**
+ * Syncs one order from its Checkout Session now, whatever the success page's
+ * throttle says, through the single writer. Throws 404, 409 `no_session`, or
+ * a Stripe failure (502 / 409 `stripe_rejected`); answers the order after.
+ */
+export async function forceSync(deps: StripeDeps, orderId: string) {
+	const order = await findOrder(deps.db, orderId);
+	if (!order) throw orderNotFound();
+	const sessionId = order.stripeCheckoutSessionId;
+	if (!sessionId) throw noSession();
+	const log = deps.log.child({ orderId: order.id, sessionId });
+	let session: Stripe.Checkout.Session;
+	try {
+		session = await retrieveSession(deps.stripe, sessionId);
+	} catch (err) {
+		throw stripeCallFailed(log, "admin sync", err);
+	}
+	const result = await syncOrder(deps, order, "admin", session);
+	log.info("admin sync", {
+		outcome: result?.outcome ?? "nothing new",
+		from: order.status,
+		to: result && result.outcome !== "not_found" ? result.status : order.status,
+	});
+	return orderDetail(deps.db, order.id);
+}
