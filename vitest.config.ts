@@ -63,6 +63,17 @@ export default defineConfig({
 					testTimeout: 30_000,
 				},
 			},
+			{
+				test: {
+					name: "e2e",
+					environment: "node",
+					include: ["test/e2e/**/*.test.ts"],
+					globalSetup: ["test/e2e/global-setup.ts"],
+					testTimeout: 60_000,
+					hookTimeout: 120_000,
+					fileParallelism: false,
+				},
+			},
 		],
 	},
 });

@@ -1,0 +1,68 @@
+import type { Browser } from "playwright-core";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
+import { launchChromium } from "./chromium.ts";
+import { newShopper, type Shopper, saveScreenshot } from "./shopper.ts";
+import { stack } from "./stack.ts";
+
+/**
+ * Hooks for a file of journeys: one Chromium per file, a fresh context per
+ * journey (empty cart), and a screenshot of where a failed journey stopped.
+ * Answers a getter for the current journey's shopper.
+ */
+export function useShopper(): () => Shopper {
+	const { workerUrl } = stack();
+	let browser: Browser | undefined;
+	let launchError: unknown;
+	let shopper: Shopper | undefined;
+
+	beforeAll(async () => {
+		try {
+			browser = await launchChromium();
+		} catch (error) {
+			// Reported by every journey, so a missing browser counts as failed tests, never skipped ones.
+			launchError = error;
+		}
+	});
+	afterAll(async () => {
+		await browser?.close();
+	});
+	beforeEach(async () => {
+		if (!browser) throw launchError ?? new Error("Chromium did not start");
+		shopper = await newShopper(browser, workerUrl);
+	});
+	afterEach(async (context) => {
+		if (!shopper) return;
+		if (context.task.result?.state === "fail") {
+			const name = context.task.name.replace(/[^a-z0-9]+/gi, "-").slice(0, 60);
+			await saveScreenshot(shopper.page, `failed-${name}`).catch(() => {});
+		}
+		await shopper.close();
+		shopper = undefined;
+	});
+
+	return () => {
+		if (!shopper) throw new Error("no shopper outside a journey");
+		return shopper;
+	};
+}
+
+/** Our pages logged no error, threw nothing, and broke no Content-Security-Policy rule. */
+export function expectCleanPages(shopper: Shopper): void {
+	expect(shopper.problemsOnOurPages()).toEqual([]);
+}
+
+type ApiOrder = { id: string; status: string; amount: number; currency: string };
+
+/** The order as the worker's plain read shows it (`GET /api/orders/:id`, no sync from Stripe). */
+export async function orderFromApi(orderId: string): Promise<ApiOrder> {
+	const response = await fetch(`${stack().workerUrl}/api/orders/${encodeURIComponent(orderId)}`);
+	if (!response.ok) throw new Error(`GET /api/orders/${orderId}: HTTP ${response.status}`);
+	return (await response.json()) as ApiOrder;
+}
+
+/** Waits (polling, never sleeping blindly) until the worker has recorded `status` for the order. */
+export async function orderReaches(orderId: string, status: string): Promise<void> {
+	await expect
+		.poll(async () => (await orderFromApi(orderId)).status, { timeout: 15_000, interval: 100 })
+		.toBe(status);
+}
