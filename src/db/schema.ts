@@ -68,7 +68,8 @@ export const orders = sqliteTable(
 	(t) => [
 		uniqueIndex("orders_session_id_unique").on(t.stripeCheckoutSessionId),
 		uniqueIndex("orders_payment_intent_id_unique").on(t.stripePaymentIntentId),
-		index("orders_reconcile_idx").on(t.status, t.reconciledAt),
+		// Reconciliation's look-up of orders that never reached Stripe (status, no session, age).
+		index("orders_status_session_created_idx").on(t.status, t.stripeCheckoutSessionId, t.createdAt),
 		index("orders_status_created_idx").on(t.status, t.createdAt),
 		index("orders_created_idx").on(t.createdAt),
 		check(

@@ -22,11 +22,14 @@ export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024),
 			{ ...deps(c), log, stripe: () => stripeDeps(c).stripe },
 			event,
 		);
-		log.info("webhook handled", {
-			result: outcome.result,
-			orderId: outcome.orderId,
-			detail: outcome.detail,
-		});
+		// A processed event was logged by the writer with its ids; one line per request is enough.
+		if (outcome.result !== "processed") {
+			log.info("webhook handled", {
+				result: outcome.result,
+				orderId: outcome.orderId,
+				detail: outcome.detail,
+			});
+		}
 		return c.json({ received: true, result: outcome.result });
 	} catch {
 		return c.json(

@@ -7,12 +7,23 @@ import type { Fact } from "../domain/facts";
 import type { Decision } from "../domain/transitions";
 import { decide } from "../domain/transitions";
 import type { Deps } from "./deps";
+import type { OrderRow } from "./orders";
 
-export type FactSource = { source: TransitionSource; stripeEventId?: string | null };
+export type FactSource = {
+	source: TransitionSource;
+	stripeEventId?: string | null;
+	/**
+	 * A statement to commit with the change (the webhook ledger row): it runs in
+	 * the same batch, guarded like the transition row, so it exists exactly when
+	 * the change does. Given the decision, it answers an `insert … select … from
+	 * orders where <guard>` for that guard.
+	 */
+	alsoWrite?: (decision: Decision, guard: SQL) => SQL;
+};
 
 export type ApplyResult =
 	| { outcome: "not_found" }
-	| (Decision & { from: OrderStatus; status: OrderStatus });
+	| (Decision & { from: OrderStatus; status: OrderStatus; written: boolean });
 
 const MAX_ATTEMPTS = 5;
 
@@ -21,25 +32,29 @@ const MAX_ATTEMPTS = 5;
  * Idempotent (a repeated fact is a no-op) and safe under concurrency: the
  * order row, its transition row and any alert are written in one D1 batch
  * guarded by the order's version, so a racing writer makes us re-read and
- * decide again instead of overwriting.
+ * decide again instead of overwriting. A caller that has just read the order
+ * may pass the row to save a read.
  */
 export async function applyFact(
 	deps: Deps,
-	orderId: string,
+	target: string | OrderRow,
 	fact: Fact,
 	src: FactSource,
 ): Promise<ApplyResult> {
 	const { db } = deps;
+	const orderId = typeof target === "string" ? target : target.id;
+	let known = typeof target === "string" ? undefined : target;
 	for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		const order = await db.query.orders.findFirst({ where: eq(orders.id, orderId) });
+		const order = known ?? (await db.query.orders.findFirst({ where: eq(orders.id, orderId) }));
+		known = undefined;
 		if (!order) return { outcome: "not_found" };
 		const now = deps.now();
 		const decision = decide(order, fact, now);
 		if (decision.outcome === "noop" || decision.outcome === "stale") {
-			return { ...decision, from: order.status, status: order.status };
+			return { ...decision, from: order.status, status: order.status, written: false };
 		}
 
-		const guard = and(eq(orders.id, order.id), eq(orders.version, order.version));
+		const guard = and(eq(orders.id, order.id), eq(orders.version, order.version)) as SQL;
 		// The guarded inserts run first: they must see the version before the update bumps it.
 		const writes: SQL[] = [];
 		const steps = decision.to
@@ -57,6 +72,7 @@ export async function applyFact(
 				from orders where ${guard}
 				on conflict (dedupe_key) do nothing`);
 		}
+		if (src.alsoWrite) writes.push(src.alsoWrite(decision, guard));
 		const update = db
 			.update(orders)
 			.set({
@@ -69,8 +85,7 @@ export async function applyFact(
 			})
 			.where(guard);
 		const results = await runBatch(db, [...writes, update.getSQL()]);
-		const updated = results.at(-1)?.meta.changes;
-		if (updated === 1) {
+		if (results.at(-1)?.meta.changes === 1) {
 			if (decision.alert) deps.notify({ ...decision.alert, orderId: order.id });
 			deps.log.info("order fact applied", {
 				orderId: order.id,
@@ -81,7 +96,12 @@ export async function applyFact(
 				source: src.source,
 				stripeEventId: src.stripeEventId,
 			});
-			return { ...decision, from: order.status, status: decision.to ?? order.status };
+			return {
+				...decision,
+				from: order.status,
+				status: decision.to ?? order.status,
+				written: true,
+			};
 		}
 	}
 	throw new Error(`order ${orderId} changed ${MAX_ATTEMPTS} times while applying ${fact.kind}`);

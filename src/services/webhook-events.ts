@@ -1,13 +1,15 @@
+import type { SQL } from "drizzle-orm";
 import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { WebhookResult } from "../db/schema";
-import { webhookEvents } from "../db/schema";
+import { orders, webhookEvents } from "../db/schema";
 import type { OrderRef } from "../domain/stripe-facts";
 import { factFromEvent } from "../domain/stripe-facts";
 import { describeError } from "../lib/log";
 import { isStripeRequestError } from "../lib/stripe";
 import { applyFact } from "./apply-fact";
 import type { Deps } from "./deps";
+import type { OrderRow } from "./orders";
 import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders";
 
 /** Stripe is only needed for the rare look-up, so it is created on demand. */
@@ -23,25 +25,62 @@ export type EventOutcome = {
  * Processes one verified event exactly once in effect: a redelivered event that
  * was processed or ignored is a duplicate; a failed one runs again. Throws when
  * processing fails (after recording the failure), so the caller answers 500 and
- * Stripe retries.
+ * Stripe retries. The common case costs two D1 round trips: one batch reads the
+ * ledger and the order, one batch writes the change with its ledger row.
  */
 export async function handleStripeEvent(
 	deps: WebhookDeps,
 	event: Stripe.Event,
 ): Promise<EventOutcome> {
-	const seen = await deps.db.query.webhookEvents.findFirst({
-		where: eq(webhookEvents.id, event.id),
-	});
+	const mapped = factFromEvent(event);
+	const [seen, byId] = await ledgerAndOrder(
+		deps,
+		event.id,
+		"ignore" in mapped ? null : mapped.ref.orderId,
+	);
 	if (seen && seen.result !== "failed")
 		return { result: "duplicate", detail: `already ${seen.result}`, orderId: seen.orderId };
 
 	let orderId: string | null = null;
 	try {
-		const outcome = await processEvent(deps, event, (id) => {
-			orderId = id;
+		if ("ignore" in mapped)
+			return await recorded(deps, event, {
+				result: "ignored",
+				detail: mapped.ignore,
+				orderId: null,
+			});
+		const order = byId ?? (mapped.ref.orderId ? undefined : await resolveOrder(deps, mapped.ref));
+		if (!order)
+			return await recorded(deps, event, {
+				result: "ignored",
+				detail: "not our order",
+				orderId: null,
+			});
+		orderId = order.id;
+		const applied = await applyFact(deps, order, mapped.fact, {
+			source: "webhook",
+			stripeEventId: event.id,
+			alsoWrite: (decision, guard) =>
+				ledgerWrite(
+					deps,
+					event,
+					{ result: "processed", detail: decision.reason, orderId: order.id },
+					guard,
+				),
 		});
-		await recordEvent(deps, event, outcome);
-		return outcome;
+		if (applied.outcome === "not_found")
+			return await recorded(deps, event, {
+				result: "ignored",
+				detail: "not our order",
+				orderId: null,
+			});
+		const outcome: EventOutcome = {
+			result: applied.written ? "processed" : "ignored",
+			detail: `${applied.outcome}: ${applied.reason}`,
+			orderId: order.id,
+		};
+		// A change was committed with its ledger row; a no-op still needs its own.
+		return applied.written ? outcome : await recorded(deps, event, outcome);
 	} catch (err) {
 		deps.log.error("webhook processing failed", {
 			stripeEventId: event.id,
@@ -50,43 +89,27 @@ export async function handleStripeEvent(
 			...describeError(err),
 		});
 		const message = err instanceof Error ? err.message : String(err);
-		await recordEvent(deps, event, {
-			result: "failed",
-			detail: message.slice(0, 500),
-			orderId,
-		}).catch((e) =>
-			deps.log.error("webhook failure not recorded", {
-				stripeEventId: event.id,
-				...describeError(e),
-			}),
+		await recorded(deps, event, { result: "failed", detail: message.slice(0, 500), orderId }).catch(
+			(e) =>
+				deps.log.error("webhook failure not recorded", {
+					stripeEventId: event.id,
+					...describeError(e),
+				}),
 		);
 		throw err;
 	}
 }
 
-async function processEvent(
-	deps: WebhookDeps,
-	event: Stripe.Event,
-	onOrder: (id: string) => void,
-): Promise<EventOutcome> {
-	const mapped = factFromEvent(event);
-	if ("ignore" in mapped) return { result: "ignored", detail: mapped.ignore, orderId: null };
-	const order = await resolveOrder(deps, mapped.ref);
-	if (!order) return { result: "ignored", detail: "not our order", orderId: null };
-	onOrder(order.id);
-	const applied = await applyFact(deps, order.id, mapped.fact, {
-		source: "webhook",
-		stripeEventId: event.id,
-	});
-	if (applied.outcome === "not_found")
-		return { result: "ignored", detail: "not our order", orderId: null };
-	const result: WebhookResult =
-		applied.outcome === "noop" || applied.outcome === "stale" ? "ignored" : "processed";
-	return { result, detail: `${applied.outcome}: ${applied.reason}`, orderId: order.id };
+/** The ledger row and, when the event names it, the order: one D1 round trip. */
+async function ledgerAndOrder(deps: Deps, eventId: string, orderId: string | null) {
+	const ledger = deps.db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId)).limit(1);
+	if (!orderId) return [(await ledger)[0], undefined] as const;
+	const order = deps.db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
+	const [seen, found] = await deps.db.batch([ledger, order]);
+	return [seen[0], found[0] as OrderRow | undefined] as const;
 }
 
 async function resolveOrder(deps: WebhookDeps, ref: OrderRef) {
-	if (ref.orderId) return findOrder(deps.db, ref.orderId);
 	if (ref.sessionId) {
 		const bySession = await findOrderBySession(deps.db, ref.sessionId);
 		if (bySession) return bySession;
@@ -113,30 +136,31 @@ async function retrievePaymentIntent(
 	}
 }
 
-async function recordEvent(deps: Deps, event: Stripe.Event, outcome: EventOutcome): Promise<void> {
-	if (outcome.result === "duplicate") return;
+async function recorded(
+	deps: Deps,
+	event: Stripe.Event,
+	outcome: EventOutcome,
+): Promise<EventOutcome> {
+	await deps.db.run(ledgerWrite(deps, event, outcome));
+	return outcome;
+}
+
+/**
+ * Upserts the event's ledger row. With a `guard`, the row is written only if
+ * the guarded order row is still as read (see `applyFact`).
+ */
+function ledgerWrite(deps: Deps, event: Stripe.Event, outcome: EventOutcome, guard?: SQL): SQL {
 	const now = deps.now();
 	const error = outcome.result === "processed" ? null : outcome.detail;
-	await deps.db
-		.insert(webhookEvents)
-		.values({
-			id: event.id,
-			type: event.type,
-			created: event.created,
-			receivedAt: now,
-			processedAt: outcome.result === "failed" ? null : now,
-			result: outcome.result,
-			error,
-			orderId: outcome.orderId,
-		})
-		.onConflictDoUpdate({
-			target: webhookEvents.id,
-			set: {
-				result: outcome.result,
-				error,
-				orderId: sql`coalesce(${outcome.orderId}, ${webhookEvents.orderId})`,
-				processedAt: outcome.result === "failed" ? null : now,
-				attempts: sql`${webhookEvents.attempts} + 1`,
-			},
-		});
+	const processedAt = outcome.result === "failed" ? null : now;
+	const values = sql`${event.id}, ${event.type}, ${event.created}, ${now}, ${processedAt}, ${outcome.result}, ${error}, ${outcome.orderId}`;
+	const source = guard ? sql`select ${values} from orders where ${guard}` : sql`values (${values})`;
+	return sql`insert into webhook_events (id, type, created, received_at, processed_at, result, error, order_id)
+		${source}
+		on conflict (id) do update set
+			result = excluded.result,
+			error = excluded.error,
+			order_id = coalesce(excluded.order_id, webhook_events.order_id),
+			processed_at = excluded.processed_at,
+			attempts = webhook_events.attempts + 1`;
 }

@@ -9,6 +9,7 @@ import { fetchWithEnv } from "./helpers/app";
 import { checkout } from "./helpers/checkout";
 import {
 	alertsOf,
+	d1FailingWrites,
 	db,
 	getOrder,
 	insertOrder,
@@ -111,13 +112,7 @@ describe("reconciliation (Cron Trigger)", () => {
 		expect(completed).toBeDefined();
 		const event = completed as Stripe.Event;
 		const payload = JSON.stringify(event);
-		const failingDb = new Proxy(env.DB, {
-			get(target, prop, receiver) {
-				if (prop === "batch") return () => Promise.reject(new Error("D1_ERROR: simulated outage"));
-				const value = Reflect.get(target, prop, receiver);
-				return typeof value === "function" ? value.bind(target) : value;
-			},
-		});
+		const failingDb = d1FailingWrites("D1_ERROR: simulated outage");
 		const res = await fetchWithEnv(
 			new Request("https://shop.test/webhook", {
 				method: "POST",

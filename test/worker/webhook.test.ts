@@ -1,8 +1,14 @@
-import { env } from "cloudflare:workers";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { fetchWithEnv } from "./helpers/app";
-import { alertsOf, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db";
+import {
+	alertsOf,
+	d1FailingWrites,
+	getOrder,
+	insertOrder,
+	ledgerRow,
+	transitionsOf,
+} from "./helpers/db";
 import {
 	charge,
 	checkoutSession,
@@ -284,14 +290,7 @@ describe("POST /webhook duplicates and failures", () => {
 		const order = await insertOrder();
 		const event = events.completedPaid(order);
 		const payload = JSON.stringify(event);
-		const failingDb = new Proxy(env.DB, {
-			get(target, prop, receiver) {
-				if (prop === "batch")
-					return () => Promise.reject(new Error("D1_ERROR: simulated write failure"));
-				const value = Reflect.get(target, prop, receiver);
-				return typeof value === "function" ? value.bind(target) : value;
-			},
-		});
+		const failingDb = d1FailingWrites();
 		const request = async () =>
 			new Request("https://shop.test/webhook", {
 				method: "POST",

@@ -84,3 +84,29 @@ export async function tableCounts() {
 		idempotencyKeys: await count("idempotency_keys"),
 	};
 }
+
+/**
+ * The D1 binding with its write batches failing: a batch that changes rows
+ * (the writer's) rejects, reads still answer. Simulates D1 failing in the
+ * middle of processing.
+ */
+export function d1FailingWrites(message = "D1_ERROR: simulated write failure"): D1Database {
+	return new Proxy(env.DB, {
+		get(target, prop, receiver) {
+			if (prop === "batch") {
+				return (statements: D1PreparedStatement[]) =>
+					statements.some((s) => /^\s*(insert|update|delete)/i.test(statementSql(s)))
+						? Promise.reject(new Error(message))
+						: target.batch(statements);
+			}
+			const value = Reflect.get(target, prop, receiver);
+			return typeof value === "function" ? value.bind(target) : value;
+		},
+	});
+}
+
+/** workerd keeps a prepared statement's SQL on the object; tests may read it. */
+function statementSql(statement: D1PreparedStatement): string {
+	const s = statement as unknown as { statement?: string; sql?: string };
+	return s.statement ?? s.sql ?? "";
+}
