@@ -1,11 +1,12 @@
 /**
  * Pending orders for D1 and the `checkout.session.completed` events that pay
- * them, shaped like Stripe's (from the shared fixtures) and really signed.
+ * them, shaped like Stripe's (from its own fixtures) and really signed.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 
-const FIXTURES = "/work/shared/stripe/fixtures";
+// Stripe's own fixtures, copied unchanged into the repo.
+const FIXTURES = new URL("../../test/fixtures/stripe", import.meta.url).pathname;
 const API_VERSION = "2026-10-28.endive";
 
 type Json = Record<string, unknown>;

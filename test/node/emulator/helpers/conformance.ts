@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 
-// Stripe's published fixtures live beside the repo: /work/shared/stripe/fixtures from /work/main.
-const FIXTURES = new URL("../../../../../shared/stripe/fixtures/", import.meta.url);
+// Stripe's published fixtures, copied unchanged into test/fixtures/stripe.
+const FIXTURES = new URL("../../../fixtures/stripe/", import.meta.url);
 
 type JsonKind = "string" | "number" | "boolean" | "object" | "array" | "null";
 
