@@ -62,19 +62,21 @@ export async function orderInD1(persistDir: string, orderId: string) {
 	const rows = await d1Query<{
 		status: string;
 		amount: number;
+		amount_refunded: number;
 		currency: string;
 		from_status: string | null;
 		to_status: string | null;
 		source: string | null;
 	}>(
 		persistDir,
-		`select o.status, o.amount, o.currency, t.from_status, t.to_status, t.source from orders o left join order_transitions t on t.order_id = o.id where o.id = '${id}' order by t.id`,
+		`select o.status, o.amount, o.amount_refunded, o.currency, t.from_status, t.to_status, t.source from orders o left join order_transitions t on t.order_id = o.id where o.id = '${id}' order by t.id`,
 	);
 	const first = rows[0];
 	if (!first) return null;
 	return {
 		status: first.status,
 		amount: first.amount,
+		amountRefunded: first.amount_refunded,
 		currency: first.currency,
 		transitions: rows
 			.filter((row) => row.to_status !== null)
