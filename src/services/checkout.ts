@@ -181,17 +181,7 @@ async function resumeCheckout(
 		const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
 		return settleClosedSession(deps, order, session);
 	}
-	await applyFact(
-		deps,
-		order.id,
-		{
-			kind: "canceled",
-			created: Math.floor(deps.now() / 1000),
-			code: "superseded",
-			message: "Replaced by a new checkout with a changed cart.",
-		},
-		{ source: "checkout" },
-	);
+	await supersede(deps, order.id, "Replaced by a new checkout with a changed cart.");
 	return null;
 }
 
@@ -207,19 +197,19 @@ async function settleClosedSession(
 		throw alreadyPaid();
 	if (status === "pending" || status === "failed") {
 		// Its session can no longer be paid: the new order replaces it.
-		await applyFact(
-			deps,
-			order.id,
-			{
-				kind: "canceled",
-				created: Math.floor(deps.now() / 1000),
-				code: "superseded",
-				message: "Replaced by a new checkout.",
-			},
-			{ source: "checkout" },
-		);
+		await supersede(deps, order.id, "Replaced by a new checkout.");
 	}
 	return null;
+}
+
+/** The old order of a resumed checkout is replaced by the new one (SPEC 4: canceled, superseded). */
+async function supersede(deps: StripeDeps, orderId: string, message: string): Promise<void> {
+	await applyFact(
+		deps,
+		orderId,
+		{ kind: "canceled", created: Math.floor(deps.now() / 1000), code: "superseded", message },
+		{ source: "checkout" },
+	);
 }
 
 async function callStripe<T>(deps: StripeDeps, call: () => Promise<T>): Promise<T> {
