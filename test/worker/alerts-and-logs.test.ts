@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fetchWithEnv } from "./helpers/app";
+import { alertsOf, getOrder, insertOrder } from "./helpers/db";
+import { completedSession, stripeEvent } from "./helpers/stripe-objects";
+import { signature } from "./helpers/webhooks";
+
+const ALERT_URL = "https://alerts.example.com/hook";
+
+async function webhookRequest(event: ReturnType<typeof stripeEvent>) {
+	const payload = JSON.stringify(event);
+	return new Request("https://shop.test/webhook", {
+		method: "POST",
+		headers: { "content-type": "application/json", "stripe-signature": await signature(payload) },
+		body: payload,
+	});
+}
+
+/** The real fetch for everything but the alert hook, which answers `answer`. */
+function interceptAlerts(answer: () => Promise<Response>) {
+	const realFetch = globalThis.fetch;
+	return vi.spyOn(globalThis, "fetch").mockImplementation((input, init) => {
+		const url = input instanceof Request ? input.url : String(input);
+		return url === ALERT_URL ? answer() : realFetch(input, init);
+	});
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("alerts", () => {
+	it("records an alert and POSTs it as JSON to ALERT_WEBHOOK_URL", async () => {
+		const spy = interceptAlerts(async () => new Response("ok"));
+		const order = await insertOrder();
+		const mismatch = stripeEvent(
+			"checkout.session.completed",
+			completedSession({ orderId: order.id, amount_total: 1 }),
+		);
+		const res = await fetchWithEnv(await webhookRequest(mismatch), {
+			ALERT_WEBHOOK_URL: ALERT_URL,
+		});
+		expect(res.status).toBe(200);
+		const call = spy.mock.calls.find(
+			([input]) => String(input instanceof Request ? input.url : input) === ALERT_URL,
+		);
+		expect(call).toBeDefined();
+		const init = call?.[1] as RequestInit;
+		expect(init.method).toBe("POST");
+		expect(new Headers(init.headers).get("content-type")).toBe("application/json");
+		expect(JSON.parse(String(init.body))).toEqual({
+			kind: "amount_mismatch",
+			orderId: order.id,
+			message: expect.stringContaining("$0.01"),
+		});
+		expect(await alertsOf(order.id)).toHaveLength(1);
+	});
+
+	it("never breaks payment handling when the alert hook fails", async () => {
+		interceptAlerts(() => Promise.reject(new Error("alert hook unreachable")));
+		const order = await insertOrder({ status: "canceled" });
+		const late = stripeEvent("checkout.session.completed", completedSession({ orderId: order.id }));
+		const res = await fetchWithEnv(await webhookRequest(late), { ALERT_WEBHOOK_URL: ALERT_URL });
+		expect(res.status).toBe(200);
+		expect((await getOrder(order.id)).status).toBe("paid");
+		expect(await alertsOf(order.id)).toMatchObject([{ kind: "paid_after_close" }]);
+	});
+});
+
+describe("logs", () => {
+	it("writes one JSON object per line, each with the request id, and no secret", async () => {
+		const lines: string[] = [];
+		for (const level of ["log", "warn", "error"] as const) {
+			vi.spyOn(console, level).mockImplementation((line: unknown) => void lines.push(String(line)));
+		}
+		const order = await insertOrder();
+		const res = await fetchWithEnv(
+			await webhookRequest(
+				stripeEvent("checkout.session.completed", completedSession({ orderId: order.id })),
+			),
+			{},
+		);
+		const requestId = res.headers.get("x-request-id");
+		expect(requestId).toBeTruthy();
+		expect(lines.length).toBeGreaterThan(0);
+		for (const line of lines) {
+			const entry = JSON.parse(line) as Record<string, unknown>;
+			expect(entry.requestId).toBe(requestId);
+			expect(line).not.toMatch(/whsec_|sk_test_|sk_live_/);
+		}
+	});
+});
