@@ -126,7 +126,9 @@ async function setup({ url, settings, worker, out }) {
 		out.log(`Signing secret: ${created.secret}`);
 		out.log("Store it as the worker's secret (paste it when asked):");
 		out.log("  npx wrangler secret put STRIPE_WEBHOOK_SECRET");
-		out.log("or, before the worker's first deploy, as STRIPE_WEBHOOK_SECRET=… in the file given to");
+		out.log(
+			"or, before the worker's first deploy, as STRIPE_WEBHOOK_SECRET=… in the file given to",
+		);
 		out.log("  npm run deploy -- --secrets-file .secrets.production");
 		return;
 	}
