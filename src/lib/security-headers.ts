@@ -25,15 +25,28 @@ export function contentSecurityPolicy(env: Pick<Bindings, "STRIPE_API_BASE">) {
 	};
 }
 
-/** Security headers on every answer of the worker (static assets get the same from `public/_headers`). */
-export const securityHeaders = (env: Bindings) =>
-	secureHeaders({
-		contentSecurityPolicy: contentSecurityPolicy(env),
-		strictTransportSecurity: "max-age=63072000; includeSubDomains",
-		referrerPolicy: "strict-origin-when-cross-origin",
-		xContentTypeOptions: "nosniff",
-		xFrameOptions: "DENY",
-		crossOriginOpenerPolicy: "same-origin",
-		crossOriginResourcePolicy: "same-origin",
-		permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
-	});
+const middlewares = new Map<string, ReturnType<typeof secureHeaders>>();
+
+/**
+ * Security headers on every answer of the worker (static assets get the same
+ * from `public/_headers`). The middleware is built once per emulator origin
+ * (a public URL, not a secret) instead of on every request.
+ */
+export function securityHeaders(env: Pick<Bindings, "STRIPE_API_BASE">) {
+	const key = env.STRIPE_API_BASE?.trim() ?? "";
+	let middleware = middlewares.get(key);
+	if (!middleware) {
+		middleware = secureHeaders({
+			contentSecurityPolicy: contentSecurityPolicy(env),
+			strictTransportSecurity: "max-age=63072000; includeSubDomains",
+			referrerPolicy: "strict-origin-when-cross-origin",
+			xContentTypeOptions: "nosniff",
+			xFrameOptions: "DENY",
+			crossOriginOpenerPolicy: "same-origin",
+			crossOriginResourcePolicy: "same-origin",
+			permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [] },
+		});
+		middlewares.set(key, middleware);
+	}
+	return middleware;
+}
