@@ -21,9 +21,14 @@ export function deps(c: Context<AppEnv>): Deps {
 	};
 }
 
-/** Deps with a Stripe client; throws a 500 `config_invalid` naming the variable when the key is wrong. */
+/** A Stripe client for this request; throws a 500 `config_invalid` naming the variable when the key is wrong. */
+export function stripeClient(c: Context<AppEnv>) {
+	return createStripe(stripeConfig(c.env));
+}
+
+/** Deps with a Stripe client (see `stripeClient`). */
 export function stripeDeps(c: Context<AppEnv>): StripeDeps {
-	return { ...deps(c), stripe: createStripe(stripeConfig(c.env)) };
+	return { ...deps(c), stripe: stripeClient(c) };
 }
 
 /** Our public origin: `APP_URL` when set, else the request's. */

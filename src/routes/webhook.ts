@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { webhookSecretList } from "../config";
 import type { AppEnv } from "../env";
-import { deps, stripeDeps } from "../lib/context";
+import { deps, stripeClient } from "../lib/context";
 import { errorBody } from "../lib/errors";
 import { verifyStripeEvent } from "../lib/webhook-signature";
 import { handleStripeEvent } from "../services/webhook-events";
@@ -19,7 +19,7 @@ export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024),
 	const log = c.var.log.child({ stripeEventId: event.id, eventType: event.type });
 	try {
 		const outcome = await handleStripeEvent(
-			{ ...deps(c), log, stripe: () => stripeDeps(c).stripe },
+			{ ...deps(c), log, stripe: () => stripeClient(c) },
 			event,
 		);
 		// A processed event was logged by the writer with its ids; one line per request is enough.

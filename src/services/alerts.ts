@@ -12,7 +12,7 @@ export type Alert = {
 };
 
 /** The insert for an alert; a repeated `dedupeKey` is dropped, so one fault raises one alert. */
-export function alertInsert(db: Db, alert: Alert, nowMs: number) {
+function alertInsert(db: Db, alert: Alert, nowMs: number) {
 	return db
 		.insert(alerts)
 		.values({

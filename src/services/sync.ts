@@ -6,7 +6,7 @@ import { factFromSession } from "../domain/stripe-facts";
 import { isOpenStatus } from "../domain/transitions";
 import type { ApplyResult } from "./apply-fact";
 import { applyFact } from "./apply-fact";
-import type { StripeDeps } from "./deps";
+import type { Deps, StripeDeps } from "./deps";
 import type { OrderRow } from "./orders";
 
 export async function retrieveSession(
@@ -42,7 +42,7 @@ export const SYNC_INTERVAL_MS = 3000;
  * of Stripe requests.
  */
 export async function claimSync(
-	deps: StripeDeps | Omit<StripeDeps, "stripe">,
+	deps: Deps,
 	order: OrderRow,
 	intervalMs = SYNC_INTERVAL_MS,
 ): Promise<boolean> {
