@@ -65,6 +65,18 @@ export default defineConfig({
 			},
 			{
 				test: {
+					// The product as the README tells a user to run it: a copy of the project,
+					// a .dev.vars, `npm run dev` / `wrangler dev`, the README's commands.
+					name: "user-path",
+					environment: "node",
+					include: ["test/user-path/**/*.test.ts"],
+					testTimeout: 60_000,
+					hookTimeout: 180_000,
+					fileParallelism: false,
+				},
+			},
+			{
+				test: {
 					name: "e2e",
 					environment: "node",
 					include: ["test/e2e/**/*.test.ts"],

@@ -28,6 +28,7 @@ export type EmulatorContext = {
 
 type ContextOptions = {
 	webhookUrl: string | null;
+	webhookEvents: readonly string[] | null;
 	webhookSecret: string;
 	retryBaseMs: number;
 	delayedMs: number;
@@ -39,7 +40,13 @@ export function createContext(options: ContextOptions): EmulatorContext {
 	const state = createState();
 	const clock = createClock();
 	const webhooks = new WebhookDispatcher({
-		config: { url: options.webhookUrl, secret: options.webhookSecret, mode: "normal", delayMs: 0 },
+		config: {
+			url: options.webhookUrl,
+			events: options.webhookEvents,
+			secret: options.webhookSecret,
+			mode: "normal",
+			delayMs: 0,
+		},
 		retryBaseMs: options.retryBaseMs,
 		endpointsFor: (eventType) => endpointTargets(state, eventType),
 		onDelivered: (eventId) => {

@@ -7,6 +7,7 @@ import { FaultInjector } from "./faults.ts";
 import { type HttpAnswer, header, jsonAnswer, readBody, send } from "./http-io.ts";
 import { newWebhookSecret } from "./ids.ts";
 import { showPayPage, submitPayPage } from "./pay-page.ts";
+import { loadState, persistState } from "./persistence.ts";
 import { expireDueSessions } from "./session-expiry.ts";
 
 export type EmulatorOptions = {
@@ -16,6 +17,8 @@ export type EmulatorOptions = {
 	host?: string;
 	/** Where to POST signed events (like `stripe listen --forward-to`); none = keep events queued only. */
 	webhookUrl?: string;
+	/** Event types forwarded to `webhookUrl` (like `stripe listen --events`); default: every type. */
+	webhookEvents?: readonly string[];
 	/** Default: a random `whsec_…` string. */
 	webhookSecret?: string;
 	/** Webhook retry backoff base: retries wait base × 2^n (default 1000). */
@@ -24,6 +27,8 @@ export type EmulatorOptions = {
 	log?: (line: string) => void;
 	/** Origin put in session `url`s when the emulator is reached through another address (a phone on the LAN). */
 	publicUrl?: string;
+	/** A JSON file that keeps Stripe's objects across restarts (loaded at start, written as they change). */
+	statePath?: string;
 	/** How long a bank debit takes to settle (default 2000). */
 	delayedPaymentMs?: number;
 };
@@ -36,11 +41,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	const webhookSecret = options.webhookSecret ?? newWebhookSecret();
 	const ctx = createContext({
 		webhookUrl: options.webhookUrl ?? null,
+		webhookEvents: options.webhookEvents ?? null,
 		webhookSecret,
 		retryBaseMs: options.retryBaseMs ?? 1000,
 		delayedMs: options.delayedPaymentMs ?? 2000,
 		log: options.log ?? (() => {}),
 	});
+	if (options.statePath) loadState(ctx.state, options.statePath);
+	const persisted = options.statePath ? persistState(ctx.state, options.statePath) : null;
 	const faults = new FaultInjector();
 	const server = createServer((request, response) => {
 		answer(ctx, faults, request).then(
@@ -69,6 +77,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		webhookSecret,
 		close: async () => {
 			clearInterval(sweeper);
+			persisted?.stop();
 			ctx.webhooks.close();
 			ctx.delayed.clear();
 			await new Promise<void>((resolve) => {

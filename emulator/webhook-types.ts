@@ -16,6 +16,8 @@ export type WebhookConfig = {
 	mode: WebhookMode;
 	/** Wait before each delivery attempt. */
 	delayMs: number;
+	/** Event types forwarded to `url` (like `stripe listen --events`); null forwards every type. */
+	events: readonly string[] | null;
 };
 
 /** One receiver of an event: the forward target or a registered webhook endpoint. */

@@ -52,7 +52,8 @@ export class WebhookDispatcher {
 
 	/** Receivers of an event type, for `pending_webhooks` and delivery. */
 	targetsFor(eventType: string): WebhookTarget[] {
-		const forward = this.#config.url;
+		const { events } = this.#config;
+		const forward = events && !events.includes(eventType) ? null : this.#config.url;
 		const targets: WebhookTarget[] = forward
 			? [{ url: forward, secret: this.#config.secret, endpointId: null }]
 			: [];

@@ -1,34 +1,33 @@
 import { existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 
-/** Reads `.dev.vars` (KEY=value lines, optional quotes, # comments) the way wrangler does, enough for our needs. */
-export function readDevVars(path = ".dev.vars"): Record<string, string> {
-	if (!existsSync(path)) return {};
-	const vars: Record<string, string> = {};
-	for (const raw of readFileSync(path, "utf8").split(/\r?\n/)) {
-		const line = raw.trim();
-		if (!line || line.startsWith("#")) continue;
-		const eq = line.indexOf("=");
-		if (eq < 1) continue;
-		const key = line.slice(0, eq).trim();
-		let value = line.slice(eq + 1).trim();
-		if (
-			(value.startsWith('"') && value.endsWith('"')) ||
-			(value.startsWith("'") && value.endsWith("'"))
-		)
-			value = value.slice(1, -1);
-		vars[key] = value;
-	}
-	return vars;
+/** `KEY=value` lines with optional quotes and `#` comments, as wrangler reads `.dev.vars`. */
+export function parseDotenv(text: string): Record<string, string> {
+	return parseEnv(text) as Record<string, string>;
 }
 
-/** A real Stripe key (not the emulator's) with no API override: talk to Stripe itself. */
-export function usesRealStripe(vars: Record<string, string | undefined>): boolean {
-	const key = vars.STRIPE_SECRET_KEY?.trim() ?? "";
-	return (
-		/^(sk|rk)_(test|live)_/.test(key) &&
-		key !== EMULATOR_SECRET_KEY &&
-		!vars.STRIPE_API_BASE?.trim()
-	);
+/** The developer's `.dev.vars`, or nothing when there is none. */
+export function readDevVars(path = ".dev.vars"): Record<string, string> {
+	return existsSync(path) ? parseDotenv(readFileSync(path, "utf8")) : {};
+}
+
+/** Every setting the worker reads: the names `.dev.vars.example` documents (`# NAME=…` lines). */
+export function documentedSettings(path = ".dev.vars.example"): string[] {
+	const names = readFileSync(path, "utf8").matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm);
+	return [...new Set([...names].map((m) => String(m[1])))];
+}
+
+/**
+ * Where the worker's Stripe calls go under `npm run dev`:
+ * - `emulator`: no secret key set, so the built-in emulator is started and wired in;
+ * - `api-base`: a test key and `STRIPE_API_BASE` (an emulator or mock you run yourself);
+ * - `stripe`: a key and no override: Stripe itself (forward webhooks with `npm run stripe:listen`).
+ */
+export function stripeMode(
+	vars: Record<string, string | undefined>,
+): "emulator" | "api-base" | "stripe" {
+	if (!vars.STRIPE_SECRET_KEY?.trim()) return "emulator";
+	return vars.STRIPE_API_BASE?.trim() ? "api-base" : "stripe";
 }
 
 export const EMULATOR_SECRET_KEY = "sk_test_emulator";

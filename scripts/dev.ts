@@ -1,44 +1,58 @@
 /**
- * `npm run dev`: the shop on http://localhost:8787.
- * - No real Stripe key configured: starts the local Stripe emulator and
- *   `wrangler dev` wired to each other (payments, webhooks, all offline).
- * - A real test key in .dev.vars: runs against Stripe; you run
- *   `npm run stripe:listen` in another terminal to forward webhooks.
+ * `npm run dev`: the shop on http://localhost:8787 (PORT), with `wrangler dev`
+ * reading `.dev.vars` exactly as a plain `wrangler dev` would.
+ * - No STRIPE_SECRET_KEY in .dev.vars: starts the local Stripe emulator
+ *   (EMULATOR_PORT, default 12111) and wires it in: payments and signed
+ *   webhooks, all offline. Its objects are kept beside the local D1, so a
+ *   restart finds the sessions that the local orders refer to.
+ * - A test key and STRIPE_API_BASE: your own emulator or mock, used as is.
+ * - A key alone: Stripe itself; forward webhooks with `npm run stripe:listen`.
+ * Arguments after `--` go to `wrangler dev` (e.g. `npm run dev -- --ip 0.0.0.0`).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { startEmulator } from "../emulator/server.ts";
+import { HANDLED_EVENT_TYPES } from "../src/domain/stripe-facts.ts";
 import {
+	documentedSettings,
 	EMULATOR_SECRET_KEY,
 	EMULATOR_WEBHOOK_SECRET,
 	readDevVars,
-	usesRealStripe,
+	stripeMode,
 } from "./dev-vars.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 12111);
 const wrangler = "node_modules/.bin/wrangler";
+const STRIPE_VARS = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"];
+// The worker never reads `Request.cf`; fetching it only fails (with a stack trace) when offline.
+const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
-	stdio: "inherit",
-	env: { ...process.env, CI: "true" },
+	stdio: ["ignore", "ignore", "inherit"],
+	env: { ...env, CI: "true" },
 });
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+if (migrate.status !== 0) {
+	console.error("Applying the D1 migrations to the local database failed (see above).");
+	process.exit(migrate.status ?? 1);
+}
 
-const vars = { ...readDevVars(), ...process.env };
-const args = ["dev", "--port", String(port), "--test-scheduled"];
+const devVars = readDevVars();
+const set = Object.entries(devVars)
+	.filter(([, value]) => value.trim() !== "")
+	.map(([name]) => name);
+const known = documentedSettings();
+const args = ["dev", "--port", String(port), "--test-scheduled", ...process.argv.slice(2)];
+const lines: string[] = [];
 let closeEmulator = async () => {};
 
-if (usesRealStripe(vars)) {
-	console.log(
-		`\n  Mode: Stripe (${vars.STRIPE_SECRET_KEY?.startsWith("sk_live_") ? "LIVE key!" : "test mode"}), keys from .dev.vars`,
-	);
-	console.log("  Forward webhooks in another terminal:  npm run stripe:listen");
-	console.log("  and put the whsec_… it prints into .dev.vars as STRIPE_WEBHOOK_SECRET.\n");
-} else {
+const mode = stripeMode(devVars);
+if (mode === "emulator") {
 	const emulator = await startEmulator({
 		port: emulatorPort,
 		webhookUrl: `http://127.0.0.1:${port}/webhook`,
+		webhookEvents: HANDLED_EVENT_TYPES,
 		webhookSecret: EMULATOR_WEBHOOK_SECRET,
+		statePath: ".wrangler/state/stripe-emulator.json",
 		log: (line) => console.log(`[stripe-emulator] ${line}`),
 	});
 	closeEmulator = () => emulator.close();
@@ -50,17 +64,41 @@ if (usesRealStripe(vars)) {
 		"--var",
 		`STRIPE_API_BASE:${emulator.url}`,
 	);
-	console.log(`\n  Mode: local Stripe emulator at ${emulator.url} (no Stripe account needed)`);
-	console.log(
-		"  Pay with 4242 4242 4242 4242; declines: 4000 0000 0000 0002, 4000 0000 0000 9995 (see emulator/README.md).",
+	lines.push(
+		`Stripe    local emulator at ${emulator.url} (no Stripe account needed; state in .wrangler/state/)`,
+		"          pay with 4242 4242 4242 4242; declined: 4000 0000 0000 0002, 4000 0000 0000 9995",
+		`Webhooks  signed and forwarded to http://127.0.0.1:${port}/webhook`,
 	);
-	console.log(`  Webhooks are signed and forwarded to http://127.0.0.1:${port}/webhook.\n`);
+	const replaced = STRIPE_VARS.filter((name) => set.includes(name));
+	if (replaced.length > 0)
+		lines.push(
+			`          ${replaced.join(", ")} from .dev.vars replaced by the emulator's (no STRIPE_SECRET_KEY set)`,
+		);
+} else if (mode === "api-base") {
+	lines.push(
+		`Stripe    API at STRIPE_API_BASE from .dev.vars (test key); webhooks: send them to http://localhost:${port}/webhook`,
+	);
+} else {
+	const live = /^(sk|rk)_live_/.test(devVars.STRIPE_SECRET_KEY?.trim() ?? "");
+	lines.push(
+		`Stripe    ${live ? "LIVE key: real money!" : "test mode"}, key from .dev.vars`,
+		"Webhooks  in another terminal: npm run stripe:listen, and put the whsec_… it prints in .dev.vars",
+	);
 }
-console.log(
-	`  Shop: http://localhost:${port}/   Admin: http://localhost:${port}/admin.html (set ADMIN_TOKEN in .dev.vars)\n`,
+lines.unshift(
+	`Shop      http://localhost:${port}/`,
+	`Admin     http://localhost:${port}/admin.html${set.includes("ADMIN_TOKEN") ? "" : " (off: set ADMIN_TOKEN in .dev.vars)"}`,
 );
+lines.push(
+	`Cron      curl "http://localhost:${port}/__scheduled?cron=*/5+*+*+*+*"`,
+	`Settings  from .dev.vars: ${set.length > 0 ? set.join(", ") : "none"}`,
+);
+const unknown = set.filter((name) => !known.includes(name));
+if (unknown.length > 0)
+	lines.push(`          not read by the worker (a typo?): ${unknown.join(", ")}`);
+console.log(`\n${lines.map((line) => `  ${line}`).join("\n")}\n`);
 
-const child = spawn(wrangler, args, { stdio: "inherit" });
+const child = spawn(wrangler, args, { stdio: "inherit", env });
 const stop = (signal: NodeJS.Signals) => {
 	if (!child.killed) child.kill(signal);
 };

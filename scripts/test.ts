@@ -12,8 +12,8 @@ const bin = (name: string) => `node_modules/.bin/${name}`;
 const checks: [string, string, string[]][] = [
 	[
 		"binding types are current (wrangler types --check)",
-		bin("wrangler"),
-		["types", "--include-runtime", "false", "--strict-vars", "false", "--check"],
+		"npm",
+		["run", "--silent", "cf-typegen", "--", "--check"],
 	],
 	["typecheck (worker)", bin("tsc"), ["--noEmit"]],
 	[

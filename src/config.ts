@@ -1,6 +1,6 @@
 import * as v from "valibot";
-import type { Bindings } from "./env";
-import { AppError } from "./lib/errors";
+import type { Bindings } from "./env.ts";
+import { AppError } from "./lib/errors.ts";
 
 /**
  * Configuration is read from bindings on every request and validated here, at

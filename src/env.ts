@@ -1,14 +1,18 @@
-import type { Logger } from "./lib/log";
+import type { Logger } from "./lib/log.ts";
 
 /**
- * Bindings from wrangler.toml (generated `Env`) plus the optional variables
- * and secrets that wrangler cannot know about.
+ * Bindings from wrangler.toml (the generated `Env`: D1, assets, rate limiter,
+ * the `[vars]` with defaults) plus every secret and optional setting. These are
+ * typed here, not inferred by `wrangler types`, so the generated file does not
+ * depend on anyone's `.dev.vars`; each is validated per request in `config.ts`.
  */
 export type Bindings = Env & {
+	STRIPE_SECRET_KEY?: string;
+	STRIPE_WEBHOOK_SECRET?: string;
+	STRIPE_API_BASE?: string;
 	ADMIN_TOKEN?: string;
 	ALERT_WEBHOOK_URL?: string;
 	APP_URL?: string;
-	STRIPE_API_BASE?: string;
 	CHECKOUT_RATE_LIMIT?: string;
 };
 

@@ -1,17 +1,17 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import type { AppEnv, Bindings } from "./env";
-import { AppError, errorBody } from "./lib/errors";
-import { createLogger, describeError } from "./lib/log";
-import { securityHeaders } from "./lib/security-headers";
-import { adminRoutes } from "./routes/admin";
-import { catalogRoutes } from "./routes/catalog";
-import { checkoutRoutes } from "./routes/checkout";
-import { healthRoutes } from "./routes/health";
-import { orderRoutes } from "./routes/orders";
-import { pageRoutes } from "./routes/pages";
-import { webhookRoutes } from "./routes/webhook";
-import { runScheduled } from "./scheduled";
+import type { AppEnv, Bindings } from "./env.ts";
+import { AppError, errorBody } from "./lib/errors.ts";
+import { createLogger, describeError } from "./lib/log.ts";
+import { securityHeaders } from "./lib/security-headers.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { catalogRoutes } from "./routes/catalog.ts";
+import { checkoutRoutes } from "./routes/checkout.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { orderRoutes } from "./routes/orders.ts";
+import { pageRoutes } from "./routes/pages.ts";
+import { webhookRoutes } from "./routes/webhook.ts";
+import { runScheduled } from "./scheduled.ts";
 
 export const app = new Hono<AppEnv>();
 

@@ -1,13 +1,13 @@
-import { appConfig, stripeConfig } from "./config";
-import { createDb } from "./db/client";
-import type { Bindings } from "./env";
-import { createLogger, describeError } from "./lib/log";
-import { createStripe } from "./lib/stripe";
-import { createNotifier } from "./services/alerts";
-import type { StripeDeps } from "./services/deps";
-import { purgeIdempotencyKeys } from "./services/idempotency";
-import type { ReconcileReport } from "./services/reconcile";
-import { reconcile } from "./services/reconcile";
+import { appConfig, stripeConfig } from "./config.ts";
+import { createDb } from "./db/client.ts";
+import type { Bindings } from "./env.ts";
+import { createLogger, describeError } from "./lib/log.ts";
+import { createStripe } from "./lib/stripe.ts";
+import { createNotifier } from "./services/alerts.ts";
+import type { StripeDeps } from "./services/deps.ts";
+import { purgeIdempotencyKeys } from "./services/idempotency.ts";
+import type { ReconcileReport } from "./services/reconcile.ts";
+import { reconcile } from "./services/reconcile.ts";
 
 /** The Cron Trigger: reconcile with Stripe, then drop idempotency keys past their 24 h. */
 export async function runScheduled(

@@ -1,6 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import type { Db } from "./client";
+import type { Db } from "./client.ts";
 
 const dialect = new SQLiteSyncDialect();
 

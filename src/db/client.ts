@@ -1,5 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema";
+import * as schema from "./schema.ts";
 
 const clients = new WeakMap<D1Database, ReturnType<typeof build>>();
 const build = (d1: D1Database) => drizzle(d1, { schema });

@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { Fact } from "./facts";
+import type { Fact } from "./facts.ts";
 
 /**
  * The one place where Stripe's vocabulary becomes ours. The webhook endpoint

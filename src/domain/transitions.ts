@@ -1,6 +1,6 @@
-import type { OrderStatus } from "../db/schema";
-import { formatMoney } from "../lib/money";
-import type { Fact } from "./facts";
+import type { OrderStatus } from "../db/schema.ts";
+import { formatMoney } from "../lib/money.ts";
+import type { Fact } from "./facts.ts";
 
 /**
  * The order state machine (SPEC section 4): for each target status, the

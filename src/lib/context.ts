@@ -1,10 +1,10 @@
 import type { Context } from "hono";
-import { appConfig, stripeConfig } from "../config";
-import { createDb } from "../db/client";
-import type { AppEnv } from "../env";
-import { createNotifier } from "../services/alerts";
-import type { Deps, StripeDeps } from "../services/deps";
-import { createStripe } from "./stripe";
+import { appConfig, stripeConfig } from "../config.ts";
+import { createDb } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+import { createNotifier } from "../services/alerts.ts";
+import type { Deps, StripeDeps } from "../services/deps.ts";
+import { createStripe } from "./stripe.ts";
 
 /** Service dependencies for one request. */
 export function deps(c: Context<AppEnv>): Deps {

@@ -1,5 +1,5 @@
 import { secureHeaders } from "hono/secure-headers";
-import type { Bindings } from "../env";
+import type { Bindings } from "../env.ts";
 
 export const STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com";
 

@@ -1,6 +1,6 @@
 import Stripe from "stripe";
-import { AppError } from "./errors";
-import { webCrypto } from "./stripe";
+import { AppError } from "./errors.ts";
+import { webCrypto } from "./stripe.ts";
 
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 

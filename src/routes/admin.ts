@@ -3,11 +3,11 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { validator } from "hono/validator";
 import * as v from "valibot";
-import { ORDER_STATUSES, WEBHOOK_RESULTS } from "../db/schema";
-import { firstIssue } from "../domain/cart";
-import type { AppEnv } from "../env";
-import { deps, stripeDeps } from "../lib/context";
-import { AppError } from "../lib/errors";
+import { ORDER_STATUSES, WEBHOOK_RESULTS } from "../db/schema.ts";
+import { firstIssue } from "../domain/cart.ts";
+import type { AppEnv } from "../env.ts";
+import { deps, stripeDeps } from "../lib/context.ts";
+import { AppError } from "../lib/errors.ts";
 import {
 	DEFAULT_PAGE_SIZE,
 	decodeCursor,
@@ -15,14 +15,14 @@ import {
 	listOrders,
 	MAX_PAGE_SIZE,
 	orderDetail,
-} from "../services/admin";
-import { bearerToken, sameToken } from "../services/admin-auth";
-import { invalidAmount, invalidRequest } from "../services/admin-errors";
-import { listAlerts, listWebhookEvents } from "../services/admin-ledger";
-import type { StoredResponse } from "../services/idempotency";
-import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency";
-import { refundOrder } from "../services/refunds";
-import { bodyKind, limitBody } from "./request-guards";
+} from "../services/admin.ts";
+import { bearerToken, sameToken } from "../services/admin-auth.ts";
+import { invalidAmount, invalidRequest } from "../services/admin-errors.ts";
+import { listAlerts, listWebhookEvents } from "../services/admin-ledger.ts";
+import type { StoredResponse } from "../services/idempotency.ts";
+import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency.ts";
+import { refundOrder } from "../services/refunds.ts";
+import { bodyKind, limitBody } from "./request-guards.ts";
 
 /**
  * Operator API under /admin. Without a configured ADMIN_TOKEN it does not

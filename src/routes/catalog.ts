@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { createDb } from "../db/client";
-import type { AppEnv } from "../env";
-import { listActiveProducts } from "../services/catalog";
+import { createDb } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+import { listActiveProducts } from "../services/catalog.ts";
 
 export const catalogRoutes = new Hono<AppEnv>()
 	.get("/products", async (c) => {

@@ -2,23 +2,23 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
-import { appConfig } from "../config";
-import type { CheckoutRequest } from "../domain/cart";
+import { appConfig } from "../config.ts";
+import type { CheckoutRequest } from "../domain/cart.ts";
 import {
 	checkoutRequestSchema,
 	firstIssue,
 	formCheckoutSchema,
 	normalizeCart,
-} from "../domain/cart";
-import type { AppEnv } from "../env";
-import { publicOrigin, stripeDeps } from "../lib/context";
-import { AppError, invalidCart } from "../lib/errors";
-import { priceCart } from "../services/catalog";
-import type { CheckoutResult } from "../services/checkout";
-import { startCheckout } from "../services/checkout";
-import type { StoredResponse } from "../services/idempotency";
-import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency";
-import { assertSameOrigin, bodyKind, checkoutRateLimit, limitBody } from "./request-guards";
+} from "../domain/cart.ts";
+import type { AppEnv } from "../env.ts";
+import { publicOrigin, stripeDeps } from "../lib/context.ts";
+import { AppError, invalidCart } from "../lib/errors.ts";
+import { priceCart } from "../services/catalog.ts";
+import type { CheckoutResult } from "../services/checkout.ts";
+import { startCheckout } from "../services/checkout.ts";
+import type { StoredResponse } from "../services/idempotency.ts";
+import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency.ts";
+import { assertSameOrigin, bodyKind, checkoutRateLimit, limitBody } from "./request-guards.ts";
 
 const MAX_BODY_BYTES = 8 * 1024;
 

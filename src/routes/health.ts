@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env";
+import type { AppEnv } from "../env.ts";
 
 export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
 	try {

@@ -1,12 +1,12 @@
 import { Hono } from "hono";
-import { isOpenStatus } from "../domain/transitions";
-import type { AppEnv } from "../env";
-import { deps, stripeDeps } from "../lib/context";
-import { orderNotFound } from "../lib/errors";
-import { describeError } from "../lib/log";
-import type { OrderRow } from "../services/orders";
-import { findOrder, findOrderBySession, orderItemsOf, publicOrder } from "../services/orders";
-import { claimSync, syncOrder } from "../services/sync";
+import { isOpenStatus } from "../domain/transitions.ts";
+import type { AppEnv } from "../env.ts";
+import { deps, stripeDeps } from "../lib/context.ts";
+import { orderNotFound } from "../lib/errors.ts";
+import { describeError } from "../lib/log.ts";
+import type { OrderRow } from "../services/orders.ts";
+import { findOrder, findOrderBySession, orderItemsOf, publicOrder } from "../services/orders.ts";
+import { claimSync, syncOrder } from "../services/sync.ts";
 
 export const orderRoutes = new Hono<AppEnv>()
 	.get("/by-session/:sessionId", async (c) => {

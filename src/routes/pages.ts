@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { createDb } from "../db/client";
-import type { AppEnv } from "../env";
-import { formatMoney } from "../lib/money";
-import { listActiveProducts } from "../services/catalog";
+import { createDb } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+import { formatMoney } from "../lib/money.ts";
+import { listActiveProducts } from "../services/catalog.ts";
 
 /**
  * Our HTML pages are served through the worker (wrangler.toml

@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { appConfig } from "../config";
-import type { AppEnv } from "../env";
-import { publicOrigin } from "../lib/context";
-import { AppError, errorBody } from "../lib/errors";
+import { appConfig } from "../config.ts";
+import type { AppEnv } from "../env.ts";
+import { publicOrigin } from "../lib/context.ts";
+import { AppError, errorBody } from "../lib/errors.ts";
 
 /** 413 with our error model when a body is over `maxSize` bytes. */
 export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>

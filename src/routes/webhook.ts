@@ -1,11 +1,11 @@
 import { Hono } from "hono";
-import { webhookSecretList } from "../config";
-import type { AppEnv } from "../env";
-import { deps, stripeClient } from "../lib/context";
-import { errorBody } from "../lib/errors";
-import { verifyStripeEvent } from "../lib/webhook-signature";
-import { handleStripeEvent } from "../services/webhook-events";
-import { limitBody } from "./request-guards";
+import { webhookSecretList } from "../config.ts";
+import type { AppEnv } from "../env.ts";
+import { deps, stripeClient } from "../lib/context.ts";
+import { errorBody } from "../lib/errors.ts";
+import { verifyStripeEvent } from "../lib/webhook-signature.ts";
+import { handleStripeEvent } from "../services/webhook-events.ts";
+import { limitBody } from "./request-guards.ts";
 
 /**
  * Stripe's webhook. The answer is the contract with Stripe: 400 for a bad

@@ -1,8 +1,8 @@
-import type { OrderStatus } from "../db/schema";
-import { AppError, stripeUnavailable } from "../lib/errors";
-import type { Logger } from "../lib/log";
-import { describeError } from "../lib/log";
-import { isStripeRequestError } from "../lib/stripe";
+import type { OrderStatus } from "../db/schema.ts";
+import { AppError, stripeUnavailable } from "../lib/errors.ts";
+import type { Logger } from "../lib/log.ts";
+import { describeError } from "../lib/log.ts";
+import { isStripeRequestError } from "../lib/stripe.ts";
 
 /** Errors of the operator API, in the one error model. */
 

@@ -1,7 +1,7 @@
 import { desc, eq } from "drizzle-orm";
-import type { Db } from "../db/client";
-import type { WebhookResult } from "../db/schema";
-import { alerts, webhookEvents } from "../db/schema";
+import type { Db } from "../db/client.ts";
+import type { WebhookResult } from "../db/schema.ts";
+import { alerts, webhookEvents } from "../db/schema.ts";
 
 /** How many rows the operator lists show. */
 export const LEDGER_LIMIT = 100;

@@ -1,14 +1,14 @@
 import { and, asc, desc, eq, inArray, lt, lte, or } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Db } from "../db/client";
-import type { OrderStatus } from "../db/schema";
-import { orderItems, orders, orderTransitions } from "../db/schema";
-import { orderNotFound } from "../lib/errors";
-import { noSession, stripeCallFailed } from "./admin-errors";
-import type { StripeDeps } from "./deps";
-import type { OrderItemRow } from "./orders";
-import { adminOrder, findOrder, orderItemsOf } from "./orders";
-import { retrieveSession, syncOrder } from "./sync";
+import type { Db } from "../db/client.ts";
+import type { OrderStatus } from "../db/schema.ts";
+import { orderItems, orders, orderTransitions } from "../db/schema.ts";
+import { orderNotFound } from "../lib/errors.ts";
+import { noSession, stripeCallFailed } from "./admin-errors.ts";
+import type { StripeDeps } from "./deps.ts";
+import type { OrderItemRow } from "./orders.ts";
+import { adminOrder, findOrder, orderItemsOf } from "./orders.ts";
+import { retrieveSession, syncOrder } from "./sync.ts";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;

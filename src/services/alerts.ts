@@ -1,8 +1,8 @@
-import type { Db } from "../db/client";
-import { alerts } from "../db/schema";
-import type { Logger } from "../lib/log";
-import { describeError } from "../lib/log";
-import type { Deps } from "./deps";
+import type { Db } from "../db/client.ts";
+import { alerts } from "../db/schema.ts";
+import type { Logger } from "../lib/log.ts";
+import { describeError } from "../lib/log.ts";
+import type { Deps } from "./deps.ts";
 
 export type Alert = {
 	kind: string;

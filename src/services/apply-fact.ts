@@ -1,13 +1,13 @@
 import type { SQL } from "drizzle-orm";
 import { and, eq, sql } from "drizzle-orm";
-import { runBatch } from "../db/batch";
-import type { OrderStatus, TransitionSource } from "../db/schema";
-import { orders } from "../db/schema";
-import type { Fact } from "../domain/facts";
-import type { Decision } from "../domain/transitions";
-import { decide } from "../domain/transitions";
-import type { Deps } from "./deps";
-import type { OrderRow } from "./orders";
+import { runBatch } from "../db/batch.ts";
+import type { OrderStatus, TransitionSource } from "../db/schema.ts";
+import { orders } from "../db/schema.ts";
+import type { Fact } from "../domain/facts.ts";
+import type { Decision } from "../domain/transitions.ts";
+import { decide } from "../domain/transitions.ts";
+import type { Deps } from "./deps.ts";
+import type { OrderRow } from "./orders.ts";
 
 export type FactSource = {
 	source: TransitionSource;

@@ -1,10 +1,10 @@
 import { inArray } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { products } from "../db/schema";
-import type { CartLine } from "../domain/cart";
-import { MAX_QUANTITY, normalizeCart } from "../domain/cart";
-import { invalidCart } from "../lib/errors";
-import { formatMoney } from "../lib/money";
+import type { Db } from "../db/client.ts";
+import { products } from "../db/schema.ts";
+import type { CartLine } from "../domain/cart.ts";
+import { MAX_QUANTITY, normalizeCart } from "../domain/cart.ts";
+import { invalidCart } from "../lib/errors.ts";
+import { formatMoney } from "../lib/money.ts";
 
 export type PricedLine = {
 	productId: string;

@@ -1,15 +1,15 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
-import { orderItems, orders, orderTransitions } from "../db/schema";
-import { AppError, stripeUnavailable } from "../lib/errors";
-import { describeError } from "../lib/log";
-import { isStripeRequestError } from "../lib/stripe";
-import { applyFact } from "./apply-fact";
-import type { PricedCart } from "./catalog";
-import type { StripeDeps } from "./deps";
-import type { OrderRow } from "./orders";
-import { findOrder } from "./orders";
-import { retrieveSession, syncOrder } from "./sync";
+import { orderItems, orders, orderTransitions } from "../db/schema.ts";
+import { AppError, stripeUnavailable } from "../lib/errors.ts";
+import { describeError } from "../lib/log.ts";
+import { isStripeRequestError } from "../lib/stripe.ts";
+import { applyFact } from "./apply-fact.ts";
+import type { PricedCart } from "./catalog.ts";
+import type { StripeDeps } from "./deps.ts";
+import type { OrderRow } from "./orders.ts";
+import { findOrder } from "./orders.ts";
+import { retrieveSession, syncOrder } from "./sync.ts";
 
 /** How long a Checkout Session stays payable (Stripe allows 30 min to 24 h). */
 export const CHECKOUT_TTL_SECONDS = 60 * 60;

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
-import type { Db } from "../db/client";
-import type { Logger } from "../lib/log";
-import type { Alert } from "./alerts";
+import type { Db } from "../db/client.ts";
+import type { Logger } from "../lib/log.ts";
+import type { Alert } from "./alerts.ts";
 
 /** What the service functions need, passed explicitly so tests can call them directly. */
 export type Deps = {

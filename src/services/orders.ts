@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { orderItems, orders } from "../db/schema";
+import type { Db } from "../db/client.ts";
+import { orderItems, orders } from "../db/schema.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;

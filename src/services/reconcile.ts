@@ -1,15 +1,15 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { orders, webhookEvents } from "../db/schema";
-import { OPEN_STATUSES } from "../domain/transitions";
-import { describeError } from "../lib/log";
-import { isStripeRequestError } from "../lib/stripe";
-import { raiseAlert } from "./alerts";
-import { applyFact } from "./apply-fact";
-import type { StripeDeps } from "./deps";
-import { findOrder } from "./orders";
-import { syncOrder } from "./sync";
-import { handleStripeEvent } from "./webhook-events";
+import { orders, webhookEvents } from "../db/schema.ts";
+import { OPEN_STATUSES } from "../domain/transitions.ts";
+import { describeError } from "../lib/log.ts";
+import { isStripeRequestError } from "../lib/stripe.ts";
+import { raiseAlert } from "./alerts.ts";
+import { applyFact } from "./apply-fact.ts";
+import type { StripeDeps } from "./deps.ts";
+import { findOrder } from "./orders.ts";
+import { syncOrder } from "./sync.ts";
+import { handleStripeEvent } from "./webhook-events.ts";
 
 /**
  * Stripe calls one run may make. A Worker invocation may make 50 subrequests

@@ -1,14 +1,14 @@
 import type Stripe from "stripe";
-import type { Fact } from "../domain/facts";
-import { orderNotFound } from "../lib/errors";
-import type { Logger } from "../lib/log";
-import { formatMoney } from "../lib/money";
-import { invalidAmount, noPayment, orderNotPaid, stripeCallFailed } from "./admin-errors";
-import { applyFact } from "./apply-fact";
-import type { StripeDeps } from "./deps";
-import type { OrderRow } from "./orders";
-import { findOrder } from "./orders";
-import { retrieveSession } from "./sync";
+import type { Fact } from "../domain/facts.ts";
+import { orderNotFound } from "../lib/errors.ts";
+import type { Logger } from "../lib/log.ts";
+import { formatMoney } from "../lib/money.ts";
+import { invalidAmount, noPayment, orderNotPaid, stripeCallFailed } from "./admin-errors.ts";
+import { applyFact } from "./apply-fact.ts";
+import type { StripeDeps } from "./deps.ts";
+import type { OrderRow } from "./orders.ts";
+import { findOrder } from "./orders.ts";
+import { retrieveSession } from "./sync.ts";
 
 export type RefundAnswer = { refundId: string; amount: number; status: string | null };
 

@@ -1,13 +1,13 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { TransitionSource } from "../db/schema";
-import { orders } from "../db/schema";
-import { factFromSession } from "../domain/stripe-facts";
-import { isOpenStatus } from "../domain/transitions";
-import type { ApplyResult } from "./apply-fact";
-import { applyFact } from "./apply-fact";
-import type { Deps, StripeDeps } from "./deps";
-import type { OrderRow } from "./orders";
+import type { TransitionSource } from "../db/schema.ts";
+import { orders } from "../db/schema.ts";
+import { factFromSession } from "../domain/stripe-facts.ts";
+import { isOpenStatus } from "../domain/transitions.ts";
+import type { ApplyResult } from "./apply-fact.ts";
+import { applyFact } from "./apply-fact.ts";
+import type { Deps, StripeDeps } from "./deps.ts";
+import type { OrderRow } from "./orders.ts";
 
 export async function retrieveSession(
 	stripe: Stripe,

@@ -1,16 +1,16 @@
 import type { SQL } from "drizzle-orm";
 import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { WebhookResult } from "../db/schema";
-import { orders, webhookEvents } from "../db/schema";
-import type { OrderRef } from "../domain/stripe-facts";
-import { factFromEvent } from "../domain/stripe-facts";
-import { describeError } from "../lib/log";
-import { isStripeRequestError } from "../lib/stripe";
-import { applyFact } from "./apply-fact";
-import type { Deps } from "./deps";
-import type { OrderRow } from "./orders";
-import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders";
+import type { WebhookResult } from "../db/schema.ts";
+import { orders, webhookEvents } from "../db/schema.ts";
+import type { OrderRef } from "../domain/stripe-facts.ts";
+import { factFromEvent } from "../domain/stripe-facts.ts";
+import { describeError } from "../lib/log.ts";
+import { isStripeRequestError } from "../lib/stripe.ts";
+import { applyFact } from "./apply-fact.ts";
+import type { Deps } from "./deps.ts";
+import type { OrderRow } from "./orders.ts";
+import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders.ts";
 
 /** Stripe is only needed for the rare look-up, so it is created on demand. */
 export type WebhookDeps = Deps & { stripe: () => Stripe };

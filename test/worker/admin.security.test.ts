@@ -1,9 +1,9 @@
 import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { TEST_ADMIN_TOKEN } from "../support/constants";
-import { fetchWithEnv } from "./helpers/app";
-import { insertOrder, tableCounts } from "./helpers/db";
-import { requestsTo } from "./helpers/emulator";
+import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
+import { insertOrder, tableCounts } from "./helpers/db.ts";
+import { requestsTo } from "./helpers/emulator.ts";
 
 const ORIGIN = "https://shop.test";
 

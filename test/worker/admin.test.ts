@@ -1,13 +1,13 @@
 import { exports } from "cloudflare:workers";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import type { OrderStatus } from "../../src/db/schema";
-import { TEST_ADMIN_TOKEN } from "../support/constants";
-import { checkout } from "./helpers/checkout";
-import { insertOrder, transitionsOf } from "./helpers/db";
-import { addFault, eventsFor, pay } from "./helpers/emulator";
-import { charge, completedSession, stripeEvent, uniqueId } from "./helpers/stripe-objects";
-import { deliver } from "./helpers/webhooks";
+import type { OrderStatus } from "../../src/db/schema.ts";
+import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
+import { checkout } from "./helpers/checkout.ts";
+import { insertOrder, transitionsOf } from "./helpers/db.ts";
+import { addFault, eventsFor, pay } from "./helpers/emulator.ts";
+import { charge, completedSession, stripeEvent, uniqueId } from "./helpers/stripe-objects.ts";
+import { deliver } from "./helpers/webhooks.ts";
 
 /** A request to the operator API with the configured token. */
 function admin(path: string, init: RequestInit = {}): Promise<Response> {

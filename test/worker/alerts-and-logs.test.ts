@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fetchWithEnv } from "./helpers/app";
-import { alertsOf, getOrder, insertOrder } from "./helpers/db";
-import { completedSession, stripeEvent } from "./helpers/stripe-objects";
-import { signature } from "./helpers/webhooks";
+import { fetchWithEnv } from "./helpers/app.ts";
+import { alertsOf, getOrder, insertOrder } from "./helpers/db.ts";
+import { completedSession, stripeEvent } from "./helpers/stripe-objects.ts";
+import { signature } from "./helpers/webhooks.ts";
 
 const ALERT_URL = "https://alerts.example.com/hook";
 

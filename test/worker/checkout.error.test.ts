@@ -1,8 +1,8 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { fetchWithEnv } from "./helpers/app";
-import { ORIGIN, postCheckout, postForm } from "./helpers/checkout";
-import { tableCounts } from "./helpers/db";
+import { fetchWithEnv } from "./helpers/app.ts";
+import { ORIGIN, postCheckout, postForm } from "./helpers/checkout.ts";
+import { tableCounts } from "./helpers/db.ts";
 
 const line = (productId: string, quantity: unknown) => ({ productId, quantity });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { STRIPE_API_VERSION } from "../../src/lib/stripe";
-import { CHECKOUT_TTL_SECONDS } from "../../src/services/checkout";
-import { fetchWithEnv } from "./helpers/app";
-import { checkout, ORIGIN, postCheckout, postForm } from "./helpers/checkout";
-import { db, getOrder, tableCounts, transitionsOf } from "./helpers/db";
-import { addFault, requestsTo } from "./helpers/emulator";
+import { STRIPE_API_VERSION } from "../../src/lib/stripe.ts";
+import { CHECKOUT_TTL_SECONDS } from "../../src/services/checkout.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
+import { checkout, ORIGIN, postCheckout, postForm } from "./helpers/checkout.ts";
+import { db, getOrder, tableCounts, transitionsOf } from "./helpers/db.ts";
+import { addFault, requestsTo } from "./helpers/emulator.ts";
 
 const sessionsPath = "/v1/checkout/sessions";
 

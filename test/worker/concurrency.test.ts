@@ -1,9 +1,9 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { checkout } from "./helpers/checkout";
-import { getOrder, transitionsOf } from "./helpers/db";
-import { eventsFor, pay, stripe } from "./helpers/emulator";
-import { deliver } from "./helpers/webhooks";
+import { checkout } from "./helpers/checkout.ts";
+import { getOrder, transitionsOf } from "./helpers/db.ts";
+import { eventsFor, pay, stripe } from "./helpers/emulator.ts";
+import { deliver } from "./helpers/webhooks.ts";
 
 const PRODUCTS = ["espresso-beans", "pour-over-kit", "travel-mug"];
 

@@ -1,10 +1,10 @@
 import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { orders } from "../../src/db/schema";
-import { checkout, ORIGIN } from "./helpers/checkout";
-import { db, getOrder, insertOrder, transitionsOf } from "./helpers/db";
-import { addFault, control, pay, requestsTo } from "./helpers/emulator";
+import { orders } from "../../src/db/schema.ts";
+import { checkout, ORIGIN } from "./helpers/checkout.ts";
+import { db, getOrder, insertOrder, transitionsOf } from "./helpers/db.ts";
+import { addFault, control, pay, requestsTo } from "./helpers/emulator.ts";
 
 type PublicOrder = {
 	id: string;

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { fetchWithEnv } from "./helpers/app";
-import { ORIGIN } from "./helpers/checkout";
+import { fetchWithEnv } from "./helpers/app.ts";
+import { ORIGIN } from "./helpers/checkout.ts";
 
 describe("HTML pages", () => {
 	for (const path of ["/", "/index.html", "/success.html", "/cancel.html", "/admin.html"]) {

@@ -2,11 +2,11 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { orders } from "../../src/db/schema";
-import type { ReconcileOptions } from "../../src/services/reconcile";
-import { reconcile } from "../../src/services/reconcile";
-import { fetchWithEnv } from "./helpers/app";
-import { checkout } from "./helpers/checkout";
+import { orders } from "../../src/db/schema.ts";
+import type { ReconcileOptions } from "../../src/services/reconcile.ts";
+import { reconcile } from "../../src/services/reconcile.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
+import { checkout } from "./helpers/checkout.ts";
 import {
 	alertsOf,
 	d1FailingWrites,
@@ -16,9 +16,9 @@ import {
 	ledgerRow,
 	testDeps,
 	transitionsOf,
-} from "./helpers/db";
-import { addFault, control, eventsFor, pay, stripe } from "./helpers/emulator";
-import { signature } from "./helpers/webhooks";
+} from "./helpers/db.ts";
+import { addFault, control, eventsFor, pay, stripe } from "./helpers/emulator.ts";
+import { signature } from "./helpers/webhooks.ts";
 
 const HOUR = 3600_000;
 /** Orders made "an hour ago" are due with this grace; the other tests' fresh orders are not. */
@@ -174,7 +174,7 @@ describe("reconciliation (Cron Trigger)", () => {
 
 	it("runs from the Cron Trigger with the worker's own bindings", async () => {
 		const { orderId } = await paidWithoutWebhook();
-		const { runScheduled } = await import("../../src/scheduled");
+		const { runScheduled } = await import("../../src/scheduled.ts");
 		const waits: Promise<unknown>[] = [];
 		await runScheduled(
 			{ ...env, RECONCILE_GRACE_SECONDS: "1800" },

@@ -2,12 +2,12 @@ import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { orders } from "../../src/db/schema";
-import { TEST_ADMIN_TOKEN } from "../support/constants";
-import { checkout } from "./helpers/checkout";
-import { db, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db";
-import { control, eventsFor, pay, requestsTo, stripe } from "./helpers/emulator";
-import { deliver } from "./helpers/webhooks";
+import { orders } from "../../src/db/schema.ts";
+import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
+import { checkout } from "./helpers/checkout.ts";
+import { db, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db.ts";
+import { control, eventsFor, pay, requestsTo, stripe } from "./helpers/emulator.ts";
+import { deliver } from "./helpers/webhooks.ts";
 
 type RefundAnswer = { refundId: string; amount: number; status: string };
 

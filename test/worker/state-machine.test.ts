@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { OrderStatus } from "../../src/db/schema";
-import { ORDER_STATUSES } from "../../src/db/schema";
-import type { Fact } from "../../src/domain/facts";
-import type { OrderState } from "../../src/domain/transitions";
-import { decide } from "../../src/domain/transitions";
+import type { OrderStatus } from "../../src/db/schema.ts";
+import { ORDER_STATUSES } from "../../src/db/schema.ts";
+import type { Fact } from "../../src/domain/facts.ts";
+import type { OrderState } from "../../src/domain/transitions.ts";
+import { decide } from "../../src/domain/transitions.ts";
 
 const NOW = 1_800_000_000_000;
 const order = (status: OrderStatus, extra: Partial<OrderState> = {}): OrderState => ({

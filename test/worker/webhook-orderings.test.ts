@@ -1,16 +1,16 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import type { OrderStatus } from "../../src/db/schema";
-import { getOrder, insertOrder, transitionsOf } from "./helpers/db";
-import { paidAtEmulator } from "./helpers/emulator";
+import type { OrderStatus } from "../../src/db/schema.ts";
+import { getOrder, insertOrder, transitionsOf } from "./helpers/db.ts";
+import { paidAtEmulator } from "./helpers/emulator.ts";
 import {
 	charge,
 	completedSession,
 	declinedPaymentIntent,
 	paymentIntent,
 	stripeEvent,
-} from "./helpers/stripe-objects";
-import { deliver } from "./helpers/webhooks";
+} from "./helpers/stripe-objects.ts";
+import { deliver } from "./helpers/webhooks.ts";
 
 type Order = Awaited<ReturnType<typeof insertOrder>>;
 type Build = (order: Order, pi: string, t0: number) => Stripe.Event;

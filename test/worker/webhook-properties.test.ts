@@ -1,15 +1,15 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import type { OrderStatus } from "../../src/db/schema";
-import { getOrder, insertOrder } from "./helpers/db";
+import type { OrderStatus } from "../../src/db/schema.ts";
+import { getOrder, insertOrder } from "./helpers/db.ts";
 import {
 	completedSession,
 	declinedPaymentIntent,
 	paymentIntent,
 	stripeEvent,
 	uniqueId,
-} from "./helpers/stripe-objects";
-import { deliver } from "./helpers/webhooks";
+} from "./helpers/stripe-objects.ts";
+import { deliver } from "./helpers/webhooks.ts";
 
 /** A small seeded PRNG (mulberry32): a failing seed can be replayed. */
 function prng(seed: number) {

@@ -1,10 +1,10 @@
-import { env } from "cloudflare:workers";
 import Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { fetchWithEnv } from "./helpers/app";
-import { getOrder, insertOrder, tableCounts } from "./helpers/db";
-import { completedSession, stripeEvent } from "./helpers/stripe-objects";
-import { deliver, postWebhook, signature } from "./helpers/webhooks";
+import { TEST_WEBHOOK_SECRET } from "../support/constants.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
+import { getOrder, insertOrder, tableCounts } from "./helpers/db.ts";
+import { completedSession, stripeEvent } from "./helpers/stripe-objects.ts";
+import { deliver, postWebhook, signature } from "./helpers/webhooks.ts";
 
 const cryptoProvider = Stripe.createSubtleCryptoProvider();
 
@@ -87,7 +87,7 @@ describe("POST /webhook signature verification", () => {
 	it("ignores a v0 signature: a header with only v0 is rejected", async () => {
 		const { order, payload } = await paidEventPayload();
 		const t = Math.floor(Date.now() / 1000);
-		const v0 = await hmac(env.STRIPE_WEBHOOK_SECRET, `${t}.${payload}`);
+		const v0 = await hmac(TEST_WEBHOOK_SECRET, `${t}.${payload}`);
 		await expectRejected(
 			await postWebhook(payload, { "stripe-signature": `t=${t},v0=${v0}` }),
 			"invalid_signature",
@@ -98,7 +98,7 @@ describe("POST /webhook signature verification", () => {
 	it("accepts a header with several v1 signatures when one is valid", async () => {
 		const { order, payload } = await paidEventPayload();
 		const t = Math.floor(Date.now() / 1000);
-		const good = await hmac(env.STRIPE_WEBHOOK_SECRET, `${t}.${payload}`);
+		const good = await hmac(TEST_WEBHOOK_SECRET, `${t}.${payload}`);
 		const bad = await hmac("whsec_old", `${t}.${payload}`);
 		const res = await postWebhook(payload, {
 			"stripe-signature": `t=${t},v1=${bad},v1=${good},v0=${bad}`,

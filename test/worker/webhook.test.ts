@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { fetchWithEnv } from "./helpers/app";
+import { fetchWithEnv } from "./helpers/app.ts";
 import {
 	alertsOf,
 	d1FailingWrites,
@@ -8,7 +8,7 @@ import {
 	insertOrder,
 	ledgerRow,
 	transitionsOf,
-} from "./helpers/db";
+} from "./helpers/db.ts";
 import {
 	charge,
 	checkoutSession,
@@ -17,8 +17,8 @@ import {
 	paymentIntent,
 	stripeEvent,
 	uniqueId,
-} from "./helpers/stripe-objects";
-import { deliver, signature } from "./helpers/webhooks";
+} from "./helpers/stripe-objects.ts";
+import { deliver, signature } from "./helpers/webhooks.ts";
 
 type OrderRow = Awaited<ReturnType<typeof insertOrder>>;
 const now = () => Math.floor(Date.now() / 1000);

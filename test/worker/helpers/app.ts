@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { app } from "../../../src/index";
+import { app } from "../../../src/index.ts";
 
 /**
  * Calls the app with changed bindings (a missing secret, rate limiting on...),

@@ -1,17 +1,17 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import { createDb } from "../../../src/db/client";
-import type { OrderStatus } from "../../../src/db/schema";
+import { createDb } from "../../../src/db/client.ts";
+import type { OrderStatus } from "../../../src/db/schema.ts";
 import {
 	alerts,
 	orderItems,
 	orders,
 	orderTransitions,
 	webhookEvents,
-} from "../../../src/db/schema";
-import { createLogger } from "../../../src/lib/log";
-import type { Deps } from "../../../src/services/deps";
-import { uniqueId } from "./stripe-objects";
+} from "../../../src/db/schema.ts";
+import { createLogger } from "../../../src/lib/log.ts";
+import type { Deps } from "../../../src/services/deps.ts";
+import { uniqueId } from "./stripe-objects.ts";
 
 export const db = createDb(env.DB);
 

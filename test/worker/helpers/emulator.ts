@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import type Stripe from "stripe";
-import { stripeConfig } from "../../../src/config";
-import { createStripe } from "../../../src/lib/stripe";
+import { stripeConfig } from "../../../src/config.ts";
+import { createStripe } from "../../../src/lib/stripe.ts";
 
 /** The emulator started by the global setup, seen from inside the Workers runtime. */
 export const emulatorBase = () => env.STRIPE_API_BASE;

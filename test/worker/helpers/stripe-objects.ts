@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import { STRIPE_API_VERSION } from "../../../src/lib/stripe";
+import { STRIPE_API_VERSION } from "../../../src/lib/stripe.ts";
 import chargeFixture from "../../fixtures/stripe/charge.json";
 import sessionFixture from "../../fixtures/stripe/checkout.session.json";
 import eventFixture from "../../fixtures/stripe/event.json";

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import Stripe from "stripe";
-import { TEST_WEBHOOK_SECRET } from "../../support/constants";
+import { TEST_WEBHOOK_SECRET } from "../../support/constants.ts";
 
 const crypto = Stripe.createSubtleCryptoProvider();
 

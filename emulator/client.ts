@@ -1,0 +1,83 @@
+/**
+ * A typed client of the emulator's control API (`/_emulator/*`, README
+ * "Control API"). Plain `fetch`, so it runs in Node and inside workerd.
+ */
+import type Stripe from "stripe";
+import type { WebhookMode } from "./webhook-types.ts";
+
+export type PayOutcome = {
+	outcome: "succeeded" | "declined" | "processing";
+	error: { code: string; decline_code?: string; message: string } | null;
+	session: Stripe.Checkout.Session;
+	paymentIntent: Stripe.PaymentIntent | null;
+};
+
+export type WebhookSettings = {
+	url: string | null;
+	secret: string;
+	mode: WebhookMode;
+	delayMs: number;
+	held: number;
+};
+
+export type Fault = {
+	match?: string;
+	status?: number;
+	count?: number;
+	delayMs?: number;
+	type?: string;
+	phase?: "before" | "after";
+};
+
+export type EmulatorClient = ReturnType<typeof emulatorClient>;
+
+/** The control API of the emulator at `baseUrl` (e.g. `http://127.0.0.1:12111`). */
+export function emulatorClient(baseUrl: string) {
+	const base = baseUrl.replace(/\/$/, "");
+	async function call<T>(
+		method: "GET" | "POST" | "DELETE",
+		path: string,
+		body?: unknown,
+	): Promise<T> {
+		const res = await fetch(`${base}/_emulator${path}`, {
+			method,
+			headers: body === undefined ? {} : { "content-type": "application/json" },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${text}`);
+		return JSON.parse(text) as T;
+	}
+	return {
+		url: base,
+		/** Pays a session as the hosted page does (4242 unless told). */
+		pay: (
+			sessionId: string,
+			input: { card?: string; email?: string; delayed?: "success" | "failure" } = {},
+		) =>
+			call<PayOutcome>("POST", `/sessions/${sessionId}/pay`, {
+				card: "4242424242424242",
+				...input,
+			}),
+		expire: (sessionId: string) =>
+			call<{ session: Stripe.Checkout.Session }>("POST", `/sessions/${sessionId}/expire`),
+		webhooks: () => call<WebhookSettings>("GET", "/webhooks"),
+		setWebhooks: (change: Partial<Omit<WebhookSettings, "held">>) =>
+			call<WebhookSettings>("POST", "/webhooks", change),
+		/** Answers once no delivery is queued, in flight or waiting for a retry. */
+		drain: () => call<{ ok: true }>("POST", "/webhooks/drain"),
+		flush: (order?: "fifo" | "reverse") =>
+			call<{ flushed: number }>("POST", "/webhooks/flush", { order }),
+		events: (filter: { type?: string; objectId?: string; orderId?: string } = {}) => {
+			const query = new URLSearchParams();
+			if (filter.type) query.set("type", filter.type);
+			if (filter.objectId) query.set("object_id", filter.objectId);
+			if (filter.orderId) query.set("order_id", filter.orderId);
+			return call<{ data: Stripe.Event[] }>("GET", `/events?${query}`).then((r) => r.data);
+		},
+		addFault: (fault: Fault) => call<{ ok: true }>("POST", "/faults", fault),
+		clearFaults: () => call<{ ok: true }>("DELETE", "/faults"),
+		advanceClock: (seconds: number) =>
+			call<{ now: number; expired: number }>("POST", "/clock/advance", { seconds }),
+	};
+}

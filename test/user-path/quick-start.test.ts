@@ -1,0 +1,75 @@
+/**
+ * The README's quick start: `npm run dev` with no Stripe account, the built-in
+ * emulator, and a `.dev.vars` holding only what a newcomer sets first.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorClient } from "../../emulator/client.ts";
+import {
+	copyProject,
+	freePort,
+	type Running,
+	removeProject,
+	start,
+	writeDevVars,
+} from "./support/project.ts";
+import { admin, checkoutOk, orderStatus } from "./support/shop.ts";
+
+describe("npm run dev with the built-in emulator", () => {
+	const adminToken = randomBytes(24).toString("hex");
+	let dir: string;
+	let shop: Running | undefined;
+	let port: number;
+	let emulatorPort: number;
+
+	const startShop = async () => {
+		shop = await start(
+			dir,
+			["npm", "run", "dev", "--", "--inspector-port", String(await freePort())],
+			{
+				port,
+				env: { PORT: String(port), EMULATOR_PORT: String(emulatorPort) },
+			},
+		);
+		return shop;
+	};
+
+	beforeAll(async () => {
+		dir = copyProject();
+		port = await freePort();
+		emulatorPort = await freePort();
+		writeDevVars(dir, { ADMIN_TOKEN: adminToken, RECONCILE_GRACE_SECONDS: "0" });
+		await startShop();
+	});
+
+	afterAll(async () => {
+		await shop?.stop();
+		if (dir) removeProject(dir);
+	});
+
+	it("says what runs where and which settings are active, by name only, without alarming warnings", () => {
+		const output = shop?.output() ?? "";
+		expect(output).toContain(`Shop      http://localhost:${port}/`);
+		expect(output).toContain(`local emulator at http://127.0.0.1:${emulatorPort}`);
+		expect(output).toContain("Settings  from .dev.vars: ADMIN_TOKEN, RECONCILE_GRACE_SECONDS");
+		expect(output).not.toContain(adminToken);
+		expect(output).not.toContain("Missing required secrets");
+		expect(output).not.toContain("Request.cf");
+	});
+
+	it("keeps the emulator's payments across a restart, so an order paid before it can be refunded after", async () => {
+		const control = emulatorClient(`http://127.0.0.1:${emulatorPort}`);
+		const { orderId, sessionId } = await checkoutOk(`http://localhost:${port}`, [
+			{ productId: "espresso-beans", quantity: 1 },
+		]);
+		await control.pay(sessionId);
+		await control.drain();
+		expect(await orderStatus(`http://localhost:${port}`, orderId)).toBe("paid");
+
+		await shop?.stop();
+		const restarted = await startShop();
+		const refund = await admin(restarted.url, adminToken, `/orders/${orderId}/refund`, {});
+		expect(refund.status, await refund.clone().text()).toBe(200);
+		expect(await refund.json()).toMatchObject({ amount: 2400 });
+	});
+});

@@ -1,0 +1,202 @@
+/**
+ * Every variable of `.dev.vars.example`, set in a user's `.dev.vars` to a value
+ * that is not its default, is seen by the worker: under `npm run dev` and under
+ * a plain `wrangler dev` (the README's "real Stripe" path, here with
+ * STRIPE_API_BASE pointing at an emulator the test runs, as `stripe listen`
+ * would forward). Each setting is proven by what the shop does.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type Stripe from "stripe";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorClient } from "../../emulator/client.ts";
+import { type Emulator, startEmulator } from "../../emulator/server.ts";
+import { documentedSettings } from "../../scripts/dev-vars.ts";
+import {
+	copyProject,
+	freePort,
+	type Running,
+	removeProject,
+	sh,
+	start,
+	writeDevVars,
+} from "./support/project.ts";
+import {
+	admin,
+	alertReceiver,
+	checkout,
+	checkoutOk,
+	eventually,
+	newEventId,
+	orderStatus,
+	postSignedEvent,
+} from "./support/shop.ts";
+
+const ESPRESSO = "espresso-beans"; // 2400 usd
+const LAUNCHERS = {
+	"npm run dev": (port: number, inspector: number) => ({
+		command: ["npm", "run", "dev", "--", "--inspector-port", String(inspector)],
+		env: { PORT: String(port) },
+	}),
+	"wrangler dev": (port: number, inspector: number) => ({
+		command: [
+			"npx",
+			"wrangler",
+			"dev",
+			"--port",
+			String(port),
+			"--inspector-port",
+			String(inspector),
+			"--test-scheduled",
+		],
+		env: {},
+	}),
+};
+
+describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
+	"a .dev.vars with every setting, under %s",
+	(launcher) => {
+		const adminToken = randomBytes(24).toString("hex");
+		const webhookSecret = `whsec_userpath_${randomBytes(12).toString("hex")}`;
+		const appUrl = "https://shop.userpath.test";
+		let dir: string;
+		let shop: Running;
+		let emulator: Emulator;
+		let alerts: Awaited<ReturnType<typeof alertReceiver>>;
+		let vars: Record<string, string>;
+
+		beforeAll(async () => {
+			dir = copyProject();
+			const port = await freePort();
+			alerts = await alertReceiver();
+			emulator = await startEmulator({
+				port: 0,
+				webhookUrl: `http://127.0.0.1:${port}/webhook`,
+				webhookSecret,
+				retryBaseMs: 50,
+			});
+			vars = {
+				STRIPE_SECRET_KEY: "sk_test_userpath_51234567890",
+				// A rotation list: the emulator signs with the second one.
+				STRIPE_WEBHOOK_SECRET: `whsec_retired_one,${webhookSecret}`,
+				STRIPE_PUBLISHABLE_KEY: "pk_test_userpath",
+				APP_URL: appUrl,
+				STRIPE_API_BASE: emulator.url,
+				ADMIN_TOKEN: adminToken,
+				ALERT_WEBHOOK_URL: alerts.url,
+				RECONCILE_GRACE_SECONDS: "0",
+				MAX_ORDER_AMOUNT: "9000",
+				CHECKOUT_RATE_LIMIT: "off",
+			};
+			writeDevVars(dir, vars);
+			const how = LAUNCHERS[launcher](port, await freePort());
+			if (launcher === "wrangler dev") await sh(dir, "npx wrangler d1 migrations apply DB --local");
+			shop = await start(dir, how.command, { port, env: how.env });
+		});
+
+		afterAll(async () => {
+			await shop?.stop();
+			await emulator?.close();
+			await alerts?.close();
+			if (dir) removeProject(dir);
+		});
+
+		it("is given a value for every variable .dev.vars.example documents", () => {
+			expect(Object.keys(vars).sort()).toEqual(documentedSettings().sort());
+		});
+
+		it("serves STRIPE_PUBLISHABLE_KEY from /api/config", async () => {
+			const res = await fetch(`${shop.url}/api/config`);
+			expect(await res.json()).toEqual({ publishableKey: "pk_test_userpath" });
+		});
+
+		it("accepts ADMIN_TOKEN on /admin/* and refuses another token", async () => {
+			expect((await admin(shop.url, adminToken, "/orders")).status).toBe(200);
+			expect((await admin(shop.url, `${adminToken}x`, "/orders")).status).toBe(401);
+		});
+
+		it("creates sessions at STRIPE_API_BASE with STRIPE_SECRET_KEY, returning to APP_URL", async () => {
+			const { sessionId, url } = await checkoutOk(shop.url, [{ productId: ESPRESSO, quantity: 1 }]);
+			expect(url.startsWith(`${emulator.url}/`)).toBe(true);
+			const res = await fetch(`${emulator.url}/v1/checkout/sessions/${sessionId}`, {
+				headers: { authorization: `Bearer ${vars.STRIPE_SECRET_KEY}` },
+			});
+			const session = (await res.json()) as Stripe.Checkout.Session;
+			expect(new URL(session.success_url ?? "").origin).toBe(appUrl);
+			expect(new URL(session.cancel_url ?? "").origin).toBe(appUrl);
+		});
+
+		it("lets 20 checkouts through from one client with CHECKOUT_RATE_LIMIT=off", async () => {
+			const statuses: number[] = [];
+			for (let i = 0; i < 20; i++)
+				statuses.push((await checkout(shop.url, [{ productId: ESPRESSO, quantity: 1 }])).status);
+			expect(statuses).toEqual(Array(20).fill(200));
+		});
+
+		it("refuses an order over MAX_ORDER_AMOUNT and takes one under it", async () => {
+			const over = await checkout(shop.url, [{ productId: ESPRESSO, quantity: 4 }]); // 9600
+			expect(over.status).toBe(400);
+			expect(((await over.json()) as { error: { code: string } }).error.code).toBe("invalid_cart");
+			expect((await checkout(shop.url, [{ productId: ESPRESSO, quantity: 3 }])).status).toBe(200); // 7200
+		});
+
+		it("verifies webhooks with any secret of the STRIPE_WEBHOOK_SECRET list", async () => {
+			const { orderId, sessionId } = await checkoutOk(shop.url, [
+				{ productId: ESPRESSO, quantity: 1 },
+			]);
+			const control = emulatorClient(emulator.url);
+			await control.pay(sessionId);
+			await control.drain();
+			expect(await orderStatus(shop.url, orderId)).toBe("paid");
+		});
+
+		it("posts an alert to ALERT_WEBHOOK_URL", async () => {
+			const { orderId, sessionId } = await checkoutOk(shop.url, [
+				{ productId: ESPRESSO, quantity: 1 },
+			]);
+			const control = emulatorClient(emulator.url);
+			await control.setWebhooks({ mode: "drop" });
+			const paid = await control
+				.pay(sessionId)
+				.finally(() => control.setWebhooks({ mode: "normal" }));
+			// Stripe says the session was paid 1 cent less than the order: a mismatch a human must see.
+			const session = { ...paid.session, amount_total: 2399, amount_subtotal: 2399 };
+			const event = {
+				id: newEventId(),
+				object: "event",
+				type: "checkout.session.completed",
+				created: Math.floor(Date.now() / 1000),
+				livemode: false,
+				api_version: null,
+				pending_webhooks: 1,
+				request: { id: null, idempotency_key: null },
+				data: { object: session },
+			} as unknown as Stripe.Event;
+			expect((await postSignedEvent(shop.url, event, webhookSecret)).status).toBe(200);
+			const alert = await eventually(
+				async () => alerts.received.find((a) => a.orderId === orderId),
+				"the amount_mismatch alert",
+			);
+			expect(alert).toMatchObject({ kind: "amount_mismatch", orderId });
+		});
+
+		it("settles an order whose webhooks were dropped when the README's Cron command runs (RECONCILE_GRACE_SECONDS=0)", async () => {
+			const { orderId, sessionId } = await checkoutOk(shop.url, [
+				{ productId: ESPRESSO, quantity: 1 },
+			]);
+			const control = emulatorClient(emulator.url);
+			await control.setWebhooks({ mode: "drop" });
+			await control.pay(sessionId).finally(() => control.setWebhooks({ mode: "normal" }));
+			expect(await orderStatus(shop.url, orderId)).toBe("pending");
+
+			const readme = readFileSync(`${dir}/README.md`, "utf8");
+			const cron = /curl "http:\/\/localhost:8787\/__scheduled\?cron=[^"]+"/.exec(readme)?.[0];
+			expect(cron, "the README documents the Cron command").toBeDefined();
+			const port = new URL(shop.url).port;
+			expect(await sh(dir, String(cron).replace(":8787", `:${port}`))).toContain(
+				"Ran scheduled event",
+			);
+			expect(await orderStatus(shop.url, orderId)).toBe("paid");
+		});
+	},
+);
