@@ -11,7 +11,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { startEmulator } from "../emulator/server.ts";
-import { HANDLED_EVENT_TYPES } from "../src/domain/stripe-facts.ts";
+import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
 import {
 	documentedSettings,
 	EMULATOR_SECRET_KEY,

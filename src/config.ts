@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import type { Bindings } from "./env.ts";
 import { AppError } from "./lib/errors.ts";
+import type { StripeConfig } from "./lib/stripe.ts";
 
 /**
  * Configuration is read from bindings on every request and validated here, at
@@ -55,8 +56,6 @@ function parse<const T extends v.GenericSchema>(
 	}
 	return result.output;
 }
-
-export type StripeConfig = { secretKey: string; apiBase: URL | null; testMode: boolean };
 
 export function stripeConfig(env: Bindings): StripeConfig {
 	const key = parse("STRIPE_SECRET_KEY", secretKey, env.STRIPE_SECRET_KEY);

@@ -170,7 +170,7 @@ function orderRow(order) {
 		h("td", {}, timeEl(order.createdAt)),
 		h("td", {}, orderIdButton(order.id)),
 		h("td", {}, statusBadge(order.status)),
-		h("td", { class: "num" }, formatMoney(order.amount, order.currency)),
+		h("td", { class: "num" }, formatMoney(order.amount, order)),
 		h("td", {}, order.customerEmail ?? order.email ?? "—"),
 	);
 }
@@ -246,7 +246,7 @@ function refundable(order) {
 
 function renderDetail(order) {
 	current = order;
-	const money = (n) => formatMoney(n, order.currency);
+	const money = (n) => formatMoney(n, order);
 	byId("detail-heading").textContent = `Order ${order.id}`;
 	replaceChildren(
 		byId("detail-fields"),
@@ -310,7 +310,7 @@ function renderDetail(order) {
 	const canRefund = order.status === "paid" && refundable(order) > 0;
 	refundInput.disabled = !canRefund;
 	refundButton.disabled = !canRefund;
-	refundInput.placeholder = canRefund ? toMajorString(refundable(order), order.currency) : "";
+	refundInput.placeholder = canRefund ? toMajorString(refundable(order), order) : "";
 	byId("refund-hint").textContent = canRefund
 		? `Optional. Leave empty to refund the rest (${money(refundable(order))}).`
 		: "Only paid orders can be refunded.";
@@ -374,11 +374,11 @@ refundForm.addEventListener("submit", async (event) => {
 	const text = refundInput.value.trim();
 	let amount;
 	if (text !== "") {
-		amount = toMinorUnits(text, order.currency);
+		amount = toMinorUnits(text, order);
 		if (amount === null) {
 			say(
 				detailStatus,
-				`Enter a positive amount in ${currencyLabel(order.currency)}, like ${toMajorString(refundable(order), order.currency)}.`,
+				`Enter a positive amount in ${currencyLabel(order.currency)}, like ${toMajorString(refundable(order), order)}.`,
 			);
 			refundInput.focus();
 			return;
@@ -386,7 +386,7 @@ refundForm.addEventListener("submit", async (event) => {
 		if (amount > refundable(order)) {
 			say(
 				detailStatus,
-				`That is more than what is left to refund (${formatMoney(refundable(order), order.currency)}).`,
+				`That is more than what is left to refund (${formatMoney(refundable(order), order)}).`,
 			);
 			refundInput.focus();
 			return;
@@ -394,8 +394,8 @@ refundForm.addEventListener("submit", async (event) => {
 	}
 	const what =
 		amount === undefined
-			? `the rest (${formatMoney(refundable(order), order.currency)})`
-			: formatMoney(amount, order.currency);
+			? `the rest (${formatMoney(refundable(order), order)})`
+			: formatMoney(amount, order);
 	if (!window.confirm(`Refund ${what} of order ${order.id}? This cannot be undone.`)) return;
 	refundButton.disabled = true;
 	say(detailStatus, "Refunding…");
@@ -410,7 +410,7 @@ refundForm.addEventListener("submit", async (event) => {
 		await openOrder(order.id, { focus: false });
 		say(
 			detailStatus,
-			`Refund ${result.refundId ?? ""} of ${formatMoney(result.amount ?? amount ?? 0, order.currency)}: ${result.status ?? "requested"}.`,
+			`Refund ${result.refundId ?? ""} of ${formatMoney(result.amount ?? amount ?? 0, order)}: ${result.status ?? "requested"}.`,
 		);
 	} catch (err) {
 		if (!(err instanceof HandledError)) say(detailStatus, `Refund failed: ${messageOf(err)}`);

@@ -28,7 +28,7 @@ const cartStatus = byId("cart-status");
 const errorEl = byId("error");
 const payButton = byId("pay");
 
-/** @type {Map<string, {id: string, name: string, description: string, unitAmount: number, currency: string}>} */
+/** @type {Map<string, {id: string, name: string, description: string, unitAmount: number, currency: string, minorUnits: number}>} */
 let catalog = new Map();
 let catalogLoaded = false;
 let paying = false;
@@ -83,7 +83,7 @@ function renderProducts(products) {
 				h(
 					"p",
 					{ class: "product-price" },
-					formatMoney(p.unitAmount, p.currency),
+					formatMoney(p.unitAmount, p),
 					h("span", { class: "in-cart-count" }),
 				),
 				h(
@@ -179,12 +179,17 @@ productsEl.addEventListener("submit", (event) => {
 
 // ---- cart -----------------------------------------------------------------
 
-function cartCurrencyOf(items) {
+/** The cart's money (`currency`, `minorUnits`), from its first known product; null when empty. */
+function cartMoneyOf(items) {
 	for (const item of items) {
 		const product = catalog.get(item.productId);
-		if (product) return product.currency;
+		if (product) return { currency: product.currency, minorUnits: product.minorUnits };
 	}
 	return null;
+}
+
+function cartCurrencyOf(items) {
+	return cartMoneyOf(items)?.currency ?? null;
 }
 
 function dropUnknownCartItems() {
@@ -226,7 +231,8 @@ function render() {
 
 	cartEmpty.hidden = items.length > 0;
 	cartSummary.hidden = items.length === 0;
-	cartTotal.textContent = currency ? formatMoney(total, currency) : "";
+	const money = cartMoneyOf(items);
+	cartTotal.textContent = money ? formatMoney(total, money) : "";
 	cartCurrency.hidden = !currency;
 	cartCurrency.textContent = currency
 		? `Prices in ${currencyLabel(currency)}. A cart holds one currency.`
@@ -248,7 +254,7 @@ function cartLine(product, quantity, lineTotal) {
 			h(
 				"span",
 				{ class: "line-unit small muted" },
-				`${formatMoney(product.unitAmount, product.currency)} each`,
+				`${formatMoney(product.unitAmount, product)} each`,
 			),
 		),
 		h(
@@ -289,7 +295,7 @@ function cartLine(product, quantity, lineTotal) {
 				"+",
 			),
 		),
-		h("span", { class: "line-total" }, formatMoney(lineTotal, product.currency)),
+		h("span", { class: "line-total" }, formatMoney(lineTotal, product)),
 		h(
 			"button",
 			{

@@ -82,12 +82,12 @@ function renderOrder(o) {
 				{},
 				h("th", { scope: "row" }, item.name),
 				h("td", { class: "num" }, String(item.quantity)),
-				h("td", { class: "num" }, formatMoney(item.unitAmount, o.currency)),
-				h("td", { class: "num" }, formatMoney(item.unitAmount * item.quantity, o.currency)),
+				h("td", { class: "num" }, formatMoney(item.unitAmount, o)),
+				h("td", { class: "num" }, formatMoney(item.unitAmount * item.quantity, o)),
 			),
 		),
 	);
-	byId("order-total").textContent = formatMoney(o.amount, o.currency);
+	byId("order-total").textContent = formatMoney(o.amount, o);
 	orderSection.hidden = false;
 
 	if (o.status === "paid") forgetPaidCart(o);

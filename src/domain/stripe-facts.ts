@@ -1,25 +1,13 @@
 import type Stripe from "stripe";
 import type { Fact } from "./facts.ts";
 
-/**
- * The one place where Stripe's vocabulary becomes ours. The webhook endpoint
- * setup script enables exactly these events.
- */
-export const HANDLED_EVENT_TYPES = [
-	"checkout.session.completed",
-	"checkout.session.async_payment_succeeded",
-	"checkout.session.async_payment_failed",
-	"checkout.session.expired",
-	"payment_intent.succeeded",
-	"payment_intent.payment_failed",
-	"charge.refunded",
-] as const;
-export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+export {
+	HANDLED_EVENT_TYPES,
+	type HandledEventType,
+	isHandledEventType,
+} from "./handled-events.ts";
 
-export function isHandledEventType(type: string): type is HandledEventType {
-	return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
-}
-
+/** The one place where Stripe's vocabulary becomes ours. */
 /** How to find the order an object belongs to: our metadata first, Stripe ids as a fallback. */
 export type OrderRef = {
 	orderId: string | null;

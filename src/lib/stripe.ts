@@ -1,5 +1,7 @@
 import Stripe from "stripe";
-import type { StripeConfig } from "../config.ts";
+
+/** Where and as whom the worker talks to Stripe (validated in `config.ts`). */
+export type StripeConfig = { secretKey: string; apiBase: URL | null; testMode: boolean };
 
 /** The API version stripe-node 23.1.0 ships with; pinned so an SDK bump is a deliberate change. */
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { createDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
+import { minorUnitDigits } from "../lib/money.ts";
 import { listActiveProducts } from "../services/catalog.ts";
 
 export const catalogRoutes = new Hono<AppEnv>()
@@ -14,6 +15,7 @@ export const catalogRoutes = new Hono<AppEnv>()
 				description: p.description,
 				unitAmount: p.unitAmount,
 				currency: p.currency,
+				minorUnits: minorUnitDigits(p.currency),
 			})),
 		});
 	})

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { orderItems, orders } from "../db/schema.ts";
+import { minorUnitDigits } from "../lib/money.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
@@ -37,6 +38,7 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 		status: order.status,
 		amount: order.amount,
 		currency: order.currency,
+		minorUnits: minorUnitDigits(order.currency),
 		items: items.map((i) => ({
 			productId: i.productId,
 			name: i.name,

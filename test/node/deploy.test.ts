@@ -36,7 +36,11 @@ exit 0
 	} catch {
 		// No call made.
 	}
-	return { status: result.status, stderr: result.stderr, calls: log.trim().split("\n").filter(Boolean) };
+	return {
+		status: result.status,
+		stderr: result.stderr,
+		calls: log.trim().split("\n").filter(Boolean),
+	};
 }
 
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +55,11 @@ describe("npm run deploy", () => {
 			]),
 		);
 		expect(run.status).toBe(0);
-		expect(run.calls).toEqual(["secret list --format json", "d1 migrations apply DB --remote", "deploy"]);
+		expect(run.calls).toEqual([
+			"secret list --format json",
+			"d1 migrations apply DB --remote",
+			"deploy",
+		]);
 	});
 
 	it("refuses, naming the secret and deploying nothing, when one is missing", () => {
@@ -72,7 +80,10 @@ describe("npm run deploy", () => {
 		const run = deploy(["--secrets-file", secrets], null);
 		rmSync(secrets);
 		expect(run.status).toBe(0);
-		expect(run.calls).toEqual(["d1 migrations apply DB --remote", `deploy --secrets-file ${secrets}`]);
+		expect(run.calls).toEqual([
+			"d1 migrations apply DB --remote",
+			`deploy --secrets-file ${secrets}`,
+		]);
 	});
 
 	it("refuses a secrets file that lacks one (or leaves it empty)", () => {

@@ -6,21 +6,11 @@ import { fileURLToPath } from "node:url";
 import Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Emulator, startEmulator } from "../../emulator/server.ts";
+import { HANDLED_EVENT_TYPES } from "../../src/domain/handled-events.ts";
+import { STRIPE_API_VERSION } from "../../src/lib/stripe.ts";
 
-const SETUP = fileURLToPath(new URL("../../scripts/stripe-setup.mjs", import.meta.url));
-const LISTEN = fileURLToPath(new URL("../../scripts/stripe-listen.mjs", import.meta.url));
-/**
- * The worker's own values, which the script must use. Imported by URL: those
- * modules' extensionless type-only imports do not resolve under this
- * project's `nodenext` typecheck (Node itself strips them fine).
- */
-const workerModule = <T>(path: string): Promise<T> => import(new URL(path, import.meta.url).href);
-const { HANDLED_EVENT_TYPES } = await workerModule<{ HANDLED_EVENT_TYPES: readonly string[] }>(
-	"../../src/domain/stripe-facts.ts",
-);
-const { STRIPE_API_VERSION } = await workerModule<{
-	STRIPE_API_VERSION: NonNullable<Stripe.WebhookEndpointCreateParams["api_version"]>;
-}>("../../src/lib/stripe.ts");
+const SETUP = fileURLToPath(new URL("../../scripts/stripe-setup.ts", import.meta.url));
+const LISTEN = fileURLToPath(new URL("../../scripts/stripe-listen.ts", import.meta.url));
 const KEY = "sk_test_x";
 const WORKER_URL = "https://shop.example.workers.dev/webhook";
 
@@ -69,7 +59,7 @@ async function endpointWrites(): Promise<{ method: string; path: string }[]> {
 
 const sorted = (list: readonly string[]) => [...list].sort();
 
-describe("scripts/stripe-setup.mjs", () => {
+describe("scripts/stripe-setup.ts", () => {
 	it("creates one endpoint for exactly the handled events and prints its secret and the wrangler command", async () => {
 		const result = await setup();
 		expect(result.code, result.stderr).toBe(0);
@@ -206,7 +196,7 @@ describe("scripts/stripe-setup.mjs", () => {
 	});
 });
 
-describe("scripts/stripe-listen.mjs", () => {
+describe("scripts/stripe-listen.ts", () => {
 	let dir: string;
 	beforeEach(async () => {
 		dir = await mkdtemp(join(tmpdir(), "stripe-listen-"));

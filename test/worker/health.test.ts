@@ -22,7 +22,9 @@ describe("GET /api/products", () => {
 		expect(products.find((p) => p.id === "matcha-tin")).toMatchObject({
 			unitAmount: 1500,
 			currency: "jpy",
+			minorUnits: 0,
 		});
+		expect(products.find((p) => p.id === "espresso-beans")).toMatchObject({ minorUnits: 2 });
 		expect(products.map((p) => p.id)).not.toContain("retired-grinder");
 	});
 });

@@ -35,6 +35,7 @@ describe("GET /api/orders/:id", () => {
 			status: "pending",
 			amount: 4800,
 			currency: "usd",
+			minorUnits: 2,
 			paidAt: null,
 			failureMessage: null,
 		});

@@ -1,19 +1,21 @@
-#!/usr/bin/env node
 /**
  * Creates or updates the Stripe webhook endpoint of a deployed worker:
  *
- *   STRIPE_SECRET_KEY=sk_… node scripts/stripe-setup.mjs --url https://<worker>/webhook
+ *   STRIPE_SECRET_KEY=sk_… npm run stripe:setup --  --url https://<worker>/webhook
  *
  * The events are exactly the ones the worker handles (HANDLED_EVENT_TYPES in
- * src/domain/stripe-facts.ts) and the API version is the one the worker pins
+ * src/domain/handled-events.ts) and the API version is the one the worker pins
  * (src/lib/stripe.ts), both imported from the worker's own source.
  * STRIPE_API_BASE (test keys only) points it at the local emulator.
  * Exit code 0 when the endpoint is as it should be, 1 on any error.
  */
 import { parseArgs } from "node:util";
+import type Stripe from "stripe";
+import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
+import { createStripe, STRIPE_API_VERSION, type StripeConfig } from "../src/lib/stripe.ts";
 
 const DESCRIPTION = "stripe-checkout-worker";
-const USAGE = `Usage: node scripts/stripe-setup.mjs --url https://<your-worker>/webhook
+const USAGE = `Usage: npm run stripe:setup -- --url https://<your-worker>/webhook
 
 Environment:
   STRIPE_SECRET_KEY  sk_test_…, sk_live_… or rk_… with write access to webhook endpoints (required)
@@ -22,23 +24,27 @@ Environment:
 class SetupError extends Error {}
 
 /** Stripe only ever shows the ends of a key; so do we, whatever we print. */
-const redactKeys = (text) =>
+const redactKeys = (text: unknown) =>
 	String(text).replace(/\b((?:sk|rk)_(?:test|live)_)[A-Za-z0-9_]+/g, "$1…");
 
-function readOptions(argv) {
-	let parsed;
+function readOptions(argv: string[]) {
+	let parsed: ReturnType<typeof parseOptions>;
 	try {
-		parsed = parseArgs({
-			args: argv,
-			options: { url: { type: "string" }, help: { type: "boolean", short: "h" } },
-		});
+		parsed = parseOptions(argv);
 	} catch (err) {
-		throw new SetupError(`${err.message}\n\n${USAGE}`);
+		throw new SetupError(`${(err as Error).message}\n\n${USAGE}`);
 	}
 	return parsed.values;
 }
 
-function endpointUrl(raw) {
+function parseOptions(argv: string[]) {
+	return parseArgs({
+		args: argv,
+		options: { url: { type: "string" }, help: { type: "boolean", short: "h" } },
+	});
+}
+
+function endpointUrl(raw: string | undefined): URL {
 	if (!raw) throw new SetupError(`--url is required.\n\n${USAGE}`);
 	if (!URL.canParse(raw)) throw new SetupError(`--url is not a URL: ${raw}`);
 	const url = new URL(raw);
@@ -47,7 +53,7 @@ function endpointUrl(raw) {
 	return url;
 }
 
-function stripeSettings(env) {
+function stripeSettings(env: NodeJS.ProcessEnv): StripeConfig {
 	const secretKey = env.STRIPE_SECRET_KEY?.trim();
 	if (!secretKey) throw new SetupError("STRIPE_SECRET_KEY is not set.");
 	if (!/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(secretKey))
@@ -64,43 +70,30 @@ function stripeSettings(env) {
 	return { secretKey, apiBase: new URL(rawBase), testMode };
 }
 
-/** The worker's own modules: Node ≥ 22.18 strips their types on import. */
-async function workerModules() {
-	try {
-		const facts = await import("../src/domain/stripe-facts.ts");
-		const stripe = await import("../src/lib/stripe.ts");
-		return {
-			events: [...facts.HANDLED_EVENT_TYPES],
-			apiVersion: stripe.STRIPE_API_VERSION,
-			createStripe: stripe.createStripe,
-		};
-	} catch (err) {
-		if (err?.code === "ERR_UNKNOWN_FILE_EXTENSION") {
-			throw new SetupError(
-				`this script imports the worker's TypeScript, which needs Node 22.18 or later (you run ${process.version}). Run it as \`npm run stripe:setup -- --url …\`, which uses the project's Node.`,
-			);
-		}
-		throw err;
-	}
-}
+const worker = {
+	events: [...HANDLED_EVENT_TYPES],
+	apiVersion: STRIPE_API_VERSION,
+};
 
-const sameUrl = (a, b) => URL.canParse(a) && new URL(a).href === b.href;
+const sameUrl = (a: string, b: URL) => URL.canParse(a) && new URL(a).href === b.href;
 
-async function endpointsFor(stripe, url) {
-	const found = [];
+async function endpointsFor(stripe: Stripe, url: URL): Promise<Stripe.WebhookEndpoint[]> {
+	const found: Stripe.WebhookEndpoint[] = [];
 	for await (const endpoint of stripe.webhookEndpoints.list({ limit: 100 })) {
 		if (sameUrl(endpoint.url, url)) found.push(endpoint);
 	}
 	return found;
 }
 
-function difference(a, b) {
+function difference(a: readonly string[], b: readonly string[]): string[] {
 	const other = new Set(b);
 	return a.filter((x) => !other.has(x));
 }
 
-async function setup({ url, settings, worker, out }) {
-	const stripe = worker.createStripe(settings);
+type Out = { log: (line: string) => void; warn: (line: string) => void };
+
+async function setup({ url, settings, out }: { url: URL; settings: StripeConfig; out: Out }) {
+	const stripe = createStripe(settings);
 	const mode = settings.testMode ? "test mode" : "live mode";
 	if (url.pathname !== "/webhook")
 		out.warn(`note: the worker receives Stripe events on /webhook, not ${url.pathname}.`);
@@ -108,7 +101,7 @@ async function setup({ url, settings, worker, out }) {
 	const existing = await endpointsFor(stripe, url);
 	if (existing.length > 1) {
 		out.warn(
-			`warning: ${existing.length} endpoints have this URL (${existing.map((e) => e.id).join(", ")}); using ${existing[0].id}. Delete the others: each sends every event again, signed with its own secret.`,
+			`warning: ${existing.length} endpoints have this URL (${existing.map((e) => e.id).join(", ")}); using ${existing[0]?.id}. Delete the others: each sends every event again, signed with its own secret.`,
 		);
 	}
 	const endpoint = existing[0];
@@ -116,7 +109,7 @@ async function setup({ url, settings, worker, out }) {
 		const created = await stripe.webhookEndpoints.create({
 			url: url.href,
 			enabled_events: worker.events,
-			api_version: worker.apiVersion,
+			api_version: worker.apiVersion as Stripe.WebhookEndpointCreateParams.ApiVersion,
 			description: DESCRIPTION,
 		});
 		out.log(`Created webhook endpoint ${created.id} for ${created.url} (${mode}).`);
@@ -153,19 +146,21 @@ async function setup({ url, settings, worker, out }) {
 	out.log("Its signing secret is unchanged.");
 }
 
-function explain(err) {
+function explain(err: unknown): string {
 	if (err instanceof SetupError) return err.message;
-	if (err?.type === "StripeAuthenticationError") return `Stripe refused the key: ${err.message}`;
-	if (err?.type === "StripePermissionError")
-		return `the key may not manage webhook endpoints: ${err.message}`;
-	if (err?.type === "StripeConnectionError") return `could not reach Stripe: ${err.message}`;
-	if (typeof err?.type === "string" && err.type.startsWith("Stripe"))
-		return `Stripe answered ${err.statusCode ?? "an error"}: ${err.message}`;
-	return err instanceof Error ? err.message : String(err);
+	if (!(err instanceof Error)) return String(err);
+	const e = err as Error & { type?: string; statusCode?: number };
+	if (e.type === "StripeAuthenticationError") return `Stripe refused the key: ${e.message}`;
+	if (e.type === "StripePermissionError")
+		return `the key may not manage webhook endpoints: ${e.message}`;
+	if (e.type === "StripeConnectionError") return `could not reach Stripe: ${e.message}`;
+	if (typeof e.type === "string" && e.type.startsWith("Stripe"))
+		return `Stripe answered ${e.statusCode ?? "an error"}: ${e.message}`;
+	return e.message;
 }
 
 async function main() {
-	const out = { log: (line) => console.log(line), warn: (line) => console.error(line) };
+	const out: Out = { log: (line) => console.log(line), warn: (line) => console.error(line) };
 	try {
 		const options = readOptions(process.argv.slice(2));
 		if (options.help) {
@@ -174,7 +169,7 @@ async function main() {
 		}
 		const url = endpointUrl(options.url);
 		const settings = stripeSettings(process.env);
-		await setup({ url, settings, worker: await workerModules(), out });
+		await setup({ url, settings, out });
 		return 0;
 	} catch (err) {
 		out.warn(`stripe-setup: ${redactKeys(explain(err))}`);

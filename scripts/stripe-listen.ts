@@ -1,12 +1,12 @@
-#!/usr/bin/env node
 /**
  * Forwards Stripe test-mode events to the local worker with the Stripe CLI,
  * for exactly the events the worker handles (HANDLED_EVENT_TYPES):
  *
- *   node scripts/stripe-listen.mjs [--forward-to localhost:8787/webhook] [-- <more stripe listen flags>]
+ *   npm run stripe:listen -- [--forward-to localhost:8787/webhook] [-- <more stripe listen flags>]
  */
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
+import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
 
 const INSTALL = `The Stripe CLI is not installed (no \`stripe\` on PATH). Install it, then run \`stripe login\`:
   macOS:   brew install stripe/stripe-cli/stripe
@@ -14,30 +14,24 @@ const INSTALL = `The Stripe CLI is not installed (no \`stripe\` on PATH). Instal
   Windows: scoop install stripe
   Docker:  docker run --rm -it stripe/stripe-cli listen …`;
 
-function fail(message) {
+function fail(message: string): never {
 	console.error(`stripe-listen: ${message}`);
 	process.exit(1);
 }
 
-let options;
-try {
-	options = parseArgs({
-		options: { "forward-to": { type: "string", default: "localhost:8787/webhook" } },
-		allowPositionals: true,
-	});
-} catch (err) {
-	fail(err.message);
+function readOptions() {
+	try {
+		return parseArgs({
+			options: { "forward-to": { type: "string", default: "localhost:8787/webhook" } },
+			allowPositionals: true,
+		});
+	} catch (err) {
+		fail((err as Error).message);
+	}
 }
 
-let events;
-try {
-	({ HANDLED_EVENT_TYPES: events } = await import("../src/domain/stripe-facts.ts"));
-} catch (err) {
-	if (err?.code === "ERR_UNKNOWN_FILE_EXTENSION")
-		fail(`needs Node 22.18 or later (you run ${process.version}): use \`npm run stripe:listen\`.`);
-	throw err;
-}
-
+const options = readOptions();
+const events = [...HANDLED_EVENT_TYPES];
 const forwardTo = options.values["forward-to"];
 const args = [
 	"listen",
@@ -52,7 +46,7 @@ console.error(
 );
 
 const child = spawn("stripe", args, { stdio: "inherit" });
-child.on("error", (err) => {
+child.on("error", (err: NodeJS.ErrnoException) => {
 	if (err.code === "ENOENT") fail(INSTALL);
 	fail(err.message);
 });
