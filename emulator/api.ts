@@ -88,7 +88,7 @@ async function run(
 	if (key) {
 		const decision = checkIdempotency(ctx.state, key, call.method, path, params, ctx.clock.now());
 		if (decision.kind === "replay") {
-			await applyFault(fault, "before");
+			await applyFault(faults, fault, "before");
 			const { record } = decision;
 			return {
 				status: record.status,
@@ -104,7 +104,7 @@ async function run(
 		ctx.state.idempotencyInFlight.add(key);
 	}
 	try {
-		await applyFault(fault, "before");
+		await applyFault(faults, fault, "before");
 		const answer = execute(ctx, call.method, path, params, source, headers);
 		// Validation errors mean the endpoint never ran, so Stripe keeps nothing for the key.
 		if (key && !answer.validationError) {
@@ -118,7 +118,7 @@ async function run(
 				created: ctx.clock.now(),
 			});
 		}
-		await applyFault(fault, "after");
+		await applyFault(faults, fault, "after");
 		return answer.http;
 	} finally {
 		if (key) ctx.state.idempotencyInFlight.delete(key);
@@ -145,8 +145,13 @@ function execute(
 	}
 }
 
-async function applyFault(fault: Fault | null, phase: "before" | "after"): Promise<void> {
+async function applyFault(
+	faults: FaultInjector,
+	fault: Fault | null,
+	phase: "before" | "after",
+): Promise<void> {
 	if (!fault || fault.phase !== phase) return;
+	if (fault.hold) await faults.wait();
 	if (fault.delayMs > 0) await sleep(fault.delayMs);
 	if (fault.status !== null) throw faultError(fault);
 }

@@ -27,6 +27,8 @@ export type Fault = {
 	delayMs?: number;
 	type?: string;
 	phase?: "before" | "after";
+	/** Wait (at `phase`) until `releaseFaults()`. */
+	hold?: boolean;
 };
 
 export type EmulatorClient = ReturnType<typeof emulatorClient>;
@@ -77,6 +79,10 @@ export function emulatorClient(baseUrl: string) {
 		},
 		addFault: (fault: Fault) => call<{ ok: true }>("POST", "/faults", fault),
 		clearFaults: () => call<{ ok: true }>("DELETE", "/faults"),
+		/** Lets requests held by a `hold` fault go on. */
+		releaseFaults: () => call<{ released: number }>("POST", "/faults/release"),
+		/** Requests waiting at a `hold` fault. */
+		heldRequests: () => call<{ held: number }>("GET", "/faults").then((r) => r.held),
 		advanceClock: (seconds: number) =>
 			call<{ now: number; expired: number }>("POST", "/clock/advance", { seconds }),
 	};

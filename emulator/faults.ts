@@ -13,6 +13,8 @@ export type Fault = {
 	type: string;
 	/** `before`: the request never runs; `after`: it runs (and is kept for idempotent replay) but the answer is lost. */
 	phase: "before" | "after";
+	/** The request waits (at its phase) until `release()`: a slow answer with no clock in the test. */
+	hold: boolean;
 };
 
 export type FaultInput = {
@@ -22,12 +24,14 @@ export type FaultInput = {
 	count?: number;
 	delayMs?: number;
 	type?: string;
+	hold?: boolean;
 };
 
 /** Keeps fault rules; each matching request uses up one of the first matching rule's `count`. */
 export class FaultInjector {
 	#faults: Fault[] = [];
 	#nextId = 1;
+	#held: (() => void)[] = [];
 
 	/** Adds a rule (count defaults to 1). */
 	add(input: FaultInput): Fault {
@@ -39,6 +43,7 @@ export class FaultInjector {
 			delayMs: input.delayMs ?? 0,
 			type: input.type ?? "api_error",
 			phase: input.phase ?? "before",
+			hold: input.hold ?? false,
 		};
 		this.#faults.push(fault);
 		return { ...fault };
@@ -49,8 +54,28 @@ export class FaultInjector {
 		return this.#faults.map((fault) => ({ ...fault }));
 	}
 
+	/** Forgets every rule and lets held requests go on. */
 	clear(): void {
 		this.#faults = [];
+		this.release();
+	}
+
+	/** Resolves when `release()` is called: where a `hold` fault's request waits. */
+	wait(): Promise<void> {
+		return new Promise((resolve) => this.#held.push(resolve));
+	}
+
+	/** Lets every held request go on; answers how many there were. */
+	release(): number {
+		const held = this.#held;
+		this.#held = [];
+		for (const resolve of held) resolve();
+		return held.length;
+	}
+
+	/** Requests waiting for `release()`. */
+	heldCount(): number {
+		return this.#held.length;
 	}
 
 	/** Consumes the first rule matching this request, if any. */

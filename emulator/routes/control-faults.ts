@@ -14,13 +14,19 @@ export const controlFaultRoutes: ControlRoute[] = [
 				delayMs: inputNumber(input, "delayMs"),
 				type: inputString(input, "type"),
 				phase: inputEnum(input, "phase", ["before", "after"] as const),
+				hold: input.hold === true || input.hold === "true",
 			}),
 		}),
 	},
 	{
+		method: "POST",
+		pattern: "/_emulator/faults/release",
+		handler: ({ faults }) => ({ released: faults.release() }),
+	},
+	{
 		method: "GET",
 		pattern: "/_emulator/faults",
-		handler: ({ faults }) => ({ data: faults.list() }),
+		handler: ({ faults }) => ({ data: faults.list(), held: faults.heldCount() }),
 	},
 	{
 		method: "DELETE",

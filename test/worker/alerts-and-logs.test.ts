@@ -64,6 +64,26 @@ describe("alerts", () => {
 	});
 });
 
+describe("the alert hook answering an error", () => {
+	it("logs the status (never the alert's URL or body) and still applies the payment", async () => {
+		interceptAlerts(async () => new Response("nope", { status: 503 }));
+		const errors: string[] = [];
+		vi.spyOn(console, "error").mockImplementation(
+			(line: unknown) => void errors.push(String(line)),
+		);
+		const order = await insertOrder({ status: "canceled" });
+		const late = stripeEvent("checkout.session.completed", completedSession({ orderId: order.id }));
+		const res = await fetchWithEnv(await webhookRequest(late), { ALERT_WEBHOOK_URL: ALERT_URL });
+		expect(res.status).toBe(200);
+		expect((await getOrder(order.id)).status).toBe("paid");
+		const logged = errors.map((line) => JSON.parse(line) as Record<string, unknown>);
+		expect(logged).toContainEqual(
+			expect.objectContaining({ message: "alert webhook answered an error", status: 503 }),
+		);
+		expect(errors.join("\n")).not.toContain(ALERT_URL);
+	});
+});
+
 describe("logs", () => {
 	it("writes one JSON object per line, each with the request id, and no secret", async () => {
 		const lines: string[] = [];

@@ -1,15 +1,16 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { products } from "../../src/db/schema.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN, postCheckout, postForm } from "./helpers/checkout.ts";
-import { tableCounts } from "./helpers/db.ts";
+import { db, tableCounts } from "./helpers/db.ts";
 
 const line = (productId: string, quantity: unknown) => ({ productId, quantity });
 
-/** Every bad input: its status, its code, and no row written anywhere. */
-async function expectRejected(res: Response | Promise<Response>, status: number, code: string) {
+/** Every bad input: its status, its code, and no row written anywhere (counted before it is sent). */
+async function expectRejected(send: () => Promise<Response>, status: number, code: string) {
 	const before = await tableCounts();
-	const answer = await res;
+	const answer = await send();
 	expect(answer.status).toBe(status);
 	const body = await answer.json<{ error: { code: string; message: string } }>();
 	expect(body.error.code).toBe(code);
@@ -39,7 +40,7 @@ describe("POST /create-checkout-session rejects bad carts with 400 invalid_cart"
 	];
 	for (const [name, body] of cases) {
 		it(`rejects ${name}`, async () => {
-			await expectRejected(postCheckout(body), 400, "invalid_cart");
+			await expectRejected(() => postCheckout(body), 400, "invalid_cart");
 		});
 	}
 
@@ -50,48 +51,69 @@ describe("POST /create-checkout-session rejects bad carts with 400 invalid_cart"
 			body: JSON.stringify({ items: [line("espresso-beans", 5)] }),
 		});
 		const body = await expectRejected(
-			fetchWithEnv(req, { MAX_ORDER_AMOUNT: "10000" }),
+			() => fetchWithEnv(req, { MAX_ORDER_AMOUNT: "10000" }),
 			400,
 			"invalid_cart",
 		);
 		expect(body.error.message).toContain("$100.00");
 	});
 
-	it("rejects the default maximum (1,000,000 minor units) being passed", async () => {
-		const items = ["espresso-beans", "pour-over-kit", "travel-mug"].map((id) => line(id, 99));
-		// 99 × (2400 + 4500 + 1800) = 861,300: under the default, accepted.
-		expect((await postCheckout({ items })).status).toBe(200);
+	it("applies the default maximum of 1,000,000 minor units when MAX_ORDER_AMOUNT is unset", async () => {
+		// No seeded cart reaches the default: this test brings its own product.
+		const id = `big-ticket-${crypto.randomUUID().slice(0, 8)}`;
+		await db.insert(products).values({
+			id,
+			name: "Espresso machine",
+			description: "Dual boiler.",
+			unitAmount: 400_000,
+			currency: "usd",
+		});
+		const cart = (quantity: number) =>
+			new Request(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ items: [line(id, quantity)] }),
+			});
+		const body = await expectRejected(
+			() => fetchWithEnv(cart(3), { MAX_ORDER_AMOUNT: undefined }),
+			400,
+			"invalid_cart",
+		);
+		expect(body.error.message).toContain("$10,000.00");
+		expect((await fetchWithEnv(cart(2), { MAX_ORDER_AMOUNT: undefined })).status).toBe(200);
 	});
 });
 
 describe("POST /create-checkout-session rejects malformed requests", () => {
 	it("answers 400 invalid_json to a body that is not JSON", async () => {
-		await expectRejected(postCheckout("{not json"), 400, "invalid_json");
+		await expectRejected(() => postCheckout("{not json"), 400, "invalid_json");
 	});
 
 	it("answers 415 to another content type", async () => {
-		const res = exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
-			method: "POST",
-			headers: { "content-type": "text/plain" },
-			body: JSON.stringify({ items: [line("travel-mug", 1)] }),
-		});
+		const res = () =>
+			exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "text/plain" },
+				body: JSON.stringify({ items: [line("travel-mug", 1)] }),
+			});
 		await expectRejected(res, 415, "unsupported_media_type");
 	});
 
 	it("answers 415 to a multipart form", async () => {
 		const form = new FormData();
 		form.set("productId", "travel-mug");
-		const res = exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
-			method: "POST",
-			body: form,
-			headers: { origin: ORIGIN },
-		});
+		const res = () =>
+			exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				body: form,
+				headers: { origin: ORIGIN },
+			});
 		await expectRejected(res, 415, "unsupported_media_type");
 	});
 
 	it("answers 413 to a body over the limit", async () => {
 		await expectRejected(
-			postCheckout({ items: [line("travel-mug", 1)], pad: "x".repeat(20_000) }),
+			() => postCheckout({ items: [line("travel-mug", 1)], pad: "x".repeat(20_000) }),
 			413,
 			"payload_too_large",
 		);
@@ -99,12 +121,12 @@ describe("POST /create-checkout-session rejects malformed requests", () => {
 
 	it("answers 400 to a form with a bad quantity", async () => {
 		await expectRejected(
-			postForm({ productId: "travel-mug", quantity: "1.5" }, { origin: ORIGIN }),
+			() => postForm({ productId: "travel-mug", quantity: "1.5" }, { origin: ORIGIN }),
 			400,
 			"invalid_cart",
 		);
 		await expectRejected(
-			postForm({ productId: "travel-mug", quantity: "0" }, { origin: ORIGIN }),
+			() => postForm({ productId: "travel-mug", quantity: "0" }, { origin: ORIGIN }),
 			400,
 			"invalid_cart",
 		);
@@ -114,19 +136,19 @@ describe("POST /create-checkout-session rejects malformed requests", () => {
 describe("POST /create-checkout-session security", () => {
 	it("refuses a cross-origin form post with 403", async () => {
 		await expectRejected(
-			postForm({ productId: "travel-mug" }, { origin: "https://evil.example" }),
+			() => postForm({ productId: "travel-mug" }, { origin: "https://evil.example" }),
 			403,
 			"forbidden_origin",
 		);
 	});
 
 	it("refuses a form post with neither Origin nor Referer", async () => {
-		await expectRejected(postForm({ productId: "travel-mug" }), 403, "forbidden_origin");
+		await expectRejected(() => postForm({ productId: "travel-mug" }), 403, "forbidden_origin");
 	});
 
 	it("refuses a form post whose Referer is another site", async () => {
 		await expectRejected(
-			postForm({ productId: "travel-mug" }, { referer: "https://evil.example/shop.test" }),
+			() => postForm({ productId: "travel-mug" }, { referer: "https://evil.example/shop.test" }),
 			403,
 			"forbidden_origin",
 		);
@@ -134,7 +156,7 @@ describe("POST /create-checkout-session security", () => {
 
 	it("refuses a form post from an opaque origin (sandboxed frame)", async () => {
 		await expectRejected(
-			postForm({ productId: "travel-mug" }, { origin: "null", referer: `${ORIGIN}/` }),
+			() => postForm({ productId: "travel-mug" }, { origin: "null", referer: `${ORIGIN}/` }),
 			403,
 			"forbidden_origin",
 		);
@@ -174,7 +196,7 @@ describe("configuration errors", () => {
 
 	it("answers 500 config_invalid naming STRIPE_SECRET_KEY when it is missing, never its value", async () => {
 		const body = await expectRejected(
-			fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "" }),
+			() => fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "" }),
 			500,
 			"config_invalid",
 		);
@@ -183,7 +205,7 @@ describe("configuration errors", () => {
 
 	it("answers 500 when the key is malformed, without echoing it", async () => {
 		const body = await expectRejected(
-			fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "pk_test_oops_publishable" }),
+			() => fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "pk_test_oops_publishable" }),
 			500,
 			"config_invalid",
 		);
@@ -193,7 +215,7 @@ describe("configuration errors", () => {
 
 	it("refuses STRIPE_API_BASE with a live key", async () => {
 		const body = await expectRejected(
-			fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "sk_live_abc123" }),
+			() => fetchWithEnv(cartRequest(), { STRIPE_SECRET_KEY: "sk_live_abc123" }),
 			500,
 			"config_invalid",
 		);

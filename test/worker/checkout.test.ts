@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { STRIPE_API_VERSION } from "../../src/lib/stripe.ts";
 import { CHECKOUT_TTL_SECONDS } from "../../src/services/checkout.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
-import { checkout, ORIGIN, postCheckout, postForm } from "./helpers/checkout.ts";
+import { checkout, ORIGIN, postCheckout, postForm, uniqueOrigin } from "./helpers/checkout.ts";
 import { db, getOrder, tableCounts, transitionsOf } from "./helpers/db.ts";
 import { addFault, requestsTo } from "./helpers/emulator.ts";
 
@@ -210,18 +210,24 @@ describe("POST /create-checkout-session with an Idempotency-Key", () => {
 	it("does not keep a 5xx: a retry with the same key runs again", async () => {
 		const key = crypto.randomUUID();
 		const body = { items: [{ productId: "pour-over-kit", quantity: 7 }] };
-		await addFault({ match: "pour-over-kit", status: 500, count: 2 });
-		const failed = await postCheckout(body, { "idempotency-key": key });
+		const origin = uniqueOrigin();
+		await addFault({ match: new URL(origin).host, status: 500, count: 2 });
+		const failed = await postCheckout(body, { "idempotency-key": key }, origin);
 		expect(failed.status).toBe(502);
-		const retried = await postCheckout(body, { "idempotency-key": key });
+		const retried = await postCheckout(body, { "idempotency-key": key }, origin);
 		expect(retried.status).toBe(200);
 	});
 });
 
 describe("POST /create-checkout-session when Stripe fails", () => {
 	it("answers 502 stripe_unavailable and keeps the order canceled, never payable", async () => {
-		await addFault({ match: "pour-over-kit", status: 503, count: 2 });
-		const res = await postCheckout({ items: [{ productId: "pour-over-kit", quantity: 3 }] });
+		const origin = uniqueOrigin();
+		await addFault({ match: new URL(origin).host, status: 503, count: 2 });
+		const res = await postCheckout(
+			{ items: [{ productId: "pour-over-kit", quantity: 3 }] },
+			{},
+			origin,
+		);
 		expect(res.status).toBe(502);
 		expect(await res.json()).toMatchObject({ error: { code: "stripe_unavailable" } });
 		const order = await db.query.orders.findFirst({

@@ -278,11 +278,11 @@ describe("charge.refunded and the admin refund", () => {
 		"%s: the event before the admin answer leaves the same end state",
 		async (_, amount, final) => {
 			const { orderId, paymentIntentId } = await paidOrder();
-			// Stripe makes the refund and sends its event; its answer to us is slow.
+			// Stripe makes the refund and sends its event; its answer to us waits until released.
 			await control("/faults", {
 				match: `payment_intent=${paymentIntentId}`,
 				phase: "after",
-				delayMs: 1500,
+				hold: true,
 			});
 			const pending = refund(orderId, { amount });
 			let event: Stripe.Event | undefined;
@@ -294,6 +294,7 @@ describe("charge.refunded and the admin refund", () => {
 			expect((await deliver(event)).status).toBe(200);
 			expect(await getOrder(orderId)).toMatchObject({ status: final, amountRefunded: amount });
 
+			expect(await control<{ released: number }>("/faults/release", {})).toEqual({ released: 1 });
 			const res = await pending;
 			expect(res.status).toBe(200);
 			expect(await res.json()).toMatchObject({ amount, status: "succeeded" });

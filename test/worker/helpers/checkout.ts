@@ -5,12 +5,21 @@ export const ORIGIN = "https://shop.test";
 export type CheckoutAnswer = { orderId: string; sessionId: string; url: string };
 type Line = { productId: string; quantity: number };
 
+/**
+ * An origin of this test's own: it ends up in the session's success_url, so an
+ * emulator fault can match this test's Stripe calls and no other file's.
+ */
+export function uniqueOrigin(): string {
+	return `https://t-${crypto.randomUUID().slice(0, 8)}.shop.test`;
+}
+
 /** POST /create-checkout-session with a JSON cart, as the storefront does. */
 export function postCheckout(
 	body: unknown,
 	headers: Record<string, string> = {},
+	origin = ORIGIN,
 ): Promise<Response> {
-	return exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+	return exports.default.fetch(`${origin}/create-checkout-session`, {
 		method: "POST",
 		headers: { "content-type": "application/json", ...headers },
 		body: typeof body === "string" ? body : JSON.stringify(body),
