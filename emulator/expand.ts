@@ -38,6 +38,13 @@ function expandPath(
 	const [head, ...rest] = parts;
 	if (!isJsonObject(value) || head === undefined) return;
 	if (rest.length > 0) {
+		// As on Stripe, expanding `a.b` expands `a` first.
+		if (typeof value[head] === "string") {
+			const parent = expandField(ctx, value, head);
+			if (parent === undefined)
+				throw invalidParam(`This property cannot be expanded (${path}).`, "expand");
+			value[head] = parent;
+		}
 		expandPath(ctx, value[head], rest, path);
 		return;
 	}

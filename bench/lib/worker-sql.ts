@@ -11,6 +11,7 @@ export type WorkerQueries = {
 	bySession: CapturedQuery;
 	byPaymentIntent: CapturedQuery;
 	reconcileDue: CapturedQuery;
+	reconcileRefundDue: CapturedQuery;
 	reconcileNeverSent: CapturedQuery;
 };
 
@@ -82,12 +83,19 @@ export async function captureWorkerQueries(
 		},
 		{ graceSeconds },
 	);
-	// reconcile() reads: orders never sent to Stripe, the due orders, then failed webhook events.
-	const reads = d1.captured.filter((q) => /^select .* from "orders"/is.test(q.sql));
-	const [reconcileNeverSent, reconcileDue] = reads;
-	if (!reconcileNeverSent || !reconcileDue || !/order by/i.test(reconcileDue.sql))
+	// reconcile() reads: orders never sent to Stripe, paid orders due a refund re-check, the
+	// open orders due, then failed webhook events.
+	const reads = d1.captured.filter((q) => /^select .* from "?orders"?\s/is.test(q.sql));
+	const [reconcileNeverSent, reconcileRefundDue, reconcileDue] = reads;
+	if (
+		!reconcileNeverSent ||
+		!reconcileRefundDue ||
+		!reconcileDue ||
+		!/refund_check_at/i.test(reconcileRefundDue.sql) ||
+		!/order by/i.test(reconcileDue.sql)
+	)
 		throw new Error(
 			`unexpected reconcile statements:\n${d1.captured.map((q) => q.sql).join("\n")}`,
 		);
-	return { bySession, byPaymentIntent, reconcileDue, reconcileNeverSent };
+	return { bySession, byPaymentIntent, reconcileDue, reconcileRefundDue, reconcileNeverSent };
 }

@@ -64,7 +64,8 @@ const id = (n: number) => randomBytes(n).toString("base64url").replace(/[-_]/g, 
  * `size` orders. History (older than two days) is final, as reconciliation
  * leaves it: paid 85 %, expired 10 %, canceled 2 % (half never sent to Stripe),
  * refunded 2 %, and 1 % paid (`steady`) or left `failed` with its session long
- * closed (`stale-failed`: what piles up if declined orders are never closed).
+ * closed (`stale-failed`: declined orders whose session expired unnoticed, which
+ * reconciliation now settles in turn, least recently checked first).
  * Live orders are the same 70 in every size: recent pending, processing,
  * failed and paid ones, plus 10 amount mismatches waiting for a human.
  */
@@ -72,8 +73,8 @@ function fill(db: DatabaseSyncType, size: number, dataset: Dataset, now: number)
 	const insert = db.prepare(`insert into orders (id, status, amount, currency, items_key,
 		stripe_checkout_session_id, stripe_payment_intent_id, checkout_url, checkout_expires_at,
 		customer_email, failure_code, failure_message, amount_refunded, version, last_fact_at,
-		reconciled_at, created_at, updated_at, paid_at)
-		values (?, ?, ?, 'usd', 'usd|espresso-beans*1@2400', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)`);
+		reconciled_at, created_at, updated_at, paid_at, refund_check_at)
+		values (?, ?, ?, 'usd', 'usd|espresso-beans*1@2400', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`);
 	const sessions: string[] = [];
 	const add = (
 		status: string,
@@ -107,6 +108,12 @@ function fill(db: DatabaseSyncType, size: number, dataset: Dataset, now: number)
 			createdAt,
 			createdAt + 60_000,
 			paid ? createdAt + 60_000 : null,
+			// Paid orders of the last 30 days are in the refund re-check, as the worker leaves them.
+			status === "paid" && createdAt > now - 30 * DAY
+				? o.reconciled
+					? createdAt + 20 * 60_000
+					: 0
+				: null,
 		);
 	};
 	const live = 70;
@@ -242,6 +249,7 @@ export async function measureGrowth(options: {
 		["order by session id", captured.bySession, "session"],
 		["order by PaymentIntent id", captured.byPaymentIntent, "pi"],
 		["reconcile: due orders", captured.reconcileDue, "none"],
+		["reconcile: refund re-check", captured.reconcileRefundDue, "none"],
 		["reconcile: never sent", captured.reconcileNeverSent, "none"],
 	];
 
@@ -317,6 +325,7 @@ export async function measureGrowth(options: {
 			"order by session id": captured.bySession,
 			"order by PaymentIntent id": captured.byPaymentIntent,
 			"reconcile: due orders": captured.reconcileDue,
+			"reconcile: refund re-check": captured.reconcileRefundDue,
 			"reconcile: never sent": captured.reconcileNeverSent,
 		},
 		timings,

@@ -59,8 +59,15 @@ export const orders = sqliteTable(
 		version: integer("version").notNull().default(0),
 		/** Stripe `created` (seconds) of the last fact applied: older facts are recorded, not applied. */
 		lastFactAt: integer("last_fact_at"),
-		/** When reconciliation last looked at this order. */
+		/** When reconciliation (or the success page's sync) last asked Stripe about this open order. */
 		reconciledAt: integer("reconciled_at"),
+		/**
+		 * When reconciliation last asked Stripe whether this paid order was refunded
+		 * (0: not yet). Null when nothing is due: not paid, fully refunded, or paid
+		 * more than 30 days ago. Its own column so that the re-check reads only the
+		 * rows it takes, however many orders the shop has had.
+		 */
+		refundCheckAt: integer("refund_check_at"),
 		createdAt: integer("created_at").notNull(),
 		updatedAt: integer("updated_at").notNull(),
 		paidAt: integer("paid_at"),
@@ -71,6 +78,13 @@ export const orders = sqliteTable(
 		// Reconciliation's look-up of orders that never reached Stripe (status, no session, age).
 		index("orders_status_session_created_idx").on(t.status, t.stripeCheckoutSessionId, t.createdAt),
 		index("orders_status_created_idx").on(t.status, t.createdAt),
+		// Reconciliation's open orders, least recently checked first (never-checked: NULL, first).
+		index("orders_open_reconcile_idx")
+			.on(t.reconciledAt, t.createdAt)
+			.where(sql`status in ('pending', 'processing', 'failed')`),
+		// Paid orders due a refund re-check, least recently checked first; and their 30-day window.
+		index("orders_refund_check_idx").on(t.refundCheckAt).where(sql`refund_check_at is not null`),
+		index("orders_refund_window_idx").on(t.paidAt).where(sql`refund_check_at is not null`),
 		index("orders_created_idx").on(t.createdAt),
 		check(
 			"orders_status_check",

@@ -136,15 +136,16 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 }
 
 /**
- * Maps a retrieved session (with `payment_intent` expanded) to a fact, or null
- * when it tells nothing new. `retrievedAt` (Unix seconds) is the fact's time.
+ * Maps a retrieved session (with `payment_intent.latest_charge` expanded) to a
+ * fact, or null when it tells nothing new. The fact is dated by Stripe's own
+ * timestamps (the session's expiry, else its latest charge's, its
+ * PaymentIntent's or its own creation), never by
+ * the worker's clock: a look-up must not make a later-delivered event look old.
  */
-export function factFromSession(
-	session: Stripe.Checkout.Session,
-	retrievedAt: number,
-): Fact | null {
-	const created = retrievedAt;
+export function factFromSession(session: Stripe.Checkout.Session): Fact | null {
 	const pi = typeof session.payment_intent === "object" ? session.payment_intent : null;
+	const created =
+		session.status === "expired" ? session.expires_at : (pi?.created ?? session.created);
 	const details = sessionDetails(session);
 	if (session.status === "expired") return { kind: "expired", created, ...details };
 	if (session.status === "complete") {

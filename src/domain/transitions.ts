@@ -72,8 +72,10 @@ export type Decision = {
  * turns the decision into guarded SQL.
  */
 export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
-	// Money is never ignored as stale: a late payment still has to be honoured or refunded.
-	if (fact.kind !== "paid" && order.lastFactAt !== null && fact.created < order.lastFactAt) {
+	// Money is never ignored as stale: a late payment still has to be honoured or refunded, and a
+	// refund is told by Stripe's cumulative `amount_refunded`, which only grows (checked below).
+	const money = fact.kind === "paid" || fact.kind === "refund";
+	if (!money && order.lastFactAt !== null && fact.created < order.lastFactAt) {
 		return {
 			outcome: "stale",
 			to: null,

@@ -6,14 +6,24 @@ export type StripeConfig = { secretKey: string; apiBase: URL | null; testMode: b
 /** The API version stripe-node 23.1.0 ships with; pinned so an SDK bump is a deliberate change. */
 export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
 
+/** One attempt's time-out, and the retries stripe-node makes after a network error or a 5xx/409. */
+export const STRIPE_TIMEOUT_MS = 10_000;
+export const STRIPE_MAX_RETRIES = 1;
+/**
+ * The longest a Stripe call (all its attempts, with stripe-node's back-off of at
+ * most a few seconds) can take. Until then a checkout may still be waiting for
+ * its session: nothing may cancel it as "never sent".
+ */
+export const STRIPE_CALL_DEADLINE_MS = (STRIPE_MAX_RETRIES + 1) * STRIPE_TIMEOUT_MS + 10_000;
+
 /** Stripe client for one request. Never cached in module scope: the key lives in `env`. */
 export function createStripe(config: StripeConfig): Stripe {
 	const base = config.apiBase;
 	return new Stripe(config.secretKey, {
 		apiVersion: STRIPE_API_VERSION,
 		httpClient: Stripe.createFetchHttpClient(),
-		maxNetworkRetries: 1,
-		timeout: 10_000,
+		maxNetworkRetries: STRIPE_MAX_RETRIES,
+		timeout: STRIPE_TIMEOUT_MS,
 		telemetry: false,
 		...(base && {
 			host: base.hostname,

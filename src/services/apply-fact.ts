@@ -78,6 +78,9 @@ export async function applyFact(
 			.set({
 				...decision.patch,
 				...(decision.to && { status: decision.to }),
+				// A newly paid order joins reconciliation's refund re-check; a refunded one leaves it.
+				...(decision.to === "paid" && { refundCheckAt: 0 }),
+				...(decision.to === "refunded" && { refundCheckAt: null }),
 				// Only a status change moves the clock that makes older facts stale.
 				lastFactAt: decision.to ? Math.max(order.lastFactAt ?? 0, fact.created) : order.lastFactAt,
 				updatedAt: now,

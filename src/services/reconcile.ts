@@ -1,13 +1,14 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { orders, webhookEvents } from "../db/schema.ts";
 import { OPEN_STATUSES } from "../domain/transitions.ts";
 import { describeError } from "../lib/log.ts";
-import { isStripeRequestError } from "../lib/stripe.ts";
+import { isStripeRequestError, STRIPE_CALL_DEADLINE_MS } from "../lib/stripe.ts";
 import { raiseAlert } from "./alerts.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { StripeDeps } from "./deps.ts";
-import { findOrder } from "./orders.ts";
+import { findOrder, type OrderRow } from "./orders.ts";
+import { checkRefunds } from "./refund-check.ts";
 import { syncOrder } from "./sync.ts";
 import { handleStripeEvent } from "./webhook-events.ts";
 
@@ -16,10 +17,18 @@ import { handleStripeEvent } from "./webhook-events.ts";
  * on the free plan (1000 on paid); the rest is left for alert posts.
  */
 export const MAX_STRIPE_CALLS_PER_RUN = 40;
-/** Orders looked at per run, at most (and at least 10, SPEC 7). */
+/** Open orders looked at per run, at most (and at least 10). */
 export const MAX_ORDERS_PER_RUN = 25;
+/** Paid orders re-checked for refunds per run when any are due. */
+export const REFUND_CHECKS_PER_RUN = 10;
+/** Paid orders are re-checked for refunds made outside the shop for this long. */
+export const REFUND_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 const ORPHAN_LOOKBACK_SECONDS = 24 * 60 * 60;
-const SESSION_AFTERLIFE_MS = 24 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Bank debits may take this long to settle before a processing order counts as stuck. */
+const PROCESSING_LIFE_MS = 14 * DAY_MS;
+/** `status in ('pending', 'processing', 'failed')`, exactly as `orders_open_reconcile_idx` says it. */
+const OPEN_STATUS_SQL = sql.raw(`status in (${OPEN_STATUSES.map((s) => `'${s}'`).join(", ")})`);
 
 export type ReconcileOptions = {
 	graceSeconds: number;
@@ -29,18 +38,22 @@ export type ReconcileOptions = {
 export type ReconcileReport = {
 	ordersChecked: number;
 	ordersChanged: number;
+	refundsChecked: number;
+	refundsFound: number;
 	eventsRetried: number;
 	orphanSessions: number;
+	unresolved: number;
 	stripeCalls: number;
 	errors: number;
 };
 
 /**
- * The Cron Trigger's job: catch what webhooks missed. Looks at the non-final
- * orders past the grace period, least recently checked first, asks Stripe for
- * their sessions and applies the answer through the single writer; re-runs
- * failed webhook events from Stripe's copy; alerts on paid sessions that name
- * an order we do not have. Bounded per run; the rest waits for the next run.
+ * The Cron Trigger's job: catch what webhooks missed. Asks Stripe about the
+ * open orders past the grace period and about paid orders of the last 30 days
+ * (refunds made in the dashboard), least recently checked first, applying each
+ * answer through the single writer; re-runs failed webhook events from
+ * Stripe's copy; alerts on paid sessions naming no order of ours and on orders
+ * it cannot settle. Bounded per run; the rest waits for the next run.
  */
 export async function reconcile(
 	deps: StripeDeps,
@@ -49,8 +62,11 @@ export async function reconcile(
 	const report: ReconcileReport = {
 		ordersChecked: 0,
 		ordersChanged: 0,
+		refundsChecked: 0,
+		refundsFound: 0,
 		eventsRetried: 0,
 		orphanSessions: 0,
+		unresolved: 0,
 		stripeCalls: 0,
 		errors: 0,
 	};
@@ -62,38 +78,27 @@ export async function reconcile(
 	const now = deps.now();
 	const cutoff = now - options.graceSeconds * 1000;
 
-	await cancelOrdersNeverSentToStripe(deps, cutoff);
+	await cancelOrdersNeverSentToStripe(deps, Math.min(cutoff, now - STRIPE_CALL_DEADLINE_MS));
+	await closeRefundWindow(deps, now);
 
-	const due = await deps.db
+	const refundDue = await deps.db
 		.select()
 		.from(orders)
-		.where(
-			and(
-				inArray(orders.status, [...OPEN_STATUSES]),
-				lte(orders.createdAt, cutoff),
-				isNotNull(orders.stripeCheckoutSessionId),
-				// An amount mismatch waits for a human.
-				or(isNull(orders.failureCode), ne(orders.failureCode, "amount_mismatch")),
-				// A declined order whose session closed over a day ago has nothing more to tell;
-				// delayed payments (processing) can take days and are always checked.
-				or(
-					eq(orders.status, "processing"),
-					gt(orders.checkoutExpiresAt, now - SESSION_AFTERLIFE_MS),
-				),
-			),
-		)
-		.orderBy(
-			sql`${orders.reconciledAt} is not null`,
-			asc(orders.reconciledAt),
-			asc(orders.createdAt),
-		)
-		.limit(Math.min(options.maxOrders ?? MAX_ORDERS_PER_RUN, budget));
+		.where(isNotNull(orders.refundCheckAt))
+		.orderBy(asc(orders.refundCheckAt))
+		.limit(Math.min(REFUND_CHECKS_PER_RUN, budget));
+	const openDue = await openOrdersDue(
+		deps,
+		cutoff,
+		Math.max(0, Math.min(options.maxOrders ?? MAX_ORDERS_PER_RUN, budget - refundDue.length)),
+	);
 
-	for (const order of due) {
+	for (const order of openDue) {
 		if (report.stripeCalls >= budget) break;
 		report.ordersChecked++;
 		// Checked now whatever happens, so one failing order cannot starve the others.
 		await deps.db.update(orders).set({ reconciledAt: deps.now() }).where(eq(orders.id, order.id));
+		let settled = false;
 		try {
 			const result = await call(() => syncOrder(deps, order, "reconcile"));
 			if (
@@ -103,9 +108,29 @@ export async function reconcile(
 				result.outcome !== "stale"
 			)
 				report.ordersChanged++;
+			settled =
+				result !== null &&
+				result.outcome !== "not_found" &&
+				!OPEN_STATUSES.includes(result.status as never);
 		} catch (err) {
 			report.errors++;
 			deps.log.warn("reconcile: order sync failed", { orderId: order.id, ...describeError(err) });
+		}
+		if (!settled && (await alertIfUnresolved(deps, order, now))) report.unresolved++;
+	}
+
+	for (const order of refundDue) {
+		if (report.stripeCalls >= budget) break;
+		report.refundsChecked++;
+		await deps.db
+			.update(orders)
+			.set({ refundCheckAt: deps.now() })
+			.where(and(eq(orders.id, order.id), isNotNull(orders.refundCheckAt)));
+		try {
+			if (await call(() => checkRefunds(deps, order))) report.refundsFound++;
+		} catch (err) {
+			report.errors++;
+			deps.log.warn("reconcile: refund check failed", { orderId: order.id, ...describeError(err) });
 		}
 	}
 
@@ -146,8 +171,73 @@ export async function reconcile(
 	return report;
 }
 
-/** Orders whose Checkout Session was never created (the worker stopped mid-way) can never be paid. */
-async function cancelOrdersNeverSentToStripe(deps: StripeDeps, cutoff: number): Promise<void> {
+/**
+ * Open orders past the grace period, never-checked (null) first, then least
+ * recently checked. The partial index holds only open orders in this order,
+ * so the query reads the rows it returns however many orders the shop has had;
+ * `indexed by` because SQLite's planner, without statistics, would rather take
+ * the status index and sort every open order. A declined order whose session
+ * expired unnoticed stays here until Stripe's answer settles it. An amount
+ * mismatch waits for a human.
+ */
+async function openOrdersDue(deps: StripeDeps, cutoff: number, limit: number): Promise<OrderRow[]> {
+	if (limit === 0) return [];
+	const due = await deps.db.all<{
+		id: string;
+	}>(sql`select id from orders indexed by orders_open_reconcile_idx
+		where ${OPEN_STATUS_SQL} and created_at <= ${cutoff} and stripe_checkout_session_id is not null
+			and (failure_code is null or failure_code <> 'amount_mismatch')
+		order by reconciled_at, created_at limit ${limit}`);
+	if (due.length === 0) return [];
+	const rows = await deps.db
+		.select()
+		.from(orders)
+		.where(
+			inArray(
+				orders.id,
+				due.map((r) => r.id),
+			),
+		);
+	const byId = new Map(rows.map((row) => [row.id, row]));
+	return due.flatMap(({ id }) => byId.get(id) ?? []);
+}
+
+/**
+ * An open order past its session's life (a day after it expired; two weeks
+ * for a bank debit still processing) that Stripe's answer did not settle:
+ * a human must look. Alerted once per order; it stays in the rotation.
+ */
+async function alertIfUnresolved(deps: StripeDeps, order: OrderRow, now: number): Promise<boolean> {
+	const current = (await findOrder(deps.db, order.id)) ?? order;
+	if (!OPEN_STATUSES.includes(current.status as never)) return false;
+	const endOfLife =
+		current.status === "processing"
+			? current.createdAt + PROCESSING_LIFE_MS
+			: (current.checkoutExpiresAt ?? current.createdAt + DAY_MS) + DAY_MS;
+	if (now < endOfLife) return false;
+	await raiseAlert(deps, {
+		kind: "unresolved_order",
+		orderId: current.id,
+		message: `Order ${current.id} is still ${current.status} long after its checkout ended, and Stripe's answer does not settle it: check it in the Stripe Dashboard.`,
+		dedupeKey: `unresolved_order:${current.id}`,
+	});
+	return true;
+}
+
+/** Paid orders leave the refund re-check 30 days after payment (an indexed range of just those). */
+async function closeRefundWindow(deps: StripeDeps, now: number): Promise<void> {
+	await deps.db
+		.update(orders)
+		.set({ refundCheckAt: null })
+		.where(and(isNotNull(orders.refundCheckAt), lt(orders.paidAt, now - REFUND_WINDOW_MS)));
+}
+
+/**
+ * Orders whose Checkout Session was never created (the worker stopped mid-way)
+ * can never be paid. `before` is at least the Stripe call's deadline ago, so a
+ * checkout still waiting for its session is never among them.
+ */
+async function cancelOrdersNeverSentToStripe(deps: StripeDeps, before: number): Promise<void> {
 	const stuck = await deps.db
 		.select({ id: orders.id })
 		.from(orders)
@@ -155,9 +245,10 @@ async function cancelOrdersNeverSentToStripe(deps: StripeDeps, cutoff: number): 
 			and(
 				eq(orders.status, "pending"),
 				isNull(orders.stripeCheckoutSessionId),
-				lte(orders.createdAt, cutoff),
+				lte(orders.createdAt, before),
 			),
 		)
+		.orderBy(asc(orders.createdAt))
 		.limit(50);
 	for (const { id } of stuck) {
 		await applyFact(

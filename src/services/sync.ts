@@ -13,7 +13,7 @@ export async function retrieveSession(
 	stripe: Stripe,
 	sessionId: string,
 ): Promise<Stripe.Checkout.Session> {
-	return stripe.checkout.sessions.retrieve(sessionId, { expand: ["payment_intent"] });
+	return stripe.checkout.sessions.retrieve(sessionId, { expand: ["payment_intent.latest_charge"] });
 }
 
 /**
@@ -28,7 +28,7 @@ export async function syncOrder(
 ): Promise<ApplyResult | null> {
 	if (!order.stripeCheckoutSessionId) return null;
 	const current = session ?? (await retrieveSession(deps.stripe, order.stripeCheckoutSessionId));
-	const fact = factFromSession(current, Math.floor(deps.now() / 1000));
+	const fact = factFromSession(current);
 	if (!fact) return null;
 	return applyFact(deps, order.id, fact, { source });
 }

@@ -1,10 +1,34 @@
+/**
+ * Reconciliation (the Cron Trigger). Each test starts from empty order tables
+ * (this file's D1 is its own), so every count in a report is this test's.
+ * The emulator forwards no webhooks to the worker tests: a payment made there
+ * is, for the worker, a payment whose webhooks were all lost.
+ */
+
+import {
+	createExecutionContext,
+	createScheduledController,
+	waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { describe, expect, it } from "vitest";
-import { orders } from "../../src/db/schema.ts";
-import type { ReconcileOptions } from "../../src/services/reconcile.ts";
-import { reconcile } from "../../src/services/reconcile.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+	alerts,
+	orderItems,
+	orders,
+	orderTransitions,
+	webhookEvents,
+} from "../../src/db/schema.ts";
+import worker from "../../src/index.ts";
+import { STRIPE_CALL_DEADLINE_MS } from "../../src/lib/stripe.ts";
+import {
+	REFUND_CHECKS_PER_RUN,
+	REFUND_WINDOW_MS,
+	type ReconcileOptions,
+	reconcile,
+} from "../../src/services/reconcile.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout } from "./helpers/checkout.ts";
 import {
@@ -21,32 +45,52 @@ import { addFault, control, eventsFor, pay, stripe } from "./helpers/emulator.ts
 import { signature } from "./helpers/webhooks.ts";
 
 const HOUR = 3600_000;
-/** Orders made "an hour ago" are due with this grace; the other tests' fresh orders are not. */
+const DAY = 24 * HOUR;
 const options: ReconcileOptions = { graceSeconds: 30 * 60 };
 const run = (extra: Partial<ReconcileOptions> = {}, deps = testDeps()) =>
 	reconcile({ ...deps, stripe: stripe() }, { ...options, ...extra });
 
-async function ageOrder(orderId: string, ms = HOUR) {
+beforeEach(async () => {
+	await db.batch([
+		db.delete(orderTransitions),
+		db.delete(orderItems),
+		db.delete(alerts),
+		db.delete(webhookEvents),
+		db.delete(orders),
+	]);
+});
+
+async function age(orderId: string, ms = HOUR) {
 	await db
 		.update(orders)
 		.set({ createdAt: Date.now() - ms })
 		.where(eq(orders.id, orderId));
 }
 
-/** A checkout paid at Stripe whose webhooks never arrived. */
-async function paidWithoutWebhook(card = "4242424242424242") {
+/** A checkout paid (or declined) at Stripe whose webhooks never arrived, an hour old. */
+async function paidWithoutWebhook(card = "4242424242424242", ageMs = HOUR) {
 	const answer = await checkout([{ productId: "travel-mug", quantity: 2 }]);
 	await pay(answer.sessionId, { card });
-	await ageOrder(answer.orderId);
+	await age(answer.orderId, ageMs);
 	return answer;
 }
 
-describe("reconciliation (Cron Trigger)", () => {
+/** A paid order as the webhook leaves it (in the refund re-check since `paidAt`). */
+async function paidOrder(paidAt = Date.now()) {
+	const { orderId } = await paidWithoutWebhook();
+	await run();
+	await db.update(orders).set({ paidAt }).where(eq(orders.id, orderId));
+	const order = await getOrder(orderId);
+	expect(order).toMatchObject({ status: "paid", refundCheckAt: 0 });
+	return order;
+}
+
+describe("open orders", () => {
 	it("marks paid an order paid at Stripe whose webhook was missed, in one run", async () => {
 		const { orderId } = await paidWithoutWebhook();
 		expect((await getOrder(orderId)).status).toBe("pending");
 		const report = await run();
-		expect(report.ordersChanged).toBeGreaterThanOrEqual(1);
+		expect(report).toMatchObject({ ordersChecked: 1, ordersChanged: 1, errors: 0 });
 		const order = await getOrder(orderId);
 		expect(order.status).toBe("paid");
 		expect(order.stripePaymentIntentId).toMatch(/^pi_/);
@@ -59,8 +103,8 @@ describe("reconciliation (Cron Trigger)", () => {
 	it("ends expired an order whose session expired at Stripe", async () => {
 		const answer = await checkout([{ productId: "travel-mug", quantity: 1 }]);
 		await control(`/sessions/${answer.sessionId}/expire`, {});
-		await ageOrder(answer.orderId);
-		await run();
+		await age(answer.orderId);
+		expect(await run()).toMatchObject({ ordersChecked: 1, ordersChanged: 1 });
 		expect((await getOrder(answer.orderId)).status).toBe("expired");
 	});
 
@@ -73,72 +117,114 @@ describe("reconciliation (Cron Trigger)", () => {
 		});
 	});
 
-	it("processes its bound and leaves the rest for the next run, least recently checked first", async () => {
+	it("leaves orders younger than the grace period alone", async () => {
+		const { orderId } = await paidWithoutWebhook("4242424242424242", 10 * 60_000);
+		expect(await run()).toMatchObject({ ordersChecked: 0, stripeCalls: 1 }); // the orphan check only
+		expect(await getOrder(orderId)).toMatchObject({ status: "pending", reconciledAt: null });
+	});
+
+	it("takes at most its bound per run, never-checked and oldest first, the rest the next run", async () => {
 		const due: Awaited<ReturnType<typeof paidWithoutWebhook>>[] = [];
 		for (let i = 0; i < 5; i++) due.push(await paidWithoutWebhook());
-		// Older orders of other tests may be due too: make ours the oldest, never checked.
-		for (const [i, d] of due.entries()) await ageOrder(d.orderId, 10 * HOUR + i);
-		const first = await run({ maxOrders: 3 });
-		expect(first.ordersChecked).toBe(3);
+		for (const [i, d] of due.entries()) await age(d.orderId, 10 * HOUR - i * 60_000);
 		const statuses = async () =>
 			Promise.all(due.map(async (d) => (await getOrder(d.orderId)).status));
-		expect((await statuses()).filter((s) => s === "paid")).toHaveLength(3);
-		await run({ maxOrders: 3 });
+
+		expect(await run({ maxOrders: 3 })).toMatchObject({ ordersChecked: 3 });
+		expect(await statuses()).toEqual(["paid", "paid", "paid", "pending", "pending"]);
+		expect(await run({ maxOrders: 3 })).toMatchObject({ ordersChecked: 2 });
 		expect(await statuses()).toEqual(Array(5).fill("paid"));
 	});
 
-	it("never makes more Stripe calls than its budget", async () => {
-		for (let i = 0; i < 4; i++) await paidWithoutWebhook();
+	it("makes exactly as many Stripe calls as its budget allows", async () => {
+		const due: Awaited<ReturnType<typeof paidWithoutWebhook>>[] = [];
+		for (let i = 0; i < 4; i++) due.push(await paidWithoutWebhook());
 		const report = await run({ maxStripeCalls: 2 });
-		expect(report.stripeCalls).toBeLessThanOrEqual(2);
+		expect(report).toMatchObject({ stripeCalls: 2, ordersChecked: 2 });
+		const paid = await Promise.all(
+			due.map(async (d) => (await getOrder(d.orderId)).status === "paid"),
+		);
+		expect(paid.filter(Boolean)).toHaveLength(2);
 	});
 
-	it("survives Stripe failing for one order and fixes it on the next run", async () => {
-		const { orderId, sessionId } = await paidWithoutWebhook();
-		await ageOrder(orderId, 20 * HOUR);
-		await addFault({ match: `GET /v1/checkout/sessions/${sessionId}`, status: 500, count: 2 });
-		const failing = await run();
-		expect(failing.errors).toBeGreaterThanOrEqual(1);
-		expect((await getOrder(orderId)).status).toBe("pending");
-		await db.update(orders).set({ reconciledAt: null }).where(eq(orders.id, orderId));
+	it("survives Stripe failing for one order, settles the others, and that one on the next run", async () => {
+		const failing = await paidWithoutWebhook("4242424242424242", 2 * HOUR);
+		const fine = await paidWithoutWebhook();
+		await addFault({
+			match: `GET /v1/checkout/sessions/${failing.sessionId}`,
+			status: 500,
+			count: 2,
+		});
+		expect(await run()).toMatchObject({ ordersChecked: 2, errors: 1 });
+		expect((await getOrder(failing.orderId)).status).toBe("pending");
+		expect((await getOrder(fine.orderId)).status).toBe("paid");
+		expect(await run()).toMatchObject({ ordersChecked: 1, errors: 0 });
+		expect((await getOrder(failing.orderId)).status).toBe("paid");
+	});
+
+	it("leaves an amount mismatch to a human while checking the rest", async () => {
+		const mismatch = await insertOrder({
+			failureCode: "amount_mismatch",
+			createdAt: Date.now() - 20 * HOUR,
+		});
+		const { orderId } = await paidWithoutWebhook();
+		expect(await run()).toMatchObject({ ordersChecked: 1 });
+		expect((await getOrder(mismatch.id)).reconciledAt).toBeNull();
+		expect((await getOrder(orderId)).status).toBe("paid");
+	});
+
+	it("settles a declined order whose session expired over a day ago (once skipped for good)", async () => {
+		const { orderId, sessionId } = await paidWithoutWebhook("4000000000000002", 3 * DAY);
+		await control(`/sessions/${sessionId}/expire`, {});
+		await db
+			.update(orders)
+			.set({ status: "failed", checkoutExpiresAt: Date.now() - 2 * DAY })
+			.where(eq(orders.id, orderId));
+		await run();
+		expect((await getOrder(orderId)).status).toBe("expired");
+	});
+
+	it("settles a paid order whose session is long past its expiry (once dropped from the query)", async () => {
+		const { orderId } = await paidWithoutWebhook("4242424242424242", 3 * DAY);
+		await db
+			.update(orders)
+			.set({ checkoutExpiresAt: Date.now() - 2 * DAY })
+			.where(eq(orders.id, orderId));
 		await run();
 		expect((await getOrder(orderId)).status).toBe("paid");
 	});
 
-	it("re-processes a failed webhook event from Stripe's copy", async () => {
-		const answer = await checkout([{ productId: "travel-mug", quantity: 1 }]);
-		await pay(answer.sessionId);
-		const [completed] = await eventsFor(answer.sessionId, "checkout.session.completed");
-		expect(completed).toBeDefined();
-		const event = completed as Stripe.Event;
-		const payload = JSON.stringify(event);
-		const failingDb = d1FailingWrites("D1_ERROR: simulated outage");
-		const res = await fetchWithEnv(
-			new Request("https://shop.test/webhook", {
-				method: "POST",
-				headers: { "stripe-signature": await signature(payload) },
-				body: payload,
-			}),
-			{ DB: failingDb },
-		);
-		expect(res.status).toBe(500);
-		expect((await ledgerRow(event.id))?.result).toBe("failed");
-
-		const report = await run({ graceSeconds: 86_400 });
-		expect(report.eventsRetried).toBeGreaterThanOrEqual(1);
-		expect(await ledgerRow(event.id)).toMatchObject({ result: "processed" });
-		expect((await getOrder(answer.orderId)).status).toBe("paid");
-	});
-
-	it("leaves an amount mismatch to a human", async () => {
-		const order = await insertOrder({
-			failureCode: "amount_mismatch",
-			createdAt: Date.now() - 20 * HOUR,
-		});
+	it("keeps checking a delayed payment however old", async () => {
+		const { orderId } = await paidWithoutWebhook();
+		await db
+			.update(orders)
+			.set({ status: "processing", checkoutExpiresAt: Date.now() - 48 * HOUR })
+			.where(eq(orders.id, orderId));
 		await run();
-		expect((await getOrder(order.id)).reconciledAt).toBeNull();
+		expect((await getOrder(orderId)).status).toBe("paid");
 	});
 
+	it("alerts once on an order it cannot settle past its session's life, and keeps it in the rotation", async () => {
+		// A session Stripe does not know (another account's, or lost): every look-up fails.
+		const lost = await insertOrder({
+			createdAt: Date.now() - 3 * DAY,
+			checkoutExpiresAt: Date.now() - 2 * DAY,
+		});
+		const young = await insertOrder({ createdAt: Date.now() - HOUR });
+		expect(await run()).toMatchObject({ ordersChecked: 2, unresolved: 1, errors: 2 });
+		expect(await alertsOf(lost.id)).toMatchObject([{ kind: "unresolved_order" }]);
+		expect(await alertsOf(young.id)).toEqual([]);
+		await db
+			.update(orders)
+			.set({ reconciledAt: Date.now() - HOUR })
+			.where(eq(orders.id, lost.id));
+		await run();
+		expect((await getOrder(lost.id)).reconciledAt).toBeGreaterThan(Date.now() - 60_000);
+		expect(await alertsOf(lost.id)).toHaveLength(1);
+	});
+});
+
+describe("orders that never reached Stripe", () => {
 	it("cancels an order whose session was never created", async () => {
 		const order = await insertOrder({
 			stripeCheckoutSessionId: null,
@@ -151,7 +237,48 @@ describe("reconciliation (Cron Trigger)", () => {
 		});
 	});
 
-	it("alerts on a paid session that names an order we do not have", async () => {
+	it("never cancels a checkout that may still be waiting for Stripe, even with no grace period", async () => {
+		const creating = await insertOrder({
+			stripeCheckoutSessionId: null,
+			createdAt: Date.now() - STRIPE_CALL_DEADLINE_MS + 5_000,
+		});
+		const dead = await insertOrder({
+			stripeCheckoutSessionId: null,
+			createdAt: Date.now() - STRIPE_CALL_DEADLINE_MS - 5_000,
+		});
+		await run({ graceSeconds: 0 });
+		expect((await getOrder(creating.id)).status).toBe("pending");
+		expect((await getOrder(dead.id)).status).toBe("canceled");
+	});
+});
+
+describe("webhook events and orphans", () => {
+	it("re-processes a failed webhook event from Stripe's copy", async () => {
+		const answer = await checkout([{ productId: "travel-mug", quantity: 1 }]);
+		await pay(answer.sessionId);
+		const [completed] = await eventsFor(answer.sessionId, "checkout.session.completed");
+		const event = completed as Stripe.Event;
+		const payload = JSON.stringify(event);
+		const res = await fetchWithEnv(
+			new Request("https://shop.test/webhook", {
+				method: "POST",
+				headers: { "stripe-signature": await signature(payload) },
+				body: payload,
+			}),
+			{ DB: d1FailingWrites("D1_ERROR: simulated outage") },
+		);
+		expect(res.status).toBe(500);
+		expect((await ledgerRow(event.id))?.result).toBe("failed");
+
+		expect(await run({ graceSeconds: 86_400 })).toMatchObject({
+			eventsRetried: 1,
+			ordersChecked: 0,
+		});
+		expect(await ledgerRow(event.id)).toMatchObject({ result: "processed" });
+		expect((await getOrder(answer.orderId)).status).toBe("paid");
+	});
+
+	it("alerts once on a paid session that names an order we do not have", async () => {
 		const ghost = crypto.randomUUID();
 		const session = await stripe().checkout.sessions.create({
 			mode: "payment",
@@ -171,38 +298,76 @@ describe("reconciliation (Cron Trigger)", () => {
 		await run();
 		expect(await alertsOf(ghost)).toHaveLength(1);
 	});
+});
 
-	it("runs from the Cron Trigger with the worker's own bindings", async () => {
-		const { orderId } = await paidWithoutWebhook();
-		const { runScheduled } = await import("../../src/scheduled.ts");
-		const waits: Promise<unknown>[] = [];
-		await runScheduled(
-			{ ...env, RECONCILE_GRACE_SECONDS: "1800" },
-			{ waitUntil: (p: Promise<unknown>) => waits.push(p) } as unknown as ExecutionContext,
-			Date.now(),
+describe("refunds no webhook reported", () => {
+	it("finds a refund made in the Dashboard whose webhook was lost, on paid orders of the last 30 days", async () => {
+		const order = await paidOrder();
+		await stripe().refunds.create({
+			payment_intent: order.stripePaymentIntentId ?? "",
+			amount: 1000,
+		});
+		expect(await run()).toMatchObject({ refundsChecked: 1, refundsFound: 1 });
+		expect(await getOrder(order.id)).toMatchObject({ status: "paid", amountRefunded: 1000 });
+
+		await stripe().refunds.create({ payment_intent: order.stripePaymentIntentId ?? "" });
+		await run();
+		expect(await getOrder(order.id)).toMatchObject({
+			status: "refunded",
+			amountRefunded: 3600,
+			refundCheckAt: null,
+		});
+		expect((await transitionsOf(order.id)).at(-1)).toMatchObject({
+			toStatus: "refunded",
+			source: "reconcile",
+		});
+	});
+
+	it("checks never-checked paid orders first, then the least recently checked", async () => {
+		const paid: Awaited<ReturnType<typeof paidOrder>>[] = [];
+		for (let i = 0; i < REFUND_CHECKS_PER_RUN + 2; i++) paid.push(await paidOrder());
+		// The first ten were checked before (oldest first); the last two never.
+		for (const [i, order] of paid.entries()) {
+			const refundCheckAt = i < REFUND_CHECKS_PER_RUN ? Date.now() - HOUR + i : 0;
+			await db.update(orders).set({ refundCheckAt }).where(eq(orders.id, order.id));
+		}
+		const before = Date.now();
+		expect(await run()).toMatchObject({ refundsChecked: REFUND_CHECKS_PER_RUN });
+		const checked = await Promise.all(
+			paid.map(async (o) => ((await getOrder(o.id)).refundCheckAt ?? 0) >= before),
 		);
-		expect((await getOrder(orderId)).status).toBe("paid");
+		expect(checked).toEqual([
+			...Array(REFUND_CHECKS_PER_RUN - 2).fill(true),
+			false,
+			false,
+			true,
+			true,
+		]);
+	});
+
+	it("gives paid orders their share of the Stripe calls however many open orders are due", async () => {
+		const order = await paidOrder();
+		for (let i = 0; i < 6; i++) await insertOrder({ createdAt: Date.now() - HOUR });
+		const report = await run({ maxStripeCalls: 4 });
+		expect(report).toMatchObject({ refundsChecked: 1, ordersChecked: 3, stripeCalls: 4 });
+		expect((await getOrder(order.id)).refundCheckAt).toBeGreaterThan(0);
+	});
+
+	it("stops re-checking a paid order 30 days after its payment", async () => {
+		const old = await paidOrder(Date.now() - REFUND_WINDOW_MS - HOUR);
+		const recent = await paidOrder(Date.now() - REFUND_WINDOW_MS + HOUR);
+		expect(await run()).toMatchObject({ refundsChecked: 1 });
+		expect((await getOrder(old.id)).refundCheckAt).toBeNull();
+		expect((await getOrder(recent.id)).refundCheckAt).toBeGreaterThan(0);
 	});
 });
 
-describe("reconciliation leaves dead orders alone", () => {
-	it("stops checking a declined order whose session closed more than a day ago", async () => {
-		const order = await insertOrder({
-			status: "failed",
-			createdAt: Date.now() - 72 * HOUR,
-			checkoutExpiresAt: Date.now() - 48 * HOUR,
-		});
-		await run();
-		expect((await getOrder(order.id)).reconciledAt).toBeNull();
-	});
-
-	it("keeps checking a delayed payment however old", async () => {
-		const { orderId } = await paidWithoutWebhook();
-		await db
-			.update(orders)
-			.set({ status: "processing", checkoutExpiresAt: Date.now() - 48 * HOUR })
-			.where(eq(orders.id, orderId));
-		await run();
+describe("the Cron Trigger", () => {
+	it("runs reconciliation through the worker's exported scheduled handler, with its own bindings", async () => {
+		const { orderId } = await paidWithoutWebhook("4242424242424242", 60_000);
+		const ctx = createExecutionContext();
+		await worker.scheduled(createScheduledController({ cron: "*/5 * * * *" }), env, ctx);
+		await waitOnExecutionContext(ctx);
 		expect((await getOrder(orderId)).status).toBe("paid");
 	});
 });

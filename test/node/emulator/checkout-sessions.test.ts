@@ -147,6 +147,21 @@ describe("retrieving and listing sessions", () => {
 		expect(intent.metadata).toEqual(session.metadata);
 	});
 
+	it("expands payment_intent.latest_charge, expanding payment_intent on the way, as Stripe does", async () => {
+		const session = await test.stripe.checkout.sessions.create(sessionParams());
+		await test.control("POST", `/_emulator/sessions/${session.id}/pay`, {
+			card: "4000000000000002",
+		});
+		const retrieved = await test.stripe.checkout.sessions.retrieve(session.id, {
+			expand: ["payment_intent.latest_charge"],
+		});
+		const intent = retrieved.payment_intent as Stripe.PaymentIntent;
+		expect(intent.object).toBe("payment_intent");
+		const charge = intent.latest_charge as Stripe.Charge;
+		expect(charge).toMatchObject({ object: "charge", status: "failed", payment_intent: intent.id });
+		expect(charge.created).toBeGreaterThanOrEqual(intent.created);
+	});
+
 	it("finds a session by its PaymentIntent", async () => {
 		const session = await test.stripe.checkout.sessions.create(sessionParams());
 		const paid = await test.control<{ paymentIntent: { id: string } }>(
