@@ -17,6 +17,7 @@ export async function runScheduled(
 ): Promise<ReconcileReport> {
 	const log = createLogger({ job: "scheduled", scheduledTime });
 	try {
+		const stripe = stripeConfig(env);
 		const deps: StripeDeps = {
 			db: createDb(env.DB),
 			log,
@@ -26,9 +27,12 @@ export async function runScheduled(
 				log,
 				waitUntil: (p) => ctx.waitUntil(p),
 			}),
-			stripe: createStripe(stripeConfig(env)),
+			stripe: createStripe(stripe),
 		};
-		const report = await reconcile(deps, { graceSeconds: appConfig(env).reconcileGraceSeconds });
+		const report = await reconcile(deps, {
+			graceSeconds: appConfig(env).reconcileGraceSeconds,
+			liveMode: !stripe.testMode,
+		});
 		await purgeIdempotencyKeys(deps.db, Date.now());
 		return report;
 	} catch (err) {

@@ -91,14 +91,19 @@ function safeRedirectUrl(url) {
 }
 
 /**
- * POST /create-checkout-session with `{items, orderId?}` and an Idempotency-Key
- * (the same for the same request content until it succeeds). Waits and
- * retries on 409 `request_in_progress`. Resolves `{orderId, sessionId, url}`.
+ * POST /create-checkout-session with `{items, orderId?, resumeToken?}` and an
+ * Idempotency-Key (the same for the same request content until it succeeds).
+ * Waits and retries on 409 `request_in_progress`. Resolves
+ * `{orderId, sessionId, url, resumeToken}`: the token proves this browser's
+ * claim on the order when it comes back to resume it.
  * `onWait(seconds)` is called before each wait.
  */
-export async function createCheckoutSession({ items, orderId }, { onWait } = {}) {
+export async function createCheckoutSession({ items, orderId, resumeToken }, { onWait } = {}) {
 	const body = { items: items.map((i) => ({ productId: i.productId, quantity: i.quantity })) };
-	if (orderId) body.orderId = orderId;
+	if (orderId && resumeToken) {
+		body.orderId = orderId;
+		body.resumeToken = resumeToken;
+	}
 	let renewedKey = false;
 	for (let attempt = 0; ; attempt++) {
 		const key = checkoutKeyFor(body);
@@ -115,7 +120,12 @@ export async function createCheckoutSession({ items, orderId }, { onWait } = {})
 			// Done: a later request (even for the same cart) asks the server afresh,
 			// which answers the same open session for an unchanged cart.
 			forgetCheckoutKey();
-			return { orderId: result.orderId, sessionId: result.sessionId, url };
+			return {
+				orderId: result.orderId,
+				sessionId: result.sessionId,
+				url,
+				resumeToken: typeof result.resumeToken === "string" ? result.resumeToken : null,
+			};
 		} catch (err) {
 			if (err instanceof ApiError && err.code === "request_in_progress" && attempt < 10) {
 				const seconds = Math.min(Math.max(err.retryAfter ?? 1, 1), 10);

@@ -16,7 +16,10 @@ const errorEl = byId("error");
 const statusEl = byId("cancel-status");
 
 const last = getLastCheckout();
-const orderId = new URLSearchParams(location.search).get("order_id") || last?.orderId || null;
+const query = new URLSearchParams(location.search);
+const orderId = query.get("order_id") || last?.orderId || null;
+// The order's resume token comes in the cancel URL (or from this browser's last checkout).
+const resumeToken = query.get("token") || (last?.orderId === orderId ? last?.resumeToken : null) || null;
 
 if (!orderId) {
 	resumeButton.hidden = true;
@@ -50,10 +53,10 @@ resumeButton.addEventListener("click", async () => {
 	try {
 		items = await itemsOfOrder(orderId);
 		const result = await createCheckoutSession(
-			{ items, orderId },
+			{ items, orderId, resumeToken },
 			{ onWait: (s) => say(statusEl, `Still preparing your checkout… (retrying in ${s} s)`) },
 		);
-		setLastCheckout(result.orderId, items);
+		setLastCheckout(result.orderId, items, result.resumeToken);
 		say(statusEl, "Redirecting to Stripe…");
 		window.location.assign(result.url);
 		return;

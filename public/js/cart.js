@@ -106,20 +106,22 @@ export function sameItems(a, b) {
 	return JSON.stringify(normalizeItems(a)) === JSON.stringify(normalizeItems(b));
 }
 
-/** The last checkout started from this browser: `{orderId, items, createdAt}` or null. */
+/** The last checkout started from this browser: `{orderId, resumeToken, items, createdAt}` or null. */
 export function getLastCheckout() {
 	const last = read(localStorage, LAST_CHECKOUT_KEY);
 	if (!last || typeof last.orderId !== "string" || last.orderId === "") return null;
 	return {
 		orderId: last.orderId,
+		resumeToken: typeof last.resumeToken === "string" ? last.resumeToken : null,
 		items: cleanItems(last.items),
 		createdAt: last.createdAt ?? null,
 	};
 }
 
-export function setLastCheckout(orderId, items) {
+export function setLastCheckout(orderId, items, resumeToken) {
 	write(localStorage, LAST_CHECKOUT_KEY, {
 		orderId,
+		resumeToken: resumeToken ?? null,
 		items: cleanItems(items),
 		createdAt: new Date().toISOString(),
 	});
@@ -148,6 +150,7 @@ export function checkoutKeyFor(request) {
 	const fingerprint = JSON.stringify({
 		items: normalizeItems(request.items),
 		orderId: request.orderId ?? null,
+		resumeToken: request.resumeToken ?? null,
 	});
 	const saved = read(sessionStorage, CHECKOUT_KEY_KEY);
 	if (saved && saved.fingerprint === fingerprint && typeof saved.key === "string") return saved.key;

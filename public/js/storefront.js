@@ -394,13 +394,13 @@ payButton.addEventListener("click", async () => {
 	say(cartStatus, "Starting secure checkout…");
 	// Resuming: the server answers the same open session for an unchanged
 	// cart, or replaces the old order when the cart changed.
-	const orderId = getLastCheckout()?.orderId;
+	const last = getLastCheckout();
 	try {
 		const result = await createCheckoutSession(
-			{ items, orderId },
+			{ items, orderId: last?.orderId, resumeToken: last?.resumeToken },
 			{ onWait: (s) => say(cartStatus, `Still preparing your checkout… (retrying in ${s} s)`) },
 		);
-		setLastCheckout(result.orderId, items);
+		setLastCheckout(result.orderId, items, result.resumeToken);
 		say(cartStatus, "Redirecting to Stripe…");
 		window.location.assign(result.url);
 		return;

@@ -196,8 +196,11 @@ retryButton.addEventListener("click", async () => {
 	errorEl.textContent = "";
 	const items = order.items.map((i) => ({ productId: i.productId, quantity: i.quantity }));
 	try {
-		const result = await createCheckoutSession({ items, orderId: order.id });
-		setLastCheckout(result.orderId, items);
+		// This browser's own checkout resumes its session; without the token it is a new order.
+		const last = getLastCheckout();
+		const resumeToken = last?.orderId === order.id ? last.resumeToken : null;
+		const result = await createCheckoutSession({ items, orderId: order.id, resumeToken });
+		setLastCheckout(result.orderId, items, result.resumeToken);
 		window.location.assign(result.url);
 		return;
 	} catch (err) {

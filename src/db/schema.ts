@@ -47,6 +47,12 @@ export const orders = sqliteTable(
 		currency: text("currency").notNull(),
 		/** Fingerprint of the priced items: a resumed checkout with the same cart reuses its session. */
 		itemsKey: text("items_key").notNull(),
+		/**
+		 * The shopper's proof of owning the checkout (128 random bits, sent with the
+		 * checkout answer and in the cancel URL): resuming needs it, the order id alone
+		 * does not do. Kept so emails can carry it later. Null for orders made before it.
+		 */
+		resumeToken: text("resume_token"),
 		stripeCheckoutSessionId: text("stripe_checkout_session_id"),
 		stripePaymentIntentId: text("stripe_payment_intent_id"),
 		checkoutUrl: text("checkout_url"),
@@ -129,6 +135,13 @@ export const webhookEvents = sqliteTable(
 		error: text("error"),
 		orderId: text("order_id"),
 		attempts: integer("attempts").notNull().default(1),
+		/**
+		 * Who is processing the event now (a random token) and since when: the first
+		 * delivery claims the row, concurrent copies see the claim and stand back. A
+		 * claim older than a minute belongs to a request that died and may be taken over.
+		 */
+		claimToken: text("claim_token"),
+		claimedAt: integer("claimed_at"),
 	},
 	(t) => [index("webhook_events_result_idx").on(t.result, t.receivedAt)],
 );

@@ -29,6 +29,11 @@ export const checkoutRequestSchema = v.object({
 			v.pipe(v.string("orderId must be a string"), v.maxLength(64, "orderId is too long")),
 		),
 	),
+	resumeToken: v.optional(
+		v.nullable(
+			v.pipe(v.string("resumeToken must be a string"), v.maxLength(64, "resumeToken is too long")),
+		),
+	),
 });
 
 export type CartLine = v.InferOutput<typeof cartLineSchema>;

@@ -38,7 +38,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 			const result = await startCheckout(d, {
 				cart,
 				origin: publicOrigin(c),
-				resumeOrderId: input.orderId,
+				resume: { orderId: input.orderId, token: input.resumeToken },
 			});
 			return { status: 200, body: result };
 		};
@@ -51,6 +51,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 						hash: await requestHash({
 							items: normalizeCart(input.items),
 							orderId: input.orderId ?? null,
+							resumeToken: input.resumeToken ?? null,
 						}),
 						now: d.now(),
 					},

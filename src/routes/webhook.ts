@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { webhookSecretList } from "../config.ts";
+import { stripeConfig, webhookSecretList } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { deps, stripeClient } from "../lib/context.ts";
 import { errorBody } from "../lib/errors.ts";
@@ -19,7 +19,7 @@ export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024),
 	const log = c.var.log.child({ stripeEventId: event.id, eventType: event.type });
 	try {
 		const outcome = await handleStripeEvent(
-			{ ...deps(c), log, stripe: () => stripeClient(c) },
+			{ ...deps(c), log, stripe: () => stripeClient(c), liveMode: !stripeConfig(c.env).testMode },
 			event,
 		);
 		// A processed event was logged by the writer with its ids; one line per request is enough.

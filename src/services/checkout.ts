@@ -14,7 +14,12 @@ import { retrieveSession, syncOrder } from "./sync.ts";
 /** How long a Checkout Session stays payable (Stripe allows 30 min to 24 h). */
 export const CHECKOUT_TTL_SECONDS = 60 * 60;
 
-export type CheckoutResult = { orderId: string; sessionId: string; url: string };
+export type CheckoutResult = {
+	orderId: string;
+	sessionId: string;
+	url: string;
+	resumeToken: string;
+};
 
 const alreadyPaid = () =>
 	new AppError(
@@ -30,10 +35,15 @@ const alreadyPaid = () =>
  */
 export async function startCheckout(
 	deps: StripeDeps,
-	input: { cart: PricedCart; origin: string; resumeOrderId?: string | null },
+	input: {
+		cart: PricedCart;
+		origin: string;
+		resume?: { orderId?: string | null; token?: string | null };
+	},
 ): Promise<CheckoutResult> {
-	if (input.resumeOrderId) {
-		const resumed = await resumeCheckout(deps, input.resumeOrderId, input.cart);
+	const resume = input.resume;
+	if (resume?.orderId && resume.token) {
+		const resumed = await resumeCheckout(deps, resume.orderId, resume.token, input.cart);
 		if (resumed) return resumed;
 	}
 	const order = await createOrder(deps, input.cart);
@@ -41,7 +51,7 @@ export async function startCheckout(
 	let session: Stripe.Checkout.Session;
 	try {
 		session = await deps.stripe.checkout.sessions.create(
-			sessionParams(order.id, input.cart, input.origin, nowSec + CHECKOUT_TTL_SECONDS),
+			sessionParams(order, input.cart, input.origin, nowSec + CHECKOUT_TTL_SECONDS),
 			{
 				idempotencyKey: `order-${order.id}-checkout-session`,
 			},
@@ -77,11 +87,16 @@ export async function startCheckout(
 		amount: input.cart.amount,
 		currency: input.cart.currency,
 	});
-	return { orderId: order.id, sessionId: session.id, url: session.url };
+	return {
+		orderId: order.id,
+		sessionId: session.id,
+		url: session.url,
+		resumeToken: order.resumeToken,
+	};
 }
 
 export function sessionParams(
-	orderId: string,
+	order: { id: string; resumeToken: string },
 	cart: PricedCart,
 	origin: string,
 	expiresAt: number,
@@ -100,17 +115,38 @@ export function sessionParams(
 				},
 			},
 		})),
-		client_reference_id: orderId,
-		metadata: { order_id: orderId },
-		payment_intent_data: { metadata: { order_id: orderId } },
+		client_reference_id: order.id,
+		metadata: { order_id: order.id },
+		payment_intent_data: { metadata: { order_id: order.id } },
 		success_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
-		cancel_url: `${origin}/cancel.html?order_id=${encodeURIComponent(orderId)}`,
+		cancel_url: `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken })}`,
 		expires_at: expiresAt,
 	};
 }
 
-async function createOrder(deps: StripeDeps, cart: PricedCart): Promise<{ id: string }> {
+/** 128 random bits, URL-safe. */
+function newResumeToken(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(16));
+	return btoa(String.fromCharCode(...bytes))
+		.replace(/\+/g, "-")
+		.replace(/\//g, "_")
+		.replace(/=+$/, "");
+}
+
+/** Compares two tokens in time that does not depend on where they differ. */
+function sameToken(a: string, b: string): boolean {
+	const x = new TextEncoder().encode(a);
+	const y = new TextEncoder().encode(b);
+	if (x.length !== y.length) return false;
+	return crypto.subtle.timingSafeEqual(x, y);
+}
+
+async function createOrder(
+	deps: StripeDeps,
+	cart: PricedCart,
+): Promise<{ id: string; resumeToken: string }> {
 	const id = crypto.randomUUID();
+	const resumeToken = newResumeToken();
 	const now = deps.now();
 	await deps.db.batch([
 		deps.db.insert(orders).values({
@@ -119,6 +155,7 @@ async function createOrder(deps: StripeDeps, cart: PricedCart): Promise<{ id: st
 			amount: cart.amount,
 			currency: cart.currency,
 			itemsKey: cart.itemsKey,
+			resumeToken,
 			createdAt: now,
 			updatedAt: now,
 		}),
@@ -135,21 +172,25 @@ async function createOrder(deps: StripeDeps, cart: PricedCart): Promise<{ id: st
 			.insert(orderTransitions)
 			.values({ orderId: id, fromStatus: null, toStatus: "pending", source: "checkout", at: now }),
 	]);
-	return { id };
+	return { id, resumeToken };
 }
 
 /**
- * An interrupted payment: the shopper comes back with the order id. The same
- * cart gets the same open session; a changed cart supersedes the old order.
- * Returns null when a new order is to be made.
+ * An interrupted payment: the shopper comes back with the order id and its
+ * resume token. The same cart gets the same open session; a changed cart
+ * supersedes the old order. Without the right token the order id is ignored
+ * (the old order and its session are left alone). Returns null when a new
+ * order is to be made.
  */
 async function resumeCheckout(
 	deps: StripeDeps,
 	orderId: string,
+	token: string,
 	cart: PricedCart,
 ): Promise<CheckoutResult | null> {
 	const order = await findOrder(deps.db, orderId);
-	if (!order) return null;
+	if (!order?.resumeToken || !sameToken(order.resumeToken, token)) return null;
+	const resumeToken = order.resumeToken;
 	if (order.status === "paid" || order.status === "processing") throw alreadyPaid();
 	if (!(order.status === "pending" || order.status === "failed") || !order.stripeCheckoutSessionId)
 		return null;
@@ -159,7 +200,7 @@ async function resumeCheckout(
 	if (order.itemsKey === cart.itemsKey) {
 		const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
 		if (session.status === "open" && session.url)
-			return { orderId: order.id, sessionId, url: session.url };
+			return { orderId: order.id, sessionId, url: session.url, resumeToken };
 		return settleClosedSession(deps, order, session);
 	}
 

@@ -32,6 +32,8 @@ const OPEN_STATUS_SQL = sql.raw(`status in (${OPEN_STATUSES.map((s) => `'${s}'`)
 
 export type ReconcileOptions = {
 	graceSeconds: number;
+	/** Whether the key is a live one (events of the other mode are not ours). */
+	liveMode: boolean;
 	maxStripeCalls?: number;
 	maxOrders?: number;
 };
@@ -144,7 +146,10 @@ export async function reconcile(
 		if (report.stripeCalls >= budget) break;
 		try {
 			const event = await call(() => deps.stripe.events.retrieve(id));
-			await handleStripeEvent({ ...deps, stripe: () => deps.stripe }, event);
+			await handleStripeEvent(
+				{ ...deps, stripe: () => deps.stripe, liveMode: options.liveMode },
+				event,
+			);
 			report.eventsRetried++;
 		} catch (err) {
 			report.errors++;

@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { WebhookResult } from "../db/schema.ts";
 import { orders, webhookEvents } from "../db/schema.ts";
@@ -7,13 +7,20 @@ import type { OrderRef } from "../domain/stripe-facts.ts";
 import { factFromEvent } from "../domain/stripe-facts.ts";
 import { describeError } from "../lib/log.ts";
 import { isStripeRequestError } from "../lib/stripe.ts";
+import { raiseAlert } from "./alerts.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { Deps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders.ts";
 
-/** Stripe is only needed for the rare look-up, so it is created on demand. */
-export type WebhookDeps = Deps & { stripe: () => Stripe };
+/**
+ * Stripe is only needed for the rare look-up, so it is created on demand.
+ * `liveMode`: whether the secret key is a live one; an event of the other mode is not ours.
+ */
+export type WebhookDeps = Deps & { stripe: () => Stripe; liveMode: boolean };
+
+/** A claim older than this belongs to a request that died: another delivery may take it over. */
+const CLAIM_TTL_MS = 60_000;
 
 export type EventOutcome = {
 	result: WebhookResult | "duplicate";
@@ -33,13 +40,18 @@ export async function handleStripeEvent(
 	event: Stripe.Event,
 ): Promise<EventOutcome> {
 	const mapped = factFromEvent(event);
-	const [seen, byId] = await ledgerAndOrder(
+	const token = crypto.randomUUID();
+	const [row, byId] = await claimAndRead(
 		deps,
-		event.id,
+		event,
+		token,
 		"ignore" in mapped ? null : mapped.ref.orderId,
 	);
-	if (seen && seen.result !== "failed")
-		return { result: "duplicate", detail: `already ${seen.result}`, orderId: seen.orderId };
+	if (row?.claimToken !== token) {
+		const detail =
+			row?.result === "failed" ? "being processed by another delivery" : `already ${row?.result}`;
+		return { result: "duplicate", detail, orderId: row?.orderId ?? null };
+	}
 
 	let orderId: string | null = null;
 	try {
@@ -57,6 +69,23 @@ export async function handleStripeEvent(
 				orderId: null,
 			});
 		orderId = order.id;
+		const mismatch =
+			event.livemode !== deps.liveMode
+				? `a ${event.livemode ? "live" : "test"}-mode event reached a ${deps.liveMode ? "live" : "test"}-mode shop`
+				: await disagreement(deps, order, mapped.ref);
+		if (mismatch) {
+			await raiseAlert(deps, {
+				kind: "event_mismatch",
+				orderId: order.id,
+				message: `Event ${event.id} (${event.type}) was not applied to order ${order.id}: ${mismatch}.`,
+				dedupeKey: `event_mismatch:${event.id}`,
+			});
+			return await recorded(deps, event, {
+				result: "ignored",
+				detail: mismatch,
+				orderId: order.id,
+			});
+		}
 		const applied = await applyFact(deps, order, mapped.fact, {
 			source: "webhook",
 			stripeEventId: event.id,
@@ -100,13 +129,73 @@ export async function handleStripeEvent(
 	}
 }
 
-/** The ledger row and, when the event names it, the order: one D1 round trip. */
-async function ledgerAndOrder(deps: Deps, eventId: string, orderId: string | null) {
-	const ledger = deps.db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId)).limit(1);
-	if (!orderId) return [(await ledger)[0], undefined] as const;
+/**
+ * Claims the event's ledger row for this delivery (a new row, or a failed one
+ * nobody holds), then reads it and, when the event names it, the order: one D1
+ * round trip. The caller owns the event when the row carries its token.
+ */
+async function claimAndRead(
+	deps: Deps,
+	event: Stripe.Event,
+	token: string,
+	orderId: string | null,
+) {
+	const now = deps.now();
+	const claim = deps.db
+		.insert(webhookEvents)
+		.values({
+			id: event.id,
+			type: event.type,
+			created: event.created,
+			receivedAt: now,
+			result: "failed",
+			error: "processing",
+			attempts: 0,
+			claimToken: token,
+			claimedAt: now,
+		})
+		.onConflictDoUpdate({
+			target: webhookEvents.id,
+			set: { claimToken: token, claimedAt: now },
+			setWhere: and(
+				eq(webhookEvents.result, "failed"),
+				or(isNull(webhookEvents.claimedAt), lt(webhookEvents.claimedAt, now - CLAIM_TTL_MS)),
+			),
+		});
+	const ledger = deps.db
+		.select()
+		.from(webhookEvents)
+		.where(eq(webhookEvents.id, event.id))
+		.limit(1);
+	if (!orderId) {
+		const [, seen] = await deps.db.batch([claim, ledger]);
+		return [seen[0], undefined] as const;
+	}
 	const order = deps.db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
-	const [seen, found] = await deps.db.batch([ledger, order]);
+	const [, seen, found] = await deps.db.batch([claim, ledger, order]);
 	return [seen[0], found[0] as OrderRow | undefined] as const;
+}
+
+/**
+ * Whether the event's objects name another order than the one its metadata
+ * names: its session or PaymentIntent is recorded on a different order.
+ * Null when they agree (or cannot disagree yet: the session is not recorded).
+ */
+async function disagreement(deps: Deps, order: OrderRow, ref: OrderRef): Promise<string | null> {
+	if (ref.sessionId && order.stripeCheckoutSessionId !== ref.sessionId) {
+		const owner = order.stripeCheckoutSessionId
+			? null
+			: await findOrderBySession(deps.db, ref.sessionId);
+		if (order.stripeCheckoutSessionId || (owner && owner.id !== order.id))
+			return `its session ${ref.sessionId} belongs to ${owner ? `order ${owner.id}` : "another checkout"}, its metadata names order ${order.id}`;
+	}
+	if (
+		ref.paymentIntentId &&
+		order.stripePaymentIntentId &&
+		order.stripePaymentIntentId !== ref.paymentIntentId
+	)
+		return `its PaymentIntent ${ref.paymentIntentId} is not order ${order.id}'s (${order.stripePaymentIntentId})`;
+	return null;
 }
 
 async function resolveOrder(deps: WebhookDeps, ref: OrderRef) {
@@ -162,5 +251,7 @@ function ledgerWrite(deps: Deps, event: Stripe.Event, outcome: EventOutcome, gua
 			error = excluded.error,
 			order_id = coalesce(excluded.order_id, webhook_events.order_id),
 			processed_at = excluded.processed_at,
-			attempts = webhook_events.attempts + 1`;
+			attempts = webhook_events.attempts + 1,
+			claim_token = null,
+			claimed_at = null`;
 }

@@ -22,7 +22,12 @@ describe("POST /create-checkout-session", () => {
 			],
 		});
 		expect(res.status).toBe(200);
-		const answer = await res.json<{ orderId: string; sessionId: string; url: string }>();
+		const answer = await res.json<{
+			orderId: string;
+			sessionId: string;
+			url: string;
+			resumeToken: string;
+		}>();
 		expect(answer.sessionId).toMatch(/^cs_test_/);
 		expect(answer.url).toContain(answer.sessionId);
 
@@ -56,7 +61,7 @@ describe("POST /create-checkout-session", () => {
 			metadata: { order_id: answer.orderId },
 			payment_intent_data: { metadata: { order_id: answer.orderId } },
 			success_url: `${ORIGIN}/success.html?session_id={CHECKOUT_SESSION_ID}`,
-			cancel_url: `${ORIGIN}/cancel.html?order_id=${answer.orderId}`,
+			cancel_url: `${ORIGIN}/cancel.html?order_id=${answer.orderId}&token=${answer.resumeToken}`,
 		});
 		expect(params).not.toHaveProperty("payment_method_types");
 		const lineItems = params.line_items as {

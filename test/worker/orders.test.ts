@@ -2,9 +2,9 @@ import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema.ts";
-import { checkout, ORIGIN } from "./helpers/checkout.ts";
+import { type CheckoutAnswer, checkout, ORIGIN, postCheckout } from "./helpers/checkout.ts";
 import { db, getOrder, insertOrder, tableCounts, transitionsOf } from "./helpers/db.ts";
-import { addFault, control, pay, requestsTo } from "./helpers/emulator.ts";
+import { addFault, control, pay, requestsTo, stripe } from "./helpers/emulator.ts";
 
 type PublicOrder = {
 	id: string;
@@ -118,7 +118,10 @@ describe("resuming an interrupted checkout", () => {
 		const first = await checkout(cart);
 		// This file's D1 is its own; the emulator's request log is every file's.
 		const before = await tableCounts();
-		const resumed = await checkout(cart, { orderId: first.orderId });
+		const resumed = await checkout(cart, {
+			orderId: first.orderId,
+			resumeToken: first.resumeToken,
+		});
 		expect(resumed).toEqual(first);
 		expect(await tableCounts()).toEqual(before);
 	});
@@ -128,13 +131,16 @@ describe("resuming an interrupted checkout", () => {
 		await pay(first.sessionId, { card: "4000000000000002" });
 		await bySession(first.sessionId);
 		expect((await getOrder(first.orderId)).status).toBe("failed");
-		expect(await checkout(cart, { orderId: first.orderId })).toEqual(first);
+		expect(
+			await checkout(cart, { orderId: first.orderId, resumeToken: first.resumeToken }),
+		).toEqual(first);
 	});
 
 	it("supersedes the old order when the cart changed: old session expired, old order canceled", async () => {
 		const first = await checkout(cart);
 		const second = await checkout([{ productId: "espresso-beans", quantity: 2 }], {
 			orderId: first.orderId,
+			resumeToken: first.resumeToken,
 		});
 		expect(second.orderId).not.toBe(first.orderId);
 		expect(second.sessionId).not.toBe(first.sessionId);
@@ -159,6 +165,7 @@ describe("resuming an interrupted checkout", () => {
 			body: JSON.stringify({
 				items: [{ productId: "travel-mug", quantity: 1 }],
 				orderId: first.orderId,
+				resumeToken: first.resumeToken,
 			}),
 		});
 		expect(res.status).toBe(409);
@@ -172,7 +179,7 @@ describe("resuming an interrupted checkout", () => {
 		await control("/delayed/settle", { sessionId: first.sessionId });
 		await bySession(first.sessionId);
 		expect((await getOrder(first.orderId)).status).toBe("failed");
-		const retry = await checkout(cart, { orderId: first.orderId });
+		const retry = await checkout(cart, { orderId: first.orderId, resumeToken: first.resumeToken });
 		expect(retry.orderId).not.toBe(first.orderId);
 		expect(await getOrder(first.orderId)).toMatchObject({
 			status: "canceled",
@@ -186,10 +193,39 @@ describe("resuming an interrupted checkout", () => {
 			const res = await exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
 				method: "POST",
 				headers: { "content-type": "application/json" },
-				body: JSON.stringify({ items: cart, orderId: order.id }),
+				body: JSON.stringify({ items: cart, orderId: order.id, resumeToken: order.resumeToken }),
 			});
 			expect(res.status).toBe(409);
 		}
+	});
+
+	it("ignores an order id without its resume token: a new order, the old one and its session untouched", async () => {
+		const victim = await checkout(cart);
+		for (const resumeToken of [undefined, "", "x".repeat(22), `${victim.resumeToken}x`]) {
+			for (const items of [cart, [{ productId: "travel-mug", quantity: 3 }]]) {
+				const res = await postCheckout({
+					items,
+					orderId: victim.orderId,
+					...(resumeToken !== undefined && { resumeToken }),
+				});
+				expect(res.status).toBe(200);
+				const answer = await res.json<CheckoutAnswer>();
+				expect(answer.orderId).not.toBe(victim.orderId);
+				expect(answer.sessionId).not.toBe(victim.sessionId);
+			}
+		}
+		expect(await getOrder(victim.orderId)).toMatchObject({
+			status: "pending",
+			stripeCheckoutSessionId: victim.sessionId,
+		});
+		expect((await stripe().checkout.sessions.retrieve(victim.sessionId)).status).toBe("open");
+	});
+
+	it("answers the resume token with every checkout, in the cancel URL too", async () => {
+		const answer = await checkout(cart);
+		expect(answer.resumeToken).toMatch(/^[A-Za-z0-9_-]{22}$/);
+		const session = await stripe().checkout.sessions.retrieve(answer.sessionId);
+		expect(new URL(session.cancel_url ?? "").searchParams.get("token")).toBe(answer.resumeToken);
 	});
 
 	it("makes a new order for an unknown, expired or canceled order id", async () => {
@@ -213,6 +249,7 @@ describe("resuming an interrupted checkout", () => {
 			body: JSON.stringify({
 				items: [{ productId: "espresso-beans", quantity: 3 }],
 				orderId: first.orderId,
+				resumeToken: first.resumeToken,
 			}),
 		});
 		expect(res.status).toBe(502);

@@ -46,7 +46,7 @@ import { signature } from "./helpers/webhooks.ts";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-const options: ReconcileOptions = { graceSeconds: 30 * 60 };
+const options: ReconcileOptions = { graceSeconds: 30 * 60, liveMode: false };
 const run = (extra: Partial<ReconcileOptions> = {}, deps = testDeps()) =>
 	reconcile({ ...deps, stripe: stripe() }, { ...options, ...extra });
 

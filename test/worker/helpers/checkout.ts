@@ -2,7 +2,12 @@ import { exports } from "cloudflare:workers";
 
 export const ORIGIN = "https://shop.test";
 
-export type CheckoutAnswer = { orderId: string; sessionId: string; url: string };
+export type CheckoutAnswer = {
+	orderId: string;
+	sessionId: string;
+	url: string;
+	resumeToken: string;
+};
 type Line = { productId: string; quantity: number };
 
 /**
@@ -28,10 +33,14 @@ export function postCheckout(
 
 export async function checkout(
 	items: Line[],
-	extra: { orderId?: string; idempotencyKey?: string } = {},
+	extra: { orderId?: string; resumeToken?: string; idempotencyKey?: string } = {},
 ): Promise<CheckoutAnswer> {
 	const res = await postCheckout(
-		{ items, ...(extra.orderId && { orderId: extra.orderId }) },
+		{
+			items,
+			...(extra.orderId && { orderId: extra.orderId }),
+			...(extra.resumeToken && { resumeToken: extra.resumeToken }),
+		},
 		extra.idempotencyKey ? { "idempotency-key": extra.idempotencyKey } : {},
 	);
 	if (res.status !== 200) throw new Error(`checkout answered ${res.status}: ${await res.text()}`);

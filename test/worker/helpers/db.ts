@@ -11,7 +11,7 @@ import {
 } from "../../../src/db/schema.ts";
 import { createLogger } from "../../../src/lib/log.ts";
 import type { Deps } from "../../../src/services/deps.ts";
-import { uniqueId } from "./stripe-objects.ts";
+import { sessionOfOrder, uniqueId } from "./stripe-objects.ts";
 
 export const db = createDb(env.DB);
 
@@ -29,6 +29,7 @@ export async function insertOrder(fields: Partial<typeof orders.$inferInsert> = 
 		amount: 4800,
 		currency: "usd",
 		itemsKey: "usd|espresso-beans*2@2400",
+		resumeToken: `resume-${crypto.randomUUID()}`,
 		stripeCheckoutSessionId: uniqueId("cs"),
 		checkoutUrl: "https://checkout.stripe.com/c/pay/cs_test",
 		checkoutExpiresAt: now + 3600_000,
@@ -36,6 +37,7 @@ export async function insertOrder(fields: Partial<typeof orders.$inferInsert> = 
 		updatedAt: now,
 		...fields,
 	};
+	if (row.stripeCheckoutSessionId) sessionOfOrder.set(id, row.stripeCheckoutSessionId);
 	await db.batch([
 		db.insert(orders).values(row),
 		db.insert(orderItems).values({
@@ -86,16 +88,16 @@ export async function tableCounts() {
 }
 
 /**
- * The D1 binding with its write batches failing: a batch that changes rows
- * (the writer's) rejects, reads still answer. Simulates D1 failing in the
- * middle of processing.
+ * The D1 binding with the writer's batches failing (a batch that updates an
+ * order rejects; the webhook ledger's claim and reads still answer). Simulates
+ * D1 failing in the middle of processing.
  */
 export function d1FailingWrites(message = "D1_ERROR: simulated write failure"): D1Database {
 	return new Proxy(env.DB, {
 		get(target, prop, receiver) {
 			if (prop === "batch") {
 				return (statements: D1PreparedStatement[]) =>
-					statements.some((s) => /^\s*(insert|update|delete)/i.test(statementSql(s)))
+					statements.some((s) => /^\s*update\s+"?orders"?\s/i.test(statementSql(s)))
 						? Promise.reject(new Error(message))
 						: target.batch(statements);
 			}

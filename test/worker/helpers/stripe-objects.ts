@@ -13,6 +13,24 @@ let seq = 0;
 export const uniqueId = (prefix: string) =>
 	`${prefix}_test${Date.now().toString(36)}${(seq++).toString(36)}${crypto.randomUUID().slice(0, 8)}`;
 
+/**
+ * The session each test order was given (by `insertOrder`): a session event for
+ * an order carries that order's own session, as on Stripe, unless a test says
+ * otherwise.
+ */
+export const sessionOfOrder = new Map<string, string>();
+
+/** Likewise one PaymentIntent per order: every event about its payment names the same one. */
+const paymentIntentOfOrder = new Map<string, string>();
+export function paymentIntentIdOf(orderId: string): string {
+	let id = paymentIntentOfOrder.get(orderId);
+	if (!id) {
+		id = uniqueId("pi");
+		paymentIntentOfOrder.set(orderId, id);
+	}
+	return id;
+}
+
 export function checkoutSession(
 	fields: Partial<Stripe.Checkout.Session> & { orderId: string },
 ): Stripe.Checkout.Session {
@@ -20,7 +38,7 @@ export function checkoutSession(
 	const base = structuredClone(sessionFixture) as unknown as Stripe.Checkout.Session;
 	return {
 		...base,
-		id: uniqueId("cs"),
+		id: sessionOfOrder.get(orderId) ?? uniqueId("cs"),
 		client_reference_id: orderId,
 		metadata: { order_id: orderId },
 		payment_intent: null,
@@ -39,7 +57,7 @@ export function completedSession(
 	return checkoutSession({
 		status: "complete",
 		payment_status: "paid",
-		payment_intent: uniqueId("pi"),
+		payment_intent: paymentIntentIdOf(fields.orderId),
 		...fields,
 	});
 }
@@ -51,7 +69,7 @@ export function paymentIntent(
 	const base = structuredClone(paymentIntentFixture) as unknown as Stripe.PaymentIntent;
 	return {
 		...base,
-		id: uniqueId("pi"),
+		id: orderId ? paymentIntentIdOf(orderId) : uniqueId("pi"),
 		amount: 4800,
 		amount_received: 0,
 		currency: "usd",
