@@ -1,3 +1,5 @@
+import { DrizzleQueryError } from "drizzle-orm";
+
 type Level = "debug" | "info" | "warn" | "error";
 type Fields = Record<string, unknown>;
 
@@ -25,8 +27,23 @@ export function createLogger(base: Fields = {}): Logger {
 	};
 }
 
-/** The parts of an error worth logging: no stack traces of secrets, no request bodies. */
+/**
+ * What may be said of an error: drizzle's query errors quote the SQL and its
+ * bound parameters (checkout URLs, emails, ids), so only the database's own
+ * message (its kind: "D1_ERROR: …") is kept, never the statement.
+ */
+export function errorMessage(err: unknown): string {
+	if (err instanceof DrizzleQueryError) {
+		const cause = err.cause;
+		return cause instanceof Error ? errorMessage(cause) : "database query failed";
+	}
+	return err instanceof Error ? err.message : String(err);
+}
+
+/** The parts of an error worth logging: no stack traces of secrets, no request bodies, no SQL parameters. */
 export function describeError(err: unknown): Fields {
+	if (err instanceof DrizzleQueryError)
+		return { ...describeError(err.cause ?? {}), error: errorMessage(err) };
 	if (err instanceof Error) {
 		const e = err as Error & { code?: unknown; type?: unknown; statusCode?: unknown };
 		return {

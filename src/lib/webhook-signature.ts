@@ -17,9 +17,11 @@ export async function verifyStripeEvent(
 	payload: string,
 	header: string | undefined,
 	secrets: readonly string[],
+	nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<Stripe.Event> {
 	if (!header) throw invalidSignature("Missing Stripe-Signature header.");
 	if (payload.length === 0) throw invalidPayload("The body is empty.");
+	checkTimestamp(header, nowSeconds);
 	let lastError: unknown;
 	for (const secret of secrets) {
 		try {
@@ -42,6 +44,27 @@ export async function verifyStripeEvent(
 		}
 	}
 	throw invalidSignature(lastError instanceof Error ? lastError.message : "No valid signature.");
+}
+
+/**
+ * stripe-node checks only that the signed time is not too old, and a `t` that
+ * is not a number slips through it: the time must be a whole number of seconds
+ * within the tolerance on both sides of now, or a captured payload could be
+ * signed "in the future" and replayed for as long as its author likes.
+ */
+function checkTimestamp(header: string, nowSeconds: number): void {
+	const stamps = header
+		.split(",")
+		.map((part) => part.trim())
+		.filter((part) => part.startsWith("t="))
+		.map((part) => part.slice(2));
+	// Two Stripe-Signature headers arrive joined into one list: each `t` must hold.
+	if (stamps.length === 0 || stamps.some((t) => !/^\d{1,12}$/.test(t)))
+		throw invalidSignature("The signature's timestamp is missing or not a number.");
+	if (stamps.some((t) => Number(t) - nowSeconds > SIGNATURE_TOLERANCE_SECONDS))
+		throw invalidSignature(
+			"The signature's timestamp is in the future, outside the tolerance zone.",
+		);
 }
 
 function checkEventShape(value: unknown): Stripe.Event {

@@ -54,6 +54,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 							resumeToken: input.resumeToken ?? null,
 						}),
 						now: d.now(),
+						defer: (promise) => c.executionCtx.waitUntil(promise),
 					},
 					work,
 				)

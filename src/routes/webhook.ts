@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { stripeConfig, webhookSecretList } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { deps, stripeClient } from "../lib/context.ts";
-import { errorBody } from "../lib/errors.ts";
+import { AppError, errorBody } from "../lib/errors.ts";
 import { verifyStripeEvent } from "../lib/webhook-signature.ts";
 import { handleStripeEvent } from "../services/webhook-events.ts";
 import { limitBody } from "./request-guards.ts";
@@ -15,7 +15,18 @@ import { limitBody } from "./request-guards.ts";
 export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024), async (c) => {
 	const secrets = webhookSecretList(c.env);
 	const payload = await c.req.text();
-	const event = await verifyStripeEvent(payload, c.req.header("Stripe-Signature"), secrets);
+	const event = await verifyStripeEvent(payload, c.req.header("Stripe-Signature"), secrets).catch(
+		(err: unknown) => {
+			// One line per refused delivery, to count them; never the body or the header's signatures.
+			if (err instanceof AppError)
+				c.var.log.warn("webhook rejected", {
+					code: err.code,
+					reason: err.message,
+					bytes: payload.length,
+				});
+			throw err;
+		},
+	);
 	const log = c.var.log.child({ stripeEventId: event.id, eventType: event.type });
 	try {
 		const outcome = await handleStripeEvent(

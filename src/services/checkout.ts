@@ -72,15 +72,20 @@ export async function startCheckout(
 		throw stripeUnavailable();
 	}
 	if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
-	await deps.db
-		.update(orders)
-		.set({
-			stripeCheckoutSessionId: session.id,
-			checkoutUrl: session.url,
-			checkoutExpiresAt: session.expires_at * 1000,
-			updatedAt: deps.now(),
-		})
-		.where(and(eq(orders.id, order.id), isNull(orders.stripeCheckoutSessionId)));
+	try {
+		await deps.db
+			.update(orders)
+			.set({
+				stripeCheckoutSessionId: session.id,
+				checkoutUrl: session.url,
+				checkoutExpiresAt: session.expires_at * 1000,
+				updatedAt: deps.now(),
+			})
+			.where(and(eq(orders.id, order.id), isNull(orders.stripeCheckoutSessionId)));
+	} catch (err) {
+		await closeUnrecordedSession(deps, order.id, session.id);
+		throw err;
+	}
 	deps.log.info("checkout session created", {
 		orderId: order.id,
 		sessionId: session.id,
@@ -93,6 +98,30 @@ export async function startCheckout(
 		url: session.url,
 		resumeToken: order.resumeToken,
 	};
+}
+
+/**
+ * The session exists at Stripe but D1 failed before the order learnt of it: the
+ * shopper never gets its URL, so close it rather than leave a payable session
+ * for an order we cannot follow. The order (pending, no session) is cancelled
+ * as never sent by reconciliation. Should Stripe refuse too and the session be
+ * paid, its webhook still finds the order by its metadata: money is not lost.
+ */
+async function closeUnrecordedSession(deps: StripeDeps, orderId: string, sessionId: string) {
+	deps.log.error("checkout session not recorded: closing it", { orderId, sessionId });
+	try {
+		await deps.stripe.checkout.sessions.expire(
+			sessionId,
+			{},
+			{ idempotencyKey: `order-${orderId}-expire` },
+		);
+	} catch (err) {
+		deps.log.error("unrecorded checkout session left open", {
+			orderId,
+			sessionId,
+			...describeError(err),
+		});
+	}
 }
 
 export function sessionParams(

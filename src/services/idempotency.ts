@@ -37,10 +37,17 @@ export async function requestHash(canonical: unknown): Promise<string> {
  */
 export async function withIdempotency(
 	db: Db,
-	opts: { key: string; hash: string; now: number },
+	opts: {
+		key: string;
+		hash: string;
+		now: number;
+		/** Runs work after the answer (`waitUntil`): a release that failed is tried again there. */
+		defer?: (promise: Promise<unknown>) => void;
+	},
 	work: () => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
 	const { key, hash, now } = opts;
+	const free = () => release(db, key, opts.defer);
 	if (!(await claim(db, key, hash, now))) {
 		const row = await db.query.idempotencyKeys.findFirst({ where: eq(idempotencyKeys.key, key) });
 		if (!row) return withIdempotency(db, opts, work);
@@ -75,12 +82,12 @@ export async function withIdempotency(
 		if (err instanceof AppError && err.status < 500) {
 			response = { status: err.status, body: { error: { code: err.code, message: err.message } } };
 		} else {
-			await release(db, key);
+			await free();
 			throw err;
 		}
 	}
 	if (response.status >= 500) {
-		await release(db, key);
+		await free();
 	} else {
 		await db
 			.update(idempotencyKeys)
@@ -118,10 +125,42 @@ async function takeOver(db: Db, key: string, claimedAt: number, now: number): Pr
 	return result.meta.changes === 1;
 }
 
-async function release(db: Db, key: string): Promise<void> {
-	await db
-		.delete(idempotencyKeys)
-		.where(and(eq(idempotencyKeys.key, key), isNull(idempotencyKeys.responseStatus)));
+/** Waits between tries of a release that failed (D1 briefly unavailable): about 8 s in all. */
+const RELEASE_RETRY_MS = [250, 500, 1000, 2000, 4000];
+
+/**
+ * Frees the key of a request whose answer is not kept (5xx), so the shopper's
+ * retry runs again. When D1 fails right then, the release is tried again in
+ * the background with back-off, so the key is free soon after D1 answers
+ * again (instead of the claim blocking retries until it goes stale).
+ */
+async function release(
+	db: Db,
+	key: string,
+	defer?: (promise: Promise<unknown>) => void,
+): Promise<void> {
+	const once = () =>
+		db
+			.delete(idempotencyKeys)
+			.where(and(eq(idempotencyKeys.key, key), isNull(idempotencyKeys.responseStatus)));
+	try {
+		await once();
+	} catch (err) {
+		if (!defer) throw err;
+		defer(
+			(async () => {
+				for (const ms of RELEASE_RETRY_MS) {
+					await new Promise((resolve) => setTimeout(resolve, ms));
+					try {
+						await once();
+						return;
+					} catch {
+						// D1 still down: wait longer.
+					}
+				}
+			})(),
+		);
+	}
 }
 
 /** Drops keys past their 24 h. */

@@ -5,7 +5,7 @@ import type { WebhookResult } from "../db/schema.ts";
 import { orders, webhookEvents } from "../db/schema.ts";
 import type { OrderRef } from "../domain/stripe-facts.ts";
 import { factFromEvent } from "../domain/stripe-facts.ts";
-import { describeError } from "../lib/log.ts";
+import { describeError, errorMessage } from "../lib/log.ts";
 import { isStripeRequestError } from "../lib/stripe.ts";
 import { raiseAlert } from "./alerts.ts";
 import { applyFact } from "./apply-fact.ts";
@@ -117,13 +117,15 @@ export async function handleStripeEvent(
 			orderId,
 			...describeError(err),
 		});
-		const message = err instanceof Error ? err.message : String(err);
-		await recorded(deps, event, { result: "failed", detail: message.slice(0, 500), orderId }).catch(
-			(e) =>
-				deps.log.error("webhook failure not recorded", {
-					stripeEventId: event.id,
-					...describeError(e),
-				}),
+		await recorded(deps, event, {
+			result: "failed",
+			detail: errorMessage(err).slice(0, 500),
+			orderId,
+		}).catch((e) =>
+			deps.log.error("webhook failure not recorded", {
+				stripeEventId: event.id,
+				...describeError(e),
+			}),
 		);
 		throw err;
 	}

@@ -1,5 +1,5 @@
 import Stripe from "stripe";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TEST_WEBHOOK_SECRET } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { getOrder, insertOrder, tableCounts } from "./helpers/db.ts";
@@ -67,7 +67,7 @@ describe("POST /webhook signature verification", () => {
 	it("rejects a timestamp older than 300 seconds, and one too far in the future", async () => {
 		const { order, payload } = await paidEventPayload();
 		const now = Math.floor(Date.now() / 1000);
-		for (const timestamp of [now - 301, now - 3600]) {
+		for (const timestamp of [now - 301, now - 3600, now + 301, now + 3600, now + 365 * 86_400]) {
 			const header = await signature(payload, { timestamp });
 			await expectRejected(
 				await postWebhook(payload, { "stripe-signature": header }),
@@ -77,11 +77,44 @@ describe("POST /webhook signature verification", () => {
 		}
 	});
 
-	it("accepts a timestamp within the tolerance", async () => {
+	it("accepts a timestamp within the tolerance, in the past or the future", async () => {
+		for (const skew of [-250, 250]) {
+			const { order, payload } = await paidEventPayload();
+			const header = await signature(payload, { timestamp: Math.floor(Date.now() / 1000) + skew });
+			expect((await postWebhook(payload, { "stripe-signature": header })).status).toBe(200);
+			expect((await getOrder(order.id)).status).toBe("paid");
+		}
+	});
+
+	it("rejects a timestamp that is not a number, even with a signature made over it", async () => {
 		const { order, payload } = await paidEventPayload();
-		const header = await signature(payload, { timestamp: Math.floor(Date.now() / 1000) - 250 });
-		expect((await postWebhook(payload, { "stripe-signature": header })).status).toBe(200);
-		expect((await getOrder(order.id)).status).toBe("paid");
+		for (const t of ["abc", "1e10", "", "12.5", "-5"]) {
+			const v1 = await hmac(TEST_WEBHOOK_SECRET, `${t}.${payload}`);
+			await expectRejected(
+				await postWebhook(payload, { "stripe-signature": `t=${t},v1=${v1}` }),
+				"invalid_signature",
+				order.id,
+			);
+		}
+	});
+
+	it("logs each rejected delivery, without its body or signatures", async () => {
+		const lines: string[] = [];
+		vi.spyOn(console, "warn").mockImplementation((line: unknown) => void lines.push(String(line)));
+		const { order, payload } = await paidEventPayload();
+		const header = await signature(payload, { secret: "whsec_someone_else" });
+		await expectRejected(
+			await postWebhook(payload, { "stripe-signature": header }),
+			"invalid_signature",
+			order.id,
+		);
+		vi.restoreAllMocks();
+		const rejected = lines
+			.map((l) => JSON.parse(l))
+			.filter((l) => l.message === "webhook rejected");
+		expect(rejected).toMatchObject([{ code: "invalid_signature", bytes: payload.length }]);
+		expect(lines.join("\n")).not.toContain(order.id);
+		expect(lines.join("\n")).not.toContain(header.split("v1=")[1]);
 	});
 
 	it("ignores a v0 signature: a header with only v0 is rejected", async () => {

@@ -112,3 +112,60 @@ function statementSql(statement: D1PreparedStatement): string {
 	const s = statement as unknown as { statement?: string; sql?: string };
 	return s.statement ?? s.sql ?? "";
 }
+
+const WRITE = /^\s*(insert|update|delete)\b/i;
+
+/**
+ * The D1 binding with an outage the test switches on: while `down` is true,
+ * every statement that writes (alone or in a batch) rejects with a D1-like
+ * error; reads still answer. `writesFailed` counts what the outage refused.
+ */
+export function d1WithOutage() {
+	const state = { down: false, writesFailed: 0 };
+	const refuse = () => {
+		state.writesFailed++;
+		return Promise.reject(new Error("D1_ERROR: Network connection lost."));
+	};
+	const statement = (inner: D1PreparedStatement, sqlText: string): D1PreparedStatement => {
+		const proxy = new Proxy(inner, {
+			get(target, prop, receiver) {
+				if (prop === "bind")
+					return (...values: unknown[]) => statement(target.bind(...values), sqlText);
+				const value = Reflect.get(target, prop, receiver);
+				if (typeof value !== "function") return value;
+				if (
+					["run", "all", "first", "raw"].includes(String(prop)) &&
+					state.down &&
+					WRITE.test(sqlText)
+				)
+					return refuse;
+				return value.bind(target);
+			},
+		});
+		unwrapped.set(proxy, inner);
+		sqlOf.set(inner, sqlText);
+		return proxy;
+	};
+	const binding = new Proxy(env.DB, {
+		get(target, prop, receiver) {
+			if (prop === "prepare")
+				return (sqlText: string) => statement(target.prepare(sqlText), sqlText);
+			if (prop === "batch")
+				return (statements: D1PreparedStatement[]) =>
+					state.down && statements.some((s) => WRITE.test(sqlOf.get(unwrap(s)) ?? statementSql(s)))
+						? refuse()
+						: target.batch(statements.map(unwrap));
+			const value = Reflect.get(target, prop, receiver);
+			return typeof value === "function" ? value.bind(target) : value;
+		},
+	});
+	return { binding, state };
+}
+
+const unwrapped = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
+const sqlOf = new WeakMap<D1PreparedStatement, string>();
+
+/** workerd's batch wants its own statement objects, not proxies of them. */
+function unwrap(statement: D1PreparedStatement): D1PreparedStatement {
+	return unwrapped.get(statement) ?? statement;
+}
