@@ -19,7 +19,8 @@ const last = getLastCheckout();
 const query = new URLSearchParams(location.search);
 const orderId = query.get("order_id") || last?.orderId || null;
 // The order's resume token comes in the cancel URL (or from this browser's last checkout).
-const resumeToken = query.get("token") || (last?.orderId === orderId ? last?.resumeToken : null) || null;
+const resumeToken =
+	query.get("token") || (last?.orderId === orderId ? last?.resumeToken : null) || null;
 
 if (!orderId) {
 	resumeButton.hidden = true;
