@@ -41,6 +41,7 @@ export default defineConfig({
 								STRIPE_API_BASE: inject("stripeApiBase"),
 								STRIPE_PUBLISHABLE_KEY: "pk_test_publishable",
 								ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+								APP_URL: "https://shop.test",
 								RECONCILE_GRACE_SECONDS: "0",
 								CHECKOUT_RATE_LIMIT: "off",
 							},

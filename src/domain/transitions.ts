@@ -87,7 +87,12 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 
 	switch (fact.kind) {
 		case "paid": {
-			if (fact.amount !== order.amount || fact.currency.toLowerCase() !== order.currency) {
+			const currency = typeof fact.currency === "string" ? fact.currency.toLowerCase() : "";
+			if (
+				!Number.isSafeInteger(fact.amount) ||
+				fact.amount !== order.amount ||
+				currency !== order.currency
+			) {
 				if (order.failureCode === "amount_mismatch") {
 					return {
 						outcome: "noop",
@@ -96,11 +101,16 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 						reason: "amount mismatch already flagged",
 					};
 				}
-				const message = `Paid ${formatMoney(fact.amount, fact.currency)} but the order is ${formatMoney(order.amount, order.currency)}`;
+				const message = mismatchMessage(fact.amount, fact.currency, order);
 				return {
 					outcome: "mismatch",
 					to: null,
-					patch: { ...details, failureCode: "amount_mismatch", failureMessage: message },
+					// The shopper's view shows failureMessage: the merchant's detail goes to the alert.
+					patch: {
+						...details,
+						failureCode: "amount_mismatch",
+						failureMessage: PAYMENT_UNDER_REVIEW,
+					},
 					reason: message,
 					alert: {
 						kind: "amount_mismatch",
@@ -174,6 +184,25 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 			};
 		}
 	}
+}
+
+/** What the shopper reads while a human looks at a payment that does not match its order. */
+export const PAYMENT_UNDER_REVIEW =
+	"We received a payment for this order and are checking it. We will get back to you shortly.";
+
+/**
+ * The real difference between what Stripe says was paid and the order, even
+ * where money formatting would hide it (a fraction of a minor unit, a number
+ * sent as text, another currency).
+ */
+function mismatchMessage(amount: unknown, currency: unknown, order: OrderState): string {
+	const expected = formatMoney(order.amount, order.currency);
+	if (typeof amount !== "number" || !Number.isSafeInteger(amount))
+		return `Stripe reported ${JSON.stringify(amount)} ${String(currency)} (not a whole number of minor units) for an order of ${expected} (${order.amount} ${order.currency})`;
+	if (typeof currency !== "string" || currency.toLowerCase() !== order.currency)
+		return `Paid ${amount} ${String(currency)} (another currency) for an order of ${expected} (${order.amount} ${order.currency})`;
+	const diff = amount - order.amount;
+	return `Paid ${formatMoney(amount, currency)} but the order is ${expected}: ${formatMoney(Math.abs(diff), currency)} ${diff > 0 ? "more" : "less"}`;
 }
 
 function transitionTo(

@@ -4,6 +4,7 @@ import { createDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { createNotifier } from "../services/alerts.ts";
 import type { Deps, StripeDeps } from "../services/deps.ts";
+import { AppError } from "./errors.ts";
 import { createStripe } from "./stripe.ts";
 
 /** Service dependencies for one request. */
@@ -31,7 +32,29 @@ export function stripeDeps(c: Context<AppEnv>): StripeDeps {
 	return { ...deps(c), stripe: stripeClient(c) };
 }
 
-/** Our public origin: `APP_URL` when set, else the request's. */
+/**
+ * Our public origin, for success/cancel URLs and the form posts' same-origin
+ * check: `APP_URL`. Only in local development (a request to localhost) may it
+ * be left unset and the request's origin be used: elsewhere the Host header
+ * would decide where Stripe sends the shopper back to.
+ */
 export function publicOrigin(c: Context<AppEnv>): string {
-	return appConfig(c.env).appUrl?.origin ?? new URL(c.req.url).origin;
+	const configured = appConfig(c.env).appUrl;
+	if (configured) return configured.origin;
+	const url = new URL(c.req.url);
+	if (isLocalHost(url.hostname)) return url.origin;
+	throw new AppError(
+		500,
+		"config_invalid",
+		"Server misconfigured: APP_URL is not set (required outside local development).",
+	);
+}
+
+function isLocalHost(hostname: string): boolean {
+	return (
+		hostname === "localhost" ||
+		hostname.endsWith(".localhost") ||
+		hostname === "[::1]" ||
+		/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+	);
 }

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { appConfig } from "../config.ts";
 import type { AppEnv } from "../env.ts";
+import { clientKey } from "../lib/client-key.ts";
 import { publicOrigin } from "../lib/context.ts";
 import { AppError, errorBody } from "../lib/errors.ts";
 
@@ -48,10 +49,10 @@ export function assertSameOrigin(c: Context<AppEnv>): void {
 	}
 }
 
-/** Per-client limit on checkout creation (Workers Rate Limiting binding, keyed by client IP). */
+/** Per-client limit on checkout creation (Workers Rate Limiting binding, keyed by IPv4 address or IPv6 /64). */
 export const checkoutRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 	if (appConfig(c.env).rateLimitOn) {
-		const key = c.req.header("CF-Connecting-IP") ?? "unknown-client";
+		const key = clientKey(c.req.header("CF-Connecting-IP"));
 		const { success } = await c.env.CHECKOUT_LIMITER.limit({ key });
 		if (!success) {
 			throw new AppError(429, "rate_limited", "Too many checkout attempts. Please wait a minute.", {

@@ -4,6 +4,7 @@ import { products } from "../../src/db/schema.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN, postCheckout, postForm } from "./helpers/checkout.ts";
 import { db, tableCounts } from "./helpers/db.ts";
+import { stripe } from "./helpers/emulator.ts";
 
 const line = (productId: string, quantity: unknown) => ({ productId, quantity });
 
@@ -183,6 +184,68 @@ describe("POST /create-checkout-session security", () => {
 		expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true);
 		expect(limited?.headers.get("retry-after")).toBe("60");
 		expect(await limited?.json()).toMatchObject({ error: { code: "rate_limited" } });
+	});
+});
+
+describe("the per-client limit on IPv6", () => {
+	it("counts every address of one /64 as one client, and another /64 apart", async () => {
+		const net = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
+		const prefix = `2001:db8:${net.slice(0, 4)}:${net.slice(4)}`;
+		const attempt = (ip: string) =>
+			fetchWithEnv(
+				new Request(`${ORIGIN}/create-checkout-session`, {
+					method: "POST",
+					headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+					body: JSON.stringify({ items: [] }),
+				}),
+				{ CHECKOUT_RATE_LIMIT: "on" },
+			);
+		const statuses: number[] = [];
+		// Eleven different addresses of the same /64 (written in three notations).
+		for (let i = 1; i <= 11; i++) {
+			const ip =
+				i % 3 === 0
+					? `${prefix}:0:0:0:${i.toString(16)}`
+					: i % 3 === 1
+						? `${prefix}::${i.toString(16)}`
+						: `${prefix.toUpperCase()}:00${i.toString(16)}:1:2:3`;
+			statuses.push((await attempt(ip)).status);
+		}
+		expect(statuses.slice(0, 10)).toEqual(Array(10).fill(400));
+		expect(statuses[10]).toBe(429);
+		expect((await attempt(`2001:db8:ffff:${net.slice(4)}::1`)).status).toBe(400);
+	});
+});
+
+describe("APP_URL", () => {
+	const cart = (origin: string) =>
+		new Request(`${origin}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ items: [line("travel-mug", 1)] }),
+		});
+
+	it("is required outside local development: 500 config_invalid naming it, and no order written", async () => {
+		const body = await expectRejected(
+			() => fetchWithEnv(cart("https://attacker-chosen-host.example"), { APP_URL: undefined }),
+			500,
+			"config_invalid",
+		);
+		expect(body.error.message).toContain("APP_URL");
+	});
+
+	it("may be left unset for a request to localhost, whose origin is then used", async () => {
+		for (const origin of ["http://localhost:8787", "http://127.0.0.1:8787"]) {
+			const res = await fetchWithEnv(cart(origin), { APP_URL: undefined });
+			expect(res.status).toBe(200);
+		}
+	});
+
+	it("decides success_url and cancel_url whatever the request's Host says", async () => {
+		const res = await fetchWithEnv(cart("https://attacker-chosen-host.example"), {
+			APP_URL: "https://shop.test",
+		});
+		expect(res.status).toBe(200);
 	});
 });
 

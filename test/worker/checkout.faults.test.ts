@@ -38,7 +38,7 @@ describe("D1 failing while Stripe creates the session", () => {
 		const since = Math.floor(Date.now() / 1000) - 5;
 		await control("/faults", { match: new URL(origin).host, hold: true });
 
-		const first = fetchWithEnv(request(), { DB: outage.binding });
+		const first = fetchWithEnv(request(), { DB: outage.binding, APP_URL: origin });
 		await until(
 			async () => (await control<{ held: number }>("/faults")).held === 1,
 			"the create call to reach Stripe",
@@ -50,7 +50,7 @@ describe("D1 failing while Stripe creates the session", () => {
 		outage.state.down = false;
 		expect((await first).status).toBe(500);
 
-		const retry = await fetchWithEnv(request(), { DB: outage.binding });
+		const retry = await fetchWithEnv(request(), { DB: outage.binding, APP_URL: origin });
 		expect(retry.status).toBe(200);
 		const answer = await retry.json<{ orderId: string; sessionId: string }>();
 

@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { fetchWithEnv } from "./helpers/app.ts";
@@ -214,6 +215,32 @@ describe("POST /webhook drives the order state machine", () => {
 		expect(raised[0]).toMatchObject({ kind: "amount_mismatch" });
 		expect(raised[0]?.message).toContain("$1.00");
 	});
+
+	it.each([
+		["a fraction of a minor unit", 4800.0001, "4800.0001"],
+		["the amount as text", "4800", '"4800"'],
+	])(
+		"never accepts %s as paid, and the alert says so (not 'Paid $48.00 but the order is $48.00')",
+		async (_, amount, shown) => {
+			const order = await insertOrder();
+			const odd = stripeEvent(
+				"checkout.session.completed",
+				completedSession({ orderId: order.id, amount_total: amount as number }),
+			);
+			expect(await deliverOk(odd)).toMatchObject({ result: "processed" });
+			const [alert] = await alertsOf(order.id);
+			expect(alert?.message).toContain(shown);
+			expect(alert?.message).toContain("not a whole number of minor units");
+			// The shopper's view keeps merchant wording out.
+			const view = await (
+				await exports.default.fetch(`https://shop.test/api/orders/${order.id}`)
+			).json<{
+				failureMessage: string;
+			}>();
+			expect(view.failureMessage).not.toMatch(/Paid|minor units|\$/);
+			expect(view.failureMessage).toMatch(/checking it/);
+		},
+	);
 
 	it("never accepts another currency as paid", async () => {
 		const order = await insertOrder();

@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { fetchWithEnv } from "./app.ts";
 
 export const ORIGIN = "https://shop.test";
 
@@ -11,8 +12,9 @@ export type CheckoutAnswer = {
 type Line = { productId: string; quantity: number };
 
 /**
- * An origin of this test's own: it ends up in the session's success_url, so an
- * emulator fault can match this test's Stripe calls and no other file's.
+ * An origin of this test's own: given as APP_URL, it ends up in the session's
+ * success_url, so an emulator fault can match this test's Stripe calls and no
+ * other file's.
  */
 export function uniqueOrigin(): string {
 	return `https://t-${crypto.randomUUID().slice(0, 8)}.shop.test`;
@@ -24,11 +26,14 @@ export function postCheckout(
 	headers: Record<string, string> = {},
 	origin = ORIGIN,
 ): Promise<Response> {
-	return exports.default.fetch(`${origin}/create-checkout-session`, {
+	const request = new Request(`${origin}/create-checkout-session`, {
 		method: "POST",
 		headers: { "content-type": "application/json", ...headers },
 		body: typeof body === "string" ? body : JSON.stringify(body),
 	});
+	return origin === ORIGIN
+		? exports.default.fetch(request)
+		: fetchWithEnv(request, { APP_URL: origin });
 }
 
 export async function checkout(
