@@ -9,12 +9,45 @@ export const STRIPE_API_VERSION = "2026-10-28.endive" as const;
 /** One attempt's time-out, and the retries stripe-node makes after a network error or a 5xx/409. */
 export const STRIPE_TIMEOUT_MS = 10_000;
 export const STRIPE_MAX_RETRIES = 1;
+/** `untilStripeAnswers` starts no new attempt this long after the first. */
+export const STRIPE_RETRY_WINDOW_MS = 20_000;
 /**
- * The longest a Stripe call (all its attempts, with stripe-node's back-off of at
- * most a few seconds) can take. Until then a checkout may still be waiting for
+ * The longest a Stripe call can take: its retry window, then one last attempt
+ * with stripe-node's own retry. Until then a checkout may still be waiting for
  * its session: nothing may cancel it as "never sent".
  */
-export const STRIPE_CALL_DEADLINE_MS = (STRIPE_MAX_RETRIES + 1) * STRIPE_TIMEOUT_MS + 10_000;
+export const STRIPE_CALL_DEADLINE_MS =
+	STRIPE_RETRY_WINDOW_MS + (STRIPE_MAX_RETRIES + 1) * STRIPE_TIMEOUT_MS + 5_000;
+
+/**
+ * Runs a Stripe call that carries an idempotency key until Stripe answers it.
+ * A time-out or a lost connection does not mean Stripe did nothing: the
+ * request may still be running there, and stripe-node's retry then meets
+ * `idempotency_key_in_use` (409). Both are retried with back-off under the
+ * same key, and once the first request finishes Stripe replays its result: a
+ * slow answer never becomes a failure while Stripe creates the object.
+ */
+export async function untilStripeAnswers<T>(call: () => Promise<T>): Promise<T> {
+	const started = Date.now();
+	for (let attempt = 0; ; attempt++) {
+		try {
+			return await call();
+		} catch (err) {
+			const wait = Math.min(250 * 2 ** attempt, 4000);
+			if (!isStillRunning(err) || Date.now() - started + wait > STRIPE_RETRY_WINDOW_MS) throw err;
+			await new Promise((resolve) => setTimeout(resolve, wait));
+		}
+	}
+}
+
+function isStillRunning(err: unknown): boolean {
+	if (err instanceof Stripe.errors.StripeConnectionError) return true;
+	return (
+		err instanceof Stripe.errors.StripeError &&
+		err.statusCode === 409 &&
+		err.code === "idempotency_key_in_use"
+	);
+}
 
 /** Stripe client for one request. Never cached in module scope: the key lives in `env`. */
 export function createStripe(config: StripeConfig): Stripe {

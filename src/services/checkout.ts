@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import { orderItems, orders, orderTransitions } from "../db/schema.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
-import { isStripeRequestError } from "../lib/stripe.ts";
+import { isStripeRequestError, untilStripeAnswers } from "../lib/stripe.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { PricedCart } from "./catalog.ts";
 import type { StripeDeps } from "./deps.ts";
@@ -50,11 +50,11 @@ export async function startCheckout(
 	const nowSec = Math.floor(deps.now() / 1000);
 	let session: Stripe.Checkout.Session;
 	try {
-		session = await deps.stripe.checkout.sessions.create(
-			sessionParams(order, input.cart, input.origin, nowSec + CHECKOUT_TTL_SECONDS),
-			{
-				idempotencyKey: `order-${order.id}-checkout-session`,
-			},
+		session = await untilStripeAnswers(() =>
+			deps.stripe.checkout.sessions.create(
+				sessionParams(order, input.cart, input.origin, nowSec + CHECKOUT_TTL_SECONDS),
+				{ idempotencyKey: `order-${order.id}-checkout-session` },
+			),
 		);
 	} catch (err) {
 		deps.log.error("checkout session create failed", { orderId: order.id, ...describeError(err) });
@@ -234,10 +234,12 @@ async function resumeCheckout(
 	}
 
 	try {
-		await deps.stripe.checkout.sessions.expire(
-			sessionId,
-			{},
-			{ idempotencyKey: `order-${order.id}-expire` },
+		await untilStripeAnswers(() =>
+			deps.stripe.checkout.sessions.expire(
+				sessionId,
+				{},
+				{ idempotencyKey: `order-${order.id}-expire` },
+			),
 		);
 	} catch (err) {
 		if (!isStripeRequestError(err)) {

@@ -3,6 +3,7 @@ import type { Fact } from "../domain/facts.ts";
 import { orderNotFound } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { formatMoney } from "../lib/money.ts";
+import { untilStripeAnswers } from "../lib/stripe.ts";
 import { invalidAmount, noPayment, orderNotPaid, stripeCallFailed } from "./admin-errors.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { StripeDeps } from "./deps.ts";
@@ -55,15 +56,18 @@ export async function refundOrder(
 	});
 	let refund: Stripe.Response<Stripe.Refund>;
 	try {
-		refund = await deps.stripe.refunds.create(
-			{
-				payment_intent: paymentIntentId,
-				amount,
-				metadata: { order_id: order.id },
-				// The charge tells the cumulative amount refunded, Dashboard refunds included.
-				expand: ["charge"],
-			},
-			{ idempotencyKey: refundIdempotencyKey(order.id, order.amountRefunded, amount) },
+		// A double click (or ten) is one refund: the others wait for it and get it replayed.
+		refund = await untilStripeAnswers(() =>
+			deps.stripe.refunds.create(
+				{
+					payment_intent: paymentIntentId,
+					amount,
+					metadata: { order_id: order.id },
+					// The charge tells the cumulative amount refunded, Dashboard refunds included.
+					expand: ["charge"],
+				},
+				{ idempotencyKey: refundIdempotencyKey(order.id, order.amountRefunded, amount) },
+			),
 		);
 	} catch (err) {
 		throw stripeCallFailed(log, "admin refund", err);

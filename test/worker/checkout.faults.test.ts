@@ -21,6 +21,29 @@ async function until(check: () => boolean | Promise<boolean>, what: string) {
 
 afterEach(() => vi.restoreAllMocks());
 
+describe("Stripe answering after the client's time-out", () => {
+	it("waits for the session Stripe is still creating instead of cancelling the order", async () => {
+		const origin = uniqueOrigin();
+		// Longer than stripe-node's 10 s time-out: its retry meets idempotency_key_in_use.
+		await control("/faults", { match: new URL(origin).host, delayMs: 11_000 });
+		const res = await fetchWithEnv(
+			new Request(`${origin}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ items: [{ productId: "pour-over-kit", quantity: 2 }] }),
+			}),
+			{ APP_URL: origin },
+		);
+		expect(res.status, await res.clone().text()).toBe(200);
+		const answer = await res.json<{ orderId: string; sessionId: string }>();
+		const order = await db.query.orders.findFirst({
+			where: (o, { eq }) => eq(o.id, answer.orderId),
+		});
+		expect(order).toMatchObject({ status: "pending", stripeCheckoutSessionId: answer.sessionId });
+		expect((await stripe().checkout.sessions.retrieve(answer.sessionId)).status).toBe("open");
+	}, 30_000);
+});
+
 describe("D1 failing while Stripe creates the session", () => {
 	it("answers 500, frees the Idempotency-Key once D1 answers, and closes the session it could not record", async () => {
 		const lines: string[] = [];

@@ -140,6 +140,23 @@ describe("POST /admin/orders/:id/refund", () => {
 		expect(await getOrder(orderId)).toMatchObject({ status: "paid", amountRefunded: 1500 });
 	});
 
+	it("answers ten concurrent identical refunds with the one refund Stripe made, never 409", async () => {
+		const { orderId, paymentIntentId } = await paidOrder();
+		// The first refund reaches Stripe and waits there until every request has been sent.
+		await control("/faults", { match: `payment_intent=${paymentIntentId}`, hold: true });
+		const all = Promise.all(Array.from({ length: 10 }, () => refund(orderId, { amount: 1000 })));
+		for (let i = 0; i < 500 && (await refundPosts(paymentIntentId)).length < 10; i++)
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		expect((await refundPosts(paymentIntentId)).length).toBeGreaterThanOrEqual(10);
+		await control("/faults/release", {});
+		const answers = await all;
+		expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
+		const bodies = await Promise.all(answers.map((r) => r.json<RefundAnswer>()));
+		expect(new Set(bodies.map((b) => b.refundId)).size).toBe(1);
+		expect(await refundsAtStripe(paymentIntentId)).toHaveLength(1);
+		expect(await getOrder(orderId)).toMatchObject({ status: "paid", amountRefunded: 1000 });
+	});
+
 	it("replays the same answer for a repeated Idempotency-Key without asking Stripe again", async () => {
 		const { orderId, paymentIntentId } = await paidOrder();
 		const key = { "idempotency-key": `refund-${crypto.randomUUID()}` };
