@@ -144,8 +144,11 @@ export function factFromEvent(event: Stripe.Event): EventFact {
  */
 export function factFromSession(session: Stripe.Checkout.Session): Fact | null {
 	const pi = typeof session.payment_intent === "object" ? session.payment_intent : null;
+	const charge = pi && typeof pi.latest_charge === "object" ? pi.latest_charge : null;
 	const created =
-		session.status === "expired" ? session.expires_at : (pi?.created ?? session.created);
+		session.status === "expired"
+			? session.expires_at
+			: (charge?.created ?? pi?.created ?? session.created);
 	const details = sessionDetails(session);
 	if (session.status === "expired") return { kind: "expired", created, ...details };
 	if (session.status === "complete") {
