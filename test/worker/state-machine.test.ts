@@ -135,9 +135,15 @@ describe("order state machine", () => {
 		expect(decide(late, facts.paid, NOW).to).toBe("paid");
 		// A refund (by Stripe's cumulative amount_refunded, which only grows) is money too.
 		const paidLater = order("paid", { lastFactAt: 3000 });
-		expect(decide(paidLater, facts.fullRefund, NOW)).toMatchObject({ outcome: "applied", to: "refunded" });
+		expect(decide(paidLater, facts.fullRefund, NOW)).toMatchObject({
+			outcome: "applied",
+			to: "refunded",
+		});
 		const partial = { ...facts.fullRefund, amountRefunded: 1000 };
-		expect(decide(paidLater, partial, NOW)).toMatchObject({ outcome: "recorded", patch: { amountRefunded: 1000 } });
+		expect(decide(paidLater, partial, NOW)).toMatchObject({
+			outcome: "recorded",
+			patch: { amountRefunded: 1000 },
+		});
 		// What it does not add to is a no-op, however new.
 		expect(decide(order("paid", { amountRefunded: 1000 }), partial, NOW).outcome).toBe("noop");
 	});

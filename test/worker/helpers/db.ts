@@ -116,12 +116,23 @@ function statementSql(statement: D1PreparedStatement): string {
 const WRITE = /^\s*(insert|update|delete)\b/i;
 
 /**
- * The D1 binding with an outage the test switches on: while `down` is true,
- * every statement that writes (alone or in a batch) rejects with a D1-like
- * error; reads still answer. `writesFailed` counts what the outage refused.
+ * The D1 binding with an outage the test switches on: while `down` is true, or
+ * for the writes whose index falls in one of `windows`, every statement that
+ * writes (alone or in a batch) rejects with a D1-like error; reads still
+ * answer. `writesFailed` counts what the outage refused.
  */
 export function d1WithOutage() {
-	const state = { down: false, writesFailed: 0 };
+	const state = {
+		down: false,
+		/** Outages by write count: a write whose index falls in [from, to) fails. */
+		windows: [] as [number, number][],
+		writes: 0,
+		writesFailed: 0,
+	};
+	const failing = () => {
+		const index = state.writes++;
+		return state.down || state.windows.some(([from, to]) => index >= from && index < to);
+	};
 	const refuse = () => {
 		state.writesFailed++;
 		return Promise.reject(new Error("D1_ERROR: Network connection lost."));
@@ -135,8 +146,8 @@ export function d1WithOutage() {
 				if (typeof value !== "function") return value;
 				if (
 					["run", "all", "first", "raw"].includes(String(prop)) &&
-					state.down &&
-					WRITE.test(sqlText)
+					WRITE.test(sqlText) &&
+					failing()
 				)
 					return refuse;
 				return value.bind(target);
@@ -152,7 +163,7 @@ export function d1WithOutage() {
 				return (sqlText: string) => statement(target.prepare(sqlText), sqlText);
 			if (prop === "batch")
 				return (statements: D1PreparedStatement[]) =>
-					state.down && statements.some((s) => WRITE.test(sqlOf.get(unwrap(s)) ?? statementSql(s)))
+					statements.some((s) => WRITE.test(sqlOf.get(unwrap(s)) ?? statementSql(s))) && failing()
 						? refuse()
 						: target.batch(statements.map(unwrap));
 			const value = Reflect.get(target, prop, receiver);
