@@ -25,10 +25,16 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Three outages of 4 to 12 writes each, somewhere in the first 150 writes: from the seed. */
 const [outages] = fc.sample(
-	fc.array(fc.tuple(fc.noBias(fc.integer({ min: 0, max: 150 })), fc.noBias(fc.integer({ min: 4, max: 12 }))), {
-		minLength: 3,
-		maxLength: 3,
-	}),
+	fc.array(
+		fc.tuple(
+			fc.noBias(fc.integer({ min: 0, max: 150 })),
+			fc.noBias(fc.integer({ min: 4, max: 12 })),
+		),
+		{
+			minLength: 3,
+			maxLength: 3,
+		},
+	),
 	{ seed: SEED, numRuns: 1 },
 );
 
