@@ -69,14 +69,16 @@ function unlabelled(page: Page): Promise<string[]> {
 }
 
 /** A checkout made through the API, as the storefront's script would make it. */
-async function checkoutFor(productId: string): Promise<{ orderId: string; sessionId: string }> {
+async function checkoutFor(
+	productId: string,
+): Promise<{ orderId: string; sessionId: string; resumeToken: string }> {
 	const response = await fetch(`${workerUrl}/create-checkout-session`, {
 		method: "POST",
 		headers: { "content-type": "application/json" },
 		body: JSON.stringify({ items: [{ productId, quantity: 1 }] }),
 	});
 	if (!response.ok) throw new Error(`checkout: HTTP ${response.status} ${await response.text()}`);
-	return (await response.json()) as { orderId: string; sessionId: string };
+	return (await response.json()) as { orderId: string; sessionId: string; resumeToken: string };
 }
 
 describe("accessibility smoke", () => {
@@ -142,8 +144,9 @@ describe("accessibility smoke", () => {
 
 	it("cancel page: Tab reaches Resume payment, every control is labelled", async () => {
 		const { page } = shopper();
-		const { orderId, sessionId } = await checkoutFor(PRODUCTS.pourOver.id);
-		await page.goto(`/cancel.html?order_id=${orderId}`);
+		const { orderId, sessionId, resumeToken } = await checkoutFor(PRODUCTS.pourOver.id);
+		// As Stripe's page sends the shopper back: the cancel URL carries the order's resume token.
+		await page.goto(`/cancel.html?order_id=${orderId}&token=${resumeToken}`);
 		await page.getByRole("button", { name: "Resume payment" }).waitFor();
 		expect(await unlabelled(page)).toEqual([]);
 		await tabTo(page, "Resume payment");

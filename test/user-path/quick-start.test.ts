@@ -65,6 +65,9 @@ describe("npm run dev with the built-in emulator", () => {
 		await control.pay(sessionId);
 		await control.drain();
 		expect(await orderStatus(`http://localhost:${port}`, orderId)).toBe("paid");
+		// The emulator forwards only the events the worker handles, as `npm run stripe:listen` does.
+		expect(shop?.output()).not.toContain("unhandled event type");
+		expect(shop?.output()).toContain("order fact applied");
 
 		await shop?.stop();
 		const restarted = await startShop();
