@@ -12,7 +12,13 @@
 import { parseArgs } from "node:util";
 import type Stripe from "stripe";
 import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
-import { createStripe, STRIPE_API_VERSION, type StripeConfig } from "../src/lib/stripe.ts";
+import {
+	createStripe,
+	isTestKey,
+	SECRET_KEY_PATTERN,
+	STRIPE_API_VERSION,
+	type StripeConfig,
+} from "../src/lib/stripe.ts";
 
 const DESCRIPTION = "stripe-checkout-worker";
 const USAGE = `Usage: npm run stripe:setup -- --url https://<your-worker>/webhook
@@ -56,9 +62,9 @@ function endpointUrl(raw: string | undefined): URL {
 function stripeSettings(env: NodeJS.ProcessEnv): StripeConfig {
 	const secretKey = env.STRIPE_SECRET_KEY?.trim();
 	if (!secretKey) throw new SetupError("STRIPE_SECRET_KEY is not set.");
-	if (!/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(secretKey))
+	if (!SECRET_KEY_PATTERN.test(secretKey))
 		throw new SetupError("STRIPE_SECRET_KEY does not look like sk_test_…, sk_live_… or rk_….");
-	const testMode = /^(sk|rk)_test_/.test(secretKey);
+	const testMode = isTestKey(secretKey);
 	const rawBase = env.STRIPE_API_BASE?.trim();
 	if (!rawBase) return { secretKey, apiBase: null, testMode };
 	if (!testMode)

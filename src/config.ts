@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import type { Bindings } from "./env.ts";
 import { AppError } from "./lib/errors.ts";
-import type { StripeConfig } from "./lib/stripe.ts";
+import { isTestKey, SECRET_KEY_PATTERN, type StripeConfig } from "./lib/stripe.ts";
 
 /**
  * Configuration is read from bindings on every request and validated here, at
@@ -12,7 +12,7 @@ import type { StripeConfig } from "./lib/stripe.ts";
 const secretKey = v.pipe(
 	v.string(),
 	v.trim(),
-	v.regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, "must look like sk_test_…, sk_live_… or rk_…"),
+	v.regex(SECRET_KEY_PATTERN, "must look like sk_test_…, sk_live_… or rk_…"),
 );
 const webhookSecrets = v.pipe(
 	v.string(),
@@ -59,7 +59,7 @@ function parse<const T extends v.GenericSchema>(
 
 export function stripeConfig(env: Bindings): StripeConfig {
 	const key = parse("STRIPE_SECRET_KEY", secretKey, env.STRIPE_SECRET_KEY);
-	const testMode = /^(sk|rk)_test_/.test(key);
+	const testMode = isTestKey(key);
 	const rawBase = env.STRIPE_API_BASE?.trim();
 	const apiBase = rawBase ? parse("STRIPE_API_BASE", httpOrigin, rawBase) : null;
 	if (apiBase && !testMode) {

@@ -1,4 +1,5 @@
 import type { Logger } from "./lib/log.ts";
+import type { StripeDeps } from "./services/deps.ts";
 
 /**
  * Bindings from wrangler.toml (the generated `Env`: D1, assets, rate limiter,
@@ -18,5 +19,6 @@ export type Bindings = Env & {
 
 export type AppEnv = {
 	Bindings: Bindings;
-	Variables: { requestId: string; log: Logger };
+	/** `deps`: the request's dependencies, built once by the composition root (`buildDeps`). */
+	Variables: { requestId: string; log: Logger; deps: StripeDeps };
 };

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { buildDeps } from "./deps.ts";
 import type { AppEnv, Bindings } from "./env.ts";
 import { AppError, errorBody } from "./lib/errors.ts";
 import { createLogger, describeError } from "./lib/log.ts";
@@ -7,6 +8,7 @@ import { securityHeaders } from "./lib/security-headers.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { checkoutRoutes } from "./routes/checkout.ts";
+import { configRoutes } from "./routes/config.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { pageRoutes } from "./routes/pages.ts";
@@ -17,13 +19,19 @@ export const app = new Hono<AppEnv>();
 
 app.use(requestId({ headerName: "X-Request-Id" }));
 app.use(async (c, next) => {
-	c.set("log", createLogger({ requestId: c.var.requestId }));
+	const log = createLogger({ requestId: c.var.requestId });
+	c.set("log", log);
+	c.set(
+		"deps",
+		buildDeps(c.env, { waitUntil: (promise) => c.executionCtx.waitUntil(promise) }, log),
+	);
 	await next();
 });
 app.use((c, next) => securityHeaders(c.env)(c, next));
 
 app.route("/", healthRoutes);
-app.route("/api", catalogRoutes);
+app.route("/api/products", catalogRoutes);
+app.route("/api/config", configRoutes);
 app.route("/api/orders", orderRoutes);
 app.route("/create-checkout-session", checkoutRoutes);
 app.route("/webhook", webhookRoutes);

@@ -1,10 +1,7 @@
-import { appConfig, stripeConfig } from "./config.ts";
-import { createDb } from "./db/client.ts";
+import { appConfig } from "./config.ts";
+import { buildDeps } from "./deps.ts";
 import type { Bindings } from "./env.ts";
 import { createLogger, describeError } from "./lib/log.ts";
-import { createStripe } from "./lib/stripe.ts";
-import { createNotifier } from "./services/alerts.ts";
-import type { StripeDeps } from "./services/deps.ts";
 import { purgeIdempotencyKeys } from "./services/idempotency.ts";
 import type { ReconcileReport } from "./services/reconcile.ts";
 import { reconcile } from "./services/reconcile.ts";
@@ -17,23 +14,9 @@ export async function runScheduled(
 ): Promise<ReconcileReport> {
 	const log = createLogger({ job: "scheduled", scheduledTime });
 	try {
-		const stripe = stripeConfig(env);
-		const deps: StripeDeps = {
-			db: createDb(env.DB),
-			log,
-			now: Date.now,
-			notify: createNotifier({
-				url: env.ALERT_WEBHOOK_URL,
-				log,
-				waitUntil: (p) => ctx.waitUntil(p),
-			}),
-			stripe: createStripe(stripe),
-		};
-		const report = await reconcile(deps, {
-			graceSeconds: appConfig(env).reconcileGraceSeconds,
-			liveMode: !stripe.testMode,
-		});
-		await purgeIdempotencyKeys(deps.db, Date.now());
+		const deps = buildDeps(env, ctx, log);
+		const report = await reconcile(deps, { graceSeconds: appConfig(env).reconcileGraceSeconds });
+		await purgeIdempotencyKeys(deps.db, deps.now());
 		return report;
 	} catch (err) {
 		log.error("scheduled run failed", describeError(err));

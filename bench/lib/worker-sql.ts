@@ -81,7 +81,7 @@ export async function captureWorkerQueries(
 			notify: silent,
 			stripe: { checkout: { sessions: { list: async () => ({ data: [] }) } } },
 		},
-		{ graceSeconds, liveMode: false },
+		{ graceSeconds },
 	);
 	// reconcile() reads: orders never sent to Stripe, paid orders due a refund re-check, the
 	// open orders due, then failed webhook events.

@@ -1,31 +1,10 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
+import { ORDER_STATUSES, TRANSITION_SOURCES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
+
 /** Every time column holds Unix epoch milliseconds. */
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
-
-export const ORDER_STATUSES = [
-	"pending",
-	"processing",
-	"paid",
-	"failed",
-	"expired",
-	"canceled",
-	"refunded",
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-export const TRANSITION_SOURCES = [
-	"checkout",
-	"webhook",
-	"success_page",
-	"reconcile",
-	"admin",
-] as const;
-export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
-
-export const WEBHOOK_RESULTS = ["processed", "ignored", "failed"] as const;
-export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
 
 export const products = sqliteTable("products", {
 	id: text("id").primaryKey(),

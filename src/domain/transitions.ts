@@ -1,9 +1,9 @@
-import type { OrderStatus } from "../db/schema.ts";
+import type { OrderStatus } from "../domain/vocabulary.ts";
 import { formatMoney } from "../lib/money.ts";
 import type { Fact } from "./facts.ts";
 
 /**
- * The order state machine (SPEC section 4): for each target status, the
+ * The order state machine (README "The order state machine"): for each target status, the
  * statuses it may be reached from. Anything else is a no-op.
  */
 export const TRANSITIONS = {

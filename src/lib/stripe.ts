@@ -1,5 +1,11 @@
 import Stripe from "stripe";
 
+/** A secret or restricted key: `sk_test_…`, `sk_live_…`, `rk_test_…`, `rk_live_…`. */
+export const SECRET_KEY_PATTERN = /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/;
+
+/** Whether a (valid) secret key is a test-mode one. */
+export const isTestKey = (key: string) => /^(sk|rk)_test_/.test(key);
+
 /** Where and as whom the worker talks to Stripe (validated in `config.ts`). */
 export type StripeConfig = { secretKey: string; apiBase: URL | null; testMode: boolean };
 

@@ -3,10 +3,9 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { validator } from "hono/validator";
 import * as v from "valibot";
-import { ORDER_STATUSES, WEBHOOK_RESULTS } from "../db/schema.ts";
 import { firstIssue } from "../domain/cart.ts";
+import { ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
 import type { AppEnv } from "../env.ts";
-import { deps, stripeDeps } from "../lib/context.ts";
 import { AppError } from "../lib/errors.ts";
 import {
 	DEFAULT_PAGE_SIZE,
@@ -102,13 +101,13 @@ export const adminRoutes = new Hono<AppEnv>()
 			if (position === null) throw invalidRequest("cursor is not one this API gave out.");
 			return { ...rest, cursor: position };
 		}),
-		async (c) => c.json(await listOrders(deps(c).db, c.req.valid("query"))),
+		async (c) => c.json(await listOrders(c.var.deps.db, c.req.valid("query"))),
 	)
-	.get("/orders/:id", async (c) => c.json(await orderDetail(deps(c).db, c.req.param("id"))))
-	.post("/orders/:id/sync", async (c) => c.json(await forceSync(stripeDeps(c), c.req.param("id"))))
+	.get("/orders/:id", async (c) => c.json(await orderDetail(c.var.deps.db, c.req.param("id"))))
+	.post("/orders/:id/sync", async (c) => c.json(await forceSync(c.var.deps, c.req.param("id"))))
 	.post("/orders/:id/refund", limitBody(1024), async (c) => {
 		const amount = await readRefundAmount(c);
-		const d = stripeDeps(c);
+		const d = c.var.deps;
 		const orderId = c.req.param("id");
 		const work = async (): Promise<StoredResponse> => ({
 			status: 200,
@@ -132,9 +131,9 @@ export const adminRoutes = new Hono<AppEnv>()
 	.get(
 		"/webhook-events",
 		validator("query", (query) => parseQuery(webhookEventsQuery, query)),
-		async (c) => c.json(await listWebhookEvents(deps(c).db, c.req.valid("query"))),
+		async (c) => c.json(await listWebhookEvents(c.var.deps.db, c.req.valid("query"))),
 	)
-	.get("/alerts", async (c) => c.json(await listAlerts(deps(c).db)));
+	.get("/alerts", async (c) => c.json(await listAlerts(c.var.deps.db)));
 
 /** `{"amount"?}` in minor units; an empty body refunds the rest. */
 async function readRefundAmount(c: Context<AppEnv>): Promise<number | undefined> {

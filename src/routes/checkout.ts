@@ -11,8 +11,8 @@ import {
 	normalizeCart,
 } from "../domain/cart.ts";
 import type { AppEnv } from "../env.ts";
-import { publicOrigin, stripeDeps } from "../lib/context.ts";
 import { AppError, invalidCart } from "../lib/errors.ts";
+import { publicOrigin } from "../lib/public-origin.ts";
 import { priceCart } from "../services/catalog.ts";
 import type { CheckoutResult } from "../services/checkout.ts";
 import { startCheckout } from "../services/checkout.ts";
@@ -30,7 +30,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const kind = bodyKind(c);
 		if (kind === "form") assertSameOrigin(c);
 		const input = kind === "json" ? await readJson(c) : await readForm(c);
-		const d = stripeDeps(c);
+		const d = c.var.deps;
 		const { maxOrderAmount } = appConfig(c.env);
 
 		const work = async (): Promise<StoredResponse> => {

@@ -1,7 +1,7 @@
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { isOpenStatus } from "../domain/transitions.ts";
 import type { AppEnv } from "../env.ts";
-import { deps, stripeDeps } from "../lib/context.ts";
 import { orderNotFound } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
 import type { OrderRow } from "../services/orders.ts";
@@ -10,14 +10,14 @@ import { claimSync, syncOrder } from "../services/sync.ts";
 
 export const orderRoutes = new Hono<AppEnv>()
 	.get("/by-session/:sessionId", async (c) => {
-		const { db } = deps(c);
+		const { db } = c.var.deps;
 		let order = await findOrderBySession(db, c.req.param("sessionId"));
 		if (!order) throw orderNotFound();
 		order = await syncIfDue(c, order);
 		return c.json(publicOrder(order, await orderItemsOf(db, order.id)));
 	})
 	.get("/:id", async (c) => {
-		const { db } = deps(c);
+		const { db } = c.var.deps;
 		const order = await findOrder(db, c.req.param("id"));
 		if (!order) throw orderNotFound();
 		c.header("Cache-Control", "no-store");
@@ -29,10 +29,10 @@ export const orderRoutes = new Hono<AppEnv>()
  * Stripe, at most once per order every few seconds. A Stripe failure here is
  * not the shopper's problem: answer what we know.
  */
-async function syncIfDue(c: Parameters<typeof stripeDeps>[0], order: OrderRow): Promise<OrderRow> {
+async function syncIfDue(c: Context<AppEnv>, order: OrderRow): Promise<OrderRow> {
 	c.header("Cache-Control", "no-store");
 	if (!isOpenStatus(order.status)) return order;
-	const d = stripeDeps(c);
+	const d = c.var.deps;
 	if (!(await claimSync(d, order))) return order;
 	try {
 		await syncOrder(d, order, "success_page");

@@ -3,8 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import { appConfig } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { clientKey } from "../lib/client-key.ts";
-import { publicOrigin } from "../lib/context.ts";
 import { AppError, errorBody } from "../lib/errors.ts";
+import { publicOrigin } from "../lib/public-origin.ts";
 
 /** 413 with our error model when a body is over `maxSize` bytes. */
 export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>

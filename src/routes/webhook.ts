@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import { stripeConfig, webhookSecretList } from "../config.ts";
+import { webhookSecretList } from "../config.ts";
 import type { AppEnv } from "../env.ts";
-import { deps, stripeClient } from "../lib/context.ts";
 import { AppError, errorBody } from "../lib/errors.ts";
 import { verifyStripeEvent } from "../lib/webhook-signature.ts";
 import { handleStripeEvent } from "../services/webhook-events.ts";
@@ -28,11 +27,10 @@ export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024),
 		},
 	);
 	const log = c.var.log.child({ stripeEventId: event.id, eventType: event.type });
+	// A missing or malformed key is a configuration error naming it, not a failed event.
+	void c.var.deps.liveMode;
 	try {
-		const outcome = await handleStripeEvent(
-			{ ...deps(c), log, stripe: () => stripeClient(c), liveMode: !stripeConfig(c.env).testMode },
-			event,
-		);
+		const outcome = await handleStripeEvent(c.var.deps, event);
 		// A processed event was logged by the writer with its ids; one line per request is enough.
 		if (outcome.result !== "processed") {
 			log.info("webhook handled", {

@@ -1,4 +1,4 @@
-import type { OrderStatus } from "../db/schema.ts";
+import type { OrderStatus } from "../domain/vocabulary.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { describeError } from "../lib/log.ts";

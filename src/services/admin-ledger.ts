@@ -1,12 +1,11 @@
 import { desc, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import type { WebhookResult } from "../db/schema.ts";
 import { alerts, webhookEvents } from "../db/schema.ts";
+import type { WebhookResult } from "../domain/vocabulary.ts";
+import { isoTime } from "../lib/time.ts";
 
 /** How many rows the operator lists show. */
 export const LEDGER_LIMIT = 100;
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 type LedgerRow = typeof webhookEvents.$inferSelect;
 
@@ -44,7 +43,7 @@ export async function listWebhookEvents(db: Db, query: { result?: WebhookResult 
 			result: e.result,
 			error: e.error,
 			orderId: e.orderId,
-			receivedAt: iso(e.receivedAt),
+			receivedAt: isoTime(e.receivedAt),
 		})),
 	};
 }
@@ -62,7 +61,7 @@ export async function listAlerts(db: Db) {
 			kind: a.kind,
 			orderId: a.orderId,
 			message: a.message,
-			createdAt: iso(a.createdAt),
+			createdAt: isoTime(a.createdAt),
 		})),
 	};
 }

@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, inArray, lt, lte, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "../db/client.ts";
-import type { OrderStatus } from "../db/schema.ts";
 import { orderItems, orders, orderTransitions } from "../db/schema.ts";
+import type { OrderStatus } from "../domain/vocabulary.ts";
 import { orderNotFound } from "../lib/errors.ts";
+import { isoTime } from "../lib/time.ts";
 import { noSession, stripeCallFailed } from "./admin-errors.ts";
 import type { StripeDeps } from "./deps.ts";
 import type { OrderItemRow } from "./orders.ts";
@@ -15,8 +16,6 @@ export const MAX_PAGE_SIZE = 100;
 
 /** A position in the newest-first list of orders: keyset pagination, stable under inserts. */
 export type OrderCursor = { createdAt: number; id: string };
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Opaque to clients: base64url of `createdAt:id`. */
 export function encodeCursor(cursor: OrderCursor): string {
@@ -103,7 +102,7 @@ export async function orderDetail(db: Db, orderId: string) {
 			to: t.toStatus,
 			source: t.source,
 			stripeEventId: t.stripeEventId,
-			at: iso(t.at),
+			at: isoTime(t.at),
 		})),
 	};
 }

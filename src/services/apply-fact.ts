@@ -1,11 +1,11 @@
 import type { SQL } from "drizzle-orm";
 import { and, eq, sql } from "drizzle-orm";
 import { runBatch } from "../db/batch.ts";
-import type { OrderStatus, TransitionSource } from "../db/schema.ts";
 import { orders } from "../db/schema.ts";
 import type { Fact } from "../domain/facts.ts";
 import type { Decision } from "../domain/transitions.ts";
 import { decide } from "../domain/transitions.ts";
+import type { OrderStatus, TransitionSource } from "../domain/vocabulary.ts";
 import type { Deps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 

@@ -41,6 +41,8 @@ export async function startCheckout(
 		resume?: { orderId?: string | null; token?: string | null };
 	},
 ): Promise<CheckoutResult> {
+	// The Stripe client is made (and its key checked) before anything is written.
+	void deps.stripe;
 	const resume = input.resume;
 	if (resume?.orderId && resume.token) {
 		const resumed = await resumeCheckout(deps, resume.orderId, resume.token, input.cart);
@@ -274,7 +276,7 @@ async function settleClosedSession(
 	return null;
 }
 
-/** The old order of a resumed checkout is replaced by the new one (SPEC 4: canceled, superseded). */
+/** The old order of a resumed checkout is replaced by the new one (it ends canceled, code superseded). */
 async function supersede(deps: StripeDeps, orderId: string, message: string): Promise<void> {
 	await applyFact(
 		deps,

@@ -13,5 +13,8 @@ export type Deps = {
 	notify: (alert: Alert) => void;
 };
 
-/** Deps plus a Stripe client, for services that call Stripe. */
-export type StripeDeps = Deps & { stripe: Stripe };
+/**
+ * Deps plus a Stripe client, for services that call Stripe, and whether the
+ * key is a live one (an event of the other mode is not ours).
+ */
+export type StripeDeps = Deps & { stripe: Stripe; liveMode: boolean };

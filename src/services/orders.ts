@@ -2,11 +2,10 @@ import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { orderItems, orders } from "../db/schema.ts";
 import { minorUnitDigits } from "../lib/money.ts";
+import { isoTime } from "../lib/time.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export async function findOrder(db: Db, id: string): Promise<OrderRow | undefined> {
 	return db.query.orders.findFirst({ where: eq(orders.id, id) });
@@ -45,9 +44,9 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 			unitAmount: i.unitAmount,
 			quantity: i.quantity,
 		})),
-		createdAt: iso(order.createdAt),
-		updatedAt: iso(order.updatedAt),
-		paidAt: iso(order.paidAt),
+		createdAt: isoTime(order.createdAt),
+		updatedAt: isoTime(order.updatedAt),
+		paidAt: isoTime(order.paidAt),
 		failureMessage: order.failureMessage,
 	};
 }
@@ -61,7 +60,7 @@ export function adminOrder(order: OrderRow, items: OrderItemRow[] = []) {
 		failureCode: order.failureCode,
 		customerEmail: order.customerEmail,
 		amountRefunded: order.amountRefunded,
-		checkoutExpiresAt: iso(order.checkoutExpiresAt),
-		reconciledAt: iso(order.reconciledAt),
+		checkoutExpiresAt: isoTime(order.checkoutExpiresAt),
+		reconciledAt: isoTime(order.reconciledAt),
 	};
 }

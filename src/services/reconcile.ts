@@ -32,8 +32,6 @@ const OPEN_STATUS_SQL = sql.raw(`status in (${OPEN_STATUSES.map((s) => `'${s}'`)
 
 export type ReconcileOptions = {
 	graceSeconds: number;
-	/** Whether the key is a live one (events of the other mode are not ours). */
-	liveMode: boolean;
 	maxStripeCalls?: number;
 	maxOrders?: number;
 };
@@ -146,10 +144,7 @@ export async function reconcile(
 		if (report.stripeCalls >= budget) break;
 		try {
 			const event = await call(() => deps.stripe.events.retrieve(id));
-			await handleStripeEvent(
-				{ ...deps, stripe: () => deps.stripe, liveMode: options.liveMode },
-				event,
-			);
+			await handleStripeEvent(deps, event);
 			report.eventsRetried++;
 		} catch (err) {
 			report.errors++;

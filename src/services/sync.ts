@@ -1,9 +1,9 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { TransitionSource } from "../db/schema.ts";
 import { orders } from "../db/schema.ts";
 import { factFromSession } from "../domain/stripe-facts.ts";
 import { isOpenStatus } from "../domain/transitions.ts";
+import type { TransitionSource } from "../domain/vocabulary.ts";
 import type { ApplyResult } from "./apply-fact.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { Deps, StripeDeps } from "./deps.ts";

@@ -1,23 +1,17 @@
 import type { SQL } from "drizzle-orm";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { WebhookResult } from "../db/schema.ts";
 import { orders, webhookEvents } from "../db/schema.ts";
 import type { OrderRef } from "../domain/stripe-facts.ts";
 import { factFromEvent } from "../domain/stripe-facts.ts";
+import type { WebhookResult } from "../domain/vocabulary.ts";
 import { describeError, errorMessage } from "../lib/log.ts";
 import { isStripeRequestError } from "../lib/stripe.ts";
 import { raiseAlert } from "./alerts.ts";
 import { applyFact } from "./apply-fact.ts";
-import type { Deps } from "./deps.ts";
+import type { Deps, StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders.ts";
-
-/**
- * Stripe is only needed for the rare look-up, so it is created on demand.
- * `liveMode`: whether the secret key is a live one; an event of the other mode is not ours.
- */
-export type WebhookDeps = Deps & { stripe: () => Stripe; liveMode: boolean };
 
 /** A claim older than this belongs to a request that died: another delivery may take it over. */
 const CLAIM_TTL_MS = 60_000;
@@ -36,7 +30,7 @@ export type EventOutcome = {
  * ledger and the order, one batch writes the change with its ledger row.
  */
 export async function handleStripeEvent(
-	deps: WebhookDeps,
+	deps: StripeDeps,
 	event: Stripe.Event,
 ): Promise<EventOutcome> {
 	const mapped = factFromEvent(event);
@@ -200,7 +194,7 @@ async function disagreement(deps: Deps, order: OrderRow, ref: OrderRef): Promise
 	return null;
 }
 
-async function resolveOrder(deps: WebhookDeps, ref: OrderRef) {
+async function resolveOrder(deps: StripeDeps, ref: OrderRef) {
 	if (ref.sessionId) {
 		const bySession = await findOrderBySession(deps.db, ref.sessionId);
 		if (bySession) return bySession;
@@ -216,11 +210,11 @@ async function resolveOrder(deps: WebhookDeps, ref: OrderRef) {
 }
 
 async function retrievePaymentIntent(
-	deps: WebhookDeps,
+	deps: StripeDeps,
 	id: string,
 ): Promise<Stripe.PaymentIntent | null> {
 	try {
-		return await deps.stripe().paymentIntents.retrieve(id);
+		return await deps.stripe.paymentIntents.retrieve(id);
 	} catch (err) {
 		if (isStripeRequestError(err)) return null; // not on this account: not ours
 		throw err;

@@ -1,7 +1,7 @@
 /**
  * Keyboard and labelling checks a shopper meets: focus reaches each page's
  * main action and every form control has a label. The axe-core audit of
- * SPEC section 8 is in axe.test.ts.
+ * The axe-core audit is in axe.test.ts.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";

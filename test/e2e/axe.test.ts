@@ -1,5 +1,5 @@
 /**
- * SPEC section 8: no serious or critical axe-core violations on our pages.
+ * No serious or critical axe-core violations on our pages.
  * axe is injected through the DevTools protocol (page.evaluate), which the
  * pages' CSP does not govern: a <script> tag would rightly be refused.
  */

@@ -6,7 +6,7 @@ import { stack } from "./support/stack.ts";
 
 const { workerUrl, emulatorUrl } = stack();
 
-describe("our pages in a real browser (SPEC section 9)", () => {
+describe("our pages in a real browser: no inline or third-party script runs", () => {
 	const shopper = useShopper();
 
 	it("refuses an injected inline script, and the journeys' CSP watch sees the violation", async () => {

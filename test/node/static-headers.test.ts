@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 
-/** Static assets never pass through the worker: public/_headers must carry the same policy (SPEC 9). */
+/** Static assets never pass through the worker: public/_headers must carry the same security headers as the worker's answers. */
 function rulesFor(path: string): Record<string, string> {
 	const lines = readFileSync("public/_headers", "utf8").split("\n");
 	const headers: Record<string, string> = {};

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import type { OrderStatus } from "../../src/db/schema.ts";
+import type { OrderStatus } from "../../src/domain/vocabulary.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { checkout } from "./helpers/checkout.ts";
 import { insertOrder, transitionsOf } from "./helpers/db.ts";

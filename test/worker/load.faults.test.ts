@@ -120,8 +120,8 @@ describe("concurrent shoppers with D1 and Stripe faults", () => {
 
 		// D1 is back: the Cron catches up on what the outages made the webhooks miss.
 		outage.state.windows = [];
-		const deps = { ...testDeps(), stripe: stripe() };
-		for (let run = 0; run < 3; run++) await reconcile(deps, { graceSeconds: 0, liveMode: false });
+		const deps = { ...testDeps(), stripe: stripe(), liveMode: false };
+		for (let run = 0; run < 3; run++) await reconcile(deps, { graceSeconds: 0 });
 		for (const a of refunded) {
 			const order = await db.query.orders.findFirst({ where: (o, { eq }) => eq(o.id, a.orderId) });
 			if (order?.status === "paid" && order.amountRefunded === 0) {
@@ -135,7 +135,7 @@ describe("concurrent shoppers with D1 and Stripe faults", () => {
 				expect(res.status).toBe(200);
 			}
 		}
-		await reconcile(deps, { graceSeconds: 0, liveMode: false });
+		await reconcile(deps, { graceSeconds: 0 });
 
 		// Every session Stripe made for this run: paid ones on a paid (or refunded) order,
 		// refunds recorded to the minor unit, and none left open for an order that does not know it.

@@ -59,7 +59,7 @@ describe("a refund that arrives after a look-up", () => {
 		expect([500, 200]).toContain(failed.status);
 		if (failed.status === 500) expect((await ledgerRow(refunded.id))?.result).toBe("failed");
 
-		await reconcile({ ...testDeps(), stripe: stripe() }, { graceSeconds: 0, liveMode: false });
+		await reconcile({ ...testDeps(), stripe: stripe(), liveMode: false }, { graceSeconds: 0 });
 		expect(await getOrder(orderId)).toMatchObject({ status: "refunded", amountRefunded: 2400 });
 		expect((await ledgerRow(refunded.id))?.result).not.toBe("ignored");
 	});

@@ -46,9 +46,9 @@ import { signature } from "./helpers/webhooks.ts";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-const options: ReconcileOptions = { graceSeconds: 30 * 60, liveMode: false };
+const options: ReconcileOptions = { graceSeconds: 30 * 60 };
 const run = (extra: Partial<ReconcileOptions> = {}, deps = testDeps()) =>
-	reconcile({ ...deps, stripe: stripe() }, { ...options, ...extra });
+	reconcile({ ...deps, stripe: stripe(), liveMode: false }, { ...options, ...extra });
 
 beforeEach(async () => {
 	await db.batch([

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { OrderStatus } from "../../src/db/schema.ts";
-import { ORDER_STATUSES } from "../../src/db/schema.ts";
 import type { Fact } from "../../src/domain/facts.ts";
 import type { OrderState } from "../../src/domain/transitions.ts";
 import { decide } from "../../src/domain/transitions.ts";
+import type { OrderStatus } from "../../src/domain/vocabulary.ts";
+import { ORDER_STATUSES } from "../../src/domain/vocabulary.ts";
 
 const NOW = 1_800_000_000_000;
 const order = (status: OrderStatus, extra: Partial<OrderState> = {}): OrderState => ({
@@ -35,7 +35,7 @@ const facts = {
 type FactName = keyof typeof facts;
 
 /**
- * SPEC section 4, written out: for every status and every fact, the status
+ * The order state table, written out: for every status and every fact, the status
  * after applying it. A row differing from the current status is a transition.
  */
 const TABLE: Record<OrderStatus, Record<FactName, OrderStatus>> = {

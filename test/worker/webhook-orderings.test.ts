@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import type { OrderStatus } from "../../src/db/schema.ts";
+import type { OrderStatus } from "../../src/domain/vocabulary.ts";
 import { getOrder, insertOrder, transitionsOf } from "./helpers/db.ts";
 import { paidAtEmulator } from "./helpers/emulator.ts";
 import {

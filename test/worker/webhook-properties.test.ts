@@ -1,6 +1,6 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import type { OrderStatus } from "../../src/db/schema.ts";
+import type { OrderStatus } from "../../src/domain/vocabulary.ts";
 import { getOrder, insertOrder } from "./helpers/db.ts";
 import {
 	completedSession,
@@ -25,7 +25,7 @@ function prng(seed: number) {
 
 type Kind = "processing" | "paid" | "failed" | "expired";
 
-/** The state table of SPEC section 4, as an independent reference model. */
+/** The order state table, as an independent reference model. */
 const ALLOWED_FROM: Record<Kind, OrderStatus[]> = {
 	processing: ["pending", "failed"],
 	paid: ["pending", "processing", "failed", "canceled", "expired"],

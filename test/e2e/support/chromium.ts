@@ -6,7 +6,7 @@ export const NO_CHROMIUM_MESSAGE =
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
-/** Flags that work as root in a container (TOOLCHAIN.md "Browser tests"). */
+/** Flags that work as root in a container (without the background-networking flags Chromium keeps dialling out, which fails offline). */
 const ARGS = [
 	"--headless",
 	"--no-sandbox",

@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { createDb } from "../../../src/db/client.ts";
-import type { OrderStatus } from "../../../src/db/schema.ts";
 import {
 	alerts,
 	orderItems,
@@ -9,6 +8,7 @@ import {
 	orderTransitions,
 	webhookEvents,
 } from "../../../src/db/schema.ts";
+import type { OrderStatus } from "../../../src/domain/vocabulary.ts";
 import { createLogger } from "../../../src/lib/log.ts";
 import type { Deps } from "../../../src/services/deps.ts";
 import { sessionOfOrder, uniqueId } from "./stripe-objects.ts";

@@ -56,7 +56,7 @@ async function callControl<T>(
 	return { status: response.status, body: (await response.json()) as T };
 }
 
-/** The params the worker sends (SPEC §6), with per-test overrides. */
+/** Checkout Session params shaped like the worker's, with per-test overrides. */
 export function sessionParams(
 	overrides: Partial<Stripe.Checkout.SessionCreateParams> = {},
 ): Stripe.Checkout.SessionCreateParams {

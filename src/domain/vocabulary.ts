@@ -1,0 +1,30 @@
+/**
+ * The words of the order domain, owned here and used by the schema (as column
+ * enums and checks), the state machine and the API.
+ */
+
+/** An order's status (the state machine in `transitions.ts`). */
+export const ORDER_STATUSES = [
+	"pending",
+	"processing",
+	"paid",
+	"failed",
+	"expired",
+	"canceled",
+	"refunded",
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Who moved an order: the path that noticed the change. */
+export const TRANSITION_SOURCES = [
+	"checkout",
+	"webhook",
+	"success_page",
+	"reconcile",
+	"admin",
+] as const;
+export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
+
+/** What became of a Stripe event in the ledger. */
+export const WEBHOOK_RESULTS = ["processed", "ignored", "failed"] as const;
+export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
