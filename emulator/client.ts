@@ -31,6 +31,29 @@ export type Fault = {
 	hold?: boolean;
 };
 
+/** One delivery attempt of an event to a receiver. */
+export type Delivery = {
+	eventId: string;
+	eventType: string;
+	url: string;
+	attempt: number;
+	status: number | null;
+	ok: boolean;
+	error: string | null;
+	note: "dropped" | "held" | "manual" | null;
+};
+
+/** A `/v1` request the emulator answered, as recorded (no Authorization). */
+export type RecordedRequest = {
+	method: string;
+	path: string;
+	query: Record<string, unknown>;
+	params: Record<string, unknown>;
+	idempotencyKey: string | null;
+	stripeVersion: string | null;
+	status: number;
+};
+
 export type EmulatorClient = ReturnType<typeof emulatorClient>;
 
 /** The control API of the emulator at `baseUrl` (e.g. `http://127.0.0.1:12111`). */
@@ -76,6 +99,29 @@ export function emulatorClient(baseUrl: string) {
 			if (filter.objectId) query.set("object_id", filter.objectId);
 			if (filter.orderId) query.set("order_id", filter.orderId);
 			return call<{ data: Stripe.Event[] }>("GET", `/events?${query}`).then((r) => r.data);
+		},
+		deliveries: (eventId?: string) =>
+			call<{ data: Delivery[] }>(
+				"GET",
+				`/deliveries${eventId ? `?event_id=${encodeURIComponent(eventId)}` : ""}`,
+			).then((r) => r.data),
+		/** Recorded `/v1` requests whose path contains `path`, oldest first. */
+		requests: (path: string) =>
+			call<{ data: RecordedRequest[] }>("GET", `/requests?path=${encodeURIComponent(path)}`).then(
+				(r) => r.data,
+			),
+		/** How long new bank debits take to settle. */
+		setDelayedPaymentMs: (delayMs: number) =>
+			call<{ delayMs: number }>("POST", "/delayed", { delayMs }),
+		settleDelayedPayments: (sessionId?: string) =>
+			call<{ settled: string[] }>("POST", "/delayed/settle", { sessionId }),
+		/** A Checkout Session as the Stripe API shows it (the emulator takes any test key). */
+		session: async (sessionId: string): Promise<Stripe.Checkout.Session> => {
+			const res = await fetch(`${base}/v1/checkout/sessions/${encodeURIComponent(sessionId)}`, {
+				headers: { authorization: "Bearer sk_test_emulator" },
+			});
+			if (!res.ok) throw new Error(`session ${sessionId}: ${res.status} ${await res.text()}`);
+			return (await res.json()) as Stripe.Checkout.Session;
 		},
 		addFault: (fault: Fault) => call<{ ok: true }>("POST", "/faults", fault),
 		clearFaults: () => call<{ ok: true }>("DELETE", "/faults"),

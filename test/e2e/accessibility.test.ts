@@ -5,7 +5,7 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { emulatorControl } from "./support/emulator.ts";
+import { emulatorClient } from "../../emulator/client.ts";
 import { expectCleanPages, orderReaches, useShopper } from "./support/journey.ts";
 import {
 	addToCart,
@@ -19,7 +19,7 @@ import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
 const { workerUrl, emulatorUrl } = stack();
-const emulator = emulatorControl(emulatorUrl);
+const emulator = emulatorClient(emulatorUrl);
 
 /**
  * Presses Tab on a freshly loaded page (focus starts at the top) until `name`

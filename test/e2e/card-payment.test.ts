@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { emulatorClient } from "../../emulator/client.ts";
 import { orderInD1 } from "./support/d1.ts";
-import { emulatorControl } from "./support/emulator.ts";
 import { expectCleanPages, orderFromApi, orderReaches, useShopper } from "./support/journey.ts";
 import {
 	addToCart,
@@ -16,7 +16,7 @@ import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
 const { workerUrl, emulatorUrl, persistDir } = stack();
-const emulator = emulatorControl(emulatorUrl);
+const emulator = emulatorClient(emulatorUrl);
 
 describe("paying by card", () => {
 	const shopper = useShopper();
@@ -58,7 +58,7 @@ describe("paying by card", () => {
 		expect(await page.locator("#payment-error").textContent()).toMatch(/declined/i);
 		expect(await page.locator("#card-number").getAttribute("aria-invalid")).toBe("true");
 		// Let the decline reach the shop before the second attempt, as it would between two tries.
-		const orderId = (await emulator.session(sessionId)).metadata.order_id ?? "";
+		const orderId = (await emulator.session(sessionId)).metadata?.order_id ?? "";
 		await orderReaches(orderId, "failed");
 
 		await payByCard(page, CARD_OK);
@@ -93,7 +93,7 @@ describe("paying by card", () => {
 		// Minor units all the way: 1500 is ¥1,500 at Stripe and in the shop, never ¥15.
 		const session = await emulator.session(sessionId);
 		expect(session).toMatchObject({ amount_total: 1500, currency: "jpy", payment_status: "paid" });
-		expect(session.metadata.order_id).toBe(orderId);
+		expect(session.metadata?.order_id).toBe(orderId);
 		expect(await orderFromApi(orderId)).toMatchObject({ amount: 1500, currency: "jpy" });
 		await saveScreenshot(page, "jpy-paid");
 		expectCleanPages(shopper());

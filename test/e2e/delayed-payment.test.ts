@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { emulatorControl } from "./support/emulator.ts";
+import { emulatorClient } from "../../emulator/client.ts";
 import { expectCleanPages, orderFromApi, orderReaches, useShopper } from "./support/journey.ts";
 import {
 	addToCart,
@@ -14,7 +14,7 @@ import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
 const { workerUrl, emulatorUrl } = stack();
-const emulator = emulatorControl(emulatorUrl);
+const emulator = emulatorClient(emulatorUrl);
 /** public/js/success.js asks again this often while a payment is processing. */
 const PROCESSING_POLL_MS = 15_000;
 const EMULATOR_DEFAULT_DELAY_MS = 2_000;
@@ -60,7 +60,7 @@ describe("a delayed payment method", () => {
 		const newSession = await emulator.session(newSessionId);
 		expect(newSession).toMatchObject({ status: "open", amount_total: 1800, currency: "usd" });
 		// A new order for the same cart; the failed one, whose session is closed, is superseded.
-		expect(newSession.metadata.order_id).not.toBe(orderId);
+		expect(newSession.metadata?.order_id).not.toBe(orderId);
 		expect((await orderFromApi(orderId)).status).toBe("canceled");
 		await saveScreenshot(page, "delayed-failed-retry");
 		expectCleanPages(shopper());

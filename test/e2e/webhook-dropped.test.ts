@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emulatorClient } from "../../emulator/client.ts";
 import { orderInD1 } from "./support/d1.ts";
-import { emulatorControl } from "./support/emulator.ts";
 import { expectCleanPages, useShopper } from "./support/journey.ts";
 import {
 	addToCart,
@@ -15,19 +15,19 @@ import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
 const { workerUrl, emulatorUrl, persistDir } = stack();
-const emulator = emulatorControl(emulatorUrl);
+const emulator = emulatorClient(emulatorUrl);
 
 describe("a webhook that never arrives", () => {
 	const shopper = useShopper();
 	let deliveriesBefore = 0;
 	beforeEach(async () => {
 		// Nothing from an earlier journey may still be on its way.
-		await emulator.drainWebhooks();
-		deliveriesBefore = (await emulator.allDeliveries()).length;
-		await emulator.setWebhookMode("drop");
+		await emulator.drain();
+		deliveriesBefore = (await emulator.deliveries()).length;
+		await emulator.setWebhooks({ mode: "drop" });
 	});
 	afterEach(async () => {
-		await emulator.setWebhookMode("normal");
+		await emulator.setWebhooks({ mode: "normal" });
 	});
 
 	it("still shows paid, through the success page's sync from Stripe, and D1 agrees", async () => {
@@ -48,14 +48,14 @@ describe("a webhook that never arrives", () => {
 		});
 
 		// Stripe emitted the events, and not one of them reached the shop.
-		const events = await emulator.eventsForObject(sessionId);
+		const events = await emulator.events({ objectId: sessionId });
 		expect(events.map((e) => e.type)).toContain("checkout.session.completed");
-		for (const event of [...events, ...(await emulator.eventsForOrder(orderId))]) {
+		for (const event of [...events, ...(await emulator.events({ orderId: orderId }))]) {
 			const attempts = await emulator.deliveries(event.id);
 			expect(attempts.length, `${event.type} was not even queued`).toBeGreaterThan(0);
 			expect(attempts.every((a) => a.note === "dropped" && a.status === null)).toBe(true);
 		}
-		const newDeliveries = (await emulator.allDeliveries()).slice(deliveriesBefore);
+		const newDeliveries = (await emulator.deliveries()).slice(deliveriesBefore);
 		expect(newDeliveries.filter((d) => d.note !== "dropped")).toEqual([]);
 
 		await saveScreenshot(page, "webhook-dropped-paid");

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { insertOrder, tableCounts } from "./helpers/db.ts";
-import { requestsTo } from "./helpers/emulator.ts";
+import { emulator } from "./helpers/emulator.ts";
 
 const ORIGIN = "https://shop.test";
 
@@ -86,7 +86,7 @@ describe("admin authentication", () => {
 			request(refund, order.id, `Bearer ${sameLengthWrongToken}`),
 		);
 		expect(res.status).toBe(401);
-		const refunds = await requestsTo("/v1/refunds");
+		const refunds = await emulator.requests("/v1/refunds");
 		expect(refunds.filter((r) => r.params.payment_intent === paymentIntentId)).toEqual([]);
 	});
 

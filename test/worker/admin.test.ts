@@ -5,7 +5,7 @@ import type { OrderStatus } from "../../src/domain/vocabulary.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { checkout } from "./helpers/checkout.ts";
 import { insertOrder, transitionsOf } from "./helpers/db.ts";
-import { addFault, eventsFor, pay } from "./helpers/emulator.ts";
+import { emulator } from "./helpers/emulator.ts";
 import { charge, completedSession, stripeEvent, uniqueId } from "./helpers/stripe-objects.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
@@ -89,8 +89,11 @@ function expectNewestFirst(orders: AdminOrder[]) {
 /** A real checkout at the emulator, paid, with its completed event delivered to the worker. */
 async function paidThroughWebhook() {
 	const { orderId, sessionId } = await checkout([{ productId: "espresso-beans", quantity: 2 }]);
-	const paid = await pay(sessionId);
-	const [completed] = await eventsFor(sessionId, "checkout.session.completed");
+	const paid = await emulator.pay(sessionId);
+	const [completed] = await emulator.events({
+		objectId: sessionId,
+		type: "checkout.session.completed",
+	});
 	if (!completed) throw new Error("the emulator emitted no checkout.session.completed");
 	expect((await deliver(completed)).status).toBe(200);
 	return { orderId, sessionId, paymentIntentId: paid.paymentIntent?.id, event: completed };
@@ -223,7 +226,7 @@ describe("GET /admin/orders/:id", () => {
 describe("POST /admin/orders/:id/sync", () => {
 	it("syncs a paid order from Stripe before its webhook arrives, recorded as an admin change", async () => {
 		const { orderId, sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
-		await pay(sessionId);
+		await emulator.pay(sessionId);
 		const order = await adminJson<AdminOrder & { transitions: Transition[] }>(
 			`/orders/${orderId}/sync`,
 			{ method: "POST" },
@@ -243,7 +246,7 @@ describe("POST /admin/orders/:id/sync", () => {
 			`https://shop.test/api/orders/by-session/${sessionId}`,
 		);
 		expect((await page.json<{ status: string }>()).status).toBe("pending");
-		await pay(sessionId);
+		await emulator.pay(sessionId);
 		const order = await adminJson<AdminOrder>(`/orders/${orderId}/sync`, { method: "POST" });
 		expect(order.status).toBe("paid");
 	});
@@ -277,8 +280,12 @@ describe("POST /admin/orders/:id/sync", () => {
 
 	it("answers 502 stripe_unavailable when Stripe fails, leaving the order as it was", async () => {
 		const { orderId, sessionId } = await checkout([{ productId: "pour-over-kit", quantity: 1 }]);
-		await pay(sessionId);
-		await addFault({ match: `GET /v1/checkout/sessions/${sessionId}`, status: 500, count: 2 });
+		await emulator.pay(sessionId);
+		await emulator.addFault({
+			match: `GET /v1/checkout/sessions/${sessionId}`,
+			status: 500,
+			count: 2,
+		});
 		await expectError(
 			await admin(`/orders/${orderId}/sync`, { method: "POST" }),
 			502,
@@ -301,7 +308,11 @@ describe("GET /admin/webhook-events", () => {
 	/** A refund event Stripe sends for a PaymentIntent we cannot look up right now: processing fails. */
 	async function failedDelivery() {
 		const paymentIntentId = uniqueId("pi");
-		await addFault({ match: `/v1/payment_intents/${paymentIntentId}`, status: 500, count: 2 });
+		await emulator.addFault({
+			match: `/v1/payment_intents/${paymentIntentId}`,
+			status: 500,
+			count: 2,
+		});
 		const event = stripeEvent(
 			"charge.refunded",
 			charge({ payment_intent: paymentIntentId, amount_refunded: 4800, refunded: true }),

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { uniqueOrigin } from "./helpers/checkout.ts";
 import { d1WithOutage, db } from "./helpers/db.ts";
-import { control, stripe } from "./helpers/emulator.ts";
+import { emulator, stripe } from "./helpers/emulator.ts";
 
 async function until(check: () => boolean | Promise<boolean>, what: string) {
 	for (let i = 0; i < 500; i++) {
@@ -25,7 +25,7 @@ describe("Stripe answering after the client's time-out", () => {
 	it("waits for the session Stripe is still creating instead of cancelling the order", async () => {
 		const origin = uniqueOrigin();
 		// Longer than stripe-node's 10 s time-out: its retry meets idempotency_key_in_use.
-		await control("/faults", { match: new URL(origin).host, delayMs: 11_000 });
+		await emulator.addFault({ match: new URL(origin).host, delayMs: 11_000 });
 		const res = await fetchWithEnv(
 			new Request(`${origin}/create-checkout-session`, {
 				method: "POST",
@@ -59,15 +59,15 @@ describe("D1 failing while Stripe creates the session", () => {
 				body: JSON.stringify({ items: [{ productId: "travel-mug", quantity: 2 }] }),
 			});
 		const since = Math.floor(Date.now() / 1000) - 5;
-		await control("/faults", { match: new URL(origin).host, hold: true });
+		await emulator.addFault({ match: new URL(origin).host, hold: true });
 
 		const first = fetchWithEnv(request(), { DB: outage.binding, APP_URL: origin });
 		await until(
-			async () => (await control<{ held: number }>("/faults")).held === 1,
+			async () => (await emulator.heldRequests()) === 1,
 			"the create call to reach Stripe",
 		);
 		outage.state.down = true;
-		await control("/faults/release", {});
+		await emulator.releaseFaults();
 		// The session id cannot be recorded, nor the key released: then D1 comes back.
 		await until(() => outage.state.writesFailed >= 2, "the record and the release to fail");
 		outage.state.down = false;

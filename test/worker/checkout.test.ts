@@ -4,12 +4,12 @@ import { CHECKOUT_TTL_SECONDS } from "../../src/services/checkout.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout, ORIGIN, postCheckout, postForm, uniqueOrigin } from "./helpers/checkout.ts";
 import { db, getOrder, tableCounts, transitionsOf } from "./helpers/db.ts";
-import { addFault, requestsTo } from "./helpers/emulator.ts";
+import { emulator } from "./helpers/emulator.ts";
 
 const sessionsPath = "/v1/checkout/sessions";
 
 async function createRequestFor(orderId: string) {
-	const all = await requestsTo(sessionsPath);
+	const all = await emulator.requests(sessionsPath);
 	return all.filter((r) => r.method === "POST" && JSON.stringify(r.params).includes(orderId));
 }
 
@@ -216,7 +216,7 @@ describe("POST /create-checkout-session with an Idempotency-Key", () => {
 		const key = crypto.randomUUID();
 		const body = { items: [{ productId: "pour-over-kit", quantity: 7 }] };
 		const origin = uniqueOrigin();
-		await addFault({ match: new URL(origin).host, status: 500, count: 2 });
+		await emulator.addFault({ match: new URL(origin).host, status: 500, count: 2 });
 		const failed = await postCheckout(body, { "idempotency-key": key }, origin);
 		expect(failed.status).toBe(502);
 		const retried = await postCheckout(body, { "idempotency-key": key }, origin);
@@ -227,7 +227,7 @@ describe("POST /create-checkout-session with an Idempotency-Key", () => {
 describe("POST /create-checkout-session when Stripe fails", () => {
 	it("answers 502 stripe_unavailable and keeps the order canceled, never payable", async () => {
 		const origin = uniqueOrigin();
-		await addFault({ match: new URL(origin).host, status: 503, count: 2 });
+		await emulator.addFault({ match: new URL(origin).host, status: 503, count: 2 });
 		const res = await postCheckout(
 			{ items: [{ productId: "pour-over-kit", quantity: 3 }] },
 			{},

@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { checkout } from "./helpers/checkout.ts";
 import { getOrder, transitionsOf } from "./helpers/db.ts";
-import { eventsFor, pay, stripe } from "./helpers/emulator.ts";
+import { emulator, stripe } from "./helpers/emulator.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 const PRODUCTS = ["espresso-beans", "pour-over-kit", "travel-mug"];
@@ -31,13 +31,20 @@ async function parallelRound(N: number, keys: fc.Stream<number>) {
 			),
 		);
 		expect(new Set(answers.map((a) => a.orderId)).size).toBe(N);
-		await Promise.all(answers.map((a) => pay(a.sessionId)));
+		await Promise.all(answers.map((a) => emulator.pay(a.sessionId)));
 
 		const events: Stripe.Event[] = [];
 		for (const a of answers) {
-			events.push(...(await eventsFor(a.sessionId, "checkout.session.completed")));
+			events.push(
+				...(await emulator.events({ objectId: a.sessionId, type: "checkout.session.completed" })),
+			);
 			const session = await stripe().checkout.sessions.retrieve(a.sessionId);
-			events.push(...(await eventsFor(String(session.payment_intent), "payment_intent.succeeded")));
+			events.push(
+				...(await emulator.events({
+					objectId: String(session.payment_intent),
+					type: "payment_intent.succeeded",
+				})),
+			);
 		}
 		expect(events.length).toBe(2 * N);
 		// Every event three times, in the seeded order, all in flight at once.

@@ -15,7 +15,7 @@ import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { uniqueOrigin } from "./helpers/checkout.ts";
 import { d1WithOutage, db, testDeps } from "./helpers/db.ts";
-import { control, eventsFor, pay, stripe } from "./helpers/emulator.ts";
+import { emulator, stripe } from "./helpers/emulator.ts";
 import { signature } from "./helpers/webhooks.ts";
 
 const SEED = 20261201;
@@ -46,7 +46,7 @@ describe("concurrent shoppers with D1 and Stripe faults", () => {
 		const env = { DB: outage.binding, APP_URL: origin };
 		const since = Math.floor(Date.now() / 1000) - 5;
 		// Stripe fails four session creations of this run (a 500 each).
-		await control("/faults", { match: new URL(origin).host, status: 500, count: 4 });
+		await emulator.addFault({ match: new URL(origin).host, status: 500, count: 4 });
 
 		const figures = { attempts: 0, serverErrors: 0, inProgress: 0, lockedOut: 0 };
 		const shop = async (i: number) => {
@@ -79,11 +79,13 @@ describe("concurrent shoppers with D1 and Stripe faults", () => {
 		expect(done).toHaveLength(SHOPPERS);
 
 		// Everyone pays; Stripe's events reach the worker while D1 fails some more.
-		await Promise.all(done.map((a) => pay(a.sessionId)));
+		await Promise.all(done.map((a) => emulator.pay(a.sessionId)));
 		outage.state.writes = 0;
 		const events: Stripe.Event[] = [];
 		for (const a of done)
-			events.push(...(await eventsFor(a.sessionId, "checkout.session.completed")));
+			events.push(
+				...(await emulator.events({ objectId: a.sessionId, type: "checkout.session.completed" })),
+			);
 		const deliveries = await Promise.all(
 			events.map(async (event) => {
 				const payload = JSON.stringify(event);

@@ -10,21 +10,24 @@ import { reconcile } from "../../src/services/reconcile.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout, ORIGIN } from "./helpers/checkout.ts";
 import { d1FailingWrites, getOrder, ledgerRow, testDeps } from "./helpers/db.ts";
-import { eventsFor, pay, stripe } from "./helpers/emulator.ts";
+import { emulator, stripe } from "./helpers/emulator.ts";
 import { charge as charge0, completedSession, paymentIntent } from "./helpers/stripe-objects.ts";
 import { deliver, signature } from "./helpers/webhooks.ts";
 
 /** A checkout paid, then refunded in full at Stripe; none of its webhooks delivered yet. */
 async function paidThenRefundedAtStripe() {
 	const answer = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
-	const paid = await pay(answer.sessionId);
+	const paid = await emulator.pay(answer.sessionId);
 	const paymentIntentId = paid.paymentIntent?.id ?? "";
 	await stripe().refunds.create({ payment_intent: paymentIntentId });
-	const [completed] = await eventsFor(answer.sessionId, "checkout.session.completed");
-	const [refunded] = await eventsFor(
-		paid.paymentIntent?.latest_charge as string,
-		"charge.refunded",
-	);
+	const [completed] = await emulator.events({
+		objectId: answer.sessionId,
+		type: "checkout.session.completed",
+	});
+	const [refunded] = await emulator.events({
+		objectId: paid.paymentIntent?.latest_charge as string,
+		type: "charge.refunded",
+	});
 	if (!completed || !refunded) throw new Error("the emulator emitted no events");
 	return { ...answer, completed, refunded };
 }

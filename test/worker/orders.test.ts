@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema.ts";
 import { type CheckoutAnswer, checkout, ORIGIN, postCheckout } from "./helpers/checkout.ts";
 import { db, getOrder, insertOrder, tableCounts, transitionsOf } from "./helpers/db.ts";
-import { addFault, control, pay, requestsTo, stripe } from "./helpers/emulator.ts";
+import { emulator, stripe } from "./helpers/emulator.ts";
 
 type PublicOrder = {
 	id: string;
@@ -19,7 +19,8 @@ type PublicOrder = {
 const bySession = (sessionId: string) =>
 	exports.default.fetch(`${ORIGIN}/api/orders/by-session/${sessionId}`);
 const retrievals = async (sessionId: string) =>
-	(await requestsTo(`/v1/checkout/sessions/${sessionId}`)).filter((r) => r.method === "GET").length;
+	(await emulator.requests(`/v1/checkout/sessions/${sessionId}`)).filter((r) => r.method === "GET")
+		.length;
 /** Lets the next success-page poll ask Stripe again without waiting out the throttle. */
 const forgetLastCheck = (orderId: string) =>
 	db.update(orders).set({ reconciledAt: null }).where(eq(orders.id, orderId));
@@ -57,7 +58,7 @@ describe("GET /api/orders/:id", () => {
 describe("GET /api/orders/by-session/:sessionId (success page)", () => {
 	it("shows paid before the webhook arrives, by asking Stripe", async () => {
 		const { orderId, sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
-		await pay(sessionId);
+		await emulator.pay(sessionId);
 		const res = await bySession(sessionId);
 		expect(res.status).toBe(200);
 		const body = await res.json<PublicOrder>();
@@ -71,7 +72,7 @@ describe("GET /api/orders/by-session/:sessionId (success page)", () => {
 
 	it("shows a decline as failed with the reason", async () => {
 		const { sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
-		await pay(sessionId, { card: "4000000000009995" });
+		await emulator.pay(sessionId, { card: "4000000000009995" });
 		const body = await (await bySession(sessionId)).json<PublicOrder>();
 		expect(body.status).toBe("failed");
 		expect(body.failureMessage).toMatch(/insufficient funds/i);
@@ -86,7 +87,7 @@ describe("GET /api/orders/by-session/:sessionId (success page)", () => {
 
 	it("stops asking Stripe once the order is final", async () => {
 		const { orderId, sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
-		await pay(sessionId);
+		await emulator.pay(sessionId);
 		await bySession(sessionId);
 		await forgetLastCheck(orderId);
 		await bySession(sessionId);
@@ -95,8 +96,12 @@ describe("GET /api/orders/by-session/:sessionId (success page)", () => {
 
 	it("answers what it knows when Stripe is down, and catches up later", async () => {
 		const { orderId, sessionId } = await checkout([{ productId: "travel-mug", quantity: 1 }]);
-		await pay(sessionId);
-		await addFault({ match: `GET /v1/checkout/sessions/${sessionId}`, status: 500, count: 2 });
+		await emulator.pay(sessionId);
+		await emulator.addFault({
+			match: `GET /v1/checkout/sessions/${sessionId}`,
+			status: 500,
+			count: 2,
+		});
 		const during = await bySession(sessionId);
 		expect(during.status).toBe(200);
 		expect((await during.json<PublicOrder>()).status).toBe("pending");
@@ -128,7 +133,7 @@ describe("resuming an interrupted checkout", () => {
 
 	it("resumes a failed order (declined card) in the same session", async () => {
 		const first = await checkout(cart);
-		await pay(first.sessionId, { card: "4000000000000002" });
+		await emulator.pay(first.sessionId, { card: "4000000000000002" });
 		await bySession(first.sessionId);
 		expect((await getOrder(first.orderId)).status).toBe("failed");
 		expect(
@@ -149,7 +154,7 @@ describe("resuming an interrupted checkout", () => {
 			failureCode: "superseded",
 		});
 		expect(
-			(await requestsTo(`/v1/checkout/sessions/${first.sessionId}/expire`)).filter(
+			(await emulator.requests(`/v1/checkout/sessions/${first.sessionId}/expire`)).filter(
 				(r) => r.status === 200,
 			),
 		).toHaveLength(1);
@@ -158,7 +163,7 @@ describe("resuming an interrupted checkout", () => {
 
 	it("never cancels an order whose session completed meanwhile: 409 order_already_paid", async () => {
 		const first = await checkout(cart);
-		await pay(first.sessionId);
+		await emulator.pay(first.sessionId);
 		const res = await exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
 			method: "POST",
 			headers: { "content-type": "application/json" },
@@ -175,8 +180,8 @@ describe("resuming an interrupted checkout", () => {
 
 	it("cancels a declined order whose session closed when the shopper tries again", async () => {
 		const first = await checkout(cart);
-		await pay(first.sessionId, { delayed: "failure" });
-		await control("/delayed/settle", { sessionId: first.sessionId });
+		await emulator.pay(first.sessionId, { delayed: "failure" });
+		await emulator.settleDelayedPayments(first.sessionId);
 		await bySession(first.sessionId);
 		expect((await getOrder(first.orderId)).status).toBe("failed");
 		const retry = await checkout(cart, { orderId: first.orderId, resumeToken: first.resumeToken });
@@ -238,7 +243,7 @@ describe("resuming an interrupted checkout", () => {
 
 	it("answers 502 and keeps the old order when Stripe cannot expire its session", async () => {
 		const first = await checkout(cart);
-		await addFault({
+		await emulator.addFault({
 			match: `POST /v1/checkout/sessions/${first.sessionId}/expire`,
 			status: 500,
 			count: 2,

@@ -41,7 +41,7 @@ import {
 	testDeps,
 	transitionsOf,
 } from "./helpers/db.ts";
-import { addFault, control, eventsFor, pay, stripe } from "./helpers/emulator.ts";
+import { emulator, stripe } from "./helpers/emulator.ts";
 import { signature } from "./helpers/webhooks.ts";
 
 const HOUR = 3600_000;
@@ -70,7 +70,7 @@ async function age(orderId: string, ms = HOUR) {
 /** A checkout paid (or declined) at Stripe whose webhooks never arrived, an hour old. */
 async function paidWithoutWebhook(card = "4242424242424242", ageMs = HOUR) {
 	const answer = await checkout([{ productId: "travel-mug", quantity: 2 }]);
-	await pay(answer.sessionId, { card });
+	await emulator.pay(answer.sessionId, { card });
 	await age(answer.orderId, ageMs);
 	return answer;
 }
@@ -102,7 +102,7 @@ describe("open orders", () => {
 
 	it("ends expired an order whose session expired at Stripe", async () => {
 		const answer = await checkout([{ productId: "travel-mug", quantity: 1 }]);
-		await control(`/sessions/${answer.sessionId}/expire`, {});
+		await emulator.expire(answer.sessionId);
 		await age(answer.orderId);
 		expect(await run()).toMatchObject({ ordersChecked: 1, ordersChanged: 1 });
 		expect((await getOrder(answer.orderId)).status).toBe("expired");
@@ -150,7 +150,7 @@ describe("open orders", () => {
 	it("survives Stripe failing for one order, settles the others, and that one on the next run", async () => {
 		const failing = await paidWithoutWebhook("4242424242424242", 2 * HOUR);
 		const fine = await paidWithoutWebhook();
-		await addFault({
+		await emulator.addFault({
 			match: `GET /v1/checkout/sessions/${failing.sessionId}`,
 			status: 500,
 			count: 2,
@@ -175,7 +175,7 @@ describe("open orders", () => {
 
 	it("settles a declined order whose session expired over a day ago (once skipped for good)", async () => {
 		const { orderId, sessionId } = await paidWithoutWebhook("4000000000000002", 3 * DAY);
-		await control(`/sessions/${sessionId}/expire`, {});
+		await emulator.expire(sessionId);
 		await db
 			.update(orders)
 			.set({ status: "failed", checkoutExpiresAt: Date.now() - 2 * DAY })
@@ -255,8 +255,11 @@ describe("orders that never reached Stripe", () => {
 describe("webhook events and orphans", () => {
 	it("re-processes a failed webhook event from Stripe's copy", async () => {
 		const answer = await checkout([{ productId: "travel-mug", quantity: 1 }]);
-		await pay(answer.sessionId);
-		const [completed] = await eventsFor(answer.sessionId, "checkout.session.completed");
+		await emulator.pay(answer.sessionId);
+		const [completed] = await emulator.events({
+			objectId: answer.sessionId,
+			type: "checkout.session.completed",
+		});
 		const event = completed as Stripe.Event;
 		const payload = JSON.stringify(event);
 		const res = await fetchWithEnv(
@@ -292,7 +295,7 @@ describe("webhook events and orphans", () => {
 			cancel_url: "https://shop.test/cancel.html",
 			metadata: { order_id: ghost },
 		});
-		await pay(session.id);
+		await emulator.pay(session.id);
 		await run();
 		expect(await alertsOf(ghost)).toMatchObject([{ kind: "orphan_payment" }]);
 		await run();

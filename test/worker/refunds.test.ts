@@ -6,7 +6,7 @@ import { orders } from "../../src/db/schema.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { checkout } from "./helpers/checkout.ts";
 import { db, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db.ts";
-import { control, eventsFor, pay, requestsTo, stripe } from "./helpers/emulator.ts";
+import { emulator, stripe } from "./helpers/emulator.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 type RefundAnswer = { refundId: string; amount: number; status: string };
@@ -41,8 +41,11 @@ async function expectError(res: Response, status: number, code: string) {
 /** A real checkout for 2 × espresso beans ($48.00), paid at the emulator, its webhook delivered. */
 async function paidOrder() {
 	const { orderId, sessionId } = await checkout([{ productId: "espresso-beans", quantity: 2 }]);
-	await pay(sessionId);
-	const [completed] = await eventsFor(sessionId, "checkout.session.completed");
+	await emulator.pay(sessionId);
+	const [completed] = await emulator.events({
+		objectId: sessionId,
+		type: "checkout.session.completed",
+	});
 	if (!completed) throw new Error("no checkout.session.completed at the emulator");
 	expect((await deliver(completed)).status).toBe(200);
 	const order = await getOrder(orderId);
@@ -53,7 +56,7 @@ async function paidOrder() {
 
 /** The refund creations the emulator received for one PaymentIntent. */
 async function refundPosts(paymentIntentId: string) {
-	const all = await requestsTo("/v1/refunds");
+	const all = await emulator.requests("/v1/refunds");
 	return all.filter((r) => r.method === "POST" && r.params.payment_intent === paymentIntentId);
 }
 
@@ -64,10 +67,7 @@ async function refundsAtStripe(paymentIntentId: string): Promise<Stripe.Refund[]
 }
 
 async function refundEvents(orderId: string): Promise<Stripe.Event[]> {
-	const res = await control<{ data: Stripe.Event[] }>(
-		`/events?order_id=${orderId}&type=charge.refunded`,
-	);
-	return res.data;
+	return emulator.events({ orderId, type: "charge.refunded" });
 }
 
 const statuses = async (orderId: string) =>
@@ -143,12 +143,12 @@ describe("POST /admin/orders/:id/refund", () => {
 	it("answers ten concurrent identical refunds with the one refund Stripe made, never 409", async () => {
 		const { orderId, paymentIntentId } = await paidOrder();
 		// The first refund reaches Stripe and waits there until every request has been sent.
-		await control("/faults", { match: `payment_intent=${paymentIntentId}`, hold: true });
+		await emulator.addFault({ match: `payment_intent=${paymentIntentId}`, hold: true });
 		const all = Promise.all(Array.from({ length: 10 }, () => refund(orderId, { amount: 1000 })));
 		for (let i = 0; i < 500 && (await refundPosts(paymentIntentId)).length < 10; i++)
 			await new Promise((resolve) => setTimeout(resolve, 10));
 		expect((await refundPosts(paymentIntentId)).length).toBeGreaterThanOrEqual(10);
-		await control("/faults/release", {});
+		await emulator.releaseFaults();
 		const answers = await all;
 		expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
 		const bodies = await Promise.all(answers.map((r) => r.json<RefundAnswer>()));
@@ -237,7 +237,7 @@ describe("POST /admin/orders/:id/refund", () => {
 
 	it("answers 502 stripe_unavailable when Stripe fails, and a retry then refunds once", async () => {
 		const { orderId, paymentIntentId } = await paidOrder();
-		await control("/faults", { match: `payment_intent=${paymentIntentId}`, status: 500, count: 2 });
+		await emulator.addFault({ match: `payment_intent=${paymentIntentId}`, status: 500, count: 2 });
 		await expectError(await refund(orderId, { amount: 1200 }), 502, "stripe_unavailable");
 		expect(await getOrder(orderId)).toMatchObject({ status: "paid", amountRefunded: 0 });
 		expect(await refundsAtStripe(paymentIntentId)).toHaveLength(0);
@@ -296,7 +296,7 @@ describe("charge.refunded and the admin refund", () => {
 		async (_, amount, final) => {
 			const { orderId, paymentIntentId } = await paidOrder();
 			// Stripe makes the refund and sends its event; its answer to us waits until released.
-			await control("/faults", {
+			await emulator.addFault({
 				match: `payment_intent=${paymentIntentId}`,
 				phase: "after",
 				hold: true,
@@ -311,7 +311,7 @@ describe("charge.refunded and the admin refund", () => {
 			expect((await deliver(event)).status).toBe(200);
 			expect(await getOrder(orderId)).toMatchObject({ status: final, amountRefunded: amount });
 
-			expect(await control<{ released: number }>("/faults/release", {})).toEqual({ released: 1 });
+			expect(await emulator.releaseFaults()).toEqual({ released: 1 });
 			const res = await pending;
 			expect(res.status).toBe(200);
 			expect(await res.json()).toMatchObject({ amount, status: "succeeded" });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { alertsOf, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db.ts";
-import { paidAtEmulator, requestsTo } from "./helpers/emulator.ts";
+import { emulator, paidAtEmulator } from "./helpers/emulator.ts";
 import { charge, completedSession, stripeEvent } from "./helpers/stripe-objects.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
@@ -36,7 +36,7 @@ describe("50 concurrent copies of one event", () => {
 			attempts: 1,
 			claimToken: null,
 		});
-		const lookups = (await requestsTo(`/v1/payment_intents/${paymentIntentId}`)).filter(
+		const lookups = (await emulator.requests(`/v1/payment_intents/${paymentIntentId}`)).filter(
 			(r) => r.method === "GET",
 		);
 		expect(lookups).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import type Stripe from "stripe";
+import { emulatorClient } from "../../../emulator/client.ts";
 import { stripeConfig } from "../../../src/config.ts";
 import { createStripe } from "../../../src/lib/stripe.ts";
 
@@ -7,68 +7,8 @@ import { createStripe } from "../../../src/lib/stripe.ts";
 export const emulatorBase = () => env.STRIPE_API_BASE;
 export const stripe = () => createStripe(stripeConfig(env));
 
-/** Calls the emulator's control API (`/_emulator/...`). */
-export async function control<T = unknown>(
-	path: string,
-	body?: unknown,
-	method = body === undefined ? "GET" : "POST",
-): Promise<T> {
-	const res = await fetch(`${emulatorBase()}/_emulator${path}`, {
-		method,
-		headers: body === undefined ? {} : { "content-type": "application/json" },
-		body: body === undefined ? undefined : JSON.stringify(body),
-	});
-	if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`);
-	return res.json<T>();
-}
-
-export type RecordedRequest = {
-	method: string;
-	path: string;
-	params: Record<string, unknown>;
-	idempotencyKey: string | null;
-	stripeVersion: string | null;
-	status: number;
-};
-
-export async function requestsTo(path: string): Promise<RecordedRequest[]> {
-	const res = await control<
-		{ requests?: RecordedRequest[]; data?: RecordedRequest[] } | RecordedRequest[]
-	>(`/requests?path=${encodeURIComponent(path)}`);
-	return Array.isArray(res) ? res : (res.requests ?? res.data ?? []);
-}
-
-/** Pays a session the way the hosted page does. */
-export function pay(
-	sessionId: string,
-	body: { card?: string; email?: string; delayed?: "success" | "failure" } = {},
-) {
-	return control<{
-		outcome: string;
-		session: Stripe.Checkout.Session;
-		paymentIntent: Stripe.PaymentIntent | null;
-	}>(`/sessions/${sessionId}/pay`, { card: "4242424242424242", ...body });
-}
-
-export type EmulatedEvent = Stripe.Event;
-
-/** Events the emulator emitted about one object (session, PaymentIntent, charge). */
-export async function eventsFor(objectId: string, type?: string): Promise<Stripe.Event[]> {
-	const query = new URLSearchParams({ object_id: objectId, ...(type && { type }) });
-	const res = await control<{ events?: Stripe.Event[]; data?: Stripe.Event[] } | Stripe.Event[]>(
-		`/events?${query}`,
-	);
-	return Array.isArray(res) ? res : (res.events ?? res.data ?? []);
-}
-
-export function addFault(fault: {
-	match?: string;
-	status?: number;
-	count?: number;
-	delayMs?: number;
-}) {
-	return control("/faults", fault);
-}
+/** The emulator's control API, through its typed client (emulator/README.md "Control API"). */
+export const emulator = emulatorClient(emulatorBase());
 
 /**
  * A real PaymentIntent at the emulator for one of our orders: a session created
@@ -88,7 +28,7 @@ export async function paidAtEmulator(orderId: string, amount = 4800, currency = 
 		metadata: { order_id: orderId },
 		payment_intent_data: { metadata: { order_id: orderId } },
 	});
-	const paid = await pay(session.id);
+	const paid = await emulator.pay(session.id);
 	const paymentIntentId = paid.paymentIntent?.id;
 	if (!paymentIntentId) throw new Error(`emulator did not pay ${session.id}: ${paid.outcome}`);
 	return { session, paymentIntentId };
