@@ -15,7 +15,7 @@ import {
 	type Emulator,
 	ROOT,
 	startEmulatorProcess,
-	startWranglerDev,
+	startWranglerDevForBench,
 	wrangler,
 } from "./lib/proc.ts";
 import { makeOrders, ordersSql } from "./lib/stripe-events.ts";
@@ -135,7 +135,7 @@ async function startServers() {
 	running.push(emulator);
 	// Started together; if one fails, the other is stopped too (through `running`).
 	const started = await Promise.allSettled([
-		startWranglerDev({
+		startWranglerDevForBench({
 			config: siteConfig,
 			noBundle: true,
 			runner,
@@ -149,7 +149,7 @@ async function startServers() {
 			readyPath: "/healthz",
 			logFile: join(tmp, "wrangler-main.log"),
 		}),
-		startWranglerDev({
+		startWranglerDevForBench({
 			config: baselineConfig,
 			runner,
 			persistTo: baselineState,

@@ -30,6 +30,5 @@ export function stripeMode(
 	return vars.STRIPE_API_BASE?.trim() ? "api-base" : "stripe";
 }
 
-export const EMULATOR_SECRET_KEY = "sk_test_emulator";
 /** Only ever used against the local emulator. */
 export const EMULATOR_WEBHOOK_SECRET = "whsec_local_emulator_signing_secret";

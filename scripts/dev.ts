@@ -9,31 +9,23 @@
  * - A key alone: Stripe itself; forward webhooks with `npm run stripe:listen`.
  * Arguments after `--` go to `wrangler dev` (e.g. `npm run dev -- --ip 0.0.0.0`).
  */
-import { spawn, spawnSync } from "node:child_process";
-import { startEmulator } from "../emulator/server.ts";
-import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
 import {
 	documentedSettings,
-	EMULATOR_SECRET_KEY,
 	EMULATOR_WEBHOOK_SECRET,
 	readDevVars,
 	stripeMode,
 } from "./dev-vars.ts";
+import { migrateLocal, startShop } from "./stack.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 12111);
-const wrangler = "node_modules/.bin/wrangler";
 const STRIPE_VARS = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"];
-// The worker never reads `Request.cf`; fetching it only fails (with a stack trace) when offline.
-const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
-const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
-	stdio: ["ignore", "ignore", "inherit"],
-	env: { ...env, CI: "true" },
-});
-if (migrate.status !== 0) {
-	console.error("Applying the D1 migrations to the local database failed (see above).");
-	process.exit(migrate.status ?? 1);
+try {
+	migrateLocal();
+} catch (err) {
+	console.error((err as Error).message);
+	process.exit(1);
 }
 
 const devVars = readDevVars();
@@ -41,31 +33,14 @@ const set = Object.entries(devVars)
 	.filter(([, value]) => value.trim() !== "")
 	.map(([name]) => name);
 const known = documentedSettings();
-const args = ["dev", "--port", String(port), "--test-scheduled", ...process.argv.slice(2)];
-const lines: string[] = [];
-let closeEmulator = async () => {};
-
 const mode = stripeMode(devVars);
+const lines = [
+	`Shop      http://localhost:${port}/`,
+	`Admin     http://localhost:${port}/admin.html${set.includes("ADMIN_TOKEN") ? "" : " (off: set ADMIN_TOKEN in .dev.vars)"}`,
+];
 if (mode === "emulator") {
-	const emulator = await startEmulator({
-		port: emulatorPort,
-		webhookUrl: `http://127.0.0.1:${port}/webhook`,
-		webhookEvents: HANDLED_EVENT_TYPES,
-		webhookSecret: EMULATOR_WEBHOOK_SECRET,
-		statePath: ".wrangler/state/stripe-emulator.json",
-		log: (line) => console.log(`[stripe-emulator] ${line}`),
-	});
-	closeEmulator = () => emulator.close();
-	args.push(
-		"--var",
-		`STRIPE_SECRET_KEY:${EMULATOR_SECRET_KEY}`,
-		"--var",
-		`STRIPE_WEBHOOK_SECRET:${emulator.webhookSecret}`,
-		"--var",
-		`STRIPE_API_BASE:${emulator.url}`,
-	);
 	lines.push(
-		`Stripe    local emulator at ${emulator.url} (no Stripe account needed; state in .wrangler/state/)`,
+		`Stripe    local emulator at http://127.0.0.1:${emulatorPort} (no Stripe account needed; state in .wrangler/state/)`,
 		"          pay with 4242 4242 4242 4242; declined: 4000 0000 0000 0002, 4000 0000 0000 9995",
 		`Webhooks  signed and forwarded to http://127.0.0.1:${port}/webhook`,
 	);
@@ -85,10 +60,6 @@ if (mode === "emulator") {
 		"Webhooks  in another terminal: npm run stripe:listen, and put the whsec_… it prints in .dev.vars",
 	);
 }
-lines.unshift(
-	`Shop      http://localhost:${port}/`,
-	`Admin     http://localhost:${port}/admin.html${set.includes("ADMIN_TOKEN") ? "" : " (off: set ADMIN_TOKEN in .dev.vars)"}`,
-);
 lines.push(
 	`Cron      curl "http://localhost:${port}/__scheduled?cron=*/5+*+*+*+*"`,
 	`Settings  from .dev.vars: ${set.length > 0 ? set.join(", ") : "none"}`,
@@ -98,13 +69,31 @@ if (unknown.length > 0)
 	lines.push(`          not read by the worker (a typo?): ${unknown.join(", ")}`);
 console.log(`\n${lines.map((line) => `  ${line}`).join("\n")}\n`);
 
-const child = spawn(wrangler, args, { stdio: "inherit", env });
-const stop = (signal: NodeJS.Signals) => {
-	if (!child.killed) child.kill(signal);
-};
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
-child.on("exit", async (code) => {
-	await closeEmulator();
-	process.exit(code ?? 0);
+const shop = await startShop({
+	port,
+	ip: null,
+	testScheduled: true,
+	extraArgs: process.argv.slice(2),
+	output: "inherit",
+	readyPath: null,
+	emulator:
+		mode === "emulator"
+			? {
+					port: emulatorPort,
+					webhookSecret: EMULATOR_WEBHOOK_SECRET,
+					statePath: ".wrangler/state/stripe-emulator.json",
+					log: (line) => console.log(`[stripe-emulator] ${line}`),
+				}
+			: null,
 });
+let stopping = false;
+const stop = () => {
+	if (stopping) return;
+	stopping = true;
+	void shop.stop();
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+const code = await shop.server.exited;
+await shop.emulator?.close();
+process.exit(code ?? 0);

@@ -1,81 +1,18 @@
 /**
- * Processes for the benchmarks: wrangler commands, `wrangler dev` servers held
- * by their process group, the local Stripe emulator, and CPU time from /proc.
+ * Processes for the benchmarks: the shop's `wrangler dev` servers come from the
+ * one launcher (scripts/stack.ts); here, what only the benchmarks need: the
+ * workerd processes behind a server, their CPU time from /proc, and the
+ * emulator in a process of its own (so it does not share the load generator's CPU).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createWriteStream, existsSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { type DevServerOptions, ROOT, startWranglerDev } from "../../scripts/stack.ts";
 
-export const ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-/** wrangler's launcher, run with this Node (22) whatever `node` is first on PATH. */
-const WRANGLER_JS = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+export { freePort, ROOT, wrangler, wranglerEnv } from "../../scripts/stack.ts";
 
 /** Clock ticks per second for utime/stime in /proc/<pid>/stat. */
 export const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
-
-/** Environment for every wrangler run: no prompts, no telemetry, no local tracing. */
-export function wranglerEnv(): NodeJS.ProcessEnv {
-	return {
-		...process.env,
-		PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
-		CI: "true",
-		WRANGLER_SEND_METRICS: "false",
-		X_LOCAL_OBSERVABILITY: "false",
-		NO_COLOR: "1",
-		FORCE_COLOR: "0",
-	};
-}
-
-/** Runs a wrangler command to completion; resolves to its output, rejects with it when it fails. */
-export function wrangler(
-	args: string[],
-	options: { cwd?: string; timeoutMs?: number } = {},
-): Promise<string> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [WRANGLER_JS, ...args], {
-			cwd: options.cwd ?? ROOT,
-			env: wranglerEnv(),
-			stdio: ["ignore", "pipe", "pipe"],
-		});
-		let output = "";
-		child.stdout?.on("data", (chunk: Buffer) => {
-			output += chunk.toString();
-		});
-		child.stderr?.on("data", (chunk: Buffer) => {
-			output += chunk.toString();
-		});
-		const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 180_000);
-		child.once("error", (err) => {
-			clearTimeout(timer);
-			reject(err);
-		});
-		child.once("close", (code, signal) => {
-			clearTimeout(timer);
-			if (code === 0) resolve(output);
-			else
-				reject(
-					new Error(
-						`wrangler ${args.slice(0, 3).join(" ")} failed (${signal ?? `exit ${code}`}):\n${output.slice(-3000)}`,
-					),
-				);
-		});
-	});
-}
-
-/** A free loopback TCP port (closed again before it is returned). */
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** utime + stime of a process (all its threads, live and exited), in milliseconds. */
 export function cpuMs(pid: number): number {
@@ -134,25 +71,6 @@ function cmdline(pid: number): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until `url` answers 200, or throws after `timeoutMs`. */
-export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean) {
-	const deadline = Date.now() + timeoutMs;
-	let last = "";
-	while (Date.now() < deadline) {
-		if (!isAlive()) throw new Error(`the server for ${url} exited while starting`);
-		try {
-			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-			await response.arrayBuffer();
-			if (response.status === 200) return;
-			last = `status ${response.status}`;
-		} catch (err) {
-			last = err instanceof Error ? err.message : String(err);
-		}
-		await sleep(200);
-	}
-	throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (${last})`);
-}
-
 export type DevServer = {
 	url: string;
 	port: number;
@@ -169,98 +87,19 @@ export type DevServer = {
 };
 
 /**
- * Starts `wrangler dev` lean (no local tracing, warnings only, no interactive
- * session) in its own process group, waits for `readyPath` to answer 200 and
- * finds the workerd processes among its descendants.
+ * Starts `wrangler dev` lean (warnings only, no local tracing) through the
+ * shop's launcher, logging to `logFile`, and finds its workerd processes.
  */
-export async function startWranglerDev(options: {
-	config?: string;
-	/** Serve `main` as built (no esbuild, no rebuild when sources change). */
-	noBundle?: boolean;
-	/** wrangler's --log-level (default warn). */
-	logLevel?: string;
-	/** `cli`: `wrangler dev` (default); `api`: the same through wrangler's API, no inspector (dev-api.ts). */
-	runner?: "cli" | "api";
-	persistTo: string;
-	vars: Record<string, string>;
-	readyPath: string;
-	logFile: string;
-	timeoutMs?: number;
-}): Promise<DevServer> {
-	const port = await freePort();
-	// An explicit inspector port: the default (9229, else the next free one) races with other wrangler devs.
-	const inspectorPort = await freePort();
-	const args = [
-		"dev",
-		...(options.config ? ["--config", options.config] : []),
-		...(options.noBundle ? ["--no-bundle"] : []),
-		"--ip",
-		"127.0.0.1",
-		"--port",
-		String(port),
-		"--inspector-port",
-		String(inspectorPort),
-		"--log-level",
-		options.logLevel ?? "warn",
-		"--show-interactive-dev-session=false",
-		"--persist-to",
-		options.persistTo,
-	];
-	for (const [key, value] of Object.entries(options.vars)) args.push("--var", `${key}:${value}`);
-	const log = createWriteStream(options.logFile);
-	const command =
-		options.runner === "api"
-			? [
-					join(ROOT, "bench/lib/dev-api.ts"),
-					JSON.stringify({
-						config: options.config ?? join(ROOT, "wrangler.toml"),
-						noBundle: options.noBundle ?? false,
-						port,
-						persistTo: options.persistTo,
-						vars: options.vars,
-						logLevel: options.logLevel ?? "warn",
-					}),
-				]
-			: [WRANGLER_JS, ...args];
-	const child: ChildProcess = spawn(process.execPath, command, {
-		cwd: ROOT,
-		env: wranglerEnv(),
-		detached: true,
-		stdio: ["ignore", "pipe", "pipe"],
+export async function startWranglerDevForBench(
+	options: DevServerOptions & { logFile: string; readyPath: string },
+): Promise<DevServer> {
+	const dev = await startWranglerDev({
+		logLevel: "warn",
+		...options,
+		output: { logFile: options.logFile },
 	});
-	child.stdout?.pipe(log);
-	child.stderr?.pipe(log);
-	const pid = child.pid as number;
-	let exited = false;
-	child.once("exit", () => {
-		exited = true;
-	});
-	const stop = async () => {
-		if (exited) return;
-		const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-		try {
-			process.kill(-pid, "SIGTERM");
-		} catch {
-			return;
-		}
-		const timedOut = await Promise.race([gone.then(() => false), sleep(5000).then(() => true)]);
-		if (timedOut) {
-			try {
-				process.kill(-pid, "SIGKILL");
-			} catch {
-				// Already gone.
-			}
-		}
-		// workerd may outlive wrangler for a moment: make sure the whole group is gone.
-		try {
-			process.kill(-pid, "SIGKILL");
-		} catch {
-			// Already gone.
-		}
-	};
-	const url = `http://127.0.0.1:${port}`;
+	const { pid, port, url, stop } = dev;
 	try {
-		await waitForHttp(`${url}${options.readyPath}`, options.timeoutMs ?? 90_000, () => !exited);
 		const find = async () => {
 			for (let i = 0; i < 50; i++) {
 				let worker = 0;

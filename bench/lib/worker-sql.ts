@@ -3,7 +3,6 @@
  * runs the worker's own functions (src/services) on a D1 stand-in that records
  * each statement and returns no rows, so nothing here restates a query.
  */
-import { register } from "node:module";
 import { ROOT } from "./proc.ts";
 
 export type CapturedQuery = { sql: string; params: unknown[] };
@@ -44,14 +43,13 @@ function recordingD1(): RecordingD1 & Record<string, unknown> {
 }
 
 type Module = Record<string, (...args: unknown[]) => Promise<unknown>>;
-// Imported by computed path so the Node type check does not follow the worker's bundler-style imports.
+// Imported by computed path so the Node type check does not follow into the worker (its types are workerd's).
 const load = async (path: string): Promise<Module> => (await import(`${ROOT}/${path}`)) as Module;
 
 export async function captureWorkerQueries(
 	nowMs: number,
 	graceSeconds: number,
 ): Promise<WorkerQueries> {
-	register(new URL("./ts-resolve.ts", import.meta.url));
 	const { createDb } = (await load("src/db/client.ts")) as unknown as {
 		createDb: (d1: unknown) => unknown;
 	};

@@ -23,14 +23,10 @@ describe("npm run dev with the built-in emulator", () => {
 	let emulatorPort: number;
 
 	const startShop = async () => {
-		shop = await start(
-			dir,
-			["npm", "run", "dev", "--", "--inspector-port", String(await freePort())],
-			{
-				port,
-				env: { PORT: String(port), EMULATOR_PORT: String(emulatorPort) },
-			},
-		);
+		shop = await start(dir, ["npm", "run", "dev"], {
+			port,
+			env: { PORT: String(port), EMULATOR_PORT: String(emulatorPort) },
+		});
 		return shop;
 	};
 

@@ -34,8 +34,8 @@ import {
 
 const ESPRESSO = "espresso-beans"; // 2400 usd
 const LAUNCHERS = {
-	"npm run dev": (port: number, inspector: number) => ({
-		command: ["npm", "run", "dev", "--", "--inspector-port", String(inspector)],
+	"npm run dev": (port: number, _inspector: number) => ({
+		command: ["npm", "run", "dev"],
 		env: { PORT: String(port) },
 	}),
 	"wrangler dev": (port: number, inspector: number) => ({

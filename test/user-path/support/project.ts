@@ -6,30 +6,18 @@
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { killGroup, waitForHttp } from "../../../scripts/stack.ts";
+
+export { freePort } from "../../../scripts/stack.ts";
 
 const execFileAsync = promisify(execFile);
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const STARTUP_MS = 120_000;
-
-/** A port the OS considers free now (ephemeral range: never the README's 8787 or 12111). */
-export function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 /** The files a clone would have (tracked, and new ones not ignored), copied; node_modules linked. */
 export function copyProject(): string {
@@ -91,7 +79,7 @@ export async function start(
 	};
 	child.stdout?.on("data", collect);
 	child.stderr?.on("data", collect);
-	const kill = (signal: NodeJS.Signals) => killGroup(child, signal);
+	const kill = (signal: NodeJS.Signals) => killGroup(child.pid, signal);
 	const killOnExit = () => kill("SIGKILL");
 	process.once("exit", killOnExit);
 	const url = `http://localhost:${options.port}`;
@@ -119,31 +107,16 @@ export async function start(
 	return running;
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
-	try {
-		process.kill(-child.pid, signal);
-	} catch {
-		// Already gone.
-	}
-}
-
 async function waitForHealth(url: string, child: ChildProcess, output: () => string) {
-	const deadline = Date.now() + STARTUP_MS;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null)
-			throw new Error(
-				`exited (${child.exitCode ?? child.signalCode}) before /healthz answered:\n${output()}`,
-			);
-		try {
-			const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
-			if (response.ok) return;
-		} catch {
-			// Not listening yet.
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
+	try {
+		await waitForHttp(
+			`${url}/healthz`,
+			STARTUP_MS,
+			() => child.exitCode === null && child.signalCode === null,
+		);
+	} catch (err) {
+		throw new Error(`${(err as Error).message}:\n${output()}`);
 	}
-	throw new Error(`${url}/healthz did not answer within ${STARTUP_MS / 1000} s:\n${output()}`);
 }
 
 /**

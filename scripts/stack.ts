@@ -1,0 +1,318 @@
+/**
+ * Starting "the shop": `wrangler dev` (in its own process group, on a chosen or
+ * free port) and, for local Stripe, the emulator wired to it. The one place
+ * that does it, for `npm run dev`, the browser tests and the benchmarks, so
+ * they cannot drift apart.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/server.ts";
+import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");
+/** wrangler's launcher, run with this Node (22) whatever `node` is first on PATH. */
+const WRANGLER_JS = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Environment for every wrangler run: no prompts, no telemetry, no local
+ * tracing, and no fetch of `Request.cf` (the worker never reads it; offline
+ * the fetch fails with a stack trace).
+ */
+export function wranglerEnv(): NodeJS.ProcessEnv {
+	return {
+		...process.env,
+		PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}`,
+		CI: "true",
+		WRANGLER_SEND_METRICS: "false",
+		X_LOCAL_OBSERVABILITY: "false",
+		CLOUDFLARE_CF_FETCH_ENABLED: "false",
+	};
+}
+
+/** Runs a wrangler command to completion; resolves to its output, rejects with it when it fails. */
+export function wrangler(
+	args: string[],
+	options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [WRANGLER_JS, ...args], {
+			cwd: options.cwd ?? ROOT,
+			env: { ...wranglerEnv(), NO_COLOR: "1", FORCE_COLOR: "0" },
+			stdio: ["ignore", "pipe", "pipe"],
+		});
+		let output = "";
+		child.stdout?.on("data", (chunk: Buffer) => {
+			output += chunk.toString();
+		});
+		child.stderr?.on("data", (chunk: Buffer) => {
+			output += chunk.toString();
+		});
+		const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 180_000);
+		child.once("error", (err) => {
+			clearTimeout(timer);
+			reject(err);
+		});
+		child.once("close", (code, signal) => {
+			clearTimeout(timer);
+			if (code === 0) resolve(output);
+			else
+				reject(
+					new Error(
+						`wrangler ${args.slice(0, 3).join(" ")} failed (${signal ?? `exit ${code}`}):\n${output.slice(-3000)}`,
+					),
+				);
+		});
+	});
+}
+
+/** Applies the D1 migrations to a local database, printing wrangler's errors only. */
+export function migrateLocal(options: { persistTo?: string; config?: string } = {}): void {
+	const result = spawnSync(
+		process.execPath,
+		[
+			WRANGLER_JS,
+			"d1",
+			"migrations",
+			"apply",
+			"DB",
+			"--local",
+			...(options.config ? ["--config", options.config] : []),
+			...(options.persistTo ? ["--persist-to", options.persistTo] : []),
+		],
+		{ cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: wranglerEnv(), timeout: 120_000 },
+	);
+	if (result.status !== 0)
+		throw new Error("Applying the D1 migrations to the local database failed (see above).");
+}
+
+/** A free loopback TCP port (closed again before it is returned; never the README's 8787 or 12111). */
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.once("error", reject);
+		server.listen(0, "127.0.0.1", () => {
+			const address = server.address();
+			const port = typeof address === "object" && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Waits until `url` answers 200, or throws after `timeoutMs`. */
+export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean) {
+	const deadline = Date.now() + timeoutMs;
+	let last = "";
+	while (Date.now() < deadline) {
+		if (!isAlive()) throw new Error(`the server for ${url} exited while starting`);
+		try {
+			const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+			await response.arrayBuffer();
+			if (response.status === 200) return;
+			last = `status ${response.status}`;
+		} catch (err) {
+			last = err instanceof Error ? err.message : String(err);
+		}
+		await sleep(200);
+	}
+	throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (${last})`);
+}
+
+/** Signals a process group (wrangler and its workerd children); quiet when it is gone. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+	if (pid === undefined) return;
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		// Already gone.
+	}
+}
+
+export type DevServer = {
+	url: string;
+	port: number;
+	/** The wrangler process (leader of its own process group). */
+	pid: number;
+	/** Resolves with the exit code when wrangler exits. */
+	exited: Promise<number | null>;
+	/** What wrangler printed (with `output: "capture"`). */
+	output(): string;
+	stop(): Promise<void>;
+};
+
+export type DevServerOptions = {
+	config?: string;
+	/** Default: a free port. */
+	port?: number;
+	/** Default 127.0.0.1; npm run dev serves on wrangler's default (localhost). */
+	ip?: string | null;
+	/** Serve `main` as built (no esbuild, no rebuild when sources change). */
+	noBundle?: boolean;
+	/** wrangler's --log-level (default: wrangler's own). */
+	logLevel?: string;
+	/** `cli`: `wrangler dev` (default); `api`: the same through wrangler's API, no inspector (bench/lib/dev-api.ts). */
+	runner?: "cli" | "api";
+	/** Local state (D1); default wrangler's `.wrangler/state`. */
+	persistTo?: string;
+	/** Read only this env file instead of `.dev.vars` (an empty one: nothing from the developer's). */
+	envFile?: string;
+	vars?: Record<string, string>;
+	/** Expose `/__scheduled` (the Cron) as `wrangler dev --test-scheduled` does. */
+	testScheduled?: boolean;
+	extraArgs?: string[];
+	/** Wait for this path to answer 200; null: do not wait. Default `/healthz`. */
+	readyPath?: string | null;
+	/** `inherit`: wrangler talks to the terminal (npm run dev); `capture`: kept for `output()`; or a log file. */
+	output?: "inherit" | "capture" | { logFile: string };
+	timeoutMs?: number;
+};
+
+/** Starts `wrangler dev` in its own process group and waits until it answers. */
+export async function startWranglerDev(options: DevServerOptions = {}): Promise<DevServer> {
+	const port = options.port ?? (await freePort());
+	// An explicit inspector port: the default (9229, else the next free one) races with other wrangler devs.
+	const inspectorPort = await freePort();
+	const ip = options.ip === undefined ? "127.0.0.1" : options.ip;
+	const args = [
+		"dev",
+		...(options.config ? ["--config", options.config] : []),
+		...(options.noBundle ? ["--no-bundle"] : []),
+		...(ip ? ["--ip", ip] : []),
+		"--port",
+		String(port),
+		...(options.extraArgs?.includes("--inspector-port")
+			? []
+			: ["--inspector-port", String(inspectorPort)]),
+		...(options.logLevel ? ["--log-level", options.logLevel] : []),
+		"--show-interactive-dev-session=false",
+		...(options.persistTo ? ["--persist-to", options.persistTo] : []),
+		...(options.envFile ? ["--env-file", options.envFile] : []),
+		...(options.testScheduled ? ["--test-scheduled"] : []),
+		...(options.extraArgs ?? []),
+	];
+	for (const [key, value] of Object.entries(options.vars ?? {}))
+		args.push("--var", `${key}:${value}`);
+	const command =
+		options.runner === "api"
+			? [
+					join(ROOT, "bench/lib/dev-api.ts"),
+					JSON.stringify({
+						config: options.config ?? join(ROOT, "wrangler.toml"),
+						noBundle: options.noBundle ?? false,
+						port,
+						persistTo: options.persistTo,
+						vars: options.vars ?? {},
+						logLevel: options.logLevel ?? "warn",
+					}),
+				]
+			: [WRANGLER_JS, ...args];
+	const how = options.output ?? "capture";
+	const child: ChildProcess = spawn(process.execPath, command, {
+		cwd: ROOT,
+		env: wranglerEnv(),
+		detached: how !== "inherit",
+		stdio: how === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
+	});
+	let captured = "";
+	if (how === "capture") {
+		const collect = (chunk: Buffer) => {
+			captured += chunk.toString("utf8");
+			if (captured.length > 400_000) captured = captured.slice(-200_000);
+		};
+		child.stdout?.on("data", collect);
+		child.stderr?.on("data", collect);
+	} else if (how !== "inherit") {
+		const log = createWriteStream(how.logFile);
+		child.stdout?.pipe(log);
+		child.stderr?.pipe(log);
+	}
+	const pid = child.pid as number;
+	let alive = true;
+	const exited = new Promise<number | null>((resolve) =>
+		child.once("exit", (code) => {
+			alive = false;
+			resolve(code);
+		}),
+	);
+	// Even if the caller dies first, leave no wrangler or workerd behind.
+	const killOnExit = () => killGroup(pid, "SIGKILL");
+	if (how !== "inherit") process.once("exit", killOnExit);
+	const stop = async () => {
+		process.off("exit", killOnExit);
+		if (alive) {
+			if (how === "inherit") child.kill("SIGINT");
+			else killGroup(pid, "SIGTERM");
+			const timedOut = await Promise.race([exited.then(() => false), sleep(5000).then(() => true)]);
+			if (timedOut) killGroup(pid, "SIGKILL");
+		}
+		// workerd may outlive wrangler for a moment: make sure the whole group is gone.
+		if (how !== "inherit") killGroup(pid, "SIGKILL");
+	};
+	const url = `http://${ip ?? "localhost"}:${port}`;
+	const readyPath = options.readyPath === undefined ? "/healthz" : options.readyPath;
+	if (readyPath !== null) {
+		try {
+			await waitForHttp(`${url}${readyPath}`, options.timeoutMs ?? 90_000, () => alive);
+		} catch (err) {
+			await stop();
+			throw new Error(`${(err as Error).message}\n${captured.slice(-5000)}`);
+		}
+	}
+	return { url, port, pid, exited, output: () => captured, stop };
+}
+
+/** The key the worker uses against the emulator (it takes any test key). */
+export const EMULATOR_SECRET_KEY = "sk_test_emulator";
+
+export type Shop = {
+	url: string;
+	server: DevServer;
+	emulator: Emulator | null;
+	stop(): Promise<void>;
+};
+
+/**
+ * The whole shop: with `emulator`, the local Stripe emulator (in this process)
+ * and `wrangler dev` pointed at each other (the Stripe variables set with
+ * `--var`, webhooks signed and forwarded, only the handled event types, as
+ * `stripe listen` does); without it, `wrangler dev` as configured.
+ */
+export async function startShop(
+	options: DevServerOptions & { emulator?: EmulatorOptions | null },
+): Promise<Shop> {
+	const port = options.port ?? (await freePort());
+	let emulator: Emulator | null = null;
+	const vars = { ...options.vars };
+	if (options.emulator) {
+		emulator = await startEmulator({
+			webhookUrl: `http://127.0.0.1:${port}/webhook`,
+			webhookEvents: HANDLED_EVENT_TYPES,
+			...options.emulator,
+		});
+		Object.assign(vars, {
+			STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
+			STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+			STRIPE_API_BASE: emulator.url,
+		});
+	}
+	let server: DevServer;
+	try {
+		server = await startWranglerDev({ ...options, port, vars });
+	} catch (err) {
+		await emulator?.close();
+		throw err;
+	}
+	return {
+		url: server.url,
+		server,
+		emulator,
+		stop: async () => {
+			await server.stop();
+			await emulator?.close();
+		},
+	};
+}
