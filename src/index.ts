@@ -2,8 +2,9 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { buildDeps } from "./deps.ts";
 import type { AppEnv, Bindings } from "./env.ts";
-import { AppError, errorBody } from "./lib/errors.ts";
-import { createLogger, describeError } from "./lib/log.ts";
+import { errorBody } from "./lib/errors.ts";
+import { createLogger } from "./lib/log.ts";
+import { renderError } from "./lib/render-error.ts";
 import { securityHeaders } from "./lib/security-headers.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
@@ -40,15 +41,7 @@ app.route("/", pageRoutes);
 
 app.notFound((c) => c.json(errorBody("not_found", "No such route."), 404));
 
-app.onError((err, c) => {
-	if (err instanceof AppError) {
-		if (err.status >= 500)
-			c.var.log.error("request failed", { code: err.code, error: err.message });
-		return c.json(errorBody(err.code, err.message), err.status, err.headers);
-	}
-	c.var.log.error("unhandled error", { path: c.req.path, ...describeError(err) });
-	return c.json(errorBody("internal_error", "Something went wrong on our side."), 500);
-});
+app.onError(renderError);
 
 export default {
 	fetch: app.fetch,

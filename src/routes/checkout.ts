@@ -18,7 +18,7 @@ import type { CheckoutResult } from "../services/checkout.ts";
 import { startCheckout } from "../services/checkout.ts";
 import type { StoredResponse } from "../services/idempotency.ts";
 import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency.ts";
-import { assertSameOrigin, bodyKind, checkoutRateLimit, limitBody } from "./request-guards.ts";
+import { bodyKind, checkoutRateLimit, formsFromOurPages, limitBody } from "./request-guards.ts";
 
 const MAX_BODY_BYTES = 8 * 1024;
 
@@ -26,9 +26,9 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 	"/",
 	limitBody(MAX_BODY_BYTES),
 	checkoutRateLimit,
+	formsFromOurPages,
 	async (c) => {
 		const kind = bodyKind(c);
-		if (kind === "form") assertSameOrigin(c);
 		const input = kind === "json" ? await readJson(c) : await readForm(c);
 		const d = c.var.deps;
 		const { maxOrderAmount } = appConfig(c.env);

@@ -49,6 +49,13 @@ export function assertSameOrigin(c: Context<AppEnv>): void {
 	}
 }
 
+/** Middleware: a form post must come from our own pages (JSON needs no such check, see above). */
+export const formsFromOurPages: MiddlewareHandler<AppEnv> = async (c, next) => {
+	const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+	if (type === "application/x-www-form-urlencoded") assertSameOrigin(c);
+	await next();
+};
+
 /** Per-client limit on checkout creation (Workers Rate Limiting binding, keyed by IPv4 address or IPv6 /64). */
 export const checkoutRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 	if (appConfig(c.env).rateLimitOn) {
