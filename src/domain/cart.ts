@@ -37,6 +37,22 @@ export const checkoutRequestSchema = v.object({
 });
 
 export type CartLine = v.InferOutput<typeof cartLineSchema>;
+
+/** A cart line priced from the catalog (a snapshot: later catalog changes never alter it). */
+export type PricedLine = {
+	productId: string;
+	name: string;
+	description: string;
+	unitAmount: number;
+	quantity: number;
+};
+export type PricedCart = {
+	currency: string;
+	amount: number;
+	lines: PricedLine[];
+	/** Identifies products, quantities and prices: equal keys mean the same cart at the same prices. */
+	itemsKey: string;
+};
 export type CheckoutRequest = v.InferOutput<typeof checkoutRequestSchema>;
 
 /** A "Buy now" form post: one product, quantity as text ("2"), default 1. */

@@ -1,25 +1,13 @@
 import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { products } from "../db/schema.ts";
-import type { CartLine } from "../domain/cart.ts";
+import type { CartLine, PricedCart, PricedLine } from "../domain/cart.ts";
 import { MAX_QUANTITY, normalizeCart } from "../domain/cart.ts";
 import { invalidCart } from "../lib/errors.ts";
-import { formatMoney } from "../lib/money.ts";
 
-export type PricedLine = {
-	productId: string;
-	name: string;
-	description: string;
-	unitAmount: number;
-	quantity: number;
-};
-export type PricedCart = {
-	currency: string;
-	amount: number;
-	lines: PricedLine[];
-	/** Identifies products, quantities and prices: equal keys mean the same cart at the same prices. */
-	itemsKey: string;
-};
+export type { PricedCart, PricedLine } from "../domain/cart.ts";
+
+import { formatMoney } from "../lib/money.ts";
 
 export async function listActiveProducts(db: Db) {
 	return db.query.products.findMany({

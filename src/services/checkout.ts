@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import { orderItems, orders, orderTransitions } from "../db/schema.ts";
+import { sessionParams } from "../domain/checkout-session.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
 import { isStripeRequestError, untilStripeAnswers } from "../lib/stripe.ts";
@@ -124,35 +125,6 @@ async function closeUnrecordedSession(deps: StripeDeps, orderId: string, session
 			...describeError(err),
 		});
 	}
-}
-
-export function sessionParams(
-	order: { id: string; resumeToken: string },
-	cart: PricedCart,
-	origin: string,
-	expiresAt: number,
-): Stripe.Checkout.SessionCreateParams {
-	return {
-		mode: "payment",
-		line_items: cart.lines.map((line) => ({
-			quantity: line.quantity,
-			price_data: {
-				currency: cart.currency,
-				unit_amount: line.unitAmount,
-				product_data: {
-					name: line.name,
-					...(line.description && { description: line.description }),
-					metadata: { product_id: line.productId },
-				},
-			},
-		})),
-		client_reference_id: order.id,
-		metadata: { order_id: order.id },
-		payment_intent_data: { metadata: { order_id: order.id } },
-		success_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
-		cancel_url: `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken })}`,
-		expires_at: expiresAt,
-	};
 }
 
 /** 128 random bits, URL-safe. */

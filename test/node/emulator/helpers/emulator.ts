@@ -1,5 +1,7 @@
 import Stripe from "stripe";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../../../emulator/server.ts";
+import type { PricedCart } from "../../../../src/domain/cart.ts";
+import { sessionParams as workerSessionParams } from "../../../../src/domain/checkout-session.ts";
 
 /** A started emulator with a stripe-node client and a control API caller. */
 export type TestEmulator = {
@@ -56,37 +58,27 @@ async function callControl<T>(
 	return { status: response.status, body: (await response.json()) as T };
 }
 
-/** Checkout Session params shaped like the worker's, with per-test overrides. */
+/** A cart as the worker prices it: two mugs and a sticker. */
+const CART: PricedCart = {
+	currency: "usd",
+	amount: 3000,
+	lines: [
+		{ productId: "mug", name: "Mug", description: "Blue, 350 ml", unitAmount: 1250, quantity: 2 },
+		{ productId: "sticker", name: "Sticker", description: "", unitAmount: 500, quantity: 1 },
+	],
+	itemsKey: "usd|mug*2@1250,sticker*1@500",
+};
+
+/** The worker's own Checkout Session params (for a fresh order), with per-test overrides. */
 export function sessionParams(
 	overrides: Partial<Stripe.Checkout.SessionCreateParams> = {},
 ): Stripe.Checkout.SessionCreateParams {
-	const orderId = overrides.client_reference_id ?? crypto.randomUUID();
+	const order = {
+		id: overrides.client_reference_id ?? crypto.randomUUID(),
+		resumeToken: "test-token",
+	};
 	return {
-		mode: "payment",
-		line_items: [
-			{
-				price_data: {
-					currency: "usd",
-					unit_amount: 1250,
-					product_data: {
-						name: "Mug",
-						description: "Blue, 350 ml",
-						metadata: { product_id: "mug" },
-					},
-				},
-				quantity: 2,
-			},
-			{
-				price_data: { currency: "usd", unit_amount: 500, product_data: { name: "Sticker" } },
-				quantity: 1,
-			},
-		],
-		client_reference_id: orderId,
-		metadata: { order_id: orderId },
-		payment_intent_data: { metadata: { order_id: orderId } },
-		success_url: "http://shop.test/success.html?session_id={CHECKOUT_SESSION_ID}",
-		cancel_url: `http://shop.test/cancel.html?order_id=${orderId}`,
-		expires_at: Math.floor(Date.now() / 1000) + 3600,
+		...workerSessionParams(order, CART, "http://shop.test", Math.floor(Date.now() / 1000) + 3600),
 		...overrides,
 	};
 }
