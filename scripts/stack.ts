@@ -5,9 +5,10 @@
  * they cannot drift apart.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/server.ts";
 import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
@@ -266,6 +267,29 @@ export async function startWranglerDev(options: DevServerOptions = {}): Promise<
 }
 
 /** The key the worker uses against the emulator (it takes any test key). */
+/** The SQLite file behind the local D1 database under a `--persist-to` folder. */
+export function localD1File(persistTo: string): string {
+	const dir = join(persistTo, "v3/d1/miniflare-D1DatabaseObject");
+	const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+	if (!file) throw new Error(`no D1 database file in ${dir}`);
+	return join(dir, file);
+}
+
+/** Opens an SQLite file with node:sqlite, loaded lazily and without its ExperimentalWarning. */
+export async function openSqlite(
+	path: string,
+	options: { readOnly?: boolean } = {},
+): Promise<DatabaseSync> {
+	const emit = process.emitWarning;
+	process.emitWarning = () => {};
+	try {
+		const sqlite = await import("node:sqlite");
+		return new sqlite.DatabaseSync(path, { readOnly: options.readOnly ?? false });
+	} finally {
+		process.emitWarning = emit;
+	}
+}
+
 export const EMULATOR_SECRET_KEY = "sk_test_emulator";
 
 export type Shop = {

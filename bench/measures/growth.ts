@@ -11,21 +11,10 @@ import { randomBytes } from "node:crypto";
 import { cpSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue } from "node:sqlite";
+import { localD1File, openSqlite } from "../../scripts/stack.ts";
 import { median } from "../lib/load.ts";
 import { wrangler } from "../lib/proc.ts";
 import { type CapturedQuery, captureWorkerQueries, KEY } from "../lib/worker-sql.ts";
-
-// node:sqlite prints an ExperimentalWarning when loaded: load it lazily and quietly.
-async function openDatabase(path: string): Promise<DatabaseSyncType> {
-	const emit = process.emitWarning;
-	process.emitWarning = () => {};
-	try {
-		const { DatabaseSync } = await import("node:sqlite");
-		return new DatabaseSync(path);
-	} finally {
-		process.emitWarning = emit;
-	}
-}
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -265,10 +254,7 @@ export async function measureGrowth(options: {
 		for (const size of plan.sizes) {
 			const dir = join(tmp, `growth-${dataset}-${size}`);
 			cpSync(template, dir, { recursive: true });
-			const d1Dir = join(dir, "v3/d1/miniflare-D1DatabaseObject");
-			const file = readdirSync(d1Dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-			if (!file) throw new Error(`no D1 database file in ${d1Dir}`);
-			const db = await openDatabase(join(d1Dir, file));
+			const db = await openSqlite(localD1File(dir));
 			const started = performance.now();
 			const sessions = fill(db, size, dataset, now);
 			const pis = (
