@@ -1,36 +1,31 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { createDb } from "../db/client.ts";
+import type { Db } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { formatMoney } from "../lib/money.ts";
 import { listActiveProducts } from "../services/catalog.ts";
+import { PAGES } from "./page-paths.ts";
 
 /**
- * Our HTML pages are served through the worker (wrangler.toml
- * `run_worker_first`) so their Content-Security-Policy can name the Stripe
- * emulator in local mode; scripts, styles and images stay plain static assets.
+ * Our HTML pages are served through the worker (each is listed in
+ * wrangler.toml `run_worker_first`, which a test checks) so their
+ * Content-Security-Policy can name the Stripe emulator in local mode; scripts,
+ * styles and images stay plain static assets.
  */
-const PAGES: Record<string, string> = {
-	"/": "/index.html",
-	"/index.html": "/index.html",
-	"/success.html": "/success.html",
-	"/cancel.html": "/cancel.html",
-	"/admin.html": "/admin.html",
-};
-
-export const pageRoutes = new Hono<AppEnv>().get("*", async (c, next) => {
-	const asset = PAGES[c.req.path];
-	if (!asset) return next();
-	const res = await c.env.ASSETS.fetch(
-		new Request(new URL(asset, c.req.url), { headers: c.req.raw.headers }),
-	);
-	if (asset !== "/index.html" || !res.ok) return new Response(res.body, res);
-	return withBuyNowForms(res, await noScriptCatalog(c.env.DB));
-});
+export const pageRoutes = new Hono<AppEnv>();
+for (const [path, asset] of Object.entries(PAGES)) {
+	pageRoutes.get(path, async (c) => {
+		const res = await c.env.ASSETS.fetch(
+			new Request(new URL(asset, c.req.url), { headers: c.req.raw.headers }),
+		);
+		if (asset !== "/index.html" || !res.ok) return new Response(res.body, res);
+		return withBuyNowForms(res, await noScriptCatalog(c.var.deps.db));
+	});
+}
 
 /** Without JavaScript the storefront still sells: one "Buy now" form per product, inside <noscript>. */
-async function noScriptCatalog(d1: D1Database): Promise<string> {
-	const products = await listActiveProducts(createDb(d1));
+async function noScriptCatalog(db: Db): Promise<string> {
+	const products = await listActiveProducts(db);
 	const items = products.map(
 		(p) => html`<li class="product-card">
 	<h2>${p.name}</h2>

@@ -1,0 +1,8 @@
+/** The worker's HTML pages: the path asked for, and the file in public/ that answers it. */
+export const PAGES = {
+	"/": "/index.html",
+	"/index.html": "/index.html",
+	"/success.html": "/success.html",
+	"/cancel.html": "/cancel.html",
+	"/admin.html": "/admin.html",
+} as const;
