@@ -4,7 +4,6 @@ import { products } from "../../src/db/schema.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN, postCheckout, postForm } from "./helpers/checkout.ts";
 import { db, tableCounts } from "./helpers/db.ts";
-import { stripe } from "./helpers/emulator.ts";
 
 const line = (productId: string, quantity: unknown) => ({ productId, quantity });
 

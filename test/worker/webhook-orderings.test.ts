@@ -3,13 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../src/domain/vocabulary.ts";
 import { getOrder, insertOrder, transitionsOf } from "./helpers/db.ts";
 import { paidAtEmulator } from "./helpers/emulator.ts";
-import {
-	charge,
-	completedSession,
-	declinedPaymentIntent,
-	paymentIntent,
-	stripeEvent,
-} from "./helpers/stripe-objects.ts";
+import { events } from "./helpers/stripe-events.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 type Order = Awaited<ReturnType<typeof insertOrder>>;
@@ -18,62 +12,27 @@ type Build = (order: Order, pi: string, t0: number) => Stripe.Event;
 const completed =
 	(paid: boolean, dt: number): Build =>
 	(o, pi, t0) =>
-		stripeEvent(
-			"checkout.session.completed",
-			completedSession({
-				orderId: o.id,
-				payment_intent: pi,
-				payment_status: paid ? "paid" : "unpaid",
-			}),
-			{ created: t0 + dt },
-		);
+		paid ? events.completedPaid(o, pi, t0 + dt) : events.completedUnpaid(o, t0 + dt, pi);
 const piSucceeded =
 	(dt: number): Build =>
 	(o, pi, t0) =>
-		stripeEvent(
-			"payment_intent.succeeded",
-			paymentIntent({ orderId: o.id, id: pi, status: "succeeded", amount_received: 4800 }),
-			{ created: t0 + dt },
-		);
+		events.piSucceeded(o, pi, t0 + dt);
 const piFailed =
 	(dt: number): Build =>
 	(o, pi, t0) =>
-		stripeEvent("payment_intent.payment_failed", declinedPaymentIntent({ orderId: o.id, id: pi }), {
-			created: t0 + dt,
-		});
+		events.piFailed(o, pi, t0 + dt);
 const asyncResult =
 	(ok: boolean, dt: number): Build =>
 	(o, pi, t0) =>
-		stripeEvent(
-			ok ? "checkout.session.async_payment_succeeded" : "checkout.session.async_payment_failed",
-			completedSession({
-				orderId: o.id,
-				payment_intent: pi,
-				payment_status: ok ? "paid" : "unpaid",
-			}),
-			{ created: t0 + dt },
-		);
+		ok ? events.asyncSucceeded(o, t0 + dt, pi) : events.asyncFailed(o, t0 + dt, pi);
 const expired =
 	(dt: number): Build =>
 	(o, _pi, t0) =>
-		stripeEvent(
-			"checkout.session.expired",
-			completedSession({
-				orderId: o.id,
-				status: "expired",
-				payment_status: "unpaid",
-				payment_intent: null,
-			}),
-			{ created: t0 + dt },
-		);
+		events.expired(o, t0 + dt);
 const refundedFull =
 	(dt: number): Build =>
 	(_o, pi, t0) =>
-		stripeEvent(
-			"charge.refunded",
-			charge({ payment_intent: pi, amount_refunded: 4800, refunded: true }),
-			{ created: t0 + dt },
-		);
+		events.refunded(pi, 4800, t0 + dt);
 
 function permutations<T>(items: T[]): T[][] {
 	if (items.length <= 1) return [items];

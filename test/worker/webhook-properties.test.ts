@@ -3,13 +3,8 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../src/domain/vocabulary.ts";
 import { getOrder, insertOrder } from "./helpers/db.ts";
-import {
-	completedSession,
-	declinedPaymentIntent,
-	paymentIntent,
-	stripeEvent,
-	uniqueId,
-} from "./helpers/stripe-objects.ts";
+import { events } from "./helpers/stripe-events.ts";
+import { uniqueId } from "./helpers/stripe-objects.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 type Kind = "processing" | "paid" | "failed" | "expired";
@@ -41,72 +36,13 @@ const KINDS: {
 	kind: Kind;
 	build: (orderId: string, pi: string, created: number) => Stripe.Event;
 }[] = [
-	{
-		kind: "processing",
-		build: (o, pi, c) =>
-			stripeEvent(
-				"checkout.session.completed",
-				completedSession({ orderId: o, payment_intent: pi, payment_status: "unpaid" }),
-				{ created: c },
-			),
-	},
-	{
-		kind: "paid",
-		build: (o, pi, c) =>
-			stripeEvent(
-				"checkout.session.completed",
-				completedSession({ orderId: o, payment_intent: pi }),
-				{ created: c },
-			),
-	},
-	{
-		kind: "paid",
-		build: (o, pi, c) =>
-			stripeEvent(
-				"payment_intent.succeeded",
-				paymentIntent({ orderId: o, id: pi, status: "succeeded", amount_received: 4800 }),
-				{ created: c },
-			),
-	},
-	{
-		kind: "paid",
-		build: (o, pi, c) =>
-			stripeEvent(
-				"checkout.session.async_payment_succeeded",
-				completedSession({ orderId: o, payment_intent: pi }),
-				{ created: c },
-			),
-	},
-	{
-		kind: "failed",
-		build: (o, pi, c) =>
-			stripeEvent("payment_intent.payment_failed", declinedPaymentIntent({ orderId: o, id: pi }), {
-				created: c,
-			}),
-	},
-	{
-		kind: "failed",
-		build: (o, pi, c) =>
-			stripeEvent(
-				"checkout.session.async_payment_failed",
-				completedSession({ orderId: o, payment_intent: pi, payment_status: "unpaid" }),
-				{ created: c },
-			),
-	},
-	{
-		kind: "expired",
-		build: (o, _pi, c) =>
-			stripeEvent(
-				"checkout.session.expired",
-				completedSession({
-					orderId: o,
-					status: "expired",
-					payment_status: "unpaid",
-					payment_intent: null,
-				}),
-				{ created: c },
-			),
-	},
+	{ kind: "processing", build: (o, pi, c) => events.completedUnpaid({ id: o }, c, pi) },
+	{ kind: "paid", build: (o, pi, c) => events.completedPaid({ id: o }, pi, c) },
+	{ kind: "paid", build: (o, pi, c) => events.piSucceeded({ id: o }, pi, c) },
+	{ kind: "paid", build: (o, pi, c) => events.asyncSucceeded({ id: o }, c, pi) },
+	{ kind: "failed", build: (o, pi, c) => events.piFailed({ id: o }, pi, c) },
+	{ kind: "failed", build: (o, pi, c) => events.asyncFailed({ id: o }, c, pi) },
+	{ kind: "expired", build: (o, _pi, c) => events.expired({ id: o }, c) },
 ];
 
 /** One delivery: a new event (its kind, and its second within a narrow range: same-second facts are common), or Stripe redelivering an earlier one. */

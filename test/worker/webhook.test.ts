@@ -10,11 +10,9 @@ import {
 	ledgerRow,
 	transitionsOf,
 } from "./helpers/db.ts";
+import { events } from "./helpers/stripe-events.ts";
 import {
-	charge,
-	checkoutSession,
 	completedSession,
-	declinedPaymentIntent,
 	paymentIntent,
 	stripeEvent,
 	uniqueId,
@@ -23,73 +21,6 @@ import { deliver, signature } from "./helpers/webhooks.ts";
 
 type OrderRow = Awaited<ReturnType<typeof insertOrder>>;
 const now = () => Math.floor(Date.now() / 1000);
-
-/** The events Stripe sends, as builders over one order. */
-const events = {
-	completedPaid: (o: OrderRow, piId = uniqueId("pi"), created = now()) =>
-		stripeEvent(
-			"checkout.session.completed",
-			completedSession({
-				orderId: o.id,
-				id: o.stripeCheckoutSessionId ?? undefined,
-				payment_intent: piId,
-				amount_total: o.amount,
-				currency: o.currency,
-			}),
-			{ created },
-		),
-	completedUnpaid: (o: OrderRow, created = now()) =>
-		stripeEvent(
-			"checkout.session.completed",
-			completedSession({ orderId: o.id, payment_status: "unpaid", amount_total: o.amount }),
-			{ created },
-		),
-	asyncSucceeded: (o: OrderRow, created = now()) =>
-		stripeEvent(
-			"checkout.session.async_payment_succeeded",
-			completedSession({ orderId: o.id, amount_total: o.amount }),
-			{ created },
-		),
-	asyncFailed: (o: OrderRow, created = now()) =>
-		stripeEvent(
-			"checkout.session.async_payment_failed",
-			completedSession({ orderId: o.id, payment_status: "unpaid", amount_total: o.amount }),
-			{ created },
-		),
-	expired: (o: OrderRow, created = now()) =>
-		stripeEvent("checkout.session.expired", checkoutSession({ orderId: o.id, status: "expired" }), {
-			created,
-		}),
-	piSucceeded: (o: OrderRow, piId = uniqueId("pi"), created = now()) =>
-		stripeEvent(
-			"payment_intent.succeeded",
-			paymentIntent({
-				orderId: o.id,
-				id: piId,
-				status: "succeeded",
-				amount: o.amount,
-				amount_received: o.amount,
-			}),
-			{ created },
-		),
-	piFailed: (o: OrderRow, piId = uniqueId("pi"), created = now()) =>
-		stripeEvent(
-			"payment_intent.payment_failed",
-			declinedPaymentIntent({ orderId: o.id, id: piId }),
-			{ created },
-		),
-	refunded: (piId: string, amountRefunded: number, created = now()) =>
-		stripeEvent(
-			"charge.refunded",
-			charge({
-				payment_intent: piId,
-				amount: 4800,
-				amount_refunded: amountRefunded,
-				refunded: amountRefunded >= 4800,
-			}),
-			{ created },
-		),
-};
 
 async function deliverOk(event: Stripe.Event) {
 	const res = await deliver(event);
