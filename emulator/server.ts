@@ -1,10 +1,13 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { handleApi } from "./api.ts";
 import { createContext, type EmulatorContext } from "./context.ts";
 import { handleControl } from "./control.ts";
 import { FaultInjector } from "./faults.ts";
-import { type HttpAnswer, header, jsonAnswer, readBody, send } from "./http-io.ts";
+import type { HttpAnswer } from "./http-io.ts";
 import { newWebhookSecret } from "./ids.ts";
 import { showPayPage, submitPayPage } from "./pay-page.ts";
 import { loadState, persistState } from "./persistence.ts";
@@ -50,21 +53,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	if (options.statePath) loadState(ctx.state, options.statePath);
 	const persisted = options.statePath ? persistState(ctx.state, options.statePath) : null;
 	const faults = new FaultInjector();
-	const server = createServer((request, response) => {
-		answer(ctx, faults, request).then(
-			(result) => send(response, result),
-			(error: unknown) => {
-				ctx.log(
-					`emulator bug: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-				);
-				send(
-					response,
-					jsonAnswer(500, { error: { type: "api_error", message: "Emulator failure." } }),
-				);
-			},
-		);
-	});
-	await listen(server, options.port ?? 12111, host);
+	const server = serve({
+		fetch: emulatorApp(ctx, faults).fetch,
+		port: options.port ?? 12111,
+		hostname: host,
+	}) as Server;
+	await listening(server);
 	const { port } = server.address() as AddressInfo;
 	const url = options.publicUrl?.replace(/\/$/, "") ?? `http://${browsableHost(host)}:${port}`;
 	ctx.origin = url;
@@ -88,59 +82,71 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 }
 
-async function answer(
-	ctx: EmulatorContext,
-	faults: FaultInjector,
-	request: IncomingMessage,
-): Promise<HttpAnswer> {
-	const url = new URL(request.url ?? "/", "http://emulator.invalid");
-	const method = request.method ?? "GET";
-	let rawBody: string;
-	try {
-		rawBody = await readBody(request);
-	} catch {
-		return jsonAnswer(413, {
-			error: { type: "invalid_request_error", message: "Request body too large." },
-		});
-	}
+/** The emulator's routes: the control API, the hosted page, Stripe's `/v1`, all on Hono. */
+function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
+	const app = new Hono();
+	app.use(
+		bodyLimit({
+			maxSize: 1024 * 1024,
+			onError: (c) =>
+				c.json(
+					{ error: { type: "invalid_request_error", message: "Request body too large." } },
+					413,
+				),
+		}),
+	);
 	// Touching anything expires what is due, so a test never sees a stale open session.
-	expireDueSessions(ctx);
-	if (url.pathname.startsWith("/_emulator/"))
-		return handleControl(ctx, faults, method, url, rawBody);
-	const pay = /^\/pay\/([^/]+)\/?$/.exec(url.pathname);
-	if (pay) {
-		const sessionId = decodeURIComponent(pay[1] ?? "");
-		if (method === "POST") return submitPayPage(ctx, sessionId, rawBody);
-		return showPayPage(ctx, sessionId);
-	}
-	if (url.pathname.startsWith("/v1/")) {
-		return handleApi(ctx, faults, {
-			method,
-			url,
-			rawBody,
-			authorization: header(request, "authorization"),
-			idempotencyKey: header(request, "idempotency-key"),
-			stripeVersion: header(request, "stripe-version"),
-			contentType: header(request, "content-type"),
-		});
-	}
-	if (url.pathname === "/") {
-		return jsonAnswer(200, {
-			emulator: "stripe",
-			api: "/v1",
-			control: "/_emulator",
-			checkout: "/pay/:id",
-		});
-	}
-	return jsonAnswer(404, {
-		error: { type: "invalid_request_error", message: `Not found: ${url.pathname}` },
+	app.use(async (_c, next) => {
+		expireDueSessions(ctx);
+		await next();
+	});
+	app.all("/_emulator/*", async (c) =>
+		toResponse(
+			await handleControl(ctx, faults, c.req.method, new URL(c.req.url), await c.req.text()),
+		),
+	);
+	app.get("/pay/:id", (c) => toResponse(showPayPage(ctx, c.req.param("id"))));
+	app.post("/pay/:id", async (c) =>
+		toResponse(submitPayPage(ctx, c.req.param("id"), await c.req.text())),
+	);
+	app.all("/v1/*", async (c) =>
+		toResponse(
+			await handleApi(ctx, faults, {
+				method: c.req.method,
+				url: new URL(c.req.url),
+				rawBody: await c.req.text(),
+				authorization: c.req.header("authorization") ?? null,
+				idempotencyKey: c.req.header("idempotency-key") ?? null,
+				stripeVersion: c.req.header("stripe-version") ?? null,
+				contentType: c.req.header("content-type") ?? null,
+			}),
+		),
+	);
+	app.get("/", (c) =>
+		c.json({ emulator: "stripe", api: "/v1", control: "/_emulator", checkout: "/pay/:id" }),
+	);
+	app.notFound((c) =>
+		c.json({ error: { type: "invalid_request_error", message: `Not found: ${c.req.path}` } }, 404),
+	);
+	app.onError((error, c) => {
+		ctx.log(`emulator bug: ${error.stack ?? error.message}`);
+		return c.json({ error: { type: "api_error", message: "Emulator failure." } }, 500);
+	});
+	return app;
+}
+
+function toResponse(answer: HttpAnswer): Response {
+	return new Response(answer.body === "" ? null : answer.body, {
+		status: answer.status,
+		headers: answer.headers,
 	});
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listening(server: Server): Promise<void> {
 	return new Promise((resolve, reject) => {
+		if (server.listening) return resolve();
 		server.once("error", reject);
-		server.listen(port, host, () => {
+		server.once("listening", () => {
 			server.off("error", reject);
 			resolve();
 		});
