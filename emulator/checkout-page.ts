@@ -1,6 +1,8 @@
+import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
 import { formatMoney } from "../src/lib/money.ts";
 import type { CardFormFields } from "./card-form.ts";
-import { escapeHtml, pageShell } from "./html.ts";
+import { pageShell } from "./html.ts";
 import type { SessionRecord } from "./store.ts";
 
 /** What the form shows: an error from the last attempt and the values to keep. */
@@ -9,41 +11,45 @@ export type CheckoutFormState = {
 	values: Partial<CardFormFields>;
 };
 
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
 const TEST_CARD_HINT =
 	"Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and any CVC.";
 
-/** The hosted payment page for an open session. */
+const backLink = (session: SessionRecord): Html | string =>
+	session.cancelUrl ? html`<p><a id="back" href="${session.cancelUrl}">← Back</a></p>` : "";
+
+/** The hosted payment page for an open session. Every value is escaped by hono/html. */
 export function renderCheckoutPage(session: SessionRecord, state: CheckoutFormState): string {
 	const total = formatMoney(session.amountTotal, session.currency);
 	const values = state.values;
 	const email = values.email ?? session.customerEmail ?? "";
 	const method = values.method ?? "card";
 	const invalid = (field: string) =>
-		state.error?.field === field ? ' aria-invalid="true" aria-describedby="payment-error"' : "";
-	const back = session.cancelUrl
-		? `<p><a id="back" href="${escapeHtml(session.cancelUrl)}">← Back</a></p>`
-		: "";
+		raw(
+			state.error?.field === field ? ' aria-invalid="true" aria-describedby="payment-error"' : "",
+		);
 	const alert = state.error
-		? `<div role="alert" id="payment-error">${escapeHtml(state.error.message)}</div>`
+		? html`<div role="alert" id="payment-error">${state.error.message}</div>`
 		: "";
 	const radio = (id: string, value: string, label: string) =>
-		`<label class="choice" for="${id}"><input type="radio" id="${id}" name="method" value="${value}"${method === value ? " checked" : ""}> ${label}</label>`;
+		html`<label class="choice" for="${id}"><input type="radio" id="${id}" name="method" value="${value}"${raw(method === value ? " checked" : "")}> ${label}</label>`;
 	return pageShell(
 		`Pay ${total} · Stripe emulator`,
-		`${back}
+		html`${backLink(session)}
 <p class="badge">Test mode · Stripe emulator</p>
-<h1>Pay <span id="total">${escapeHtml(total)}</span></h1>
+<h1>Pay <span id="total">${total}</span></h1>
 <section aria-labelledby="summary-heading">
 <h2 id="summary-heading">Order summary</h2>
 <ul id="line-items">
-${session.lineItems.map((item) => renderLineItem(item, session.currency)).join("\n")}
+${session.lineItems.map((item) => renderLineItem(item, session.currency))}
 </ul>
-<p class="total"><span>Total</span> <strong id="total-amount">${escapeHtml(total)}</strong></p>
+<p class="total"><span>Total</span> <strong id="total-amount">${total}</strong></p>
 </section>
 ${alert}
-<form method="post" action="/pay/${escapeHtml(session.id)}">
+<form method="post" action="/pay/${session.id}">
 <label for="email">Email</label>
-<input type="email" id="email" name="email" autocomplete="email" required value="${escapeHtml(email)}"${session.customerEmail ? " readonly" : ""}${invalid("email")}>
+<input type="email" id="email" name="email" autocomplete="email" required value="${email}"${raw(session.customerEmail ? " readonly" : "")}${invalid("email")}>
 <fieldset>
 <legend>Payment method</legend>
 ${radio("method-card", "card", "Card")}
@@ -53,11 +59,11 @@ ${radio("delayed-failure", "delayed_failure", "Bank debit (test): fails after a 
 <fieldset>
 <legend>Card details</legend>
 <label for="card-number">Card number</label>
-<input type="text" id="card-number" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" value="${escapeHtml(values.cardNumber ?? "")}"${invalid("card-number")}>
+<input type="text" id="card-number" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" value="${values.cardNumber ?? ""}"${invalid("card-number")}>
 <div class="row">
 <div>
 <label for="card-expiry">Expiry (MM / YY)</label>
-<input type="text" id="card-expiry" name="cardExpiry" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" value="${escapeHtml(values.cardExpiry ?? "")}"${invalid("card-expiry")}>
+<input type="text" id="card-expiry" name="cardExpiry" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" value="${values.cardExpiry ?? ""}"${invalid("card-expiry")}>
 </div>
 <div>
 <label for="card-cvc">CVC</label>
@@ -66,28 +72,26 @@ ${radio("delayed-failure", "delayed_failure", "Bank debit (test): fails after a 
 </div>
 <p class="hint">${TEST_CARD_HINT}</p>
 </fieldset>
-<button type="submit" id="pay">Pay ${escapeHtml(total)}</button>
+<button type="submit" id="pay">Pay ${total}</button>
 </form>`,
 	);
 }
 
-function renderLineItem(item: SessionRecord["lineItems"][number], currency: string): string {
+function renderLineItem(item: SessionRecord["lineItems"][number], currency: string): Html {
 	const lineTotal = formatMoney(item.unitAmount * item.quantity, currency);
-	const description = item.description ? `<small>${escapeHtml(item.description)}</small>` : "";
-	return `<li class="line-item"><span class="name">${escapeHtml(item.name)} × ${item.quantity}</span> <span class="amount">${escapeHtml(lineTotal)}</span>${description}</li>`;
+	const description = item.description ? html`<small>${item.description}</small>` : "";
+	return html`<li class="line-item"><span class="name">${item.name} × ${item.quantity}</span> <span class="amount">${lineTotal}</span>${description}</li>
+`;
 }
 
 /** The page for a session that can no longer be paid: complete, processing or expired. */
 export function renderClosedPage(session: SessionRecord): string {
 	if (session.status === "expired") {
-		const back = session.cancelUrl
-			? `<p><a id="back" href="${escapeHtml(session.cancelUrl)}">← Back</a></p>`
-			: "";
 		return pageShell(
 			"Session expired · Stripe emulator",
-			`<h1 id="session-status" data-status="expired">This checkout session has expired</h1>
+			html`<h1 id="session-status" data-status="expired">This checkout session has expired</h1>
 <p>Nothing was charged. Go back to the shop to start again.</p>
-${back}`,
+${backLink(session)}`,
 		);
 	}
 	const paid = session.paymentStatus === "paid";
@@ -97,9 +101,9 @@ ${back}`,
 		: "Your bank debit is being processed; the shop will be told when it settles.";
 	return pageShell(
 		`${title} · Stripe emulator`,
-		`<h1 id="session-status" data-status="${paid ? "complete" : "processing"}">${title}</h1>
+		html`<h1 id="session-status" data-status="${paid ? "complete" : "processing"}">${title}</h1>
 <p>${text}</p>
-<p><a id="continue" href="${escapeHtml(successUrl(session))}">Return to the shop</a></p>`,
+<p><a id="continue" href="${successUrl(session)}">Return to the shop</a></p>`,
 	);
 }
 
@@ -107,7 +111,7 @@ ${back}`,
 export function renderNotFoundPage(): string {
 	return pageShell(
 		"Not found · Stripe emulator",
-		`<h1 id="session-status" data-status="not_found">Checkout session not found</h1>
+		html`<h1 id="session-status" data-status="not_found">Checkout session not found</h1>
 <p>This link is not valid, or the emulator was restarted or reset.</p>`,
 	);
 }

@@ -1,25 +1,18 @@
-const ESCAPES: Record<string, string> = {
-	"&": "&amp;",
-	"<": "&lt;",
-	">": "&gt;",
-	'"': "&quot;",
-	"'": "&#39;",
-};
+import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
 
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(text: string): string {
-	return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
-}
-
-/** A full page around `body`, with the emulator's small stylesheet. */
-export function pageShell(title: string, body: string): string {
-	return `<!doctype html>
+/** A full page around `body` (escaped by hono/html where it was built), with the emulator's small stylesheet. */
+export function pageShell(
+	title: string,
+	body: HtmlEscapedString | Promise<HtmlEscapedString>,
+): string {
+	return String(html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${STYLES}</style>
+<title>${title}</title>
+<style>${raw(STYLES)}</style>
 </head>
 <body>
 <main>
@@ -27,7 +20,7 @@ ${body}
 </main>
 </body>
 </html>
-`;
+`);
 }
 
 const STYLES = `
