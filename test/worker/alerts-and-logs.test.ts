@@ -107,3 +107,19 @@ describe("logs", () => {
 		}
 	});
 });
+
+describe("database errors in logs and the webhook ledger", () => {
+	it("keep the database's own message, never drizzle's quoted SQL and bound parameters", async () => {
+		const { DrizzleQueryError } = await import("drizzle-orm");
+		const { describeError, errorMessage } = await import("../../src/lib/log.ts");
+		const secretUrl = "https://checkout.stripe.com/c/pay/cs_test_secret#fragment";
+		const err = new DrizzleQueryError(
+			'update "orders" set "checkout_url" = ? where "id" = ?',
+			[secretUrl, "order-1"],
+			new Error("D1_ERROR: Network connection lost."),
+		);
+		expect(err.message).toContain(secretUrl); // what drizzle itself would have let through
+		expect(errorMessage(err)).toBe("D1_ERROR: Network connection lost.");
+		expect(JSON.stringify(describeError(err))).not.toMatch(/checkout_url|cs_test_secret|order-1/);
+	});
+});
