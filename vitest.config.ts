@@ -60,7 +60,7 @@ export default defineConfig({
 				test: {
 					name: "node",
 					environment: "node",
-					include: ["test/node/**/*.test.ts"],
+					include: ["test/node/**/*.test.ts", "packages/*/test/**/*.test.ts"],
 					testTimeout: 30_000,
 				},
 			},

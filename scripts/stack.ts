@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../emulator/server.ts";
+import { type Emulator, type EmulatorOptions, startEmulator } from "stripe-emulator";
 import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/$/, "");

@@ -149,10 +149,14 @@ export type Emulator = { url: string; pid: number; stop(): Promise<void> };
 
 /** Starts the Stripe emulator in its own Node process (so it does not share the load generator's CPU). */
 export async function startEmulatorProcess(logFile: string): Promise<Emulator> {
-	const child = spawn(process.execPath, [join(ROOT, "emulator/cli.ts"), "--port", "0", "--quiet"], {
-		cwd: ROOT,
-		stdio: ["ignore", "pipe", "pipe"],
-	});
+	const child = spawn(
+		process.execPath,
+		[join(ROOT, "packages/stripe-emulator/src/cli.ts"), "--port", "0", "--quiet"],
+		{
+			cwd: ROOT,
+			stdio: ["ignore", "pipe", "pipe"],
+		},
+	);
 	const log = createWriteStream(logFile);
 	child.stderr?.pipe(log);
 	const url = await new Promise<string>((resolve, reject) => {

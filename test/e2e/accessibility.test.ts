@@ -4,8 +4,8 @@
  * The axe-core audit is in axe.test.ts.
  */
 import type { Page } from "playwright-core";
+import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
-import { emulatorClient } from "../../emulator/client.ts";
 import { expectCleanPages, orderReaches, useShopper } from "./support/journey.ts";
 import {
 	addToCart,

@@ -1,5 +1,5 @@
+import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
-import { emulatorClient } from "../../emulator/client.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { expectCleanPages, orderFromApi, orderReaches, useShopper } from "./support/journey.ts";
 import {

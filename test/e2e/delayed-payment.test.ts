@@ -1,5 +1,5 @@
+import { emulatorClient } from "stripe-emulator/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { emulatorClient } from "../../emulator/client.ts";
 import { expectCleanPages, orderFromApi, orderReaches, useShopper } from "./support/journey.ts";
 import {
 	addToCart,

@@ -1,5 +1,5 @@
+import { emulatorClient } from "stripe-emulator/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { emulatorClient } from "../../emulator/client.ts";
 import { isHandledEventType } from "../../src/domain/handled-events.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { expectCleanPages, useShopper } from "./support/journey.ts";

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Stripe from "stripe";
+import { type Emulator, startEmulator } from "stripe-emulator";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Emulator, startEmulator } from "../../emulator/server.ts";
 import { HANDLED_EVENT_TYPES } from "../../src/domain/handled-events.ts";
 import { STRIPE_API_VERSION } from "../../src/lib/stripe.ts";
 

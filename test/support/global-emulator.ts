@@ -1,5 +1,5 @@
+import { startEmulator } from "stripe-emulator";
 import type { TestProject } from "vitest/node";
-import { startEmulator } from "../../emulator/server.ts";
 
 declare module "vitest" {
 	interface ProvidedContext {

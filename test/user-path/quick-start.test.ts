@@ -3,8 +3,8 @@
  * emulator, and a `.dev.vars` holding only what a newcomer sets first.
  */
 import { randomBytes } from "node:crypto";
+import { emulatorClient } from "stripe-emulator/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emulatorClient } from "../../emulator/client.ts";
 import {
 	copyProject,
 	freePort,

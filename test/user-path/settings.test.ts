@@ -8,9 +8,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type Stripe from "stripe";
+import { type Emulator, startEmulator } from "stripe-emulator";
+import { emulatorClient } from "stripe-emulator/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emulatorClient } from "../../emulator/client.ts";
-import { type Emulator, startEmulator } from "../../emulator/server.ts";
 import { documentedSettings } from "../../scripts/dev-vars.ts";
 import {
 	copyProject,

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { emulatorClient } from "../../../emulator/client.ts";
+import { emulatorClient } from "stripe-emulator/client";
 import { stripeConfig } from "../../../src/config.ts";
 import { createStripe } from "../../../src/lib/stripe.ts";
 

@@ -1,6 +1,6 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { formatMoney } from "../src/lib/money.ts";
+import { formatMoney } from "../../../src/lib/money.ts";
 import type { CardFormFields } from "./card-form.ts";
 import { pageShell } from "./html.ts";
 import type { SessionRecord } from "./store.ts";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 
 // Stripe's published fixtures, copied unchanged into test/fixtures/stripe.
-const FIXTURES = new URL("../../../fixtures/stripe/", import.meta.url);
+const FIXTURES = new URL("../../../../test/fixtures/stripe/", import.meta.url);
 
 type JsonKind = "string" | "number" | "boolean" | "object" | "array" | "null";
 

@@ -1,4 +1,4 @@
-import { formatMoney } from "../src/lib/money.ts";
+import { formatMoney } from "../../../src/lib/money.ts";
 import type { EmulatorContext } from "./context.ts";
 import { invalidParam, invalidState, resourceMissing } from "./errors.ts";
 import { newId } from "./ids.ts";

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
-const CLI = fileURLToPath(new URL("../../../emulator/cli.ts", import.meta.url));
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 let child: ChildProcess | null = null;
 afterEach(() => {
 	if (child && child.exitCode === null) child.kill("SIGKILL");
@@ -22,7 +22,7 @@ function readUntil(process: ChildProcess, pattern: RegExp): Promise<string> {
 	});
 }
 
-describe("emulator/cli.ts", () => {
+describe("the emulator CLI", () => {
 	it("prints the URL and signing secret like the Stripe CLI, serves the API, and stops on SIGTERM", async () => {
 		child = spawn(process.execPath, [CLI, "--port", "0", "--secret", "whsec_from_cli", "--quiet"]);
 		const output = await readUntil(child, /Ready! Your webhook signing secret is whsec_from_cli/);

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../../../../emulator/server.ts";
 import type { PricedCart } from "../../../../src/domain/cart.ts";
 import { sessionParams as workerSessionParams } from "../../../../src/domain/checkout-session.ts";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/server.ts";
 
 /** A started emulator with a stripe-node client and a control API caller. */
 export type TestEmulator = {

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "./server.ts";
 
-const USAGE = `Usage: node emulator/cli.ts [--port 12111] [--host 127.0.0.1] [--forward-to URL] [--secret whsec_…]
+const USAGE = `Usage: npm run emulator -- [--port 12111] [--host 127.0.0.1] [--forward-to URL] [--secret whsec_…]
                             [--public-url URL] [--retry-base-ms 1000] [--quiet]`;
 
 /** Runs the emulator until SIGINT/SIGTERM, printing the URL and signing secret like `stripe listen`. */
