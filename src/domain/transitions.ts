@@ -1,5 +1,4 @@
 import type { OrderStatus } from "../domain/vocabulary.ts";
-import { formatMoney } from "../lib/money.ts";
 import type { Fact } from "./facts.ts";
 
 /**
@@ -54,7 +53,19 @@ export type OrderPatch = {
 	lastFactAt?: number;
 };
 
-export type AlertDraft = { kind: string; message: string; dedupeKey: string };
+/**
+ * Something a human must look at, as facts: the words are written where
+ * alerts are sent (services/alert-messages.ts). `dedupeKey` makes it one
+ * alert per order, however often the fact comes back.
+ */
+export type AlertFact =
+	| { kind: "amount_mismatch"; dedupeKey: string; paid: { amount: unknown; currency: unknown } }
+	| {
+			kind: "paid_after_close";
+			dedupeKey: string;
+			was: OrderStatus;
+			paid: { amount: number; currency: string };
+	  };
 
 export type Decision = {
 	/** `applied`: status changes; `recorded`: only details change; `noop`/`stale`/`mismatch`: status stays. */
@@ -64,7 +75,7 @@ export type Decision = {
 	through?: OrderStatus;
 	patch: OrderPatch;
 	reason: string;
-	alert?: AlertDraft;
+	alert?: AlertFact;
 };
 
 /**
@@ -101,7 +112,6 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 						reason: "amount mismatch already flagged",
 					};
 				}
-				const message = mismatchMessage(fact.amount, fact.currency, order);
 				return {
 					outcome: "mismatch",
 					to: null,
@@ -111,11 +121,11 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 						failureCode: "amount_mismatch",
 						failureMessage: PAYMENT_UNDER_REVIEW,
 					},
-					reason: message,
+					reason: "the paid amount or currency differs from the order's",
 					alert: {
 						kind: "amount_mismatch",
-						message: `Order ${order.id}: ${message}.`,
 						dedupeKey: `amount_mismatch:${order.id}`,
+						paid: { amount: fact.amount, currency: fact.currency },
 					},
 				};
 			}
@@ -131,8 +141,9 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 				...(late && {
 					alert: {
 						kind: "paid_after_close",
-						message: `Order ${order.id} was ${order.status} but ${formatMoney(fact.amount, fact.currency)} was paid: honour it or refund it.`,
 						dedupeKey: `paid_after_close:${order.id}`,
+						was: order.status,
+						paid: { amount: fact.amount, currency: fact.currency },
 					},
 				}),
 			};
@@ -189,21 +200,6 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 /** What the shopper reads while a human looks at a payment that does not match its order. */
 export const PAYMENT_UNDER_REVIEW =
 	"We received a payment for this order and are checking it. We will get back to you shortly.";
-
-/**
- * The real difference between what Stripe says was paid and the order, even
- * where money formatting would hide it (a fraction of a minor unit, a number
- * sent as text, another currency).
- */
-function mismatchMessage(amount: unknown, currency: unknown, order: OrderState): string {
-	const expected = formatMoney(order.amount, order.currency);
-	if (typeof amount !== "number" || !Number.isSafeInteger(amount))
-		return `Stripe reported ${JSON.stringify(amount)} ${String(currency)} (not a whole number of minor units) for an order of ${expected} (${order.amount} ${order.currency})`;
-	if (typeof currency !== "string" || currency.toLowerCase() !== order.currency)
-		return `Paid ${amount} ${String(currency)} (another currency) for an order of ${expected} (${order.amount} ${order.currency})`;
-	const diff = amount - order.amount;
-	return `Paid ${formatMoney(amount, currency)} but the order is ${expected}: ${formatMoney(Math.abs(diff), currency)} ${diff > 0 ? "more" : "less"}`;
-}
 
 function transitionTo(
 	order: OrderState,

@@ -6,6 +6,7 @@ import type { Fact } from "../domain/facts.ts";
 import type { Decision } from "../domain/transitions.ts";
 import { decide } from "../domain/transitions.ts";
 import type { OrderStatus, TransitionSource } from "../domain/vocabulary.ts";
+import { alertFor } from "./alert-messages.ts";
 import type { Deps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 
@@ -65,8 +66,9 @@ export async function applyFact(
 				select ${order.id}, ${steps[i - 1]}, ${steps[i]}, ${src.source}, ${src.stripeEventId ?? null}, ${now}
 				from orders where ${guard}`);
 		}
-		if (decision.alert) {
-			const { kind, message, dedupeKey } = decision.alert;
+		const alert = decision.alert ? alertFor(order, decision.alert) : null;
+		if (alert) {
+			const { kind, message, dedupeKey } = alert;
 			writes.push(sql`insert into alerts (kind, order_id, message, dedupe_key, created_at)
 				select ${kind}, ${order.id}, ${message}, ${dedupeKey}, ${now}
 				from orders where ${guard}
@@ -89,7 +91,7 @@ export async function applyFact(
 			.where(guard);
 		const results = await runBatch(db, [...writes, update.getSQL()]);
 		if (results.at(-1)?.meta.changes === 1) {
-			if (decision.alert) deps.notify({ ...decision.alert, orderId: order.id });
+			if (alert) deps.notify(alert);
 			deps.log.info("order fact applied", {
 				orderId: order.id,
 				fact: fact.kind,

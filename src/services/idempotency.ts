@@ -86,15 +86,46 @@ export async function withIdempotency(
 			throw err;
 		}
 	}
-	if (response.status >= 500) {
-		await free();
-	} else {
-		await db
+	if (response.status >= 500) await free();
+	else await keep(db, key, response, opts.defer);
+	return { ...response, replayed: false };
+}
+
+/**
+ * Stores the answer for replay. The work is done (an order and its session
+ * exist): a D1 failure right now must not turn it into a 5xx, so the store is
+ * retried in the background, and until it lands a repeat waits (409).
+ */
+async function keep(
+	db: Db,
+	key: string,
+	response: StoredResponse,
+	defer?: (promise: Promise<unknown>) => void,
+): Promise<void> {
+	const once = () =>
+		db
 			.update(idempotencyKeys)
 			.set({ responseStatus: response.status, responseBody: JSON.stringify(response.body) })
 			.where(eq(idempotencyKeys.key, key));
+	try {
+		await once();
+	} catch (err) {
+		if (!defer) throw err;
+		defer(retried(once));
 	}
-	return { ...response, replayed: false };
+}
+
+/** Tries a write again with back-off (D1 briefly unavailable), quietly giving up after about 8 s. */
+async function retried(write: () => Promise<unknown>): Promise<void> {
+	for (const ms of RELEASE_RETRY_MS) {
+		await new Promise((resolve) => setTimeout(resolve, ms));
+		try {
+			await write();
+			return;
+		} catch {
+			// D1 still down: wait longer.
+		}
+	}
 }
 
 async function claim(db: Db, key: string, hash: string, now: number): Promise<boolean> {
@@ -147,19 +178,7 @@ async function release(
 		await once();
 	} catch (err) {
 		if (!defer) throw err;
-		defer(
-			(async () => {
-				for (const ms of RELEASE_RETRY_MS) {
-					await new Promise((resolve) => setTimeout(resolve, ms));
-					try {
-						await once();
-						return;
-					} catch {
-						// D1 still down: wait longer.
-					}
-				}
-			})(),
-		);
+		defer(retried(once));
 	}
 }
 

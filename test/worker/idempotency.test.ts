@@ -99,3 +99,39 @@ describe("the Cron Trigger", () => {
 		expect(await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, k))).toEqual([]);
 	});
 });
+
+describe("D1 failing right after the work is done", () => {
+	it("still answers the work's 200, stores it once D1 is back, and replays it then", async () => {
+		const { createDb } = await import("../../src/db/client.ts");
+		const { d1WithOutage } = await import("./helpers/db.ts");
+		const outage = d1WithOutage();
+		const flaky = createDb(outage.binding);
+		const k = key();
+		const deferred: Promise<unknown>[] = [];
+		const opts = {
+			key: k,
+			hash: "h",
+			now: Date.now(),
+			defer: (p: Promise<unknown>) => void deferred.push(p),
+		};
+		const answer = await withIdempotency(flaky, opts, async () => {
+			outage.state.down = true; // the order and its session exist; then D1 goes
+			return { status: 200, body: { url: "https://checkout.test/pay" } };
+		});
+		expect(answer).toEqual({
+			status: 200,
+			body: { url: "https://checkout.test/pay" },
+			replayed: false,
+		});
+		outage.state.down = false;
+		await Promise.all(deferred);
+		const replay = await withIdempotency(flaky, { ...opts, now: Date.now() }, async () => {
+			throw new Error("must not run again");
+		});
+		expect(replay).toMatchObject({
+			status: 200,
+			body: { url: "https://checkout.test/pay" },
+			replayed: true,
+		});
+	});
+});
