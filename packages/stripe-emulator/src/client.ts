@@ -3,7 +3,7 @@
  * "Control API"). Plain `fetch`, so it runs in Node and inside workerd.
  */
 import type Stripe from "stripe";
-import type { WebhookMode } from "./webhook-types.ts";
+import type { WebhookMode } from "./webhooks/types.ts";
 
 export type PayOutcome = {
 	outcome: "succeeded" | "declined" | "processing";

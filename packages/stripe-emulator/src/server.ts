@@ -3,15 +3,15 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { handleApi } from "./api.ts";
-import { createContext, type EmulatorContext } from "./context.ts";
-import { handleControl } from "./control.ts";
-import { FaultInjector } from "./faults.ts";
-import type { HttpAnswer } from "./http-io.ts";
-import { newWebhookSecret } from "./ids.ts";
-import { showPayPage, submitPayPage } from "./pay-page.ts";
-import { loadState, persistState } from "./persistence.ts";
-import { expireDueSessions } from "./session-expiry.ts";
+import { handleApi } from "./api/api.ts";
+import type { HttpAnswer } from "./api/http-io.ts";
+import { showPayPage, submitPayPage } from "./checkout/pay-page.ts";
+import { expireDueSessions } from "./checkout/session-expiry.ts";
+import { handleControl } from "./control/control.ts";
+import { FaultInjector } from "./control/faults.ts";
+import { createContext, type EmulatorContext } from "./state/context.ts";
+import { newWebhookSecret } from "./state/ids.ts";
+import { loadState, persistState } from "./state/persistence.ts";
 
 export type EmulatorOptions = {
 	/** 0 = a random free port; default 12111. */

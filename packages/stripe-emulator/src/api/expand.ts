@@ -1,0 +1,81 @@
+import { renderLineItem } from "../checkout/line-item-object.ts";
+import { renderSession } from "../checkout/session-object.ts";
+import { renderPaymentIntent } from "../payments/payment-intent-object.ts";
+import { renderRefund } from "../refunds/refund-object.ts";
+import type { EmulatorContext } from "../state/context.ts";
+import { isJsonObject, type Json, type JsonObject } from "../state/json.ts";
+import { chargeSnapshot } from "../state/snapshots.ts";
+import { invalidParam } from "./errors.ts";
+import { renderList } from "./list-object.ts";
+import { optionalStringArray, type ParamObject } from "./params.ts";
+
+/** Applies `expand[]` paths (`payment_intent`, `data.payment_intent`, `payment_intent.latest_charge`, `line_items`). */
+export function applyExpand(
+	ctx: EmulatorContext,
+	object: JsonObject,
+	params: ParamObject,
+): JsonObject {
+	const paths = optionalStringArray(params.expand, "expand") ?? [];
+	for (const path of paths) {
+		const parts = path.split(".");
+		if (parts.length > 4)
+			throw invalidParam(`You cannot expand more than 4 levels of a property (${path}).`, "expand");
+		expandPath(ctx, object, parts, path);
+	}
+	return object;
+}
+
+function expandPath(
+	ctx: EmulatorContext,
+	value: Json | undefined,
+	parts: string[],
+	path: string,
+): void {
+	if (Array.isArray(value)) {
+		for (const item of value) expandPath(ctx, item, parts, path);
+		return;
+	}
+	const [head, ...rest] = parts;
+	if (!isJsonObject(value) || head === undefined) return;
+	if (rest.length > 0) {
+		// As on Stripe, expanding `a.b` expands `a` first.
+		if (typeof value[head] === "string") {
+			const parent = expandField(ctx, value, head);
+			if (parent === undefined)
+				throw invalidParam(`This property cannot be expanded (${path}).`, "expand");
+			value[head] = parent;
+		}
+		expandPath(ctx, value[head], rest, path);
+		return;
+	}
+	const expanded = expandField(ctx, value, head);
+	if (expanded === undefined) {
+		throw invalidParam(`This property cannot be expanded (${path}).`, "expand");
+	}
+	value[head] = expanded;
+}
+
+function expandField(ctx: EmulatorContext, parent: JsonObject, field: string): Json | undefined {
+	if (parent.object === "checkout.session" && field === "line_items") {
+		const session = ctx.state.sessions.get(String(parent.id));
+		const items = session?.lineItems.map(renderLineItem) ?? [];
+		return renderList(items, `/v1/checkout/sessions/${String(parent.id)}/line_items`);
+	}
+	const current = parent[field];
+	if (current === null || isJsonObject(current)) return current;
+	if (typeof current !== "string") return undefined;
+	return lookup(ctx, current);
+}
+
+function lookup(ctx: EmulatorContext, id: string): JsonObject | undefined {
+	const { state } = ctx;
+	const intent = state.paymentIntents.get(id);
+	if (intent) return renderPaymentIntent(intent);
+	const charge = state.charges.get(id);
+	if (charge) return chargeSnapshot(ctx, charge);
+	const refund = state.refunds.get(id);
+	if (refund) return renderRefund(refund);
+	const session = state.sessions.get(id);
+	if (session) return renderSession(session);
+	return undefined;
+}

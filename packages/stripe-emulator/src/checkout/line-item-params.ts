@@ -1,0 +1,86 @@
+import { invalidParam, missingParam } from "../api/errors.ts";
+import {
+	metadataParam,
+	optionalArray,
+	optionalObject,
+	optionalString,
+	type ParamObject,
+	rejectUnknown,
+	requiredInteger,
+	requiredString,
+} from "../api/params.ts";
+import { newId } from "../state/ids.ts";
+import type { LineItemRecord } from "../state/store.ts";
+
+/** Stripe's ceiling for an amount in minor units (8 digits). */
+export const MAX_AMOUNT = 99_999_999;
+const KNOWN_CURRENCIES = new Set(
+	Intl.supportedValuesOf("currency").map((code) => code.toLowerCase()),
+);
+
+/** `line_items[]` with `price_data`: one currency, 1–100 items, integer amounts. */
+export function parseLineItems(
+	value: ParamObject[string] | undefined,
+	now: number,
+): LineItemRecord[] {
+	const items = optionalArray(value, "line_items");
+	if (!items || items.length === 0) throw missingParam("line_items");
+	if (items.length > 100)
+		throw invalidParam("A Checkout Session can have at most 100 line items.", "line_items");
+	const parsed = items.map((item, index) => parseLineItem(item, `line_items[${index}]`, now));
+	const currencies = new Set(parsed.map((item) => item.currency));
+	if (currencies.size > 1) {
+		throw invalidParam("All line items must use the same currency.", "line_items");
+	}
+	return parsed;
+}
+
+function parseLineItem(value: ParamObject[string], name: string, now: number): LineItemRecord {
+	const item = optionalObject(value, name);
+	if (!item) throw missingParam(`${name}[price_data]`);
+	if (item.price !== undefined) {
+		throw invalidParam("The emulator only supports line items with price_data.", `${name}[price]`);
+	}
+	rejectUnknown(item, ["price_data", "quantity"], name);
+	const priceData = optionalObject(item.price_data, `${name}[price_data]`);
+	if (!priceData) throw missingParam(`${name}[price_data]`);
+	const prefix = `${name}[price_data]`;
+	rejectUnknown(priceData, ["currency", "unit_amount", "product_data", "tax_behavior"], prefix);
+	const currency = requiredString(priceData.currency, `${prefix}[currency]`).toLowerCase();
+	if (!KNOWN_CURRENCIES.has(currency)) {
+		throw invalidParam(`Invalid currency: ${currency}.`, `${prefix}[currency]`);
+	}
+	const unitAmount = requiredInteger(priceData.unit_amount, `${prefix}[unit_amount]`);
+	if (unitAmount < 0) {
+		throw invalidParam("This value must be greater than or equal to 0.", `${prefix}[unit_amount]`);
+	}
+	if (unitAmount > MAX_AMOUNT) {
+		throw invalidParam(
+			`This value must be less than or equal to ${MAX_AMOUNT}.`,
+			`${prefix}[unit_amount]`,
+		);
+	}
+	const productData = optionalObject(priceData.product_data, `${prefix}[product_data]`);
+	if (!productData) throw missingParam(`${prefix}[product_data]`);
+	const productPrefix = `${prefix}[product_data]`;
+	rejectUnknown(
+		productData,
+		["name", "description", "metadata", "images", "tax_code"],
+		productPrefix,
+	);
+	const quantity = requiredInteger(item.quantity, `${name}[quantity]`);
+	if (quantity < 1)
+		throw invalidParam("This value must be greater than or equal to 1.", `${name}[quantity]`);
+	return {
+		id: newId("li"),
+		priceId: newId("price"),
+		productId: newId("prod", 14),
+		name: requiredString(productData.name, `${productPrefix}[name]`),
+		description: optionalString(productData.description, `${productPrefix}[description]`) ?? null,
+		productMetadata: metadataParam(productData.metadata, `${productPrefix}[metadata]`),
+		unitAmount,
+		quantity,
+		currency,
+		created: now,
+	};
+}

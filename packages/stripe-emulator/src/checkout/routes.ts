@@ -1,0 +1,75 @@
+import { resourceMissing } from "../api/errors.ts";
+import { applyExpand } from "../api/expand.ts";
+import { renderList } from "../api/list-object.ts";
+import { createdFilter, newestFirst, paginate } from "../api/pagination.ts";
+import { optionalString } from "../api/params.ts";
+import { type ApiRequest, type ApiRoute, pathId } from "../api/types.ts";
+import type { SessionRecord } from "../state/store.ts";
+import { renderLineItem } from "./line-item-object.ts";
+import { createSessionRecord } from "./session-create.ts";
+import { expireSession } from "./session-expiry.ts";
+import { renderSession } from "./session-object.ts";
+
+function findSession(request: ApiRequest): SessionRecord {
+	const id = pathId(request);
+	const session = request.ctx.state.sessions.get(id);
+	if (!session) throw resourceMissing("checkout.session", id);
+	return session;
+}
+
+/** `/v1/checkout/sessions` endpoints. */
+export const checkoutSessionRoutes: ApiRoute[] = [
+	{
+		method: "POST",
+		pattern: "/v1/checkout/sessions",
+		handler: (request) => {
+			const { ctx, params } = request;
+			const session = createSessionRecord(params, ctx.clock.now(), ctx.origin);
+			ctx.state.sessions.set(session.id, session);
+			return applyExpand(ctx, renderSession(session), params);
+		},
+	},
+	{
+		method: "GET",
+		pattern: "/v1/checkout/sessions",
+		handler: ({ ctx, params }) => {
+			const intentId = optionalString(params.payment_intent, "payment_intent");
+			const status = optionalString(params.status, "status");
+			const inRange = createdFilter(params.created);
+			const matching = newestFirst(ctx.state.sessions).filter(
+				(session) =>
+					(!intentId || session.paymentIntentId === intentId) &&
+					(!status || session.status === status) &&
+					inRange(session.created),
+			);
+			const page = paginate(matching, params);
+			const list = renderList(page.items.map(renderSession), "/v1/checkout/sessions", page.hasMore);
+			return applyExpand(ctx, list, params);
+		},
+	},
+	{
+		method: "GET",
+		pattern: "/v1/checkout/sessions/:id",
+		handler: (request) =>
+			applyExpand(request.ctx, renderSession(findSession(request)), request.params),
+	},
+	{
+		method: "GET",
+		pattern: "/v1/checkout/sessions/:id/line_items",
+		handler: (request) => {
+			const session = findSession(request);
+			const page = paginate(session.lineItems, request.params);
+			const url = `/v1/checkout/sessions/${session.id}/line_items`;
+			return renderList(page.items.map(renderLineItem), url, page.hasMore);
+		},
+	},
+	{
+		method: "POST",
+		pattern: "/v1/checkout/sessions/:id/expire",
+		handler: (request) => {
+			const session = findSession(request);
+			expireSession(request.ctx, session, request.source);
+			return applyExpand(request.ctx, renderSession(session), request.params);
+		},
+	},
+];

@@ -1,0 +1,103 @@
+import { sessionPaymentMethodTypes } from "../checkout/session-object.ts";
+import type { EmulatorContext } from "../state/context.ts";
+import { newId, randomToken } from "../state/ids.ts";
+import {
+	type ChargeRecord,
+	type PaymentIntentRecord,
+	type PaymentMethodRecord,
+	patch,
+	type SessionRecord,
+} from "../state/store.ts";
+import { NO_REQUEST } from "../webhooks/event-object.ts";
+import { renderPaymentIntent } from "./payment-intent-object.ts";
+
+/** The session's PaymentIntent, created (with `payment_intent.created`) on the first attempt. */
+export function ensurePaymentIntent(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+): PaymentIntentRecord {
+	// Since API 2022-08-01 the PaymentIntent only exists once the shopper first tries to pay,
+	// and later attempts in the same session reuse it.
+	const existing = session.paymentIntentId && ctx.state.paymentIntents.get(session.paymentIntentId);
+	if (existing) return existing;
+	const id = newId("pi");
+	const intent: PaymentIntentRecord = {
+		id,
+		created: ctx.clock.now(),
+		amount: session.amountTotal,
+		amountReceived: 0,
+		currency: session.currency,
+		status: "requires_payment_method",
+		metadata: { ...session.paymentIntentData.metadata },
+		description: session.paymentIntentData.description,
+		receiptEmail: session.paymentIntentData.receiptEmail,
+		clientSecret: `${id}_secret_${randomToken(25)}`,
+		paymentMethodTypes: sessionPaymentMethodTypes(session.currency),
+		latestChargeId: null,
+		paymentMethod: null,
+		lastPaymentError: null,
+		canceledAt: null,
+		cancellationReason: null,
+		sessionId: session.id,
+	};
+	ctx.state.paymentIntents.set(id, intent);
+	session.paymentIntentId = id;
+	ctx.emit("payment_intent.created", renderPaymentIntent(intent), NO_REQUEST);
+	return intent;
+}
+
+/** Puts a PaymentIntent back to `requires_payment_method` with `last_payment_error`, emitting `payment_failed`. */
+export function failIntent(
+	ctx: EmulatorContext,
+	intent: PaymentIntentRecord,
+	error: {
+		type: "card_error" | "invalid_request_error";
+		code: string;
+		declineCode: string | null;
+		message: string;
+		chargeId: string | null;
+		method: PaymentMethodRecord;
+	},
+): void {
+	patch(intent, {
+		status: "requires_payment_method",
+		latestChargeId: error.chargeId ?? intent.latestChargeId,
+		paymentMethod: null,
+		lastPaymentError: {
+			type: error.type,
+			code: error.code,
+			declineCode: error.declineCode,
+			message: error.message,
+			chargeId: error.chargeId,
+			paymentMethod: error.method,
+		},
+	});
+	ctx.emit("payment_intent.payment_failed", renderPaymentIntent(intent), NO_REQUEST);
+}
+
+/** Records a charge for an attempt on a PaymentIntent. */
+export function createCharge(
+	ctx: EmulatorContext,
+	intent: PaymentIntentRecord,
+	method: PaymentMethodRecord,
+	status: ChargeRecord["status"],
+	failure: ChargeRecord["failure"],
+): ChargeRecord {
+	const charge: ChargeRecord = {
+		id: newId("ch"),
+		created: ctx.clock.now(),
+		amount: intent.amount,
+		currency: intent.currency,
+		status,
+		paymentIntentId: intent.id,
+		paymentMethod: method,
+		failure,
+		amountRefunded: 0,
+		refundIds: [],
+		balanceTransaction: status === "succeeded" ? newId("txn") : null,
+		metadata: { ...intent.metadata },
+		receiptEmail: intent.receiptEmail,
+	};
+	ctx.state.charges.set(charge.id, charge);
+	return charge;
+}

@@ -1,0 +1,132 @@
+import { invalidState } from "../api/errors.ts";
+import { cardOutcome } from "../checkout/cards.ts";
+import { delayedMethodFor, renderSession } from "../checkout/session-object.ts";
+import type { EmulatorContext } from "../state/context.ts";
+import { newId } from "../state/ids.ts";
+import { chargeSnapshot } from "../state/snapshots.ts";
+import {
+	type PaymentIntentRecord,
+	type PaymentMethodRecord,
+	patch,
+	type SessionRecord,
+} from "../state/store.ts";
+import { NO_REQUEST } from "../webhooks/event-object.ts";
+import type { DelayedOutcome } from "./delayed-payments.ts";
+import { renderPaymentIntent } from "./payment-intent-object.ts";
+import { createCharge, ensurePaymentIntent, failIntent } from "./payment-records.ts";
+
+/** What the shopper submitted: a card, or a bank debit that settles later. */
+export type PaymentInput =
+	| { method: "card"; card: string; email: string; expMonth: number; expYear: number }
+	| { method: "delayed"; outcome: DelayedOutcome; email: string };
+
+/** The result of one payment attempt, as the control API returns it. */
+export type PaymentResult = {
+	outcome: "succeeded" | "declined" | "processing";
+	error: { code: string; declineCode: string | null; message: string } | null;
+	session: SessionRecord;
+	paymentIntent: PaymentIntentRecord;
+};
+
+/** Runs one attempt on an open session: the hosted page's "Pay" button. */
+export function attemptPayment(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+	input: PaymentInput,
+): PaymentResult {
+	if (session.status !== "open") {
+		throw invalidState(
+			`This Checkout Session is ${session.status === "expired" ? "expired" : "already complete"}.`,
+			"checkout_session_not_open",
+		);
+	}
+	const intent = ensurePaymentIntent(ctx, session);
+	if (input.method === "delayed") return startDelayedPayment(ctx, session, intent, input);
+	return payByCard(ctx, session, intent, input);
+}
+
+function payByCard(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+	intent: PaymentIntentRecord,
+	input: Extract<PaymentInput, { method: "card" }>,
+): PaymentResult {
+	const outcome = cardOutcome(input.card);
+	const method: PaymentMethodRecord = {
+		id: newId("pm"),
+		created: ctx.clock.now(),
+		type: "card",
+		email: input.email,
+		card: {
+			brand: "visa",
+			last4: outcome.last4,
+			expMonth: input.expMonth,
+			expYear: input.expYear,
+			funding: "credit",
+		},
+	};
+	if (outcome.kind === "decline") {
+		const failure = {
+			code: outcome.code,
+			declineCode: outcome.declineCode,
+			message: outcome.message,
+		};
+		const charge = outcome.createsCharge
+			? createCharge(ctx, intent, method, "failed", failure)
+			: null;
+		if (charge) ctx.emit("charge.failed", chargeSnapshot(ctx, charge), NO_REQUEST);
+		failIntent(ctx, intent, {
+			...failure,
+			type: "card_error",
+			chargeId: charge?.id ?? null,
+			method,
+		});
+		return { outcome: "declined", error: failure, session, paymentIntent: intent };
+	}
+	const charge = createCharge(ctx, intent, method, "succeeded", null);
+	ctx.emit("charge.succeeded", chargeSnapshot(ctx, charge), NO_REQUEST);
+	patch(intent, {
+		status: "succeeded",
+		amountReceived: intent.amount,
+		latestChargeId: charge.id,
+		paymentMethod: method,
+		lastPaymentError: null,
+	});
+	ctx.emit("payment_intent.succeeded", renderPaymentIntent(intent), NO_REQUEST);
+	patch(session, { status: "complete", paymentStatus: "paid", customerDetailsEmail: input.email });
+	ctx.emit("checkout.session.completed", renderSession(session), NO_REQUEST);
+	return { outcome: "succeeded", error: null, session, paymentIntent: intent };
+}
+
+function startDelayedPayment(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+	intent: PaymentIntentRecord,
+	input: Extract<PaymentInput, { method: "delayed" }>,
+): PaymentResult {
+	const method: PaymentMethodRecord = {
+		id: newId("pm"),
+		created: ctx.clock.now(),
+		type: delayedMethodFor(session.currency),
+		email: input.email,
+		card: null,
+	};
+	const charge = createCharge(ctx, intent, method, "pending", null);
+	patch(intent, {
+		status: "processing",
+		latestChargeId: charge.id,
+		paymentMethod: method,
+		lastPaymentError: null,
+	});
+	ctx.emit("payment_intent.processing", renderPaymentIntent(intent), NO_REQUEST);
+	ctx.emit("charge.pending", chargeSnapshot(ctx, charge), NO_REQUEST);
+	// Checkout completes at once for bank debits; the money follows (or not) later.
+	patch(session, {
+		status: "complete",
+		paymentStatus: "unpaid",
+		customerDetailsEmail: input.email,
+	});
+	ctx.emit("checkout.session.completed", renderSession(session), NO_REQUEST);
+	ctx.delayed.schedule(intent.id, session.id, input.outcome);
+	return { outcome: "processing", error: null, session, paymentIntent: intent };
+}
