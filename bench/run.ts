@@ -448,30 +448,29 @@ if (growth) {
 	const g = growth;
 	const [small, large] = growthPlan.sizes;
 	const rows: string[][] = [];
+	/** A query's timings on the small and the large database of one data set. */
+	const pairOf = (query: string, dataset: string) => {
+		const at = (size: number) =>
+			g.timings.find((t) => t.query === query && t.dataset === dataset && t.size === size);
+		const a = at(small);
+		const b = at(large);
+		return a && b ? { a, b } : null;
+	};
 	// The summary reports each query's worst data set (the largest growth), not the easy one.
 	const worst = new Map<string, { dataset: string; ratio: number }>();
 	for (const dataset of ["steady", "stale-failed"] as const) {
 		for (const query of Object.keys(g.sql)) {
-			const a = g.timings.find(
-				(t) => t.query === query && t.dataset === dataset && t.size === small,
-			);
-			const b = g.timings.find(
-				(t) => t.query === query && t.dataset === dataset && t.size === large,
-			);
-			if (!a || !b) continue;
-			const ratio = b.medianUs / a.medianUs;
+			const pair = pairOf(query, dataset);
+			if (!pair) continue;
+			const ratio = pair.b.medianUs / pair.a.medianUs;
 			if (ratio > (worst.get(query)?.ratio ?? -1)) worst.set(query, { dataset, ratio });
 		}
 	}
 	for (const dataset of ["steady", "stale-failed"] as const) {
 		for (const query of Object.keys(g.sql)) {
-			const a = g.timings.find(
-				(t) => t.query === query && t.dataset === dataset && t.size === small,
-			);
-			const b = g.timings.find(
-				(t) => t.query === query && t.dataset === dataset && t.size === large,
-			);
-			if (!a || !b) continue;
+			const pair = pairOf(query, dataset);
+			if (!pair) continue;
+			const { a, b } = pair;
 			const plan = g.plans.find((p) => p.query === query && p.dataset === dataset);
 			if (worst.get(query)?.dataset === dataset) {
 				figure(

@@ -7,6 +7,17 @@ import { db, tableCounts } from "./helpers/db.ts";
 
 const line = (productId: string, quantity: unknown) => ({ productId, quantity });
 
+/** An (empty-cart) checkout from one client address, with the rate limit on. */
+const checkoutFrom = (ip: string) =>
+	fetchWithEnv(
+		new Request(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json", "cf-connecting-ip": ip },
+			body: JSON.stringify({ items: [] }),
+		}),
+		{ CHECKOUT_RATE_LIMIT: "on" },
+	);
+
 /** Every bad input: its status, its code, and no row written anywhere (counted before it is sent). */
 async function expectRejected(send: () => Promise<Response>, status: number, code: string) {
 	const before = await tableCounts();
@@ -164,15 +175,7 @@ describe("POST /create-checkout-session security", () => {
 
 	it("limits checkout creation per client: 429 rate_limited with Retry-After", async () => {
 		const ip = `203.0.113.${Math.floor(Math.random() * 200)}`;
-		const attempt = () =>
-			fetchWithEnv(
-				new Request(`${ORIGIN}/create-checkout-session`, {
-					method: "POST",
-					headers: { "content-type": "application/json", "cf-connecting-ip": ip },
-					body: JSON.stringify({ items: [] }),
-				}),
-				{ CHECKOUT_RATE_LIMIT: "on" },
-			);
+		const attempt = () => checkoutFrom(ip);
 		const statuses: number[] = [];
 		let limited: Response | undefined;
 		for (let i = 0; i < 15 && !limited; i++) {
@@ -190,15 +193,7 @@ describe("the per-client limit on IPv6", () => {
 	it("counts every address of one /64 as one client, and another /64 apart", async () => {
 		const net = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
 		const prefix = `2001:db8:${net.slice(0, 4)}:${net.slice(4)}`;
-		const attempt = (ip: string) =>
-			fetchWithEnv(
-				new Request(`${ORIGIN}/create-checkout-session`, {
-					method: "POST",
-					headers: { "content-type": "application/json", "cf-connecting-ip": ip },
-					body: JSON.stringify({ items: [] }),
-				}),
-				{ CHECKOUT_RATE_LIMIT: "on" },
-			);
+		const attempt = checkoutFrom;
 		const statuses: number[] = [];
 		// Eleven different addresses of the same /64 (written in three notations).
 		for (let i = 1; i <= 11; i++) {
