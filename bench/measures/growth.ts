@@ -8,7 +8,7 @@
  * node:sqlite. The SQL is captured from the worker's functions (worker-sql.ts).
  */
 import { randomBytes } from "node:crypto";
-import { cpSync, readdirSync } from "node:fs";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue } from "node:sqlite";
 import { localD1File, openSqlite } from "../../scripts/stack.ts";

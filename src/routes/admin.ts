@@ -1,6 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { validator } from "hono/validator";
 import * as v from "valibot";
 import { firstIssue } from "../domain/cart.ts";
@@ -18,9 +17,8 @@ import {
 import { bearerToken, sameToken } from "../services/admin-auth.ts";
 import { invalidAmount, invalidRequest } from "../services/admin-errors.ts";
 import { listAlerts, listWebhookEvents } from "../services/admin-ledger.ts";
-import type { StoredResponse } from "../services/idempotency.ts";
-import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency.ts";
 import { refundOrder } from "../services/refunds.ts";
+import { idempotency } from "./idempotency.ts";
 import { bodyKind, limitBody } from "./request-guards.ts";
 
 /**
@@ -105,29 +103,20 @@ export const adminRoutes = new Hono<AppEnv>()
 	)
 	.get("/orders/:id", async (c) => c.json(await orderDetail(c.var.deps.db, c.req.param("id"))))
 	.post("/orders/:id/sync", async (c) => c.json(await forceSync(c.var.deps, c.req.param("id"))))
-	.post("/orders/:id/refund", limitBody(1024), async (c) => {
-		const amount = await readRefundAmount(c);
-		const d = c.var.deps;
-		const orderId = c.req.param("id");
-		const work = async (): Promise<StoredResponse> => ({
-			status: 200,
-			body: await refundOrder(d, orderId, amount),
-		});
-		const key = c.req.header("Idempotency-Key");
-		const answer = key
-			? await withIdempotency(
-					d.db,
-					{
-						// A space never appears in checkout's keys: the two cannot collide.
-						key: `admin refund ${orderId} ${checkIdempotencyKey(key)}`,
-						hash: await requestHash({ orderId, amount: amount ?? null }),
-						now: d.now(),
-					},
-					work,
-				)
-			: await work();
-		return c.json(answer.body, answer.status as ContentfulStatusCode);
-	})
+	.post(
+		"/orders/:id/refund",
+		limitBody(1024),
+		idempotency({
+			// A space never appears in checkout's keys: the two cannot collide.
+			scope: (c) => `admin refund ${c.req.param("id")} `,
+			request: async (c) => ({
+				orderId: c.req.param("id"),
+				amount: (await readRefundAmount(c)) ?? null,
+			}),
+		}),
+		async (c) =>
+			c.json(await refundOrder(c.var.deps, c.req.param("id"), await readRefundAmount(c))),
+	)
 	.get(
 		"/webhook-events",
 		validator("query", (query) => parseQuery(webhookEventsQuery, query)),

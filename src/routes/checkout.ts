@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import * as v from "valibot";
 import { appConfig } from "../config.ts";
 import type { CheckoutRequest } from "../domain/cart.ts";
@@ -14,10 +13,8 @@ import type { AppEnv } from "../env.ts";
 import { AppError, invalidCart } from "../lib/errors.ts";
 import { publicOrigin } from "../lib/public-origin.ts";
 import { priceCart } from "../services/catalog.ts";
-import type { CheckoutResult } from "../services/checkout.ts";
 import { startCheckout } from "../services/checkout.ts";
-import type { StoredResponse } from "../services/idempotency.ts";
-import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency.ts";
+import { idempotency } from "./idempotency.ts";
 import { bodyKind, checkoutRateLimit, formsFromOurPages, limitBody } from "./request-guards.ts";
 
 const MAX_BODY_BYTES = 8 * 1024;
@@ -27,45 +24,33 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 	limitBody(MAX_BODY_BYTES),
 	checkoutRateLimit,
 	formsFromOurPages,
+	idempotency({ request: async (c) => checkoutIdentity(await readCheckout(c)) }),
 	async (c) => {
-		const kind = bodyKind(c);
-		const input = kind === "json" ? await readJson(c) : await readForm(c);
+		const input = await readCheckout(c);
 		const d = c.var.deps;
-		const { maxOrderAmount } = appConfig(c.env);
-
-		const work = async (): Promise<StoredResponse> => {
-			const cart = await priceCart(d.db, input.items, maxOrderAmount);
-			const result = await startCheckout(d, {
-				cart,
-				origin: publicOrigin(c),
-				resume: { orderId: input.orderId, token: input.resumeToken },
-			});
-			return { status: 200, body: result };
-		};
-		const key = c.req.header("Idempotency-Key");
-		const response = key
-			? await withIdempotency(
-					d.db,
-					{
-						key: checkIdempotencyKey(key),
-						hash: await requestHash({
-							items: normalizeCart(input.items),
-							orderId: input.orderId ?? null,
-							resumeToken: input.resumeToken ?? null,
-						}),
-						now: d.now(),
-						defer: (promise) => c.executionCtx.waitUntil(promise),
-					},
-					work,
-				)
-			: await work();
-		if (response.status !== 200)
-			return c.json(response.body, response.status as ContentfulStatusCode);
-		const result = response.body as CheckoutResult;
-		if (kind === "form") return c.redirect(result.url, 303);
-		return c.json(result);
+		const cart = await priceCart(d.db, input.items, appConfig(c.env).maxOrderAmount);
+		const result = await startCheckout(d, {
+			cart,
+			origin: publicOrigin(c),
+			resume: { orderId: input.orderId, token: input.resumeToken },
+		});
+		return bodyKind(c) === "form" ? c.redirect(result.url, 303) : c.json(result);
 	},
 );
+
+/** The checkout request, from JSON or a "Buy now" form post; 400 `invalid_cart` (or 415) otherwise. */
+function readCheckout(c: Context<AppEnv>): Promise<CheckoutRequest> {
+	return bodyKind(c) === "json" ? readJson(c) : readForm(c);
+}
+
+/** What makes two checkout requests the same: the cart in any order, the order resumed and its token. */
+function checkoutIdentity(input: CheckoutRequest) {
+	return {
+		items: normalizeCart(input.items),
+		orderId: input.orderId ?? null,
+		resumeToken: input.resumeToken ?? null,
+	};
+}
 
 async function readJson(c: Context<AppEnv>): Promise<CheckoutRequest> {
 	let body: unknown;

@@ -19,7 +19,6 @@ import {
 } from "./helpers/stripe-objects.ts";
 import { deliver, signature } from "./helpers/webhooks.ts";
 
-type OrderRow = Awaited<ReturnType<typeof insertOrder>>;
 const now = () => Math.floor(Date.now() / 1000);
 
 async function deliverOk(event: Stripe.Event) {
