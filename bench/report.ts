@@ -1,0 +1,342 @@
+/**
+ * The benchmark's report: each measure as a figure (value, baseline, ratio,
+ * target), a table per section, and the summary of all figures.
+ */
+import type { LoadSummary } from "./lib/load.ts";
+import { fmt, table } from "./lib/table.ts";
+import type { CheckoutResult } from "./measures/checkout.ts";
+import type { GrowthPlan, GrowthResult } from "./measures/growth.ts";
+import type { BundleSize } from "./measures/size.ts";
+import type { StartupResult } from "./measures/startup.ts";
+import type { WebhookLevel } from "./measures/webhook.ts";
+
+export type Results = {
+	webhook: { levels: WebhookLevel[]; exhausted: number } | null;
+	checkout: CheckoutResult | null;
+	sizes: BundleSize[];
+	growth: GrowthResult | null;
+	startup: StartupResult[];
+};
+
+/** Figures and tables of one run; `mode` and `elapsed` go into the summary's title. */
+export function buildReport(
+	results: Results,
+	context: { growthPlan: GrowthPlan; mode: string; elapsed: () => string },
+) {
+	const { webhook, checkout, sizes, growth, startup } = results;
+	const { growthPlan, mode, elapsed } = context;
+
+	type Figure = {
+		section: string;
+		measure: string;
+		value: number;
+		unit: string;
+		baseline: string | null;
+		baselineValue: number | null;
+		ratio: number | null;
+		target: string | null;
+		pass: boolean | null;
+	};
+	const figures: Figure[] = [];
+	const figure = (
+		section: string,
+		measure: string,
+		value: number,
+		unit: string,
+		baseline: { label: string; value: number } | null = null,
+		target: { op: ">=" | "<="; limit: number; of: "ratio" | "value" } | null = null,
+	) => {
+		const ratio = baseline ? value / baseline.value : null;
+		const subject = target?.of === "value" ? value : ratio;
+		const pass =
+			target && subject !== null && Number.isFinite(subject)
+				? target.op === ">="
+					? subject >= target.limit
+					: subject <= target.limit
+				: null;
+		figures.push({
+			section,
+			measure,
+			value,
+			unit,
+			baseline: baseline?.label ?? null,
+			baselineValue: baseline?.value ?? null,
+			ratio,
+			target: target
+				? `${target.of === "ratio" ? "ratio" : "value"} ${target.op === ">=" ? "≥" : "≤"} ${target.limit}${target.of === "value" ? ` ${unit}` : ""}`
+				: null,
+			pass,
+		});
+	};
+
+	const output: string[] = [];
+
+	if (webhook) {
+		for (const level of webhook.levels) {
+			const s = `1. webhook c=${level.connections}`;
+			const { healthz, webhook: w, baseline: b } = level;
+			figure(
+				s,
+				"throughput",
+				w.rps,
+				"req/s",
+				{ label: "/healthz", value: healthz.rps },
+				{
+					op: ">=",
+					limit: 0.5,
+					of: "ratio",
+				},
+			);
+			figure(s, "latency p50", w.p50, "ms", { label: "/healthz", value: healthz.p50 });
+			figure(s, "latency p99", w.p99, "ms", { label: "/healthz", value: healthz.p99 });
+			figure(
+				s,
+				"CPU per request (workerd)",
+				w.cpuMsPerRequest.worker ?? Number.NaN,
+				"ms",
+				{ label: "baseline worker", value: b.cpuMsPerRequest.worker ?? Number.NaN },
+				{ op: "<=", limit: 1, of: "ratio" },
+			);
+		}
+		const rows: string[][] = [];
+		for (const level of webhook.levels) {
+			for (const r of [level.healthz, level.webhook, level.baseline] as LoadSummary[]) {
+				rows.push([
+					String(level.connections),
+					r.label,
+					`${r.ok}/${r.completed}${r.timeLimited ? " (time limit)" : ""}`,
+					fmt(r.rps),
+					fmt(r.p50),
+					fmt(r.p99),
+					fmt(r.cpuMsPerRequest.worker),
+					fmt(r.cpuMsPerRequest.proxy),
+					Object.entries(Object.keys(r.outcomes).length ? r.outcomes : r.statuses)
+						.map(([k, n]) => `${k} ${n}`)
+						.join(", "),
+				]);
+			}
+		}
+		output.push(
+			table(
+				"1. Webhook cost on local workerd (wrangler dev, local D1; rounds alternate the three targets)",
+				[
+					"c",
+					"target",
+					"2xx/responses",
+					"req/s",
+					"p50 ms",
+					"p99 ms",
+					"CPU ms/req",
+					"dev-proxy CPU ms/req",
+					"outcomes",
+				],
+				rows,
+			),
+		);
+	}
+
+	if (checkout) {
+		const { products, checkout: c } = checkout;
+		const s = `2. checkout c=${c.connections}`;
+		figure(
+			s,
+			"throughput",
+			c.rps,
+			"req/s",
+			{ label: "/api/products", value: products.rps },
+			{
+				op: ">=",
+				limit: 0.5,
+				of: "ratio",
+			},
+		);
+		figure(s, "latency p50", c.p50, "ms", { label: "/api/products", value: products.p50 });
+		figure(s, "latency p99", c.p99, "ms", { label: "/api/products", value: products.p99 });
+		figure(s, "CPU per request (workerd)", c.cpuMsPerRequest.worker ?? Number.NaN, "ms", {
+			label: "/api/products",
+			value: products.cpuMsPerRequest.worker ?? Number.NaN,
+		});
+		output.push(
+			table(
+				"2. Checkout creation vs catalog (emulator answering at once)",
+				[
+					"c",
+					"target",
+					"2xx/responses",
+					"req/s",
+					"p50 ms",
+					"p99 ms",
+					"CPU ms/req",
+					"dev-proxy CPU ms/req",
+					"emulator CPU ms/req",
+					"outcomes",
+				],
+				[products, c].map((r) => [
+					String(r.connections),
+					r.label,
+					`${r.ok}/${r.completed}${r.timeLimited ? " (time limit)" : ""}`,
+					fmt(r.rps),
+					fmt(r.p50),
+					fmt(r.p99),
+					fmt(r.cpuMsPerRequest.worker),
+					fmt(r.cpuMsPerRequest.proxy),
+					fmt(r.cpuMsPerRequest.emulator),
+					Object.entries(Object.keys(r.outcomes).length ? r.outcomes : r.statuses)
+						.map(([k, n]) => `${k} ${n}`)
+						.join(", "),
+				]),
+			),
+		);
+	}
+
+	if (sizes.length > 0) {
+		const worker = sizes[0] as BundleSize;
+		const honoStripe = sizes.find((x) => x.label === "Hono + stripe");
+		figure(
+			"3. bundle",
+			"worker gzip",
+			worker.wranglerGzipKiB,
+			"KiB",
+			honoStripe ? { label: "Hono + stripe", value: honoStripe.wranglerGzipKiB } : null,
+			{ op: "<=", limit: 115, of: "value" },
+		);
+		figure(
+			"3. bundle",
+			"worker raw",
+			worker.wranglerKiB,
+			"KiB",
+			honoStripe ? { label: "Hono + stripe", value: honoStripe.wranglerKiB } : null,
+		);
+		output.push(
+			table(
+				"3. Bundle size (wrangler deploy --dry-run --outdir; KiB as wrangler prints them)",
+				["bundle", "raw KiB", "gzip KiB", "gzip KiB (zlib here)"],
+				sizes.map((x) => [
+					x.label,
+					fmt(x.wranglerKiB, 1),
+					fmt(x.wranglerGzipKiB, 1),
+					fmt(x.gzipKiB, 1),
+				]),
+			),
+		);
+	}
+
+	if (growth) {
+		const g = growth;
+		const [small, large] = growthPlan.sizes;
+		const rows: string[][] = [];
+		/** A query's timings on the small and the large database of one data set. */
+		const pairOf = (query: string, dataset: string) => {
+			const at = (size: number) =>
+				g.timings.find((t) => t.query === query && t.dataset === dataset && t.size === size);
+			const a = at(small);
+			const b = at(large);
+			return a && b ? { a, b } : null;
+		};
+		// The summary reports each query's worst data set (the largest growth), not the easy one.
+		const worst = new Map<string, { dataset: string; ratio: number }>();
+		for (const dataset of ["steady", "stale-failed"] as const) {
+			for (const query of Object.keys(g.sql)) {
+				const pair = pairOf(query, dataset);
+				if (!pair) continue;
+				const ratio = pair.b.medianUs / pair.a.medianUs;
+				if (ratio > (worst.get(query)?.ratio ?? -1)) worst.set(query, { dataset, ratio });
+			}
+		}
+		for (const dataset of ["steady", "stale-failed"] as const) {
+			for (const query of Object.keys(g.sql)) {
+				const pair = pairOf(query, dataset);
+				if (!pair) continue;
+				const { a, b } = pair;
+				const plan = g.plans.find((p) => p.query === query && p.dataset === dataset);
+				if (worst.get(query)?.dataset === dataset) {
+					figure(
+						"4. growth",
+						`${query} @${large / 1000}k (${dataset})`,
+						b.medianUs,
+						"µs",
+						{ label: `@${small / 1000}k`, value: a.medianUs },
+						{ op: "<=", limit: 1.5, of: "ratio" },
+					);
+				}
+				rows.push([
+					query,
+					dataset,
+					fmt(a.medianUs),
+					fmt(b.medianUs),
+					fmt(b.medianUs / a.medianUs, 2),
+					String(b.rows),
+					plan ? (plan.usesIndex ? plan.indexes.join(", ") : "NO (full scan)") : "—",
+				]);
+			}
+		}
+		output.push(
+			table(
+				`4. Growth: median µs per query on local D1 (SQLite) files, ${small} vs ${large} orders; open orders ${Object.entries(
+					g.openOrders,
+				)
+					.map(([k, n]) => `${k}: ${n}`)
+					.join(", ")}`,
+				[
+					"query",
+					"data set",
+					`${small / 1000}k µs`,
+					`${large / 1000}k µs`,
+					"ratio",
+					"rows",
+					"index used",
+				],
+				rows,
+			),
+		);
+		const plans = g.plans
+			.filter((p) => p.dataset === "steady")
+			.map(
+				(p) => `  ${p.query} (${p.size} orders):\n${p.plan.map((l) => `      ${l}`).join("\n")}`,
+			);
+		output.push(
+			`\nEXPLAIN QUERY PLAN (the worker's SQL, captured from src/services):\n${plans.join("\n")}`,
+		);
+	}
+
+	if (startup.length > 0) {
+		const worker = startup[0] as StartupResult;
+		const base = startup[1];
+		figure(
+			"5. startup",
+			"startup CPU (active)",
+			worker.medianActiveMs,
+			"ms",
+			base ? { label: base.label, value: base.medianActiveMs } : null,
+		);
+		output.push(
+			table(
+				"5. Startup (wrangler check startup: active CPU time in the profile, median of runs)",
+				["worker", "median active ms", "runs (active ms)", "samples", "bundle gzip KiB"],
+				startup.map((r) => [
+					r.label,
+					fmt(r.medianActiveMs, 1),
+					r.runs.map((x) => x.activeMs.toFixed(1)).join(" "),
+					r.runs.map((x) => x.samples).join(" "),
+					fmt(r.runs[0]?.bundleGzipKiB ?? null, 1),
+				]),
+			),
+		);
+	}
+
+	const summary = table(
+		`Summary (${mode}; ${new Date().toISOString()}; ${elapsed()})`,
+		["section", "measure", "value", "baseline", "ratio", "target", "result"],
+		figures.map((f) => [
+			f.section,
+			f.measure,
+			`${fmt(f.value)} ${f.unit}`,
+			f.baseline ? `${fmt(f.baselineValue)} ${f.unit} (${f.baseline})` : "—",
+			f.ratio === null ? "—" : fmt(f.ratio, 2),
+			f.target ?? "—",
+			f.pass === null ? "—" : f.pass ? "pass" : "MISS",
+		]),
+	);
+
+	return { figures, summary, output };
+}
