@@ -69,26 +69,31 @@ export function buildReport(
 		});
 	};
 
+	/** Throughput (target: half the baseline's) and latency of a load run, beside its baseline's. */
+	const loadFigures = (section: string, run: LoadSummary, base: LoadSummary, label: string) => {
+		figure(
+			section,
+			"throughput",
+			run.rps,
+			"req/s",
+			{ label, value: base.rps },
+			{
+				op: ">=",
+				limit: 0.5,
+				of: "ratio",
+			},
+		);
+		figure(section, "latency p50", run.p50, "ms", { label, value: base.p50 });
+		figure(section, "latency p99", run.p99, "ms", { label, value: base.p99 });
+	};
+
 	const output: string[] = [];
 
 	if (webhook) {
 		for (const level of webhook.levels) {
 			const s = `1. webhook c=${level.connections}`;
 			const { healthz, webhook: w, baseline: b } = level;
-			figure(
-				s,
-				"throughput",
-				w.rps,
-				"req/s",
-				{ label: "/healthz", value: healthz.rps },
-				{
-					op: ">=",
-					limit: 0.5,
-					of: "ratio",
-				},
-			);
-			figure(s, "latency p50", w.p50, "ms", { label: "/healthz", value: healthz.p50 });
-			figure(s, "latency p99", w.p99, "ms", { label: "/healthz", value: healthz.p99 });
+			loadFigures(s, w, healthz, "/healthz");
 			figure(
 				s,
 				"CPU per request (workerd)",
@@ -138,20 +143,7 @@ export function buildReport(
 	if (checkout) {
 		const { products, checkout: c } = checkout;
 		const s = `2. checkout c=${c.connections}`;
-		figure(
-			s,
-			"throughput",
-			c.rps,
-			"req/s",
-			{ label: "/api/products", value: products.rps },
-			{
-				op: ">=",
-				limit: 0.5,
-				of: "ratio",
-			},
-		);
-		figure(s, "latency p50", c.p50, "ms", { label: "/api/products", value: products.p50 });
-		figure(s, "latency p99", c.p99, "ms", { label: "/api/products", value: products.p99 });
+		loadFigures(s, c, products, "/api/products");
 		figure(s, "CPU per request (workerd)", c.cpuMsPerRequest.worker ?? Number.NaN, "ms", {
 			label: "/api/products",
 			value: products.cpuMsPerRequest.worker ?? Number.NaN,

@@ -6,6 +6,7 @@ import { firstIssue } from "../domain/cart.ts";
 import { ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
+import { bearerToken, sameToken } from "../lib/secret-compare.ts";
 import {
 	DEFAULT_PAGE_SIZE,
 	decodeCursor,
@@ -14,7 +15,6 @@ import {
 	MAX_PAGE_SIZE,
 	orderDetail,
 } from "../services/admin.ts";
-import { bearerToken, sameToken } from "../services/admin-auth.ts";
 import { invalidAmount, invalidRequest } from "../services/admin-errors.ts";
 import { listAlerts, listWebhookEvents } from "../services/admin-ledger.ts";
 import { refundOrder } from "../services/refunds.ts";

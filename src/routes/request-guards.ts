@@ -17,8 +17,13 @@ export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
 export type BodyKind = "json" | "form";
 
 /** The body's kind from its Content-Type, or 415. */
+/** The request's media type, lowercase, without parameters ("" when there is none). */
+function mediaType(c: Context<AppEnv>): string {
+	return (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+}
+
 export function bodyKind(c: Context<AppEnv>): BodyKind {
-	const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
+	const type = mediaType(c);
 	if (type === "application/json") return "json";
 	if (type === "application/x-www-form-urlencoded") return "form";
 	throw new AppError(
@@ -51,8 +56,7 @@ export function assertSameOrigin(c: Context<AppEnv>): void {
 
 /** Middleware: a form post must come from our own pages (JSON needs no such check, see above). */
 export const formsFromOurPages: MiddlewareHandler<AppEnv> = async (c, next) => {
-	const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
-	if (type === "application/x-www-form-urlencoded") assertSameOrigin(c);
+	if (mediaType(c) === "application/x-www-form-urlencoded") assertSameOrigin(c);
 	await next();
 };
 

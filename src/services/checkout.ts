@@ -4,6 +4,7 @@ import { orderItems, orders, orderTransitions } from "../db/schema.ts";
 import { sessionParams } from "../domain/checkout-session.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
+import { sameToken } from "../lib/secret-compare.ts";
 import { isStripeRequestError, untilStripeAnswers } from "../lib/stripe.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { PricedCart } from "./catalog.ts";
@@ -136,14 +137,6 @@ function newResumeToken(): string {
 		.replace(/=+$/, "");
 }
 
-/** Compares two tokens in time that does not depend on where they differ. */
-function sameToken(a: string, b: string): boolean {
-	const x = new TextEncoder().encode(a);
-	const y = new TextEncoder().encode(b);
-	if (x.length !== y.length) return false;
-	return crypto.subtle.timingSafeEqual(x, y);
-}
-
 async function createOrder(
 	deps: StripeDeps,
 	cart: PricedCart,
@@ -192,7 +185,7 @@ async function resumeCheckout(
 	cart: PricedCart,
 ): Promise<CheckoutResult | null> {
 	const order = await findOrder(deps.db, orderId);
-	if (!order?.resumeToken || !sameToken(order.resumeToken, token)) return null;
+	if (!order?.resumeToken || !(await sameToken(token, order.resumeToken))) return null;
 	const resumeToken = order.resumeToken;
 	if (order.status === "paid" || order.status === "processing") throw alreadyPaid();
 	if (!(order.status === "pending" || order.status === "failed") || !order.stripeCheckoutSessionId)

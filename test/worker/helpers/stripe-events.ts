@@ -18,47 +18,26 @@ type OrderLike = { id: string; amount?: number; currency?: string };
 const now = () => Math.floor(Date.now() / 1000);
 const amountOf = (o: OrderLike) => o.amount ?? 4800;
 
+/** The order's completed session, paid or (a delayed method) not yet. */
+const completed = (o: OrderLike, pi: string, paid: boolean) =>
+	completedSession({
+		orderId: o.id,
+		payment_intent: pi,
+		payment_status: paid ? "paid" : "unpaid",
+		amount_total: amountOf(o),
+		currency: o.currency ?? "usd",
+	});
+
 export const events = {
 	completedPaid: (o: OrderLike, pi = paymentIntentIdOf(o.id), created = now()): Stripe.Event =>
-		stripeEvent(
-			"checkout.session.completed",
-			completedSession({
-				orderId: o.id,
-				payment_intent: pi,
-				amount_total: amountOf(o),
-				currency: o.currency ?? "usd",
-			}),
-			{ created },
-		),
+		stripeEvent("checkout.session.completed", completed(o, pi, true), { created }),
 	/** A delayed method (bank debit): completed, not paid yet. */
 	completedUnpaid: (o: OrderLike, created = now(), pi = paymentIntentIdOf(o.id)): Stripe.Event =>
-		stripeEvent(
-			"checkout.session.completed",
-			completedSession({
-				orderId: o.id,
-				payment_intent: pi,
-				payment_status: "unpaid",
-				amount_total: amountOf(o),
-			}),
-			{ created },
-		),
+		stripeEvent("checkout.session.completed", completed(o, pi, false), { created }),
 	asyncSucceeded: (o: OrderLike, created = now(), pi = paymentIntentIdOf(o.id)): Stripe.Event =>
-		stripeEvent(
-			"checkout.session.async_payment_succeeded",
-			completedSession({ orderId: o.id, payment_intent: pi, amount_total: amountOf(o) }),
-			{ created },
-		),
+		stripeEvent("checkout.session.async_payment_succeeded", completed(o, pi, true), { created }),
 	asyncFailed: (o: OrderLike, created = now(), pi = paymentIntentIdOf(o.id)): Stripe.Event =>
-		stripeEvent(
-			"checkout.session.async_payment_failed",
-			completedSession({
-				orderId: o.id,
-				payment_intent: pi,
-				payment_status: "unpaid",
-				amount_total: amountOf(o),
-			}),
-			{ created },
-		),
+		stripeEvent("checkout.session.async_payment_failed", completed(o, pi, false), { created }),
 	expired: (o: OrderLike, created = now()): Stripe.Event =>
 		stripeEvent(
 			"checkout.session.expired",
