@@ -83,10 +83,16 @@ export function normalizeCart(lines: readonly CartLine[]): CartLine[] {
 		.sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
 }
 
+/** A validation issue, as valibot and Standard Schema report it. */
+type Issue = {
+	readonly message: string;
+	readonly path?: readonly (PropertyKey | { readonly key: unknown })[] | undefined;
+};
+
 /** First validation message, for the `invalid_cart` error. */
-export function firstIssue(issues: readonly v.BaseIssue<unknown>[]): string {
+export function firstIssue(issues: readonly Issue[]): string {
 	const issue = issues[0];
 	if (!issue) return "invalid cart";
-	const path = issue.path?.map((p) => p.key).join(".");
+	const path = issue.path?.map((p) => String(typeof p === "object" ? p.key : p)).join(".");
 	return path ? `${path}: ${issue.message}` : issue.message;
 }

@@ -1,14 +1,16 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { handleApi } from "./api/api.ts";
+import { API_ROUTES, type Endpoint, handleApi } from "./api/api.ts";
 import type { HttpAnswer } from "./api/http-io.ts";
+import type { ApiHandler } from "./api/types.ts";
 import { showPayPage, submitPayPage } from "./checkout/pay-page.ts";
 import { expireDueSessions } from "./checkout/session-expiry.ts";
-import { handleControl } from "./control/control.ts";
+import { CONTROL_ROUTES, handleControl } from "./control/control.ts";
 import { FaultInjector } from "./control/faults.ts";
+import type { ControlHandler } from "./control/types.ts";
 import { createContext, type EmulatorContext } from "./state/context.ts";
 import { newWebhookSecret } from "./state/ids.ts";
 import { loadState, persistState } from "./state/persistence.ts";
@@ -100,16 +102,28 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 		expireDueSessions(ctx);
 		await next();
 	});
-	app.all("/_emulator/*", async (c) =>
+	const control = async (c: Context, endpoint: Endpoint<ControlHandler> | null) =>
 		toResponse(
-			await handleControl(ctx, faults, c.req.method, new URL(c.req.url), await c.req.text()),
-		),
-	);
+			await handleControl(
+				ctx,
+				faults,
+				c.req.method,
+				new URL(c.req.url),
+				await c.req.text(),
+				endpoint,
+			),
+		);
+	for (const route of CONTROL_ROUTES) {
+		app.on(route.method, route.pattern, (c) =>
+			control(c, { handler: route.handler, pathParams: c.req.param() }),
+		);
+	}
+	app.all("/_emulator/*", (c) => control(c, null));
 	app.get("/pay/:id", (c) => toResponse(showPayPage(ctx, c.req.param("id"))));
 	app.post("/pay/:id", async (c) =>
 		toResponse(submitPayPage(ctx, c.req.param("id"), await c.req.text())),
 	);
-	app.all("/v1/*", async (c) =>
+	const api = async (c: Context, endpoint: Endpoint<ApiHandler> | null) =>
 		toResponse(
 			await handleApi(ctx, faults, {
 				method: c.req.method,
@@ -119,9 +133,16 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 				idempotencyKey: c.req.header("idempotency-key") ?? null,
 				stripeVersion: c.req.header("stripe-version") ?? null,
 				contentType: c.req.header("content-type") ?? null,
+				endpoint,
 			}),
-		),
-	);
+		);
+	for (const route of API_ROUTES) {
+		app.on(route.method, route.pattern, (c) =>
+			api(c, { handler: route.handler, pathParams: c.req.param() }),
+		);
+	}
+	// Anything else under /v1 still goes through auth and the request log, as on Stripe.
+	app.all("/v1/*", (c) => api(c, null));
 	app.get("/", (c) =>
 		c.json({ emulator: "stripe", api: "/v1", control: "/_emulator", checkout: "/pay/:id" }),
 	);

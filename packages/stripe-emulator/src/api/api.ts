@@ -14,10 +14,10 @@ import { StripeApiError } from "./errors.ts";
 import { type HttpAnswer, jsonAnswer } from "./http-io.ts";
 import { canonicalJson, checkIdempotency } from "./idempotency.ts";
 import { type ParamObject, parseForm } from "./params.ts";
-import { matchRoute } from "./router.ts";
-import type { ApiRoute } from "./types.ts";
+import type { ApiHandler, ApiRoute } from "./types.ts";
 
-const ROUTES: ApiRoute[] = [
+/** Every `/v1` endpoint; the server registers each one on Hono. */
+export const API_ROUTES: ApiRoute[] = [
 	...checkoutSessionRoutes,
 	...paymentRoutes,
 	...refundRoutes,
@@ -34,7 +34,12 @@ export type ApiCall = {
 	idempotencyKey: string | null;
 	stripeVersion: string | null;
 	contentType: string | null;
+	/** The matched endpoint and its path parameters; null when no route matched. */
+	endpoint: Endpoint<ApiHandler> | null;
 };
+
+/** A route's handler with the path parameters Hono matched. */
+export type Endpoint<H> = { handler: H; pathParams: Record<string, string> };
 
 /** Answers one `/v1` request: auth, faults, idempotency, the endpoint, and the request log. */
 export async function handleApi(
@@ -105,7 +110,7 @@ async function run(
 	}
 	try {
 		await applyFault(faults, fault, "before");
-		const answer = execute(ctx, call.method, path, params, source, headers);
+		const answer = execute(ctx, call, params, source, headers);
 		// Validation errors mean the endpoint never ran, so Stripe keeps nothing for the key.
 		if (key && !answer.validationError) {
 			ctx.state.idempotency.set(key, {
@@ -127,20 +132,19 @@ async function run(
 
 function execute(
 	ctx: EmulatorContext,
-	method: string,
-	path: string,
+	call: ApiCall,
 	params: ParamObject,
 	source: RequestSource,
 	headers: Record<string, string>,
 ): { http: HttpAnswer; validationError: boolean } {
-	const match = matchRoute(ROUTES, method, path);
+	const { endpoint } = call;
 	try {
-		if (match.kind === "not_found") throw unrecognized(method, path);
-		const body = match.handler({ ctx, params, pathParams: match.params, source });
+		if (!endpoint) throw unrecognized(call.method, call.url.pathname);
+		const body = endpoint.handler({ ctx, params, pathParams: endpoint.pathParams, source });
 		return { http: jsonAnswer(200, body, headers), validationError: false };
 	} catch (error) {
 		if (!(error instanceof StripeApiError)) throw error;
-		const validationError = error.details.validation === true || match.kind === "not_found";
+		const validationError = error.details.validation === true || !endpoint;
 		return { http: jsonAnswer(error.status, error.toJson(), headers), validationError };
 	}
 }

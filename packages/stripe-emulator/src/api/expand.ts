@@ -1,12 +1,12 @@
 import { renderLineItem } from "../checkout/line-item-object.ts";
 import { renderSession } from "../checkout/session-object.ts";
+import { chargeSnapshot } from "../payments/charge-object.ts";
 import { renderPaymentIntent } from "../payments/payment-intent-object.ts";
 import { renderRefund } from "../refunds/refund-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { isJsonObject, type Json, type JsonObject } from "../state/json.ts";
-import { chargeSnapshot } from "../state/snapshots.ts";
 import { invalidParam } from "./errors.ts";
-import { renderList } from "./list-object.ts";
+import { renderList } from "./pagination.ts";
 import { optionalStringArray, type ParamObject } from "./params.ts";
 
 /** Applies `expand[]` paths (`payment_intent`, `data.payment_intent`, `payment_intent.latest_charge`, `line_items`). */

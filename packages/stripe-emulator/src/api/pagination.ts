@@ -1,3 +1,4 @@
+import type { Json, JsonObject } from "../state/json.ts";
 import { invalidParam, resourceMissing } from "./errors.ts";
 import {
 	optionalInteger,
@@ -6,6 +7,11 @@ import {
 	type Param,
 	type ParamObject,
 } from "./params.ts";
+
+/** Stripe's list envelope. */
+export function renderList(data: Json[], url: string, hasMore = false): JsonObject {
+	return { object: "list", data, has_more: hasMore, url };
+}
 
 /** One page of a Stripe list, newest first. */
 export type Page<T> = { items: T[]; hasMore: boolean };

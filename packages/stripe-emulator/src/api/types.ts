@@ -2,7 +2,9 @@ import type { EmulatorContext } from "../state/context.ts";
 import type { JsonObject } from "../state/json.ts";
 import type { RequestSource } from "../webhooks/event-object.ts";
 import type { ParamObject } from "./params.ts";
-import type { Route } from "./router.ts";
+
+/** A route such as `GET /v1/checkout/sessions/:id`; the server registers it on Hono. */
+export type Route<H> = { method: string; pattern: string; handler: H };
 
 /** What a `/v1` handler gets: parsed params (body for POST, query otherwise) and path ids. */
 export type ApiRequest = {

@@ -1,7 +1,6 @@
 import { resourceMissing } from "../api/errors.ts";
 import { applyExpand } from "../api/expand.ts";
-import { renderList } from "../api/list-object.ts";
-import { createdFilter, newestFirst, paginate } from "../api/pagination.ts";
+import { createdFilter, newestFirst, paginate, renderList } from "../api/pagination.ts";
 import { optionalString } from "../api/params.ts";
 import { type ApiRequest, type ApiRoute, pathId } from "../api/types.ts";
 import type { SessionRecord } from "../state/store.ts";

@@ -1,6 +1,6 @@
+import type { Endpoint } from "../api/api.ts";
 import { StripeApiError } from "../api/errors.ts";
 import { type HttpAnswer, jsonAnswer } from "../api/http-io.ts";
-import { matchRoute } from "../api/router.ts";
 import { controlPaymentRoutes } from "../payments/control-routes.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { controlWebhookRoutes } from "../webhooks/control-routes.ts";
@@ -8,9 +8,10 @@ import { controlFaultRoutes } from "./fault-routes.ts";
 import type { FaultInjector } from "./faults.ts";
 import { type ControlInput, parseControlBody } from "./input.ts";
 import { controlStateRoutes } from "./state-routes.ts";
-import type { ControlRoute } from "./types.ts";
+import type { ControlHandler, ControlRoute } from "./types.ts";
 
-const ROUTES: ControlRoute[] = [
+/** Every `/_emulator` endpoint; the server registers each one on Hono. */
+export const CONTROL_ROUTES: ControlRoute[] = [
 	...controlStateRoutes,
 	...controlWebhookRoutes,
 	...controlPaymentRoutes,
@@ -24,10 +25,10 @@ export async function handleControl(
 	method: string,
 	url: URL,
 	rawBody: string,
+	endpoint: Endpoint<ControlHandler> | null,
 ): Promise<HttpAnswer> {
 	try {
-		const match = matchRoute(ROUTES, method, url.pathname);
-		if (match.kind === "not_found") {
+		if (!endpoint) {
 			throw new StripeApiError(
 				404,
 				"invalid_request_error",
@@ -36,7 +37,7 @@ export async function handleControl(
 		}
 		const query: ControlInput = Object.fromEntries(url.searchParams);
 		const input = method === "GET" ? query : { ...query, ...parseControlBody(rawBody) };
-		const body = await match.handler({ ctx, faults, input, pathParams: match.params });
+		const body = await endpoint.handler({ ctx, faults, input, pathParams: endpoint.pathParams });
 		return jsonAnswer(200, body);
 	} catch (error) {
 		if (error instanceof StripeApiError) return jsonAnswer(error.status, error.toJson());

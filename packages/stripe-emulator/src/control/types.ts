@@ -1,4 +1,4 @@
-import type { Route } from "../api/router.ts";
+import type { Route } from "../api/types.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import type { FaultInjector } from "./faults.ts";
 import type { ControlInput } from "./input.ts";

@@ -1,5 +1,6 @@
-import { renderList } from "../api/list-object.ts";
+import { renderList } from "../api/pagination.ts";
 import { renderRefund } from "../refunds/refund-object.ts";
+import type { EmulatorContext } from "../state/context.ts";
 import type { JsonObject } from "../state/json.ts";
 import type { ChargeRecord, RefundRecord } from "../state/store.ts";
 import { renderBillingDetails, renderPaymentMethodDetails } from "./payment-method-object.ts";
@@ -87,4 +88,12 @@ function renderOutcome(charge: ChargeRecord): JsonObject {
 		seller_message: "Payment complete.",
 		type: "authorized",
 	};
+}
+
+/** A charge rendered with its refunds looked up in state. */
+export function chargeSnapshot(ctx: EmulatorContext, charge: ChargeRecord): JsonObject {
+	const refunds = charge.refundIds
+		.map((id) => ctx.state.refunds.get(id))
+		.filter((refund): refund is RefundRecord => refund !== undefined);
+	return renderCharge(charge, refunds);
 }

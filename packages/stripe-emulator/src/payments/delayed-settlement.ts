@@ -1,7 +1,7 @@
 import { renderSession } from "../checkout/session-object.ts";
+import { chargeSnapshot } from "../payments/charge-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
-import { chargeSnapshot } from "../state/snapshots.ts";
 import { patch } from "../state/store.ts";
 import { NO_REQUEST } from "../webhooks/event-object.ts";
 import type { DelayedOutcome } from "./delayed-payments.ts";

@@ -1,9 +1,9 @@
 import { invalidState } from "../api/errors.ts";
 import { cardOutcome } from "../checkout/cards.ts";
 import { delayedMethodFor, renderSession } from "../checkout/session-object.ts";
+import { chargeSnapshot } from "../payments/charge-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
-import { chargeSnapshot } from "../state/snapshots.ts";
 import {
 	type PaymentIntentRecord,
 	type PaymentMethodRecord,

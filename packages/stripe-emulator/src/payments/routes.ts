@@ -1,10 +1,9 @@
 import { resourceMissing } from "../api/errors.ts";
 import { applyExpand } from "../api/expand.ts";
-import { renderList } from "../api/list-object.ts";
-import { newestFirst, paginate } from "../api/pagination.ts";
+import { newestFirst, paginate, renderList } from "../api/pagination.ts";
 import { optionalString } from "../api/params.ts";
 import { type ApiRoute, pathId } from "../api/types.ts";
-import { chargeSnapshot } from "../state/snapshots.ts";
+import { chargeSnapshot } from "../payments/charge-object.ts";
 import { renderPaymentIntent } from "./payment-intent-object.ts";
 
 /** `/v1/payment_intents` and `/v1/charges` (read-only: Checkout creates them). */

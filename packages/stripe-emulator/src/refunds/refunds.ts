@@ -7,9 +7,9 @@ import {
 	type ParamObject,
 	rejectUnknown,
 } from "../api/params.ts";
+import { chargeSnapshot } from "../payments/charge-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
-import { chargeSnapshot } from "../state/snapshots.ts";
 import type { ChargeRecord, RefundRecord } from "../state/store.ts";
 import type { RequestSource } from "../webhooks/event-object.ts";
 import { renderRefund } from "./refund-object.ts";

@@ -1,7 +1,6 @@
 import { resourceMissing } from "../api/errors.ts";
 import { applyExpand } from "../api/expand.ts";
-import { renderList } from "../api/list-object.ts";
-import { newestFirst, paginate } from "../api/pagination.ts";
+import { newestFirst, paginate, renderList } from "../api/pagination.ts";
 import { optionalString } from "../api/params.ts";
 import { type ApiRoute, pathId } from "../api/types.ts";
 import { renderRefund } from "./refund-object.ts";

@@ -3,7 +3,6 @@ import { settleDelayedPayment } from "../payments/delayed-settlement.ts";
 import { WebhookDispatcher } from "../webhooks/dispatcher.ts";
 import { type RequestSource, renderEvent } from "../webhooks/event-object.ts";
 import type { WebhookTarget } from "../webhooks/types.ts";
-import { type Clock, createClock } from "./clock.ts";
 import { newId } from "./ids.ts";
 import type { JsonObject } from "./json.ts";
 import { createState, type State } from "./store.ts";
@@ -93,4 +92,29 @@ function endpointTargets(state: State, eventType: string): WebhookTarget[] {
 		targets.push({ url: endpoint.url, secret: endpoint.secret, endpointId: endpoint.id });
 	}
 	return targets;
+}
+
+/** The emulator's own time: wall time plus an offset that tests can advance. */
+export type Clock = {
+	/** Unix seconds, as Stripe's `created` fields. */
+	now(): number;
+	/** Seconds added to wall time so far. */
+	offsetSeconds(): number;
+	advance(seconds: number): void;
+	reset(): void;
+};
+
+/** Creates a clock that starts at wall time. */
+export function createClock(): Clock {
+	let offset = 0;
+	return {
+		now: () => Math.floor(Date.now() / 1000) + offset,
+		offsetSeconds: () => offset,
+		advance(seconds) {
+			offset += seconds;
+		},
+		reset() {
+			offset = 0;
+		},
+	};
 }

@@ -1,7 +1,7 @@
 import { resourceMissing } from "../api/errors.ts";
 import { badInput, inputEnum, inputNumber, inputString } from "../control/input.ts";
 import type { ControlRoute } from "../control/types.ts";
-import { eventPayload, signatureHeader } from "./signature.ts";
+import { eventPayload, signatureHeader } from "./post.ts";
 import { WEBHOOK_MODES } from "./types.ts";
 
 /** Delivery settings, flushing held events, redelivery and signed payloads. */

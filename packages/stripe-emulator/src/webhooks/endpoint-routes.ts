@@ -1,6 +1,5 @@
 import { invalidParam, resourceMissing } from "../api/errors.ts";
-import { renderList } from "../api/list-object.ts";
-import { newestFirst, paginate } from "../api/pagination.ts";
+import { newestFirst, paginate, renderList } from "../api/pagination.ts";
 import {
 	mergeMetadata,
 	metadataParam,
@@ -13,8 +12,8 @@ import {
 } from "../api/params.ts";
 import { type ApiRequest, type ApiRoute, pathId } from "../api/types.ts";
 import { newId, newWebhookSecret } from "../state/ids.ts";
+import type { JsonObject } from "../state/json.ts";
 import type { WebhookEndpointRecord } from "../state/store.ts";
-import { renderWebhookEndpoint } from "./endpoint-object.ts";
 
 function findEndpoint(request: ApiRequest): WebhookEndpointRecord {
 	const id = pathId(request);
@@ -124,3 +123,25 @@ export const webhookEndpointRoutes: ApiRoute[] = [
 		},
 	},
 ];
+
+/** The `webhook_endpoint` object; Stripe shows `secret` only in the create answer. */
+export function renderWebhookEndpoint(
+	endpoint: WebhookEndpointRecord,
+	withSecret = false,
+): JsonObject {
+	const object: JsonObject = {
+		id: endpoint.id,
+		object: "webhook_endpoint",
+		api_version: endpoint.apiVersion,
+		application: null,
+		created: endpoint.created,
+		description: endpoint.description,
+		enabled_events: [...endpoint.enabledEvents],
+		livemode: false,
+		metadata: { ...endpoint.metadata },
+		status: endpoint.status,
+		url: endpoint.url,
+	};
+	if (withSecret) object.secret = endpoint.secret;
+	return object;
+}

@@ -1,6 +1,5 @@
 import { resourceMissing } from "../api/errors.ts";
-import { renderList } from "../api/list-object.ts";
-import { createdFilter, paginate } from "../api/pagination.ts";
+import { createdFilter, paginate, renderList } from "../api/pagination.ts";
 import { optionalString, optionalStringArray } from "../api/params.ts";
 import { type ApiRoute, pathId } from "../api/types.ts";
 import type { JsonObject } from "../state/json.ts";
