@@ -11,6 +11,7 @@ import { expireDueSessions } from "./checkout/session-expiry.ts";
 import { CONTROL_ROUTES, handleControl } from "./control/control.ts";
 import { FaultInjector } from "./control/faults.ts";
 import type { ControlHandler } from "./control/types.ts";
+import { type PromotionCodeSeed, seedPromotionCodes } from "./discounts/seed.ts";
 import { createContext, type EmulatorContext } from "./state/context.ts";
 import { newWebhookSecret } from "./state/ids.ts";
 import { loadState, persistState } from "./state/persistence.ts";
@@ -36,7 +37,11 @@ export type EmulatorOptions = {
 	statePath?: string;
 	/** How long a bank debit takes to settle (default 2000). */
 	delayedPaymentMs?: number;
+	/** Promotion codes (and their coupons) to create at start and after a reset, e.g. `DEMO_PROMOTION_CODES`. */
+	promotionCodes?: readonly PromotionCodeSeed[];
 };
+
+export { DEMO_PROMOTION_CODES, type PromotionCodeSeed } from "./discounts/seed.ts";
 
 export type Emulator = { url: string; port: number; webhookSecret: string; close(): Promise<void> };
 
@@ -50,9 +55,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		webhookSecret,
 		retryBaseMs: options.retryBaseMs ?? 1000,
 		delayedMs: options.delayedPaymentMs ?? 2000,
+		promotionCodeSeeds: options.promotionCodes ?? [],
 		log: options.log ?? (() => {}),
 	});
 	if (options.statePath) loadState(ctx.state, options.statePath);
+	seedPromotionCodes(ctx.state, ctx.promotionCodeSeeds, ctx.clock.now());
 	const persisted = options.statePath ? persistState(ctx.state, options.statePath) : null;
 	const faults = new FaultInjector();
 	const server = serve({

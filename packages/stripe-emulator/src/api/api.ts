@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkoutSessionRoutes } from "../checkout/routes.ts";
 import { type Fault, type FaultInjector, faultError } from "../control/faults.ts";
+import { discountRoutes } from "../discounts/routes.ts";
 import { paymentRoutes } from "../payments/routes.ts";
 import { refundRoutes } from "../refunds/routes.ts";
 import type { EmulatorContext } from "../state/context.ts";
@@ -19,6 +20,7 @@ import type { ApiHandler, ApiRoute } from "./types.ts";
 /** Every `/v1` endpoint; the server registers each one on Hono. */
 export const API_ROUTES: ApiRoute[] = [
 	...checkoutSessionRoutes,
+	...discountRoutes,
 	...paymentRoutes,
 	...refundRoutes,
 	...eventRoutes,

@@ -1,5 +1,9 @@
-import { renderLineItem } from "../checkout/line-item-object.ts";
+import { renderLineItems } from "../checkout/line-item-object.ts";
 import { renderSession } from "../checkout/session-object.ts";
+import { renderShippingRate } from "../checkout/shipping-rate-object.ts";
+import { renderTotalDetailsBreakdown } from "../checkout/total-details.ts";
+import { renderCoupon } from "../discounts/coupons.ts";
+import { renderPromotionCode } from "../discounts/promotion-codes.ts";
 import { chargeSnapshot } from "../payments/charge-object.ts";
 import { renderPaymentIntent } from "../payments/payment-intent-object.ts";
 import { renderRefund } from "../refunds/refund-object.ts";
@@ -9,7 +13,11 @@ import { invalidParam } from "./errors.ts";
 import { renderList } from "./pagination.ts";
 import { optionalStringArray, type ParamObject } from "./params.ts";
 
-/** Applies `expand[]` paths (`payment_intent`, `data.payment_intent`, `payment_intent.latest_charge`, `line_items`). */
+/**
+ * Applies `expand[]` paths (`payment_intent`, `data.payment_intent`, `payment_intent.latest_charge`,
+ * `line_items`, `shipping_cost.shipping_rate`, `discounts.promotion_code`, `promotion.coupon`,
+ * `total_details.breakdown`).
+ */
 export function applyExpand(
 	ctx: EmulatorContext,
 	object: JsonObject,
@@ -37,6 +45,16 @@ function expandPath(
 	}
 	const [head, ...rest] = parts;
 	if (!isJsonObject(value) || head === undefined) return;
+	if (value.object === "checkout.session" && head === "total_details" && rest[0] === "breakdown") {
+		const session = ctx.state.sessions.get(String(value.id));
+		if (session && isJsonObject(value.total_details)) {
+			value.total_details = {
+				...value.total_details,
+				breakdown: renderTotalDetailsBreakdown(session),
+			};
+			return;
+		}
+	}
 	if (rest.length > 0) {
 		// As on Stripe, expanding `a.b` expands `a` first.
 		if (typeof value[head] === "string") {
@@ -58,7 +76,7 @@ function expandPath(
 function expandField(ctx: EmulatorContext, parent: JsonObject, field: string): Json | undefined {
 	if (parent.object === "checkout.session" && field === "line_items") {
 		const session = ctx.state.sessions.get(String(parent.id));
-		const items = session?.lineItems.map(renderLineItem) ?? [];
+		const items = session ? renderLineItems(session) : [];
 		return renderList(items, `/v1/checkout/sessions/${String(parent.id)}/line_items`);
 	}
 	const current = parent[field];
@@ -77,5 +95,12 @@ function lookup(ctx: EmulatorContext, id: string): JsonObject | undefined {
 	if (refund) return renderRefund(refund);
 	const session = state.sessions.get(id);
 	if (session) return renderSession(session);
+	const rate = state.shippingRates.get(id);
+	if (rate) return renderShippingRate(rate);
+	const promo = state.promotionCodes.get(id);
+	if (promo) return renderPromotionCode(state, promo, ctx.clock.now());
+	// Coupon ids are chosen freely, so they are looked up last.
+	const coupon = state.coupons.get(id);
+	if (coupon) return renderCoupon(coupon, ctx.clock.now());
 	return undefined;
 }

@@ -150,3 +150,25 @@ export function mergeMetadata(
 	for (const [key, item] of Object.entries(hash)) if (item === "") delete merged[key];
 	return merged;
 }
+
+/** A decimal number parameter such as `percent_off` (`25.5`). */
+export function optionalDecimal(value: Param | undefined, name: string): number | undefined {
+	if (value === undefined || value === "") return undefined;
+	if (typeof value !== "string" || !/^-?\d+(\.\d+)?$/.test(value)) {
+		throw invalidParam(`Invalid decimal: ${describe(value)}`, name);
+	}
+	return Number(value);
+}
+
+/** A string parameter limited to a few values, or undefined when absent. */
+export function optionalEnumParam<T extends string>(
+	value: Param | undefined,
+	name: string,
+	allowed: readonly T[],
+): T | undefined {
+	const text = optionalString(value, name);
+	if (text === undefined) return undefined;
+	const found = allowed.find((item) => item === text);
+	if (!found) throw invalidParam(`Invalid ${name}: must be one of ${allowed.join(", ")}`, name);
+	return found;
+}

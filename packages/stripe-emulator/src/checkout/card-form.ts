@@ -18,11 +18,17 @@ export type CardFormResult =
  * Checks what Stripe's page checks in the browser before any payment attempt (complete
  * fields, a future expiry) and turns the form into a payment attempt.
  */
-export function validateCardForm(fields: CardFormFields, now: Date): CardFormResult {
+export function validateCardForm(
+	fields: CardFormFields,
+	now: Date,
+	paymentRequired = true,
+): CardFormResult {
 	const email = fields.email.trim();
 	if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
 		return { ok: false, field: "email", message: "Your email address is invalid." };
 	}
+	// A fully discounted order asks for no payment method.
+	if (!paymentRequired) return { ok: true, input: { method: "none", email } };
 	if (fields.method === "delayed_success" || fields.method === "delayed_failure") {
 		const outcome = fields.method === "delayed_success" ? "success" : "failure";
 		return { ok: true, input: { method: "delayed", outcome, email } };

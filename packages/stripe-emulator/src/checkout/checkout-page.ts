@@ -1,27 +1,56 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import { formatMoney } from "../../../../src/lib/money.ts";
 import type { SessionRecord } from "../state/store.ts";
 import type { CardFormFields } from "./card-form.ts";
 import { pageShell } from "./html.ts";
+import { labelsFor, pageLanguage, pageMoney } from "./page-labels.ts";
+import { findShippingRate, type ShippingInput } from "./shipping-details.ts";
+import {
+	renderContactFields,
+	renderPromotionCodeField,
+	renderShippingOptions,
+} from "./shipping-form.ts";
+import { type SessionTotals, sessionTotals } from "./totals.ts";
 
-/** What the form shows: an error from the last attempt and the values to keep. */
+/** What the form shows: an error from the last attempt, the values to keep, the code state. */
 export type CheckoutFormState = {
 	error: { field: string | null; message: string } | null;
-	values: Partial<CardFormFields>;
+	values: Partial<CardFormFields> & {
+		shipping?: Partial<ShippingInput>;
+		shippingRate?: string;
+		promotionCode?: string;
+	};
+	/** The customer-facing code of the session's discount, if one is applied. */
+	appliedCode?: string | null;
+	promotionError?: string | null;
 };
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-const TEST_CARD_HINT =
-	"Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and any CVC.";
+const backLink = (session: SessionRecord, labels = labelsFor("en")): Html | string =>
+	session.cancelUrl ? html`<p><a id="back" href="${session.cancelUrl}">${labels.back}</a></p>` : "";
 
-const backLink = (session: SessionRecord): Html | string =>
-	session.cancelUrl ? html`<p><a id="back" href="${session.cancelUrl}">← Back</a></p>` : "";
+/** The totals the page shows for what the form currently says (shipping option, country). */
+export function pageTotals(session: SessionRecord, state: CheckoutFormState): SessionTotals {
+	const rateId = state.values.shippingRate
+		? findShippingRate(session, state.values.shippingRate)
+		: undefined;
+	const typedCountry = state.values.shipping?.country;
+	const country =
+		typedCountry && session.shippingCountries?.includes(typedCountry)
+			? typedCountry
+			: (session.shippingDetails?.address.country ?? session.shippingCountries?.[0] ?? null);
+	return sessionTotals(session, { shippingRateId: rateId ?? null, country });
+}
 
 /** The hosted payment page for an open session. Every value is escaped by hono/html. */
 export function renderCheckoutPage(session: SessionRecord, state: CheckoutFormState): string {
-	const total = formatMoney(session.amountTotal, session.currency);
+	const lang = pageLanguage(session.locale);
+	const labels = labelsFor(lang);
+	const money = (amount: number) => pageMoney(amount, session.currency, lang);
+	const totals = pageTotals(session, state);
+	const total = money(totals.total);
+	const paymentRequired = totals.total > 0;
 	const values = state.values;
 	const email = values.email ?? session.customerEmail ?? "";
 	const method = values.method ?? "card";
@@ -34,51 +63,72 @@ export function renderCheckoutPage(session: SessionRecord, state: CheckoutFormSt
 		: "";
 	const radio = (id: string, value: string, label: string) =>
 		html`<label class="choice" for="${id}"><input type="radio" id="${id}" name="method" value="${value}"${raw(method === value ? " checked" : "")}> ${label}</label>`;
-	return pageShell(
-		`Pay ${total} · Stripe emulator`,
-		html`${backLink(session)}
-<p class="badge">Test mode · Stripe emulator</p>
-<h1>Pay <span id="total">${total}</span></h1>
-<section aria-labelledby="summary-heading">
-<h2 id="summary-heading">Order summary</h2>
-<ul id="line-items">
-${session.lineItems.map((item) => renderLineItem(item, session.currency))}
-</ul>
-<p class="total"><span>Total</span> <strong id="total-amount">${total}</strong></p>
-</section>
-${alert}
-<form method="post" action="/pay/${session.id}">
-<label for="email">Email</label>
-<input type="email" id="email" name="email" autocomplete="email" required value="${email}"${raw(session.customerEmail ? " readonly" : "")}${invalid("email")}>
-<fieldset>
-<legend>Payment method</legend>
-${radio("method-card", "card", "Card")}
-${radio("delayed-success", "delayed_success", "Bank debit (test): succeeds after a delay")}
-${radio("delayed-failure", "delayed_failure", "Bank debit (test): fails after a delay")}
+	const row = (id: string, label: string, amount: string) =>
+		html`<p class="summary-row"><span>${label}</span> <span id="${id}">${amount}</span></p>
+`;
+	const discountLabel = state.appliedCode
+		? `${labels.discount} (${state.appliedCode})`
+		: labels.discount;
+	const selectedRate = totals.shippingCost?.rateId ?? null;
+	const canUpdate =
+		session.shippingRates.length > 1 || (session.automaticTax && session.shippingCountries);
+	const payment = paymentRequired
+		? html`<fieldset>
+<legend>${labels.paymentMethod}</legend>
+${radio("method-card", "card", labels.card)}
+${radio("delayed-success", "delayed_success", labels.delayedSuccess)}
+${radio("delayed-failure", "delayed_failure", labels.delayedFailure)}
 </fieldset>
 <fieldset>
-<legend>Card details</legend>
-<label for="card-number">Card number</label>
+<legend>${labels.cardDetails}</legend>
+<label for="card-number">${labels.cardNumber}</label>
 <input type="text" id="card-number" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" value="${values.cardNumber ?? ""}"${invalid("card-number")}>
 <div class="row">
 <div>
-<label for="card-expiry">Expiry (MM / YY)</label>
+<label for="card-expiry">${labels.expiry}</label>
 <input type="text" id="card-expiry" name="cardExpiry" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" value="${values.cardExpiry ?? ""}"${invalid("card-expiry")}>
 </div>
 <div>
-<label for="card-cvc">CVC</label>
+<label for="card-cvc">${labels.cvc}</label>
 <input type="text" id="card-cvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="123"${invalid("card-cvc")}>
 </div>
 </div>
-<p class="hint">${TEST_CARD_HINT}</p>
-</fieldset>
-<button type="submit" id="pay">Pay ${total}</button>
+<p class="hint">${labels.testCards}</p>
+</fieldset>`
+		: html`<p class="hint" id="no-payment-required">${labels.noPayment}</p>`;
+	const payLabel = paymentRequired ? `${labels.pay} ${total}` : labels.completeOrder;
+	return pageShell(
+		`${payLabel} · Stripe emulator`,
+		html`${backLink(session, labels)}
+<p class="badge">${labels.testMode}</p>
+<h1>${paymentRequired ? labels.pay : labels.completeOrder} <span id="total">${total}</span></h1>
+<section aria-labelledby="summary-heading">
+<h2 id="summary-heading">${labels.orderSummary}</h2>
+<ul id="line-items">
+${session.lineItems.map((item) => renderLineItem(item, money))}
+</ul>
+${totals.subtotal !== totals.total ? row("subtotal-amount", labels.subtotal, money(totals.subtotal)) : ""}${totals.discount > 0 ? row("discount-amount", discountLabel, `−${money(totals.discount)}`) : ""}${totals.shippingCost ? row("shipping-amount", labels.shipping, money(totals.shipping)) : ""}${session.automaticTax ? row("tax-amount", labels.tax, money(totals.tax)) : ""}<p class="total"><span>${labels.total}</span> <strong id="total-amount">${total}</strong></p>
+</section>
+${alert}
+<form method="post" action="/pay/${session.id}">
+<label for="email">${labels.email}</label>
+<input type="email" id="email" name="email" autocomplete="email" required value="${email}"${raw(session.customerEmail ? " readonly" : "")}${invalid("email")}>
+${renderContactFields(session, values.shipping ?? {}, labels, lang, invalid)}
+${renderShippingOptions(session, selectedRate, labels, lang)}
+${session.allowPromotionCodes ? renderPromotionCodeField(state.appliedCode ?? null, values.promotionCode, state.promotionError ?? null, labels) : ""}
+${canUpdate ? html`<button type="submit" class="secondary" id="update-total" name="intent" value="update">${labels.updateTotal}</button>` : ""}
+${payment}
+<button type="submit" id="pay">${payLabel}</button>
 </form>`,
+		lang,
 	);
 }
 
-function renderLineItem(item: SessionRecord["lineItems"][number], currency: string): Html {
-	const lineTotal = formatMoney(item.unitAmount * item.quantity, currency);
+function renderLineItem(
+	item: SessionRecord["lineItems"][number],
+	money: (amount: number) => string,
+): Html {
+	const lineTotal = money(item.unitAmount * item.quantity);
 	const description = item.description ? html`<small>${item.description}</small>` : "";
 	return html`<li class="line-item"><span class="name">${item.name} × ${item.quantity}</span> <span class="amount">${lineTotal}</span>${description}</li>
 `;
@@ -94,7 +144,7 @@ export function renderClosedPage(session: SessionRecord): string {
 ${backLink(session)}`,
 		);
 	}
-	const paid = session.paymentStatus === "paid";
+	const paid = session.paymentStatus !== "unpaid";
 	const title = paid ? "Payment complete" : "Payment processing";
 	const text = paid
 		? "This payment has been completed. Nothing more to do here."

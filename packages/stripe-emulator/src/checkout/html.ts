@@ -5,9 +5,10 @@ import type { HtmlEscapedString } from "hono/utils/html";
 export function pageShell(
 	title: string,
 	body: HtmlEscapedString | Promise<HtmlEscapedString>,
+	lang = "en",
 ): string {
 	return String(html`<!doctype html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -28,7 +29,7 @@ const STYLES = `
 body{margin:0;font:1.0625rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#f6f8fa}
 main{max-width:32rem;margin:0 auto;padding:1rem 1.25rem 3rem}
 a{color:#0a58ca}
-a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #0a58ca;outline-offset:2px}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #0a58ca;outline-offset:2px}
 .badge{display:inline-block;margin:.5rem 0;padding:.125rem .5rem;border-radius:.25rem;background:#ffe8a3;color:#5c4200;font-size:.875rem;font-weight:600}
 h1{font-size:1.75rem;margin:.25rem 0 1rem}
 h2{font-size:1.125rem;margin:0 0 .5rem}
@@ -38,7 +39,7 @@ ul{list-style:none;margin:0;padding:0}
 .line-item small{flex-basis:100%;color:#57606a}
 .total{display:flex;justify-content:space-between;margin:.75rem 0 0;font-size:1.125rem}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
-input[type=email],input[type=text]{width:100%;font-size:1.125rem;padding:.75rem;border:1px solid #8c959f;border-radius:.375rem}
+input[type=email],input[type=text],input[type=tel],select{width:100%;font-size:1.125rem;padding:.75rem;border:1px solid #8c959f;border-radius:.375rem}
 input[aria-invalid=true]{border-color:#cf222e}
 fieldset{border:1px solid #d0d7de;border-radius:.375rem;margin:1rem 0 0;padding:.5rem .75rem .75rem}
 legend{font-weight:600;padding:0 .25rem}
@@ -46,6 +47,12 @@ legend{font-weight:600;padding:0 .25rem}
 .choice input{width:1.25rem;height:1.25rem}
 .row{display:flex;gap:.75rem}
 .row>div{flex:1}
+.summary-row{display:flex;justify-content:space-between;margin:.25rem 0 0}
+.inline{display:flex;gap:.5rem;align-items:center}
+.inline input{flex:1}
+.inline button,button.secondary{width:auto;margin:0;padding:.75rem 1rem;background:#fff;color:#0a58ca;border:1px solid #0a58ca}
+button.secondary{margin-top:1rem}
+.field-error{color:#82071e;font-weight:600;margin:.25rem 0 0}
 .hint{color:#57606a;font-size:.9375rem}
 [role=alert]{background:#ffebe9;border:1px solid #cf222e;color:#82071e;border-radius:.375rem;padding:.75rem;margin:0 0 1rem;font-weight:600}
 button{width:100%;margin-top:1.25rem;padding:.875rem;font-size:1.125rem;font-weight:700;color:#fff;background:#0a58ca;border:0;border-radius:.375rem;cursor:pointer}

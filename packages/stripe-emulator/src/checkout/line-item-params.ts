@@ -2,6 +2,7 @@ import { invalidParam, missingParam } from "../api/errors.ts";
 import {
 	metadataParam,
 	optionalArray,
+	optionalEnumParam,
 	optionalObject,
 	optionalString,
 	type ParamObject,
@@ -10,13 +11,20 @@ import {
 	requiredString,
 } from "../api/params.ts";
 import { newId } from "../state/ids.ts";
-import type { LineItemRecord } from "../state/store.ts";
+import type { LineItemRecord, TaxBehavior } from "../state/store.ts";
 
 /** Stripe's ceiling for an amount in minor units (8 digits). */
 export const MAX_AMOUNT = 99_999_999;
 const KNOWN_CURRENCIES = new Set(
 	Intl.supportedValuesOf("currency").map((code) => code.toLowerCase()),
 );
+
+/** A required ISO 4217 currency parameter, lowercased as Stripe answers it. */
+export function parseCurrency(value: ParamObject[string] | undefined, name: string): string {
+	const currency = requiredString(value, name).toLowerCase();
+	if (!KNOWN_CURRENCIES.has(currency)) throw invalidParam(`Invalid currency: ${currency}.`, name);
+	return currency;
+}
 
 /** `line_items[]` with `price_data`: one currency, 1–100 items, integer amounts. */
 export function parseLineItems(
@@ -46,10 +54,8 @@ function parseLineItem(value: ParamObject[string], name: string, now: number): L
 	if (!priceData) throw missingParam(`${name}[price_data]`);
 	const prefix = `${name}[price_data]`;
 	rejectUnknown(priceData, ["currency", "unit_amount", "product_data", "tax_behavior"], prefix);
-	const currency = requiredString(priceData.currency, `${prefix}[currency]`).toLowerCase();
-	if (!KNOWN_CURRENCIES.has(currency)) {
-		throw invalidParam(`Invalid currency: ${currency}.`, `${prefix}[currency]`);
-	}
+	const taxBehavior = parseTaxBehavior(priceData.tax_behavior, `${prefix}[tax_behavior]`);
+	const currency = parseCurrency(priceData.currency, `${prefix}[currency]`);
 	const unitAmount = requiredInteger(priceData.unit_amount, `${prefix}[unit_amount]`);
 	if (unitAmount < 0) {
 		throw invalidParam("This value must be greater than or equal to 0.", `${prefix}[unit_amount]`);
@@ -82,5 +88,26 @@ function parseLineItem(value: ParamObject[string], name: string, now: number): L
 		quantity,
 		currency,
 		created: now,
+		taxBehavior,
+		taxCode: parseTaxCode(productData.tax_code, `${productPrefix}[tax_code]`),
 	};
+}
+
+/** `tax_behavior`: `exclusive`, `inclusive` or `unspecified` (the default). */
+export function parseTaxBehavior(
+	value: ParamObject[string] | undefined,
+	name: string,
+): TaxBehavior {
+	return (
+		optionalEnumParam(value, name, ["exclusive", "inclusive", "unspecified"] as const) ??
+		"unspecified"
+	);
+}
+
+/** A Stripe tax code such as `txcd_99999999`. */
+export function parseTaxCode(value: ParamObject[string] | undefined, name: string): string | null {
+	const code = optionalString(value, name);
+	if (code === undefined) return null;
+	if (!/^txcd_\d{8}$/.test(code)) throw invalidParam(`Invalid tax code: ${code}`, name);
+	return code;
 }

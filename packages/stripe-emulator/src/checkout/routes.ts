@@ -4,10 +4,11 @@ import { createdFilter, newestFirst, paginate, renderList } from "../api/paginat
 import { optionalString } from "../api/params.ts";
 import { type ApiRequest, type ApiRoute, pathId } from "../api/types.ts";
 import type { SessionRecord } from "../state/store.ts";
-import { renderLineItem } from "./line-item-object.ts";
+import { renderLineItems } from "./line-item-object.ts";
 import { createSessionRecord } from "./session-create.ts";
 import { expireSession } from "./session-expiry.ts";
 import { renderSession } from "./session-object.ts";
+import { renderShippingRate } from "./shipping-rate-object.ts";
 
 function findSession(request: ApiRequest): SessionRecord {
 	const id = pathId(request);
@@ -23,8 +24,9 @@ export const checkoutSessionRoutes: ApiRoute[] = [
 		pattern: "/v1/checkout/sessions",
 		handler: (request) => {
 			const { ctx, params } = request;
-			const session = createSessionRecord(params, ctx.clock.now(), ctx.origin);
+			const session = createSessionRecord(ctx.state, params, ctx.clock.now(), ctx.origin);
 			ctx.state.sessions.set(session.id, session);
+			for (const rate of session.shippingRates) ctx.state.shippingRates.set(rate.id, rate);
 			return applyExpand(ctx, renderSession(session), params);
 		},
 	},
@@ -59,7 +61,18 @@ export const checkoutSessionRoutes: ApiRoute[] = [
 			const session = findSession(request);
 			const page = paginate(session.lineItems, request.params);
 			const url = `/v1/checkout/sessions/${session.id}/line_items`;
-			return renderList(page.items.map(renderLineItem), url, page.hasMore);
+			const items = renderLineItems(session, page.items);
+			return applyExpand(request.ctx, renderList(items, url, page.hasMore), request.params);
+		},
+	},
+	{
+		method: "GET",
+		pattern: "/v1/shipping_rates/:id",
+		handler: (request) => {
+			const id = pathId(request);
+			const rate = request.ctx.state.shippingRates.get(id);
+			if (!rate) throw resourceMissing("shipping_rate", id);
+			return applyExpand(request.ctx, renderShippingRate(rate), request.params);
 		},
 	},
 	{

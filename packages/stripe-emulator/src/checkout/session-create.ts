@@ -1,6 +1,7 @@
-import { invalidParam } from "../api/errors.ts";
+import { invalidParam, resourceMissing } from "../api/errors.ts";
 import {
 	metadataParam,
+	optionalArray,
 	optionalBoolean,
 	optionalInteger,
 	optionalObject,
@@ -9,9 +10,16 @@ import {
 	rejectUnknown,
 	requiredString,
 } from "../api/params.ts";
+import { couponValid } from "../discounts/coupons.ts";
+import { checkPromotionCode } from "../discounts/promotion-codes.ts";
 import { newSessionId } from "../state/ids.ts";
-import type { SessionRecord } from "../state/store.ts";
+import type { SessionRecord, State } from "../state/store.ts";
 import { MAX_AMOUNT, parseLineItems } from "./line-item-params.ts";
+import {
+	parseEnabledFlag,
+	parseShippingCountries,
+	parseShippingOptions,
+} from "./shipping-params.ts";
 
 const SESSION_PARAMS = [
 	"mode",
@@ -28,7 +36,18 @@ const SESSION_PARAMS = [
 	"submit_type",
 	"billing_address_collection",
 	"allow_promotion_codes",
+	"discounts",
 	"ui_mode",
+	"shipping_address_collection",
+	"shipping_options",
+	"phone_number_collection",
+	"automatic_tax",
+];
+// The pinned API version's `locale` values.
+const LOCALES = [
+	..."auto bg cs da de el en en-GB es es-419 et fi fil fr fr-CA hi-IN hr hu id it ja ko lt lv ms mt nb nl pl pt pt-BR ro ru sk sl sv th tr vi zh zh-HK zh-TW".split(
+		" ",
+	),
 ];
 const PAYMENT_INTENT_DATA_PARAMS = [
 	"metadata",
@@ -48,6 +67,7 @@ const EXPIRY_SLACK_SECONDS = 30;
  * session and builds the new session. Throws a Stripe 400 naming the offending param.
  */
 export function createSessionRecord(
+	state: State,
 	params: ParamObject,
 	now: number,
 	origin: string,
@@ -64,40 +84,112 @@ export function createSessionRecord(
 	}
 	const lineItems = parseLineItems(params.line_items, now);
 	const currency = lineItems[0]?.currency ?? "usd";
-	const amountTotal = lineItems.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
-	if (amountTotal < 1 || amountTotal > MAX_AMOUNT) {
+	const subtotal = lineItems.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
+	if (subtotal < 1 || subtotal > MAX_AMOUNT) {
 		throw invalidParam(
 			`The Checkout Session's total amount due must be between 1 and ${MAX_AMOUNT} ${currency} (minor units).`,
 			"line_items",
 		);
 	}
-	return {
+	const allowPromotionCodes =
+		optionalBoolean(params.allow_promotion_codes, "allow_promotion_codes") ?? null;
+	if (allowPromotionCodes !== null && params.discounts !== undefined) {
+		throw invalidParam(
+			"You may only specify one of these parameters: allow_promotion_codes, discounts.",
+			"discounts",
+		);
+	}
+	const shippingRates = parseShippingOptions(params.shipping_options, currency, now);
+	const session: SessionRecord = {
 		id: newSessionId(),
 		created: now,
 		expiresAt: parseExpiresAt(params.expires_at, now),
 		status: "open",
 		paymentStatus: "unpaid",
 		currency,
-		amountTotal,
 		lineItems,
+		shippingCountries: parseShippingCountries(params.shipping_address_collection),
+		shippingRates,
+		shippingRateId: shippingRates[0]?.id ?? null,
+		phoneNumberCollection: parseEnabledFlag(
+			params.phone_number_collection,
+			"phone_number_collection",
+		),
+		automaticTax: parseEnabledFlag(params.automatic_tax, "automatic_tax"),
+		discount: null,
+		shippingDetails: null,
+		customerPhone: null,
 		successUrl: parseUrl(requiredString(params.success_url, "success_url"), "success_url"),
 		cancelUrl: optionalUrl(params.cancel_url, "cancel_url"),
 		clientReferenceId: parseClientReferenceId(params.client_reference_id),
 		customerEmail: optionalEmail(params.customer_email, "customer_email"),
-		locale: optionalString(params.locale, "locale") ?? null,
+		locale: optionalEnum(params.locale, "locale", LOCALES),
 		submitType: optionalEnum(params.submit_type, "submit_type", ["auto", "pay", "book", "donate"]),
 		billingAddressCollection: optionalEnum(
 			params.billing_address_collection,
 			"billing_address_collection",
 			["auto", "required"],
 		),
-		allowPromotionCodes:
-			optionalBoolean(params.allow_promotion_codes, "allow_promotion_codes") ?? null,
+		allowPromotionCodes,
 		metadata: metadataParam(params.metadata, "metadata"),
 		paymentIntentData: parsePaymentIntentData(params.payment_intent_data),
 		paymentIntentId: null,
 		customerDetailsEmail: null,
 		origin,
+	};
+	session.discount = parseDiscounts(state, session, params.discounts, now);
+	return session;
+}
+
+/** `discounts[0][coupon]` or `discounts[0][promotion_code]`: one discount applied from the start. */
+function parseDiscounts(
+	state: State,
+	session: SessionRecord,
+	value: ParamObject[string] | undefined,
+	now: number,
+): SessionRecord["discount"] {
+	const items = optionalArray(value, "discounts");
+	if (!items || items.length === 0) return null;
+	if (items.length > 1) {
+		throw invalidParam("You can only apply one discount to a Checkout Session.", "discounts");
+	}
+	const item = optionalObject(items[0], "discounts[0]") ?? {};
+	rejectUnknown(item, ["coupon", "promotion_code"], "discounts[0]");
+	const couponId = optionalString(item.coupon, "discounts[0][coupon]");
+	const promoId = optionalString(item.promotion_code, "discounts[0][promotion_code]");
+	if ((couponId === undefined) === (promoId === undefined)) {
+		throw invalidParam(
+			"You may only specify one of these parameters: coupon, promotion_code.",
+			"discounts[0]",
+		);
+	}
+	const subtotal = session.lineItems.reduce(
+		(sum, line) => sum + line.unitAmount * line.quantity,
+		0,
+	);
+	if (promoId !== undefined) {
+		const promo = state.promotionCodes.get(promoId);
+		if (!promo) throw resourceMissing("promotion_code", promoId, "discounts[0][promotion_code]");
+		const check = checkPromotionCode(state, session, promo.code, subtotal, now);
+		if (!check.ok) throw invalidParam(check.reason, "discounts[0][promotion_code]");
+		return check.discount;
+	}
+	const coupon = state.coupons.get(couponId ?? "");
+	if (!coupon) throw resourceMissing("coupon", couponId ?? "", "discounts[0][coupon]");
+	if (!couponValid(coupon, now)) {
+		throw invalidParam(`Coupon ${coupon.id} is no longer valid.`, "discounts[0][coupon]");
+	}
+	if (coupon.amountOff !== null && coupon.currency !== session.currency) {
+		throw invalidParam(
+			`Coupon ${coupon.id} takes ${coupon.currency} off; this session is in ${session.currency}.`,
+			"discounts[0][coupon]",
+		);
+	}
+	return {
+		couponId: coupon.id,
+		promotionCodeId: null,
+		percentOff: coupon.percentOff,
+		amountOff: coupon.amountOff,
 	};
 }
 

@@ -1,6 +1,7 @@
-import { emptyAddress } from "../payments/address-object.ts";
+import { renderAddress } from "../payments/address-object.ts";
 import type { JsonObject } from "../state/json.ts";
 import type { SessionRecord } from "../state/store.ts";
+import { sessionTotals } from "./totals.ts";
 
 /** The payment method types a session offers: cards plus one delayed (bank debit) method. */
 export function sessionPaymentMethodTypes(currency: string): string[] {
@@ -15,21 +16,28 @@ export function delayedMethodFor(currency: string): "sepa_debit" | "us_bank_acco
 /** The session's `checkout.session` object, with every field Stripe sends for a payment-mode session. */
 export function renderSession(session: SessionRecord): JsonObject {
 	const complete = session.status === "complete";
+	const totals = sessionTotals(session);
+	const shippingDetails = session.shippingDetails
+		? {
+				address: renderAddress(session.shippingDetails.address),
+				name: session.shippingDetails.name,
+			}
+		: null;
 	return {
 		id: session.id,
 		object: "checkout.session",
 		adaptive_pricing: { enabled: false },
 		after_expiration: null,
 		allow_promotion_codes: session.allowPromotionCodes,
-		amount_subtotal: session.amountTotal,
-		amount_total: session.amountTotal,
-		automatic_tax: { enabled: false, liability: null, provider: null, status: null },
+		amount_subtotal: totals.subtotal,
+		amount_total: totals.total,
+		automatic_tax: renderAutomaticTax(session),
 		billing_address_collection: session.billingAddressCollection,
 		cancel_url: session.cancelUrl,
 		client_reference_id: session.clientReferenceId,
 		client_secret: null,
 		collected_information: complete
-			? { business_name: null, individual_name: null, shipping_details: null }
+			? { business_name: null, individual_name: null, shipping_details: shippingDetails }
 			: null,
 		consent: null,
 		consent_collection: null,
@@ -46,9 +54,11 @@ export function renderSession(session: SessionRecord): JsonObject {
 		customer: null,
 		customer_account: null,
 		customer_creation: "if_required",
-		customer_details: complete ? renderCustomerDetails(session.customerDetailsEmail) : null,
+		customer_details: complete ? renderCustomerDetails(session) : null,
 		customer_email: session.customerEmail,
-		discounts: [],
+		discounts: session.discount
+			? [{ coupon: session.discount.couponId, promotion_code: session.discount.promotionCodeId }]
+			: [],
 		expires_at: session.expiresAt,
 		integration_identifier: null,
 		invoice: null,
@@ -78,18 +88,34 @@ export function renderSession(session: SessionRecord): JsonObject {
 		payment_method_types: sessionPaymentMethodTypes(session.currency),
 		payment_status: session.paymentStatus,
 		permissions: null,
-		phone_number_collection: { enabled: false },
+		phone_number_collection: { enabled: session.phoneNumberCollection },
 		recovered_from: null,
 		saved_payment_method_options: null,
 		setup_intent: null,
-		shipping_address_collection: null,
-		shipping_cost: null,
-		shipping_options: [],
+		shipping_address_collection: session.shippingCountries
+			? { allowed_countries: [...session.shippingCountries] }
+			: null,
+		shipping_cost: totals.shippingCost
+			? {
+					amount_subtotal: totals.shippingCost.subtotal,
+					amount_tax: totals.shippingCost.tax,
+					amount_total: totals.shippingCost.total,
+					shipping_rate: totals.shippingCost.rateId,
+				}
+			: null,
+		shipping_options: session.shippingRates.map((rate) => ({
+			shipping_amount: rate.amount,
+			shipping_rate: rate.id,
+		})),
 		status: session.status,
 		submit_type: session.submitType,
 		subscription: null,
 		success_url: session.successUrl,
-		total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+		total_details: {
+			amount_discount: totals.discount,
+			amount_shipping: totals.shipping,
+			amount_tax: totals.tax,
+		},
 		ui_mode: "hosted_page",
 		// Stripe only gives the URL while the session can still be paid.
 		url: session.status === "open" ? `${session.origin}/pay/${session.id}` : null,
@@ -97,14 +123,27 @@ export function renderSession(session: SessionRecord): JsonObject {
 	};
 }
 
-function renderCustomerDetails(email: string | null): JsonObject {
+// Stripe Tax needs a location: until the shopper gives an address, the calculation waits for it.
+function renderAutomaticTax(session: SessionRecord): JsonObject {
+	if (!session.automaticTax)
+		return { enabled: false, liability: null, provider: null, status: null };
 	return {
-		address: emptyAddress(),
+		enabled: true,
+		liability: { type: "self" },
+		provider: "stripe",
+		status: session.shippingDetails ? "complete" : "requires_location_inputs",
+	};
+}
+
+// The billing address defaults to the shipping address on Stripe's page, so both are the same here.
+function renderCustomerDetails(session: SessionRecord): JsonObject {
+	return {
+		address: renderAddress(session.shippingDetails?.address),
 		business_name: null,
-		email,
+		email: session.customerDetailsEmail,
 		individual_name: null,
-		name: null,
-		phone: null,
+		name: session.shippingDetails?.name ?? null,
+		phone: session.customerPhone,
 		tax_exempt: "none",
 		tax_ids: [],
 	};

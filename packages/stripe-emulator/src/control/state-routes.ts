@@ -1,4 +1,5 @@
 import { expireDueSessions } from "../checkout/session-expiry.ts";
+import { seedPromotionCodes } from "../discounts/seed.ts";
 import { isJsonObject, type JsonObject } from "../state/json.ts";
 import { resetState } from "../state/store.ts";
 import { eventTypeMatches } from "../webhooks/event-routes.ts";
@@ -28,6 +29,7 @@ export const controlStateRoutes: ControlRoute[] = [
 		handler: ({ ctx, faults }) => {
 			resetState(ctx.state);
 			ctx.clock.reset();
+			seedPromotionCodes(ctx.state, ctx.promotionCodeSeeds, ctx.clock.now());
 			ctx.webhooks.reset();
 			ctx.delayed.clear();
 			faults.clear();

@@ -2,11 +2,16 @@ import { renderList } from "../api/pagination.ts";
 import { renderRefund } from "../refunds/refund-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import type { JsonObject } from "../state/json.ts";
-import type { ChargeRecord, RefundRecord } from "../state/store.ts";
+import type { ChargeRecord, PaymentIntentRecord, RefundRecord } from "../state/store.ts";
+import { renderShipping } from "./payment-intent-object.ts";
 import { renderBillingDetails, renderPaymentMethodDetails } from "./payment-method-object.ts";
 
 /** The `charge` object, with every field of Stripe's fixture; `refunds` lists its refunds. */
-export function renderCharge(charge: ChargeRecord, refunds: RefundRecord[]): JsonObject {
+export function renderCharge(
+	charge: ChargeRecord,
+	refunds: RefundRecord[],
+	shipping: PaymentIntentRecord["shipping"] = null,
+): JsonObject {
 	const succeeded = charge.status === "succeeded";
 	return {
 		id: charge.id,
@@ -47,7 +52,7 @@ export function renderCharge(charge: ChargeRecord, refunds: RefundRecord[]): Jso
 			`/v1/charges/${charge.id}/refunds`,
 		),
 		review: null,
-		shipping: null,
+		shipping: renderShipping(shipping),
 		source: null,
 		source_transfer: null,
 		statement_descriptor: null,
@@ -95,5 +100,6 @@ export function chargeSnapshot(ctx: EmulatorContext, charge: ChargeRecord): Json
 	const refunds = charge.refundIds
 		.map((id) => ctx.state.refunds.get(id))
 		.filter((refund): refund is RefundRecord => refund !== undefined);
-	return renderCharge(charge, refunds);
+	const intent = ctx.state.paymentIntents.get(charge.paymentIntentId);
+	return renderCharge(charge, refunds, intent?.shipping);
 }

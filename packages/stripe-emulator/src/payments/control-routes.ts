@@ -2,12 +2,26 @@ import { resourceMissing } from "../api/errors.ts";
 import { controlCardInput, parseExpiry } from "../checkout/card-form.ts";
 import { expireSession } from "../checkout/session-expiry.ts";
 import { renderSession } from "../checkout/session-object.ts";
-import { badInput, inputEnum, inputNumber, inputString } from "../control/input.ts";
+import {
+	checkShippingInput,
+	defaultShippingInput,
+	findShippingRate,
+	type ShippingInput,
+} from "../checkout/shipping-details.ts";
+import { sessionTotals } from "../checkout/totals.ts";
+import {
+	badInput,
+	type ControlInput,
+	inputEnum,
+	inputNumber,
+	inputString,
+} from "../control/input.ts";
 import type { ControlRequest, ControlRoute } from "../control/types.ts";
-import type { SessionRecord } from "../state/store.ts";
+import { checkPromotionCode } from "../discounts/promotion-codes.ts";
+import { patch, type SessionRecord } from "../state/store.ts";
 import { NO_REQUEST } from "../webhooks/event-object.ts";
 import { renderPaymentIntent } from "./payment-intent-object.ts";
-import { attemptPayment, type PaymentInput } from "./payments.ts";
+import { attemptPayment, type PaymentInput, requireOpen } from "./payments.ts";
 
 function findSession({ ctx, pathParams }: ControlRequest): SessionRecord {
 	const id = pathParams.id ?? "";
@@ -33,6 +47,82 @@ function paymentInput(request: ControlRequest, session: SessionRecord): PaymentI
 	return { ...card, expMonth: expiry.month, expYear: expiry.year };
 }
 
+/**
+ * Applies the hosted page's other steps from the control API's body: `shippingOption`
+ * (position or `shr_…` id), `promotionCode`, and `shipping` (a test address when the session
+ * ships and none is given). All are checked before any is applied.
+ */
+function applyCheckoutChoices(request: ControlRequest, session: SessionRecord): void {
+	const { input, ctx } = request;
+	requireOpen(session);
+	const option = input.shippingOption;
+	let rateId = session.shippingRateId;
+	if (option !== undefined && option !== null) {
+		const found =
+			typeof option === "number" || typeof option === "string"
+				? findShippingRate(session, option)
+				: undefined;
+		if (!found) {
+			throw badInput(
+				`shippingOption must be a position (0–${session.shippingRates.length - 1}) or the shr_ id of one of the session's shipping options.`,
+				"shippingOption",
+			);
+		}
+		rateId = found;
+	}
+	const code = inputString(input, "promotionCode");
+	let discount = session.discount;
+	if (code !== undefined) {
+		if (!session.allowPromotionCodes) {
+			throw badInput(
+				"This session does not take promotion codes (create it with allow_promotion_codes=true).",
+				"promotionCode",
+			);
+		}
+		const subtotal = sessionTotals(session).subtotal;
+		const check = checkPromotionCode(ctx.state, session, code, subtotal, ctx.clock.now());
+		if (!check.ok) throw badInput(`This code is invalid. ${check.reason}`, "promotionCode");
+		discount = check.discount;
+	}
+	const given = shippingObject(input);
+	if (given && !session.shippingCountries) {
+		throw badInput(
+			"This session collects no shipping address (no shipping_address_collection).",
+			"shipping",
+		);
+	}
+	const fallback = defaultShippingInput(session);
+	const shipping: ShippingInput = given
+		? {
+				name: inputString(given, "name") ?? "",
+				line1: inputString(given, "line1") ?? "",
+				line2: inputString(given, "line2") ?? "",
+				city: inputString(given, "city") ?? "",
+				postalCode: inputString(given, "postalCode") ?? "",
+				state: inputString(given, "state") ?? "",
+				country: inputString(given, "country") ?? "",
+				phone: inputString(given, "phone") ?? inputString(input, "phone") ?? fallback.phone,
+			}
+		: { ...fallback, phone: inputString(input, "phone") ?? fallback.phone };
+	const checked = checkShippingInput(session, shipping);
+	if (!checked.ok) throw badInput(checked.message, `shipping.${checked.field}`);
+	patch(session, {
+		shippingRateId: rateId,
+		discount,
+		shippingDetails: checked.details,
+		customerPhone: checked.phone,
+	});
+}
+
+function shippingObject(input: ControlInput): ControlInput | null {
+	const value = input.shipping;
+	if (value === undefined || value === null) return null;
+	if (typeof value !== "object" || Array.isArray(value)) {
+		throw badInput("shipping must be an object.", "shipping");
+	}
+	return { ...value };
+}
+
 /** Paying, expiring and settling bank debits without a browser. */
 export const controlPaymentRoutes: ControlRoute[] = [
 	{
@@ -40,12 +130,14 @@ export const controlPaymentRoutes: ControlRoute[] = [
 		pattern: "/_emulator/sessions/:id/pay",
 		handler: (request) => {
 			const session = findSession(request);
-			const result = attemptPayment(request.ctx, session, paymentInput(request, session));
+			const input = paymentInput(request, session);
+			applyCheckoutChoices(request, session);
+			const result = attemptPayment(request.ctx, session, input);
 			return {
 				outcome: result.outcome,
 				error: result.error,
 				session: renderSession(result.session),
-				paymentIntent: renderPaymentIntent(result.paymentIntent),
+				paymentIntent: result.paymentIntent ? renderPaymentIntent(result.paymentIntent) : null,
 			};
 		},
 	},

@@ -1,5 +1,6 @@
 import type { JsonObject } from "../state/json.ts";
 import type { PaymentErrorRecord, PaymentIntentRecord } from "../state/store.ts";
+import { renderAddress } from "./address-object.ts";
 import { renderPaymentMethod } from "./payment-method-object.ts";
 
 /** The `payment_intent` object, with every field of Stripe's fixture. */
@@ -49,13 +50,27 @@ export function renderPaymentIntent(intent: PaymentIntentRecord): JsonObject {
 		receipt_email: intent.receiptEmail,
 		review: null,
 		setup_future_usage: null,
-		shipping: null,
+		shipping: renderShipping(intent.shipping),
 		source: null,
 		statement_descriptor: null,
 		statement_descriptor_suffix: null,
 		status: intent.status,
 		transfer_data: null,
 		transfer_group: null,
+	};
+}
+
+/** A PaymentIntent's or charge's `shipping`, from what Checkout collected. */
+export function renderShipping(
+	shipping: PaymentIntentRecord["shipping"] | undefined,
+): JsonObject | null {
+	if (!shipping) return null;
+	return {
+		address: renderAddress(shipping.address),
+		carrier: null,
+		name: shipping.name,
+		phone: shipping.phone,
+		tracking_number: null,
 	};
 }
 

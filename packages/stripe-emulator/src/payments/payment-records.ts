@@ -1,4 +1,5 @@
-import { sessionPaymentMethodTypes } from "../checkout/session-object.ts";
+import { renderSession, sessionPaymentMethodTypes } from "../checkout/session-object.ts";
+import { sessionTotals } from "../checkout/totals.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId, randomToken } from "../state/ids.ts";
 import {
@@ -18,13 +19,22 @@ export function ensurePaymentIntent(
 ): PaymentIntentRecord {
 	// Since API 2022-08-01 the PaymentIntent only exists once the shopper first tries to pay,
 	// and later attempts in the same session reuse it.
+	const amount = sessionTotals(session).total;
+	const shipping = session.shippingDetails
+		? { ...session.shippingDetails, phone: session.customerPhone }
+		: null;
 	const existing = session.paymentIntentId && ctx.state.paymentIntents.get(session.paymentIntentId);
-	if (existing) return existing;
+	// A new address, shipping option or code between attempts changes what is due, as on Stripe.
+	if (existing) {
+		patch(existing, { amount, shipping });
+		return existing;
+	}
 	const id = newId("pi");
 	const intent: PaymentIntentRecord = {
 		id,
+		shipping,
 		created: ctx.clock.now(),
-		amount: session.amountTotal,
+		amount,
 		amountReceived: 0,
 		currency: session.currency,
 		status: "requires_payment_method",
@@ -100,4 +110,27 @@ export function createCharge(
 	};
 	ctx.state.charges.set(charge.id, charge);
 	return charge;
+}
+
+/**
+ * Completes a session (paid, processing bank debit, or nothing to pay) with what the shopper
+ * gave, counts the redemption of its promotion code and coupon, and emits `checkout.session.completed`.
+ */
+export function completeSession(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+	paymentStatus: SessionRecord["paymentStatus"],
+	email: string,
+): void {
+	patch(session, { status: "complete", paymentStatus, customerDetailsEmail: email });
+	const { discount } = session;
+	if (discount) {
+		const coupon = ctx.state.coupons.get(discount.couponId);
+		if (coupon) coupon.timesRedeemed += 1;
+		const promo = discount.promotionCodeId
+			? ctx.state.promotionCodes.get(discount.promotionCodeId)
+			: undefined;
+		if (promo) promo.timesRedeemed += 1;
+	}
+	ctx.emit("checkout.session.completed", renderSession(session), NO_REQUEST);
 }

@@ -1,6 +1,7 @@
 import { invalidState } from "../api/errors.ts";
 import { cardOutcome } from "../checkout/cards.ts";
-import { delayedMethodFor, renderSession } from "../checkout/session-object.ts";
+import { delayedMethodFor } from "../checkout/session-object.ts";
+import { sessionTotals } from "../checkout/totals.ts";
 import { chargeSnapshot } from "../payments/charge-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
@@ -13,19 +14,26 @@ import {
 import { NO_REQUEST } from "../webhooks/event-object.ts";
 import type { DelayedOutcome } from "./delayed-payments.ts";
 import { renderPaymentIntent } from "./payment-intent-object.ts";
-import { createCharge, ensurePaymentIntent, failIntent } from "./payment-records.ts";
+import {
+	completeSession,
+	createCharge,
+	ensurePaymentIntent,
+	failIntent,
+} from "./payment-records.ts";
 
 /** What the shopper submitted: a card, or a bank debit that settles later. */
 export type PaymentInput =
 	| { method: "card"; card: string; email: string; expMonth: number; expYear: number }
-	| { method: "delayed"; outcome: DelayedOutcome; email: string };
+	| { method: "delayed"; outcome: DelayedOutcome; email: string }
+	| { method: "none"; email: string };
 
 /** The result of one payment attempt, as the control API returns it. */
 export type PaymentResult = {
 	outcome: "succeeded" | "declined" | "processing";
 	error: { code: string; declineCode: string | null; message: string } | null;
 	session: SessionRecord;
-	paymentIntent: PaymentIntentRecord;
+	/** None when a discount leaves nothing to pay (`payment_status: "no_payment_required"`). */
+	paymentIntent: PaymentIntentRecord | null;
 };
 
 /** Runs one attempt on an open session: the hosted page's "Pay" button. */
@@ -34,15 +42,28 @@ export function attemptPayment(
 	session: SessionRecord,
 	input: PaymentInput,
 ): PaymentResult {
+	requireOpen(session);
+	// As on Stripe, a session with nothing to pay completes without a PaymentIntent.
+	if (sessionTotals(session).total === 0) {
+		completeSession(ctx, session, "no_payment_required", input.email);
+		return { outcome: "succeeded", error: null, session, paymentIntent: null };
+	}
+	if (input.method === "none") {
+		throw invalidState("This Checkout Session needs a payment method.", "payment_method_required");
+	}
+	const intent = ensurePaymentIntent(ctx, session);
+	if (input.method === "delayed") return startDelayedPayment(ctx, session, intent, input);
+	return payByCard(ctx, session, intent, input);
+}
+
+/** Refuses to pay or change a session that is no longer open. */
+export function requireOpen(session: SessionRecord): void {
 	if (session.status !== "open") {
 		throw invalidState(
 			`This Checkout Session is ${session.status === "expired" ? "expired" : "already complete"}.`,
 			"checkout_session_not_open",
 		);
 	}
-	const intent = ensurePaymentIntent(ctx, session);
-	if (input.method === "delayed") return startDelayedPayment(ctx, session, intent, input);
-	return payByCard(ctx, session, intent, input);
 }
 
 function payByCard(
@@ -93,8 +114,7 @@ function payByCard(
 		lastPaymentError: null,
 	});
 	ctx.emit("payment_intent.succeeded", renderPaymentIntent(intent), NO_REQUEST);
-	patch(session, { status: "complete", paymentStatus: "paid", customerDetailsEmail: input.email });
-	ctx.emit("checkout.session.completed", renderSession(session), NO_REQUEST);
+	completeSession(ctx, session, "paid", input.email);
 	return { outcome: "succeeded", error: null, session, paymentIntent: intent };
 }
 
@@ -121,12 +141,7 @@ function startDelayedPayment(
 	ctx.emit("payment_intent.processing", renderPaymentIntent(intent), NO_REQUEST);
 	ctx.emit("charge.pending", chargeSnapshot(ctx, charge), NO_REQUEST);
 	// Checkout completes at once for bank debits; the money follows (or not) later.
-	patch(session, {
-		status: "complete",
-		paymentStatus: "unpaid",
-		customerDetailsEmail: input.email,
-	});
-	ctx.emit("checkout.session.completed", renderSession(session), NO_REQUEST);
+	completeSession(ctx, session, "unpaid", input.email);
 	ctx.delayed.schedule(intent.id, session.id, input.outcome);
 	return { outcome: "processing", error: null, session, paymentIntent: intent };
 }

@@ -1,3 +1,4 @@
+import type { PromotionCodeSeed } from "../discounts/seed.ts";
 import { DelayedPayments } from "../payments/delayed-payments.ts";
 import { settleDelayedPayment } from "../payments/delayed-settlement.ts";
 import { WebhookDispatcher } from "../webhooks/dispatcher.ts";
@@ -13,6 +14,8 @@ export type EmulatorContext = {
 	clock: Clock;
 	webhooks: WebhookDispatcher;
 	delayed: DelayedPayments;
+	/** Promotion codes created at start and again after a reset. */
+	promotionCodeSeeds: readonly PromotionCodeSeed[];
 	/** Where the emulator is reachable, for session `url`s; set once listening. */
 	origin: string;
 	log: (line: string) => void;
@@ -31,6 +34,7 @@ type ContextOptions = {
 	webhookSecret: string;
 	retryBaseMs: number;
 	delayedMs: number;
+	promotionCodeSeeds: readonly PromotionCodeSeed[];
 	log: (line: string) => void;
 };
 
@@ -63,6 +67,7 @@ export function createContext(options: ContextOptions): EmulatorContext {
 		delayed: new DelayedPayments(options.delayedMs, (paymentIntentId, outcome) =>
 			settleDelayedPayment(context, paymentIntentId, outcome),
 		),
+		promotionCodeSeeds: options.promotionCodeSeeds,
 		origin: "",
 		log: options.log,
 		emit(type, object, source, previousAttributes) {

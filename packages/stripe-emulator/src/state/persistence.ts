@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { State } from "./store.ts";
+import type { SessionRecord, State } from "./store.ts";
 
 /** The parts of the state that outlive a restart: Stripe's objects, not logs or requests in flight. */
 const KEPT = [
@@ -10,6 +10,9 @@ const KEPT = [
 	"refunds",
 	"events",
 	"webhookEndpoints",
+	"coupons",
+	"promotionCodes",
+	"shippingRates",
 	"idempotency",
 ] as const;
 
@@ -28,6 +31,28 @@ export function loadState(state: State, path: string): void {
 	for (const key of KEPT) {
 		const map = state[key] as Map<string, unknown>;
 		for (const [id, record] of snapshot[key] ?? []) map.set(id, record);
+	}
+	for (const session of state.sessions.values()) upgradeSession(session);
+}
+
+// Sessions kept by an emulator from before shipping, discounts and tax get those fields empty.
+function upgradeSession(session: SessionRecord): void {
+	const defaults: Partial<SessionRecord> = {
+		shippingCountries: null,
+		shippingRates: [],
+		shippingRateId: null,
+		phoneNumberCollection: false,
+		automaticTax: false,
+		discount: null,
+		shippingDetails: null,
+		customerPhone: null,
+	};
+	for (const [key, value] of Object.entries(defaults)) {
+		if (!(key in session)) Object.assign(session, { [key]: value });
+	}
+	for (const item of session.lineItems) {
+		item.taxBehavior ??= "unspecified";
+		item.taxCode ??= null;
 	}
 }
 

@@ -14,6 +14,78 @@ export type LineItemRecord = {
 	quantity: number;
 	currency: string;
 	created: number;
+	taxBehavior: TaxBehavior;
+	taxCode: string | null;
+};
+
+/** Whether an amount excludes tax (tax is added), includes it, or says nothing (treated as exclusive). */
+export type TaxBehavior = "exclusive" | "inclusive" | "unspecified";
+
+/** A postal address in Stripe's field names. */
+export type AddressRecord = {
+	line1: string;
+	line2: string | null;
+	city: string;
+	postal_code: string;
+	state: string | null;
+	country: string;
+};
+
+/** What the shopper typed in the shipping step. */
+export type ShippingDetailsRecord = { name: string; address: AddressRecord };
+
+/** A `shipping_rate` made from a session's `shipping_options[].shipping_rate_data`. */
+export type ShippingRateRecord = {
+	id: string;
+	created: number;
+	displayName: string;
+	amount: number;
+	currency: string;
+	deliveryEstimate: {
+		minimum: { unit: string; value: number } | null;
+		maximum: { unit: string; value: number } | null;
+	} | null;
+	metadata: Metadata;
+	taxBehavior: TaxBehavior;
+	taxCode: string | null;
+};
+
+export type CouponRecord = {
+	id: string;
+	created: number;
+	name: string | null;
+	percentOff: number | null;
+	amountOff: number | null;
+	currency: string | null;
+	duration: "once" | "forever" | "repeating";
+	durationInMonths: number | null;
+	maxRedemptions: number | null;
+	redeemBy: number | null;
+	timesRedeemed: number;
+	metadata: Metadata;
+};
+
+export type PromotionCodeRecord = {
+	id: string;
+	created: number;
+	code: string;
+	couponId: string;
+	active: boolean;
+	expiresAt: number | null;
+	maxRedemptions: number | null;
+	timesRedeemed: number;
+	firstTimeTransaction: boolean;
+	minimumAmount: number | null;
+	minimumAmountCurrency: string | null;
+	metadata: Metadata;
+};
+
+/** A coupon (through a promotion code or not) applied to a session, as it was when applied. */
+export type AppliedDiscountRecord = {
+	couponId: string;
+	promotionCodeId: string | null;
+	percentOff: number | null;
+	amountOff: number | null;
 };
 
 export type SessionRecord = {
@@ -21,10 +93,21 @@ export type SessionRecord = {
 	created: number;
 	expiresAt: number;
 	status: "open" | "complete" | "expired";
-	paymentStatus: "unpaid" | "paid";
+	paymentStatus: "unpaid" | "paid" | "no_payment_required";
 	currency: string;
-	amountTotal: number;
 	lineItems: LineItemRecord[];
+	/** `shipping_address_collection[allowed_countries]`; null when the session ships nothing. */
+	shippingCountries: string[] | null;
+	/** `shipping_options`, in the order given; the first is chosen until the shopper picks another. */
+	shippingRates: ShippingRateRecord[];
+	shippingRateId: string | null;
+	phoneNumberCollection: boolean;
+	automaticTax: boolean;
+	discount: AppliedDiscountRecord | null;
+	/** Set when the shopper pays (`collected_information.shipping_details`). */
+	shippingDetails: ShippingDetailsRecord | null;
+	/** Set when the shopper pays, if `phone_number_collection` is on. */
+	customerPhone: string | null;
 	successUrl: string;
 	cancelUrl: string | null;
 	clientReferenceId: string | null;
@@ -65,6 +148,8 @@ export type PaymentErrorRecord = {
 
 export type PaymentIntentRecord = {
 	id: string;
+	/** `shipping` as Checkout collected it. */
+	shipping: (ShippingDetailsRecord & { phone: string | null }) | null;
 	created: number;
 	amount: number;
 	amountReceived: number;
@@ -156,6 +241,9 @@ export type State = {
 	refunds: Map<string, RefundRecord>;
 	events: Map<string, JsonObject>;
 	webhookEndpoints: Map<string, WebhookEndpointRecord>;
+	coupons: Map<string, CouponRecord>;
+	promotionCodes: Map<string, PromotionCodeRecord>;
+	shippingRates: Map<string, ShippingRateRecord>;
 	idempotency: Map<string, IdempotencyRecord>;
 	idempotencyInFlight: Set<string>;
 	requests: RequestLogEntry[];
@@ -170,6 +258,9 @@ export function createState(): State {
 		refunds: new Map(),
 		events: new Map(),
 		webhookEndpoints: new Map(),
+		coupons: new Map(),
+		promotionCodes: new Map(),
+		shippingRates: new Map(),
 		idempotency: new Map(),
 		idempotencyInFlight: new Set(),
 		requests: [],
@@ -184,6 +275,9 @@ export function resetState(state: State): void {
 	state.refunds.clear();
 	state.events.clear();
 	state.webhookEndpoints.clear();
+	state.coupons.clear();
+	state.promotionCodes.clear();
+	state.shippingRates.clear();
 	state.idempotency.clear();
 	state.idempotencyInFlight.clear();
 	state.requests.length = 0;

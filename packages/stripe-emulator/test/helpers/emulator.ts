@@ -61,7 +61,7 @@ async function callControl<T>(
 /** A cart as the worker prices it: two mugs and a sticker. */
 const CART: PricedCart = {
 	currency: "usd",
-	amount: 3000,
+	subtotal: 3000,
 	lines: [
 		{ productId: "mug", name: "Mug", description: "Blue, 350 ml", unitAmount: 1250, quantity: 2 },
 		{ productId: "sticker", name: "Sticker", description: "", unitAmount: 500, quantity: 1 },

@@ -1,0 +1,161 @@
+import { formatMoney, minorUnitDigits } from "../../../../src/lib/money.ts";
+import type { ShippingRateRecord } from "../state/store.ts";
+
+const EN = {
+	pay: "Pay",
+	completeOrder: "Complete order",
+	back: "← Back",
+	testMode: "Test mode · Stripe emulator",
+	orderSummary: "Order summary",
+	subtotal: "Subtotal",
+	discount: "Discount",
+	shipping: "Shipping",
+	tax: "Tax",
+	total: "Total",
+	email: "Email",
+	phone: "Phone number",
+	shippingAddress: "Shipping address",
+	fullName: "Full name",
+	line1: "Address line 1",
+	line2: "Address line 2 (optional)",
+	city: "City",
+	postalCode: "Postal code",
+	state: "State or province",
+	country: "Country",
+	shippingMethod: "Shipping method",
+	promotionCode: "Promotion code",
+	apply: "Apply",
+	remove: "Remove",
+	applied: "applied",
+	updateTotal: "Update total",
+	paymentMethod: "Payment method",
+	card: "Card",
+	delayedSuccess: "Bank debit (test): succeeds after a delay",
+	delayedFailure: "Bank debit (test): fails after a delay",
+	cardDetails: "Card details",
+	cardNumber: "Card number",
+	expiry: "Expiry (MM / YY)",
+	cvc: "CVC",
+	noPayment: "Nothing to pay: your discount covers the whole order.",
+	codeInvalid: "This code is invalid.",
+	free: "Free",
+	testCards:
+		"Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and any CVC.",
+};
+
+export type Labels = typeof EN;
+
+const FR: Labels = {
+	pay: "Payer",
+	completeOrder: "Valider la commande",
+	back: "← Retour",
+	testMode: "Mode test · émulateur Stripe",
+	orderSummary: "Récapitulatif de la commande",
+	subtotal: "Sous-total",
+	discount: "Remise",
+	shipping: "Livraison",
+	tax: "Taxes",
+	total: "Total",
+	email: "E-mail",
+	phone: "Numéro de téléphone",
+	shippingAddress: "Adresse de livraison",
+	fullName: "Nom complet",
+	line1: "Adresse (ligne 1)",
+	line2: "Adresse (ligne 2, facultatif)",
+	city: "Ville",
+	postalCode: "Code postal",
+	state: "État ou province",
+	country: "Pays",
+	shippingMethod: "Mode de livraison",
+	promotionCode: "Code promotionnel",
+	apply: "Appliquer",
+	remove: "Retirer",
+	applied: "appliqué",
+	updateTotal: "Mettre à jour le total",
+	paymentMethod: "Moyen de paiement",
+	card: "Carte",
+	delayedSuccess: "Prélèvement bancaire (test) : réussit après un délai",
+	delayedFailure: "Prélèvement bancaire (test) : échoue après un délai",
+	cardDetails: "Informations de la carte",
+	cardNumber: "Numéro de carte",
+	expiry: "Date d'expiration (MM / AA)",
+	cvc: "CVC",
+	noPayment: "Rien à payer : votre remise couvre toute la commande.",
+	codeInvalid: "Ce code n'est pas valide.",
+	free: "Gratuit",
+	testCards:
+		"Cartes de test : 4242 4242 4242 4242 réussit ; 4000 0000 0000 0002 est refusée ; 4000 0000 0000 9995 n'a pas assez de fonds. N'importe quelle date future et n'importe quel CVC.",
+};
+
+/** The page's language: French for `fr` and `fr-CA`, English otherwise (including `auto`). */
+export function pageLanguage(locale: string | null): "en" | "fr" {
+	return locale?.startsWith("fr") ? "fr" : "en";
+}
+
+/** The page's labels in its language. */
+export function labelsFor(lang: "en" | "fr"): Labels {
+	return lang === "fr" ? FR : EN;
+}
+
+/** An amount as the page shows it: `$30.00` in English (the shop's format), `30,00 €` in French. */
+export function pageMoney(amount: number, currency: string, lang: "en" | "fr"): string {
+	if (lang === "en") return formatMoney(amount, currency);
+	const digits = minorUnitDigits(currency);
+	try {
+		return new Intl.NumberFormat("fr-FR", {
+			style: "currency",
+			currency: currency.toUpperCase(),
+			minimumFractionDigits: digits,
+			maximumFractionDigits: digits,
+		}).format(amount / 10 ** digits);
+	} catch {
+		return formatMoney(amount, currency);
+	}
+}
+
+/** A country's name in the page's language. */
+export function countryName(code: string, lang: "en" | "fr"): string {
+	return new Intl.DisplayNames([lang], { type: "region" }).of(code) ?? code;
+}
+
+const UNITS: Record<"en" | "fr", Record<string, [string, string]>> = {
+	en: {
+		business_day: ["business day", "business days"],
+		day: ["day", "days"],
+		hour: ["hour", "hours"],
+		week: ["week", "weeks"],
+		month: ["month", "months"],
+	},
+	fr: {
+		business_day: ["jour ouvré", "jours ouvrés"],
+		day: ["jour", "jours"],
+		hour: ["heure", "heures"],
+		week: ["semaine", "semaines"],
+		month: ["mois", "mois"],
+	},
+};
+
+/** "3–5 business days", "At least 2 days", "Up to 1 week"; empty without an estimate. */
+export function deliveryEstimateText(rate: ShippingRateRecord, lang: "en" | "fr"): string {
+	const estimate = rate.deliveryEstimate;
+	const unit = (bound: { unit: string; value: number }) => {
+		const [one, many] = UNITS[lang][bound.unit] ?? [bound.unit, bound.unit];
+		return bound.value === 1 ? one : many;
+	};
+	const { minimum, maximum } = estimate ?? { minimum: null, maximum: null };
+	if (minimum && maximum) {
+		if (minimum.unit === maximum.unit) {
+			const range =
+				lang === "fr" ? `${minimum.value} à ${maximum.value}` : `${minimum.value}–${maximum.value}`;
+			return minimum.value === maximum.value
+				? `${minimum.value} ${unit(minimum)}`
+				: `${range} ${unit(maximum)}`;
+		}
+		const join = lang === "fr" ? " à " : " – ";
+		return `${minimum.value} ${unit(minimum)}${join}${maximum.value} ${unit(maximum)}`;
+	}
+	if (minimum)
+		return `${lang === "fr" ? "Au moins" : "At least"} ${minimum.value} ${unit(minimum)}`;
+	if (maximum) return `${lang === "fr" ? "Jusqu'à" : "Up to"} ${maximum.value} ${unit(maximum)}`;
+	return "";
+}
