@@ -1,8 +1,10 @@
 import { parseArgs } from "node:util";
-import { startEmulator } from "./server.ts";
+import { parsePromotionCodeFlag } from "./discounts/seed-flag.ts";
+import { DEMO_PROMOTION_CODES, describeSeed, startEmulator } from "./server.ts";
 
 const USAGE = `Usage: npm run emulator -- [--port 12111] [--host 127.0.0.1] [--forward-to URL] [--secret whsec_…]
-                            [--public-url URL] [--retry-base-ms 1000] [--quiet]`;
+                            [--public-url URL] [--retry-base-ms 1000] [--quiet]
+                            [--demo-promotion-codes] [--promotion-code CODE=10% | CODE=5.00usd]…`;
 
 /** Runs the emulator until SIGINT/SIGTERM, printing the URL and signing secret like `stripe listen`. */
 export async function main(argv: string[]): Promise<void> {
@@ -16,6 +18,8 @@ export async function main(argv: string[]): Promise<void> {
 			"public-url": { type: "string" },
 			"retry-base-ms": { type: "string" },
 			quiet: { type: "boolean", default: false },
+			"demo-promotion-codes": { type: "boolean", default: false },
+			"promotion-code": { type: "string", multiple: true },
 			help: { type: "boolean", short: "h", default: false },
 		},
 	});
@@ -26,7 +30,12 @@ export async function main(argv: string[]): Promise<void> {
 	const port = Number(values.port);
 	if (!Number.isInteger(port) || port < 0 || port > 65535)
 		throw new Error(`Invalid --port: ${values.port}`);
+	const promotionCodes = [
+		...(values["demo-promotion-codes"] ? DEMO_PROMOTION_CODES : []),
+		...(values["promotion-code"] ?? []).map(parsePromotionCodeFlag),
+	];
 	const emulator = await startEmulator({
+		promotionCodes,
 		port,
 		host: values.host,
 		webhookUrl: values["forward-to"],
@@ -37,6 +46,9 @@ export async function main(argv: string[]): Promise<void> {
 	});
 	console.log(`Stripe emulator listening on ${emulator.url}`);
 	if (values["forward-to"]) console.log(`Forwarding events to ${values["forward-to"]}`);
+	if (promotionCodes.length > 0) {
+		console.log(`Promotion codes: ${promotionCodes.map(describeSeed).join(", ")}`);
+	}
 	console.log(`Ready! Your webhook signing secret is ${emulator.webhookSecret} (^C to quit)`);
 	let stopping = false;
 	const stop = async (signal: string) => {

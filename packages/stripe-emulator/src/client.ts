@@ -12,6 +12,36 @@ export type PayOutcome = {
 	paymentIntent: Stripe.PaymentIntent | null;
 };
 
+/** A shipping address (and phone) as the control API takes it. */
+export type ShippingAddressInput = {
+	name: string;
+	line1: string;
+	line2?: string;
+	city: string;
+	postalCode: string;
+	/** Required for US, CA and AU. */
+	state?: string;
+	/** ISO 3166 alpha-2, one of the session's `allowed_countries`. */
+	country: string;
+	/** Required when the session has `phone_number_collection`. */
+	phone?: string;
+};
+
+/** What the hosted page would take: card or bank debit, and the shipping, option and code steps. */
+export type PayInput = {
+	card?: string;
+	email?: string;
+	/** `MM/YY`. */
+	expiry?: string;
+	delayed?: "success" | "failure";
+	/** Default when the session ships: Jenny Rosen, 1 Rue de Rivoli, 75001 Paris, FR (or the first allowed country). */
+	shipping?: ShippingAddressInput;
+	/** Position in `shipping_options` (0 = first, the default) or a `shr_…` id. */
+	shippingOption?: number | string;
+	/** A customer-facing code such as `WELCOME10`; the session must allow promotion codes. */
+	promotionCode?: string;
+};
+
 export type WebhookSettings = {
 	url: string | null;
 	secret: string;
@@ -75,15 +105,14 @@ export function emulatorClient(baseUrl: string) {
 	}
 	return {
 		url: base,
-		/** Pays a session as the hosted page does (4242 unless told). */
-		pay: (
-			sessionId: string,
-			input: { card?: string; email?: string; delayed?: "success" | "failure" } = {},
-		) =>
+		/** Pays a session as the hosted page does (4242 unless told; a test address when it ships). */
+		pay: (sessionId: string, input: PayInput = {}) =>
 			call<PayOutcome>("POST", `/sessions/${sessionId}/pay`, {
 				card: "4242424242424242",
 				...input,
 			}),
+		/** Forgets everything, then seeds the start option's promotion codes again. */
+		reset: () => call<{ ok: true }>("POST", "/reset"),
 		expire: (sessionId: string) =>
 			call<{ session: Stripe.Checkout.Session }>("POST", `/sessions/${sessionId}/expire`),
 		webhooks: () => call<WebhookSettings>("GET", "/webhooks"),

@@ -41,7 +41,7 @@ export type EmulatorOptions = {
 	promotionCodes?: readonly PromotionCodeSeed[];
 };
 
-export { DEMO_PROMOTION_CODES, type PromotionCodeSeed } from "./discounts/seed.ts";
+export { DEMO_PROMOTION_CODES, describeSeed, type PromotionCodeSeed } from "./discounts/seed.ts";
 
 export type Emulator = { url: string; port: number; webhookSecret: string; close(): Promise<void> };
 

@@ -1,3 +1,4 @@
+import { formatMoney } from "../../../../src/lib/money.ts";
 import type { ParamObject } from "../api/params.ts";
 import type { State } from "../state/store.ts";
 import { createCoupon } from "./coupons.ts";
@@ -42,4 +43,11 @@ export function seedPromotionCodes(
 			now,
 		);
 	}
+}
+
+/** "WELCOME10 (10 % off)", "BEANS5 ($5.00 off)": for the CLI and dev script to print. */
+export function describeSeed(seed: PromotionCodeSeed): string {
+	const off =
+		"percentOff" in seed ? `${seed.percentOff} %` : formatMoney(seed.amountOff, seed.currency);
+	return `${seed.code} (${off} off)`;
 }

@@ -6,6 +6,7 @@ import {
 	checkShippingInput,
 	defaultShippingInput,
 	findShippingRate,
+	type ShippingField,
 	type ShippingInput,
 } from "../checkout/shipping-details.ts";
 import { sessionTotals } from "../checkout/totals.ts";
@@ -105,7 +106,7 @@ function applyCheckoutChoices(request: ControlRequest, session: SessionRecord): 
 			}
 		: { ...fallback, phone: inputString(input, "phone") ?? fallback.phone };
 	const checked = checkShippingInput(session, shipping);
-	if (!checked.ok) throw badInput(checked.message, `shipping.${checked.field}`);
+	if (!checked.ok) throw badInput(checked.message, CONTROL_FIELDS[checked.field]);
 	patch(session, {
 		shippingRateId: rateId,
 		discount,
@@ -113,6 +114,16 @@ function applyCheckoutChoices(request: ControlRequest, session: SessionRecord): 
 		customerPhone: checked.phone,
 	});
 }
+
+const CONTROL_FIELDS: Record<ShippingField, string> = {
+	"shipping-name": "shipping.name",
+	"shipping-line1": "shipping.line1",
+	"shipping-city": "shipping.city",
+	"shipping-postal-code": "shipping.postalCode",
+	"shipping-state": "shipping.state",
+	"shipping-country": "shipping.country",
+	phone: "shipping.phone",
+};
 
 function shippingObject(input: ControlInput): ControlInput | null {
 	const value = input.shipping;

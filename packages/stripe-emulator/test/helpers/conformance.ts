@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { expect } from "vitest";
 
-// Stripe's published fixtures, copied unchanged into test/fixtures/stripe.
+// Stripe's published fixtures, copied unchanged: the emulator's own (coupon, promotion code,
+// shipping rate) beside its tests, the ones the worker shares in the repository's test/fixtures.
+const OWN_FIXTURES = new URL("../fixtures/stripe/", import.meta.url);
 const FIXTURES = new URL("../../../../test/fixtures/stripe/", import.meta.url);
 
 type JsonKind = "string" | "number" | "boolean" | "object" | "array" | "null";
@@ -17,10 +19,9 @@ export function jsonKind(value: unknown): JsonKind {
 
 /** One of Stripe's fixture objects (`checkout.session`, `payment_intent`, …). */
 export function readFixture(name: string): Record<string, unknown> {
-	return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8")) as Record<
-		string,
-		unknown
-	>;
+	const own = new URL(`${name}.json`, OWN_FIXTURES);
+	const file = existsSync(own) ? own : new URL(`${name}.json`, FIXTURES);
+	return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
 }
 
 /**
