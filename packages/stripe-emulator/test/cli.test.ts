@@ -37,4 +37,25 @@ describe("the emulator CLI", () => {
 		child.kill("SIGTERM");
 		expect(await exited).toBe(0);
 	});
+
+	it("seeds the demo promotion codes and --promotion-code ones, and prints them", async () => {
+		child = spawn(process.execPath, [
+			CLI,
+			"--port",
+			"0",
+			"--quiet",
+			"--demo-promotion-codes",
+			"--promotion-code",
+			"TEAM=2.50eur",
+		]);
+		const output = await readUntil(child, /Ready!/);
+		expect(output).toContain(
+			"Promotion codes: WELCOME10 (10 % off), BEANS5 ($5.00 off), TEAM (€2.50 off)",
+		);
+		const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+		const response = await fetch(`${url}/v1/coupons/TEAM`, {
+			headers: { authorization: "Bearer sk_test_cli" },
+		});
+		expect(await response.json()).toMatchObject({ amount_off: 250, currency: "eur" });
+	});
 });

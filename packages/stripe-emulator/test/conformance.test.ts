@@ -1,7 +1,10 @@
 import type Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorClient } from "../src/client.ts";
+import { DEMO_PROMOTION_CODES } from "../src/server.ts";
 import { expectStripeShape, readFixture, shapeDifferences } from "./helpers/conformance.ts";
 import { sessionParams, startTestEmulator, type TestEmulator } from "./helpers/emulator.ts";
+import { createShopSession } from "./helpers/shop-session.ts";
 
 // The emulator's objects must carry every top-level field of Stripe's published fixtures,
 // with the same JSON types (null allowed on either side), so code written against the
@@ -10,7 +13,7 @@ import { sessionParams, startTestEmulator, type TestEmulator } from "./helpers/e
 let test: TestEmulator;
 let paid: { session: Stripe.Checkout.Session; intent: Stripe.PaymentIntent };
 beforeAll(async () => {
-	test = await startTestEmulator();
+	test = await startTestEmulator({ promotionCodes: DEMO_PROMOTION_CODES });
 	const created = await test.stripe.checkout.sessions.create(sessionParams());
 	await test.control("POST", `/_emulator/sessions/${created.id}/pay`, { card: "4000000000000002" });
 	await test.control("POST", `/_emulator/sessions/${created.id}/pay`);
@@ -60,6 +63,34 @@ describe("objects have Stripe's fields and types", () => {
 	it("event", async () => {
 		const events = await test.stripe.events.list({ limit: 100 });
 		for (const event of events.data) expectStripeShape(event, "event");
+	});
+
+	it("checkout.session, payment_intent and line items with shipping, a discount and tax", async () => {
+		const created = await createShopSession(test);
+		const control = emulatorClient(test.emulator.url);
+		await control.pay(created.id, { promotionCode: "WELCOME10" });
+		const session = await test.stripe.checkout.sessions.retrieve(created.id);
+		expectStripeShape(session, "checkout.session");
+		expectStripeShape(
+			await test.stripe.paymentIntents.retrieve(String(session.payment_intent)),
+			"payment_intent",
+		);
+		for (const item of (await test.stripe.checkout.sessions.listLineItems(created.id)).data) {
+			expectStripeShape(item, "item");
+		}
+		const rate = await test.stripe.shippingRates.retrieve(
+			String(session.shipping_cost?.shipping_rate),
+		);
+		expectStripeShape(rate, "shipping_rate");
+	});
+
+	it("coupon and promotion_code", async () => {
+		const coupon = await test.stripe.coupons.create({ percent_off: 25.5, duration: "forever" });
+		expectStripeShape(coupon, "coupon");
+		expectStripeShape(
+			await test.stripe.promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id } }),
+			"promotion_code",
+		);
 	});
 
 	it("line item", async () => {
