@@ -44,6 +44,9 @@ export default defineConfig({
 								APP_URL: "https://shop.test",
 								RECONCILE_GRACE_SECONDS: "0",
 								CHECKOUT_RATE_LIMIT: "off",
+								// The tests written before shipping existed price carts alone; the shipping
+								// tests (test/worker/shipping.test.ts) set the countries per request.
+								SHIPPING_COUNTRIES: "",
 							},
 						},
 					})),

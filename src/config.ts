@@ -96,3 +96,42 @@ export function appConfig(env: Bindings): AppConfig {
 		appUrl: appUrl ? parse("APP_URL", httpOrigin, appUrl) : null,
 	};
 }
+
+/** How Checkout Sessions are made: shipping, promotion codes, tax. */
+export type CheckoutConfig = {
+	/** ISO 3166-1 alpha-2, upper case; empty: no shipping address is collected. */
+	shippingCountries: string[];
+	promotionCodes: boolean;
+	automaticTax: boolean;
+};
+
+const countryList = v.pipe(
+	v.optional(v.string(), ""),
+	v.transform((raw) => [
+		...new Set(
+			raw
+				.split(",")
+				.map((s) => s.trim().toUpperCase())
+				.filter(Boolean),
+		),
+	]),
+	v.check(
+		(list) => list.every((code) => /^[A-Z]{2}$/.test(code)),
+		"must be two-letter country codes, comma-separated (US,CA,FR)",
+	),
+);
+const onOff = (fallback: "on" | "off") =>
+	v.pipe(
+		v.optional(v.string(), fallback),
+		v.transform((s) => s.trim().toLowerCase() || fallback),
+		v.picklist(["on", "off"], "must be on or off"),
+		v.transform((s) => s === "on"),
+	);
+
+export function checkoutConfig(env: Bindings): CheckoutConfig {
+	return {
+		shippingCountries: parse("SHIPPING_COUNTRIES", countryList, env.SHIPPING_COUNTRIES),
+		promotionCodes: parse("ALLOW_PROMOTION_CODES", onOff("on"), env.ALLOW_PROMOTION_CODES),
+		automaticTax: parse("AUTOMATIC_TAX", onOff("off"), env.AUTOMATIC_TAX),
+	};
+}

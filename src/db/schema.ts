@@ -13,17 +13,68 @@ export const products = sqliteTable("products", {
 	unitAmount: integer("unit_amount").notNull(),
 	currency: text("currency").notNull(),
 	active: integer("active", { mode: "boolean" }).notNull().default(true),
+	/** Physical goods: a cart holding one collects a shipping address. */
+	shippable: integer("shippable", { mode: "boolean" }).notNull().default(true),
+	/** Stripe tax code (`txcd_…`) for automatic tax; null: the account's default. */
+	taxCode: text("tax_code"),
 	createdAt: integer("created_at").notNull().default(now),
 	updatedAt: integer("updated_at").notNull().default(now),
 });
+
+/** What Checkout offers for delivery, per currency. */
+export const shippingRates = sqliteTable(
+	"shipping_rates",
+	{
+		id: text("id").primaryKey(),
+		displayName: text("display_name").notNull(),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		minDays: integer("min_days"),
+		maxDays: integer("max_days"),
+		active: integer("active", { mode: "boolean" }).notNull().default(true),
+		createdAt: integer("created_at").notNull().default(now),
+		updatedAt: integer("updated_at").notNull().default(now),
+	},
+	(t) => [
+		index("shipping_rates_currency_idx").on(t.currency, t.active, t.amount),
+		check("shipping_rates_amount_check", sql`${t.amount} >= 0`),
+	],
+);
 
 export const orders = sqliteTable(
 	"orders",
 	{
 		id: text("id").primaryKey(),
 		status: text("status", { enum: ORDER_STATUSES }).notNull(),
+		/**
+		 * What the shopper pays, in minor units: the subtotal until Stripe reports what it
+		 * charged, then the session's `amount_total` (discount, shipping and tax included).
+		 */
 		amount: integer("amount").notNull(),
 		currency: text("currency").notNull(),
+		/** The priced items, ours: never changes after checkout, and what a paid session must match. */
+		subtotal: integer("subtotal").notNull(),
+		amountDiscount: integer("amount_discount").notNull().default(0),
+		amountShipping: integer("amount_shipping").notNull().default(0),
+		amountTax: integer("amount_tax").notNull().default(0),
+		shippingName: text("shipping_name"),
+		shippingLine1: text("shipping_line1"),
+		shippingLine2: text("shipping_line2"),
+		shippingCity: text("shipping_city"),
+		shippingPostalCode: text("shipping_postal_code"),
+		shippingState: text("shipping_state"),
+		shippingCountry: text("shipping_country"),
+		shippingPhone: text("shipping_phone"),
+		/** The delivery option the shopper chose on Stripe's page. */
+		shippingRateName: text("shipping_rate_name"),
+		/** How it was paid, when Stripe tells: card brand and last four digits, and the receipt. */
+		paymentBrand: text("payment_brand"),
+		paymentLast4: text("payment_last4"),
+		receiptUrl: text("receipt_url"),
+		fulfillmentCarrier: text("fulfillment_carrier"),
+		fulfillmentTrackingNumber: text("fulfillment_tracking_number"),
+		fulfillmentTrackingUrl: text("fulfillment_tracking_url"),
+		fulfilledAt: integer("fulfilled_at"),
 		/** Fingerprint of the priced items: a resumed checkout with the same cart reuses its session. */
 		itemsKey: text("items_key").notNull(),
 		/**
@@ -75,7 +126,11 @@ export const orders = sqliteTable(
 			"orders_status_check",
 			sql.raw(`status in (${ORDER_STATUSES.map((s) => `'${s}'`).join(", ")})`),
 		),
-		check("orders_amount_check", sql`${t.amount} > 0 and ${t.amountRefunded} >= 0`),
+		// A 100 % promotion code makes a paid order of amount 0; the subtotal is always above 0.
+		check(
+			"orders_amount_check",
+			sql`${t.amount} >= 0 and ${t.subtotal} > 0 and ${t.amountRefunded} >= 0`,
+		),
 	],
 );
 

@@ -45,10 +45,15 @@ export type PricedLine = {
 	description: string;
 	unitAmount: number;
 	quantity: number;
+	/** Physical goods (default): a cart holding one asks for a shipping address. */
+	shippable?: boolean;
+	/** Stripe tax code for automatic tax. */
+	taxCode?: string | null;
 };
 export type PricedCart = {
 	currency: string;
-	amount: number;
+	/** The priced items' sum, in minor units: the order's `subtotal`. */
+	subtotal: number;
 	lines: PricedLine[];
 	/** Identifies products, quantities and prices: equal keys mean the same cart at the same prices. */
 	itemsKey: string;

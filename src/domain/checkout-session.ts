@@ -1,18 +1,59 @@
 import type Stripe from "stripe";
 import type { PricedCart } from "./cart.ts";
 
+/** Checkout shows at most five shipping options. */
+export const MAX_SHIPPING_OPTIONS = 5;
+
+/** A delivery option of the catalog, in the cart's currency. */
+export type ShippingRate = {
+	id: string;
+	displayName: string;
+	amount: number;
+	currency: string;
+	minDays: number | null;
+	maxDays: number | null;
+};
+
+/** What the shop's settings add to a session: shipping, promotion codes, tax. */
+export type CheckoutOptions = {
+	/** Countries a shipping address may be in; empty: none is collected. */
+	shippingCountries: readonly string[];
+	/** The cart currency's active rates (cheapest first). */
+	shippingRates: readonly ShippingRate[];
+	promotionCodes: boolean;
+	automaticTax: boolean;
+};
+
+const NO_OPTIONS: CheckoutOptions = {
+	shippingCountries: [],
+	shippingRates: [],
+	promotionCodes: false,
+	automaticTax: false,
+};
+
+/** Whether Checkout must ask where to send the cart: it holds goods and the shop ships. */
+export function collectsShipping(cart: PricedCart, countries: readonly string[]): boolean {
+	return countries.length > 0 && cart.lines.some((l) => l.shippable !== false);
+}
+
 /**
  * The Checkout Session the worker asks Stripe for: prices from our catalog
  * (`price_data`), the order id in every place Stripe lets us put it, the way
- * back to our pages (the cancel URL with the order's resume token), and an
- * expiry. No `payment_method_types` (removed in API 2026-09-30.endive).
+ * back to our pages (the cancel URL with the order's resume token), an
+ * expiry, and what the shop's settings ask for: a shipping address and
+ * options for physical goods, promotion codes, automatic tax (prices are
+ * tax-exclusive: tax is added on top). No `payment_method_types` (removed in
+ * API 2026-09-30.endive).
  */
 export function sessionParams(
 	order: { id: string; resumeToken: string },
 	cart: PricedCart,
 	origin: string,
 	expiresAt: number,
+	options: CheckoutOptions = NO_OPTIONS,
 ): Stripe.Checkout.SessionCreateParams {
+	const tax = options.automaticTax;
+	const shipping = collectsShipping(cart, options.shippingCountries);
 	return {
 		mode: "payment",
 		line_items: cart.lines.map((line) => ({
@@ -20,9 +61,11 @@ export function sessionParams(
 			price_data: {
 				currency: cart.currency,
 				unit_amount: line.unitAmount,
+				...(tax && { tax_behavior: "exclusive" as const }),
 				product_data: {
 					name: line.name,
 					...(line.description && { description: line.description }),
+					...(tax && line.taxCode && { tax_code: line.taxCode }),
 					metadata: { product_id: line.productId },
 				},
 			},
@@ -33,5 +76,43 @@ export function sessionParams(
 		success_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
 		cancel_url: `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken })}`,
 		expires_at: expiresAt,
+		...(shipping && {
+			shipping_address_collection: {
+				allowed_countries: [
+					...options.shippingCountries,
+				] as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[],
+			},
+			phone_number_collection: { enabled: true },
+			...(options.shippingRates.length > 0 && {
+				shipping_options: options.shippingRates
+					.filter((rate) => rate.currency === cart.currency)
+					.slice(0, MAX_SHIPPING_OPTIONS)
+					.map((rate) => ({ shipping_rate_data: shippingRateData(rate, tax) })),
+			}),
+		}),
+		...(options.promotionCodes && { allow_promotion_codes: true }),
+		...(tax && { automatic_tax: { enabled: true } }),
+	};
+}
+
+function shippingRateData(
+	rate: ShippingRate,
+	tax: boolean,
+): Stripe.Checkout.SessionCreateParams.ShippingOption.ShippingRateData {
+	const estimate = {
+		...(rate.minDays !== null && {
+			minimum: { unit: "business_day" as const, value: rate.minDays },
+		}),
+		...(rate.maxDays !== null && {
+			maximum: { unit: "business_day" as const, value: rate.maxDays },
+		}),
+	};
+	return {
+		type: "fixed_amount",
+		display_name: rate.displayName,
+		fixed_amount: { amount: rate.amount, currency: rate.currency },
+		...(Object.keys(estimate).length > 0 && { delivery_estimate: estimate }),
+		...(tax && { tax_behavior: "exclusive" as const }),
+		metadata: { shipping_rate_id: rate.id },
 	};
 }

@@ -9,14 +9,66 @@ type FactBase = {
 	customerEmail?: string | null;
 };
 
+/** Where the shopper asked for the goods to go (Stripe's `collected_information.shipping_details`). */
+export type ShippingDetails = {
+	name: string | null;
+	line1: string | null;
+	line2: string | null;
+	city: string | null;
+	postalCode: string | null;
+	state: string | null;
+	country: string | null;
+	phone: string | null;
+	/** The delivery option chosen; null when Stripe's answer did not include it. */
+	rateName: string | null;
+};
+
+/** How the shopper paid, as far as Stripe tells it. */
+export type PaymentDetails = {
+	brand: string | null;
+	last4: string | null;
+	receiptUrl: string | null;
+};
+
+/**
+ * What a completed Checkout Session says was charged: our `subtotal` as Stripe
+ * priced it, and what its page added or took off. A paid fact without it comes
+ * from a PaymentIntent, which knows only the amount it took.
+ */
+export type SessionTotals = {
+	subtotal: number;
+	discount: number;
+	shipping: number;
+	tax: number;
+};
+
 export type Fact = FactBase &
 	(
-		| { kind: "paid"; amount: number; currency: string }
-		| { kind: "processing" }
+		| {
+				kind: "paid";
+				/** What was charged: the session's `amount_total`, or the PaymentIntent's amount. */
+				amount: number;
+				currency: string;
+				totals?: SessionTotals;
+				shipping?: ShippingDetails | null;
+				payment?: PaymentDetails | null;
+		  }
+		| {
+				kind: "processing";
+				/** Set when the fact comes from a completed session: what it will charge. */
+				charge?: { amount: number; currency: string; totals: SessionTotals };
+				shipping?: ShippingDetails | null;
+		  }
 		| { kind: "failed"; code: string | null; message: string | null }
 		| { kind: "expired" }
 		| { kind: "canceled"; code: string; message: string }
 		| { kind: "refund"; amountRefunded: number; currency: string }
+		| {
+				kind: "fulfilled";
+				carrier: string | null;
+				trackingNumber: string | null;
+				trackingUrl: string | null;
+		  }
 	);
 
 export type FactKind = Fact["kind"];

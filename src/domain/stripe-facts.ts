@@ -1,5 +1,5 @@
 import type Stripe from "stripe";
-import type { Fact } from "./facts.ts";
+import type { Fact, PaymentDetails, SessionTotals, ShippingDetails } from "./facts.ts";
 
 export {
 	HANDLED_EVENT_TYPES,
@@ -38,12 +38,83 @@ function sessionDetails(session: Stripe.Checkout.Session) {
 	};
 }
 
+/**
+ * What a completed session charges: `amount_total`, judged by its `amount_subtotal`
+ * against ours. A session without them (never seen in payment mode) says only its total.
+ */
+function sessionCharge(session: Stripe.Checkout.Session): {
+	amount: number;
+	currency: string;
+	totals?: SessionTotals;
+} {
+	const amount = session.amount_total ?? 0;
+	const currency = session.currency ?? "";
+	if (session.amount_subtotal == null || session.amount_total == null) return { amount, currency };
+	const totals = session.total_details;
+	return {
+		amount,
+		currency,
+		totals: {
+			subtotal: session.amount_subtotal,
+			discount: totals?.amount_discount ?? 0,
+			shipping: totals?.amount_shipping ?? 0,
+			tax: totals?.amount_tax ?? 0,
+		},
+	};
+}
+
+/**
+ * Where the goods go; the rate's name only when the session came with
+ * `shipping_cost.shipping_rate` expanded (an event carries its id alone).
+ */
+function sessionShipping(session: Stripe.Checkout.Session): ShippingDetails | null {
+	const details = session.collected_information?.shipping_details;
+	if (!details) return null;
+	const rate = session.shipping_cost?.shipping_rate;
+	return {
+		name: details.name ?? null,
+		line1: details.address?.line1 ?? null,
+		line2: details.address?.line2 ?? null,
+		city: details.address?.city ?? null,
+		postalCode: details.address?.postal_code ?? null,
+		state: details.address?.state ?? null,
+		country: details.address?.country ?? null,
+		phone: session.customer_details?.phone ?? null,
+		rateName: rate && typeof rate === "object" ? (rate.display_name ?? null) : null,
+	};
+}
+
+/** The card and receipt, when the session came with `payment_intent.latest_charge` expanded. */
+function sessionPayment(session: Stripe.Checkout.Session): PaymentDetails | null {
+	const pi = typeof session.payment_intent === "object" ? session.payment_intent : null;
+	const charge = pi && typeof pi.latest_charge === "object" ? pi.latest_charge : null;
+	if (!charge) return null;
+	const card = charge.payment_method_details?.card;
+	return {
+		brand: card?.brand ?? null,
+		last4: card?.last4 ?? null,
+		receiptUrl: charge.receipt_url ?? null,
+	};
+}
+
 function paidFromSession(session: Stripe.Checkout.Session, created: number): Fact {
 	return {
 		kind: "paid",
 		created,
-		amount: session.amount_total ?? 0,
-		currency: session.currency ?? "",
+		...sessionCharge(session),
+		shipping: sessionShipping(session),
+		payment: sessionPayment(session),
+		...sessionDetails(session),
+	};
+}
+
+function processingFromSession(session: Stripe.Checkout.Session, created: number): Fact {
+	const charge = sessionCharge(session);
+	return {
+		kind: "processing",
+		created,
+		...(charge.totals && { charge: { ...charge, totals: charge.totals } }),
+		shipping: sessionShipping(session),
 		...sessionDetails(session),
 	};
 }
@@ -64,10 +135,7 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 			const session = event.data.object;
 			if (session.mode !== "payment") return { ignore: `session mode ${session.mode}` };
 			if (session.payment_status === "unpaid") {
-				return {
-					ref: sessionRef(session),
-					fact: { kind: "processing", created, ...sessionDetails(session) },
-				};
+				return { ref: sessionRef(session), fact: processingFromSession(session, created) };
 			}
 			return { ref: sessionRef(session), fact: paidFromSession(session, created) };
 		}
@@ -157,15 +225,9 @@ export function factFromSession(session: Stripe.Checkout.Session): Fact | null {
 		}
 		switch (pi?.status) {
 			case "succeeded":
-				return {
-					kind: "paid",
-					created,
-					amount: pi.amount_received || pi.amount,
-					currency: pi.currency,
-					...details,
-				};
+				return paidFromSession(session, created);
 			case "processing":
-				return { kind: "processing", created, ...details };
+				return processingFromSession(session, created);
 			case "requires_payment_method":
 			case "canceled":
 				return { kind: "failed", created, ...details, ...paymentFailure(pi) };
@@ -177,4 +239,19 @@ export function factFromSession(session: Stripe.Checkout.Session): Fact | null {
 		return { kind: "failed", created, ...details, ...paymentFailure(pi) };
 	}
 	return null;
+}
+
+/**
+ * A session event's paid fact completed with what only a look-up tells (the
+ * shipping rate's name, the card and the receipt); the charge itself stays the
+ * event's.
+ */
+export function withLookedUpDetails(fact: Fact, session: Stripe.Checkout.Session): Fact {
+	if (fact.kind !== "paid") return fact;
+	const shipping = sessionShipping(session);
+	return {
+		...fact,
+		shipping: fact.shipping ? { ...fact.shipping, rateName: shipping?.rateName ?? null } : shipping,
+		payment: sessionPayment(session),
+	};
 }

@@ -1,5 +1,5 @@
 import type { OrderStatus } from "../domain/vocabulary.ts";
-import type { Fact } from "./facts.ts";
+import type { Fact, PaymentDetails, SessionTotals, ShippingDetails } from "./facts.ts";
 
 /**
  * The order state machine (README "The order state machine"): for each target status, the
@@ -11,7 +11,8 @@ export const TRANSITIONS = {
 	failed: ["pending", "processing"],
 	expired: ["pending", "failed"],
 	canceled: ["pending", "failed"],
-	refunded: ["paid"],
+	refunded: ["paid", "fulfilled"],
+	fulfilled: ["paid"],
 } as const satisfies Partial<Record<OrderStatus, readonly OrderStatus[]>>;
 
 /** Statuses reconciliation and the success page keep asking Stripe about. */
@@ -31,11 +32,12 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 }
 
 /** What `decide` needs to know about the order. */
-export type OrderState = {
+export type OrderState = ChargedDetails & {
 	id: string;
 	status: OrderStatus;
-	amount: number;
 	currency: string;
+	/** Ours, from the catalog: what a completed session's `amount_subtotal` must be. */
+	subtotal: number;
 	amountRefunded: number;
 	lastFactAt: number | null;
 	failureCode: string | null;
@@ -43,7 +45,27 @@ export type OrderState = {
 	customerEmail: string | null;
 };
 
-export type OrderPatch = {
+/** What Stripe's page settled: the totals, where the goods go, how it was paid. */
+type ChargedDetails = {
+	amount: number;
+	amountDiscount: number;
+	amountShipping: number;
+	amountTax: number;
+	shippingName: string | null;
+	shippingLine1: string | null;
+	shippingLine2: string | null;
+	shippingCity: string | null;
+	shippingPostalCode: string | null;
+	shippingState: string | null;
+	shippingCountry: string | null;
+	shippingPhone: string | null;
+	shippingRateName: string | null;
+	paymentBrand: string | null;
+	paymentLast4: string | null;
+	receiptUrl: string | null;
+};
+
+export type OrderPatch = Partial<ChargedDetails> & {
 	paidAt?: number;
 	failureCode?: string | null;
 	failureMessage?: string | null;
@@ -51,6 +73,10 @@ export type OrderPatch = {
 	stripePaymentIntentId?: string;
 	customerEmail?: string;
 	lastFactAt?: number;
+	fulfillmentCarrier?: string | null;
+	fulfillmentTrackingNumber?: string | null;
+	fulfillmentTrackingUrl?: string | null;
+	fulfilledAt?: number;
 };
 
 /**
@@ -68,8 +94,12 @@ export type AlertFact =
 	  };
 
 export type Decision = {
-	/** `applied`: status changes; `recorded`: only details change; `noop`/`stale`/`mismatch`: status stays. */
-	outcome: "applied" | "recorded" | "noop" | "stale" | "mismatch";
+	/**
+	 * `applied`: status changes; `recorded`: only details change; `noop`/`stale`/`mismatch`:
+	 * status stays; `needs_session`: nothing written, the fact can only be judged with the
+	 * order's Checkout Session (a PaymentIntent for another amount than the known one).
+	 */
+	outcome: "applied" | "recorded" | "noop" | "stale" | "mismatch" | "needs_session";
 	to: OrderStatus | null;
 	/** A status passed through on the way to `to` (a refund that arrived before the payment it refunds). */
 	through?: OrderStatus;
@@ -85,8 +115,9 @@ export type Decision = {
 export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 	// Money is never ignored as stale: a late payment still has to be honoured or refunded, and a
 	// refund is told by Stripe's cumulative `amount_refunded`, which only grows (checked below).
-	const money = fact.kind === "paid" || fact.kind === "refund";
-	if (!money && order.lastFactAt !== null && fact.created < order.lastFactAt) {
+	// Neither is the operator's shipping of an order, whatever Stripe's clock said last.
+	const timeless = fact.kind === "paid" || fact.kind === "refund" || fact.kind === "fulfilled";
+	if (!timeless && order.lastFactAt !== null && fact.created < order.lastFactAt) {
 		return {
 			outcome: "stale",
 			to: null,
@@ -98,45 +129,25 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 
 	switch (fact.kind) {
 		case "paid": {
-			const currency = typeof fact.currency === "string" ? fact.currency.toLowerCase() : "";
-			if (
-				!Number.isSafeInteger(fact.amount) ||
-				fact.amount !== order.amount ||
-				currency !== order.currency
-			) {
-				if (order.failureCode === "amount_mismatch") {
-					return {
-						outcome: "noop",
-						to: null,
-						patch: {},
-						reason: "amount mismatch already flagged",
-					};
-				}
+			const wrong = wrongCharge(order, fact);
+			if (wrong === "needs_session" && order.failureCode !== "amount_mismatch") {
 				return {
-					outcome: "mismatch",
+					outcome: "needs_session",
 					to: null,
-					// The shopper's view shows failureMessage: the merchant's detail goes to the alert.
-					patch: {
-						...details,
-						failureCode: "amount_mismatch",
-						failureMessage: PAYMENT_UNDER_REVIEW,
-					},
-					reason: "the paid amount or currency differs from the order's",
-					alert: {
-						kind: "amount_mismatch",
-						dedupeKey: `amount_mismatch:${order.id}`,
-						paid: { amount: fact.amount, currency: fact.currency },
-					},
+					patch: {},
+					reason: `a PaymentIntent for ${fact.amount}, not the known ${order.amount}: its session tells what was added or taken off`,
 				};
 			}
-			if (!canTransition(order.status, "paid")) return recordOrNoop(order, details, "paid");
+			if (wrong) return mismatch(order, details, { amount: fact.amount, currency: fact.currency });
+			const charged = { ...details, ...chargedPatch(order, fact) };
+			if (!canTransition(order.status, "paid")) return recordOrNoop(order, charged, "paid");
 			const late = order.status === "canceled" || order.status === "expired";
 			// Event order is not guaranteed: the refund of this payment may have been recorded first.
-			const refundedAlready = order.amountRefunded >= order.amount;
+			const refundedAlready = fact.amount > 0 && order.amountRefunded >= fact.amount;
 			return {
 				outcome: "applied",
 				...(refundedAlready ? { to: "refunded", through: "paid" } : { to: "paid" }),
-				patch: { ...details, paidAt: nowMs, failureCode: null, failureMessage: null },
+				patch: { ...charged, paidAt: nowMs, failureCode: null, failureMessage: null },
 				reason: `${order.status} → paid`,
 				...(late && {
 					alert: {
@@ -148,13 +159,20 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 				}),
 			};
 		}
-		case "processing":
+		case "processing": {
+			if (fact.charge && wrongCharge(order, fact.charge))
+				return mismatch(order, details, fact.charge);
+			const charged = {
+				...details,
+				...chargedPatch(order, { ...fact.charge, shipping: fact.shipping }),
+			};
 			return transitionTo(
 				order,
 				"processing",
-				{ ...details, failureCode: null, failureMessage: null },
-				details,
+				{ ...charged, failureCode: null, failureMessage: null },
+				charged,
 			);
+		}
 		case "failed": {
 			const failure = {
 				failureCode: fact.code ?? "payment_failed",
@@ -184,8 +202,16 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 			if (fact.amountRefunded <= order.amountRefunded)
 				return recordOrNoop(order, details, "refund");
 			const patch = { ...details, amountRefunded: fact.amountRefunded };
-			if (fact.amountRefunded >= order.amount && order.status === "paid") {
-				return { outcome: "applied", to: "refunded", patch, reason: "paid → refunded" };
+			if (
+				fact.amountRefunded >= order.amount &&
+				(order.status === "paid" || order.status === "fulfilled")
+			) {
+				return {
+					outcome: "applied",
+					to: "refunded",
+					patch,
+					reason: `${order.status} → refunded`,
+				};
 			}
 			return {
 				outcome: "recorded",
@@ -194,7 +220,104 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 				reason: `refunded ${fact.amountRefunded} of ${order.amount}`,
 			};
 		}
+		case "fulfilled":
+			return transitionTo(
+				order,
+				"fulfilled",
+				{
+					fulfillmentCarrier: fact.carrier,
+					fulfillmentTrackingNumber: fact.trackingNumber,
+					fulfillmentTrackingUrl: fact.trackingUrl,
+					fulfilledAt: nowMs,
+				},
+				{},
+			);
 	}
+}
+
+/**
+ * Why a charge cannot be accepted as this order's payment, or null when it can.
+ * A session's charge is judged by its subtotal (what Stripe's page adds or takes
+ * off is not a mismatch); a PaymentIntent's, which knows only its amount, by the
+ * order's known amount, else through the session.
+ */
+function wrongCharge(
+	order: OrderState,
+	charge: { amount: number; currency: string; totals?: SessionTotals },
+): "mismatch" | "needs_session" | null {
+	const currency = typeof charge.currency === "string" ? charge.currency.toLowerCase() : "";
+	if (!Number.isSafeInteger(charge.amount) || charge.amount < 0 || currency !== order.currency)
+		return "mismatch";
+	if (charge.totals) return charge.totals.subtotal === order.subtotal ? null : "mismatch";
+	return charge.amount === order.amount ? null : "needs_session";
+}
+
+function mismatch(
+	order: OrderState,
+	details: OrderPatch,
+	paid: { amount: unknown; currency: unknown },
+): Decision {
+	if (order.failureCode === "amount_mismatch") {
+		return { outcome: "noop", to: null, patch: {}, reason: "amount mismatch already flagged" };
+	}
+	return {
+		outcome: "mismatch",
+		to: null,
+		// The shopper's view shows failureMessage: the merchant's detail goes to the alert.
+		patch: { ...details, failureCode: "amount_mismatch", failureMessage: PAYMENT_UNDER_REVIEW },
+		reason: "the paid subtotal or currency differs from the order's",
+		alert: { kind: "amount_mismatch", dedupeKey: `amount_mismatch:${order.id}`, paid },
+	};
+}
+
+/**
+ * What a session's charge settles, as the fields of the order that differ from it:
+ * repeating the fact changes nothing. A value Stripe did not give (null) never
+ * erases one it gave before.
+ */
+function chargedPatch(
+	order: OrderState,
+	fact: {
+		amount?: number;
+		totals?: SessionTotals;
+		shipping?: ShippingDetails | null;
+		payment?: PaymentDetails | null;
+	},
+): OrderPatch {
+	const wanted: Partial<ChargedDetails> = {};
+	if (fact.totals && fact.amount !== undefined) {
+		wanted.amount = fact.amount;
+		wanted.amountDiscount = fact.totals.discount;
+		wanted.amountShipping = fact.totals.shipping;
+		wanted.amountTax = fact.totals.tax;
+	}
+	const { shipping, payment } = fact;
+	if (shipping) {
+		Object.assign(wanted, {
+			shippingName: shipping.name,
+			shippingLine1: shipping.line1,
+			shippingLine2: shipping.line2,
+			shippingCity: shipping.city,
+			shippingPostalCode: shipping.postalCode,
+			shippingState: shipping.state,
+			shippingCountry: shipping.country,
+			shippingPhone: shipping.phone,
+			shippingRateName: shipping.rateName,
+		});
+	}
+	if (payment) {
+		Object.assign(wanted, {
+			paymentBrand: payment.brand,
+			paymentLast4: payment.last4,
+			receiptUrl: payment.receiptUrl,
+		});
+	}
+	const patch: Partial<ChargedDetails> = {};
+	for (const [key, value] of Object.entries(wanted) as [keyof ChargedDetails, unknown][]) {
+		if (value === null || value === undefined || value === order[key]) continue;
+		Object.assign(patch, { [key]: value });
+	}
+	return patch;
 }
 
 /** What the shopper reads while a human looks at a payment that does not match its order. */

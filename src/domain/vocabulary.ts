@@ -12,6 +12,7 @@ export const ORDER_STATUSES = [
 	"expired",
 	"canceled",
 	"refunded",
+	"fulfilled",
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 

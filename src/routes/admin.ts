@@ -11,6 +11,7 @@ import {
 	DEFAULT_PAGE_SIZE,
 	decodeCursor,
 	forceSync,
+	fulfillOrder,
 	listOrders,
 	MAX_PAGE_SIZE,
 	orderDetail,
@@ -72,6 +73,33 @@ const webhookEventsQuery = v.object({
 	),
 });
 
+const shortText = (name: string) =>
+	v.nullish(
+		v.pipe(
+			v.string(`${name} must be a string`),
+			v.trim(),
+			v.maxLength(200, `${name} is too long`),
+			v.transform((s) => s || null),
+		),
+	);
+const fulfillBody = v.object({
+	carrier: shortText("carrier"),
+	trackingNumber: shortText("trackingNumber"),
+	trackingUrl: v.nullish(
+		v.pipe(
+			v.string("trackingUrl must be a string"),
+			v.trim(),
+			v.maxLength(2000, "trackingUrl is too long"),
+			// Shown to the shopper as a link: a web address, never a script.
+			v.check(
+				(s) => s === "" || /^https?:\/\/[^\s]+$/i.test(s),
+				"trackingUrl must be an http(s) URL",
+			),
+			v.transform((s) => s || null),
+		),
+	),
+});
+
 const refundBody = v.object({
 	amount: v.nullish(
 		v.pipe(
@@ -119,6 +147,16 @@ export const adminRoutes = new Hono<AppEnv>()
 		async (c) =>
 			c.json(await refundOrder(c.var.deps, c.req.param("id"), await readRefundAmount(c))),
 	)
+	.post("/orders/:id/fulfill", limitBody(4096), async (c) => {
+		const body = fulfillBodyOf(await readJsonObject(c));
+		return c.json(
+			await fulfillOrder(c.var.deps, c.req.param("id"), {
+				carrier: body.carrier ?? null,
+				trackingNumber: body.trackingNumber ?? null,
+				trackingUrl: body.trackingUrl ?? null,
+			}),
+		);
+	})
 	.get("/webhook-events", validQuery(webhookEventsQuery), async (c) =>
 		c.json(await listWebhookEvents(c.var.deps.db, c.req.valid("query"))),
 	)
@@ -126,10 +164,23 @@ export const adminRoutes = new Hono<AppEnv>()
 
 /** `{"amount"?}` in minor units; an empty body refunds the rest. */
 async function readRefundAmount(c: Context<AppEnv>): Promise<number | undefined> {
+	const parsed = v.safeParse(refundBody, await readJsonObject(c));
+	if (!parsed.success) throw invalidAmount(firstIssue(parsed.issues));
+	return parsed.output.amount ?? undefined;
+}
+
+function fulfillBodyOf(body: Record<string, unknown>) {
+	const parsed = v.safeParse(fulfillBody, body);
+	if (!parsed.success) throw invalidRequest(firstIssue(parsed.issues));
+	return parsed.output;
+}
+
+/** An admin action's JSON object body; an empty body is `{}`. 415 / 400 otherwise. */
+async function readJsonObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
 	if (c.req.header("Content-Type") && bodyKind(c) !== "json")
 		throw new AppError(415, "unsupported_media_type", "Send application/json.");
 	const text = await c.req.text();
-	if (text.trim() === "") return undefined;
+	if (text.trim() === "") return {};
 	let body: unknown;
 	try {
 		body = JSON.parse(text);
@@ -138,7 +189,5 @@ async function readRefundAmount(c: Context<AppEnv>): Promise<number | undefined>
 	}
 	if (typeof body !== "object" || body === null || Array.isArray(body))
 		throw invalidRequest("The body must be a JSON object.");
-	const parsed = v.safeParse(refundBody, body);
-	if (!parsed.success) throw invalidAmount(firstIssue(parsed.issues));
-	return parsed.output.amount ?? undefined;
+	return body as Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { appConfig } from "../config.ts";
+import { appConfig, checkoutConfig } from "../config.ts";
 import type { CheckoutRequest } from "../domain/cart.ts";
 import {
 	checkoutRequestSchema,
@@ -9,10 +9,11 @@ import {
 	formCheckoutSchema,
 	normalizeCart,
 } from "../domain/cart.ts";
+import { collectsShipping } from "../domain/checkout-session.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError, invalidCart } from "../lib/errors.ts";
 import { publicOrigin } from "../lib/public-origin.ts";
-import { priceCart } from "../services/catalog.ts";
+import { priceCart, shippingRatesFor } from "../services/catalog.ts";
 import { startCheckout } from "../services/checkout.ts";
 import { idempotency } from "./idempotency.ts";
 import { bodyKind, checkoutRateLimit, formsFromOurPages, limitBody } from "./request-guards.ts";
@@ -28,10 +29,16 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 	async (c) => {
 		const input = await readCheckout(c);
 		const d = c.var.deps;
+		const settings = checkoutConfig(c.env);
 		const cart = await priceCart(d.db, input.items, appConfig(c.env).maxOrderAmount);
+		const shipping = collectsShipping(cart, settings.shippingCountries);
 		const result = await startCheckout(d, {
 			cart,
 			origin: publicOrigin(c),
+			options: {
+				...settings,
+				shippingRates: shipping ? await shippingRatesFor(d.db, cart.currency) : [],
+			},
 			resume: { orderId: input.orderId, token: input.resumeToken },
 		});
 		return bodyKind(c) === "form" ? c.redirect(result.url, 303) : c.json(result);

@@ -10,9 +10,16 @@ export const orderNotPaid = (status: OrderStatus, rest: number) =>
 	new AppError(
 		409,
 		"order_not_paid",
-		status === "paid" && rest <= 0
+		(status === "paid" || status === "fulfilled") && rest <= 0
 			? "Nothing is left to refund on this order."
-			: `Only paid orders can be refunded; this one is ${status}.`,
+			: `Only paid or fulfilled orders can be refunded; this one is ${status}.`,
+	);
+
+export const orderNotShippable = (status: OrderStatus) =>
+	new AppError(
+		409,
+		"order_not_paid",
+		`Only a paid order can be marked shipped; this one is ${status}.`,
 	);
 
 export const invalidAmount = (message: string) => new AppError(400, "invalid_amount", message);

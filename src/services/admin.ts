@@ -5,8 +5,9 @@ import { orderItems, orders, orderTransitions } from "../db/schema.ts";
 import type { OrderStatus } from "../domain/vocabulary.ts";
 import { orderNotFound } from "../lib/errors.ts";
 import { isoTime } from "../lib/time.ts";
-import { noSession, stripeCallFailed } from "./admin-errors.ts";
-import type { StripeDeps } from "./deps.ts";
+import { noSession, orderNotShippable, stripeCallFailed } from "./admin-errors.ts";
+import { applyFact } from "./apply-fact.ts";
+import type { Deps, StripeDeps } from "./deps.ts";
 import type { OrderItemRow } from "./orders.ts";
 import { adminOrder, findOrder, orderItemsOf } from "./orders.ts";
 import { retrieveSession, syncOrder } from "./sync.ts";
@@ -130,5 +131,33 @@ export async function forceSync(deps: StripeDeps, orderId: string) {
 		from: order.status,
 		to: result && result.outcome !== "not_found" ? result.status : order.status,
 	});
+	return orderDetail(deps.db, order.id);
+}
+
+export type Shipment = {
+	carrier: string | null;
+	trackingNumber: string | null;
+	trackingUrl: string | null;
+};
+
+/**
+ * Marks a paid order shipped (`fulfilled`, source `admin`) with its carrier and
+ * tracking. Repeating it answers the order as it is; any other status is 409
+ * `order_not_paid`. Throws 404 for an unknown order.
+ */
+export async function fulfillOrder(deps: Deps, orderId: string, shipment: Shipment) {
+	const order = await findOrder(deps.db, orderId);
+	if (!order) throw orderNotFound();
+	if (order.status === "fulfilled") return orderDetail(deps.db, order.id);
+	if (order.status !== "paid") throw orderNotShippable(order.status);
+	const result = await applyFact(
+		deps,
+		order,
+		{ kind: "fulfilled", created: Math.floor(deps.now() / 1000), ...shipment },
+		{ source: "admin" },
+	);
+	// Refunded (or shipped by another click) between our read and our write.
+	if (result.outcome !== "not_found" && result.status !== "fulfilled")
+		throw orderNotShippable(result.status);
 	return orderDetail(deps.db, order.id);
 }

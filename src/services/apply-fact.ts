@@ -51,7 +51,11 @@ export async function applyFact(
 		if (!order) return { outcome: "not_found" };
 		const now = deps.now();
 		const decision = decide(order, fact, now);
-		if (decision.outcome === "noop" || decision.outcome === "stale") {
+		if (
+			decision.outcome === "noop" ||
+			decision.outcome === "stale" ||
+			decision.outcome === "needs_session"
+		) {
 			return { ...decision, from: order.status, status: order.status, written: false };
 		}
 

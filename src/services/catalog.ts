@@ -1,8 +1,9 @@
-import { inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
-import { products } from "../db/schema.ts";
+import { products, shippingRates } from "../db/schema.ts";
 import type { CartLine, PricedCart, PricedLine } from "../domain/cart.ts";
 import { MAX_QUANTITY, normalizeCart } from "../domain/cart.ts";
+import { MAX_SHIPPING_OPTIONS } from "../domain/checkout-session.ts";
 import { invalidCart } from "../lib/errors.ts";
 
 export type { PricedCart, PricedLine } from "../domain/cart.ts";
@@ -46,6 +47,8 @@ export async function priceCart(
 			description: product.description,
 			unitAmount: product.unitAmount,
 			quantity: line.quantity,
+			shippable: product.shippable,
+			taxCode: product.taxCode,
 		};
 	});
 
@@ -53,13 +56,23 @@ export async function priceCart(
 	if (currencies.size > 1)
 		throw invalidCart(`A cart must be in one currency, not ${[...currencies].join(" and ")}.`);
 	const currency = [...currencies][0] as string;
-	const amount = priced.reduce((sum, l) => sum + l.unitAmount * l.quantity, 0);
-	if (amount <= 0) throw invalidCart("The cart total must be above zero.");
-	if (amount > maxOrderAmount) {
+	const subtotal = priced.reduce((sum, l) => sum + l.unitAmount * l.quantity, 0);
+	if (subtotal <= 0) throw invalidCart("The cart total must be above zero.");
+	if (subtotal > maxOrderAmount) {
 		throw invalidCart(
-			`The total ${formatMoney(amount, currency)} is over the maximum of ${formatMoney(maxOrderAmount, currency)} for one order.`,
+			`The total ${formatMoney(subtotal, currency)} is over the maximum of ${formatMoney(maxOrderAmount, currency)} for one order.`,
 		);
 	}
 	const itemsKey = `${currency}|${priced.map((l) => `${l.productId}*${l.quantity}@${l.unitAmount}`).join(",")}`;
-	return { currency, amount, lines: priced, itemsKey };
+	return { currency, subtotal, lines: priced, itemsKey };
+}
+
+/** The active shipping rates of a currency, cheapest first: at most the five Checkout shows. */
+export async function shippingRatesFor(db: Db, currency: string) {
+	return db
+		.select()
+		.from(shippingRates)
+		.where(and(eq(shippingRates.currency, currency), eq(shippingRates.active, true)))
+		.orderBy(asc(shippingRates.amount), asc(shippingRates.id))
+		.limit(MAX_SHIPPING_OPTIONS);
 }

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
 import { orderItems, orders, orderTransitions } from "../db/schema.ts";
-import { sessionParams } from "../domain/checkout-session.ts";
+import { type CheckoutOptions, sessionParams } from "../domain/checkout-session.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
 import { sameToken } from "../lib/secret-compare.ts";
@@ -40,6 +40,8 @@ export async function startCheckout(
 	input: {
 		cart: PricedCart;
 		origin: string;
+		/** Shipping, promotion codes and tax, as the shop is set up. */
+		options?: CheckoutOptions;
 		resume?: { orderId?: string | null; token?: string | null };
 	},
 ): Promise<CheckoutResult> {
@@ -56,7 +58,13 @@ export async function startCheckout(
 	try {
 		session = await untilStripeAnswers(() =>
 			deps.stripe.checkout.sessions.create(
-				sessionParams(order, input.cart, input.origin, nowSec + CHECKOUT_TTL_SECONDS),
+				sessionParams(
+					order,
+					input.cart,
+					input.origin,
+					nowSec + CHECKOUT_TTL_SECONDS,
+					input.options,
+				),
 				{ idempotencyKey: `order-${order.id}-checkout-session` },
 			),
 		);
@@ -93,7 +101,7 @@ export async function startCheckout(
 	deps.log.info("checkout session created", {
 		orderId: order.id,
 		sessionId: session.id,
-		amount: input.cart.amount,
+		subtotal: input.cart.subtotal,
 		currency: input.cart.currency,
 	});
 	return {
@@ -148,7 +156,8 @@ async function createOrder(
 		deps.db.insert(orders).values({
 			id,
 			status: "pending",
-			amount: cart.amount,
+			amount: cart.subtotal,
+			subtotal: cart.subtotal,
 			currency: cart.currency,
 			itemsKey: cart.itemsKey,
 			resumeToken,
@@ -187,7 +196,8 @@ async function resumeCheckout(
 	const order = await findOrder(deps.db, orderId);
 	if (!order?.resumeToken || !(await sameToken(token, order.resumeToken))) return null;
 	const resumeToken = order.resumeToken;
-	if (order.status === "paid" || order.status === "processing") throw alreadyPaid();
+	if (order.status === "paid" || order.status === "fulfilled" || order.status === "processing")
+		throw alreadyPaid();
 	if (!(order.status === "pending" || order.status === "failed") || !order.stripeCheckoutSessionId)
 		return null;
 	if ((order.checkoutExpiresAt ?? 0) <= deps.now()) return null;

@@ -30,7 +30,10 @@ export async function orderItemsOf(db: Db, orderId: string): Promise<OrderItemRo
 		.orderBy(asc(orderItems.id));
 }
 
-/** The public view of an order (`GET /api/orders/:id`): no Stripe ids, no e-mail. */
+/**
+ * The public view of an order (`GET /api/orders/:id`): no Stripe ids, no whole
+ * e-mail address or street address: what the shopper needs to recognise it.
+ */
 export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 	return {
 		id: order.id,
@@ -38,6 +41,24 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 		amount: order.amount,
 		currency: order.currency,
 		minorUnits: minorUnitDigits(order.currency),
+		subtotal: order.subtotal,
+		amountDiscount: order.amountDiscount,
+		amountShipping: order.amountShipping,
+		amountTax: order.amountTax,
+		shipping: order.shippingName
+			? {
+					name: order.shippingName,
+					city: order.shippingCity,
+					country: order.shippingCountry,
+					rateName: order.shippingRateName,
+				}
+			: null,
+		emailHint: emailHint(order.customerEmail),
+		payment:
+			order.paymentLast4 || order.receiptUrl
+				? { brand: order.paymentBrand, last4: order.paymentLast4, receiptUrl: order.receiptUrl }
+				: null,
+		fulfillment: fulfillment(order),
 		items: items.map((i) => ({
 			productId: i.productId,
 			name: i.name,
@@ -59,8 +80,41 @@ export function adminOrder(order: OrderRow, items: OrderItemRow[] = []) {
 		stripePaymentIntentId: order.stripePaymentIntentId,
 		failureCode: order.failureCode,
 		customerEmail: order.customerEmail,
+		shipping: order.shippingName
+			? {
+					name: order.shippingName,
+					phone: order.shippingPhone,
+					rateName: order.shippingRateName,
+					address: {
+						line1: order.shippingLine1,
+						line2: order.shippingLine2,
+						city: order.shippingCity,
+						postalCode: order.shippingPostalCode,
+						state: order.shippingState,
+						country: order.shippingCountry,
+					},
+				}
+			: null,
 		amountRefunded: order.amountRefunded,
 		checkoutExpiresAt: isoTime(order.checkoutExpiresAt),
 		reconciledAt: isoTime(order.reconciledAt),
 	};
+}
+
+function fulfillment(order: OrderRow) {
+	if (order.fulfilledAt === null) return null;
+	return {
+		carrier: order.fulfillmentCarrier,
+		trackingNumber: order.fulfillmentTrackingNumber,
+		trackingUrl: order.fulfillmentTrackingUrl,
+		fulfilledAt: isoTime(order.fulfilledAt),
+	};
+}
+
+/** `c•••@example.com`: enough for the shopper to recognise the address, not enough to harvest it. */
+export function emailHint(email: string | null): string | null {
+	if (!email) return null;
+	const at = email.lastIndexOf("@");
+	if (at < 1) return "•••";
+	return `${email.slice(0, 1)}•••${email.slice(at)}`;
 }

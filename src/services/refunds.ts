@@ -36,7 +36,8 @@ export async function refundOrder(
 	const order = await findOrder(deps.db, orderId);
 	if (!order) throw orderNotFound();
 	const rest = order.amount - order.amountRefunded;
-	if (order.status !== "paid" || rest <= 0) throw orderNotPaid(order.status, rest);
+	const refundable = order.status === "paid" || order.status === "fulfilled";
+	if (!refundable || rest <= 0) throw orderNotPaid(order.status, rest);
 	const amount = requested ?? rest;
 	if (!Number.isSafeInteger(amount) || amount < 1)
 		throw invalidAmount("amount must be a positive integer in minor units.");

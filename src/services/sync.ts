@@ -13,7 +13,9 @@ export async function retrieveSession(
 	stripe: Stripe,
 	sessionId: string,
 ): Promise<Stripe.Checkout.Session> {
-	return stripe.checkout.sessions.retrieve(sessionId, { expand: ["payment_intent.latest_charge"] });
+	return stripe.checkout.sessions.retrieve(sessionId, {
+		expand: ["payment_intent.latest_charge", "shipping_cost.shipping_rate"],
+	});
 }
 
 /**

@@ -2,8 +2,9 @@ import type { SQL } from "drizzle-orm";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { orders, webhookEvents } from "../db/schema.ts";
+import type { Fact } from "../domain/facts.ts";
 import type { OrderRef } from "../domain/stripe-facts.ts";
-import { factFromEvent } from "../domain/stripe-facts.ts";
+import { factFromEvent, factFromSession, withLookedUpDetails } from "../domain/stripe-facts.ts";
 import type { WebhookResult } from "../domain/vocabulary.ts";
 import { describeError, errorMessage } from "../lib/log.ts";
 import { isStripeRequestError } from "../lib/stripe.ts";
@@ -12,6 +13,7 @@ import { applyFact } from "./apply-fact.ts";
 import type { Deps, StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders.ts";
+import { retrieveSession } from "./sync.ts";
 
 /** A claim older than this belongs to a request that died: another delivery may take it over. */
 const CLAIM_TTL_MS = 60_000;
@@ -80,17 +82,24 @@ export async function handleStripeEvent(
 				orderId: order.id,
 			});
 		}
-		const applied = await applyFact(deps, order, mapped.fact, {
-			source: "webhook",
-			stripeEventId: event.id,
-			alsoWrite: (decision, guard) =>
-				ledgerWrite(
-					deps,
-					event,
-					{ result: "processed", detail: decision.reason, orderId: order.id },
-					guard,
-				),
-		});
+		const apply = (target: OrderRow | string, fact: Fact) =>
+			applyFact(deps, target, fact, {
+				source: "webhook",
+				stripeEventId: event.id,
+				alsoWrite: (decision, guard) =>
+					ledgerWrite(
+						deps,
+						event,
+						{ result: "processed", detail: decision.reason, orderId: order.id },
+						guard,
+					),
+			});
+		let applied = await apply(order, await withSessionDetails(deps, mapped.fact, mapped.ref));
+		if (applied.outcome === "needs_session") {
+			// A PaymentIntent for another amount than the order's known one (a promotion code,
+			// shipping or tax the session has not told us yet): its session settles it.
+			applied = await apply(order.id, await sessionFact(deps, order));
+		}
 		if (applied.outcome === "not_found")
 			return await recorded(deps, event, {
 				result: "ignored",
@@ -192,6 +201,33 @@ async function disagreement(deps: Deps, order: OrderRow, ref: OrderRef): Promise
 	)
 		return `its PaymentIntent ${ref.paymentIntentId} is not order ${order.id}'s (${order.stripePaymentIntentId})`;
 	return null;
+}
+
+/**
+ * A session's payment as its event tells it, plus what only a look-up of the
+ * session gives (the shipping rate's name, the card, the receipt). Best effort:
+ * when Stripe cannot say, the payment applies without them.
+ */
+async function withSessionDetails(deps: StripeDeps, fact: Fact, ref: OrderRef): Promise<Fact> {
+	if (fact.kind !== "paid" || !fact.totals || !ref.sessionId) return fact;
+	try {
+		return withLookedUpDetails(fact, await retrieveSession(deps.stripe, ref.sessionId));
+	} catch (err) {
+		deps.log.warn("session details not looked up", {
+			sessionId: ref.sessionId,
+			...describeError(err),
+		});
+		return fact;
+	}
+}
+
+/** The fact of the order's Checkout Session as Stripe tells it now; throws when it tells none yet. */
+async function sessionFact(deps: StripeDeps, order: OrderRow): Promise<Fact> {
+	if (!order.stripeCheckoutSessionId)
+		throw new Error(`order ${order.id} has no Checkout Session to settle its payment through`);
+	const fact = factFromSession(await retrieveSession(deps.stripe, order.stripeCheckoutSessionId));
+	if (!fact) throw new Error(`the session of order ${order.id} does not tell its payment yet`);
+	return fact;
 }
 
 async function resolveOrder(deps: StripeDeps, ref: OrderRef) {

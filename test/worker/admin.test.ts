@@ -377,6 +377,7 @@ describe("GET /admin/alerts", () => {
 			completedSession({
 				orderId: order.id,
 				id: order.stripeCheckoutSessionId ?? undefined,
+				amount_subtotal: 100,
 				amount_total: 100,
 			}) as Stripe.Checkout.Session,
 		);

@@ -32,7 +32,7 @@ describe("alerts", () => {
 		const order = await insertOrder();
 		const mismatch = stripeEvent(
 			"checkout.session.completed",
-			completedSession({ orderId: order.id, amount_total: 1 }),
+			completedSession({ orderId: order.id, amount_subtotal: 1, amount_total: 1 }),
 		);
 		const res = await fetchWithEnv(await webhookRequest(mismatch), {
 			ALERT_WEBHOOK_URL: ALERT_URL,

@@ -124,11 +124,11 @@ describe("POST /webhook drives the order state machine", () => {
 		expect(await getOrder(order.id)).toMatchObject({ status: "refunded", amountRefunded: 4800 });
 	});
 
-	it("never accepts another amount as paid: flags the order and raises one alert", async () => {
+	it("never accepts another subtotal as paid: flags the order and raises one alert", async () => {
 		const order = await insertOrder();
 		const cheap = stripeEvent(
 			"checkout.session.completed",
-			completedSession({ orderId: order.id, amount_total: 100 }),
+			completedSession({ orderId: order.id, amount_subtotal: 100, amount_total: 100 }),
 		);
 		expect(await deliverOk(cheap)).toMatchObject({ result: "processed" });
 		expect(await getOrder(order.id)).toMatchObject({

@@ -28,6 +28,9 @@ export async function insertOrder(fields: Partial<typeof orders.$inferInsert> = 
 		status: "pending" as OrderStatus,
 		amount: 4800,
 		currency: "usd",
+		...fields,
+		// Until Stripe says otherwise, what is charged is the priced items.
+		subtotal: fields.subtotal ?? fields.amount ?? 4800,
 		itemsKey: "usd|espresso-beans*2@2400",
 		resumeToken: `resume-${crypto.randomUUID()}`,
 		stripeCheckoutSessionId: uniqueId("cs"),

@@ -45,6 +45,10 @@ export function checkoutSession(
 		currency: "usd",
 		amount_subtotal: 4800,
 		amount_total: 4800,
+		// Nothing added or taken off on Stripe's page, nothing shipped, unless a test says so.
+		total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+		shipping_cost: null,
+		collected_information: null,
 		status: "open",
 		payment_status: "unpaid",
 		...rest,
