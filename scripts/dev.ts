@@ -15,6 +15,7 @@ import {
 	readDevVars,
 	stripeMode,
 } from "./dev-vars.ts";
+import { DEMO_PROMOTION_CODES, describeSeed } from "stripe-emulator";
 import { migrateLocal, startShop } from "./stack.ts";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -42,6 +43,7 @@ if (mode === "emulator") {
 	lines.push(
 		`Stripe    local emulator at http://127.0.0.1:${emulatorPort} (no Stripe account needed; state in .wrangler/state/)`,
 		"          pay with 4242 4242 4242 4242; declined: 4000 0000 0000 0002, 4000 0000 0000 9995",
+		`          promotion codes: ${DEMO_PROMOTION_CODES.map(describeSeed).join(", ")}`,
 		`Webhooks  signed and forwarded to http://127.0.0.1:${port}/webhook`,
 	);
 	const replaced = STRIPE_VARS.filter((name) => set.includes(name));
@@ -82,6 +84,7 @@ const shop = await startShop({
 					port: emulatorPort,
 					webhookSecret: EMULATOR_WEBHOOK_SECRET,
 					statePath: ".wrangler/state/stripe-emulator.json",
+					promotionCodes: DEMO_PROMOTION_CODES,
 					log: (line) => console.log(`[stripe-emulator] ${line}`),
 				}
 			: null,

@@ -19,7 +19,7 @@ const checkAgainButton = byId("check-again");
 const orderSection = byId("order");
 
 /** Statuses after which nothing changes by itself any more. */
-const FINAL = new Set(["paid", "expired", "canceled", "refunded"]);
+const FINAL = new Set(["paid", "fulfilled", "expired", "canceled", "refunded"]);
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 5000;
 const PROCESSING_DELAY_MS = 15000;
@@ -43,6 +43,7 @@ const MESSAGES = {
 		"You can close this page: we'll confirm the order once your bank does.",
 	],
 	paid: ["Payment received — thank you!", "Your order is confirmed."],
+	fulfilled: ["Your order is on its way.", "It has shipped: follow it with the tracking below."],
 	failed: ["Your payment didn't go through.", ""],
 	expired: ["This checkout expired.", "You have not been charged. Your cart is still in the shop."],
 	canceled: [
@@ -87,10 +88,90 @@ function renderOrder(o) {
 			),
 		),
 	);
-	byId("order-total").textContent = formatMoney(o.amount, o);
+	renderTotals(o);
+	renderFacts(o);
 	orderSection.hidden = false;
 
-	if (o.status === "paid") forgetPaidCart(o);
+	if (o.status === "paid" || o.status === "fulfilled") forgetPaidCart(o);
+}
+
+/** Subtotal, then what Stripe's page took off or added, then what was charged. */
+function renderTotals(o) {
+	const subtotal = o.subtotal ?? o.amount;
+	byId("order-subtotal").textContent = formatMoney(subtotal, o);
+	const row = (name, amount, text) => {
+		byId(`row-${name}`).hidden = !amount;
+		byId(`order-${name}`).textContent = text ?? formatMoney(amount, o);
+	};
+	row("discount", o.amountDiscount, `−${formatMoney(o.amountDiscount ?? 0, o)}`);
+	// A shipped order always shows its shipping, even when it was free.
+	byId("row-shipping").hidden = !(o.amountShipping || o.shipping);
+	byId("order-shipping").textContent = formatMoney(o.amountShipping ?? 0, o);
+	byId("order-shipping-label").textContent = o.shipping?.rateName
+		? `Shipping (${o.shipping.rateName})`
+		: "Shipping";
+	row("tax", o.amountTax);
+	byId("order-total").textContent = formatMoney(o.amount, o);
+}
+
+/** Where it goes, who it is for, how it was paid, and where it is. */
+function renderFacts(o) {
+	const facts = [];
+	if (o.shipping) {
+		const place = [o.shipping.name, o.shipping.city, countryName(o.shipping.country)].filter(
+			Boolean,
+		);
+		facts.push(["Shipping to", place.join(", ")]);
+	}
+	if (o.emailHint) facts.push(["Confirmation for", o.emailHint]);
+	if (o.payment?.last4) {
+		const brand = o.payment.brand ? cardBrand(o.payment.brand) : "Card";
+		facts.push(["Paid with", `${brand} ending in ${o.payment.last4}`]);
+	}
+	if (o.payment?.receiptUrl) {
+		facts.push(["Receipt", link(o.payment.receiptUrl, "View Stripe's receipt")]);
+	}
+	const shipped = o.fulfillment;
+	if (shipped) {
+		const how = [shipped.carrier, shipped.trackingNumber].filter(Boolean).join(" · ") || "Shipped";
+		facts.push(["Tracking", shipped.trackingUrl ? link(shipped.trackingUrl, how) : how]);
+	}
+	replaceChildren(
+		byId("order-facts"),
+		facts.flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]),
+	);
+}
+
+/** Only web links are made clickable (the API refuses others; this page does not rely on it). */
+function link(url, text) {
+	return /^https?:\/\//i.test(url)
+		? h("a", { href: url, rel: "noopener", target: "_blank" }, text)
+		: text;
+}
+
+function countryName(code) {
+	if (!code) return null;
+	try {
+		return (
+			new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "region" }).of(code) ??
+			code
+		);
+	} catch {
+		return code;
+	}
+}
+
+const BRANDS = {
+	visa: "Visa",
+	mastercard: "Mastercard",
+	amex: "American Express",
+	discover: "Discover",
+	jcb: "JCB",
+	unionpay: "UnionPay",
+	diners: "Diners Club",
+};
+function cardBrand(brand) {
+	return BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
 }
 
 /** The cart that was just paid for is done: empty it and forget the checkout. */

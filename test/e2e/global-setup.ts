@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_PROMOTION_CODES } from "stripe-emulator";
 import type { TestProject } from "vitest/node";
 import { migrateLocal, startShop } from "../../scripts/stack.ts";
 
@@ -46,6 +47,8 @@ export default async function setup(project: TestProject) {
 			port: 0,
 			webhookSecret: `whsec_e2e_${randomBytes(12).toString("hex")}`,
 			retryBaseMs: 50,
+			// The codes `npm run dev` offers, so a journey can use one as a shopper would.
+			promotionCodes: DEMO_PROMOTION_CODES,
 			log: (line) => emulatorLog.push(line),
 		},
 	});

@@ -49,6 +49,7 @@ describe("npm run dev with the built-in emulator", () => {
 		expect(output).toContain(`local emulator at http://127.0.0.1:${emulatorPort}`);
 		expect(output).toContain("Settings  from .dev.vars: ADMIN_TOKEN, RECONCILE_GRACE_SECONDS");
 		expect(output).not.toContain(adminToken);
+		expect(output).toContain("promotion codes: WELCOME10 (10 % off), BEANS5 ($5.00 off)");
 		expect(output).not.toContain("Missing required secrets");
 		expect(output).not.toContain("Request.cf");
 	});
@@ -58,7 +59,9 @@ describe("npm run dev with the built-in emulator", () => {
 		const { orderId, sessionId } = await checkoutOk(`http://localhost:${port}`, [
 			{ productId: "espresso-beans", quantity: 1 },
 		]);
-		await control.pay(sessionId);
+		// wrangler.toml ships the beans: the emulator's default address and first rate.
+		const paid = await control.pay(sessionId);
+		expect(paid.session.shipping_cost?.amount_total).toBe(500);
 		await control.drain();
 		expect(await orderStatus(`http://localhost:${port}`, orderId)).toBe("paid");
 		// The emulator forwards only the events the worker handles, as `npm run stripe:listen` does.
@@ -69,6 +72,7 @@ describe("npm run dev with the built-in emulator", () => {
 		const restarted = await startShop();
 		const refund = await admin(restarted.url, adminToken, `/orders/${orderId}/refund`, {});
 		expect(refund.status, await refund.clone().text()).toBe(200);
-		expect(await refund.json()).toMatchObject({ amount: 2400 });
+		// The rest of what was charged: the beans and their shipping.
+		expect(await refund.json()).toMatchObject({ amount: 2900 });
 	});
 });
