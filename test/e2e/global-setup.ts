@@ -42,6 +42,9 @@ export default async function setup(project: TestProject) {
 			CHECKOUT_RATE_LIMIT: "off",
 			RECONCILE_GRACE_SECONDS: "0",
 			ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+			// wrangler.toml's shipping countries and codes, and tax on: the emulator's rule taxes
+			// France at 20 % and the United States at 0 %.
+			AUTOMATIC_TAX: "on",
 		},
 		emulator: {
 			port: 0,

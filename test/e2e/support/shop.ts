@@ -13,6 +13,7 @@ export const PRODUCTS = {
 	pourOver: { id: "pour-over-kit", name: "Pour-over kit" },
 	mug: { id: "travel-mug", name: "Travel mug" },
 	matcha: { id: "matcha-tin", name: "Uji matcha, 40 g" },
+	guide: { id: "brewing-guide", name: "Brewing guide (e-book)" },
 } as const;
 
 type Product = (typeof PRODUCTS)[keyof typeof PRODUCTS];
@@ -62,10 +63,55 @@ export function sessionIdOf(url: string): string {
 	return id;
 }
 
-/** Fills the hosted page's card form and submits it (the page then redirects or re-renders). */
+export type Address = {
+	name: string;
+	line1: string;
+	city: string;
+	postalCode: string;
+	/** An ISO code among the session's countries; the page's first one when not given. */
+	country?: string;
+	state?: string;
+	phone: string;
+};
+
+export const NEW_YORK: Address = {
+	name: "Ada Lovelace",
+	line1: "350 Fifth Avenue",
+	city: "New York",
+	postalCode: "10118",
+	country: "US",
+	state: "NY",
+	phone: "+12125550123",
+};
+
+/**
+ * Fills the hosted page's shipping step when the session has one (a cart of
+ * goods in a shop that ships); answers whether it had one.
+ */
+export async function fillShipping(page: Page, address: Address = NEW_YORK): Promise<boolean> {
+	if ((await page.locator("#shipping-address").count()) === 0) return false;
+	await page.locator("#shipping-name").fill(address.name);
+	await page.locator("#shipping-line1").fill(address.line1);
+	await page.locator("#shipping-city").fill(address.city);
+	await page.locator("#shipping-postal-code").fill(address.postalCode);
+	if (address.country) await page.locator("#shipping-country").selectOption(address.country);
+	if (address.state) await page.locator("#shipping-state").fill(address.state);
+	if ((await page.locator("#phone").count()) > 0) await page.locator("#phone").fill(address.phone);
+	return true;
+}
+
+/** The shipping step of a page shown again (a decline, a retry) keeps what was typed. */
+async function fillShippingIfEmpty(page: Page): Promise<void> {
+	const name = page.locator("#shipping-name");
+	if ((await name.count()) === 0 || (await name.inputValue()) !== "") return;
+	await fillShipping(page);
+}
+
+/** Fills the hosted page's card form (and its shipping step, if any) and submits it. */
 export async function payByCard(page: Page, card: string): Promise<void> {
 	await page.locator("#method-card").check();
 	await page.locator("#email").fill("ada@example.com");
+	await fillShippingIfEmpty(page);
 	await page.locator("#card-number").fill(card);
 	await page.locator("#card-expiry").fill("12 / 34");
 	await page.locator("#card-cvc").fill("123");
@@ -75,6 +121,7 @@ export async function payByCard(page: Page, card: string): Promise<void> {
 /** Chooses the bank debit that settles later, succeeding or failing, and submits. */
 export async function payByDelayedMethod(page: Page, outcome: "success" | "failure") {
 	await page.locator("#email").fill("ada@example.com");
+	await fillShippingIfEmpty(page);
 	await page.locator(outcome === "success" ? "#delayed-success" : "#delayed-failure").check();
 	await Promise.all([page.waitForEvent("load"), page.locator("button#pay").click()]);
 }

@@ -116,7 +116,7 @@ ${alert}
 ${renderContactFields(session, values.shipping ?? {}, labels, lang, invalid)}
 ${renderShippingOptions(session, selectedRate, labels, lang)}
 ${session.allowPromotionCodes ? renderPromotionCodeField(state.appliedCode ?? null, values.promotionCode, state.promotionError ?? null, labels) : ""}
-${canUpdate ? html`<button type="submit" class="secondary" id="update-total" name="intent" value="update">${labels.updateTotal}</button>` : ""}
+${canUpdate ? html`<button type="submit" class="secondary" id="update-total" formnovalidate name="intent" value="update">${labels.updateTotal}</button>` : ""}
 ${payment}
 <button type="submit" id="pay">${payLabel}</button>
 </form>`,

@@ -90,13 +90,13 @@ export function renderPromotionCodeField(
 		? html`<p class="field-error" id="promotion-code-error" role="alert">${error}</p>`
 		: "";
 	const applied = appliedCode
-		? html`<p class="inline" id="applied-promotion-code"><span><strong>${appliedCode}</strong> ${labels.applied}</span> <button type="submit" class="secondary" id="remove-promotion-code" name="intent" value="remove_promotion_code">${labels.remove}</button></p>`
+		? html`<p class="inline" id="applied-promotion-code"><span><strong>${appliedCode}</strong> ${labels.applied}</span> <button type="submit" class="secondary" id="remove-promotion-code" formnovalidate name="intent" value="remove_promotion_code">${labels.remove}</button></p>`
 		: "";
 	const describedBy = error ? ' aria-invalid="true" aria-describedby="promotion-code-error"' : "";
 	return html`<label for="promotion-code">${labels.promotionCode}</label>
 <div class="inline">
 <input type="text" id="promotion-code" name="promotionCode" autocomplete="off" value="${typed ?? appliedCode ?? ""}"${raw(describedBy)}>
-<button type="submit" id="apply-promotion-code" name="intent" value="apply_promotion_code">${labels.apply}</button>
+<button type="submit" id="apply-promotion-code" formnovalidate name="intent" value="apply_promotion_code">${labels.apply}</button>
 </div>
 ${alert}${applied}`;
 }
