@@ -229,8 +229,19 @@ const syncButton = byId("sync");
 const refundForm = byId("refund-form");
 const refundInput = byId("refund-amount");
 const refundButton = byId("refund");
+const fulfillForm = byId("fulfill-form");
+const fulfillError = byId("fulfill-error");
+const fulfillButton = byId("fulfill");
+/** The form's inputs by the API's field names (the error messages name them). */
+const fulfillInputs = {
+	carrier: byId("fulfill-carrier"),
+	trackingNumber: byId("fulfill-tracking-number"),
+	trackingUrl: byId("fulfill-tracking-url"),
+};
 
 let current = null;
+/** Whose shipment the "Mark shipped" form holds: what was typed stays until another order opens. */
+let fulfillFormFor = null;
 
 function field(label, value) {
 	return [h("dt", {}, label), h("dd", {}, value ?? "—")];
@@ -244,6 +255,95 @@ function refundable(order) {
 	return order.amount - (Number.isInteger(order.amountRefunded) ? order.amountRefunded : 0);
 }
 
+/** Only web links become clickable (the API refuses others; this page does not rely on it). */
+function link(url, text) {
+	return typeof url === "string" && /^https?:\/\//i.test(url)
+		? h("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, text)
+		: text;
+}
+
+const BRANDS = {
+	visa: "Visa",
+	mastercard: "Mastercard",
+	amex: "American Express",
+	discover: "Discover",
+	jcb: "JCB",
+	unionpay: "UnionPay",
+	diners: "Diners Club",
+};
+
+function paymentText(payment) {
+	if (!payment?.last4) return "—";
+	const brand = payment.brand
+		? (BRANDS[payment.brand] ?? payment.brand.charAt(0).toUpperCase() + payment.brand.slice(1))
+		: "Card";
+	return `${brand} •••• ${payment.last4}`;
+}
+
+const isAmount = (n) => Number.isInteger(n);
+
+/** Subtotal, what Stripe's page took off or added, what it charged, and what went back. */
+function renderTotals(order) {
+	const money = (n) => formatMoney(n, order);
+	const row = (label, value, { strong = false } = {}) =>
+		h(
+			"tr",
+			{},
+			h("th", { scope: "row", colspan: 3 }, label),
+			h("td", { class: "num" }, strong ? h("strong", {}, value) : value),
+		);
+	// A shipped order always shows its shipping, even when it was free.
+	const shipped = order.shipping || order.amountShipping > 0;
+	replaceChildren(
+		byId("detail-totals"),
+		isAmount(order.subtotal) ? row("Subtotal", money(order.subtotal)) : [],
+		order.amountDiscount > 0 ? row("Discount", `−${money(order.amountDiscount)}`) : [],
+		shipped
+			? row(
+					order.shipping?.rateName ? `Shipping (${order.shipping.rateName})` : "Shipping",
+					money(order.amountShipping ?? 0),
+				)
+			: [],
+		order.amountTax > 0 ? row("Tax", money(order.amountTax)) : [],
+		row("Total charged", money(order.amount), { strong: true }),
+		isAmount(order.amountRefunded) ? row("Refunded so far", money(order.amountRefunded)) : [],
+	);
+}
+
+/** Where it goes and, once shipped, how it travels. */
+function renderShipping(order) {
+	const s = order.shipping;
+	const a = s?.address ?? {};
+	const region = [a.state, a.postalCode].filter(Boolean).join(" ");
+	const lines = [s?.name, a.line1, a.line2, [a.city, region].filter(Boolean).join(", "), a.country];
+	const f = order.fulfillment;
+	replaceChildren(
+		byId("detail-shipping"),
+		s
+			? [
+					...field(
+						"Ship to",
+						h(
+							"address",
+							{ id: "detail-address" },
+							lines.filter(Boolean).flatMap((line, i) => (i ? [h("br"), line] : [line])),
+						),
+					),
+					...field("Phone", s.phone),
+					...field("Rate", s.rateName),
+				]
+			: field("Ship to", "No address collected: nothing in this order ships."),
+		f
+			? [
+					...field("Shipped", timeEl(f.fulfilledAt)),
+					...field("Carrier", f.carrier),
+					...field("Tracking number", f.trackingNumber ? code(f.trackingNumber) : null),
+					...field("Tracking link", f.trackingUrl ? link(f.trackingUrl, f.trackingUrl) : null),
+				]
+			: field("Shipped", "Not yet"),
+	);
+}
+
 function renderDetail(order) {
 	current = order;
 	const money = (n) => formatMoney(n, order);
@@ -254,6 +354,11 @@ function renderDetail(order) {
 		field("Amount", money(order.amount)),
 		Number.isInteger(order.amountRefunded) ? field("Refunded", money(order.amountRefunded)) : [],
 		field("Email", order.customerEmail ?? order.email ?? "—"),
+		field("Payment", paymentText(order.payment)),
+		field(
+			"Receipt",
+			order.payment?.receiptUrl ? link(order.payment.receiptUrl, "Stripe's receipt") : "—",
+		),
 		field("Created", timeEl(order.createdAt)),
 		field("Updated", timeEl(order.updatedAt)),
 		field("Paid", timeEl(order.paidAt)),
@@ -287,6 +392,8 @@ function renderDetail(order) {
 				)
 			: h("tr", {}, h("td", { colspan: 4 }, "No items.")),
 	);
+	renderTotals(order);
+	renderShipping(order);
 
 	const transitions = order.transitions ?? [];
 	replaceChildren(
@@ -307,15 +414,42 @@ function renderDetail(order) {
 	);
 
 	byId("refund-currency").textContent = `(${currencyLabel(order.currency)})`;
-	const canRefund = order.status === "paid" && refundable(order) > 0;
+	const settled = order.status === "paid" || order.status === "fulfilled";
+	const canRefund = settled && refundable(order) > 0;
 	refundInput.disabled = !canRefund;
 	refundButton.disabled = !canRefund;
 	refundInput.placeholder = canRefund ? toMajorString(refundable(order), order) : "";
 	byId("refund-hint").textContent = canRefund
 		? `Optional. Leave empty to refund the rest (${money(refundable(order))}).`
-		: "Only paid orders can be refunded.";
+		: settled
+			? "Nothing is left to refund."
+			: "Only paid or fulfilled orders can be refunded.";
 
+	renderFulfillForm(order);
 	updateRow(order);
+}
+
+function renderFulfillForm(order) {
+	if (fulfillFormFor !== order.id) {
+		fulfillForm.reset();
+		showFulfillError("");
+		fulfillFormFor = order.id;
+	}
+	fulfillForm.hidden = order.status !== "paid";
+}
+
+/** The message next to the form; `input`, when given, is the field it is about. */
+function showFulfillError(message, input = null) {
+	for (const el of Object.values(fulfillInputs)) {
+		el.removeAttribute("aria-invalid");
+		el.removeAttribute("aria-describedby");
+	}
+	say(fulfillError, message);
+	if (input) {
+		input.setAttribute("aria-invalid", "true");
+		input.setAttribute("aria-describedby", "fulfill-error");
+		input.focus();
+	}
 }
 
 function updateRow(order) {
@@ -415,6 +549,50 @@ refundForm.addEventListener("submit", async (event) => {
 	} catch (err) {
 		if (!(err instanceof HandledError)) say(detailStatus, `Refund failed: ${messageOf(err)}`);
 		refundButton.disabled = false;
+	}
+});
+
+fulfillForm.addEventListener("submit", async (event) => {
+	event.preventDefault();
+	if (!current) return;
+	const order = current;
+	const url = fulfillInputs.trackingUrl;
+	if (!url.checkValidity()) {
+		showFulfillError(
+			"The tracking URL must be a full web address, like https://carrier.example/track/123.",
+			url,
+		);
+		return;
+	}
+	const body = {};
+	for (const [name, input] of Object.entries(fulfillInputs)) {
+		const value = input.value.trim();
+		if (value) body[name] = value;
+	}
+	showFulfillError("");
+	fulfillButton.disabled = true;
+	say(detailStatus, "Marking shipped…");
+	try {
+		const shipped = await admin(`/admin/orders/${encodeURIComponent(order.id)}/fulfill`, {
+			method: "POST",
+			body,
+		});
+		// The operator may have opened another order meanwhile: that one stays on screen.
+		if (current?.id !== order.id) {
+			updateRow(shipped);
+			return;
+		}
+		fulfillForm.reset();
+		renderDetail(shipped);
+		say(detailStatus, `Marked shipped: status is ${shipped.status}.`);
+	} catch (err) {
+		if (err instanceof HandledError || current?.id !== order.id) return;
+		say(detailStatus, "");
+		// Validation messages start with the field's name ("trackingUrl must be …").
+		const about = /^(carrier|trackingNumber|trackingUrl)\b/.exec(messageOf(err))?.[1];
+		showFulfillError(`Could not mark shipped: ${messageOf(err)}`, fulfillInputs[about] ?? null);
+	} finally {
+		fulfillButton.disabled = false;
 	}
 });
 
