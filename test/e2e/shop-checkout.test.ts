@@ -28,9 +28,11 @@ const PARIS: Address = {
 
 /** What the success page lists under the totals, as "term: value" lines. */
 async function orderFacts(page: import("playwright-core").Page): Promise<string[]> {
-	return page.locator("#order-facts dt").evaluateAll((terms) =>
-		terms.map((dt) => `${dt.textContent}: ${dt.nextElementSibling?.textContent ?? ""}`),
-	);
+	return page
+		.locator("#order-facts dt")
+		.evaluateAll((terms) =>
+			terms.map((dt) => `${dt.textContent}: ${dt.nextElementSibling?.textContent ?? ""}`),
+		);
 }
 
 describe("a real shop's checkout", () => {
