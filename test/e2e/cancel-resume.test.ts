@@ -40,7 +40,8 @@ describe("canceling on the hosted page", () => {
 		await payByCard(page, CARD_OK);
 		await successPageShows(page, workerUrl, sessionId, "paid");
 		expect(await page.locator("#order-id").textContent()).toBe(orderId);
-		expect(await page.locator("#order-total").textContent()).toBe("$69.00");
+		// $69.00 of goods and Standard shipping.
+		expect(await page.locator("#order-total").textContent()).toBe("$74.00");
 		await saveScreenshot(page, "cancel-resume-paid");
 		expectCleanPages(shopper());
 	});

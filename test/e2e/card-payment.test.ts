@@ -28,16 +28,18 @@ describe("paying by card", () => {
 		await addToCart(page, PRODUCTS.mug);
 		expect(await page.locator("#cart-total").textContent()).toBe("$66.00");
 
+		// Stripe's page adds the first shipping rate (Standard, $5.00) to the goods.
 		const sessionId = await pressPay(page);
-		expect(await page.locator("#total-amount").textContent()).toBe("$66.00");
+		expect(await page.locator("#total-amount").textContent()).toBe("$71.00");
 		await payByCard(page, CARD_OK);
 
 		await successPageShows(page, workerUrl, sessionId, "paid");
-		expect(await page.locator("#order-total").textContent()).toBe("$66.00");
+		expect(await page.locator("#order-subtotal").textContent()).toBe("$66.00");
+		expect(await page.locator("#order-total").textContent()).toBe("$71.00");
 		const orderId = (await page.locator("#order-id").textContent()) ?? "";
 		expect(await orderInD1(persistDir, orderId)).toMatchObject({
 			status: "paid",
-			amount: 6600,
+			amount: 7100,
 			currency: "usd",
 		});
 		// The paid cart is done with: a new visit starts empty.
@@ -82,19 +84,31 @@ describe("paying by card", () => {
 		await addToCart(page, PRODUCTS.matcha);
 		expect(await page.locator("#cart-total").textContent()).toBe("¥1,500");
 
+		// With Standard shipping in yen (¥600).
 		const sessionId = await pressPay(page);
-		expect(await page.locator("#total-amount").textContent()).toBe("¥1,500");
-		expect(await page.locator("button#pay").textContent()).toBe("Pay ¥1,500");
+		expect(await page.locator("#total-amount").textContent()).toBe("¥2,100");
+		expect(await page.locator("button#pay").textContent()).toBe("Pay ¥2,100");
 		await payByCard(page, CARD_OK);
 
 		await successPageShows(page, workerUrl, sessionId, "paid");
-		expect(await page.locator("#order-total").textContent()).toBe("¥1,500");
+		expect(await page.locator("#order-subtotal").textContent()).toBe("¥1,500");
+		expect(await page.locator("#order-shipping").textContent()).toBe("¥600");
+		expect(await page.locator("#order-total").textContent()).toBe("¥2,100");
 		const orderId = (await page.locator("#order-id").textContent()) ?? "";
 		// Minor units all the way: 1500 is ¥1,500 at Stripe and in the shop, never ¥15.
 		const session = await emulator.session(sessionId);
-		expect(session).toMatchObject({ amount_total: 1500, currency: "jpy", payment_status: "paid" });
+		expect(session).toMatchObject({
+			amount_subtotal: 1500,
+			amount_total: 2100,
+			currency: "jpy",
+			payment_status: "paid",
+		});
 		expect(session.metadata?.order_id).toBe(orderId);
-		expect(await orderFromApi(orderId)).toMatchObject({ amount: 1500, currency: "jpy" });
+		expect(await orderFromApi(orderId)).toMatchObject({
+			subtotal: 1500,
+			amount: 2100,
+			currency: "jpy",
+		});
 		await saveScreenshot(page, "jpy-paid");
 		expectCleanPages(shopper());
 	});

@@ -56,9 +56,10 @@ describe("a delayed payment method", () => {
 		await retry.click();
 		const newSessionId = await onHostedPage(page);
 		expect(newSessionId).not.toBe(sessionId);
-		expect(await page.locator("#total-amount").textContent()).toBe("$18.00");
+		// The mug ($18.00) and Standard shipping.
+		expect(await page.locator("#total-amount").textContent()).toBe("$23.00");
 		const newSession = await emulator.session(newSessionId);
-		expect(newSession).toMatchObject({ status: "open", amount_total: 1800, currency: "usd" });
+		expect(newSession).toMatchObject({ status: "open", amount_total: 2300, currency: "usd" });
 		// A new order for the same cart; the failed one, whose session is closed, is superseded.
 		expect(newSession.metadata?.order_id).not.toBe(orderId);
 		expect((await orderFromApi(orderId)).status).toBe("canceled");

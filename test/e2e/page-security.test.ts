@@ -37,7 +37,8 @@ describe("our pages in a real browser: no inline or third-party script runs", ()
 			.getByRole("button", { name: `Buy ${PRODUCTS.matcha.name} now`, exact: true })
 			.click();
 		await onHostedPage(page);
-		expect(await page.locator("#total-amount").textContent()).toBe("¥1,500");
+		// The matcha and Standard shipping in yen.
+		expect(await page.locator("#total-amount").textContent()).toBe("¥2,100");
 		expect(shopper().problemsOnOurPages()).toEqual([]);
 		expect(page.url().startsWith(workerUrl)).toBe(false);
 		await saveScreenshot(page, "buy-now-hosted-page");

@@ -51,7 +51,7 @@ export function expectCleanPages(shopper: Shopper): void {
 	expect(shopper.problemsOnOurPages()).toEqual([]);
 }
 
-type ApiOrder = { id: string; status: string; amount: number; currency: string };
+type ApiOrder = { id: string; status: string; amount: number; subtotal: number; currency: string };
 
 /** The order as the worker's plain read shows it (`GET /api/orders/:id`, no sync from Stripe). */
 export async function orderFromApi(orderId: string): Promise<ApiOrder> {
