@@ -9,13 +9,14 @@
  * - A key alone: Stripe itself; forward webhooks with `npm run stripe:listen`.
  * Arguments after `--` go to `wrangler dev` (e.g. `npm run dev -- --ip 0.0.0.0`).
  */
+
+import { DEMO_PROMOTION_CODES, describeSeed } from "stripe-emulator";
 import {
 	documentedSettings,
 	EMULATOR_WEBHOOK_SECRET,
 	readDevVars,
 	stripeMode,
 } from "./dev-vars.ts";
-import { DEMO_PROMOTION_CODES, describeSeed } from "stripe-emulator";
 import { migrateLocal, startShop } from "./stack.ts";
 
 const port = Number(process.env.PORT ?? 8787);
