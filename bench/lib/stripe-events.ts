@@ -45,10 +45,10 @@ export function ordersSql(orders: BenchOrder[], nowMs: number): string {
 		const part = orders.slice(i, i + chunk);
 		const orderRows = part.map(
 			(o, j) =>
-				`(${sqlText(o.id)}, 'pending', ${o.amount}, ${sqlText(o.currency)}, ${sqlText(`usd|espresso-beans*1@${o.amount}`)}, ${sqlText(o.sessionId)}, ${sqlText(`https://checkout.example/pay/${o.sessionId}`)}, ${nowMs + 3_600_000}, ${nowMs - 60_000 + i + j}, ${nowMs - 60_000 + i + j})`,
+				`(${sqlText(o.id)}, 'pending', ${o.amount}, ${o.amount}, ${sqlText(o.currency)}, ${sqlText(`usd|espresso-beans*1@${o.amount}`)}, ${sqlText(o.sessionId)}, ${sqlText(`https://checkout.example/pay/${o.sessionId}`)}, ${nowMs + 3_600_000}, ${nowMs - 60_000 + i + j}, ${nowMs - 60_000 + i + j})`,
 		);
 		lines.push(
-			`insert into orders (id, status, amount, currency, items_key, stripe_checkout_session_id, checkout_url, checkout_expires_at, created_at, updated_at) values\n${orderRows.join(",\n")};`,
+			`insert into orders (id, status, amount, subtotal, currency, items_key, stripe_checkout_session_id, checkout_url, checkout_expires_at, created_at, updated_at) values\n${orderRows.join(",\n")};`,
 		);
 		const itemRows = part.map(
 			(o) => `(${sqlText(o.id)}, 'espresso-beans', 'Espresso beans, 1 kg', ${o.amount}, 1)`,
@@ -70,6 +70,10 @@ export function completedEventPayload(order: BenchOrder, createdSec: number): st
 		id: order.sessionId,
 		amount_subtotal: order.amount,
 		amount_total: order.amount,
+		// A digital product paid by card: nothing taken off, shipped or taxed.
+		total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+		shipping_cost: null,
+		collected_information: null,
 		client_reference_id: order.id,
 		created: createdSec - 60,
 		currency: order.currency,

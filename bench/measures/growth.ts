@@ -59,11 +59,11 @@ const id = (n: number) => randomBytes(n).toString("base64url").replace(/[-_]/g, 
  * failed and paid ones, plus 10 amount mismatches waiting for a human.
  */
 function fill(db: DatabaseSyncType, size: number, dataset: Dataset, now: number): string[] {
-	const insert = db.prepare(`insert into orders (id, status, amount, currency, items_key,
+	const insert = db.prepare(`insert into orders (id, status, amount, subtotal, currency, items_key,
 		stripe_checkout_session_id, stripe_payment_intent_id, checkout_url, checkout_expires_at,
 		customer_email, failure_code, failure_message, amount_refunded, version, last_fact_at,
 		reconciled_at, created_at, updated_at, paid_at, refund_check_at)
-		values (?, ?, ?, 'usd', 'usd|espresso-beans*1@2400', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`);
+		values (?, ?, ?, 2400, 'usd', 'usd|espresso-beans*1@2400', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`);
 	const sessions: string[] = [];
 	const add = (
 		status: string,
