@@ -1,5 +1,6 @@
 import { ApiError, requestJson } from "./api.js";
-import { byId, h, replaceChildren, say, timeEl } from "./dom.js";
+import { cardBrand } from "./card-brand.js";
+import { byId, h, replaceChildren, say, timeEl, webLink } from "./dom.js";
 import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
 
 const TOKEN_KEY = "shop.adminToken";
@@ -255,28 +256,9 @@ function refundable(order) {
 	return order.amount - (Number.isInteger(order.amountRefunded) ? order.amountRefunded : 0);
 }
 
-/** Only web links become clickable (the API refuses others; this page does not rely on it). */
-function link(url, text) {
-	return typeof url === "string" && /^https?:\/\//i.test(url)
-		? h("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, text)
-		: text;
-}
-
-const BRANDS = {
-	visa: "Visa",
-	mastercard: "Mastercard",
-	amex: "American Express",
-	discover: "Discover",
-	jcb: "JCB",
-	unionpay: "UnionPay",
-	diners: "Diners Club",
-};
-
 function paymentText(payment) {
 	if (!payment?.last4) return "—";
-	const brand = payment.brand
-		? (BRANDS[payment.brand] ?? payment.brand.charAt(0).toUpperCase() + payment.brand.slice(1))
-		: "Card";
+	const brand = cardBrand(payment.brand);
 	return `${brand} •••• ${payment.last4}`;
 }
 
@@ -338,7 +320,7 @@ function renderShipping(order) {
 					...field("Shipped", timeEl(f.fulfilledAt)),
 					...field("Carrier", f.carrier),
 					...field("Tracking number", f.trackingNumber ? code(f.trackingNumber) : null),
-					...field("Tracking link", f.trackingUrl ? link(f.trackingUrl, f.trackingUrl) : null),
+					...field("Tracking link", f.trackingUrl ? webLink(f.trackingUrl, f.trackingUrl) : null),
 				]
 			: field("Shipped", "Not yet"),
 	);
@@ -357,7 +339,7 @@ function renderDetail(order) {
 		field("Payment", paymentText(order.payment)),
 		field(
 			"Receipt",
-			order.payment?.receiptUrl ? link(order.payment.receiptUrl, "Stripe's receipt") : "—",
+			order.payment?.receiptUrl ? webLink(order.payment.receiptUrl, "Stripe's receipt") : "—",
 		),
 		field("Created", timeEl(order.createdAt)),
 		field("Updated", timeEl(order.updatedAt)),

@@ -61,3 +61,10 @@ export function timeEl(iso) {
 	if (!iso) return document.createTextNode("—");
 	return h("time", { datetime: iso, title: iso }, formatTime(iso));
 }
+
+/** A link for a URL from the API; only web links become clickable, anything else stays text. */
+export function webLink(url, text) {
+	return typeof url === "string" && /^https?:\/\//i.test(url)
+		? h("a", { href: url, rel: "noopener noreferrer", target: "_blank" }, text)
+		: text;
+}

@@ -1,4 +1,5 @@
 import { ApiError, createCheckoutSession, requestJson } from "./api.js";
+import { cardBrand } from "./card-brand.js";
 import {
 	clearCart,
 	clearLastCheckout,
@@ -7,7 +8,7 @@ import {
 	sameItems,
 	setLastCheckout,
 } from "./cart.js";
-import { byId, h, replaceChildren, say } from "./dom.js";
+import { byId, h, replaceChildren, say, webLink } from "./dom.js";
 import { formatMoney } from "./money.js";
 
 const statusEl = byId("status");
@@ -125,28 +126,21 @@ function renderFacts(o) {
 	}
 	if (o.emailHint) facts.push(["Confirmation for", o.emailHint]);
 	if (o.payment?.last4) {
-		const brand = o.payment.brand ? cardBrand(o.payment.brand) : "Card";
+		const brand = cardBrand(o.payment.brand);
 		facts.push(["Paid with", `${brand} ending in ${o.payment.last4}`]);
 	}
 	if (o.payment?.receiptUrl) {
-		facts.push(["Receipt", link(o.payment.receiptUrl, "View Stripe's receipt")]);
+		facts.push(["Receipt", webLink(o.payment.receiptUrl, "View Stripe's receipt")]);
 	}
 	const shipped = o.fulfillment;
 	if (shipped) {
 		const how = [shipped.carrier, shipped.trackingNumber].filter(Boolean).join(" · ") || "Shipped";
-		facts.push(["Tracking", shipped.trackingUrl ? link(shipped.trackingUrl, how) : how]);
+		facts.push(["Tracking", shipped.trackingUrl ? webLink(shipped.trackingUrl, how) : how]);
 	}
 	replaceChildren(
 		byId("order-facts"),
 		facts.flatMap(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]),
 	);
-}
-
-/** Only web links are made clickable (the API refuses others; this page does not rely on it). */
-function link(url, text) {
-	return /^https?:\/\//i.test(url)
-		? h("a", { href: url, rel: "noopener", target: "_blank" }, text)
-		: text;
 }
 
 function countryName(code) {
@@ -159,19 +153,6 @@ function countryName(code) {
 	} catch {
 		return code;
 	}
-}
-
-const BRANDS = {
-	visa: "Visa",
-	mastercard: "Mastercard",
-	amex: "American Express",
-	discover: "Discover",
-	jcb: "JCB",
-	unionpay: "UnionPay",
-	diners: "Diners Club",
-};
-function cardBrand(brand) {
-	return BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
 }
 
 /** The cart that was just paid for is done: empty it and forget the checkout. */
