@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { PARIS } from "../support/constants.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { expectCleanPages, useShopper } from "./support/journey.ts";
 import {
-	type Address,
 	addToCart,
 	CARD_OK,
 	fillShipping,
@@ -16,15 +16,6 @@ import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
 const { workerUrl, persistDir, adminToken } = stack();
-
-const PARIS: Address = {
-	name: "Camille Martin",
-	line1: "12 Rue de Rivoli",
-	city: "Paris",
-	postalCode: "75004",
-	country: "FR",
-	phone: "+33612345678",
-};
 
 /** What the success page lists under the totals, as "term: value" lines. */
 async function orderFacts(page: import("playwright-core").Page): Promise<string[]> {

@@ -12,6 +12,7 @@ import { type Emulator, startEmulator } from "stripe-emulator";
 import { emulatorClient } from "stripe-emulator/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { documentedSettings } from "../../scripts/dev-vars.ts";
+import { PARIS } from "../support/constants.ts";
 import {
 	copyProject,
 	freePort,
@@ -161,14 +162,7 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect((await sessionAtStripe(sessionId)).automatic_tax.enabled).toBe(true);
 			const control = emulatorClient(emulator.url);
 			const paid = await control.pay(sessionId, {
-				shipping: {
-					name: "Camille Martin",
-					line1: "12 Rue de Rivoli",
-					city: "Paris",
-					postalCode: "75004",
-					country: "FR",
-					phone: "+33612345678",
-				},
+				shipping: PARIS,
 			});
 			const tax = paid.session.total_details?.amount_tax ?? 0;
 			expect(tax).toBeGreaterThan(0);

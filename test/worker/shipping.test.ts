@@ -3,7 +3,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import type { PricedCart } from "../../src/domain/cart.ts";
 import { type CheckoutOptions, sessionParams } from "../../src/domain/checkout-session.ts";
-import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
+import { PARIS, TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { type CheckoutAnswer, ORIGIN } from "./helpers/checkout.ts";
 import { getOrder, transitionsOf } from "./helpers/db.ts";
@@ -15,15 +15,6 @@ const SHOP = {
 	SHIPPING_COUNTRIES: "FR,US,DE,JP",
 	ALLOW_PROMOTION_CODES: "on",
 	AUTOMATIC_TAX: "on",
-};
-
-const PARIS = {
-	name: "Camille Martin",
-	line1: "12 Rue de Rivoli",
-	city: "Paris",
-	postalCode: "75004",
-	country: "FR",
-	phone: "+33612345678",
 };
 
 async function checkoutWith(
