@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import type { Bindings } from "./env.ts";
+import { isLocale, LOCALES, type Locale } from "./i18n/catalogues.ts";
 import { AppError } from "./lib/errors.ts";
 import { isTestKey, SECRET_KEY_PATTERN, type StripeConfig } from "./lib/stripe.ts";
 
@@ -134,4 +135,15 @@ export function checkoutConfig(env: Bindings): CheckoutConfig {
 		promotionCodes: parse("ALLOW_PROMOTION_CODES", onOff("on"), env.ALLOW_PROMOTION_CODES),
 		automaticTax: parse("AUTOMATIC_TAX", onOff("off"), env.AUTOMATIC_TAX),
 	};
+}
+
+const locale = v.pipe(
+	v.optional(v.string(), "en"),
+	v.transform((s) => s.trim().toLowerCase() || "en"),
+	v.check((s: string) => isLocale(s), `must be one of ${LOCALES.join(", ")}`),
+);
+
+/** `DEFAULT_LOCALE`: the language when the shopper's cannot be told. */
+export function defaultLocale(env: Bindings): Locale {
+	return parse("DEFAULT_LOCALE", locale, env.DEFAULT_LOCALE) as Locale;
 }

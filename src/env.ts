@@ -15,6 +15,7 @@ export type Bindings = Env & {
 	ALERT_WEBHOOK_URL?: string;
 	APP_URL?: string;
 	CHECKOUT_RATE_LIMIT?: string;
+	DEFAULT_LOCALE?: string;
 };
 
 export type AppEnv = {

@@ -12,7 +12,7 @@ import { checkoutRoutes } from "./routes/checkout.ts";
 import { configRoutes } from "./routes/config.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { orderRoutes } from "./routes/orders.ts";
-import { pageRoutes } from "./routes/pages.ts";
+import { notFoundPage, pageRoutes } from "./routes/pages.ts";
 import { webhookRoutes } from "./routes/webhook.ts";
 import { runScheduled } from "./scheduled.ts";
 
@@ -39,7 +39,11 @@ app.route("/webhook", webhookRoutes);
 app.route("/admin", adminRoutes);
 app.route("/", pageRoutes);
 
-app.notFound((c) => c.json(errorBody("not_found", "No such route."), 404));
+app.notFound((c) =>
+	c.req.method === "GET" && c.req.header("Accept")?.includes("text/html")
+		? notFoundPage(c)
+		: c.json(errorBody("not_found", "No such route."), 404),
+);
 
 app.onError(renderError);
 

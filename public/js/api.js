@@ -91,15 +91,20 @@ function safeRedirectUrl(url) {
 }
 
 /**
- * POST /create-checkout-session with `{items, orderId?, resumeToken?}` and an
+ * POST /create-checkout-session with `{items, orderId?, resumeToken?, locale?}` and an
  * Idempotency-Key (the same for the same request content until it succeeds).
  * Waits and retries on 409 `request_in_progress`. Resolves
  * `{orderId, sessionId, url, resumeToken}`: the token proves this browser's
  * claim on the order when it comes back to resume it.
  * `onWait(seconds)` is called before each wait.
  */
-export async function createCheckoutSession({ items, orderId, resumeToken }, { onWait } = {}) {
+export async function createCheckoutSession(
+	{ items, orderId, resumeToken, locale },
+	{ onWait } = {},
+) {
 	const body = { items: items.map((i) => ({ productId: i.productId, quantity: i.quantity })) };
+	// The page's language: Stripe's page and the order's e-mails speak it too.
+	if (locale) body.locale = locale;
 	if (orderId && resumeToken) {
 		body.orderId = orderId;
 		body.resumeToken = resumeToken;

@@ -34,11 +34,11 @@ export function minorUnitDigits(currency: string): number {
 }
 
 /** Human-readable amount for messages and alerts: 1500 jpy → "¥1,500", 2400 usd → "$24.00". */
-export function formatMoney(amount: number, currency: string): string {
+export function formatMoney(amount: number, currency: string, locale = "en-US"): string {
 	const digits = minorUnitDigits(currency);
 	const value = amount / 10 ** digits;
 	try {
-		return new Intl.NumberFormat("en-US", {
+		return new Intl.NumberFormat(locale, {
 			style: "currency",
 			currency: currency.toUpperCase(),
 			minimumFractionDigits: digits,

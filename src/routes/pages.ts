@@ -1,8 +1,12 @@
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import type { Db } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
+import { type Locale, translate } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
+import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
+import { localizePage } from "../pages/localize.ts";
 import { listActiveProducts } from "../services/catalog.ts";
 import { PAGES } from "./page-paths.ts";
 
@@ -15,27 +19,58 @@ import { PAGES } from "./page-paths.ts";
 export const pageRoutes = new Hono<AppEnv>();
 for (const [path, asset] of Object.entries(PAGES)) {
 	pageRoutes.get(path, async (c) => {
-		const res = await c.env.ASSETS.fetch(
-			new Request(new URL(asset, c.req.url), { headers: c.req.raw.headers }),
-		);
-		if (asset !== "/index.html" || !res.ok) return new Response(res.body, res);
-		return withBuyNowForms(res, await noScriptCatalog(c.var.deps.db));
+		const res = await pageAsset(c, asset);
+		if (!res.ok) return res;
+		if (asset === "/admin.html") return res; // the operator's console is English only
+		const locale = requestLocale(c);
+		rememberLocaleChoice(c);
+		const page =
+			asset === "/index.html"
+				? withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale))
+				: res;
+		return localized(c, page, locale);
 	});
 }
 
+/** The shop's "page not found", in the shopper's language, for a browser asking for a page. */
+export async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
+	const res = await pageAsset(c, "/404.html");
+	return localized(
+		c,
+		new Response(res.body, { status: 404, headers: res.headers }),
+		requestLocale(c),
+	);
+}
+
+async function pageAsset(c: Context<AppEnv>, asset: string): Promise<Response> {
+	const res = await c.env.ASSETS.fetch(new Request(new URL(asset, c.req.url)));
+	return new Response(res.body, res);
+}
+
+/** The page in `locale`; it differs by language, so no validator is kept and caches must ask. */
+function localized(c: Context<AppEnv>, res: Response, locale: Locale): Response {
+	const page = localizePage(res, locale, new URL(c.req.url));
+	page.headers.delete("ETag");
+	page.headers.set("Cache-Control", "no-cache");
+	page.headers.set("Vary", "Accept-Language, Cookie");
+	for (const cookie of c.res.headers.getSetCookie()) page.headers.append("Set-Cookie", cookie);
+	return page;
+}
+
 /** Without JavaScript the storefront still sells: one "Buy now" form per product, inside <noscript>. */
-async function noScriptCatalog(db: Db): Promise<string> {
+async function noScriptCatalog(db: Db, locale: Locale): Promise<string> {
 	const products = await listActiveProducts(db);
 	const items = products.map(
 		(p) => html`<li class="product-card">
 	<h2>${p.name}</h2>
 	<p>${p.description}</p>
-	<p class="price">${formatMoney(p.unitAmount, p.currency)}</p>
+	<p class="price">${formatMoney(p.unitAmount, p.currency, locale)}</p>
 	<form method="post" action="/create-checkout-session">
 		<input type="hidden" name="productId" value="${p.id}" />
-		<label for="nojs-qty-${p.id}">Quantity</label>
+		<input type="hidden" name="locale" value="${locale}" />
+		<label for="nojs-qty-${p.id}">${translate(locale, "shop.quantity")}</label>
 		<input id="nojs-qty-${p.id}" name="quantity" type="number" min="1" max="99" value="1" inputmode="numeric" />
-		<button type="submit" class="btn btn-primary">Buy ${p.name} now</button>
+		<button type="submit" class="btn btn-primary">${translate(locale, "shop.buyNamed", { name: p.name })}</button>
 	</form>
 </li>`,
 	);

@@ -1,0 +1,41 @@
+import { en, type MessageKey, type Messages } from "./en.ts";
+import { fr } from "./fr.ts";
+
+export type { MessageKey, Messages };
+
+/**
+ * The shop's languages. Adding one: a catalogue file like fr.ts (every key of
+ * en.ts, `satisfies Messages` makes the compiler list what is missing) and its
+ * line here.
+ */
+export const CATALOGUES = { en, fr } as const satisfies Record<string, Messages>;
+
+export type Locale = keyof typeof CATALOGUES;
+export const LOCALES = Object.keys(CATALOGUES) as Locale[];
+
+export function isLocale(value: unknown): value is Locale {
+	return typeof value === "string" && Object.hasOwn(CATALOGUES, value);
+}
+
+/** A message with its `{name}` placeholders filled in. */
+export function translate(
+	locale: Locale,
+	key: MessageKey,
+	params: Record<string, string | number> = {},
+): string {
+	const text: string = CATALOGUES[locale][key];
+	return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+		name in params ? String(params[name]) : whole,
+	);
+}
+
+/** A plural message (`<key>.one` / `<key>.other`) for a count, by the language's rules. */
+export function translatePlural(
+	locale: Locale,
+	key: string,
+	count: number,
+	params: Record<string, string | number> = {},
+): string {
+	const form = new Intl.PluralRules(locale).select(count) === "one" ? "one" : "other";
+	return translate(locale, `${key}.${form}` as MessageKey, { count, ...params });
+}

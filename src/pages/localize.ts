@@ -1,0 +1,73 @@
+import { html, raw } from "hono/html";
+import {
+	CATALOGUES,
+	LOCALES,
+	type Locale,
+	type MessageKey,
+	translate,
+} from "../i18n/catalogues.ts";
+
+/**
+ * Puts a page in the shopper's language before it leaves the worker, so it is
+ * right without JavaScript and before any script runs:
+ * - `<html lang>`;
+ * - `data-i18n="key"`: the element's text; `data-i18n-attr="attr:key attr:key"`:
+ *   attributes (`content`, `aria-label`, `alt`…);
+ * - `#lang-switch`: a link per language to this page in it (`?lang=`);
+ * - a `<script type="application/json" id="messages">` data block with the
+ *   catalogue, for the page's own scripts (`public/js/i18n.js`).
+ */
+export function localizePage(res: Response, locale: Locale, url: URL): Response {
+	return new HTMLRewriter()
+		.on("html", {
+			element(el) {
+				el.setAttribute("lang", locale);
+			},
+		})
+		.on("[data-i18n]", {
+			element(el) {
+				const key = el.getAttribute("data-i18n");
+				if (isKey(key)) el.setInnerContent(translate(locale, key));
+			},
+		})
+		.on("[data-i18n-attr]", {
+			element(el) {
+				for (const pair of (el.getAttribute("data-i18n-attr") ?? "").split(/\s+/)) {
+					const [attr, key] = pair.split(":");
+					if (attr && isKey(key)) el.setAttribute(attr, translate(locale, key));
+				}
+			},
+		})
+		.on("#lang-switch", {
+			element(el) {
+				el.setInnerContent(languageLinks(locale, url), { html: true });
+			},
+		})
+		.on("head", {
+			element(el) {
+				el.append(messagesBlock(locale), { html: true });
+			},
+		})
+		.transform(res);
+}
+
+function isKey(key: string | null | undefined): key is MessageKey {
+	return typeof key === "string" && Object.hasOwn(CATALOGUES.en, key);
+}
+
+/** The catalogue as JSON that cannot close its `<script>` element. */
+function messagesBlock(locale: Locale): string {
+	const json = JSON.stringify(CATALOGUES[locale]).replace(/</g, "\\u003c");
+	return `<script type="application/json" id="messages">${json}</script>`;
+}
+
+/** "English · Français": each language named in itself, the current one marked. */
+function languageLinks(current: Locale, url: URL): string {
+	return LOCALES.map((locale) => {
+		const target = new URL(url);
+		target.searchParams.set("lang", locale);
+		const name = translate(locale, "layout.languageName");
+		const mark = locale === current ? raw(' aria-current="true"') : "";
+		return html`<a href="${target.pathname}${target.search}" hreflang="${locale}" lang="${locale}"${mark}>${name}</a>`;
+	}).join(" ");
+}
