@@ -4,15 +4,16 @@ import { buildDeps } from "./deps.ts";
 import type { AppEnv, Bindings } from "./env.ts";
 import { errorBody } from "./lib/errors.ts";
 import { createLogger } from "./lib/log.ts";
-import { renderError } from "./lib/render-error.ts";
 import { securityHeaders } from "./lib/security-headers.ts";
+import { notFoundPage } from "./pages/serve.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { checkoutRoutes } from "./routes/checkout.ts";
 import { configRoutes } from "./routes/config.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { orderRoutes } from "./routes/orders.ts";
-import { notFoundPage, pageRoutes } from "./routes/pages.ts";
+import { pageRoutes } from "./routes/pages.ts";
+import { renderError } from "./routes/render-error.ts";
 import { webhookRoutes } from "./routes/webhook.ts";
 import { runScheduled } from "./scheduled.ts";
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import { ORDER_STATUSES, TRANSITION_SOURCES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
+import { LOCALES } from "../i18n/catalogues.ts";
 
 /** Every time column holds Unix epoch milliseconds. */
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
@@ -75,6 +76,8 @@ export const orders = sqliteTable(
 		fulfillmentTrackingNumber: text("fulfillment_tracking_number"),
 		fulfillmentTrackingUrl: text("fulfillment_tracking_url"),
 		fulfilledAt: integer("fulfilled_at"),
+		/** The shopper's language at checkout: Stripe's page and the order's e-mails speak it. */
+		locale: text("locale", { enum: LOCALES }).notNull().default("en"),
 		/** Fingerprint of the priced items: a resumed checkout with the same cart reuses its session. */
 		itemsKey: text("items_key").notNull(),
 		/**

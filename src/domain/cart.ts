@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { LOCALES } from "../i18n/catalogues.ts";
 
 export const MAX_CART_LINES = 20;
 export const MAX_QUANTITY = 99;
@@ -33,6 +34,9 @@ export const checkoutRequestSchema = v.object({
 		v.nullable(
 			v.pipe(v.string("resumeToken must be a string"), v.maxLength(64, "resumeToken is too long")),
 		),
+	),
+	locale: v.optional(
+		v.nullable(v.picklist(LOCALES, `locale must be one of ${LOCALES.join(", ")}`)),
 	),
 });
 
@@ -74,6 +78,17 @@ export const formCheckoutSchema = v.object({
 		"1",
 	),
 });
+
+/** The cancel page's "Resume payment" form: the order and its token, no items. */
+export const formResumeSchema = v.object({
+	orderId: v.pipe(v.string("orderId must be a string"), v.minLength(1), v.maxLength(64)),
+	resumeToken: v.pipe(v.string("resumeToken must be a string"), v.minLength(1), v.maxLength(64)),
+});
+
+/** A form's `locale` field: en, fr, or none. */
+export const formLocaleSchema = v.optional(
+	v.picklist(LOCALES, `locale must be one of ${LOCALES.join(", ")}`),
+);
 
 /**
  * One line per product, sorted: the same cart in any order or with a product

@@ -46,7 +46,7 @@ export function collectsShipping(cart: PricedCart, countries: readonly string[])
  * API 2026-09-30.endive).
  */
 export function sessionParams(
-	order: { id: string; resumeToken: string },
+	order: { id: string; resumeToken: string; locale?: string },
 	cart: PricedCart,
 	origin: string,
 	expiresAt: number,
@@ -76,6 +76,8 @@ export function sessionParams(
 		success_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
 		cancel_url: `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken })}`,
 		expires_at: expiresAt,
+		// Stripe's page in the shopper's language, as our pages were.
+		...(order.locale && { locale: order.locale as Stripe.Checkout.SessionCreateParams.Locale }),
 		...(shipping && {
 			shipping_address_collection: {
 				allowed_countries: [

@@ -11,7 +11,7 @@ export type { MessageKey, Messages };
 export const CATALOGUES = { en, fr } as const satisfies Record<string, Messages>;
 
 export type Locale = keyof typeof CATALOGUES;
-export const LOCALES = Object.keys(CATALOGUES) as Locale[];
+export const LOCALES = Object.keys(CATALOGUES) as [Locale, ...Locale[]];
 
 export function isLocale(value: unknown): value is Locale {
 	return typeof value === "string" && Object.hasOwn(CATALOGUES, value);

@@ -55,6 +55,20 @@ export const en = {
 	"cart.redirecting": "Redirecting to Stripe…",
 	"cart.preparing": "Preparing your checkout…",
 	"cart.stillPreparing": "Still preparing your checkout… (retrying in {seconds} s)",
+	"cart.previousPaid":
+		"Your previous checkout has already been paid, so nothing new was charged. Press Pay again only if you want to place another order.",
+	"cart.each": "{price} each",
+	"cart.decrease": "Decrease quantity of {name}",
+	"cart.increase": "Increase quantity of {name}",
+	"cart.quantitySet": "{name}: quantity {quantity}.",
+	"cart.quantityInvalid": "Quantity must be a whole number from 1 to {max}.",
+	"cart.removed": "Removed {name} from your cart.",
+	"cart.removedOdd": "Removed the {currency} items from your cart.",
+	"cart.unavailableUnnamed.one": "An item that is no longer for sale was removed from your cart.",
+	"cart.unavailableUnnamed.other":
+		"{count} items that are no longer for sale were removed from your cart.",
+	"cart.view": "View cart ({count})",
+	"cart.viewTotal": "View cart ({count}) · {total}",
 
 	// The success page.
 	"success.title": "Your order — Bean & Leaf",

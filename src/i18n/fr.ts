@@ -51,6 +51,20 @@ export const fr = {
 	"cart.redirecting": "Redirection vers Stripe…",
 	"cart.preparing": "Préparation de votre paiement…",
 	"cart.stillPreparing": "Préparation de votre paiement… (nouvel essai dans {seconds} s)",
+	"cart.previousPaid":
+		"Votre paiement précédent a déjà été effectué : rien de nouveau n'a été débité. N'appuyez de nouveau sur Payer que si vous voulez passer une autre commande.",
+	"cart.each": "{price} l'unité",
+	"cart.decrease": "Diminuer la quantité de {name}",
+	"cart.increase": "Augmenter la quantité de {name}",
+	"cart.quantitySet": "{name} : quantité {quantity}.",
+	"cart.quantityInvalid": "La quantité doit être un nombre entier de 1 à {max}.",
+	"cart.removed": "{name} a été retiré de votre panier.",
+	"cart.removedOdd": "Les articles en {currency} ont été retirés de votre panier.",
+	"cart.unavailableUnnamed.one": "Un article qui n'est plus en vente a été retiré de votre panier.",
+	"cart.unavailableUnnamed.other":
+		"{count} articles qui ne sont plus en vente ont été retirés de votre panier.",
+	"cart.view": "Voir le panier ({count})",
+	"cart.viewTotal": "Voir le panier ({count}) · {total}",
 
 	"success.title": "Votre commande — Bean & Leaf",
 	"success.heading": "Votre commande",

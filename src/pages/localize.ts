@@ -17,7 +17,13 @@ import {
  * - a `<script type="application/json" id="messages">` data block with the
  *   catalogue, for the page's own scripts (`public/js/i18n.js`).
  */
-export function localizePage(res: Response, locale: Locale, url: URL): Response {
+export function localizePage(
+	res: Response,
+	locale: Locale,
+	url: URL,
+	/** Keys whose place takes another message (a page reused as a shell). */
+	instead: Partial<Record<MessageKey, MessageKey>> = {},
+): Response {
 	return new HTMLRewriter()
 		.on("html", {
 			element(el) {
@@ -27,7 +33,7 @@ export function localizePage(res: Response, locale: Locale, url: URL): Response 
 		.on("[data-i18n]", {
 			element(el) {
 				const key = el.getAttribute("data-i18n");
-				if (isKey(key)) el.setInnerContent(translate(locale, key));
+				if (isKey(key)) el.setInnerContent(translate(locale, instead[key] ?? key));
 			},
 		})
 		.on("[data-i18n-attr]", {

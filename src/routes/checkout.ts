@@ -7,14 +7,17 @@ import {
 	checkoutRequestSchema,
 	firstIssue,
 	formCheckoutSchema,
+	formLocaleSchema,
+	formResumeSchema,
 	normalizeCart,
 } from "../domain/cart.ts";
 import { collectsShipping } from "../domain/checkout-session.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError, invalidCart } from "../lib/errors.ts";
 import { publicOrigin } from "../lib/public-origin.ts";
+import { requestLocale } from "../pages/locale.ts";
 import { priceCart, shippingRatesFor } from "../services/catalog.ts";
-import { startCheckout } from "../services/checkout.ts";
+import { resumableItems, startCheckout } from "../services/checkout.ts";
 import { idempotency } from "./idempotency.ts";
 import { bodyKind, checkoutRateLimit, formsFromOurPages, limitBody } from "./request-guards.ts";
 
@@ -30,6 +33,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const input = await readCheckout(c);
 		const d = c.var.deps;
 		const settings = checkoutConfig(c.env);
+		const locale = requestLocale(c, input.locale);
 		const cart = await priceCart(d.db, input.items, appConfig(c.env).maxOrderAmount);
 		const shipping = collectsShipping(cart, settings.shippingCountries);
 		const result = await startCheckout(d, {
@@ -40,6 +44,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 				shippingRates: shipping ? await shippingRatesFor(d.db, cart.currency) : [],
 			},
 			resume: { orderId: input.orderId, token: input.resumeToken },
+			locale,
 		});
 		return bodyKind(c) === "form" ? c.redirect(result.url, 303) : c.json(result);
 	},
@@ -50,12 +55,13 @@ function readCheckout(c: Context<AppEnv>): Promise<CheckoutRequest> {
 	return bodyKind(c) === "json" ? readJson(c) : readForm(c);
 }
 
-/** What makes two checkout requests the same: the cart in any order, the order resumed and its token. */
+/** What makes two checkout requests the same: the cart in any order, the order resumed and its token, the language. */
 function checkoutIdentity(input: CheckoutRequest) {
 	return {
 		items: normalizeCart(input.items),
 		orderId: input.orderId ?? null,
 		resumeToken: input.resumeToken ?? null,
+		locale: input.locale ?? null,
 	};
 }
 
@@ -71,12 +77,30 @@ async function readJson(c: Context<AppEnv>): Promise<CheckoutRequest> {
 	return parsed.output;
 }
 
+/**
+ * A "Buy now" form (`productId`, `quantity`) or the cancel page's "Resume
+ * payment" form (`orderId`, `resumeToken`, no items: the order's own items, when
+ * the token is the order's); either may carry `locale`.
+ */
 async function readForm(c: Context<AppEnv>): Promise<CheckoutRequest> {
 	const form = await c.req.parseBody();
+	const locale = v.safeParse(formLocaleSchema, form.locale || undefined);
+	if (!locale.success) throw invalidCart(firstIssue(locale.issues));
+	if (form.productId === undefined && form.orderId !== undefined) {
+		const resume = v.safeParse(formResumeSchema, {
+			orderId: form.orderId,
+			resumeToken: form.resumeToken,
+		});
+		if (!resume.success) throw invalidCart(firstIssue(resume.issues));
+		const { orderId, resumeToken } = resume.output;
+		const items = await resumableItems(c.var.deps.db, orderId, resumeToken);
+		if (!items) throw invalidCart("There is no checkout to resume for this order.");
+		return { items, orderId, resumeToken, locale: locale.output };
+	}
 	const parsed = v.safeParse(formCheckoutSchema, {
 		productId: form.productId,
 		quantity: form.quantity,
 	});
 	if (!parsed.success) throw invalidCart(firstIssue(parsed.issues));
-	return { items: [parsed.output] };
+	return { items: [parsed.output], locale: locale.output };
 }

@@ -1,4 +1,3 @@
-import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import type { Db } from "../db/client.ts";
@@ -6,7 +5,7 @@ import type { AppEnv } from "../env.ts";
 import { type Locale, translate } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
-import { localizePage } from "../pages/localize.ts";
+import { localized, pageAsset } from "../pages/serve.ts";
 import { listActiveProducts } from "../services/catalog.ts";
 import { PAGES } from "./page-paths.ts";
 
@@ -30,31 +29,6 @@ for (const [path, asset] of Object.entries(PAGES)) {
 				: res;
 		return localized(c, page, locale);
 	});
-}
-
-/** The shop's "page not found", in the shopper's language, for a browser asking for a page. */
-export async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
-	const res = await pageAsset(c, "/404.html");
-	return localized(
-		c,
-		new Response(res.body, { status: 404, headers: res.headers }),
-		requestLocale(c),
-	);
-}
-
-async function pageAsset(c: Context<AppEnv>, asset: string): Promise<Response> {
-	const res = await c.env.ASSETS.fetch(new Request(new URL(asset, c.req.url)));
-	return new Response(res.body, res);
-}
-
-/** The page in `locale`; it differs by language, so no validator is kept and caches must ask. */
-function localized(c: Context<AppEnv>, res: Response, locale: Locale): Response {
-	const page = localizePage(res, locale, new URL(c.req.url));
-	page.headers.delete("ETag");
-	page.headers.set("Cache-Control", "no-cache");
-	page.headers.set("Vary", "Accept-Language, Cookie");
-	for (const cookie of c.res.headers.getSetCookie()) page.headers.append("Set-Cookie", cookie);
-	return page;
 }
 
 /** Without JavaScript the storefront still sells: one "Buy now" form per product, inside <noscript>. */

@@ -3,15 +3,16 @@ import { bodyLimit } from "hono/body-limit";
 import { appConfig } from "../config.ts";
 import type { AppEnv } from "../env.ts";
 import { clientKey } from "../lib/client-key.ts";
-import { AppError, errorBody } from "../lib/errors.ts";
+import { AppError } from "../lib/errors.ts";
 import { publicOrigin } from "../lib/public-origin.ts";
 
 /** 413 with our error model when a body is over `maxSize` bytes. */
 export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
 	bodyLimit({
 		maxSize,
-		onError: (c) =>
-			c.json(errorBody("payload_too_large", `The request body is over ${maxSize} bytes.`), 413),
+		onError: () => {
+			throw new AppError(413, "payload_too_large", `The request body is over ${maxSize} bytes.`);
+		},
 	});
 
 export type BodyKind = "json" | "form";

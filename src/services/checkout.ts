@@ -1,7 +1,9 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type Stripe from "stripe";
+import type { Db } from "../db/client.ts";
 import { orderItems, orders, orderTransitions } from "../db/schema.ts";
 import { type CheckoutOptions, sessionParams } from "../domain/checkout-session.ts";
+import type { Locale } from "../i18n/catalogues.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
 import { sameToken } from "../lib/secret-compare.ts";
@@ -10,7 +12,7 @@ import { applyFact } from "./apply-fact.ts";
 import type { PricedCart } from "./catalog.ts";
 import type { StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
-import { findOrder } from "./orders.ts";
+import { findOrder, orderItemsOf } from "./orders.ts";
 import { retrieveSession, syncOrder } from "./sync.ts";
 
 /** How long a Checkout Session stays payable (Stripe allows 30 min to 24 h). */
@@ -42,6 +44,8 @@ export async function startCheckout(
 		origin: string;
 		/** Shipping, promotion codes and tax, as the shop is set up. */
 		options?: CheckoutOptions;
+		/** The shopper's language: kept on the order, given to Stripe's page. */
+		locale?: Locale;
 		resume?: { orderId?: string | null; token?: string | null };
 	},
 ): Promise<CheckoutResult> {
@@ -52,7 +56,7 @@ export async function startCheckout(
 		const resumed = await resumeCheckout(deps, resume.orderId, resume.token, input.cart);
 		if (resumed) return resumed;
 	}
-	const order = await createOrder(deps, input.cart);
+	const order = await createOrder(deps, input.cart, input.locale ?? "en");
 	const nowSec = Math.floor(deps.now() / 1000);
 	let session: Stripe.Checkout.Session;
 	try {
@@ -148,7 +152,8 @@ function newResumeToken(): string {
 async function createOrder(
 	deps: StripeDeps,
 	cart: PricedCart,
-): Promise<{ id: string; resumeToken: string }> {
+	locale: Locale,
+): Promise<{ id: string; resumeToken: string; locale: Locale }> {
 	const id = crypto.randomUUID();
 	const resumeToken = newResumeToken();
 	const now = deps.now();
@@ -161,6 +166,7 @@ async function createOrder(
 			currency: cart.currency,
 			itemsKey: cart.itemsKey,
 			resumeToken,
+			locale,
 			createdAt: now,
 			updatedAt: now,
 		}),
@@ -177,7 +183,20 @@ async function createOrder(
 			.insert(orderTransitions)
 			.values({ orderId: id, fromStatus: null, toStatus: "pending", source: "checkout", at: now }),
 	]);
-	return { id, resumeToken };
+	return { id, resumeToken, locale };
+}
+
+/**
+ * The items of an order the shopper may resume (the token is the order's), as a
+ * cart; null otherwise. The cancel page's form post carries no items.
+ */
+export async function resumableItems(db: Db, orderId: string, token: string) {
+	const order = await findOrder(db, orderId);
+	if (!order?.resumeToken || !(await sameToken(token, order.resumeToken))) return null;
+	const items = await orderItemsOf(db, order.id);
+	return items.length > 0
+		? items.map((item) => ({ productId: item.productId, quantity: item.quantity }))
+		: null;
 }
 
 /**

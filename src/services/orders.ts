@@ -41,6 +41,7 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 		amount: order.amount,
 		currency: order.currency,
 		minorUnits: minorUnitDigits(order.currency),
+		locale: order.locale,
 		subtotal: order.subtotal,
 		amountDiscount: order.amountDiscount,
 		amountShipping: order.amountShipping,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../../src/env.ts";
 import { AppError } from "../../src/lib/errors.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { renderError } from "../../src/lib/render-error.ts";
+import { renderError } from "../../src/routes/render-error.ts";
 
 /** A tiny app with the worker's error handler, and routes that fail each way. */
 const app = new Hono<AppEnv>()

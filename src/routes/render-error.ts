@@ -1,8 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "../env.ts";
-import { AppError, errorBody } from "./errors.ts";
-import { describeError } from "./log.ts";
+import { AppError, errorBody } from "../lib/errors.ts";
+import { describeError } from "../lib/log.ts";
+import { errorPage } from "../pages/serve.ts";
 
 /** A machine-readable code for a status that Hono's own middleware refused a request with. */
 const HTTP_CODES: Record<number, string> = {
@@ -22,10 +23,15 @@ const HTTP_CODES: Record<number, string> = {
  * Hono's middleware keeps its status; anything else is a 500 that says
  * nothing internal. Only 5xx are logged.
  */
-export function renderError(err: Error, c: Context<AppEnv>): Response {
+export async function renderError(err: Error, c: Context<AppEnv>): Promise<Response> {
 	if (err instanceof AppError) {
 		if (err.status >= 500)
 			c.var.log.error("request failed", { code: err.code, error: err.message });
+		if (fromBrowserForm(c)) {
+			const page = await errorPage(c, err.status, err.code);
+			for (const [name, value] of Object.entries(err.headers ?? {})) page.headers.set(name, value);
+			return page;
+		}
 		return c.json(errorBody(err.code, err.message), err.status, err.headers);
 	}
 	if (err instanceof HTTPException && err.status < 500) {
@@ -34,4 +40,17 @@ export function renderError(err: Error, c: Context<AppEnv>): Response {
 	}
 	c.var.log.error("unhandled error", { path: c.req.path, ...describeError(err) });
 	return c.json(errorBody("internal_error", "Something went wrong on our side."), 500);
+}
+
+/**
+ * A shopper's form post ("Buy now", "Resume payment") from a browser, which would
+ * otherwise show a JSON body: it asks for HTML and sends a form. JSON clients keep JSON.
+ */
+function fromBrowserForm(c: Context<AppEnv>): boolean {
+	const type = c.req.header("Content-Type")?.split(";")[0]?.trim().toLowerCase();
+	return (
+		c.req.method === "POST" &&
+		type === "application/x-www-form-urlencoded" &&
+		(c.req.header("Accept") ?? "").includes("text/html")
+	);
 }

@@ -1,0 +1,62 @@
+import type { Context } from "hono";
+import type { AppEnv } from "../env.ts";
+import { CATALOGUES, type Locale, type MessageKey } from "../i18n/catalogues.ts";
+import { requestLocale } from "./locale.ts";
+import { localizePage } from "./localize.ts";
+
+/** Serving a shopper page from `public/`, in the shopper's language. */
+
+/** The shop's "page not found", in the shopper's language, for a browser asking for a page. */
+export async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
+	const res = await pageAsset(c, "/404.html");
+	return localized(
+		c,
+		new Response(res.body, { status: 404, headers: res.headers }),
+		requestLocale(c),
+	);
+}
+
+/**
+ * A refused form post from a browser: the shop's page (the 404 page's layout)
+ * with our words for the error's code and a link back to the shop, under the
+ * same status as the JSON answer.
+ */
+export async function errorPage(
+	c: Context<AppEnv>,
+	status: number,
+	code: string,
+): Promise<Response> {
+	const res = await pageAsset(c, "/404.html");
+	const message = `error.${code}`;
+	const detail = isKey(message) ? message : "error.generic";
+	const page = new Response(res.body, { status, headers: res.headers });
+	return localized(c, page, requestLocale(c), {
+		"notFound.title": "errorPage.title",
+		"notFound.heading": "errorPage.heading",
+		"notFound.detail": detail,
+	});
+}
+
+function isKey(key: string): key is MessageKey {
+	return Object.hasOwn(CATALOGUES.en, key);
+}
+
+export async function pageAsset(c: Context<AppEnv>, asset: string): Promise<Response> {
+	const res = await c.env.ASSETS.fetch(new Request(new URL(asset, c.req.url)));
+	return new Response(res.body, res);
+}
+
+/** The page in `locale`; it differs by language, so no validator is kept and caches must ask. */
+export function localized(
+	c: Context<AppEnv>,
+	res: Response,
+	locale: Locale,
+	instead: Partial<Record<MessageKey, MessageKey>> = {},
+): Response {
+	const page = localizePage(res, locale, new URL(c.req.url), instead);
+	page.headers.delete("ETag");
+	page.headers.set("Cache-Control", "no-cache");
+	page.headers.set("Vary", "Accept-Language, Cookie");
+	for (const cookie of c.res.headers.getSetCookie()) page.headers.append("Set-Cookie", cookie);
+	return page;
+}
