@@ -43,6 +43,10 @@ describe("a real shop's checkout", () => {
 		const express = page.locator('label[for="shipping-option-1"]');
 		expect(await express.textContent()).toMatch(/^\s*Express · \$15\.00/);
 		await page.locator("#shipping-option-1").check();
+		// The page has no script: its total follows the option once asked.
+		await Promise.all([page.waitForEvent("load"), page.locator("#update-total").click()]);
+		expect(await page.locator("#total-amount").textContent()).toBe("$69.84");
+		await fillShipping(page, PARIS);
 		await payByCard(page, CARD_OK);
 
 		await successPageShows(page, workerUrl, sessionId, "paid");

@@ -133,12 +133,20 @@ describe("the hosted page of a session that ships", () => {
 
 	it("pays by form post with the address, option and code, and the session, PaymentIntent and event agree", async () => {
 		const session = await createShopSession(test);
-		const answer = await submit(String(session.url), {
+		const fields = {
 			...PAYMENT,
 			...PARIS,
 			shippingRate: String(session.shipping_options[1]?.shipping_rate),
 			promotionCode: "WELCOME10",
-		});
+		};
+		// Express and the code were chosen just before Pay: the button showed another total,
+		// so the page shows the new one first and charges nothing.
+		const shown = await submit(String(session.url), fields);
+		expect(shown.status).toBe(409);
+		expect(shown.html).toContain("Your total changed with your choices");
+		expect(shown.html).toContain("Pay $50.40");
+		expect((await test.stripe.checkout.sessions.retrieve(session.id)).status).toBe("open");
+		const answer = await submit(String(session.url), fields);
 		expect(answer.status).toBe(303);
 		const paid = await test.stripe.checkout.sessions.retrieve(session.id, {
 			expand: ["payment_intent"],

@@ -56,6 +56,7 @@ export function submitPayPage(
 	const values = { ...fields, shipping, promotionCode: typedCode };
 	// The shopper's shipping option counts from now on, as on Stripe's page.
 	const rateId = findShippingRate(session, form.get("shippingRate") ?? "");
+	const totalBefore = pageTotals(session, { error: null, values }).total;
 	if (rateId) session.shippingRateId = rateId;
 	const render = (status: number, extra: Partial<CheckoutFormState> = {}) =>
 		htmlAnswer(
@@ -86,6 +87,12 @@ export function submitPayPage(
 		session.discount = check.discount;
 	}
 	if (intent === "apply_promotion_code" || intent === "update") return render(200);
+	// The page has no script: a shipping option or code chosen just before Pay changed the
+	// total the button showed. Show the new total rather than charge what was not shown.
+	if (pageTotals(session, { error: null, values }).total !== totalBefore) {
+		const message = labelsFor(pageLanguage(session.locale)).totalChanged;
+		return render(409, { error: { field: null, message } });
+	}
 	const paymentRequired = pageTotals(session, { error: null, values }).total > 0;
 	const checked = validateCardForm(fields, new Date(ctx.clock.now() * 1000), paymentRequired);
 	if (!checked.ok) {
