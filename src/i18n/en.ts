@@ -119,6 +119,7 @@ export const en = {
 	"success.shippingRate": "Shipping ({rate})",
 	"success.tax": "Tax",
 	"success.total": "Order total",
+	"success.refundedAmount": "Refunded",
 	"success.shipTo": "Shipping to",
 	"success.emailFor": "Confirmation for",
 	"success.paidWith": "Paid with",

@@ -115,6 +115,7 @@ export const fr = {
 	"success.shippingRate": "Livraison ({rate})",
 	"success.tax": "Taxes",
 	"success.total": "Total de la commande",
+	"success.refundedAmount": "Remboursé",
 	"success.shipTo": "Livraison à",
 	"success.emailFor": "Confirmation pour",
 	"success.paidWith": "Payé avec",

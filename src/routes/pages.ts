@@ -6,6 +6,7 @@ import { type Locale, translate } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
 import { localized, pageAsset } from "../pages/serve.ts";
+import { withOrderState } from "../pages/success-page.ts";
 import { listActiveProducts } from "../services/catalog.ts";
 import { PAGES } from "./page-paths.ts";
 
@@ -26,7 +27,9 @@ for (const [path, asset] of Object.entries(PAGES)) {
 		const page =
 			asset === "/index.html"
 				? withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale))
-				: res;
+				: asset === "/success.html"
+					? await withOrderState(c, res, locale)
+					: res;
 		return localized(c, page, locale);
 	});
 }

@@ -37,6 +37,7 @@ export async function orderItemsOf(db: Db, orderId: string): Promise<OrderItemRo
 export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 	return {
 		id: order.id,
+		number: orderNumber(order.id),
 		status: order.status,
 		amount: order.amount,
 		currency: order.currency,
@@ -69,6 +70,8 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 		createdAt: isoTime(order.createdAt),
 		updatedAt: isoTime(order.updatedAt),
 		paidAt: isoTime(order.paidAt),
+		amountRefunded: order.amountRefunded,
+		failureCode: order.failureCode,
 		failureMessage: order.failureMessage,
 	};
 }
@@ -118,4 +121,9 @@ export function emailHint(email: string | null): string | null {
 	const at = email.lastIndexOf("@");
 	if (at < 1) return "•••";
 	return `${email.slice(0, 1)}•••${email.slice(at)}`;
+}
+
+/** A short number a shopper can read out: the order id's first eight characters, upper case. */
+export function orderNumber(id: string): string {
+	return id.replace(/-/g, "").slice(0, 8).toUpperCase();
 }

@@ -4,10 +4,12 @@ import { orders } from "../db/schema.ts";
 import { factFromSession } from "../domain/stripe-facts.ts";
 import { isOpenStatus } from "../domain/transitions.ts";
 import type { TransitionSource } from "../domain/vocabulary.ts";
+import { describeError } from "../lib/log.ts";
 import type { ApplyResult } from "./apply-fact.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { Deps, StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
+import { findOrder, findOrderBySession } from "./orders.ts";
 
 export async function retrieveSession(
 	stripe: Stripe,
@@ -60,4 +62,25 @@ export async function claimSync(
 			),
 		);
 	return result.meta.changes === 1;
+}
+
+/**
+ * The order of a Checkout Session as the shopper should see it now: before the
+ * webhook arrives it would be stale, so Stripe is asked (at most once per order
+ * every few seconds, `claimSync`). A Stripe failure is not the shopper's
+ * problem: the order is answered as we know it.
+ */
+export async function currentOrderOfSession(
+	deps: StripeDeps,
+	sessionId: string,
+): Promise<OrderRow | undefined> {
+	const order = await findOrderBySession(deps.db, sessionId);
+	if (!order || !isOpenStatus(order.status) || !(await claimSync(deps, order))) return order;
+	try {
+		await syncOrder(deps, order, "success_page");
+	} catch (err) {
+		deps.log.warn("success page sync failed", { orderId: order.id, ...describeError(err) });
+		return order;
+	}
+	return (await findOrder(deps.db, order.id)) ?? order;
 }

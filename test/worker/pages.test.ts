@@ -1,7 +1,11 @@
 import { env, exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { orders } from "../../src/db/schema.ts";
+import { CATALOGUES } from "../../src/i18n/catalogues.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
+import { db, insertOrder } from "./helpers/db.ts";
 
 describe("HTML pages", () => {
 	for (const path of ["/", "/index.html", "/success.html", "/cancel.html", "/admin.html"]) {
@@ -59,5 +63,51 @@ describe("HTML pages", () => {
 		expect(noscript).toContain("¥1,500");
 		expect(noscript).toContain("$24.00");
 		expect(noscript).not.toContain("retired-grinder");
+	});
+});
+
+describe("the success page without JavaScript", () => {
+	const successPage = async (sessionId: string, language = "en") =>
+		(
+			await exports.default.fetch(`${ORIGIN}/success.html?session_id=${sessionId}`, {
+				headers: { "accept-language": language },
+			})
+		).text();
+
+	it("shows the order's real state, items and total, and refreshes itself while it is not final", async () => {
+		const order = await insertOrder();
+		const pending = await successPage(order.stripeCheckoutSessionId ?? "");
+		expect(pending).toContain('data-status="pending"');
+		const statusText = (html: string) => /id="status-text"[^>]*>([^<]*)</.exec(html)?.[1];
+		expect(statusText(pending)).toBe(CATALOGUES.en["success.pending"]);
+		expect(pending).toContain('<th scope="row">Espresso beans, 1 kg</th>');
+		expect(pending).toMatch(/id="order-total"><strong>\$48\.00<\/strong>/);
+		expect(pending).toContain('<noscript><meta http-equiv="refresh" content="5" /></noscript>');
+
+		await db
+			.update(orders)
+			.set({ status: "paid", paidAt: Date.now() })
+			.where(eq(orders.id, order.id));
+		const paid = await successPage(order.stripeCheckoutSessionId ?? "", "fr-FR");
+		expect(paid).toContain('data-status="paid"');
+		expect(statusText(paid)).toBe(CATALOGUES.fr["success.paid"]);
+		expect(paid).toMatch(/id="order-total"><strong>48,00\s\$US<\/strong>/);
+		expect(paid).not.toContain('http-equiv="refresh"');
+	});
+
+	it("tells the shopper our own reason for a decline, never Stripe's text for merchants", async () => {
+		const order = await insertOrder({
+			status: "failed",
+			failureCode: "insufficient_funds",
+			failureMessage: "Your card has insufficient funds.",
+		});
+		const html = await successPage(order.stripeCheckoutSessionId ?? "", "fr");
+		expect(html).toContain(CATALOGUES.fr["decline.insufficient_funds"]);
+	});
+
+	it("says a session it does not know leads nowhere", async () => {
+		const html = await successPage("cs_test_unknown_session");
+		expect(html).toContain('data-status="not_found"');
+		expect(html).toContain(CATALOGUES.en["success.notFound"]);
 	});
 });

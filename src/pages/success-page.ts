@@ -1,0 +1,218 @@
+import type { Context } from "hono";
+import { html, raw } from "hono/html";
+import { isOpenStatus } from "../domain/transitions.ts";
+import type { AppEnv } from "../env.ts";
+import { CATALOGUES, type Locale, type MessageKey, translate } from "../i18n/catalogues.ts";
+import { formatMoney } from "../lib/money.ts";
+import { orderItemsOf, publicOrder } from "../services/orders.ts";
+import { currentOrderOfSession } from "../services/sync.ts";
+
+type OrderView = ReturnType<typeof publicOrder>;
+
+/**
+ * `/success.html?session_id=…` as the worker sends it: the order's real state
+ * (status, items, totals, where it ships, how it was paid, its tracking), so the
+ * page is right without JavaScript; while the order is not final, a page without
+ * scripts refreshes itself every few seconds and its script asks the API instead.
+ */
+export async function withOrderState(
+	c: Context<AppEnv>,
+	res: Response,
+	locale: Locale,
+): Promise<Response> {
+	const sessionId = c.req.query("session_id");
+	const order = sessionId ? await currentOrderOfSession(c.var.deps, sessionId) : undefined;
+	if (!order) {
+		const detail = sessionId ? "success.notFoundDetail" : "success.noSession";
+		return withStatus(
+			res,
+			"not_found",
+			translate(locale, "success.notFound"),
+			translate(locale, detail),
+		);
+	}
+	const view = publicOrder(order, await orderItemsOf(c.var.deps.db, order.id));
+	const [text, detail] = statusTexts(view, locale);
+	const open = isOpenStatus(order.status);
+	return new HTMLRewriter()
+		.on("head", {
+			element(el) {
+				if (open)
+					el.append('<noscript><meta http-equiv="refresh" content="5" /></noscript>', {
+						html: true,
+					});
+			},
+		})
+		.on("#refresh", {
+			element(el) {
+				if (open) el.removeAttribute("hidden");
+			},
+		})
+		.on("#order", {
+			element(el) {
+				el.removeAttribute("hidden");
+			},
+		})
+		.on("#order-number", { element: (el) => void el.setInnerContent(view.number) })
+		.on("#order-id", { element: (el) => void el.setInnerContent(view.id) })
+		.on("#order-items", {
+			element: (el) => void el.setInnerContent(itemRows(view, locale), { html: true }),
+		})
+		.on("#order-totals", {
+			element: (el) => void el.setInnerContent(totalRows(view, locale), { html: true }),
+		})
+		.on("#order-facts", {
+			element: (el) => void el.setInnerContent(facts(view, locale), { html: true }),
+		})
+		.transform(withStatus(res, order.status, text, detail));
+}
+
+function withStatus(res: Response, status: string, text: string, detail: string): Response {
+	return new HTMLRewriter()
+		.on("#status", { element: (el) => void el.setAttribute("data-status", status) })
+		.on("#status-text", {
+			element(el) {
+				// Its placeholder ("Loading your order…") is not what the shopper reads any more.
+				el.removeAttribute("data-i18n");
+				el.setInnerContent(text);
+			},
+		})
+		.on("#status-detail", { element: (el) => void el.setInnerContent(detail) })
+		.transform(res);
+}
+
+/** The headline and the line under it, in the shopper's words. */
+function statusTexts(view: OrderView, locale: Locale): [string, string] {
+	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
+	if (view.failureCode === "amount_mismatch")
+		return [t("success.pending"), t("success.underReview")];
+	switch (view.status) {
+		case "failed":
+			return [
+				t("success.failed"),
+				t("success.failedDetail", { reason: declineText(view.failureCode, locale) }),
+			];
+		case "pending":
+		case "processing":
+		case "paid":
+		case "fulfilled":
+		case "expired":
+		case "canceled":
+		case "refunded":
+			return [t(`success.${view.status}`), t(`success.${view.status}Detail`)];
+	}
+}
+
+/** Our words for why a payment failed (Stripe's are written for merchants). */
+export function declineText(code: string | null, locale: Locale): string {
+	const key = `decline.${code}`;
+	return translate(
+		locale,
+		Object.hasOwn(CATALOGUES.en, key) ? (key as MessageKey) : "decline.generic",
+	);
+}
+
+function itemRows(view: OrderView, locale: Locale): string {
+	const money = (amount: number) => formatMoney(amount, view.currency, locale);
+	return view.items
+		.map(
+			(item) => html`<tr>
+	<th scope="row">${item.name}</th>
+	<td class="num">${item.quantity}</td>
+	<td class="num">${money(item.unitAmount)}</td>
+	<td class="num">${money(item.unitAmount * item.quantity)}</td>
+</tr>`,
+		)
+		.join("");
+}
+
+/** Subtotal, then what Stripe's page took off or added, then what was charged (and refunded). */
+function totalRows(view: OrderView, locale: Locale): string {
+	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
+	const money = (amount: number) => formatMoney(amount, view.currency, locale);
+	const row = (id: string, label: string, value: string, strong = false) =>
+		html`<tr id="row-${id}">
+	<th scope="row" colspan="3"${raw(id === "shipping" ? ' id="order-shipping-label"' : "")}>${label}</th>
+	<td class="num" id="order-${id}">${strong ? html`<strong>${value}</strong>` : value}</td>
+</tr>`;
+	const rows = [row("subtotal", t("success.subtotal"), money(view.subtotal))];
+	if (view.amountDiscount > 0)
+		rows.push(row("discount", t("success.discount"), `−${money(view.amountDiscount)}`));
+	// A shipped order always shows its shipping, even when it was free.
+	if (view.amountShipping > 0 || view.shipping) {
+		const label = view.shipping?.rateName
+			? t("success.shippingRate", { rate: view.shipping.rateName })
+			: t("success.shipping");
+		rows.push(row("shipping", label, money(view.amountShipping)));
+	}
+	if (view.amountTax > 0) rows.push(row("tax", t("success.tax"), money(view.amountTax)));
+	rows.push(row("total", t("success.total"), money(view.amount), true));
+	if (view.amountRefunded > 0)
+		rows.push(row("refunded", t("success.refundedAmount"), `−${money(view.amountRefunded)}`));
+	return rows.join("");
+}
+
+/** Where it goes, who it is for, how it was paid, and where it is. */
+function facts(view: OrderView, locale: Locale): string {
+	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
+	const list: [string, unknown][] = [];
+	if (view.shipping) {
+		const place = [
+			view.shipping.name,
+			view.shipping.city,
+			countryName(view.shipping.country, locale),
+		];
+		list.push([t("success.shipTo"), place.filter(Boolean).join(", ")]);
+	}
+	if (view.emailHint) list.push([t("success.emailFor"), view.emailHint]);
+	if (view.payment?.last4) {
+		const brand = view.payment.brand ? cardBrand(view.payment.brand) : t("success.card");
+		list.push([
+			t("success.paidWith"),
+			t("success.cardEnding", { brand, last4: view.payment.last4 }),
+		]);
+	}
+	if (view.payment?.receiptUrl)
+		list.push([t("success.receipt"), webLink(view.payment.receiptUrl, t("success.viewReceipt"))]);
+	const shipped = view.fulfillment;
+	if (shipped) {
+		const how =
+			[shipped.carrier, shipped.trackingNumber].filter(Boolean).join(" · ") || t("success.shipped");
+		list.push([
+			t("success.tracking"),
+			shipped.trackingUrl ? webLink(shipped.trackingUrl, how) : how,
+		]);
+	}
+	return list.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`).join("");
+}
+
+/** Only web links become links (the API refuses others; the page does not rely on it). */
+function webLink(url: string, text: string) {
+	return /^https?:\/\//i.test(url)
+		? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${text}</a>`
+		: text;
+}
+
+function countryName(code: string | null, locale: Locale): string | null {
+	if (!code) return null;
+	try {
+		return new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+/** Stripe's card brand codes as people write them. */
+const BRANDS: Record<string, string> = {
+	visa: "Visa",
+	mastercard: "Mastercard",
+	amex: "American Express",
+	discover: "Discover",
+	jcb: "JCB",
+	unionpay: "UnionPay",
+	diners: "Diners Club",
+};
+
+function cardBrand(brand: string): string {
+	return BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
+}
