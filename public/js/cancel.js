@@ -1,3 +1,8 @@
+/**
+ * "Resume payment" is a real form the worker fills in (src/pages/cancel-page.ts);
+ * with JavaScript it is sent as JSON instead, so a slow checkout can say it is
+ * waiting and an already-paid order can say so without leaving the page.
+ */
 import { ApiError, createCheckoutSession, requestJson } from "./api.js";
 import {
 	clearCart,
@@ -8,7 +13,9 @@ import {
 	setLastCheckout,
 } from "./cart.js";
 import { byId, say } from "./dom.js";
+import { errorText, locale, t } from "./i18n.js";
 
+const form = byId("resume-form");
 const resumeButton = byId("resume");
 const backToCart = byId("back-to-cart");
 const homeLink = byId("home-link");
@@ -22,9 +29,11 @@ const orderId = query.get("order_id") || last?.orderId || null;
 const resumeToken =
 	query.get("token") || (last?.orderId === orderId ? last?.resumeToken : null) || null;
 
-if (!orderId) {
-	resumeButton.hidden = true;
-	say(statusEl, "There is no checkout to resume. Go back to your cart to start one.");
+if (orderId && resumeToken) {
+	form.hidden = false;
+} else {
+	form.hidden = true;
+	say(statusEl, t("cancel.nothingToResume"));
 }
 
 /** The items of the order to resume: from this browser's last checkout, else from the server. */
@@ -35,8 +44,8 @@ async function itemsOfOrder(id) {
 }
 
 function showAlreadyPaid(items) {
-	errorEl.textContent = "This order is already paid — there's nothing more to pay.";
-	resumeButton.hidden = true;
+	errorEl.textContent = t("error.order_already_paid");
+	form.hidden = true;
 	backToCart.hidden = true;
 	homeLink.hidden = false;
 	if (last?.orderId === orderId) clearLastCheckout();
@@ -44,37 +53,31 @@ function showAlreadyPaid(items) {
 	homeLink.focus();
 }
 
-resumeButton.addEventListener("click", async () => {
+form.addEventListener("submit", async (event) => {
+	event.preventDefault();
 	if (!orderId || resumeButton.disabled) return;
 	resumeButton.disabled = true;
 	resumeButton.setAttribute("aria-busy", "true");
 	errorEl.textContent = "";
-	say(statusEl, "Reopening your checkout…");
+	say(statusEl, t("cancel.reopening"));
 	let items = null;
 	try {
 		items = await itemsOfOrder(orderId);
 		const result = await createCheckoutSession(
-			{ items, orderId, resumeToken },
-			{ onWait: (s) => say(statusEl, `Still preparing your checkout… (retrying in ${s} s)`) },
+			{ items, orderId, resumeToken, locale },
+			{ onWait: (seconds) => say(statusEl, t("cart.stillPreparing", { seconds })) },
 		);
 		setLastCheckout(result.orderId, items, result.resumeToken);
-		say(statusEl, "Redirecting to Stripe…");
+		say(statusEl, t("cart.redirecting"));
 		window.location.assign(result.url);
 		return;
 	} catch (err) {
 		say(statusEl, "");
 		if (err instanceof ApiError && err.code === "order_already_paid") {
 			showAlreadyPaid(items);
-		} else if (err instanceof ApiError && err.code === "order_not_found") {
-			errorEl.textContent =
-				"We couldn't find this order. Go back to your cart to start a new checkout.";
-			resumeButton.hidden = true;
-		} else if (err instanceof ApiError && err.code === "rate_limited") {
-			const wait = err.retryAfter ? `${err.retryAfter} seconds` : "a minute";
-			errorEl.textContent = `Too many checkout attempts from your connection. Please wait ${wait} and try again.`;
 		} else {
-			errorEl.textContent =
-				err instanceof ApiError ? err.message : "Something went wrong. Please try again.";
+			errorEl.textContent = errorText(err);
+			if (err instanceof ApiError && err.code === "order_not_found") form.hidden = true;
 		}
 	}
 	resumeButton.disabled = false;

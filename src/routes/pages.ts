@@ -1,9 +1,11 @@
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import type { Db } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
 import { type Locale, translate } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
+import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
 import { localized, pageAsset } from "../pages/serve.ts";
 import { withOrderState } from "../pages/success-page.ts";
@@ -14,9 +16,22 @@ import { PAGES } from "./page-paths.ts";
  * Our HTML pages are served through the worker (each is listed in
  * wrangler.toml `run_worker_first`, which a test checks) so their
  * Content-Security-Policy can name the Stripe emulator in local mode; scripts,
- * styles and images stay plain static assets.
+ * styles and images stay plain static assets. Each shopper page is sent in the
+ * shopper's language, with what it shows filled in by the worker, so it is
+ * right without JavaScript.
  */
 export const pageRoutes = new Hono<AppEnv>();
+
+type Fill = (c: Context<AppEnv>, res: Response, locale: Locale) => Promise<Response>;
+
+/** What the worker writes into each page before it leaves. */
+const FILL: Record<string, Fill> = {
+	"/index.html": async (c, res, locale) =>
+		withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale)),
+	"/success.html": withOrderState,
+	"/cancel.html": withResumeForm,
+};
+
 for (const [path, asset] of Object.entries(PAGES)) {
 	pageRoutes.get(path, async (c) => {
 		const res = await pageAsset(c, asset);
@@ -24,13 +39,8 @@ for (const [path, asset] of Object.entries(PAGES)) {
 		if (asset === "/admin.html") return res; // the operator's console is English only
 		const locale = requestLocale(c);
 		rememberLocaleChoice(c);
-		const page =
-			asset === "/index.html"
-				? withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale))
-				: asset === "/success.html"
-					? await withOrderState(c, res, locale)
-					: res;
-		return localized(c, page, locale);
+		const fill = FILL[asset];
+		return localized(c, fill ? await fill(c, res, locale) : res, locale);
 	});
 }
 

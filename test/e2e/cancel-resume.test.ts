@@ -30,7 +30,11 @@ describe("canceling on the hosted page", () => {
 		await page.waitForURL(`${workerUrl}/cancel.html?*`);
 		const orderId = new URL(page.url()).searchParams.get("order_id") ?? "";
 		expect((await orderFromApi(orderId)).status).toBe("pending");
-		await page.getByRole("heading", { name: /Payment canceled/ }).waitFor();
+		// Back is not a cancellation: the session is still open, and nothing was charged.
+		await page
+			.getByRole("heading", { name: /You left the payment page — nothing was charged/ })
+			.waitFor();
+		expect(await page.locator("#cancel-summary").textContent()).toBe("2 items · $69.00");
 		expect(await page.locator("#back-to-cart").getAttribute("href")).toBe("/");
 
 		await page.getByRole("button", { name: "Resume payment" }).click();

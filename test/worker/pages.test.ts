@@ -111,3 +111,30 @@ describe("the success page without JavaScript", () => {
 		expect(html).toContain(CATALOGUES.en["success.notFound"]);
 	});
 });
+
+describe("the cancel page without JavaScript", () => {
+	it("holds a real Resume form with the order, its token and the page's language, and the order's summary", async () => {
+		const order = await insertOrder();
+		const query = new URLSearchParams({ order_id: order.id, token: order.resumeToken ?? "" });
+		const html = await (
+			await exports.default.fetch(`${ORIGIN}/cancel.html?${query}`, {
+				headers: { "accept-language": "fr" },
+			})
+		).text();
+		expect(html).toContain(
+			'<form id="resume-form" method="post" action="/create-checkout-session">',
+		);
+		expect(html).toContain(`name="orderId" value="${order.id}"`);
+		expect(html).toContain(`name="resumeToken" value="${order.resumeToken}"`);
+		expect(html).toContain('name="locale" value="fr"');
+		expect(html).toMatch(/id="cancel-summary" class="status-detail">2 articles · 48,00\s\$US</);
+		expect(html).toContain(CATALOGUES.fr["cancel.heading"]);
+	});
+
+	it("keeps the form hidden without an order to resume", async () => {
+		const html = await (await exports.default.fetch(`${ORIGIN}/cancel.html`)).text();
+		expect(html).toContain(
+			'<form id="resume-form" method="post" action="/create-checkout-session" hidden>',
+		);
+	});
+});
