@@ -92,6 +92,7 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				SHIPPING_COUNTRIES: "FR,BE",
 				ALLOW_PROMOTION_CODES: "off",
 				AUTOMATIC_TAX: "on",
+				DEFAULT_LOCALE: "fr",
 			};
 			writeDevVars(dir, vars);
 			const how = LAUNCHERS[launcher](port, await freePort());
@@ -173,6 +174,15 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				return body.status === "paid" ? body : undefined;
 			}, "the paid order");
 			expect(order).toMatchObject({ amount: paid.session.amount_total, amountTax: tax });
+		});
+
+		it("speaks DEFAULT_LOCALE to a shopper whose language it cannot tell, on its pages and Stripe's", async () => {
+			const res = await fetch(`${shop.url}/`, { headers: { "accept-language": "ja-JP" } });
+			expect(await res.text()).toMatch(/<html lang="fr">/);
+			const english = await fetch(`${shop.url}/`, { headers: { "accept-language": "en-GB" } });
+			expect(await english.text()).toMatch(/<html lang="en">/);
+			const { sessionId } = await checkoutOk(shop.url, [{ productId: ESPRESSO, quantity: 1 }]);
+			expect((await sessionAtStripe(sessionId)).locale).toBe("fr");
 		});
 
 		it("lets 20 checkouts through from one client with CHECKOUT_RATE_LIMIT=off", async () => {
