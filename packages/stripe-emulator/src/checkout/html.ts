@@ -45,7 +45,7 @@ fieldset{border:1px solid #d0d7de;border-radius:.375rem;margin:1rem 0 0;padding:
 legend{font-weight:600;padding:0 .25rem}
 .choice{display:flex;align-items:center;gap:.5rem;font-weight:400;margin:.5rem 0}
 .choice input{width:1.25rem;height:1.25rem}
-.row{display:flex;gap:.75rem}
+.row{display:flex;gap:.75rem;align-items:flex-end}
 .row>div{flex:1}
 .summary-row{display:flex;justify-content:space-between;margin:.25rem 0 0}
 .inline{display:flex;gap:.5rem;align-items:center}
