@@ -1,8 +1,9 @@
 /**
  * The shopper's cart and last checkout, kept in localStorage, plus the
  * Idempotency-Key for the checkout request, kept in sessionStorage (this tab).
- * The cart holds product ids and quantities only: prices always come from the
- * server.
+ * The cart holds product ids and quantities, and each product's name as last
+ * seen (to say which one was dropped once it is no longer sold): prices and
+ * currencies always come from the server.
  */
 
 export const MAX_QUANTITY = 99;
@@ -37,6 +38,12 @@ function isQuantity(n) {
 	return Number.isInteger(n) && n >= 1 && n <= MAX_QUANTITY;
 }
 
+const MAX_NAME_LENGTH = 200;
+
+function cleanName(name) {
+	return typeof name === "string" && name !== "" ? name.slice(0, MAX_NAME_LENGTH) : undefined;
+}
+
 /** Valid lines only, one per product, in the order first seen. */
 export function cleanItems(items) {
 	if (!Array.isArray(items)) return [];
@@ -45,13 +52,19 @@ export function cleanItems(items) {
 		if (!item || typeof item.productId !== "string" || item.productId === "") continue;
 		const quantity = Number(item.quantity);
 		if (!Number.isInteger(quantity) || quantity < 1) continue;
-		const total = Math.min((merged.get(item.productId) ?? 0) + quantity, MAX_QUANTITY);
-		merged.set(item.productId, total);
+		const line = merged.get(item.productId) ?? { productId: item.productId, quantity: 0 };
+		line.quantity = Math.min(line.quantity + quantity, MAX_QUANTITY);
+		line.name ??= cleanName(item.name);
+		merged.set(item.productId, line);
 	}
-	return [...merged].slice(0, MAX_LINES).map(([productId, quantity]) => ({ productId, quantity }));
+	return [...merged.values()]
+		.slice(0, MAX_LINES)
+		.map(({ productId, quantity, name }) =>
+			name === undefined ? { productId, quantity } : { productId, quantity, name },
+		);
 }
 
-/** The cart's lines: `[{productId, quantity}]`. */
+/** The cart's lines: `[{productId, quantity, name?}]`. */
 export function getItems() {
 	const cart = read(localStorage, CART_KEY);
 	return cleanItems(cart?.items);
@@ -69,13 +82,38 @@ export function quantityOf(productId) {
 	return getItems().find((i) => i.productId === productId)?.quantity ?? 0;
 }
 
-/** Adds one (or `n`) of a product, capped at 99. */
-export function addItem(productId, n = 1) {
+/** Adds one (or `n`) of a product, capped at 99; `name` is kept with the line. */
+export function addItem(productId, n = 1, name = undefined) {
 	const items = getItems();
 	const line = items.find((i) => i.productId === productId);
 	if (line) line.quantity = Math.min(line.quantity + n, MAX_QUANTITY);
-	else if (items.length < MAX_LINES) items.push({ productId, quantity: Math.min(n, MAX_QUANTITY) });
+	else if (items.length < MAX_LINES)
+		items.push({ productId, quantity: Math.min(n, MAX_QUANTITY), name: cleanName(name) });
 	return saveItems(items);
+}
+
+/**
+ * Keeps each line's product name as the catalogue now has it (`names`: id →
+ * name). The content to pay for is unchanged, so the Idempotency-Key stays.
+ */
+export function rememberNames(names) {
+	const items = getItems();
+	let changed = false;
+	for (const line of items) {
+		const name = cleanName(names.get(line.productId));
+		if (name !== undefined && name !== line.name) {
+			line.name = name;
+			changed = true;
+		}
+	}
+	if (changed) write(localStorage, CART_KEY, { items: cleanItems(items) });
+	return items;
+}
+
+/** Removes every line whose product id is in `productIds`. */
+export function removeItems(productIds) {
+	const drop = new Set(productIds);
+	return saveItems(getItems().filter((i) => !drop.has(i.productId)));
 }
 
 /** Sets a line's quantity (1 to 99); other values are ignored. */
