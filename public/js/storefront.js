@@ -7,24 +7,34 @@ import {
 	getLastCheckout,
 	MAX_LINES,
 	MAX_QUANTITY,
+	rememberNames,
 	removeItem,
+	removeItems,
 	setLastCheckout,
 	setQuantity,
 } from "./cart.js";
 import { byId, h, replaceChildren, say, srOnly } from "./dom.js";
+import { errorText, locale, t, tn } from "./i18n.js";
 import { currencyLabel, formatMoney } from "./money.js";
+
+// The cart needs this script: the stylesheet keeps it out of sight until then (html:not(.js)).
+document.documentElement.classList.add("js");
 
 const productsEl = byId("products");
 const productsStatus = byId("products-status");
 const cartEl = byId("cart");
 const cartLines = byId("cart-lines");
 const cartEmpty = byId("cart-empty");
+const cartConflict = byId("cart-conflict");
+const cartConflictText = byId("cart-conflict-text");
+const cartConflictActions = byId("cart-conflict-actions");
 const cartCurrency = byId("cart-currency");
 const cartSummary = byId("cart-summary");
 const cartTotal = byId("cart-total");
 const cartCount = byId("cart-count");
 const cartCountUnit = byId("cart-count-unit");
 const cartStatus = byId("cart-status");
+const cartBar = byId("cart-bar");
 const errorEl = byId("error");
 const payButton = byId("pay");
 
@@ -32,6 +42,7 @@ const payButton = byId("pay");
 let catalog = new Map();
 let catalogLoaded = false;
 let paying = false;
+let cartInView = false;
 
 function showError(message) {
 	errorEl.textContent = message;
@@ -41,10 +52,23 @@ function clearError() {
 	errorEl.textContent = "";
 }
 
+function price(amount, money) {
+	return formatMoney(amount, money, locale);
+}
+
+/**
+ * A message naming a product, with the name for screen readers only:
+ * "Add to cart" on screen, "Add Espresso beans to cart" read aloud.
+ */
+function withHiddenName(key, name) {
+	const [before, after = ""] = t(key).split("{name}");
+	return [before.trimEnd(), srOnly(` ${name}`), after];
+}
+
 // ---- products -------------------------------------------------------------
 
 async function loadProducts() {
-	say(productsStatus, "Loading products…");
+	say(productsStatus, t("shop.loading"));
 	productsEl.setAttribute("aria-busy", "true");
 	try {
 		const data = await requestJson("/api/products");
@@ -52,86 +76,108 @@ async function loadProducts() {
 		catalog = new Map(products.map((p) => [p.id, p]));
 		catalogLoaded = true;
 		renderProducts(products);
-		say(productsStatus, products.length ? "" : "No products are for sale right now.");
-		dropUnknownCartItems();
+		say(productsStatus, products.length ? "" : t("shop.noProducts"));
+		rememberNames(new Map(products.map((p) => [p.id, p.name])));
+		dropUnavailableCartItems();
 		render();
 	} catch (err) {
 		replaceChildren(productsEl);
-		say(productsStatus, `We couldn't load the products. ${err.message}`);
-		const retry = h("button", { type: "button", class: "btn btn-secondary" }, "Try again");
+		say(productsStatus, t("shop.loadFailed"));
+		const retry = h("button", { type: "button", class: "btn btn-secondary" }, t("shop.tryAgain"));
 		retry.addEventListener("click", () => {
 			retry.remove();
 			loadProducts();
 		});
 		productsStatus.after(retry);
+		if (!(err instanceof ApiError)) throw err;
 	} finally {
 		productsEl.removeAttribute("aria-busy");
 	}
 }
 
-function renderProducts(products) {
-	replaceChildren(
-		productsEl,
-		products.map((p) => {
-			const headingId = `product-${p.id}-name`;
-			const noteId = `product-${p.id}-note`;
-			return h(
-				"li",
-				{ class: "product-card", dataset: { productId: p.id } },
-				h("h2", { class: "product-name", id: headingId }, p.name),
-				p.description ? h("p", { class: "product-desc" }, p.description) : null,
-				h(
-					"p",
-					{ class: "product-price" },
-					formatMoney(p.unitAmount, p),
-					h("span", { class: "in-cart-count" }),
-				),
-				h(
-					"div",
-					{ class: "product-actions" },
-					h(
-						"button",
-						{
-							type: "button",
-							class: "btn btn-primary",
-							dataset: { action: "add", item: p.id },
-							"aria-describedby": noteId,
-						},
-						"Add",
-						srOnly(` ${p.name}`),
-						" to cart",
-					),
-					// Plain form post: works without this script (the server answers 303 to Stripe).
-					h(
-						"form",
-						{ method: "post", action: "/create-checkout-session", class: "buy-now" },
-						h("input", { type: "hidden", name: "productId", value: p.id }),
-						h("input", { type: "hidden", name: "quantity", value: "1" }),
-						h(
-							"button",
-							{ type: "submit", class: "btn btn-secondary" },
-							"Buy",
-							srOnly(` ${p.name}`),
-							" now",
-						),
-					),
-				),
-				h("p", { class: "product-note small", id: noteId }),
-			);
-		}),
+/** The product's drawing, `/img/products/<id>.svg`; a product without one keeps the plain tile. */
+function productImage(product, card) {
+	const img = h("img", {
+		class: "product-image",
+		src: `/img/products/${encodeURIComponent(product.id)}.svg`,
+		alt: product.name,
+		width: 320,
+		height: 200,
+		loading: "lazy",
+		decoding: "async",
+	});
+	img.addEventListener(
+		"error",
+		() => {
+			img.remove();
+			card.classList.remove("has-image");
+		},
+		{ once: true },
 	);
+	return img;
+}
+
+function productCard(p) {
+	const headingId = `product-${p.id}-name`;
+	const noteId = `product-${p.id}-note`;
+	const card = h("li", { class: "product-card has-image", dataset: { productId: p.id } });
+	card.append(
+		productImage(p, card),
+		h("h2", { class: "product-name", id: headingId }, p.name),
+		p.description ? h("p", { class: "product-desc" }, p.description) : "",
+		h(
+			"p",
+			{ class: "product-price" },
+			price(p.unitAmount, p),
+			h("span", { class: "in-cart-count" }),
+		),
+		h(
+			"div",
+			{ class: "product-actions" },
+			h(
+				"button",
+				{
+					type: "button",
+					class: "btn btn-primary",
+					dataset: { action: "add", item: p.id },
+					"aria-describedby": noteId,
+				},
+				withHiddenName("shop.addNamed", p.name),
+			),
+			// Plain form post: works without this script (the server answers 303 to Stripe).
+			h(
+				"form",
+				{ method: "post", action: "/create-checkout-session", class: "buy-now" },
+				h("input", { type: "hidden", name: "productId", value: p.id }),
+				h("input", { type: "hidden", name: "quantity", value: "1" }),
+				h("input", { type: "hidden", name: "locale", value: locale }),
+				h(
+					"button",
+					{ type: "submit", class: "btn btn-secondary" },
+					withHiddenName("shop.buyNamed", p.name),
+				),
+			),
+		),
+		h("p", { class: "product-note small", id: noteId }),
+	);
+	return card;
+}
+
+function renderProducts(products) {
+	replaceChildren(productsEl, products.map(productCard));
 }
 
 /** Why a product cannot be added right now, or "" when it can. */
 function addBlockedReason(product, items, currency) {
 	const line = items.find((i) => i.productId === product.id);
 	if (currency && product.currency !== currency) {
-		return `Your cart is in ${currencyLabel(currency)}. Pay for it or empty it first to buy items priced in ${currencyLabel(product.currency)}.`;
+		return t("shop.otherCurrency", {
+			cart: currencyLabel(currency),
+			other: currencyLabel(product.currency),
+		});
 	}
-	if (line && line.quantity >= MAX_QUANTITY)
-		return `You have the maximum of ${MAX_QUANTITY} in your cart.`;
-	if (!line && items.length >= MAX_LINES)
-		return `A cart holds at most ${MAX_LINES} different products.`;
+	if (line && line.quantity >= MAX_QUANTITY) return t("shop.maxQuantity", { max: MAX_QUANTITY });
+	if (!line && items.length >= MAX_LINES) return t("shop.maxLines", { max: MAX_LINES });
 	return "";
 }
 
@@ -146,7 +192,8 @@ function updateProductButtons(items, currency) {
 		note.textContent = reason;
 		const inCart = items.find((i) => i.productId === product.id)?.quantity ?? 0;
 		card.classList.toggle("in-cart", inCart > 0);
-		card.querySelector(".in-cart-count").textContent = inCart > 0 ? `${inCart} in cart` : "";
+		card.querySelector(".in-cart-count").textContent =
+			inCart > 0 ? t("shop.inCart", { count: inCart }) : "";
 	}
 }
 
@@ -155,13 +202,13 @@ productsEl.addEventListener("click", (event) => {
 	if (!button || button.disabled) return;
 	const product = catalog.get(button.dataset.item);
 	if (!product) return;
-	const currency = cartCurrencyOf(getItems());
-	if (addBlockedReason(product, getItems(), currency)) return;
-	const items = addItem(product.id);
-	const quantity = items.find((i) => i.productId === product.id)?.quantity ?? 0;
+	const items = getItems();
+	if (addBlockedReason(product, items, cartGroups(items)[0]?.money.currency)) return;
+	const added = addItem(product.id, 1, product.name);
+	const count = added.find((i) => i.productId === product.id)?.quantity ?? 0;
 	clearError();
 	render();
-	say(cartStatus, `Added ${product.name} to your cart (${quantity} in cart).`);
+	say(cartStatus, t("shop.added", { name: product.name, count }));
 });
 
 // Stop a double submit of a "Buy now" form creating two orders.
@@ -179,69 +226,114 @@ productsEl.addEventListener("submit", (event) => {
 
 // ---- cart -----------------------------------------------------------------
 
-/** The cart's money (`currency`, `minorUnits`), from its first known product; null when empty. */
-function cartMoneyOf(items) {
+/**
+ * The cart's known lines by currency, in the order the currencies first
+ * appear: `[{money, items, total}]`. One group is a cart that can be paid;
+ * more (an old cart, a product whose price moved to another currency, two
+ * tabs) is a conflict, and amounts are never added across groups.
+ */
+function cartGroups(items) {
+	const groups = new Map();
 	for (const item of items) {
 		const product = catalog.get(item.productId);
-		if (product) return { currency: product.currency, minorUnits: product.minorUnits };
+		if (!product) continue;
+		let group = groups.get(product.currency);
+		if (!group) {
+			group = {
+				money: { currency: product.currency, minorUnits: product.minorUnits },
+				items: [],
+				total: 0,
+			};
+			groups.set(product.currency, group);
+		}
+		group.items.push(item);
+		group.total += product.unitAmount * item.quantity;
 	}
-	return null;
+	return [...groups.values()];
 }
 
-function cartCurrencyOf(items) {
-	return cartMoneyOf(items)?.currency ?? null;
-}
-
-function dropUnknownCartItems() {
-	const unknown = getItems().filter((i) => !catalog.has(i.productId));
-	for (const item of unknown) removeItem(item.productId);
-	if (unknown.length) {
-		say(
-			cartStatus,
-			unknown.length === 1
-				? "An item that is no longer sold was removed from your cart."
-				: `${unknown.length} items that are no longer sold were removed from your cart.`,
-		);
-	}
+/** Drops lines for products no longer sold, saying which. */
+function dropUnavailableCartItems() {
+	const gone = getItems().filter((i) => !catalog.has(i.productId));
+	if (!gone.length) return;
+	removeItems(gone.map((i) => i.productId));
+	const named = gone.filter((i) => i.name).map((i) => t("cart.unavailable", { name: i.name }));
+	const unnamed = gone.length - named.length;
+	say(
+		cartStatus,
+		[...named, unnamed ? tn("cart.unavailableUnnamed", unnamed) : ""].join(" ").trim(),
+	);
 }
 
 function render() {
 	const items = catalogLoaded ? getItems().filter((i) => catalog.has(i.productId)) : getItems();
-	const currency = cartCurrencyOf(items);
 	const count = items.reduce((sum, i) => sum + i.quantity, 0);
 	cartCount.textContent = String(count);
-	cartCountUnit.textContent = count === 1 ? " item" : " items";
+	cartCountUnit.textContent = tn("cart.items", count);
 
 	if (!catalogLoaded) {
 		payButton.disabled = true;
+		renderCartBar(count, "");
 		return;
 	}
+	const groups = cartGroups(items);
+	const mixed = groups.length > 1;
+	const currency = groups[0]?.money.currency ?? null;
 	const focusKey = focusedCartControl();
-	let total = 0;
 	replaceChildren(
 		cartLines,
-		items.map((item) => {
-			const product = catalog.get(item.productId);
-			const lineTotal = product.unitAmount * item.quantity;
-			total += lineTotal;
-			return cartLine(product, item.quantity, lineTotal);
-		}),
+		items.map((item) => cartLine(catalog.get(item.productId), item.quantity)),
 	);
 	restoreFocus(focusKey);
 
 	cartEmpty.hidden = items.length > 0;
-	cartSummary.hidden = items.length === 0;
-	const money = cartMoneyOf(items);
-	cartTotal.textContent = money ? formatMoney(total, money) : "";
-	cartCurrency.hidden = !currency;
-	cartCurrency.textContent = currency
-		? `Prices in ${currencyLabel(currency)}. A cart holds one currency.`
-		: "";
-	payButton.disabled = paying || items.length === 0;
+	const total = groups.length === 1 ? price(groups[0].total, groups[0].money) : "";
+	cartSummary.hidden = total === "";
+	cartTotal.textContent = total;
+	cartCurrency.hidden = total === "";
+	cartCurrency.textContent = total ? t("cart.currency", { currency: currencyLabel(currency) }) : "";
+	renderConflict(groups);
+	payButton.disabled = paying || items.length === 0 || mixed;
 	updateProductButtons(items, currency);
+	renderCartBar(count, total);
 }
 
-function cartLine(product, quantity, lineTotal) {
+/** Two currencies in one cart: say so, and offer to remove the lines in each odd one. */
+function renderConflict(groups) {
+	cartConflict.hidden = groups.length < 2;
+	if (groups.length < 2) {
+		cartConflictText.textContent = "";
+		replaceChildren(cartConflictActions);
+		return;
+	}
+	const labels = groups.map((g) => currencyLabel(g.money.currency));
+	cartConflictText.textContent = t("cart.mixedCurrencies", {
+		currencies: new Intl.ListFormat(locale, { type: "conjunction" }).format(labels),
+	});
+	replaceChildren(
+		cartConflictActions,
+		groups.slice(1).map((g) =>
+			h(
+				"button",
+				{
+					type: "button",
+					class: "btn btn-secondary",
+					dataset: { action: "remove-currency", currency: g.money.currency },
+				},
+				t("cart.removeOdd", { currency: currencyLabel(g.money.currency) }),
+			),
+		),
+	);
+}
+
+/** Phones: "View cart (2) · $48.00" at the bottom while the cart itself is out of view. */
+function renderCartBar(count, total) {
+	cartBar.textContent = total ? t("cart.viewTotal", { count, total }) : t("cart.view", { count });
+	cartBar.hidden = count === 0 || cartInView;
+	cartBar.dataset.count = String(count);
+}
+
+function cartLine(product, quantity) {
 	const name = product.name;
 	const qtyId = `qty-${product.id}`;
 	return h(
@@ -254,7 +346,7 @@ function cartLine(product, quantity, lineTotal) {
 			h(
 				"span",
 				{ class: "line-unit small muted" },
-				`${formatMoney(product.unitAmount, product)} each`,
+				t("cart.each", { price: price(product.unitAmount, product) }),
 			),
 		),
 		h(
@@ -266,12 +358,12 @@ function cartLine(product, quantity, lineTotal) {
 					type: "button",
 					class: "step",
 					dataset: { action: "dec", item: product.id },
-					"aria-label": `Decrease quantity of ${name}`,
+					"aria-label": t("cart.decrease", { name }),
 					disabled: quantity <= 1,
 				},
 				"−",
 			),
-			h("label", { for: qtyId, class: "visually-hidden" }, `Quantity of ${name}`),
+			h("label", { for: qtyId, class: "visually-hidden" }, t("cart.quantityOf", { name })),
 			h("input", {
 				id: qtyId,
 				type: "number",
@@ -289,22 +381,23 @@ function cartLine(product, quantity, lineTotal) {
 					type: "button",
 					class: "step",
 					dataset: { action: "inc", item: product.id },
-					"aria-label": `Increase quantity of ${name}`,
+					"aria-label": t("cart.increase", { name }),
 					disabled: quantity >= MAX_QUANTITY,
 				},
 				"+",
 			),
 		),
-		h("span", { class: "line-total" }, formatMoney(lineTotal, product)),
+		h("span", { class: "line-total" }, price(product.unitAmount * quantity, product)),
 		h(
 			"button",
 			{
 				type: "button",
 				class: "link-button remove",
 				dataset: { action: "remove", item: product.id },
+				// Starts with the visible word, so voice control finds it by what it shows.
+				"aria-label": t("cart.removeNamed", { name }),
 			},
-			"Remove",
-			srOnly(` ${name} from cart`),
+			t("cart.remove"),
 		),
 	);
 }
@@ -333,36 +426,49 @@ cartLines.addEventListener("click", (event) => {
 	if (!product) return;
 	const current = getItems().find((i) => i.productId === productId)?.quantity ?? 0;
 	clearError();
-	if (action === "inc") {
-		setQuantity(productId, Math.min(current + 1, MAX_QUANTITY));
+	if (action === "inc" || action === "dec") {
+		const quantity =
+			action === "inc" ? Math.min(current + 1, MAX_QUANTITY) : Math.max(current - 1, 1);
+		setQuantity(productId, quantity);
 		render();
-		say(cartStatus, `${product.name}: quantity ${Math.min(current + 1, MAX_QUANTITY)}.`);
-	} else if (action === "dec") {
-		setQuantity(productId, Math.max(current - 1, 1));
-		render();
-		say(cartStatus, `${product.name}: quantity ${Math.max(current - 1, 1)}.`);
+		say(cartStatus, t("cart.quantitySet", { name: product.name, quantity }));
 	} else if (action === "remove") {
 		removeItem(productId);
 		render();
 		cartEl.focus();
-		say(cartStatus, `Removed ${product.name} from your cart.`);
+		say(cartStatus, t("cart.removed", { name: product.name }));
 	}
 });
 
 cartLines.addEventListener("change", (event) => {
 	const input = event.target.closest('input[data-action="qty"]');
 	if (!input) return;
-	const { item: productId } = input.dataset;
-	const product = catalog.get(productId);
-	const value = Number(input.value);
-	if (Number.isInteger(value) && value >= 1 && value <= MAX_QUANTITY) {
-		setQuantity(productId, value);
+	const product = catalog.get(input.dataset.item);
+	if (!product) return;
+	const quantity = Number(input.value);
+	if (Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_QUANTITY) {
+		setQuantity(product.id, quantity);
 		clearError();
-		say(cartStatus, `${product?.name ?? "Item"}: quantity ${value}.`);
+		say(cartStatus, t("cart.quantitySet", { name: product.name, quantity }));
 	} else {
-		say(cartStatus, `Quantity must be a whole number from 1 to ${MAX_QUANTITY}.`);
+		say(cartStatus, t("cart.quantityInvalid", { max: MAX_QUANTITY }));
 	}
 	render();
+});
+
+cartConflictActions.addEventListener("click", (event) => {
+	const button = event.target.closest('button[data-action="remove-currency"]');
+	if (!button) return;
+	const { currency } = button.dataset;
+	removeItems(
+		getItems()
+			.filter((i) => catalog.get(i.productId)?.currency === currency)
+			.map((i) => i.productId),
+	);
+	clearError();
+	render();
+	cartEl.focus();
+	say(cartStatus, t("cart.removedOdd", { currency: currencyLabel(currency) }));
 });
 
 // Keep tabs in step: another tab changed the cart (or the success page emptied it).
@@ -370,48 +476,46 @@ window.addEventListener("storage", (event) => {
 	if (event.key === CART_STORAGE_KEY || event.key === null) render();
 });
 
-// ---- pay ------------------------------------------------------------------
-
-function checkoutErrorMessage(err) {
-	if (!(err instanceof ApiError)) return "Something went wrong. Please try again.";
-	if (err.code === "rate_limited") {
-		const wait = err.retryAfter ? `${err.retryAfter} seconds` : "a minute";
-		return `Too many checkout attempts from your connection. Please wait ${wait} and try again.`;
-	}
-	if (err.code === "request_in_progress")
-		return "Your checkout is still being prepared. Please try again in a moment.";
-	return err.message;
+// The bar stands in for the cart only while the cart is out of view (the bar's own strip excluded).
+if ("IntersectionObserver" in window) {
+	new IntersectionObserver(
+		(entries) => {
+			cartInView = entries.some((e) => e.isIntersecting);
+			cartBar.hidden = cartBar.dataset.count === "0" || cartInView;
+		},
+		{ rootMargin: "0px 0px -96px 0px" },
+	).observe(cartEl);
 }
+
+// ---- pay ------------------------------------------------------------------
 
 payButton.addEventListener("click", async () => {
 	if (paying) return;
 	const items = getItems().filter((i) => catalog.has(i.productId));
-	if (!items.length) return;
+	if (!items.length || cartGroups(items).length > 1) return;
 	paying = true;
 	payButton.disabled = true;
 	payButton.setAttribute("aria-busy", "true");
 	clearError();
-	say(cartStatus, "Starting secure checkout…");
+	say(cartStatus, t("cart.preparing"));
 	// Resuming: the server answers the same open session for an unchanged
 	// cart, or replaces the old order when the cart changed.
 	const last = getLastCheckout();
 	try {
 		const result = await createCheckoutSession(
-			{ items, orderId: last?.orderId, resumeToken: last?.resumeToken },
-			{ onWait: (s) => say(cartStatus, `Still preparing your checkout… (retrying in ${s} s)`) },
+			{ items, orderId: last?.orderId, resumeToken: last?.resumeToken, locale },
+			{ onWait: (seconds) => say(cartStatus, t("cart.stillPreparing", { seconds })) },
 		);
 		setLastCheckout(result.orderId, items, result.resumeToken);
-		say(cartStatus, "Redirecting to Stripe…");
+		say(cartStatus, t("cart.redirecting"));
 		window.location.assign(result.url);
 		return;
 	} catch (err) {
 		if (err instanceof ApiError && err.code === "order_already_paid") {
 			clearLastCheckout();
-			showError(
-				"Your previous checkout has already been paid, so nothing new was charged. Press Pay again only if you want to place another order.",
-			);
+			showError(t("cart.previousPaid"));
 		} else {
-			showError(checkoutErrorMessage(err));
+			showError(errorText(err));
 		}
 		say(cartStatus, "");
 	}
