@@ -29,7 +29,8 @@ const orderId = query.get("order_id") || last?.orderId || null;
 const resumeToken =
 	query.get("token") || (last?.orderId === orderId ? last?.resumeToken : null) || null;
 
-if (orderId && resumeToken) {
+// Without the order's token the shop makes a new order of the same items.
+if (orderId) {
 	form.hidden = false;
 } else {
 	form.hidden = true;

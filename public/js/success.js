@@ -45,6 +45,14 @@ let paused = false;
 // The script keeps the page current itself: the no-script refresh link is not needed.
 refreshLink.hidden = true;
 
+// A page that arrives paid ends this browser's checkout at once, before any poll.
+if (shown === "paid" || shown === "fulfilled") {
+	if (getLastCheckout()?.orderId === byId("order-id").textContent) {
+		clearCart();
+		clearLastCheckout();
+	}
+}
+
 function schedule(ms) {
 	clearTimeout(timer);
 	timer = setTimeout(poll, ms);

@@ -45,7 +45,10 @@ export async function withOrderState(
 		})
 		.on("#refresh", {
 			element(el) {
-				if (open) el.removeAttribute("hidden");
+				if (!open) return;
+				const here = new URL(c.req.url);
+				el.setAttribute("href", `${here.pathname}${here.search}`);
+				el.removeAttribute("hidden");
 			},
 		})
 		.on("#order", {

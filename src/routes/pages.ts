@@ -48,7 +48,8 @@ for (const [path, asset] of Object.entries(PAGES)) {
 async function noScriptCatalog(db: Db, locale: Locale): Promise<string> {
 	const products = await listActiveProducts(db);
 	const items = products.map(
-		(p) => html`<li class="product-card">
+		(p) => html`<li class="product-card has-image">
+	<img class="product-image" src="/img/products/${p.id}.svg" alt="${p.name}" width="320" height="200" loading="lazy" />
 	<h2>${p.name}</h2>
 	<p>${p.description}</p>
 	<p class="price">${formatMoney(p.unitAmount, p.currency, locale)}</p>
