@@ -30,11 +30,18 @@ export async function errorPage(
 	const message = `error.${code}`;
 	const detail = isKey(message) ? message : "error.generic";
 	const page = new Response(res.body, { status, headers: res.headers });
-	return localized(c, page, requestLocale(c), {
-		"notFound.title": "errorPage.title",
-		"notFound.heading": "errorPage.heading",
-		"notFound.detail": detail,
-	});
+	// Its language switch leads to the shop: the refused post cannot be fetched again.
+	return localized(
+		c,
+		page,
+		requestLocale(c),
+		{
+			"notFound.title": "errorPage.title",
+			"notFound.heading": "errorPage.heading",
+			"notFound.detail": detail,
+		},
+		new URL("/", c.req.url),
+	);
 }
 
 function isKey(key: string): key is MessageKey {
@@ -52,8 +59,9 @@ export function localized(
 	res: Response,
 	locale: Locale,
 	instead: Partial<Record<MessageKey, MessageKey>> = {},
+	switchTo = new URL(c.req.url),
 ): Response {
-	const page = localizePage(res, locale, new URL(c.req.url), instead);
+	const page = localizePage(res, locale, switchTo, instead);
 	page.headers.delete("ETag");
 	page.headers.set("Cache-Control", "no-cache");
 	page.headers.set("Vary", "Accept-Language, Cookie");

@@ -1,4 +1,4 @@
-import type { Browser } from "playwright-core";
+import type { Browser, BrowserContextOptions } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { launchChromium } from "./chromium.ts";
 import { newShopper, type Shopper, saveScreenshot } from "./shopper.ts";
@@ -9,7 +9,10 @@ import { stack } from "./stack.ts";
  * journey (empty cart), and a screenshot of where a failed journey stopped.
  * Answers a getter for the current journey's shopper.
  */
-export function useShopper(): () => Shopper {
+export function useShopper(
+	/** The shoppers' browser in this block: its language, JavaScript, colour scheme, screen. */
+	options: BrowserContextOptions = {},
+): () => Shopper {
 	const { workerUrl } = stack();
 	let browser: Browser | undefined;
 	let launchError: unknown;
@@ -28,7 +31,7 @@ export function useShopper(): () => Shopper {
 	});
 	beforeEach(async () => {
 		if (!browser) throw launchError ?? new Error("Chromium did not start");
-		shopper = await newShopper(browser, workerUrl);
+		shopper = await newShopper(browser, workerUrl, options);
 	});
 	afterEach(async (context) => {
 		if (!shopper) return;

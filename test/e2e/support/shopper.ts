@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 
 const SCREENSHOTS = fileURLToPath(new URL("../../../test-results/screenshots/", import.meta.url));
 
@@ -23,12 +23,18 @@ export type Shopper = {
  * A new shopper: a fresh browser context (empty localStorage and cookies, so a
  * journey never inherits another's cart) that records what goes wrong in it.
  */
-export async function newShopper(browser: Browser, workerUrl: string): Promise<Shopper> {
+export async function newShopper(
+	browser: Browser,
+	workerUrl: string,
+	/** The shopper's browser: its language, JavaScript, colour scheme, screen. */
+	options: BrowserContextOptions = {},
+): Promise<Shopper> {
 	const context = await browser.newContext({
 		baseURL: workerUrl,
 		locale: "en-US",
 		timezoneId: "UTC",
 		viewport: { width: 1280, height: 900 },
+		...options,
 	});
 	context.setDefaultTimeout(15_000);
 	const problems: PageProblem[] = [];
