@@ -80,3 +80,21 @@ describe("the browser's money module takes the minor units from the API", () => 
 		expect(() => browser.formatMoney(100, { currency: "huf" })).toThrow(/minorUnits/);
 	});
 });
+
+describe("money in the page's language", () => {
+	const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, " ");
+	it.each([
+		["en", 2400, "usd", 2, "$24.00"],
+		["fr", 2400, "usd", 2, "24,00 $US"],
+		["en", 1500, "jpy", 0, "¥1,500"],
+		["fr", 1500, "jpy", 0, "1 500 JPY"],
+		["en", 1899, "eur", 2, "€18.99"],
+		["fr", 1899, "eur", 2, "18,99 €"],
+	])(
+		"%s: %i %s is %s, on the page and from the worker",
+		(locale, amount, currency, minorUnits, expected) => {
+			expect(plain(browser.formatMoney(amount, { currency, minorUnits }, locale))).toBe(expected);
+			expect(plain(formatMoney(amount, currency, locale))).toBe(expected);
+		},
+	);
+});
