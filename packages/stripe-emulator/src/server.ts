@@ -12,6 +12,7 @@ import { CONTROL_ROUTES, handleControl } from "./control/control.ts";
 import { FaultInjector } from "./control/faults.ts";
 import type { ControlHandler } from "./control/types.ts";
 import { type PromotionCodeSeed, seedPromotionCodes } from "./discounts/seed.ts";
+import { showReceipt } from "./payments/receipt-page.ts";
 import { createContext, type EmulatorContext } from "./state/context.ts";
 import { newWebhookSecret } from "./state/ids.ts";
 import { loadState, persistState } from "./state/persistence.ts";
@@ -127,6 +128,7 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 	}
 	app.all("/_emulator/*", (c) => control(c, null));
 	app.get("/pay/:id", (c) => toResponse(showPayPage(ctx, c.req.param("id"))));
+	app.get("/receipts/:id", (c) => toResponse(showReceipt(ctx, c.req.param("id"))));
 	app.post("/pay/:id", async (c) =>
 		toResponse(submitPayPage(ctx, c.req.param("id"), await c.req.text())),
 	);

@@ -212,3 +212,24 @@ describe("listing events", () => {
 		expect(event.id).toBe(page.data[0]?.id);
 	});
 });
+
+describe("the receipt", () => {
+	it("is a page of the emulator's own, with the amount paid and, once refunded, the refund", async () => {
+		const { session } = await openSession();
+		await pay(session.id);
+		const intent = await test.stripe.paymentIntents.retrieve(
+			String((await test.stripe.checkout.sessions.retrieve(session.id)).payment_intent),
+			{ expand: ["latest_charge"] },
+		);
+		const charge = intent.latest_charge as Stripe.Charge;
+		expect(charge.receipt_url).toBe(`${test.emulator.url}/receipts/${charge.id}`);
+		const page = await (await fetch(String(charge.receipt_url))).text();
+		expect(page).toContain('<strong id="receipt-amount">$30.00</strong>');
+		expect(page).not.toContain("receipt-refunded");
+		await test.stripe.refunds.create({ payment_intent: intent.id, amount: 500 });
+		expect(await (await fetch(String(charge.receipt_url))).text()).toContain(
+			'<span id="receipt-refunded">$5.00</span>',
+		);
+		expect((await fetch(`${test.emulator.url}/receipts/ch_unknown`)).status).toBe(404);
+	});
+});

@@ -11,6 +11,8 @@ export function renderCharge(
 	charge: ChargeRecord,
 	refunds: RefundRecord[],
 	shipping: PaymentIntentRecord["shipping"] = null,
+	/** Where the emulator is reachable: its receipt page is there. */
+	origin = "",
 ): JsonObject {
 	const succeeded = charge.status === "succeeded";
 	return {
@@ -45,7 +47,7 @@ export function renderCharge(
 		payment_method_details: renderPaymentMethodDetails(charge.paymentMethod, charge.amount),
 		receipt_email: charge.receiptEmail,
 		receipt_number: null,
-		receipt_url: `https://pay.stripe.com/receipts/payment/emulator/${charge.id}`,
+		receipt_url: `${origin}/receipts/${charge.id}`,
 		refunded: charge.amountRefunded >= charge.amount && charge.amount > 0,
 		refunds: renderList(
 			refunds.map((refund) => renderRefund(refund)),
@@ -101,5 +103,5 @@ export function chargeSnapshot(ctx: EmulatorContext, charge: ChargeRecord): Json
 		.map((id) => ctx.state.refunds.get(id))
 		.filter((refund): refund is RefundRecord => refund !== undefined);
 	const intent = ctx.state.paymentIntents.get(charge.paymentIntentId);
-	return renderCharge(charge, refunds, intent?.shipping);
+	return renderCharge(charge, refunds, intent?.shipping, ctx.origin);
 }
