@@ -187,6 +187,58 @@ export const en = {
 	"decline.async_payment_failed": "Your bank payment did not go through.",
 	"decline.amount_mismatch":
 		"We received a payment for this order and are checking it. We will get back to you shortly.",
+
+	// The order emails (src/emails/templates/), one block per kind after the shared parts.
+	"email.hello": "Hello,",
+	"email.labelValue": "{label}: {value}",
+	"email.order": "Order {number}",
+	"email.items": "Your items",
+	"email.itemLine": "{name} × {quantity}",
+	"email.subtotal": "Subtotal",
+	"email.discount": "Discount",
+	"email.shipping": "Shipping",
+	"email.shippingRate": "Shipping ({rate})",
+	"email.tax": "Tax",
+	"email.total": "Total",
+	"email.refunded": "Refunded",
+	"email.refundedNow": "This refund",
+	"email.refundedTotal": "Refunded in all",
+	"email.shipTo": "Shipping address",
+	"email.viewOrder": "View your order",
+	"email.visitShop": "Visit the shop",
+	"email.footer": "You are receiving this email because you placed an order at {brand}.",
+	"email.order_confirmation.subject": "Your {brand} order {number} is confirmed",
+	"email.order_confirmation.heading": "Thank you for your order",
+	"email.order_confirmation.intro":
+		"We have received your payment for order {number}. Here are the details.",
+	"email.order_confirmation.next": "We will email you again when it ships.",
+	"email.payment_processing.subject": "Your {brand} order {number}: payment in progress",
+	"email.payment_processing.heading": "Your payment is being processed",
+	"email.payment_processing.intro":
+		"The bank payment for order {number} has been started and your bank is processing it.",
+	"email.payment_processing.next":
+		"You don't need to do anything. We will email you as soon as the payment is confirmed.",
+	"email.payment_failed.subject": "Your {brand} order {number}: the payment did not go through",
+	"email.payment_failed.heading": "Your payment did not go through",
+	"email.payment_failed.intro": "We could not take the payment for order {number}.",
+	"email.payment_failed.resume":
+		"Your order is saved: you can resume the payment for the same items.",
+	"email.payment_failed.resumeButton": "Resume payment",
+	"email.payment_failed.noResume": "You can order the same items again from the shop.",
+	"email.refund.subject": "Your {brand} order {number}: {amount} refunded",
+	"email.refund.heading": "Your refund",
+	"email.refund.intro": "We have refunded {amount} for order {number}.",
+	"email.refund.full": "The order is now refunded in full.",
+	"email.refund.delay":
+		"The money goes back to the payment method you used; when it appears on your statement depends on your bank.",
+	"email.shipped.subject": "Your {brand} order {number} is on its way",
+	"email.shipped.heading": "Your order is on its way",
+	"email.shipped.intro": "Order {number} has shipped.",
+	"email.shipped.details": "Your parcel",
+	"email.shipped.carrier": "Carrier",
+	"email.shipped.trackingNumber": "Tracking number",
+	"email.shipped.trackingLink": "Tracking link",
+	"email.shipped.track": "Track your parcel",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -181,4 +181,57 @@ export const fr = {
 	"decline.async_payment_failed": "Votre paiement bancaire n'a pas abouti.",
 	"decline.amount_mismatch":
 		"Nous avons reçu un paiement pour cette commande et le vérifions. Nous revenons vers vous rapidement.",
+
+	"email.hello": "Bonjour,",
+	"email.labelValue": "{label} : {value}",
+	"email.order": "Commande {number}",
+	"email.items": "Vos articles",
+	"email.itemLine": "{name} × {quantity}",
+	"email.subtotal": "Sous-total",
+	"email.discount": "Remise",
+	"email.shipping": "Livraison",
+	"email.shippingRate": "Livraison ({rate})",
+	"email.tax": "Taxes",
+	"email.total": "Total",
+	"email.refunded": "Remboursé",
+	"email.refundedNow": "Ce remboursement",
+	"email.refundedTotal": "Total remboursé",
+	"email.shipTo": "Adresse de livraison",
+	"email.viewOrder": "Voir votre commande",
+	"email.visitShop": "Aller à la boutique",
+	"email.footer": "Vous recevez cet e-mail parce que vous avez passé commande chez {brand}.",
+	"email.order_confirmation.subject": "Votre commande {brand} {number} est confirmée",
+	"email.order_confirmation.heading": "Merci pour votre commande",
+	"email.order_confirmation.intro":
+		"Nous avons bien reçu votre paiement pour la commande {number}. En voici le détail.",
+	"email.order_confirmation.next": "Nous vous écrirons de nouveau lors de son expédition.",
+	"email.payment_processing.subject": "Votre commande {brand} {number} : paiement en cours",
+	"email.payment_processing.heading": "Votre paiement est en cours de traitement",
+	"email.payment_processing.intro":
+		"Le paiement bancaire de la commande {number} a bien été lancé et votre banque le traite.",
+	"email.payment_processing.next":
+		"Vous n'avez rien à faire. Nous vous écrirons dès que le paiement sera confirmé.",
+	"email.payment_failed.subject": "Votre commande {brand} {number} : le paiement n'a pas abouti",
+	"email.payment_failed.heading": "Votre paiement n'a pas abouti",
+	"email.payment_failed.intro":
+		"Nous n'avons pas pu encaisser le paiement de la commande {number}.",
+	"email.payment_failed.resume":
+		"Votre commande est conservée : vous pouvez reprendre le paiement pour les mêmes articles.",
+	"email.payment_failed.resumeButton": "Reprendre le paiement",
+	"email.payment_failed.noResume":
+		"Vous pouvez commander à nouveau les mêmes articles depuis la boutique.",
+	"email.refund.subject": "Votre commande {brand} {number} : remboursement de {amount}",
+	"email.refund.heading": "Votre remboursement",
+	"email.refund.intro": "Nous vous avons remboursé {amount} pour la commande {number}.",
+	"email.refund.full": "La commande est désormais intégralement remboursée.",
+	"email.refund.delay":
+		"L'argent revient sur le moyen de paiement utilisé ; le délai avant qu'il apparaisse sur votre relevé dépend de votre banque.",
+	"email.shipped.subject": "Votre commande {brand} {number} a été expédiée",
+	"email.shipped.heading": "Votre commande est en route",
+	"email.shipped.intro": "La commande {number} a été expédiée.",
+	"email.shipped.details": "Votre colis",
+	"email.shipped.carrier": "Transporteur",
+	"email.shipped.trackingNumber": "Numéro de suivi",
+	"email.shipped.trackingLink": "Lien de suivi",
+	"email.shipped.track": "Suivre votre colis",
 } satisfies Messages;

@@ -1,0 +1,131 @@
+import { type MessageKey, translate } from "../../i18n/catalogues.ts";
+import { formatMoney } from "../../lib/money.ts";
+import { type EmailModel, type Link, type Row, webUrl } from "./model.ts";
+import { addressLines, declineReason, itemRows, totalRows } from "./order-parts.ts";
+import type { EmailExtra, EmailKind, EmailLinks, EmailOrder } from "./types.ts";
+
+/** What only one kind says: its subject, headline, lines and, for some, a button or the parcel. */
+type KindParts = Pick<EmailModel, "subject" | "heading" | "paragraphs" | "notice" | "action"> &
+	Partial<Pick<EmailModel, "shipment">> & { refundedNow?: number };
+
+/** The email as data, in the order's language: the same model becomes the HTML and the text. */
+export function buildModel(
+	kind: EmailKind,
+	order: EmailOrder,
+	links: EmailLinks,
+	extra: EmailExtra = {},
+): EmailModel {
+	const { locale } = order;
+	const brand = translate(locale, "layout.brand");
+	const parts = kindParts(kind, order, links, extra, brand);
+	const address = addressLines(order);
+	return {
+		locale,
+		brand,
+		subject: parts.subject,
+		preheader: parts.paragraphs[0] ?? parts.heading,
+		heading: parts.heading,
+		greeting: translate(locale, "email.hello"),
+		paragraphs: parts.paragraphs,
+		notice: parts.notice,
+		action: parts.action,
+		shipment: parts.shipment ?? null,
+		orderLabel: translate(locale, "email.order", { number: order.number }),
+		itemsHeading: translate(locale, "email.items"),
+		items: itemRows(order),
+		totals: totalRows(order, parts.refundedNow),
+		address: address ? { heading: translate(locale, "email.shipTo"), lines: address } : null,
+		status: { label: translate(locale, "email.viewOrder"), url: links.statusUrl },
+		shop: { label: translate(locale, "email.visitShop"), url: links.shopUrl },
+		footer: translate(locale, "email.footer", { brand }),
+	};
+}
+
+function kindParts(
+	kind: EmailKind,
+	order: EmailOrder,
+	links: EmailLinks,
+	extra: EmailExtra,
+	brand: string,
+): KindParts {
+	const { locale, number } = order;
+	const t = (key: MessageKey, params: Record<string, string> = {}) =>
+		translate(locale, key, { brand, number, ...params });
+	const plain = { notice: null, action: null };
+	switch (kind) {
+		case "order_confirmation":
+			return {
+				...plain,
+				subject: t("email.order_confirmation.subject"),
+				heading: t("email.order_confirmation.heading"),
+				paragraphs: [
+					t("email.order_confirmation.intro"),
+					...(order.shipping ? [t("email.order_confirmation.next")] : []),
+				],
+			};
+		case "payment_processing":
+			return {
+				...plain,
+				subject: t("email.payment_processing.subject"),
+				heading: t("email.payment_processing.heading"),
+				paragraphs: [t("email.payment_processing.intro"), t("email.payment_processing.next")],
+			};
+		case "payment_failed": {
+			const resume = links.resumeUrl;
+			return {
+				subject: t("email.payment_failed.subject"),
+				heading: t("email.payment_failed.heading"),
+				paragraphs: [
+					t("email.payment_failed.intro"),
+					t(resume ? "email.payment_failed.resume" : "email.payment_failed.noResume"),
+				],
+				notice: declineReason(order.failureCode, locale),
+				action: resume ? { label: t("email.payment_failed.resumeButton"), url: resume } : null,
+			};
+		}
+		case "refund": {
+			const refundedNow = extra.refundAmount ?? order.amountRefunded;
+			const amount = formatMoney(refundedNow, order.currency, locale);
+			const full = order.amount > 0 && order.amountRefunded >= order.amount;
+			return {
+				...plain,
+				subject: t("email.refund.subject", { amount }),
+				heading: t("email.refund.heading"),
+				paragraphs: [
+					t("email.refund.intro", { amount }),
+					...(full ? [t("email.refund.full")] : []),
+					t("email.refund.delay"),
+				],
+				refundedNow,
+			};
+		}
+		case "shipped":
+			return {
+				...plain,
+				subject: t("email.shipped.subject"),
+				heading: t("email.shipped.heading"),
+				paragraphs: [t("email.shipped.intro")],
+				shipment: shipment(order, t),
+			};
+	}
+}
+
+function shipment(
+	order: EmailOrder,
+	t: (key: MessageKey) => string,
+): NonNullable<EmailModel["shipment"]> | null {
+	const f = order.fulfillment;
+	if (!f) return null;
+	const rows: Row[] = [];
+	if (f.carrier) rows.push({ label: t("email.shipped.carrier"), value: f.carrier });
+	if (f.trackingNumber)
+		rows.push({ label: t("email.shipped.trackingNumber"), value: f.trackingNumber });
+	let link: Link | null = null;
+	if (f.trackingUrl && webUrl(f.trackingUrl))
+		link = { label: t("email.shipped.track"), url: f.trackingUrl };
+	// Not a web address: the shopper still reads it, nobody can click it.
+	else if (f.trackingUrl)
+		rows.push({ label: t("email.shipped.trackingLink"), value: f.trackingUrl });
+	if (rows.length === 0 && !link) return null;
+	return { heading: t("email.shipped.details"), rows, link };
+}

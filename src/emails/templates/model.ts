@@ -1,0 +1,51 @@
+import { type Locale, translate } from "../../i18n/catalogues.ts";
+
+/** A link; the renderers make it clickable only when `url` is http(s). */
+export type Link = { label: string; url: string };
+export type Row = { label: string; value: string; strong?: boolean };
+
+/**
+ * One email as data, before it is HTML or text: both versions are written from
+ * the same model, so they say the same things.
+ */
+export type EmailModel = {
+	locale: Locale;
+	brand: string;
+	subject: string;
+	/** The line mail clients show after the subject. */
+	preheader: string;
+	heading: string;
+	greeting: string;
+	paragraphs: string[];
+	/** Set apart from the paragraphs: why a payment failed. */
+	notice: string | null;
+	/** The one button, e.g. "Resume payment". */
+	action: Link | null;
+	shipment: { heading: string; rows: Row[]; link: Link | null } | null;
+	orderLabel: string;
+	itemsHeading: string;
+	items: Row[];
+	totals: Row[];
+	address: { heading: string; lines: string[] } | null;
+	status: Link;
+	shop: Link;
+	footer: string;
+};
+
+/**
+ * The URL as a link may use it, or null when it is not http(s): a `javascript:`
+ * or `data:` URL from a carrier or an operator stays text.
+ */
+export function webUrl(url: string): string | null {
+	try {
+		const parsed = new URL(url);
+		return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+	} catch {
+		return null;
+	}
+}
+
+/** "Label: value", with the language's spacing ("Total : 12,00 €" in French). */
+export function labelled(locale: Locale, label: string, value: string): string {
+	return translate(locale, "email.labelValue", { label, value });
+}

@@ -1,0 +1,72 @@
+import { CATALOGUES, type Locale, type MessageKey, translate } from "../../i18n/catalogues.ts";
+import { formatMoney } from "../../lib/money.ts";
+import type { Row } from "./model.ts";
+import type { EmailOrder } from "./types.ts";
+
+/** Each item as "name × quantity" with its line total. */
+export function itemRows(order: EmailOrder): Row[] {
+	const { locale } = order;
+	return order.items.map((item) => ({
+		label: translate(locale, "email.itemLine", { name: item.name, quantity: item.quantity }),
+		value: formatMoney(item.unitAmount * item.quantity, order.currency, locale),
+	}));
+}
+
+/** Subtotal, what Stripe's page took off or added, the total, then what went back. */
+export function totalRows(order: EmailOrder, refundedNow?: number): Row[] {
+	const { locale } = order;
+	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
+	const money = (amount: number) => formatMoney(amount, order.currency, locale);
+	const rows: Row[] = [{ label: t("email.subtotal"), value: money(order.subtotal) }];
+	if (order.amountDiscount > 0)
+		rows.push({ label: t("email.discount"), value: `−${money(order.amountDiscount)}` });
+	// A shipped order shows its shipping even when it was free.
+	if (order.amountShipping > 0 || order.shipping) {
+		const rate = order.shipping?.rateName;
+		const label = rate ? t("email.shippingRate", { rate }) : t("email.shipping");
+		rows.push({ label, value: money(order.amountShipping) });
+	}
+	if (order.amountTax > 0) rows.push({ label: t("email.tax"), value: money(order.amountTax) });
+	rows.push({ label: t("email.total"), value: money(order.amount), strong: true });
+	if (refundedNow !== undefined) {
+		rows.push({ label: t("email.refundedNow"), value: `−${money(refundedNow)}`, strong: true });
+		rows.push({ label: t("email.refundedTotal"), value: `−${money(order.amountRefunded)}` });
+	} else if (order.amountRefunded > 0) {
+		rows.push({ label: t("email.refunded"), value: `−${money(order.amountRefunded)}` });
+	}
+	return rows;
+}
+
+/** Countries that write the postal code after the city and state ("Austin, TX 78701"). */
+const CITY_FIRST = new Set(["US", "CA", "AU"]);
+
+/** The address as it goes on a parcel: name, street lines, town, country in the order's language. */
+export function addressLines(order: EmailOrder): string[] | null {
+	const shipping = order.shipping;
+	if (!shipping) return null;
+	const a = shipping.address;
+	const country = a.country?.toUpperCase() ?? null;
+	const town = CITY_FIRST.has(country ?? "")
+		? [[a.city, a.state].filter(Boolean).join(", "), a.postalCode].filter(Boolean).join(" ")
+		: [[a.postalCode, a.city].filter(Boolean).join(" "), a.state].filter(Boolean).join(", ");
+	const lines = [shipping.name, a.line1, a.line2, town, countryName(country, order.locale)];
+	return lines.filter((line): line is string => Boolean(line?.trim()));
+}
+
+function countryName(code: string | null, locale: Locale): string | null {
+	if (!code) return null;
+	try {
+		return new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+/** Our words for why a payment failed, by decline code (Stripe's are written for merchants). */
+export function declineReason(code: string | null, locale: Locale): string {
+	const key = `decline.${code}`;
+	return translate(
+		locale,
+		Object.hasOwn(CATALOGUES.en, key) ? (key as MessageKey) : "decline.generic",
+	);
+}

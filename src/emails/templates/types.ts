@@ -1,0 +1,52 @@
+import type { Locale } from "../../i18n/catalogues.ts";
+
+export type EmailKind =
+	| "order_confirmation"
+	| "payment_processing"
+	| "payment_failed"
+	| "refund"
+	| "shipped";
+
+export type EmailContent = { subject: string; html: string; text: string };
+
+/** What an email shows of an order; amounts in minor units of `currency` (lowercase ISO 4217). */
+export type EmailOrder = {
+	id: string;
+	/** The short order number shoppers see, e.g. "9599D66E". */
+	number: string;
+	locale: Locale;
+	currency: string;
+	items: { name: string; quantity: number; unitAmount: number }[];
+	subtotal: number;
+	amountDiscount: number;
+	amountShipping: number;
+	amountTax: number;
+	/** What was charged. */
+	amount: number;
+	amountRefunded: number;
+	shipping: null | {
+		name: string | null;
+		phone: string | null;
+		rateName: string | null;
+		address: {
+			line1: string | null;
+			line2: string | null;
+			city: string | null;
+			postalCode: string | null;
+			state: string | null;
+			country: string | null;
+		};
+	};
+	fulfillment: null | {
+		carrier: string | null;
+		trackingNumber: string | null;
+		trackingUrl: string | null;
+	};
+	/** Stripe's decline code (e.g. "insufficient_funds"); the email says it in our words. */
+	failureCode: string | null;
+};
+
+/** Absolute URLs: the order's status page, the same checkout again (with its resume token), the shop. */
+export type EmailLinks = { statusUrl: string; resumeUrl?: string | null; shopUrl: string };
+
+export type EmailExtra = { refundAmount?: number };
