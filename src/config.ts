@@ -147,3 +147,45 @@ const locale = v.pipe(
 export function defaultLocale(env: Bindings): Locale {
 	return parse("DEFAULT_LOCALE", locale, env.DEFAULT_LOCALE) as Locale;
 }
+
+export type EmailConfig =
+	| { provider: "log"; from: string | null }
+	| { provider: "resend"; from: string; apiKey: string; apiBase: URL }
+	| { provider: "cloudflare"; from: string };
+
+const providerName = v.pipe(
+	v.optional(v.string(), "log"),
+	v.transform((s) => s.trim().toLowerCase() || "log"),
+	v.picklist(["log", "resend", "cloudflare"], "must be log, resend or cloudflare"),
+);
+const sender = v.pipe(
+	v.string(),
+	v.trim(),
+	v.check(
+		(s) => /^(?:[^<>]*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(s),
+		'must be an address or "Name <address>"',
+	),
+);
+
+/** How the shoppers' e-mails are sent (EMAIL_PROVIDER and what it needs). */
+export function emailConfig(env: Bindings): EmailConfig {
+	const provider = parse("EMAIL_PROVIDER", providerName, env.EMAIL_PROVIDER);
+	if (provider === "log") {
+		const from = env.EMAIL_FROM?.trim();
+		return { provider, from: from ? parse("EMAIL_FROM", sender, from) : null };
+	}
+	const from = parse("EMAIL_FROM", sender, env.EMAIL_FROM);
+	if (provider === "cloudflare") return { provider, from };
+	const apiKey = parse(
+		"RESEND_API_KEY",
+		v.pipe(v.string(), v.trim(), v.minLength(1)),
+		env.RESEND_API_KEY,
+	);
+	const base = env.EMAIL_API_BASE?.trim();
+	return {
+		provider,
+		from,
+		apiKey,
+		apiBase: base ? parse("EMAIL_API_BASE", httpOrigin, base) : new URL("https://api.resend.com"),
+	};
+}

@@ -2,7 +2,7 @@ import type Stripe from "stripe";
 import { stripeConfig } from "./config.ts";
 import { createDb } from "./db/client.ts";
 import type { Bindings } from "./env.ts";
-import type { Logger } from "./lib/log.ts";
+import { describeError, type Logger } from "./lib/log.ts";
 import { createStripe } from "./lib/stripe.ts";
 import { createNotifier } from "./services/alerts.ts";
 import type { StripeDeps } from "./services/deps.ts";
@@ -28,6 +28,17 @@ export function buildDeps(
 			log,
 			waitUntil: (promise) => ctx.waitUntil(promise),
 		}),
+		enqueueEmails: async (ids) => {
+			if (ids.length === 0) return;
+			try {
+				await env.EMAIL_QUEUE.sendBatch(ids.map((emailId) => ({ body: { emailId } })));
+			} catch (err) {
+				log.error("e-mails not enqueued (reconciliation will)", {
+					emailIds: ids,
+					...describeError(err),
+				});
+			}
+		},
 		get stripe() {
 			client ??= createStripe(stripeConfig(env));
 			return client;

@@ -16,6 +16,12 @@ export type Bindings = Env & {
 	APP_URL?: string;
 	CHECKOUT_RATE_LIMIT?: string;
 	DEFAULT_LOCALE?: string;
+	EMAIL_PROVIDER?: string;
+	EMAIL_FROM?: string;
+	RESEND_API_KEY?: string;
+	EMAIL_API_BASE?: string;
+	/** The Email Service `send_email` binding, for EMAIL_PROVIDER=cloudflare (declared by the owner). */
+	EMAIL?: SendEmail;
 };
 
 export type AppEnv = {

@@ -15,7 +15,7 @@ import { orderRoutes } from "./routes/orders.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { renderError } from "./routes/render-error.ts";
 import { webhookRoutes } from "./routes/webhook.ts";
-import { runScheduled } from "./scheduled.ts";
+import { type EmailMessage, runEmailQueue, runScheduled } from "./scheduled.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -53,4 +53,5 @@ export default {
 	scheduled: async (controller: ScheduledController, env: Bindings, ctx: ExecutionContext) => {
 		await runScheduled(env, ctx, controller.scheduledTime);
 	},
-} satisfies ExportedHandler<Bindings>;
+	queue: runEmailQueue,
+} satisfies ExportedHandler<Bindings, EmailMessage>;

@@ -2,11 +2,15 @@ import { appConfig } from "./config.ts";
 import { buildDeps } from "./deps.ts";
 import type { Bindings } from "./env.ts";
 import { createLogger, describeError } from "./lib/log.ts";
+import { deliverEmail, requeueLostEmails, retryDelaySeconds } from "./services/email-delivery.ts";
 import { purgeIdempotencyKeys } from "./services/idempotency.ts";
 import type { ReconcileReport } from "./services/reconcile.ts";
 import { reconcile } from "./services/reconcile.ts";
 
-/** The Cron Trigger: reconcile with Stripe, then drop idempotency keys past their 24 h. */
+/**
+ * The Cron Trigger: reconcile with Stripe, send again the e-mails whose enqueue
+ * was lost, then drop idempotency keys past their 24 h.
+ */
 export async function runScheduled(
 	env: Bindings,
 	ctx: ExecutionContext,
@@ -16,10 +20,39 @@ export async function runScheduled(
 	try {
 		const deps = buildDeps(env, ctx, log);
 		const report = await reconcile(deps, { graceSeconds: appConfig(env).reconcileGraceSeconds });
+		const requeued = await requeueLostEmails(deps);
+		if (requeued > 0) log.warn("lost e-mails enqueued again", { emails: requeued });
 		await purgeIdempotencyKeys(deps.db, deps.now());
 		return report;
 	} catch (err) {
 		log.error("scheduled run failed", describeError(err));
 		throw err;
+	}
+}
+
+/** An EMAIL_QUEUE message: the outbox row to send. */
+export type EmailMessage = { emailId: string };
+
+/**
+ * The EMAIL_QUEUE consumer: sends each e-mail, asks the queue to try again
+ * later for a temporary failure (with our backoff), acknowledges the rest.
+ */
+export async function runEmailQueue(
+	batch: MessageBatch<EmailMessage>,
+	env: Bindings,
+	ctx: ExecutionContext,
+): Promise<void> {
+	const log = createLogger({ job: "email-queue", queue: batch.queue });
+	const deps = buildDeps(env, ctx, log);
+	for (const message of batch.messages) {
+		try {
+			const result = await deliverEmail(deps, env, message.body.emailId, message.attempts);
+			if (result.outcome === "retry") message.retry({ delaySeconds: result.delaySeconds });
+			else message.ack();
+		} catch (err) {
+			// D1 itself failed: the row is still pending, the queue tries again.
+			log.error("e-mail delivery failed", { emailId: message.body.emailId, ...describeError(err) });
+			message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+		}
 	}
 }

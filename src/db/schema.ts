@@ -1,7 +1,13 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-import { ORDER_STATUSES, TRANSITION_SOURCES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
+import {
+	EMAIL_KINDS,
+	EMAIL_STATUSES,
+	ORDER_STATUSES,
+	TRANSITION_SOURCES,
+	WEBHOOK_RESULTS,
+} from "../domain/vocabulary.ts";
 import { LOCALES } from "../i18n/catalogues.ts";
 
 /** Every time column holds Unix epoch milliseconds. */
@@ -227,4 +233,43 @@ export const idempotencyKeys = sqliteTable(
 		createdAt: integer("created_at").notNull(),
 	},
 	(t) => [index("idempotency_keys_created_idx").on(t.createdAt)],
+);
+
+/**
+ * The transactional outbox: an e-mail is written in the same D1 batch as the
+ * change that causes it (by the single writer), then delivered through the
+ * EMAIL_QUEUE. `dedupe_key` makes it one e-mail per cause, however often the
+ * cause is seen.
+ */
+export const emails = sqliteTable(
+	"emails",
+	{
+		id: text("id").primaryKey(),
+		orderId: text("order_id").references(() => orders.id),
+		/** Reserved for subscriptions and customer accounts (not built yet). */
+		subscriptionId: text("subscription_id"),
+		customerId: text("customer_id"),
+		kind: text("kind", { enum: EMAIL_KINDS }).notNull(),
+		to: text("to").notNull(),
+		locale: text("locale", { enum: LOCALES }).notNull(),
+		/** Set when it is rendered for sending. */
+		subject: text("subject"),
+		/** For a refund: the amount refunded this time, in the order's minor units. */
+		amount: integer("amount"),
+		status: text("status", { enum: EMAIL_STATUSES }).notNull().default("pending"),
+		attempts: integer("attempts").notNull().default(0),
+		lastError: text("last_error"),
+		providerMessageId: text("provider_message_id"),
+		/** How often the operator asked to send it again: part of the provider's idempotency key. */
+		resends: integer("resends").notNull().default(0),
+		dedupeKey: text("dedupe_key").notNull(),
+		createdAt: integer("created_at").notNull(),
+		sentAt: integer("sent_at"),
+	},
+	(t) => [
+		uniqueIndex("emails_dedupe_unique").on(t.dedupeKey),
+		index("emails_order_idx").on(t.orderId, t.createdAt),
+		// Reconciliation's look-up of e-mails whose enqueue was lost.
+		index("emails_pending_idx").on(t.createdAt).where(sql`status = 'pending'`),
+	],
 );

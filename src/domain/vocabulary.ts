@@ -29,3 +29,17 @@ export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
 /** What became of a Stripe event in the ledger. */
 export const WEBHOOK_RESULTS = ["processed", "ignored", "failed"] as const;
 export type WebhookResult = (typeof WEBHOOK_RESULTS)[number];
+
+/** What a shopper is told by e-mail, and when (src/domain/emails.ts). */
+export const EMAIL_KINDS = [
+	"order_confirmation",
+	"payment_processing",
+	"payment_failed",
+	"refund",
+	"shipped",
+] as const;
+export type EmailKind = (typeof EMAIL_KINDS)[number];
+
+/** Where an e-mail of the outbox is. */
+export const EMAIL_STATUSES = ["pending", "sent", "failed"] as const;
+export type EmailStatus = (typeof EMAIL_STATUSES)[number];

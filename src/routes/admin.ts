@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { firstIssue } from "../domain/cart.ts";
-import { ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
+import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
 import { bearerToken, sameToken } from "../lib/secret-compare.ts";
@@ -18,6 +18,7 @@ import {
 } from "../services/admin.ts";
 import { invalidAmount, invalidRequest } from "../services/admin-errors.ts";
 import { listAlerts, listWebhookEvents } from "../services/admin-ledger.ts";
+import { listEmails, resendEmail } from "../services/email-delivery.ts";
 import { refundOrder } from "../services/refunds.ts";
 import { idempotency } from "./idempotency.ts";
 import { bodyKind, limitBody } from "./request-guards.ts";
@@ -65,6 +66,13 @@ const listOrdersQuery = v.object({
 		String(DEFAULT_PAGE_SIZE),
 	),
 	cursor: v.optional(v.string("cursor must be given once")),
+});
+
+const emailsQuery = v.object({
+	status: v.optional(
+		v.picklist(EMAIL_STATUSES, `status must be one of ${EMAIL_STATUSES.join(", ")}`),
+	),
+	orderId: v.optional(v.pipe(v.string("orderId must be given once"), v.maxLength(64))),
 });
 
 const webhookEventsQuery = v.object({
@@ -160,7 +168,13 @@ export const adminRoutes = new Hono<AppEnv>()
 	.get("/webhook-events", validQuery(webhookEventsQuery), async (c) =>
 		c.json(await listWebhookEvents(c.var.deps.db, c.req.valid("query"))),
 	)
-	.get("/alerts", async (c) => c.json(await listAlerts(c.var.deps.db)));
+	.get("/alerts", async (c) => c.json(await listAlerts(c.var.deps.db)))
+	.get("/emails", validQuery(emailsQuery), async (c) =>
+		c.json(await listEmails(c.var.deps, c.req.valid("query"))),
+	)
+	.post("/emails/:id/resend", async (c) =>
+		c.json(await resendEmail(c.var.deps, c.req.param("id"))),
+	);
 
 /** `{"amount"?}` in minor units; an empty body refunds the rest. */
 async function readRefundAmount(c: Context<AppEnv>): Promise<number | undefined> {

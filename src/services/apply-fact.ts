@@ -2,6 +2,7 @@ import type { SQL } from "drizzle-orm";
 import { and, eq, sql } from "drizzle-orm";
 import { runBatch } from "../db/batch.ts";
 import { orders } from "../db/schema.ts";
+import { emailsFor } from "../domain/emails.ts";
 import type { Fact } from "../domain/facts.ts";
 import type { Decision } from "../domain/transitions.ts";
 import { decide } from "../domain/transitions.ts";
@@ -78,6 +79,15 @@ export async function applyFact(
 				from orders where ${guard}
 				on conflict (dedupe_key) do nothing`);
 		}
+		// The e-mails this change owes: committed with it, or not at all; one per cause.
+		const owed = emailsFor(order, decision).map((email) => ({ ...email, id: crypto.randomUUID() }));
+		const firstEmail = writes.length;
+		for (const email of owed) {
+			writes.push(sql`insert into emails (id, order_id, kind, "to", locale, amount, dedupe_key, created_at)
+				select ${email.id}, ${order.id}, ${email.kind}, ${email.to}, ${order.locale}, ${email.amount ?? null}, ${email.dedupeKey}, ${now}
+				from orders where ${guard}
+				on conflict (dedupe_key) do nothing`);
+		}
 		if (src.alsoWrite) writes.push(src.alsoWrite(decision, guard));
 		const update = db
 			.update(orders)
@@ -96,6 +106,9 @@ export async function applyFact(
 		const results = await runBatch(db, [...writes, update.getSQL()]);
 		if (results.at(-1)?.meta.changes === 1) {
 			if (alert) deps.notify(alert);
+			// An e-mail already owed by the same cause was not written again: nothing to send.
+			const written = owed.filter((_, i) => results[firstEmail + i]?.meta.changes === 1);
+			await deps.enqueueEmails(written.map((email) => email.id));
 			deps.log.info("order fact applied", {
 				orderId: order.id,
 				fact: fact.kind,

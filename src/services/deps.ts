@@ -11,6 +11,11 @@ export type Deps = {
 	now: () => number;
 	/** Sends an alert outside (best effort, never throws). */
 	notify: (alert: Alert) => void;
+	/**
+	 * Hands committed outbox e-mails to delivery (the EMAIL_QUEUE). Best effort:
+	 * an e-mail whose enqueue is lost is re-enqueued by reconciliation.
+	 */
+	enqueueEmails: (ids: string[]) => Promise<void>;
 };
 
 /**

@@ -16,6 +16,7 @@ import type Stripe from "stripe";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
 	alerts,
+	emails,
 	orderItems,
 	orders,
 	orderTransitions,
@@ -56,6 +57,7 @@ beforeEach(async () => {
 		db.delete(orderItems),
 		db.delete(alerts),
 		db.delete(webhookEvents),
+		db.delete(emails),
 		db.delete(orders),
 	]);
 });

@@ -16,7 +16,14 @@ import { sessionOfOrder, uniqueId } from "./stripe-objects.ts";
 export const db = createDb(env.DB);
 
 export function testDeps(overrides: Partial<Deps> = {}): Deps {
-	return { db, log: createLogger({ test: true }), now: Date.now, notify: () => {}, ...overrides };
+	return {
+		db,
+		log: createLogger({ test: true }),
+		now: Date.now,
+		notify: () => {},
+		enqueueEmails: async () => {},
+		...overrides,
+	};
 }
 
 /** An order as checkout leaves it: pending, with its items and a session. */

@@ -1,0 +1,201 @@
+import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
+import { appConfig, emailConfig } from "../config.ts";
+import { emails } from "../db/schema.ts";
+import type { EmailStatus } from "../domain/vocabulary.ts";
+import { renderEmail } from "../emails/templates/index.ts";
+import type { Bindings } from "../env.ts";
+import { AppError } from "../lib/errors.ts";
+import { describeError, errorMessage } from "../lib/log.ts";
+import { isoTime } from "../lib/time.ts";
+import { raiseAlert } from "./alerts.ts";
+import type { Deps } from "./deps.ts";
+import { EmailSendError, emailProvider } from "./email-providers.ts";
+import { adminOrder, findOrder, orderItemsOf } from "./orders.ts";
+
+/** Tries of one e-mail before it is `failed` (Queues retry it in between, with our backoff). */
+export const MAX_EMAIL_TRIES = 6;
+/** An outbox row never tried this long after its cause lost its enqueue: reconciliation sends it again. */
+export const LOST_EMAIL_AFTER_MS = 10 * 60_000;
+
+export type EmailRow = typeof emails.$inferSelect;
+
+/** What became of one delivery attempt; `retry` asks the queue to try again after `delaySeconds`. */
+export type DeliveryOutcome =
+	| { outcome: "sent" | "failed" | "gone" }
+	| { outcome: "retry"; delaySeconds: number };
+
+/** Seconds before try n+1: 10, 20, 40, 80, 160 (the first retry well within 30 s). */
+export function retryDelaySeconds(attempt: number): number {
+	return Math.min(10 * 2 ** (attempt - 1), 300);
+}
+
+/**
+ * Sends one outbox e-mail (the queue consumer's work). A row already sent or
+ * failed, or one that does not exist (its cause had written it before), is
+ * `gone`. A temporary failure (network, 429, 5xx, a setting missing) is tried
+ * again until the last try; a permanent one, or the last try, ends `failed` with
+ * an `email_failed` alert.
+ */
+export async function deliverEmail(
+	deps: Deps,
+	env: Bindings,
+	emailId: string,
+	attempt: number,
+): Promise<DeliveryOutcome> {
+	const email = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
+	if (!email || email.status !== "pending") return { outcome: "gone" };
+	const log = deps.log.child({ emailId, orderId: email.orderId, kind: email.kind });
+	let subject: string | null = null;
+	try {
+		const config = emailConfig(env);
+		const content = await renderFor(deps, env, email);
+		subject = content.subject;
+		const providerMessageId = await emailProvider(
+			config,
+			env,
+			log,
+		)({
+			idempotencyKey: email.resends === 0 ? email.id : `${email.id}-resend-${email.resends}`,
+			from: config.from ?? "shop@localhost",
+			to: email.to,
+			kind: email.kind,
+			...content,
+		});
+		await settle(deps, email, { status: "sent", subject, providerMessageId, sentAt: deps.now() });
+		log.info("e-mail sent", { attempt });
+		return { outcome: "sent" };
+	} catch (err) {
+		const temporary =
+			err instanceof EmailSendError
+				? err.temporary
+				: !(err instanceof AppError) || err.status >= 500;
+		const lastError = errorMessage(err).slice(0, 500);
+		if (temporary && attempt < MAX_EMAIL_TRIES) {
+			await settle(deps, email, { status: "pending", subject, lastError });
+			log.warn("e-mail not sent yet", { attempt, error: lastError });
+			return { outcome: "retry", delaySeconds: retryDelaySeconds(attempt) };
+		}
+		await settle(deps, email, { status: "failed", subject, lastError });
+		log.error("e-mail failed", { attempt, ...describeError(err) });
+		await raiseAlert(deps, {
+			kind: "email_failed",
+			orderId: email.orderId,
+			message: `The ${email.kind} e-mail of order ${email.orderId} could not be sent after ${attempt} ${attempt === 1 ? "try" : "tries"}: ${lastError}`,
+			dedupeKey: `email_failed:${email.id}:${email.resends}`,
+		});
+		return { outcome: "failed" };
+	}
+}
+
+/** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */
+async function renderFor(deps: Deps, env: Bindings, email: EmailRow) {
+	const order = email.orderId ? await findOrder(deps.db, email.orderId) : undefined;
+	if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
+	const origin = appConfig(env).appUrl?.origin;
+	if (!origin)
+		throw new AppError(
+			500,
+			"config_invalid",
+			"Server misconfigured: APP_URL is not set (e-mails link to the shop).",
+		);
+	const view = adminOrder(order, await orderItemsOf(deps.db, order.id));
+	const statusUrl = order.stripeCheckoutSessionId
+		? `${origin}/success.html?${new URLSearchParams({ session_id: order.stripeCheckoutSessionId, lang: order.locale })}`
+		: `${origin}/?lang=${order.locale}`;
+	const resumeUrl = order.resumeToken
+		? `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken, lang: order.locale })}`
+		: null;
+	return renderEmail(
+		email.kind,
+		{ ...view, locale: order.locale, shipping: view.shipping, fulfillment: view.fulfillment },
+		{ statusUrl, resumeUrl, shopUrl: `${origin}/?lang=${order.locale}` },
+		email.amount === null ? {} : { refundAmount: email.amount },
+	);
+}
+
+async function settle(
+	deps: Deps,
+	email: EmailRow,
+	change: {
+		status: EmailStatus;
+		subject: string | null;
+		providerMessageId?: string | null;
+		sentAt?: number;
+		lastError?: string;
+	},
+): Promise<void> {
+	await deps.db
+		.update(emails)
+		.set({
+			status: change.status,
+			attempts: email.attempts + 1,
+			...(change.subject && { subject: change.subject }),
+			...(change.providerMessageId !== undefined && {
+				providerMessageId: change.providerMessageId,
+			}),
+			...(change.sentAt !== undefined && { sentAt: change.sentAt, lastError: null }),
+			...(change.lastError !== undefined && { lastError: change.lastError }),
+		})
+		.where(and(eq(emails.id, email.id), eq(emails.status, "pending")));
+}
+
+/** Outbox rows never tried long after their cause: their enqueue was lost. Reconciliation sends them again. */
+export async function requeueLostEmails(deps: Deps, limit = 50): Promise<number> {
+	const rows = await deps.db
+		.select({ id: emails.id })
+		.from(emails)
+		.where(
+			and(
+				eq(emails.status, "pending"),
+				eq(emails.attempts, 0),
+				lt(emails.createdAt, deps.now() - LOST_EMAIL_AFTER_MS),
+			),
+		)
+		.orderBy(asc(emails.createdAt))
+		.limit(limit);
+	await deps.enqueueEmails(rows.map((row) => row.id));
+	return rows.length;
+}
+
+/** The operator's view of the outbox (`GET /admin/emails`), newest first. */
+export async function listEmails(deps: Deps, query: { status?: EmailStatus; orderId?: string }) {
+	const filters: SQL[] = [];
+	if (query.status) filters.push(eq(emails.status, query.status));
+	if (query.orderId) filters.push(eq(emails.orderId, query.orderId));
+	const rows = await deps.db
+		.select()
+		.from(emails)
+		.where(and(...filters))
+		.orderBy(desc(emails.createdAt), desc(emails.id))
+		.limit(100);
+	return { emails: rows.map(adminEmail) };
+}
+
+export function adminEmail(email: EmailRow) {
+	return {
+		id: email.id,
+		orderId: email.orderId,
+		kind: email.kind,
+		to: email.to,
+		locale: email.locale,
+		subject: email.subject,
+		status: email.status,
+		attempts: email.attempts,
+		lastError: email.lastError,
+		createdAt: isoTime(email.createdAt),
+		sentAt: isoTime(email.sentAt),
+	};
+}
+
+/** `POST /admin/emails/:id/resend`: the same message again, through the queue. Throws 404. */
+export async function resendEmail(deps: Deps, emailId: string) {
+	const email = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
+	if (!email) throw new AppError(404, "email_not_found", "No such e-mail.");
+	await deps.db
+		.update(emails)
+		.set({ status: "pending", attempts: 0, lastError: null, resends: email.resends + 1 })
+		.where(eq(emails.id, email.id));
+	await deps.enqueueEmails([email.id]);
+	const updated = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
+	return adminEmail(updated ?? email);
+}

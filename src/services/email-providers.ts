@@ -1,0 +1,108 @@
+import type { EmailConfig } from "../config.ts";
+import type { Bindings } from "../env.ts";
+import type { Logger } from "../lib/log.ts";
+
+/** One e-mail as a provider takes it. `idempotencyKey` makes a repeated send one e-mail. */
+export type OutgoingEmail = {
+	idempotencyKey: string;
+	from: string;
+	to: string;
+	subject: string;
+	html: string;
+	text: string;
+	/** For the log provider's line. */
+	kind: string;
+};
+
+/** Why a send failed; `temporary` ones (network, 429, 5xx) are worth trying again. */
+export class EmailSendError extends Error {
+	constructor(
+		message: string,
+		readonly temporary: boolean,
+	) {
+		super(message);
+		this.name = "EmailSendError";
+	}
+}
+
+/** Sends one e-mail; answers the provider's message id or throws an `EmailSendError`. */
+export type EmailProvider = (email: OutgoingEmail) => Promise<string | null>;
+
+const SEND_TIMEOUT_MS = 10_000;
+
+/** The provider EMAIL_PROVIDER names: Resend's HTTP API, the Email Service binding, or the log. */
+export function emailProvider(config: EmailConfig, env: Bindings, log: Logger): EmailProvider {
+	switch (config.provider) {
+		case "log":
+			return async (email) => {
+				log.info("e-mail (EMAIL_PROVIDER=log: kept in the outbox, not sent)", {
+					kind: email.kind,
+					to: email.to,
+					subject: email.subject,
+				});
+				return null;
+			};
+		case "resend":
+			return (email) => sendWithResend(config, email);
+		case "cloudflare":
+			return async (email) => {
+				if (!env.EMAIL)
+					throw new EmailSendError(
+						"EMAIL_PROVIDER=cloudflare needs the EMAIL send_email binding",
+						false,
+					);
+				try {
+					const sent = await env.EMAIL.send({
+						from: email.from,
+						to: email.to,
+						subject: email.subject,
+						html: email.html,
+						text: email.text,
+						headers: { "X-Entity-Ref-ID": email.idempotencyKey },
+					});
+					return sent.messageId;
+				} catch (err) {
+					throw new EmailSendError(`Email Service: ${(err as Error).message}`, true);
+				}
+			};
+	}
+}
+
+/**
+ * `POST <EMAIL_API_BASE>/emails` as Resend documents it, with the e-mail's id
+ * as `Idempotency-Key` (Queues deliver at least once: a second delivery of the
+ * same message is the same e-mail at Resend).
+ */
+async function sendWithResend(
+	config: Extract<EmailConfig, { provider: "resend" }>,
+	email: OutgoingEmail,
+): Promise<string | null> {
+	let res: Response;
+	try {
+		res = await fetch(new URL("/emails", config.apiBase), {
+			method: "POST",
+			headers: {
+				Authorization: `Bearer ${config.apiKey}`,
+				"Content-Type": "application/json",
+				"Idempotency-Key": email.idempotencyKey,
+			},
+			body: JSON.stringify({
+				from: email.from,
+				to: [email.to],
+				subject: email.subject,
+				html: email.html,
+				text: email.text,
+			}),
+			signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+		});
+	} catch (err) {
+		throw new EmailSendError(`Resend unreachable: ${(err as Error).message}`, true);
+	}
+	const body = (await res.json().catch(() => null)) as { id?: unknown; message?: unknown } | null;
+	if (res.ok) return typeof body?.id === "string" ? body.id : null;
+	const why = typeof body?.message === "string" ? body.message : res.statusText;
+	throw new EmailSendError(
+		`Resend answered ${res.status}: ${why}`.slice(0, 300),
+		res.status === 429 || res.status >= 500,
+	);
+}
