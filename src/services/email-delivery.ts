@@ -99,16 +99,18 @@ async function renderFor(deps: Deps, env: Bindings, email: EmailRow) {
 			"Server misconfigured: APP_URL is not set (e-mails link to the shop).",
 		);
 	const view = adminOrder(order, await orderItemsOf(deps.db, order.id));
+	// The language it was owed in (the order's at the time).
+	const lang = email.locale;
 	const statusUrl = order.stripeCheckoutSessionId
-		? `${origin}/success.html?${new URLSearchParams({ session_id: order.stripeCheckoutSessionId, lang: order.locale })}`
-		: `${origin}/?lang=${order.locale}`;
+		? `${origin}/success.html?${new URLSearchParams({ session_id: order.stripeCheckoutSessionId, lang })}`
+		: `${origin}/?lang=${lang}`;
 	const resumeUrl = order.resumeToken
-		? `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken, lang: order.locale })}`
+		? `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken, lang })}`
 		: null;
 	return renderEmail(
 		email.kind,
-		{ ...view, locale: order.locale, shipping: view.shipping, fulfillment: view.fulfillment },
-		{ statusUrl, resumeUrl, shopUrl: `${origin}/?lang=${order.locale}` },
+		{ ...view, locale: lang },
+		{ statusUrl, resumeUrl, shopUrl: `${origin}/?lang=${lang}` },
 		email.amount === null ? {} : { refundAmount: email.amount },
 	);
 }

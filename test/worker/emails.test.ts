@@ -1,0 +1,310 @@
+import { env, exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createDb } from "../../src/db/client.ts";
+import { alerts, emails, orders } from "../../src/db/schema.ts";
+import type { Bindings } from "../../src/env.ts";
+import { applyFact } from "../../src/services/apply-fact.ts";
+import {
+	deliverEmail,
+	LOST_EMAIL_AFTER_MS,
+	MAX_EMAIL_TRIES,
+	requeueLostEmails,
+} from "../../src/services/email-delivery.ts";
+import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
+import { d1FailingWrites, db, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
+import { events } from "./helpers/stripe-events.ts";
+import { completedSession, stripeEvent } from "./helpers/stripe-objects.ts";
+import { deliver } from "./helpers/webhooks.ts";
+
+afterEach(() => vi.restoreAllMocks());
+
+const emailsOf = (orderId: string) => db.select().from(emails).where(eq(emails.orderId, orderId));
+
+const paidFact = (created = Math.floor(Date.now() / 1000)) =>
+	({ kind: "paid", amount: 4800, currency: "usd", created }) as const;
+
+/** Resend's API as the worker is told to reach it, answered by `answer`. */
+const RESEND: Partial<Bindings> = {
+	EMAIL_PROVIDER: "resend",
+	EMAIL_FROM: "Bean & Leaf <orders@shop.test>",
+	RESEND_API_KEY: "re_test_key_123",
+	EMAIL_API_BASE: "https://mail.test",
+};
+function interceptResend(answer: (request: Request) => Promise<Response>) {
+	const realFetch = globalThis.fetch;
+	const sent: Request[] = [];
+	vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+		const request = new Request(input, init);
+		if (!request.url.startsWith("https://mail.test/")) return realFetch(input, init);
+		sent.push(request.clone());
+		return answer(request);
+	});
+	return sent;
+}
+const withEnv = (extra: Partial<Bindings>) => ({ ...env, ...extra }) as Bindings;
+
+async function pendingEmail(kind = "order_confirmation") {
+	const order = await insertOrder({
+		customerEmail: "ada@example.com",
+		status: "paid",
+		paidAt: Date.now(),
+	});
+	const id = crypto.randomUUID();
+	await db.insert(emails).values({
+		id,
+		orderId: order.id,
+		kind: kind as "order_confirmation",
+		to: "ada@example.com",
+		locale: "fr",
+		dedupeKey: `${kind}:${order.id}`,
+		createdAt: Date.now(),
+	});
+	return { order, id };
+}
+
+describe("the outbox: one e-mail per cause, committed with the change", () => {
+	it("writes the confirmation once for a paid order, however often and by whichever path it is told", async () => {
+		const order = await insertOrder({ customerEmail: "ada@example.com" });
+		const completed = events.completedPaid(order);
+		// The same event twenty times at once, and the success page's sync racing it.
+		const answers = await Promise.all([
+			...Array.from({ length: 20 }, () => deliver(completed)),
+			applyFact(testDeps(), order.id, paidFact(), { source: "success_page" }),
+		]);
+		expect(answers.slice(0, 20).every((res) => (res as Response).status === 200)).toBe(true);
+		const owed = await emailsOf(order.id);
+		expect(owed.map((e) => `${e.kind}:${e.to}`)).toEqual(["order_confirmation:ada@example.com"]);
+		expect((await getOrder(order.id)).status).toBe("paid");
+	});
+
+	it("owes processing, failed, shipped and one e-mail per refund, each once", async () => {
+		const order = await insertOrder({ customerEmail: "ada@example.com", locale: "fr" });
+		const deps = testDeps();
+		const now = Math.floor(Date.now() / 1000);
+		await applyFact(deps, order.id, { kind: "processing", created: now }, { source: "webhook" });
+		await applyFact(
+			deps,
+			order.id,
+			{ kind: "failed", created: now, code: "insufficient_funds", message: "x" },
+			{ source: "webhook" },
+		);
+		await applyFact(
+			deps,
+			order.id,
+			{ kind: "failed", created: now, code: "insufficient_funds", message: "x" },
+			{ source: "webhook" },
+		);
+		await applyFact(deps, order.id, paidFact(now), { source: "webhook" });
+		await applyFact(
+			deps,
+			order.id,
+			{ kind: "fulfilled", created: now, carrier: "UPS", trackingNumber: "1Z", trackingUrl: null },
+			{ source: "admin" },
+		);
+		for (const amountRefunded of [1000, 1000, 4800]) {
+			await applyFact(
+				deps,
+				order.id,
+				{ kind: "refund", created: now, amountRefunded, currency: "usd" },
+				{ source: "webhook" },
+			);
+		}
+		const owed = await emailsOf(order.id);
+		expect(owed.map((e) => [e.kind, e.amount, e.locale]).sort()).toEqual(
+			[
+				["order_confirmation", null, "fr"],
+				["payment_failed", null, "fr"],
+				["payment_processing", null, "fr"],
+				["refund", 1000, "fr"],
+				["refund", 3800, "fr"],
+				["shipped", null, "fr"],
+			].sort(),
+		);
+	});
+
+	it("owes nothing when it has no address to write to", async () => {
+		const order = await insertOrder({ customerEmail: null });
+		await applyFact(
+			testDeps(),
+			order.id,
+			{ kind: "failed", created: 1, code: null, message: null },
+			{ source: "webhook" },
+		);
+		expect(await emailsOf(order.id)).toEqual([]);
+	});
+
+	it("writes neither the change nor its e-mail when the batch fails", async () => {
+		const order = await insertOrder({ customerEmail: "ada@example.com" });
+		const failing = testDeps({ db: createDb(d1FailingWrites()) });
+		await expect(applyFact(failing, order.id, paidFact(), { source: "webhook" })).rejects.toThrow();
+		expect((await getOrder(order.id)).status).toBe("pending");
+		expect(await emailsOf(order.id)).toEqual([]);
+	});
+
+	it("hands each new e-mail to the queue once it is committed, and a repeated cause none", async () => {
+		const order = await insertOrder({ customerEmail: "ada@example.com" });
+		const queued: string[][] = [];
+		const deps = testDeps({ enqueueEmails: async (ids) => void queued.push(ids) });
+		await applyFact(deps, order.id, paidFact(), { source: "webhook" });
+		await applyFact(
+			deps,
+			order.id,
+			{ kind: "refund", created: 2, amountRefunded: 4800, currency: "usd" },
+			{ source: "webhook" },
+		);
+		const owed = await emailsOf(order.id);
+		expect(queued.flat().sort()).toEqual(owed.map((e) => e.id).sort());
+		expect(queued.flat()).toHaveLength(2);
+	});
+});
+
+describe("delivery", () => {
+	it("posts to Resend as it documents: Bearer key, the e-mail's id as Idempotency-Key, the JSON body", async () => {
+		const { id, order } = await pendingEmail();
+		const sent = interceptResend(async () => Response.json({ id: "re_msg_1" }));
+		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "sent" });
+		expect(sent).toHaveLength(1);
+		const request = sent[0] as Request;
+		expect(request.method).toBe("POST");
+		expect(request.url).toBe("https://mail.test/emails");
+		expect(request.headers.get("authorization")).toBe("Bearer re_test_key_123");
+		expect(request.headers.get("idempotency-key")).toBe(id);
+		expect(request.headers.get("content-type")).toBe("application/json");
+		const body = (await request.json()) as Record<string, unknown>;
+		expect(Object.keys(body).sort()).toEqual(["from", "html", "subject", "text", "to"]);
+		expect(body).toMatchObject({ from: "Bean & Leaf <orders@shop.test>", to: ["ada@example.com"] });
+		expect(body.subject).toContain("confirmée");
+		expect(String(body.html)).toMatch(/^<!doctype html>\s*<html lang="fr"/i);
+		expect(String(body.text)).toContain(
+			`https://shop.test/success.html?session_id=${order.stripeCheckoutSessionId}`,
+		);
+		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+		expect(row).toMatchObject({ status: "sent", attempts: 1, providerMessageId: "re_msg_1" });
+		expect(row?.subject).toBe(body.subject);
+		// A second delivery of the same message (Queues deliver at least once) sends nothing.
+		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 2)).toEqual({ outcome: "gone" });
+		expect(sent).toHaveLength(1);
+	});
+
+	it.each([
+		["429", () => new Response("slow down", { status: 429 })],
+		["a 5xx", () => new Response("oops", { status: 503 })],
+		["a network failure", () => Promise.reject(new TypeError("fetch failed"))],
+	])(
+		"tries again after %s, sooner than 30 s the first time, then fails with one alert after the last try",
+		async (_, answer) => {
+			const { id, order } = await pendingEmail();
+			interceptResend(async () => answer());
+			const first = await deliverEmail(testDeps(), withEnv(RESEND), id, 1);
+			expect(first).toMatchObject({ outcome: "retry" });
+			expect((first as { delaySeconds: number }).delaySeconds).toBeLessThan(30);
+			expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+				status: "pending",
+				attempts: 1,
+			});
+			expect(await deliverEmail(testDeps(), withEnv(RESEND), id, MAX_EMAIL_TRIES)).toEqual({
+				outcome: "failed",
+			});
+			const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+			expect(row?.status).toBe("failed");
+			expect(row?.lastError).toBeTruthy();
+			const raised = await db.select().from(alerts).where(eq(alerts.orderId, order.id));
+			expect(raised.map((a) => a.kind)).toEqual(["email_failed"]);
+		},
+	);
+
+	it("does not try again after another 4xx: failed at once, with the alert", async () => {
+		const { id } = await pendingEmail();
+		interceptResend(async () =>
+			Response.json(
+				{ statusCode: 422, message: "Invalid `to` field", name: "validation_error" },
+				{ status: 422 },
+			),
+		);
+		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "failed" });
+		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+		expect(row).toMatchObject({ status: "failed", attempts: 1 });
+		expect(row?.lastError).toContain("Invalid `to` field");
+	});
+
+	it("escapes what came from Stripe in the e-mail it sends", async () => {
+		const { id, order } = await pendingEmail();
+		await db
+			.update(orders)
+			.set({
+				shippingName: '<script>alert("x")</script>',
+				shippingCity: "Paris",
+				shippingCountry: "FR",
+			})
+			.where(eq(orders.id, order.id));
+		const sent = interceptResend(async () => Response.json({ id: "re_msg_2" }));
+		await deliverEmail(testDeps(), withEnv(RESEND), id, 1);
+		const body = (await (sent[0] as Request).json()) as { html: string };
+		expect(body.html).not.toContain("<script");
+		expect(body.html).toContain("&lt;script&gt;");
+	});
+
+	it("sends through the queue the worker exports, and the log provider keeps it in the outbox as sent", async () => {
+		const { id } = await pendingEmail();
+		const acked: string[] = [];
+		const message = {
+			id: "m1",
+			timestamp: new Date(),
+			attempts: 1,
+			body: { emailId: id },
+			ack: () => acked.push(id),
+			retry: () => {},
+		};
+		const batch = { queue: "shop-emails", messages: [message], ackAll() {}, retryAll() {} };
+		const worker = (await import("../../src/index.ts")).default;
+		await worker.queue(batch as never, withEnv({ EMAIL_PROVIDER: "log" }), {
+			waitUntil() {},
+			passThroughOnException() {},
+			props: {},
+		} as never);
+		expect(acked).toEqual([id]);
+		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+			status: "sent",
+		});
+	});
+});
+
+describe("reconciliation and the operator", () => {
+	it("enqueues again an e-mail whose enqueue was lost, and only such", async () => {
+		const lost = await pendingEmail();
+		const fresh = await pendingEmail("payment_processing");
+		await db
+			.update(emails)
+			.set({ createdAt: Date.now() - LOST_EMAIL_AFTER_MS - 1000 })
+			.where(eq(emails.id, lost.id));
+		const queued: string[] = [];
+		await requeueLostEmails(
+			testDeps({ enqueueEmails: async (ids) => void queued.push(...ids) }),
+			1000,
+		);
+		expect(queued).toContain(lost.id);
+		expect(queued).not.toContain(fresh.id);
+	});
+
+	it("lists the outbox and sends an e-mail again on request", async () => {
+		const { id, order } = await pendingEmail();
+		const admin = (path: string, init: RequestInit = {}) =>
+			exports.default.fetch(`https://shop.test/admin${path}`, {
+				...init,
+				headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+			});
+		const listed = await (await admin(`/emails?orderId=${order.id}`)).json<{
+			emails: { id: string; kind: string }[];
+		}>();
+		expect(listed.emails.map((e) => [e.id, e.kind])).toEqual([[id, "order_confirmation"]]);
+		expect((await admin("/emails?status=nope")).status).toBe(400);
+		await db.update(emails).set({ status: "failed", attempts: 6 }).where(eq(emails.id, id));
+		const resent = await admin(`/emails/${id}/resend`, { method: "POST" });
+		expect(resent.status).toBe(200);
+		expect(await resent.json()).toMatchObject({ id, status: "pending", attempts: 0 });
+		expect((await admin(`/emails/${crypto.randomUUID()}/resend`, { method: "POST" })).status).toBe(
+			404,
+		);
+	});
+});
