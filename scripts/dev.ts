@@ -7,9 +7,15 @@
  *   restart finds the sessions that the local orders refer to.
  * - A test key and STRIPE_API_BASE: your own emulator or mock, used as is.
  * - A key alone: Stripe itself; forward webhooks with `npm run stripe:listen`.
+ * - No EMAIL_PROVIDER in .dev.vars (whatever the Stripe mode): starts the local
+ *   mailbox (MAILBOX_PORT, default 12112, else a free port when that one is
+ *   taken) and points the worker's `resend` provider at it, so every email
+ *   lands in a page on this machine; its messages are kept beside the local D1.
+ *   With EMAIL_PROVIDER set, the email settings of .dev.vars are used as they are.
  * Arguments after `--` go to `wrangler dev` (e.g. `npm run dev -- --ip 0.0.0.0`).
  */
 
+import { DEFAULT_MAILBOX_PORT } from "local-mailbox";
 import { DEMO_PROMOTION_CODES, describeSeed } from "stripe-emulator";
 import {
 	documentedSettings,
@@ -17,11 +23,12 @@ import {
 	readDevVars,
 	stripeMode,
 } from "./dev-vars.ts";
-import { migrateLocal, startShop } from "./stack.ts";
+import { freePort, migrateLocal, portIsFree, startShop } from "./stack.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 12111);
 const STRIPE_VARS = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"];
+const MAILBOX_REPLACES = ["EMAIL_API_BASE", "RESEND_API_KEY"];
 
 try {
 	migrateLocal();
@@ -63,6 +70,28 @@ if (mode === "emulator") {
 		"Webhooks  in another terminal: npm run stripe:listen, and put the whsec_… it prints in .dev.vars",
 	);
 }
+const ownEmail = set.includes("EMAIL_PROVIDER");
+let mailboxPort = Number(process.env.MAILBOX_PORT ?? DEFAULT_MAILBOX_PORT);
+let mailboxNote = "";
+// Another `npm run dev` (or a test of it) may hold the default port: take another rather than fail.
+if (!ownEmail && process.env.MAILBOX_PORT === undefined && !(await portIsFree(mailboxPort))) {
+	mailboxPort = await freePort();
+	mailboxNote = `; ${DEFAULT_MAILBOX_PORT} was taken`;
+}
+if (ownEmail) {
+	lines.push(
+		`Mail      EMAIL_PROVIDER=${devVars.EMAIL_PROVIDER?.trim()} from .dev.vars, with your email settings (no local mailbox)`,
+	);
+} else {
+	lines.push(
+		`Mail      local mailbox at http://127.0.0.1:${mailboxPort} (every email the shop sends; nothing leaves this machine${mailboxNote})`,
+	);
+	const replaced = MAILBOX_REPLACES.filter((name) => set.includes(name));
+	if (replaced.length > 0)
+		lines.push(
+			`          ${replaced.join(", ")} from .dev.vars replaced by the mailbox's (no EMAIL_PROVIDER set)`,
+		);
+}
 lines.push(
 	`Cron      curl "http://localhost:${port}/__scheduled?cron=*/5+*+*+*+*"`,
 	`Settings  from .dev.vars: ${set.length > 0 ? set.join(", ") : "none"}`,
@@ -79,6 +108,15 @@ const shop = await startShop({
 	extraArgs: process.argv.slice(2),
 	output: "inherit",
 	readyPath: null,
+	// A sender set in .dev.vars is kept: the mailbox only fills in what is missing.
+	vars: !ownEmail && set.includes("EMAIL_FROM") ? { EMAIL_FROM: devVars.EMAIL_FROM ?? "" } : {},
+	mailbox: ownEmail
+		? null
+		: {
+				port: mailboxPort,
+				statePath: ".wrangler/state/local-mailbox.json",
+				log: (line) => console.log(`[local-mailbox] ${line}`),
+			},
 	emulator:
 		mode === "emulator"
 			? {
@@ -100,4 +138,5 @@ process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 const code = await shop.server.exited;
 await shop.emulator?.close();
+await shop.mailbox?.close();
 process.exit(code ?? 0);

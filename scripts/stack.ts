@@ -1,6 +1,7 @@
 /**
  * Starting "the shop": `wrangler dev` (in its own process group, on a chosen or
- * free port) and, for local Stripe, the emulator wired to it. The one place
+ * free port) and, for local Stripe, the emulator wired to it, and, for local
+ * email, the mailbox that takes the worker's `resend` calls. The one place
  * that does it, for `npm run dev`, the browser tests and the benchmarks, so
  * they cannot drift apart.
  */
@@ -10,6 +11,7 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
+import { type Mailbox, type MailboxOptions, startMailbox } from "local-mailbox";
 import { type Emulator, type EmulatorOptions, startEmulator } from "stripe-emulator";
 import { HANDLED_EVENT_TYPES } from "../src/domain/handled-events.ts";
 
@@ -101,6 +103,16 @@ export async function freePort(): Promise<number> {
 			const port = typeof address === "object" && address ? address.port : 0;
 			server.close(() => resolve(port));
 		});
+	});
+}
+
+/** Whether nothing listens on `port` of `host` yet (a moment later, something may). */
+export function portIsFree(port: number, host = "127.0.0.1"): Promise<boolean> {
+	return new Promise((resolve) => {
+		const server = createServer();
+		server.unref();
+		server.once("error", () => resolve(false));
+		server.listen(port, host, () => server.close(() => resolve(true)));
 	});
 }
 
@@ -292,31 +304,60 @@ export async function openSqlite(
 
 export const EMULATOR_SECRET_KEY = "sk_test_emulator";
 
+/** The sender the worker uses against the local mailbox (any address does; this one reads right). */
+export const MAILBOX_EMAIL_FROM = "Bean & Leaf <orders@localhost>";
+
 export type Shop = {
 	url: string;
 	server: DevServer;
 	emulator: Emulator | null;
+	mailbox: Mailbox | null;
 	stop(): Promise<void>;
 };
+
+/** The worker's email settings for the local mailbox: its `resend` provider pointed at it. */
+export function mailboxVars(mailbox: Mailbox): Record<string, string> {
+	return {
+		EMAIL_PROVIDER: "resend",
+		EMAIL_API_BASE: mailbox.url,
+		RESEND_API_KEY: mailbox.apiKey,
+		EMAIL_FROM: MAILBOX_EMAIL_FROM,
+	};
+}
 
 /**
  * The whole shop: with `emulator`, the local Stripe emulator (in this process)
  * and `wrangler dev` pointed at each other (the Stripe variables set with
  * `--var`, webhooks signed and forwarded, only the handled event types, as
- * `stripe listen` does); without it, `wrangler dev` as configured.
+ * `stripe listen` does); without it, `wrangler dev` as configured. With
+ * `mailbox`, the local mailbox (in this process) and the worker's email
+ * settings pointed at it (`mailboxVars`), except those the caller's `vars` set.
  */
 export async function startShop(
-	options: DevServerOptions & { emulator?: EmulatorOptions | null },
+	options: DevServerOptions & {
+		emulator?: EmulatorOptions | null;
+		mailbox?: MailboxOptions | null;
+	},
 ): Promise<Shop> {
 	const port = options.port ?? (await freePort());
 	let emulator: Emulator | null = null;
+	let mailbox: Mailbox | null = null;
 	const vars = { ...options.vars };
+	if (options.mailbox) {
+		mailbox = await startMailbox(options.mailbox);
+		for (const [name, value] of Object.entries(mailboxVars(mailbox))) vars[name] ??= value;
+	}
 	if (options.emulator) {
-		emulator = await startEmulator({
-			webhookUrl: `http://127.0.0.1:${port}/webhook`,
-			webhookEvents: HANDLED_EVENT_TYPES,
-			...options.emulator,
-		});
+		try {
+			emulator = await startEmulator({
+				webhookUrl: `http://127.0.0.1:${port}/webhook`,
+				webhookEvents: HANDLED_EVENT_TYPES,
+				...options.emulator,
+			});
+		} catch (err) {
+			await mailbox?.close();
+			throw err;
+		}
 		Object.assign(vars, {
 			STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
 			STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
@@ -328,15 +369,18 @@ export async function startShop(
 		server = await startWranglerDev({ ...options, port, vars });
 	} catch (err) {
 		await emulator?.close();
+		await mailbox?.close();
 		throw err;
 	}
 	return {
 		url: server.url,
 		server,
 		emulator,
+		mailbox,
 		stop: async () => {
 			await server.stop();
 			await emulator?.close();
+			await mailbox?.close();
 		},
 	};
 }

@@ -1,7 +1,8 @@
 /**
  * The whole shop for the browser tests, isolated from anyone's `npm run dev`:
  * a fresh local D1 in a temporary directory, and the shop started by the one
- * launcher (scripts/stack.ts) with the Stripe emulator wired in, on free ports.
+ * launcher (scripts/stack.ts) with the Stripe emulator and the local mailbox
+ * wired in, on free ports.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +17,7 @@ declare module "vitest" {
 	interface ProvidedContext {
 		e2eWorkerUrl: string;
 		e2eEmulatorUrl: string;
+		e2eMailboxUrl: string;
 		e2ePersistDir: string;
 		e2eAdminToken: string;
 	}
@@ -34,6 +36,7 @@ export default async function setup(project: TestProject) {
 	migrateLocal({ persistTo: persistDir });
 
 	const emulatorLog: string[] = [];
+	const mailboxLog: string[] = [];
 	const shop = await startShop({
 		persistTo: persistDir,
 		envFile,
@@ -54,17 +57,20 @@ export default async function setup(project: TestProject) {
 			promotionCodes: DEMO_PROMOTION_CODES,
 			log: (line) => emulatorLog.push(line),
 		},
+		// Every email the worker sends, for a journey to read (local-mailbox/client).
+		mailbox: { port: 0, log: (line) => mailboxLog.push(line) },
 	});
 
 	project.provide("e2eWorkerUrl", shop.url);
 	project.provide("e2eEmulatorUrl", shop.emulator?.url ?? "");
+	project.provide("e2eMailboxUrl", shop.mailbox?.url ?? "");
 	project.provide("e2ePersistDir", persistDir);
 	project.provide("e2eAdminToken", E2E_ADMIN_TOKEN);
 
 	return async () => {
 		if (process.env.E2E_VERBOSE) {
 			console.log(
-				`wrangler dev output:\n${shop.server.output()}\nemulator log:\n${emulatorLog.join("\n")}`,
+				`wrangler dev output:\n${shop.server.output()}\nemulator log:\n${emulatorLog.join("\n")}\nmailbox log:\n${mailboxLog.join("\n")}`,
 			);
 		}
 		await shop.stop();
