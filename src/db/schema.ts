@@ -84,6 +84,8 @@ export const orders = sqliteTable(
 		fulfilledAt: integer("fulfilled_at"),
 		/** The shopper's language at checkout: Stripe's page and the order's e-mails speak it. */
 		locale: text("locale", { enum: LOCALES }).notNull().default("en"),
+		/** The shop's origin the order was placed from: its e-mails link there when APP_URL is unset (local development). */
+		origin: text("origin"),
 		/** Fingerprint of the priced items: a resumed checkout with the same cart reuses its session. */
 		itemsKey: text("items_key").notNull(),
 		/**

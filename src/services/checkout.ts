@@ -56,7 +56,7 @@ export async function startCheckout(
 		const resumed = await resumeCheckout(deps, resume.orderId, resume.token, input.cart);
 		if (resumed) return resumed;
 	}
-	const order = await createOrder(deps, input.cart, input.locale ?? "en");
+	const order = await createOrder(deps, input.cart, input.locale ?? "en", input.origin);
 	const nowSec = Math.floor(deps.now() / 1000);
 	let session: Stripe.Checkout.Session;
 	try {
@@ -153,6 +153,7 @@ async function createOrder(
 	deps: StripeDeps,
 	cart: PricedCart,
 	locale: Locale,
+	origin: string,
 ): Promise<{ id: string; resumeToken: string; locale: Locale }> {
 	const id = crypto.randomUUID();
 	const resumeToken = newResumeToken();
@@ -167,6 +168,7 @@ async function createOrder(
 			itemsKey: cart.itemsKey,
 			resumeToken,
 			locale,
+			origin,
 			createdAt: now,
 			updatedAt: now,
 		}),

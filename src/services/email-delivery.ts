@@ -91,7 +91,8 @@ export async function deliverEmail(
 async function renderFor(deps: Deps, env: Bindings, email: EmailRow) {
 	const order = email.orderId ? await findOrder(deps.db, email.orderId) : undefined;
 	if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
-	const origin = appConfig(env).appUrl?.origin;
+	// APP_URL once deployed (checkout requires it there); locally, where the order was placed.
+	const origin = appConfig(env).appUrl?.origin ?? order.origin;
 	if (!origin)
 		throw new AppError(
 			500,

@@ -7,6 +7,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { type Mailbox, startMailbox } from "local-mailbox";
+import { mailboxClient } from "local-mailbox/client";
 import type Stripe from "stripe";
 import { type Emulator, startEmulator } from "stripe-emulator";
 import { emulatorClient } from "stripe-emulator/client";
@@ -64,12 +66,16 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 		let shop: Running;
 		let emulator: Emulator;
 		let alerts: Awaited<ReturnType<typeof alertReceiver>>;
+		let mailbox: Mailbox;
+		const resendKey = `re_userpath_${randomBytes(8).toString("hex")}`;
 		let vars: Record<string, string>;
 
 		beforeAll(async () => {
 			dir = copyProject();
 			const port = await freePort();
 			alerts = await alertReceiver();
+			// A Resend-compatible API of the test's own, which accepts only the .dev.vars key.
+			mailbox = await startMailbox({ port: 0, apiKey: resendKey });
 			emulator = await startEmulator({
 				port: 0,
 				webhookUrl: `http://127.0.0.1:${port}/webhook`,
@@ -93,6 +99,10 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				ALLOW_PROMOTION_CODES: "off",
 				AUTOMATIC_TAX: "on",
 				DEFAULT_LOCALE: "fr",
+				EMAIL_PROVIDER: "resend",
+				EMAIL_FROM: "User Path Shop <orders@userpath.test>",
+				RESEND_API_KEY: resendKey,
+				EMAIL_API_BASE: mailbox.url,
 			};
 			writeDevVars(dir, vars);
 			const how = LAUNCHERS[launcher](port, await freePort());
@@ -104,6 +114,7 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			await shop?.stop();
 			await emulator?.close();
 			await alerts?.close();
+			await mailbox?.close();
 			if (dir) removeProject(dir);
 		});
 
@@ -183,6 +194,21 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect(await english.text()).toMatch(/<html lang="en">/);
 			const { sessionId } = await checkoutOk(shop.url, [{ productId: ESPRESSO, quantity: 1 }]);
 			expect((await sessionAtStripe(sessionId)).locale).toBe("fr");
+		});
+
+		it("sends the confirmation through EMAIL_PROVIDER=resend at EMAIL_API_BASE, from EMAIL_FROM, with RESEND_API_KEY", async () => {
+			const { sessionId } = await checkoutOk(shop.url, [{ productId: ESPRESSO, quantity: 1 }]);
+			const control = emulatorClient(emulator.url);
+			await control.pay(sessionId, { email: "userpath@example.com", shipping: PARIS });
+			await control.drain();
+			const mail = await mailboxClient(mailbox.url).waitFor(
+				{ to: "userpath@example.com" },
+				{ timeoutMs: 15_000 },
+			);
+			expect(mail.from).toBe("User Path Shop <orders@userpath.test>");
+			// DEFAULT_LOCALE=fr: an order placed from a browser we cannot tell is French, and so is its e-mail.
+			expect(mail.subject).toContain("confirmée");
+			expect(mail.html).toContain(`${appUrl}/success.html?session_id=${sessionId}`);
 		});
 
 		it("lets 20 checkouts through from one client with CHECKOUT_RATE_LIMIT=off", async () => {
