@@ -308,3 +308,49 @@ describe("reconciliation and the operator", () => {
 		);
 	});
 });
+
+describe("the Email Service provider", () => {
+	it("sends through the EMAIL send_email binding with the same fields, and stores its message id", async () => {
+		const { id } = await pendingEmail();
+		const sent: Record<string, unknown>[] = [];
+		const binding = {
+			send: async (message: Record<string, unknown>) => {
+				sent.push(message);
+				return { messageId: "cf-msg-1" };
+			},
+		};
+		const config = withEnv({
+			EMAIL_PROVIDER: "cloudflare",
+			EMAIL_FROM: "orders@shop.test",
+			EMAIL: binding as unknown as SendEmail,
+		});
+		expect(await deliverEmail(testDeps(), config, id, 1)).toEqual({ outcome: "sent" });
+		expect(sent).toHaveLength(1);
+		expect(sent[0]).toMatchObject({ from: "orders@shop.test", to: "ada@example.com" });
+		expect(Object.keys(sent[0] ?? {}).sort()).toEqual([
+			"from",
+			"headers",
+			"html",
+			"subject",
+			"text",
+			"to",
+		]);
+		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+			status: "sent",
+			providerMessageId: "cf-msg-1",
+		});
+	});
+
+	it("refuses a provider that is not set up, naming the variable, and keeps the e-mail to try again", async () => {
+		const { id } = await pendingEmail();
+		const outcome = await deliverEmail(
+			testDeps(),
+			withEnv({ EMAIL_PROVIDER: "resend", EMAIL_FROM: "" }),
+			id,
+			1,
+		);
+		expect(outcome).toMatchObject({ outcome: "retry" });
+		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+		expect(row?.lastError).toContain("EMAIL_FROM");
+	});
+});
