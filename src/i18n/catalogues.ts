@@ -39,3 +39,12 @@ export function translatePlural(
 	const form = new Intl.PluralRules(locale).select(count) === "one" ? "one" : "other";
 	return translate(locale, `${key}.${form}` as MessageKey, { count, ...params });
 }
+
+/** Our words for why a payment failed, by Stripe's `decline_code` or `code` (Stripe's are for merchants). */
+export function declineText(code: string | null, locale: Locale): string {
+	const key = `decline.${code}`;
+	return translate(
+		locale,
+		Object.hasOwn(CATALOGUES.en, key) ? (key as MessageKey) : "decline.generic",
+	);
+}

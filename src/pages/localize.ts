@@ -63,7 +63,9 @@ function isKey(key: string | null | undefined): key is MessageKey {
 
 /** The catalogue as JSON that cannot close its `<script>` element. */
 function messagesBlock(locale: Locale): string {
-	const json = JSON.stringify(CATALOGUES[locale]).replace(/</g, "\\u003c");
+	// The pages' scripts never show an e-mail's texts: they stay out of every page.
+	const forPages = Object.entries(CATALOGUES[locale]).filter(([key]) => !key.startsWith("email."));
+	const json = JSON.stringify(Object.fromEntries(forPages)).replace(/</g, "\\u003c");
 	return `<script type="application/json" id="messages">${json}</script>`;
 }
 

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { isOpenStatus } from "../domain/transitions.ts";
 import type { AppEnv } from "../env.ts";
-import { CATALOGUES, type Locale, type MessageKey, translate } from "../i18n/catalogues.ts";
+import { declineText, type Locale, type MessageKey, translate } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { orderItemsOf, publicOrder } from "../services/orders.ts";
 import { currentOrderOfSession } from "../services/sync.ts";
@@ -104,15 +104,6 @@ function statusTexts(view: OrderView, locale: Locale): [string, string] {
 		case "refunded":
 			return [t(`success.${view.status}`), t(`success.${view.status}Detail`)];
 	}
-}
-
-/** Our words for why a payment failed (Stripe's are written for merchants). */
-export function declineText(code: string | null, locale: Locale): string {
-	const key = `decline.${code}`;
-	return translate(
-		locale,
-		Object.hasOwn(CATALOGUES.en, key) ? (key as MessageKey) : "decline.generic",
-	);
 }
 
 function itemRows(view: OrderView, locale: Locale): string {

@@ -43,7 +43,7 @@ export async function deliverEmail(
 	attempt: number,
 ): Promise<DeliveryOutcome> {
 	const email = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
-	if (!email || email.status !== "pending") return { outcome: "gone" };
+	if (email?.status !== "pending") return { outcome: "gone" };
 	const log = deps.log.child({ emailId, orderId: email.orderId, kind: email.kind });
 	let subject: string | null = null;
 	try {

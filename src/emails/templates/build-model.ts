@@ -1,7 +1,7 @@
-import { type MessageKey, translate } from "../../i18n/catalogues.ts";
+import { declineText, type MessageKey, translate } from "../../i18n/catalogues.ts";
 import { formatMoney } from "../../lib/money.ts";
 import { type EmailModel, type Link, type Row, webUrl } from "./model.ts";
-import { addressLines, declineReason, itemRows, totalRows } from "./order-parts.ts";
+import { addressLines, itemRows, totalRows } from "./order-parts.ts";
 import type { EmailExtra, EmailKind, EmailLinks, EmailOrder } from "./types.ts";
 
 /** What only one kind says: its subject, headline, lines and, for some, a button or the parcel. */
@@ -79,7 +79,7 @@ function kindParts(
 					t("email.payment_failed.intro"),
 					t(resume ? "email.payment_failed.resume" : "email.payment_failed.noResume"),
 				],
-				notice: declineReason(order.failureCode, locale),
+				notice: declineText(order.failureCode, locale),
 				action: resume ? { label: t("email.payment_failed.resumeButton"), url: resume } : null,
 			};
 		}

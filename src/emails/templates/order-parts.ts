@@ -1,4 +1,4 @@
-import { CATALOGUES, type Locale, type MessageKey, translate } from "../../i18n/catalogues.ts";
+import { type Locale, type MessageKey, translate } from "../../i18n/catalogues.ts";
 import { formatMoney } from "../../lib/money.ts";
 import type { Row } from "./model.ts";
 import type { EmailOrder } from "./types.ts";
@@ -60,13 +60,4 @@ function countryName(code: string | null, locale: Locale): string | null {
 	} catch {
 		return code;
 	}
-}
-
-/** Our words for why a payment failed, by decline code (Stripe's are written for merchants). */
-export function declineReason(code: string | null, locale: Locale): string {
-	const key = `decline.${code}`;
-	return translate(
-		locale,
-		Object.hasOwn(CATALOGUES.en, key) ? (key as MessageKey) : "decline.generic",
-	);
 }
