@@ -23,16 +23,21 @@ const ON_STATUS: Partial<Record<string, EmailKind>> = {
  * What a decision owes the shopper by e-mail: the confirmation when an order
  * becomes paid (by any path), the processing note, the payment-failed message
  * (it links to the same checkout), the shipping notice, and one message per
- * refund (partial or full). Nothing without an address to write to. Pure: the
- * single writer (`applyFact`) commits these with the change.
+ * refund (partial or full). Nothing without an address to write to; an address
+ * learnt after the change (a PaymentIntent's event without one came first) owes
+ * what the order's status owes then. Pure: the single writer (`applyFact`)
+ * commits these with the change; the dedupe keys keep each to one.
  */
 export function emailsFor(order: OrderState & { locale?: string }, decision: Decision): EmailDue[] {
 	const to = decision.patch.customerEmail ?? order.customerEmail;
 	if (!to) return [];
 	const due: EmailDue[] = [];
+	const learnt = !order.customerEmail && decision.patch.customerEmail !== undefined;
 	const statuses = decision.to
 		? [...(decision.through ? [decision.through] : []), decision.to]
-		: [];
+		: learnt
+			? [order.status]
+			: [];
 	for (const status of statuses) {
 		const kind = ON_STATUS[status];
 		if (kind) due.push({ kind, to, dedupeKey: `${kind}:${order.id}` });

@@ -354,3 +354,21 @@ describe("the Email Service provider", () => {
 		expect(row?.lastError).toContain("EMAIL_FROM");
 	});
 });
+
+describe("an address learnt after the payment", () => {
+	it("still owes the confirmation once: a PaymentIntent's event without an address came first", async () => {
+		const order = await insertOrder({ customerEmail: null });
+		const paid = events.piSucceeded(order);
+		(paid.data.object as { receipt_email: string | null }).receipt_email = null;
+		expect((await deliver(paid)).status).toBe(200);
+		expect((await getOrder(order.id)).status).toBe("paid");
+		expect(await emailsOf(order.id)).toEqual([]);
+		const completed = events.completedPaid(order);
+		expect((await deliver(completed)).status).toBe(200);
+		expect((await deliver(completed)).status).toBe(200);
+		const owed = await emailsOf(order.id);
+		expect(owed.map((e) => `${e.kind}:${e.to}`)).toEqual([
+			"order_confirmation:example@example.com",
+		]);
+	});
+});
