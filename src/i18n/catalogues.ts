@@ -48,3 +48,19 @@ export function declineText(code: string | null, locale: Locale): string {
 		Object.hasOwn(CATALOGUES.en, key) ? (key as MessageKey) : "decline.generic",
 	);
 }
+
+const regionNames = new Map<Locale, Intl.DisplayNames>();
+/** A country's name in the language (`FR` → "France"), or its code when Intl does not know it. */
+export function countryName(code: string | null, locale: Locale): string | null {
+	if (!code) return null;
+	try {
+		let names = regionNames.get(locale);
+		if (!names) {
+			names = new Intl.DisplayNames([locale], { type: "region" });
+			regionNames.set(locale, names);
+		}
+		return names.of(code) ?? code;
+	} catch {
+		return code;
+	}
+}

@@ -38,14 +38,26 @@ export function formatMoney(amount: number, currency: string, locale = "en-US"):
 	const digits = minorUnitDigits(currency);
 	const value = amount / 10 ** digits;
 	try {
-		return new Intl.NumberFormat(locale, {
-			style: "currency",
-			currency: currency.toUpperCase(),
-			minimumFractionDigits: digits,
-			maximumFractionDigits: digits,
-		}).format(value);
+		return numberFormat(locale, currency.toUpperCase(), digits).format(value);
 	} catch {
 		// Intl refuses codes it does not know; still show something readable.
 		return `${value.toFixed(digits)} ${currency.toUpperCase()}`;
 	}
+}
+
+/** Building an Intl formatter costs far more than using one: one per language and currency. */
+const formats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, currency: string, digits: number): Intl.NumberFormat {
+	const key = `${locale}|${currency}`;
+	let format = formats.get(key);
+	if (!format) {
+		format = new Intl.NumberFormat(locale, {
+			style: "currency",
+			currency,
+			minimumFractionDigits: digits,
+			maximumFractionDigits: digits,
+		});
+		formats.set(key, format);
+	}
+	return format;
 }

@@ -2,7 +2,13 @@ import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { isOpenStatus } from "../domain/transitions.ts";
 import type { AppEnv } from "../env.ts";
-import { declineText, type Locale, type MessageKey, translate } from "../i18n/catalogues.ts";
+import {
+	countryName,
+	declineText,
+	type Locale,
+	type MessageKey,
+	translate,
+} from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { orderItemsOf, publicOrder } from "../services/orders.ts";
 import { currentOrderOfSession } from "../services/sync.ts";
@@ -185,15 +191,6 @@ function webLink(url: string, text: string) {
 	return /^https?:\/\//i.test(url)
 		? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${text}</a>`
 		: text;
-}
-
-function countryName(code: string | null, locale: Locale): string | null {
-	if (!code) return null;
-	try {
-		return new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code;
-	} catch {
-		return code;
-	}
 }
 
 /** Stripe's card brand codes as people write them. */

@@ -1,4 +1,4 @@
-import { type Locale, type MessageKey, translate } from "../../i18n/catalogues.ts";
+import { countryName, type MessageKey, translate } from "../../i18n/catalogues.ts";
 import { formatMoney } from "../../lib/money.ts";
 import type { Row } from "./model.ts";
 import type { EmailOrder } from "./types.ts";
@@ -51,13 +51,4 @@ export function addressLines(order: EmailOrder): string[] | null {
 		: [[a.postalCode, a.city].filter(Boolean).join(" "), a.state].filter(Boolean).join(", ");
 	const lines = [shipping.name, a.line1, a.line2, town, countryName(country, order.locale)];
 	return lines.filter((line): line is string => Boolean(line?.trim()));
-}
-
-function countryName(code: string | null, locale: Locale): string | null {
-	if (!code) return null;
-	try {
-		return new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? code;
-	} catch {
-		return code;
-	}
 }
