@@ -6,13 +6,12 @@
  * without signing the operator out.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { mailboxClient } from "local-mailbox/client";
 import type { Page } from "playwright-core";
 import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
 import { localD1File, openSqlite } from "../../scripts/stack.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { d1Query } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
 import { saveScreenshot } from "./support/shopper.ts";
@@ -87,28 +86,7 @@ async function rowByHeader(page: Page, row: string): Promise<Record<string, stri
 	});
 }
 
-const axeSource = readFileSync(
-	createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
-	"utf8",
-);
-
-type Violation = { id: string; impact: string | null; nodes: { target: unknown }[] };
-
 /** Serious or critical axe-core violations (axe injected through DevTools, outside the CSP). */
-async function seriousViolations(page: Page): Promise<string[]> {
-	await page.evaluate(axeSource);
-	const violations = await page.evaluate(async () => {
-		const axe = (
-			globalThis as unknown as {
-				axe: { run: (ctx: Document) => Promise<{ violations: Violation[] }> };
-			}
-		).axe;
-		return (await axe.run(document)).violations;
-	});
-	return violations
-		.filter((v) => v.impact === "serious" || v.impact === "critical")
-		.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
-}
 
 describe("admin page: e-mails", () => {
 	const shopper = useShopper();

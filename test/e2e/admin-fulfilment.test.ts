@@ -6,10 +6,9 @@
  * SHIPPING_COUNTRIES) shippable products; the brewing guide is digital.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { seriousViolations } from "./support/axe.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
 import { saveScreenshot } from "./support/shopper.ts";
@@ -119,28 +118,7 @@ function fieldText(page: Page, list: string, label: string): Promise<string> {
 		.innerText();
 }
 
-const axeSource = readFileSync(
-	createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
-	"utf8",
-);
-
-type Violation = { id: string; impact: string | null; nodes: { target: unknown }[] };
-
 /** Serious or critical axe-core violations (axe injected through DevTools, outside the CSP). */
-async function seriousViolations(page: Page): Promise<string[]> {
-	await page.evaluate(axeSource);
-	const violations = await page.evaluate(async () => {
-		const axe = (
-			globalThis as unknown as {
-				axe: { run: (ctx: Document) => Promise<{ violations: Violation[] }> };
-			}
-		).axe;
-		return (await axe.run(document)).violations;
-	});
-	return violations
-		.filter((v) => v.impact === "serious" || v.impact === "critical")
-		.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
-}
 
 describe("admin page: shipping an order", () => {
 	const shopper = useShopper();

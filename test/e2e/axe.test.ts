@@ -1,41 +1,13 @@
 /**
- * No serious or critical axe-core violations on our pages.
- * axe is injected through the DevTools protocol (page.evaluate), which the
- * pages' CSP does not govern: a <script> tag would rightly be refused.
+ * No serious or critical axe-core violations on our pages (support/axe.ts).
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { seriousViolations } from "./support/axe.ts";
 import { useShopper } from "./support/journey.ts";
 import { addToCart, openStorefront, PRODUCTS } from "./support/shop.ts";
 import { stack } from "./support/stack.ts";
 
-const axeSource = readFileSync(
-	createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
-	"utf8",
-);
 const { workerUrl } = stack();
-
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown }[] };
-
-async function seriousViolations(page: Page): Promise<string[]> {
-	await page.evaluate(axeSource);
-	const violations = await page.evaluate(async () => {
-		const axe = (
-			globalThis as unknown as {
-				axe: { run: (ctx: Document) => Promise<{ violations: Violation[] }> };
-			}
-		).axe;
-		return (await axe.run(document)).violations;
-	});
-	return violations
-		.filter((v) => v.impact === "serious" || v.impact === "critical")
-		.map(
-			(v) =>
-				`${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`,
-		);
-}
 
 async function checkout(): Promise<{ orderId: string; sessionId: string }> {
 	const res = await fetch(`${workerUrl}/create-checkout-session`, {

@@ -3,11 +3,9 @@
  * and in dark mode: the shop's pages and Stripe's (the emulator's) agree on the
  * language, and a shopper without scripts can buy, pay and read the outcome.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { PARIS } from "../support/constants.ts";
+import { seriousViolations } from "./support/axe.ts";
 import { expectCleanPages, orderReaches, useShopper } from "./support/journey.ts";
 import {
 	CARD_OK,
@@ -110,27 +108,6 @@ describe("a shopper without JavaScript", () => {
 		await saveScreenshot(page, "nojs-refused-fr");
 	});
 });
-
-const axeSource = readFileSync(
-	createRequire(import.meta.url).resolve("axe-core/axe.min.js"),
-	"utf8",
-);
-
-async function seriousViolations(page: Page): Promise<string[]> {
-	await page.evaluate(axeSource);
-	const violations = await page.evaluate(async () => {
-		type Violation = { id: string; impact: string | null; nodes: { target: unknown }[] };
-		const axe = (
-			globalThis as unknown as {
-				axe: { run: (ctx: Document) => Promise<{ violations: Violation[] }> };
-			}
-		).axe;
-		return (await axe.run(document)).violations;
-	});
-	return violations
-		.filter((v) => v.impact === "serious" || v.impact === "critical")
-		.map((v) => `${v.impact} ${v.id} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`);
-}
 
 describe("the axe audit in French and in dark mode", () => {
 	const shopper = useShopper({ locale: "fr-FR", colorScheme: "dark" });
