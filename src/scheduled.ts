@@ -19,11 +19,21 @@ export async function runScheduled(
 	const log = createLogger({ job: "scheduled", scheduledTime });
 	try {
 		const deps = buildDeps(env, ctx, log);
-		const report = await reconcile(deps, { graceSeconds: appConfig(env).reconcileGraceSeconds });
-		const requeued = await requeueLostEmails(deps);
-		if (requeued > 0) log.warn("lost e-mails enqueued again", { emails: requeued });
-		await purgeIdempotencyKeys(deps.db, deps.now());
-		return report;
+		// Each part runs whatever became of the others: a Stripe outage must not stop the e-mails.
+		const requeue = requeueLostEmails(deps).then((requeued) => {
+			if (requeued > 0) log.warn("lost e-mails enqueued again", { emails: requeued });
+		});
+		const purge = purgeIdempotencyKeys(deps.db, deps.now());
+		const [report, ...others] = await Promise.allSettled([
+			reconcile(deps, { graceSeconds: appConfig(env).reconcileGraceSeconds }),
+			requeue,
+			purge,
+		]);
+		for (const other of others)
+			if (other.status === "rejected")
+				log.error("scheduled step failed", describeError(other.reason));
+		if (report.status === "rejected") throw report.reason;
+		return report.value;
 	} catch (err) {
 		log.error("scheduled run failed", describeError(err));
 		throw err;

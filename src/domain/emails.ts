@@ -11,6 +11,9 @@ export type EmailDue = {
 	amount?: number;
 };
 
+/** What an order in this status owes when its address is learnt late: a shipped or refunded order was paid first. */
+const LEARNT_OWES: Partial<Record<string, string>> = { fulfilled: "paid", refunded: "paid" };
+
 /** The e-mail each new status owes, once per order. */
 const ON_STATUS: Partial<Record<string, EmailKind>> = {
 	paid: "order_confirmation",
@@ -32,11 +35,15 @@ export function emailsFor(order: OrderState & { locale?: string }, decision: Dec
 	const to = decision.patch.customerEmail ?? order.customerEmail;
 	if (!to) return [];
 	const due: EmailDue[] = [];
-	const learnt = !order.customerEmail && decision.patch.customerEmail !== undefined;
+	// A payment a human is checking owes nothing yet: never a "payment failed" with a resume link.
+	const learnt =
+		!order.customerEmail &&
+		decision.patch.customerEmail !== undefined &&
+		decision.outcome !== "mismatch";
 	const statuses = decision.to
 		? [...(decision.through ? [decision.through] : []), decision.to]
 		: learnt
-			? [order.status]
+			? [LEARNT_OWES[order.status] ?? order.status]
 			: [];
 	for (const status of statuses) {
 		const kind = ON_STATUS[status];

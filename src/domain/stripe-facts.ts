@@ -119,6 +119,12 @@ function processingFromSession(session: Stripe.Checkout.Session, created: number
 	};
 }
 
+/** The address the shopper gave with the payment method, as a PaymentIntent's event tells it. */
+function payerEmail(pi: Stripe.PaymentIntent): string | null {
+	const method = pi.last_payment_error?.payment_method;
+	return (typeof method === "object" && method?.billing_details?.email) || pi.receipt_email || null;
+}
+
 function paymentFailure(pi: Stripe.PaymentIntent) {
 	const error = pi.last_payment_error;
 	return {
@@ -173,7 +179,7 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 					amount: pi.amount_received || pi.amount,
 					currency: pi.currency,
 					paymentIntentId: pi.id,
-					customerEmail: pi.receipt_email,
+					customerEmail: pi.receipt_email ?? payerEmail(pi),
 				},
 			};
 		}
@@ -181,7 +187,14 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 			const pi = event.data.object;
 			return {
 				ref: { orderId: metadataOrderId(pi.metadata), sessionId: null, paymentIntentId: pi.id },
-				fact: { kind: "failed", created, paymentIntentId: pi.id, ...paymentFailure(pi) },
+				fact: {
+					kind: "failed",
+					created,
+					paymentIntentId: pi.id,
+					// A declined card leaves the session open: its payment method is where the address is.
+					customerEmail: payerEmail(pi),
+					...paymentFailure(pi),
+				},
 			};
 		}
 		case "charge.refunded": {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
 import { type Locale, translatePlural } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
+import { sameToken } from "../lib/secret-compare.ts";
 import { findOrder, orderItemsOf } from "../services/orders.ts";
 
 /**
@@ -18,7 +19,8 @@ export async function withResumeForm(
 	const orderId = c.req.query("order_id") ?? "";
 	const token = c.req.query("token") ?? "";
 	const order = orderId && token ? await findOrder(c.var.deps.db, orderId) : undefined;
-	if (!order) return res;
+	// Only the order's own token shows what it holds.
+	if (!order?.resumeToken || !(await sameToken(token, order.resumeToken))) return res;
 	const items = await orderItemsOf(c.var.deps.db, order.id);
 	const count = items.reduce((sum, item) => sum + item.quantity, 0);
 	const summary = `${translatePlural(locale, "cart.items", count)} · ${formatMoney(order.amount, order.currency, locale)}`;

@@ -76,6 +76,8 @@ function languageLinks(current: Locale, url: URL): string {
 		target.searchParams.set("lang", locale);
 		const name = translate(locale, "layout.languageName");
 		const mark = locale === current ? raw(' aria-current="true"') : "";
-		return html`<a href="${target.pathname}${target.search}" hreflang="${locale}" lang="${locale}"${mark}>${name}</a>`;
+		// Always a path of this site ("//host/…" would be another site's address).
+		const path = target.pathname.replace(/^\/+/, "/");
+		return html`<a href="${path}${target.search}" hreflang="${locale}" lang="${locale}"${mark}>${name}</a>`;
 	}).join(" ");
 }

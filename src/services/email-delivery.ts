@@ -42,11 +42,34 @@ export async function deliverEmail(
 	emailId: string,
 	attempt: number,
 ): Promise<DeliveryOutcome> {
-	const email = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
-	if (email?.status !== "pending") return { outcome: "gone" };
+	const found = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
+	if (found?.status !== "pending") return { outcome: "gone" };
+	// Claim this try (compare-and-set on the try count): a second delivery of the same row
+	// (Queues deliver at least once; the Cron or a resend may enqueue it again) stands back.
+	const claim = await deps.db
+		.update(emails)
+		.set({ attempts: found.attempts + 1 })
+		.where(
+			and(
+				eq(emails.id, found.id),
+				eq(emails.status, "pending"),
+				eq(emails.attempts, found.attempts),
+			),
+		);
+	if (claim.meta.changes !== 1) return { outcome: "gone" };
+	const email = { ...found, attempts: found.attempts + 1 };
 	const log = deps.log.child({ emailId, orderId: email.orderId, kind: email.kind });
 	let subject: string | null = null;
 	try {
+		if (await superseded(deps, email)) {
+			await settle(deps, email, {
+				status: "sent",
+				subject,
+				lastError: "not sent: the order has moved on",
+			});
+			log.info("e-mail dropped: the order has moved on");
+			return { outcome: "sent" };
+		}
 		const config = emailConfig(env);
 		const content = await renderFor(deps, env, email);
 		subject = content.subject;
@@ -85,6 +108,22 @@ export async function deliverEmail(
 		});
 		return { outcome: "failed" };
 	}
+}
+
+/**
+ * A "payment failed" or "processing" message whose order has since moved on
+ * (paid with another card a moment later): sending it would tell the shopper
+ * something no longer true, and its Resume link would answer "already paid".
+ */
+async function superseded(deps: Deps, email: EmailRow): Promise<boolean> {
+	const stillTrue: Partial<Record<EmailRow["kind"], string[]>> = {
+		payment_failed: ["failed"],
+		payment_processing: ["processing"],
+	};
+	const statuses = stillTrue[email.kind];
+	if (!statuses || !email.orderId) return false;
+	const order = await findOrder(deps.db, email.orderId);
+	return order !== undefined && !statuses.includes(order.status);
 }
 
 /** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */
@@ -131,7 +170,6 @@ async function settle(
 		.update(emails)
 		.set({
 			status: change.status,
-			attempts: email.attempts + 1,
 			...(change.subject && { subject: change.subject }),
 			...(change.providerMessageId !== undefined && {
 				providerMessageId: change.providerMessageId,

@@ -98,9 +98,16 @@ async function sendWithResend(
 	} catch (err) {
 		throw new EmailSendError(`Resend unreachable: ${(err as Error).message}`, true);
 	}
-	const body = (await res.json().catch(() => null)) as { id?: unknown; message?: unknown } | null;
+	const body = (await res.json().catch(() => null)) as {
+		id?: unknown;
+		message?: unknown;
+		name?: unknown;
+	} | null;
 	if (res.ok) return typeof body?.id === "string" ? body.id : null;
 	const why = typeof body?.message === "string" ? body.message : res.statusText;
+	// Another delivery of the same e-mail is in flight at Resend: "safe to retry", its answer will tell.
+	if (res.status === 409 && body?.name === "concurrent_idempotent_requests")
+		throw new EmailSendError(`Resend answered 409: ${why}`.slice(0, 300), true);
 	throw new EmailSendError(
 		`Resend answered ${res.status}: ${why}`.slice(0, 300),
 		res.status === 429 || res.status >= 500,

@@ -99,6 +99,9 @@ export async function handleStripeEvent(
 			// A PaymentIntent for another amount than the order's known one (a promotion code,
 			// shipping or tax the session has not told us yet): its session settles it.
 			applied = await apply(order.id, await sessionFact(deps, order));
+			// Money is never ignored: if the session cannot judge it either, fail so Stripe retries.
+			if (applied.outcome === "needs_session")
+				throw new Error(`the session of order ${order.id} does not tell what was charged`);
 		}
 		if (applied.outcome === "not_found")
 			return await recorded(deps, event, {

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
+import type Stripe from "stripe";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client.ts";
 import { alerts, emails, orders } from "../../src/db/schema.ts";
@@ -14,7 +15,7 @@ import {
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { d1FailingWrites, db, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
 import { events } from "./helpers/stripe-events.ts";
-import { completedSession, stripeEvent } from "./helpers/stripe-objects.ts";
+import { completedSession, declinedPaymentIntent, stripeEvent } from "./helpers/stripe-objects.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -370,5 +371,94 @@ describe("an address learnt after the payment", () => {
 		expect(owed.map((e) => `${e.kind}:${e.to}`)).toEqual([
 			"order_confirmation:example@example.com",
 		]);
+	});
+});
+
+describe("what a review found", () => {
+	it("owes the payment-failed e-mail for a card declined on an open session, from the payment method's address", async () => {
+		const order = await insertOrder({ customerEmail: null });
+		const failed = stripeEvent(
+			"payment_intent.payment_failed",
+			declinedPaymentIntent({
+				orderId: order.id,
+				last_payment_error: {
+					type: "card_error",
+					code: "card_declined",
+					decline_code: "insufficient_funds",
+					message: "Your card has insufficient funds.",
+					payment_method: { billing_details: { email: "declined@example.com" } },
+				} as Stripe.PaymentIntent.LastPaymentError,
+			}),
+		);
+		expect((await deliver(failed)).status).toBe(200);
+		const owed = await emailsOf(order.id);
+		expect(owed.map((e) => `${e.kind}:${e.to}`)).toEqual(["payment_failed:declined@example.com"]);
+	});
+
+	it("sends one e-mail when two deliveries of the same row run at once", async () => {
+		const { id } = await pendingEmail();
+		let release = () => {};
+		const gate = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const sent = interceptResend(async () => {
+			await gate;
+			return Response.json({ id: "re_once" });
+		});
+		const both = Promise.all([
+			deliverEmail(testDeps(), withEnv(RESEND), id, 1),
+			deliverEmail(testDeps(), withEnv(RESEND), id, 1),
+		]);
+		setTimeout(release, 50);
+		const outcomes = (await both).map((o) => o.outcome).sort();
+		expect(outcomes).toEqual(["gone", "sent"]);
+		expect(sent).toHaveLength(1);
+	});
+
+	it("treats Resend's concurrent-request 409 as worth another try", async () => {
+		const { id } = await pendingEmail();
+		interceptResend(async () =>
+			Response.json(
+				{ statusCode: 409, name: "concurrent_idempotent_requests", message: "In flight" },
+				{ status: 409 },
+			),
+		);
+		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toMatchObject({
+			outcome: "retry",
+		});
+	});
+
+	it("does not send a payment-failed e-mail once the order is paid", async () => {
+		const { id } = await pendingEmail("payment_failed");
+		const sent = interceptResend(async () => Response.json({ id: "re_never" }));
+		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "sent" });
+		expect(sent).toHaveLength(0);
+		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.lastError).toContain(
+			"moved on",
+		);
+	});
+
+	it("owes nothing for an address learnt with a payment a human must check, and the confirmation for a shipped order", async () => {
+		const flagged = await insertOrder({ customerEmail: null, status: "failed" });
+		const tampered = stripeEvent(
+			"checkout.session.completed",
+			completedSession({ orderId: flagged.id, amount_subtotal: 1, amount_total: 1 }),
+		);
+		await deliver(tampered);
+		expect(await emailsOf(flagged.id)).toEqual([]);
+		const shipped = await insertOrder({
+			customerEmail: null,
+			status: "fulfilled",
+			paidAt: Date.now(),
+		});
+		await applyFact(
+			testDeps(),
+			shipped.id,
+			{ ...paidFact(), customerEmail: "late@example.com" },
+			{
+				source: "webhook",
+			},
+		);
+		expect((await emailsOf(shipped.id)).map((e) => e.kind)).toEqual(["order_confirmation"]);
 	});
 });

@@ -79,6 +79,14 @@ describe("shopper pages in the negotiated language", () => {
 		expect(html).toMatch(/hreflang="en" lang="en" aria-current="true">English<\/a>/);
 	});
 
+	it("links the switch to this site only, even from a path that looks like another host", async () => {
+		const res = await page("//evil.example/", { accept: "text/html" });
+		const html = await res.text();
+		const hrefs = [...html.matchAll(/hreflang="\w+"/g)].length;
+		expect(hrefs).toBe(2);
+		expect(html).not.toContain('href="//evil.example');
+	});
+
 	it("falls back to DEFAULT_LOCALE for a browser in a language we do not have", async () => {
 		const res = await fetchWithEnv(
 			new Request(`${ORIGIN}/`, { headers: { "accept-language": "ja-JP" } }),

@@ -131,6 +131,19 @@ describe("the cancel page without JavaScript", () => {
 		expect(html).toContain(CATALOGUES.fr["cancel.heading"]);
 	});
 
+	it("shows nothing of an order to a link without its token", async () => {
+		const order = await insertOrder();
+		const query = new URLSearchParams({ order_id: order.id, token: "not-its-token" });
+		const html = await (await exports.default.fetch(`${ORIGIN}/cancel.html?${query}`)).text();
+		expect(html).toContain(
+			'<form id="resume-form" method="post" action="/create-checkout-session" hidden>',
+		);
+		// (The language switch repeats the link's own query; the order's details stay out.)
+		expect(html).toContain('name="orderId" value=""');
+		expect(html).toContain('<p id="cancel-summary" class="status-detail" hidden></p>');
+		expect(html).not.toContain("$48.00");
+	});
+
 	it("keeps the form hidden without an order to resume", async () => {
 		const html = await (await exports.default.fetch(`${ORIGIN}/cancel.html`)).text();
 		expect(html).toContain(
