@@ -3,6 +3,7 @@
  * and in dark mode: the shop's pages and Stripe's (the emulator's) agree on the
  * language, and a shopper without scripts can buy, pay and read the outcome.
  */
+import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
 import { PARIS } from "../support/constants.ts";
 import { seriousViolations } from "./support/axe.ts";
@@ -19,7 +20,8 @@ import {
 import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
-const { workerUrl } = stack();
+const { workerUrl, emulatorUrl } = stack();
+const emulator = emulatorClient(emulatorUrl);
 
 /** Text with its (narrow) no-break spaces as plain spaces, as a reader sees it. */
 const plain = (text: string | null) => (text ?? "").replace(/[\u00a0\u202f]/g, " ").trim();
@@ -89,14 +91,23 @@ describe("a shopper without JavaScript", () => {
 			headers: { "content-type": "application/json" },
 			body: JSON.stringify({ items: [{ productId: PRODUCTS.mug.id, quantity: 1 }] }),
 		});
-		const { orderId } = (await res.json()) as { orderId: string };
-		// A cancel link whose token is not the order's: the Resume form is refused.
-		await page.goto(`/cancel.html?order_id=${orderId}&token=not-this-orders-token&lang=fr`);
+		const { orderId, sessionId, resumeToken } = (await res.json()) as {
+			orderId: string;
+			sessionId: string;
+			resumeToken: string;
+		};
+		// Paid meanwhile (in another tab, say): its old cancel link's Resume is refused with 409.
+		await emulator.pay(sessionId);
+		await orderReaches(orderId, "paid");
+		await page.goto(`/cancel.html?order_id=${orderId}&token=${resumeToken}&lang=fr`);
 		await Promise.all([page.waitForEvent("load"), page.locator("#resume").click()]);
 		expect(page.url()).toBe(`${workerUrl}/create-checkout-session`);
 		expect(await page.locator("html").getAttribute("lang")).toBe("fr");
 		expect(await page.locator("h1").textContent()).toBe(
 			"Nous n'avons pas pu démarrer votre paiement",
+		);
+		expect(await page.locator("main p.muted").textContent()).toBe(
+			"Cette commande est déjà payée : il n'y a plus rien à régler.",
 		);
 		expect(
 			await page.getByRole("link", { name: "Retour à la boutique" }).getAttribute("href"),
@@ -104,7 +115,6 @@ describe("a shopper without JavaScript", () => {
 		expect(await page.getByRole("link", { name: "English" }).getAttribute("href")).toBe(
 			"/?lang=en",
 		);
-		await orderReaches(orderId, "pending");
 		await saveScreenshot(page, "nojs-refused-fr");
 	});
 });
@@ -130,7 +140,11 @@ describe("the axe audit in French and in dark mode", () => {
 				locale: "fr",
 			}),
 		});
-		const { orderId, sessionId, resumeToken } = (await res.json()) as Record<string, string>;
+		const { orderId, sessionId, resumeToken } = (await res.json()) as {
+			orderId: string;
+			sessionId: string;
+			resumeToken: string;
+		};
 		await page.goto(`/success.html?session_id=${sessionId}`);
 		await page.locator("#status[data-status]").waitFor();
 		found.success = await seriousViolations(page);

@@ -10,7 +10,7 @@ import type { EmulatorContext } from "../state/context.ts";
  */
 export function showReceipt(ctx: EmulatorContext, chargeId: string): HttpAnswer {
 	const charge = ctx.state.charges.get(chargeId);
-	if (!charge || charge.status !== "succeeded") {
+	if (charge?.status !== "succeeded") {
 		return htmlAnswer(
 			404,
 			pageShell("Receipt not found · Stripe emulator", html`<h1>No such receipt</h1>`),
