@@ -108,6 +108,9 @@ async function sendWithResend(
 	// Another delivery of the same e-mail is in flight at Resend: "safe to retry", its answer will tell.
 	if (res.status === 409 && body?.name === "concurrent_idempotent_requests")
 		throw new EmailSendError(`Resend answered 409: ${why}`.slice(0, 300), true);
+	// This key was already sent (an earlier try whose answer we lost; the order has changed since,
+	// so today's rendering differs): the e-mail went out, under its first content.
+	if (res.status === 409 && body?.name === "invalid_idempotent_request") return null;
 	throw new EmailSendError(
 		`Resend answered ${res.status}: ${why}`.slice(0, 300),
 		res.status === 429 || res.status >= 500,

@@ -462,3 +462,19 @@ describe("what a review found", () => {
 		expect((await emailsOf(shipped.id)).map((e) => e.kind)).toEqual(["order_confirmation"]);
 	});
 });
+
+describe("an earlier try whose answer was lost", () => {
+	it("counts Resend's 'key already used with another request' as sent: the e-mail went out under its first content", async () => {
+		const { id } = await pendingEmail();
+		interceptResend(async () =>
+			Response.json(
+				{ statusCode: 409, name: "invalid_idempotent_request", message: "Same key, other body" },
+				{ status: 409 },
+			),
+		);
+		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 2)).toEqual({ outcome: "sent" });
+		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+			status: "sent",
+		});
+	});
+});
