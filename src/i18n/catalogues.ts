@@ -13,6 +13,11 @@ export const CATALOGUES = { en, fr } as const satisfies Record<string, Messages>
 export type Locale = keyof typeof CATALOGUES;
 export const LOCALES = Object.keys(CATALOGUES) as [Locale, ...Locale[]];
 
+/** Whether a text names a message of the catalogues (every catalogue has en.ts's keys). */
+export function isMessageKey(key: string | null | undefined): key is MessageKey {
+	return typeof key === "string" && Object.hasOwn(CATALOGUES.en, key);
+}
+
 export function isLocale(value: unknown): value is Locale {
 	return typeof value === "string" && Object.hasOwn(CATALOGUES, value);
 }
@@ -43,10 +48,7 @@ export function translatePlural(
 /** Our words for why a payment failed, by Stripe's `decline_code` or `code` (Stripe's are for merchants). */
 export function declineText(code: string | null, locale: Locale): string {
 	const key = `decline.${code}`;
-	return translate(
-		locale,
-		Object.hasOwn(CATALOGUES.en, key) ? (key as MessageKey) : "decline.generic",
-	);
+	return translate(locale, isMessageKey(key) ? key : "decline.generic");
 }
 
 const regionNames = new Map<Locale, Intl.DisplayNames>();

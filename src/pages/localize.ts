@@ -1,6 +1,7 @@
 import { html, raw } from "hono/html";
 import {
 	CATALOGUES,
+	isMessageKey,
 	LOCALES,
 	type Locale,
 	type MessageKey,
@@ -33,14 +34,14 @@ export function localizePage(
 		.on("[data-i18n]", {
 			element(el) {
 				const key = el.getAttribute("data-i18n");
-				if (isKey(key)) el.setInnerContent(translate(locale, instead[key] ?? key));
+				if (isMessageKey(key)) el.setInnerContent(translate(locale, instead[key] ?? key));
 			},
 		})
 		.on("[data-i18n-attr]", {
 			element(el) {
 				for (const pair of (el.getAttribute("data-i18n-attr") ?? "").split(/\s+/)) {
 					const [attr, key] = pair.split(":");
-					if (attr && isKey(key)) el.setAttribute(attr, translate(locale, key));
+					if (attr && isMessageKey(key)) el.setAttribute(attr, translate(locale, key));
 				}
 			},
 		})
@@ -55,10 +56,6 @@ export function localizePage(
 			},
 		})
 		.transform(res);
-}
-
-function isKey(key: string | null | undefined): key is MessageKey {
-	return typeof key === "string" && Object.hasOwn(CATALOGUES.en, key);
 }
 
 /** The catalogue as JSON that cannot close its `<script>` element. */

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env.ts";
-import { CATALOGUES, type Locale, type MessageKey } from "../i18n/catalogues.ts";
+import { isMessageKey, type Locale, type MessageKey } from "../i18n/catalogues.ts";
 import { requestLocale } from "./locale.ts";
 import { localizePage } from "./localize.ts";
 
@@ -28,7 +28,7 @@ export async function errorPage(
 ): Promise<Response> {
 	const res = await pageAsset(c, "/404.html");
 	const message = `error.${code}`;
-	const detail = isKey(message) ? message : "error.generic";
+	const detail = isMessageKey(message) ? message : "error.generic";
 	const page = new Response(res.body, { status, headers: res.headers });
 	// Its language switch leads to the shop: the refused post cannot be fetched again.
 	return localized(
@@ -42,10 +42,6 @@ export async function errorPage(
 		},
 		new URL("/", c.req.url),
 	);
-}
-
-function isKey(key: string): key is MessageKey {
-	return Object.hasOwn(CATALOGUES.en, key);
 }
 
 export async function pageAsset(c: Context<AppEnv>, asset: string): Promise<Response> {
