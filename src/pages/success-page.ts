@@ -10,6 +10,7 @@ import {
 	translate,
 } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
+import { webUrl } from "../lib/web-url.ts";
 import { orderItemsOf, publicOrder } from "../services/orders.ts";
 import { currentOrderOfSession } from "../services/sync.ts";
 
@@ -188,8 +189,9 @@ function facts(view: OrderView, locale: Locale): string {
 
 /** Only web links become links (the API refuses others; the page does not rely on it). */
 function webLink(url: string, text: string) {
-	return /^https?:\/\//i.test(url)
-		? html`<a href="${url}" rel="noopener noreferrer" target="_blank">${text}</a>`
+	const href = webUrl(url);
+	return href
+		? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${text}</a>`
 		: text;
 }
 

@@ -1,6 +1,7 @@
 import { declineText, type MessageKey, translate } from "../../i18n/catalogues.ts";
 import { formatMoney } from "../../lib/money.ts";
-import { type EmailModel, type Link, type Row, webUrl } from "./model.ts";
+import { webUrl } from "../../lib/web-url.ts";
+import type { EmailModel, Link, Row } from "./model.ts";
 import { addressLines, itemRows, totalRows } from "./order-parts.ts";
 import type { EmailExtra, EmailKind, EmailLinks, EmailOrder } from "./types.ts";
 

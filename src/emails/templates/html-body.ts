@@ -1,6 +1,7 @@
 import { html, raw } from "hono/html";
 import type { Locale } from "../../i18n/catalogues.ts";
-import { type EmailModel, type Link, labelled, type Row, webUrl } from "./model.ts";
+import { webUrl } from "../../lib/web-url.ts";
+import { type EmailModel, type Link, labelled, type Row } from "./model.ts";
 
 type Fragment = ReturnType<typeof raw>;
 

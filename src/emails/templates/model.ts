@@ -32,19 +32,6 @@ export type EmailModel = {
 	footer: string;
 };
 
-/**
- * The URL as a link may use it, or null when it is not http(s): a `javascript:`
- * or `data:` URL from a carrier or an operator stays text.
- */
-export function webUrl(url: string): string | null {
-	try {
-		const parsed = new URL(url);
-		return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
-	} catch {
-		return null;
-	}
-}
-
 /** "Label: value", with the language's spacing ("Total : 12,00 €" in French). */
 export function labelled(locale: Locale, label: string, value: string): string {
 	return translate(locale, "email.labelValue", { label, value });

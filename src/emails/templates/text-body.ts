@@ -1,5 +1,6 @@
 import type { Locale } from "../../i18n/catalogues.ts";
-import { type EmailModel, type Link, labelled, type Row, webUrl } from "./model.ts";
+import { webUrl } from "../../lib/web-url.ts";
+import { type EmailModel, type Link, labelled, type Row } from "./model.ts";
 
 /** The plain-text version: the same model, links written out in full. */
 export function renderText(m: EmailModel): string {
