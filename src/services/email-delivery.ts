@@ -10,7 +10,7 @@ import { isoTime } from "../lib/time.ts";
 import { raiseAlert } from "./alerts.ts";
 import type { Deps } from "./deps.ts";
 import { EmailSendError, emailProvider } from "./email-providers.ts";
-import { adminOrder, findOrder, orderItemsOf } from "./orders.ts";
+import { adminOrder, findOrder, type OrderRow, orderItemsOf } from "./orders.ts";
 
 /** Tries of one e-mail before it is `failed` (Queues retry it in between, with our backoff). */
 export const MAX_EMAIL_TRIES = 6;
@@ -61,7 +61,9 @@ export async function deliverEmail(
 	const log = deps.log.child({ emailId, orderId: email.orderId, kind: email.kind });
 	let subject: string | null = null;
 	try {
-		if (await superseded(deps, email)) {
+		const order = email.orderId ? await findOrder(deps.db, email.orderId) : undefined;
+		if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
+		if (superseded(email, order)) {
 			await settle(deps, email, {
 				status: "sent",
 				subject,
@@ -71,7 +73,7 @@ export async function deliverEmail(
 			return { outcome: "sent" };
 		}
 		const config = emailConfig(env);
-		const content = await renderFor(deps, env, email);
+		const content = await renderFor(deps, env, email, order);
 		subject = content.subject;
 		const providerMessageId = await emailProvider(
 			config,
@@ -115,21 +117,17 @@ export async function deliverEmail(
  * (paid with another card a moment later): sending it would tell the shopper
  * something no longer true, and its Resume link would answer "already paid".
  */
-async function superseded(deps: Deps, email: EmailRow): Promise<boolean> {
-	const stillTrue: Partial<Record<EmailRow["kind"], string[]>> = {
-		payment_failed: ["failed"],
-		payment_processing: ["processing"],
+function superseded(email: EmailRow, order: OrderRow): boolean {
+	const stillTrue: Partial<Record<EmailRow["kind"], string>> = {
+		payment_failed: "failed",
+		payment_processing: "processing",
 	};
-	const statuses = stillTrue[email.kind];
-	if (!statuses || !email.orderId) return false;
-	const order = await findOrder(deps.db, email.orderId);
-	return order !== undefined && !statuses.includes(order.status);
+	const status = stillTrue[email.kind];
+	return status !== undefined && order.status !== status;
 }
 
 /** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */
-async function renderFor(deps: Deps, env: Bindings, email: EmailRow) {
-	const order = email.orderId ? await findOrder(deps.db, email.orderId) : undefined;
-	if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
+async function renderFor(deps: Deps, env: Bindings, email: EmailRow, order: OrderRow) {
 	// APP_URL once deployed (checkout requires it there); locally, where the order was placed.
 	const origin = appConfig(env).appUrl?.origin ?? order.origin;
 	if (!origin)
@@ -232,11 +230,11 @@ export function adminEmail(email: EmailRow) {
 export async function resendEmail(deps: Deps, emailId: string) {
 	const email = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
 	if (!email) throw new AppError(404, "email_not_found", "No such e-mail.");
-	await deps.db
+	const [updated] = await deps.db
 		.update(emails)
 		.set({ status: "pending", attempts: 0, lastError: null, resends: email.resends + 1 })
-		.where(eq(emails.id, email.id));
+		.where(eq(emails.id, email.id))
+		.returning();
 	await deps.enqueueEmails([email.id]);
-	const updated = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
 	return adminEmail(updated ?? email);
 }
