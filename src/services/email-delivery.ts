@@ -14,7 +14,7 @@ import { adminOrder, findOrder, type OrderRow, orderItemsOf } from "./orders.ts"
 
 /** Tries of one e-mail before it is `failed` (Queues retry it in between, with our backoff). */
 export const MAX_EMAIL_TRIES = 6;
-/** An outbox row never tried this long after its cause lost its enqueue: reconciliation sends it again. */
+/** An outbox row still pending this long after its cause lost its queue message: reconciliation sends it again. */
 export const LOST_EMAIL_AFTER_MS = 10 * 60_000;
 
 export type EmailRow = typeof emails.$inferSelect;
@@ -178,17 +178,17 @@ async function settle(
 		.where(and(eq(emails.id, email.id), eq(emails.status, "pending")));
 }
 
-/** Outbox rows never tried long after their cause: their enqueue was lost. Reconciliation sends them again. */
+/**
+ * Outbox rows still pending 10 minutes after their cause (all tries end within about
+ * five): their queue message was lost. Reconciliation sends them again; a delivery
+ * still running stands back (each try is claimed).
+ */
 export async function requeueLostEmails(deps: Deps, limit = 50): Promise<number> {
 	const rows = await deps.db
 		.select({ id: emails.id })
 		.from(emails)
 		.where(
-			and(
-				eq(emails.status, "pending"),
-				eq(emails.attempts, 0),
-				lt(emails.createdAt, deps.now() - LOST_EMAIL_AFTER_MS),
-			),
+			and(eq(emails.status, "pending"), lt(emails.createdAt, deps.now() - LOST_EMAIL_AFTER_MS)),
 		)
 		.orderBy(asc(emails.createdAt))
 		.limit(limit);

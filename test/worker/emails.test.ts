@@ -274,17 +274,23 @@ describe("delivery", () => {
 describe("reconciliation and the operator", () => {
 	it("enqueues again an e-mail whose enqueue was lost, and only such", async () => {
 		const lost = await pendingEmail();
+		const lostAfterTries = await pendingEmail("shipped");
 		const fresh = await pendingEmail("payment_processing");
 		await db
 			.update(emails)
 			.set({ createdAt: Date.now() - LOST_EMAIL_AFTER_MS - 1000 })
 			.where(eq(emails.id, lost.id));
+		await db
+			.update(emails)
+			.set({ createdAt: Date.now() - LOST_EMAIL_AFTER_MS - 1000, attempts: 2 })
+			.where(eq(emails.id, lostAfterTries.id));
 		const queued: string[] = [];
 		await requeueLostEmails(
 			testDeps({ enqueueEmails: async (ids) => void queued.push(...ids) }),
 			1000,
 		);
 		expect(queued).toContain(lost.id);
+		expect(queued).toContain(lostAfterTries.id);
 		expect(queued).not.toContain(fresh.id);
 	});
 
