@@ -211,6 +211,49 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect(mail.html).toContain(`${appUrl}/success.html?session_id=${sessionId}`);
 		});
 
+		it("marks an order shipped, lists its e-mails and sends one again through the admin routes", async () => {
+			const { orderId, sessionId } = await checkoutOk(shop.url, [
+				{ productId: ESPRESSO, quantity: 1 },
+			]);
+			const control = emulatorClient(emulator.url);
+			await control.pay(sessionId, { email: "ops@example.com", shipping: PARIS });
+			await control.drain();
+			expect(await orderStatus(shop.url, orderId)).toBe("paid");
+			const shipped = await admin(shop.url, adminToken, `/orders/${orderId}/fulfill`, {
+				carrier: "La Poste",
+				trackingNumber: "6A1",
+			});
+			expect(shipped.status).toBe(200);
+			expect(await shipped.json()).toMatchObject({ status: "fulfilled" });
+			const listed = await eventually(async () => {
+				const res = await admin(shop.url, adminToken, `/emails?orderId=${orderId}`);
+				const body = (await res.json()) as {
+					emails: { id: string; kind: string; status: string }[];
+				};
+				return body.emails.length === 2 && body.emails.every((e) => e.status === "sent")
+					? body.emails
+					: undefined;
+			}, "the order's two e-mails, sent");
+			expect(listed.map((e) => e.kind).sort()).toEqual(["order_confirmation", "shipped"]);
+			const again = await admin(shop.url, adminToken, `/emails/${listed[0]?.id}/resend`, {});
+			expect(again.status).toBe(200);
+			expect(await again.json()).toMatchObject({ status: "pending", attempts: 0 });
+		});
+
+		it("answers ?lang=en in place and remembers it over DEFAULT_LOCALE", async () => {
+			const res = await fetch(`${shop.url}/success.html?lang=en`, {
+				headers: { "accept-language": "ja" },
+			});
+			expect(res.status).toBe(200);
+			expect(await res.text()).toMatch(/<html lang="en">/);
+			const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+			expect(cookie).toBe("lang=en");
+			const next = await fetch(`${shop.url}/cancel.html`, {
+				headers: { cookie, "accept-language": "ja" },
+			});
+			expect(await next.text()).toMatch(/<html lang="en">/);
+		});
+
 		it("lets 20 checkouts through from one client with CHECKOUT_RATE_LIMIT=off", async () => {
 			const statuses: number[] = [];
 			for (let i = 0; i < 20; i++)
