@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 import {
+	CATALOG_ACTIONS,
 	EMAIL_KINDS,
 	EMAIL_STATUSES,
 	ORDER_STATUSES,
@@ -13,20 +14,30 @@ import { LOCALES } from "../i18n/catalogues.ts";
 /** Every time column holds Unix epoch milliseconds. */
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
-export const products = sqliteTable("products", {
-	id: text("id").primaryKey(),
-	name: text("name").notNull(),
-	description: text("description").notNull().default(""),
-	unitAmount: integer("unit_amount").notNull(),
-	currency: text("currency").notNull(),
-	active: integer("active", { mode: "boolean" }).notNull().default(true),
-	/** Physical goods: a cart holding one collects a shipping address. */
-	shippable: integer("shippable", { mode: "boolean" }).notNull().default(true),
-	/** Stripe tax code (`txcd_…`) for automatic tax; null: the account's default. */
-	taxCode: text("tax_code"),
-	createdAt: integer("created_at").notNull().default(now),
-	updatedAt: integer("updated_at").notNull().default(now),
-});
+export const products = sqliteTable(
+	"products",
+	{
+		id: text("id").primaryKey(),
+		name: text("name").notNull(),
+		description: text("description").notNull().default(""),
+		unitAmount: integer("unit_amount").notNull(),
+		currency: text("currency").notNull(),
+		active: integer("active", { mode: "boolean" }).notNull().default(true),
+		/** Physical goods: a cart holding one collects a shipping address. */
+		shippable: integer("shippable", { mode: "boolean" }).notNull().default(true),
+		/** Stripe tax code (`txcd_…`) for automatic tax; null: the account's default. */
+		taxCode: text("tax_code"),
+		/**
+		 * Units still available to new checkouts (null: unlimited). A checkout's
+		 * reservation takes from it in the batch that writes the order; an order
+		 * that ends expired or canceled gives its units back.
+		 */
+		stock: integer("stock"),
+		createdAt: integer("created_at").notNull().default(now),
+		updatedAt: integer("updated_at").notNull().default(now),
+	},
+	(t) => [check("products_stock_check", sql`${t.stock} is null or ${t.stock} >= 0`)],
+);
 
 /** What Checkout offers for delivery, per currency. */
 export const shippingRates = sqliteTable(
@@ -156,6 +167,11 @@ export const orderItems = sqliteTable(
 		name: text("name").notNull(),
 		unitAmount: integer("unit_amount").notNull(),
 		quantity: integer("quantity").notNull(),
+		/**
+		 * Units this line took from the product's stock at checkout: its quantity when
+		 * the stock was limited, 0 when unlimited. What a release gives back, exactly.
+		 */
+		reserved: integer("reserved").notNull().default(0),
 	},
 	(t) => [
 		index("order_items_order_idx").on(t.orderId),
@@ -164,6 +180,28 @@ export const orderItems = sqliteTable(
 			sql`${t.quantity} between 1 and 99 and ${t.unitAmount} >= 0`,
 		),
 	],
+);
+
+/**
+ * The catalog's audit trail: every change the operator makes to a product,
+ * who made it (the admin token's fingerprint), when, and each field's value
+ * before and after. Reservations and releases are not here: they belong to
+ * their orders' transitions.
+ */
+export const catalogChanges = sqliteTable(
+	"catalog_changes",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		productId: text("product_id").notNull(),
+		/** `create`, `update` or `stock`. */
+		action: text("action", { enum: CATALOG_ACTIONS }).notNull(),
+		/** `admin-token:<first 8 hex digits of its SHA-256>`: which token made it, never the token. */
+		actor: text("actor").notNull(),
+		/** JSON: `{"<field>": {"from": …, "to": …}}`. */
+		changes: text("changes").notNull(),
+		at: integer("at").notNull(),
+	},
+	(t) => [index("catalog_changes_product_idx").on(t.productId, t.id)],
 );
 
 export const webhookEvents = sqliteTable(

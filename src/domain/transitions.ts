@@ -91,7 +91,18 @@ export type AlertFact =
 			dedupeKey: string;
 			was: OrderStatus;
 			paid: { amount: number; currency: string };
-	  };
+	  }
+	| { kind: "oversold"; dedupeKey: string; lines: StockShortfall[] };
+
+/** A line of a released order paid anyway whose units were taken meanwhile. */
+export type StockShortfall = { productId: string; name: string; wanted: number; left: number };
+
+/** Statuses an order gives its reserved stock back in (and takes it again from, when paid anyway). */
+export const RELEASED_STATUSES = ["expired", "canceled"] as const satisfies readonly OrderStatus[];
+
+export function isReleasedStatus(status: OrderStatus): boolean {
+	return (RELEASED_STATUSES as readonly OrderStatus[]).includes(status);
+}
 
 export type Decision = {
 	/**

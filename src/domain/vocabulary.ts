@@ -43,3 +43,7 @@ export type EmailKind = (typeof EMAIL_KINDS)[number];
 /** Where an e-mail of the outbox is. */
 export const EMAIL_STATUSES = ["pending", "sent", "failed"] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
+
+/** What the operator did to a product (the catalog's audit trail). */
+export const CATALOG_ACTIONS = ["create", "update", "stock"] as const;
+export type CatalogAction = (typeof CATALOG_ACTIONS)[number];

@@ -36,6 +36,11 @@ export const en = {
 	"shop.maxLines": "A cart holds at most {max} different products.",
 	"shop.added": "Added {name} to your cart ({count} in cart).",
 	"shop.digital": "Digital: nothing to ship",
+	"shop.soldOut": "Sold out",
+	"shop.onlyLeft.one": "Only {count} left",
+	"shop.onlyLeft.other": "Only {count} left",
+	"shop.maxStock.one": "Only {count} is left, and it is in your cart.",
+	"shop.maxStock.other": "Only {count} are left, and all of them are in your cart.",
 	"cart.link": "Cart",
 	"cart.items.one": "{count} item",
 	"cart.items.other": "{count} items",
@@ -68,6 +73,8 @@ export const en = {
 	"cart.unavailableUnnamed.other":
 		"{count} items that are no longer for sale were removed from your cart.",
 	"cart.view": "View cart ({count})",
+	"cart.stockChanged":
+		"Not enough left of {names}: someone was quicker. Your cart now holds what is still available; check it and pay again.",
 	"cart.viewTotal": "View cart ({count}) · {total}",
 
 	// The success page.
@@ -166,6 +173,8 @@ export const en = {
 	"error.order_already_paid": "This order is already paid — there's nothing more to pay.",
 	"error.order_not_found":
 		"We couldn't find this order. Go back to your cart to start a new checkout.",
+	"error.out_of_stock":
+		"Some items sold out, or fewer are left than you asked for. Go back to the shop to choose again.",
 	"error.request_in_progress": "Your checkout is still being prepared. Please wait a moment.",
 	"error.idempotency_key_reused":
 		"This checkout changed while it was being sent. Please try again.",

@@ -31,6 +31,11 @@ export const fr = {
 	"shop.maxLines": "Un panier contient au plus {max} produits différents.",
 	"shop.added": "{name} ajouté à votre panier ({count} dans le panier).",
 	"shop.digital": "Numérique : rien à expédier",
+	"shop.soldOut": "Épuisé",
+	"shop.onlyLeft.one": "Plus que {count} en stock",
+	"shop.onlyLeft.other": "Plus que {count} en stock",
+	"shop.maxStock.one": "Il n'en reste que {count}, et il est dans votre panier.",
+	"shop.maxStock.other": "Il n'en reste que {count}, et ils sont tous dans votre panier.",
 	"cart.link": "Panier",
 	"cart.items.one": "{count} article",
 	"cart.items.other": "{count} articles",
@@ -64,6 +69,8 @@ export const fr = {
 	"cart.unavailableUnnamed.other":
 		"{count} articles qui ne sont plus en vente ont été retirés de votre panier.",
 	"cart.view": "Voir le panier ({count})",
+	"cart.stockChanged":
+		"Il ne reste plus assez de {names} : quelqu'un a été plus rapide. Votre panier contient maintenant ce qui est encore disponible ; vérifiez-le et payez à nouveau.",
 	"cart.viewTotal": "Voir le panier ({count}) · {total}",
 
 	"success.title": "Votre commande — Bean & Leaf",
@@ -162,6 +169,8 @@ export const fr = {
 	"error.order_already_paid": "Cette commande est déjà payée : il n'y a plus rien à régler.",
 	"error.order_not_found":
 		"Nous n'avons pas trouvé cette commande. Retournez à votre panier pour commencer un nouveau paiement.",
+	"error.out_of_stock":
+		"Certains articles sont épuisés, ou il en reste moins que demandé. Retournez à la boutique pour choisir à nouveau.",
 	"error.request_in_progress": "Votre paiement est encore en préparation. Patientez un instant.",
 	"error.idempotency_key_reused": "Ce paiement a changé pendant son envoi. Veuillez réessayer.",
 	"error.stripe_unavailable":

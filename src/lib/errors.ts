@@ -7,16 +7,22 @@ export class AppError extends Error {
 		readonly code: string,
 		message: string,
 		readonly headers: Record<string, string> = {},
+		/** More of the error's body, beside `code` and `message` (`productIds`, `field`). */
+		readonly details: Record<string, unknown> = {},
 	) {
 		super(message);
 		this.name = "AppError";
 	}
 }
 
-export type ErrorBody = { error: { code: string; message: string } };
+export type ErrorBody = { error: { code: string; message: string } & Record<string, unknown> };
 
-export function errorBody(code: string, message: string): ErrorBody {
-	return { error: { code, message } };
+export function errorBody(
+	code: string,
+	message: string,
+	details: Record<string, unknown> = {},
+): ErrorBody {
+	return { error: { code, message, ...details } };
 }
 
 export const invalidCart = (message: string) => new AppError(400, "invalid_cart", message);
@@ -27,3 +33,7 @@ export const stripeUnavailable = () =>
 		"stripe_unavailable",
 		"The payment provider could not be reached. Please try again.",
 	);
+
+/** 409 `out_of_stock`: the cart asks for more of these products than is left. */
+export const outOfStock = (productIds: string[], message: string) =>
+	new AppError(409, "out_of_stock", message, {}, { productIds });

@@ -25,6 +25,23 @@ const ZERO_DECIMAL = new Set([
 ]);
 const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
 
+/** The presentment currencies Stripe charges in (https://docs.stripe.com/currencies), lowercase. */
+const STRIPE_CURRENCIES = new Set(
+	(
+		"aed afn all amd ang aoa ars aud awg azn bam bbd bdt bgn bhd bif bmd bnd bob brl bsd bwp byn " +
+		"bzd cad cdf chf clp cny cop crc cve czk djf dkk dop dzd egp etb eur fjd fkp gbp gel gip gmd " +
+		"gnf gtq gyd hkd hnl htg huf idr ils inr isk jmd jod jpy kes kgs khr kmf krw kwd kyd kzt lak " +
+		"lbp lkr lrd lsl mad mdl mga mkd mmk mnt mop mur mvr mwk mxn myr mzn nad ngn nio nok npr nzd " +
+		"omr pab pen pgk php pkr pln pyg qar ron rsd rub rwf sar sbd scr sek sgd shp sle sos srd std " +
+		"szl thb tjs tnd top try ttd twd tzs uah ugx usd uyu uzs vnd vuv wst xaf xcd xof xpf yer zar zmw"
+	).split(" "),
+);
+
+/** Whether Stripe charges in this currency (a lowercase ISO 4217 code). */
+export function isStripeCurrency(code: string): boolean {
+	return STRIPE_CURRENCIES.has(code);
+}
+
 /** How many minor-unit digits Stripe uses for a currency (`jpy` → 0, `usd` → 2, `kwd` → 3). */
 export function minorUnitDigits(currency: string): number {
 	const code = currency.toLowerCase();

@@ -3,6 +3,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import * as v from "valibot";
 import { firstIssue } from "../domain/cart.ts";
+import {
+	issueField,
+	newProductSchema,
+	parseStockChange,
+	productPatchSchema,
+} from "../domain/product.ts";
 import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
@@ -18,6 +24,15 @@ import {
 } from "../services/admin.ts";
 import { invalidAmount, invalidRequest } from "../services/admin-errors.ts";
 import { listAlerts, listWebhookEvents } from "../services/admin-ledger.ts";
+import {
+	actorOf,
+	changeStock,
+	createProduct,
+	invalidProduct,
+	listAllProducts,
+	productDetail,
+	updateProduct,
+} from "../services/catalog-admin.ts";
 import { listEmails, resendEmail } from "../services/email-delivery.ts";
 import { refundOrder } from "../services/refunds.ts";
 import { idempotency } from "./idempotency.ts";
@@ -169,12 +184,39 @@ export const adminRoutes = new Hono<AppEnv>()
 		c.json(await listWebhookEvents(c.var.deps.db, c.req.valid("query"))),
 	)
 	.get("/alerts", async (c) => c.json(await listAlerts(c.var.deps.db)))
+	.get("/products", async (c) => c.json(await listAllProducts(c.var.deps.db)))
+	.get("/products/:id", async (c) => c.json(await productDetail(c.var.deps.db, c.req.param("id"))))
+	.post("/products", limitBody(16 * 1024), async (c) => {
+		const input = validProduct(newProductSchema, await readJsonObject(c));
+		return c.json(await createProduct(c.var.deps, input, await actor(c)));
+	})
+	.patch("/products/:id", limitBody(16 * 1024), async (c) => {
+		const patch = validProduct(productPatchSchema, await readJsonObject(c));
+		return c.json(await updateProduct(c.var.deps, c.req.param("id"), patch, await actor(c)));
+	})
+	.post("/products/:id/stock", limitBody(1024), async (c) => {
+		const parsed = parseStockChange(await readJsonObject(c));
+		if (!parsed.ok) throw invalidProduct(parsed.field, parsed.message);
+		return c.json(await changeStock(c.var.deps, c.req.param("id"), parsed.change, await actor(c)));
+	})
 	.get("/emails", validQuery(emailsQuery), async (c) =>
 		c.json(await listEmails(c.var.deps, c.req.valid("query"))),
 	)
 	.post("/emails/:id/resend", async (c) =>
 		c.json(await resendEmail(c.var.deps, c.req.param("id"))),
 	);
+
+/** A product's fields, or 400 `invalid_product` naming the first field at fault. */
+function validProduct<const T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
+	const parsed = v.safeParse(schema, body);
+	if (parsed.success) return parsed.output;
+	const issue = parsed.issues[0];
+	const field = issueField(issue);
+	throw invalidProduct(field, field ? `${field}: ${issue.message}` : issue.message);
+}
+
+/** Who is acting: the admin token's fingerprint (the request passed `adminAuth`). */
+const actor = (c: Context<AppEnv>) => actorOf(bearerToken(c.req.header("Authorization")) ?? "");
 
 /** `{"amount"?}` in minor units; an empty body refunds the rest. */
 async function readRefundAmount(c: Context<AppEnv>): Promise<number | undefined> {

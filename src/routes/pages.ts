@@ -2,8 +2,10 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import type { Db } from "../db/client.ts";
+import { MAX_QUANTITY } from "../domain/cart.ts";
+import { LOW_STOCK_AT } from "../domain/product.ts";
 import type { AppEnv } from "../env.ts";
-import { type Locale, translate } from "../i18n/catalogues.ts";
+import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
@@ -44,24 +46,39 @@ for (const [path, asset] of Object.entries(PAGES)) {
 	});
 }
 
-/** Without JavaScript the storefront still sells: one "Buy now" form per product, inside <noscript>. */
+/**
+ * Without JavaScript the storefront still sells: one "Buy now" form per
+ * product, inside <noscript>; a sold-out one stays listed, its button disabled.
+ */
 async function noScriptCatalog(db: Db, locale: Locale): Promise<string> {
 	const products = await listActiveProducts(db);
-	const items = products.map(
-		(p) => html`<li class="product-card has-image">
+	const items = products.map((p) => {
+		const soldOut = p.stock !== null && p.stock <= 0;
+		const max = p.stock === null ? MAX_QUANTITY : Math.min(MAX_QUANTITY, p.stock);
+		const stockNote = soldOut
+			? html`<p class="stock-note sold-out">${translate(locale, "shop.soldOut")}</p>`
+			: p.stock !== null && p.stock <= LOW_STOCK_AT
+				? html`<p class="stock-note">${translatePlural(locale, "shop.onlyLeft", p.stock)}</p>`
+				: "";
+		return html`<li class="product-card has-image">
 	<img class="product-image" src="/img/products/${p.id}.svg" alt="${p.name}" width="320" height="200" loading="lazy" />
 	<h2>${p.name}</h2>
 	<p>${p.description}</p>
 	<p class="price">${formatMoney(p.unitAmount, p.currency, locale)}</p>
+	${stockNote}
 	<form method="post" action="/create-checkout-session">
 		<input type="hidden" name="productId" value="${p.id}" />
 		<input type="hidden" name="locale" value="${locale}" />
 		<label for="nojs-qty-${p.id}">${translate(locale, "shop.quantity")}</label>
-		<input id="nojs-qty-${p.id}" name="quantity" type="number" min="1" max="99" value="1" inputmode="numeric" />
-		<button type="submit" class="btn btn-primary">${translate(locale, "shop.buyNamed", { name: p.name })}</button>
+		<input id="nojs-qty-${p.id}" name="quantity" type="number" min="1" max="${max}" value="1" inputmode="numeric"${soldOut ? html` disabled` : ""} />
+		<button type="submit" class="btn btn-primary"${soldOut ? html` disabled` : ""}>${
+			soldOut
+				? translate(locale, "shop.soldOut")
+				: translate(locale, "shop.buyNamed", { name: p.name })
+		}</button>
 	</form>
-</li>`,
-	);
+</li>`;
+	});
 	return (await html`<ul class="product-grid">${items}</ul>`).toString();
 }
 

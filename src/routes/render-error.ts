@@ -32,7 +32,7 @@ export async function renderError(err: Error, c: Context<AppEnv>): Promise<Respo
 			for (const [name, value] of Object.entries(err.headers ?? {})) page.headers.set(name, value);
 			return page;
 		}
-		return c.json(errorBody(err.code, err.message), err.status, err.headers);
+		return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
 	}
 	if (err instanceof HTTPException && err.status < 500) {
 		const code = HTTP_CODES[err.status] ?? "request_refused";

@@ -16,6 +16,16 @@ export function alertFor(order: OrderState, fact: AlertFact): Alert {
 				...base,
 				message: `Order ${order.id} was ${fact.was} but ${formatMoney(fact.paid.amount, fact.paid.currency)} was paid: honour it or refund it.`,
 			};
+		case "oversold":
+			return {
+				...base,
+				message: `Order ${order.id} was paid after its stock was released, and too little is left: ${fact.lines
+					.map(
+						(l) =>
+							`${l.name} (${l.productId}): ${l.wanted} wanted, ${l.left} left, ${l.wanted - l.left} oversold`,
+					)
+					.join("; ")}. Restock or refund.`,
+			};
 	}
 }
 

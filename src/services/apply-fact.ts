@@ -4,12 +4,13 @@ import { runBatch } from "../db/batch.ts";
 import { orders } from "../db/schema.ts";
 import { emailsFor } from "../domain/emails.ts";
 import type { Fact } from "../domain/facts.ts";
-import type { Decision } from "../domain/transitions.ts";
-import { decide } from "../domain/transitions.ts";
+import type { AlertFact, Decision } from "../domain/transitions.ts";
+import { decide, isReleasedStatus } from "../domain/transitions.ts";
 import type { OrderStatus, TransitionSource } from "../domain/vocabulary.ts";
 import { alertFor } from "./alert-messages.ts";
 import type { Deps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
+import { judgeRetake, release, releasedLines, retake } from "./stock.ts";
 
 export type FactSource = {
 	source: TransitionSource;
@@ -60,7 +61,16 @@ export async function applyFact(
 			return { ...decision, from: order.status, status: order.status, written: false };
 		}
 
-		const guard = and(eq(orders.id, order.id), eq(orders.version, order.version)) as SQL;
+		// Money for an order whose stock was released takes the units again: judged on the stock read
+		// now, and written only while it is still that stock.
+		const retakes =
+			isReleasedStatus(order.status) && (decision.to === "paid" || decision.through === "paid");
+		const retaking = retakes ? judgeRetake(await releasedLines(db, order.id)) : undefined;
+		const guard = and(
+			eq(orders.id, order.id),
+			eq(orders.version, order.version),
+			retaking?.unchanged,
+		) as SQL;
 		// The guarded inserts run first: they must see the version before the update bumps it.
 		const writes: SQL[] = [];
 		const steps = decision.to
@@ -71,9 +81,15 @@ export async function applyFact(
 				select ${order.id}, ${steps[i - 1]}, ${steps[i]}, ${src.source}, ${src.stripeEventId ?? null}, ${now}
 				from orders where ${guard}`);
 		}
-		const alert = decision.alert ? alertFor(order, decision.alert) : null;
-		if (alert) {
-			const { kind, message, dedupeKey } = alert;
+		const alertFacts: AlertFact[] = decision.alert ? [decision.alert] : [];
+		if (retaking && retaking.shortfalls.length > 0)
+			alertFacts.push({
+				kind: "oversold",
+				dedupeKey: `oversold:${order.id}`,
+				lines: retaking.shortfalls,
+			});
+		const raised = alertFacts.map((fact) => alertFor(order, fact));
+		for (const { kind, message, dedupeKey } of raised) {
 			writes.push(sql`insert into alerts (kind, order_id, message, dedupe_key, created_at)
 				select ${kind}, ${order.id}, ${message}, ${dedupeKey}, ${now}
 				from orders where ${guard}
@@ -103,9 +119,17 @@ export async function applyFact(
 				version: order.version + 1,
 			})
 			.where(guard);
-		const results = await runBatch(db, [...writes, update.getSQL()]);
-		if (results.at(-1)?.meta.changes === 1) {
-			if (alert) deps.notify(alert);
+		// After the update: the stock moves only when this very change was written.
+		const applied = sql`exists (select 1 from orders where id = ${order.id} and version = ${order.version + 1})`;
+		const stock =
+			decision.to && isReleasedStatus(decision.to) && !isReleasedStatus(order.status)
+				? [release(order.id, applied)]
+				: retaking
+					? [retake(order.id, applied)]
+					: [];
+		const results = await runBatch(db, [...writes, update.getSQL(), ...stock]);
+		if (results[writes.length]?.meta.changes === 1) {
+			for (const alert of raised) deps.notify(alert);
 			// An e-mail already owed by the same cause was not written again: nothing to send.
 			const written = owed.filter((_, i) => results[firstEmail + i]?.meta.changes === 1);
 			await deps.enqueueEmails(written.map((email) => email.id));

@@ -1,7 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
+import { runBatch } from "../db/batch.ts";
 import type { Db } from "../db/client.ts";
-import { orderItems, orders, orderTransitions } from "../db/schema.ts";
+import { orders } from "../db/schema.ts";
 import { type CheckoutOptions, sessionParams } from "../domain/checkout-session.ts";
 import type { Locale } from "../i18n/catalogues.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
@@ -13,6 +14,13 @@ import type { PricedCart } from "./catalog.ts";
 import type { StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 import { findOrder, orderItemsOf } from "./orders.ts";
+import {
+	orderLineInsert,
+	outOfStockError,
+	reserve,
+	shortProducts,
+	stockSuffices,
+} from "./stock.ts";
 import { retrieveSession, syncOrder } from "./sync.ts";
 
 /** How long a Checkout Session stays payable (Stripe allows 30 min to 24 h). */
@@ -149,43 +157,44 @@ function newResumeToken(): string {
 		.replace(/=+$/, "");
 }
 
+/**
+ * Writes the order, its lines and its first transition, and reserves its
+ * stock, in one D1 batch (one transaction): the order is inserted only when
+ * every line's stock suffices, and the rest only when the order was, so a
+ * cart that asks for more than is left writes and reserves nothing. Checkouts
+ * racing for the last units are serialised by D1: exactly as many get them as
+ * there are. Throws 409 `out_of_stock`.
+ */
 async function createOrder(
 	deps: StripeDeps,
 	cart: PricedCart,
 	locale: Locale,
 	origin: string,
 ): Promise<{ id: string; resumeToken: string; locale: Locale }> {
-	const id = crypto.randomUUID();
-	const resumeToken = newResumeToken();
-	const now = deps.now();
-	await deps.db.batch([
-		deps.db.insert(orders).values({
-			id,
-			status: "pending",
-			amount: cart.subtotal,
-			subtotal: cart.subtotal,
-			currency: cart.currency,
-			itemsKey: cart.itemsKey,
-			resumeToken,
-			locale,
-			origin,
-			createdAt: now,
-			updatedAt: now,
-		}),
-		deps.db.insert(orderItems).values(
-			cart.lines.map((l) => ({
-				orderId: id,
-				productId: l.productId,
-				name: l.name,
-				unitAmount: l.unitAmount,
-				quantity: l.quantity,
-			})),
-		),
-		deps.db
-			.insert(orderTransitions)
-			.values({ orderId: id, fromStatus: null, toStatus: "pending", source: "checkout", at: now }),
-	]);
-	return { id, resumeToken, locale };
+	for (let attempt = 0; ; attempt++) {
+		const id = crypto.randomUUID();
+		const resumeToken = newResumeToken();
+		const now = deps.now();
+		const [order] = await runBatch(deps.db, [
+			sql`insert into orders (id, status, amount, subtotal, currency, items_key, resume_token, locale, origin, created_at, updated_at)
+				select ${id}, 'pending', ${cart.subtotal}, ${cart.subtotal}, ${cart.currency}, ${cart.itemsKey}, ${resumeToken}, ${locale}, ${origin}, ${now}, ${now}
+				where ${stockSuffices(cart.lines)}`,
+			...cart.lines.map((line) => orderLineInsert(id, line)),
+			reserve(id),
+			sql`insert into order_transitions (order_id, from_status, to_status, source, at)
+				select ${id}, null, 'pending', 'checkout', ${now}
+				where exists (select 1 from orders where id = ${id})`,
+		]);
+		if (order?.meta.changes === 1) return { id, resumeToken, locale };
+		const short = await shortProducts(deps.db, cart.lines);
+		// Stock that came back between the batch and the look: try again, a few times.
+		if (short.length > 0 || attempt >= 2) {
+			deps.log.info("checkout out of stock", {
+				productIds: short.map((s) => s.productId),
+			});
+			throw outOfStockError(short);
+		}
+	}
 }
 
 /**
@@ -230,6 +239,14 @@ async function resumeCheckout(
 			return { orderId: order.id, sessionId, url: session.url, resumeToken };
 		return settleClosedSession(deps, order, session);
 	}
+
+	// Refused before the old session is closed: a cart asking for more than is left keeps its checkout.
+	// What the old order holds counts as the shopper's own.
+	const held = new Map(
+		(await orderItemsOf(deps.db, order.id)).map((i) => [i.productId, i.reserved]),
+	);
+	const short = await shortProducts(deps.db, cart.lines, held);
+	if (short.length > 0) throw outOfStockError(short);
 
 	try {
 		await untilStripeAnswers(() =>
