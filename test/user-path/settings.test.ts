@@ -308,6 +308,78 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect(alert).toMatchObject({ kind: "amount_mismatch", orderId });
 		});
 
+		it("runs the catalog through the admin routes: what the owner sets shows at once and never oversells", async () => {
+			const demo = (await (await fetch(`${shop.url}/api/products`)).json()) as {
+				products: { id: string; available: number | null; unitAmount: number }[];
+			};
+			expect(demo.products.find((p) => p.id === "tasting-box")?.available).toBe(5);
+			const id = `userpath-${randomBytes(4).toString("hex")}`;
+			const created = await admin(shop.url, adminToken, "/products", {
+				id,
+				name: "Userpath blend",
+				unitAmount: 1200,
+				currency: "usd",
+				shippable: false,
+				stock: 1,
+			});
+			expect(created.status).toBe(200);
+			await checkoutOk(shop.url, [{ productId: id, quantity: 1 }]);
+			const refused = await checkout(shop.url, [{ productId: id, quantity: 1 }]);
+			expect(refused.status).toBe(409);
+			expect(await refused.json()).toMatchObject({
+				error: { code: "out_of_stock", productIds: [id] },
+			});
+			expect((await admin(shop.url, adminToken, `/products/${id}/stock`, { add: 2 })).status).toBe(
+				200,
+			);
+			const patched = await fetch(`${shop.url}/admin/products/${id}`, {
+				method: "PATCH",
+				headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+				body: JSON.stringify({ unitAmount: 1300 }),
+			});
+			expect(patched.status).toBe(200);
+			const listed = await fetch(`${shop.url}/api/products`);
+			expect(listed.headers.get("cache-control")).toBe("no-store");
+			const mine = ((await listed.json()) as typeof demo).products.find((p) => p.id === id);
+			expect(mine).toMatchObject({ available: 2, unitAmount: 1300 });
+			const detail = (await (await admin(shop.url, adminToken, `/products/${id}`)).json()) as {
+				reserved: number;
+				changes: { action: string }[];
+			};
+			expect(detail.reserved).toBe(1);
+			expect(detail.changes.map((c) => c.action)).toEqual(["update", "stock", "create"]);
+		});
+
+		it("gives an abandoned checkout's stock back when the README's Cron command runs, its expired webhook lost", async () => {
+			const id = `userpath-${randomBytes(4).toString("hex")}`;
+			await admin(shop.url, adminToken, "/products", {
+				id,
+				name: "Userpath limited",
+				unitAmount: 1000,
+				currency: "usd",
+				shippable: false,
+				stock: 2,
+			});
+			const { sessionId } = await checkoutOk(shop.url, [{ productId: id, quantity: 2 }]);
+			const available = async () =>
+				(
+					(await (await fetch(`${shop.url}/api/products`)).json()) as {
+						products: { id: string; available: number | null }[];
+					}
+				).products.find((p) => p.id === id)?.available;
+			expect(await available()).toBe(0);
+			const control = emulatorClient(emulator.url);
+			await control.setWebhooks({ mode: "drop" });
+			await control.expire(sessionId).finally(() => control.setWebhooks({ mode: "normal" }));
+			expect(await available()).toBe(0);
+			const readme = readFileSync(`${dir}/README.md`, "utf8");
+			const cron = /curl "http:\/\/localhost:8787\/__scheduled\?cron=[^"]+"/.exec(readme)?.[0];
+			const port = new URL(shop.url).port;
+			for (let run = 0; run < 5 && (await available()) !== 2; run++)
+				await sh(dir, String(cron).replace(":8787", `:${port}`));
+			expect(await available()).toBe(2);
+		});
+
 		it("settles an order whose webhooks were dropped when the README's Cron command runs (RECONCILE_GRACE_SECONDS=0)", async () => {
 			const { orderId, sessionId } = await checkoutOk(shop.url, [
 				{ productId: ESPRESSO, quantity: 1 },
