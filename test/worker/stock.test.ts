@@ -353,6 +353,51 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 });
 
+describe("the transitions that release, as a table", () => {
+	// Every way into expired or canceled (TRANSITIONS in src/domain/transitions.ts), through the writer.
+	const facts = {
+		expired: { kind: "expired" },
+		canceled: { kind: "canceled", code: "superseded", message: "Replaced." },
+	} as const;
+	it.each([
+		["pending", "expired"],
+		["failed", "expired"],
+		["pending", "canceled"],
+		["failed", "canceled"],
+	] as const)("%s → %s gives the reserved units back once", async (from, to) => {
+		const id = await product(6);
+		const answer = await checkout([{ productId: id, quantity: 4 }]);
+		if (from === "failed")
+			await db.update(orders).set({ status: "failed" }).where(eq(orders.id, answer.orderId));
+		expect(await stockOf(id)).toBe(2);
+		const fact = { ...facts[to], created: Math.floor(Date.now() / 1000) + 1 };
+		const first = await applyFact(testDeps(), answer.orderId, fact, { source: "webhook" });
+		expect(first).toMatchObject({ from, status: to, written: true });
+		expect(await stockOf(id)).toBe(6);
+		const again = await applyFact(testDeps(), answer.orderId, fact, { source: "reconcile" });
+		expect(again).toMatchObject({ status: to, written: false });
+		expect(await stockOf(id)).toBe(6);
+	});
+
+	it.each(["processing", "paid", "fulfilled", "refunded"] as const)(
+		"an order %s keeps its units (no transition into expired or canceled)",
+		async (status) => {
+			const id = await product(6);
+			const answer = await checkout([{ productId: id, quantity: 4 }]);
+			await db.update(orders).set({ status }).where(eq(orders.id, answer.orderId));
+			for (const fact of Object.values(facts))
+				await applyFact(
+					testDeps(),
+					answer.orderId,
+					{ ...fact, created: Math.floor(Date.now() / 1000) + 1 },
+					{ source: "webhook" },
+				);
+			expect((await getOrder(answer.orderId)).status).toBe(status);
+			expect(await stockOf(id)).toBe(2);
+		},
+	);
+});
+
 describe("money for a released order", () => {
 	/** An order whose reservation was released: checkout, then the session expired. */
 	async function releasedOrder(stock: number, quantity: number) {
