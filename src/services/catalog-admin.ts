@@ -6,8 +6,8 @@ import { catalogChanges, orderItems, orders, products } from "../db/schema.ts";
 import type { NewProduct, ProductPatch, StockChange } from "../domain/product.ts";
 import { OPEN_STATUSES } from "../domain/transitions.ts";
 import { AppError } from "../lib/errors.ts";
-import { minorUnitDigits } from "../lib/money.ts";
 import { isoTime } from "../lib/time.ts";
+import { productView } from "./catalog.ts";
 import type { Deps } from "./deps.ts";
 
 /**
@@ -26,16 +26,9 @@ const productNotFound = () => new AppError(404, "product_not_found", "No such pr
 /** The operator's view of a product: the storefront's plus what a checkout holds of its stock now. */
 function adminProduct(p: ProductRow, reserved: number) {
 	return {
-		id: p.id,
-		name: p.name,
-		description: p.description,
-		unitAmount: p.unitAmount,
-		currency: p.currency,
-		minorUnits: minorUnitDigits(p.currency),
+		...productView(p),
 		active: p.active,
-		shippable: p.shippable,
 		taxCode: p.taxCode,
-		recurringInterval: null,
 		/** Units new checkouts may still take; null: unlimited. */
 		stock: p.stock,
 		/** Units held by checkouts still open (pending, processing, failed). */

@@ -8,7 +8,24 @@ import { invalidCart } from "../lib/errors.ts";
 
 export type { PricedCart, PricedLine } from "../domain/cart.ts";
 
-import { formatMoney } from "../lib/money.ts";
+import { formatMoney, minorUnitDigits } from "../lib/money.ts";
+
+/** A product as the storefront sees it (`GET /api/products`). */
+export function productView(p: typeof products.$inferSelect) {
+	return {
+		id: p.id,
+		name: p.name,
+		description: p.description,
+		unitAmount: p.unitAmount,
+		currency: p.currency,
+		minorUnits: minorUnitDigits(p.currency),
+		shippable: p.shippable,
+		// One-time products only until subscriptions (SPEC 15) are built.
+		recurringInterval: null,
+		// Units left to buy (0: sold out, still listed); null when unlimited.
+		available: p.stock,
+	};
+}
 
 export async function listActiveProducts(db: Db) {
 	return db.query.products.findMany({
