@@ -144,6 +144,8 @@ export const orders = sqliteTable(
 		index("orders_refund_check_idx").on(t.refundCheckAt).where(sql`refund_check_at is not null`),
 		index("orders_refund_window_idx").on(t.paidAt).where(sql`refund_check_at is not null`),
 		index("orders_created_idx").on(t.createdAt),
+		// The operator's search by customer e-mail, in any case.
+		index("orders_customer_email_idx").on(sql`lower(${t.customerEmail})`),
 		check(
 			"orders_status_check",
 			sql.raw(`status in (${ORDER_STATUSES.map((s) => `'${s}'`).join(", ")})`),

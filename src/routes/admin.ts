@@ -80,6 +80,14 @@ const listOrdersQuery = v.object({
 		),
 		String(DEFAULT_PAGE_SIZE),
 	),
+	q: v.optional(
+		v.pipe(
+			v.string("q must be given once"),
+			v.trim(),
+			v.minLength(1, "q is empty"),
+			v.maxLength(254, "q is too long"),
+		),
+	),
 	cursor: v.optional(v.string("cursor must be given once")),
 });
 

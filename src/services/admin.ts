@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, lt, lte, or } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "../db/client.ts";
 import { orderItems, orders, orderTransitions } from "../db/schema.ts";
@@ -40,11 +41,26 @@ export function decodeCursor(raw: string): OrderCursor | null {
 	return { createdAt: Number(match[1]), id: match[2] };
 }
 
-export type OrderListQuery = { status?: OrderStatus; limit: number; cursor?: OrderCursor };
+export type OrderListQuery = {
+	status?: OrderStatus;
+	/** An exact customer e-mail (any case), order id, Checkout Session id or PaymentIntent id. */
+	q?: string;
+	limit: number;
+	cursor?: OrderCursor;
+};
+
+/** What `q` names, by its form: each key has its own index, so a search reads only what it finds. */
+function searchCondition(q: string): SQL {
+	const term = q.trim();
+	if (term.startsWith("cs_")) return eq(orders.stripeCheckoutSessionId, term) as SQL;
+	if (term.startsWith("pi_")) return eq(orders.stripePaymentIntentId, term) as SQL;
+	if (term.includes("@")) return sql`lower(${orders.customerEmail}) = ${term.toLowerCase()}`;
+	return eq(orders.id, term.toLowerCase()) as SQL;
+}
 
 /** One page of orders, newest first, with the cursor of the next page (null on the last). */
 export async function listOrders(db: Db, query: OrderListQuery) {
-	const { status, limit, cursor } = query;
+	const { status, q, limit, cursor } = query;
 	// `created_at <= ?` lets SQLite walk orders_created_idx / orders_status_created_idx from the cursor on.
 	const after = cursor
 		? and(
@@ -55,7 +71,13 @@ export async function listOrders(db: Db, query: OrderListQuery) {
 	const rows = await db
 		.select()
 		.from(orders)
-		.where(and(status ? eq(orders.status, status) : undefined, after))
+		.where(
+			and(
+				status ? eq(orders.status, status) : undefined,
+				q ? searchCondition(q) : undefined,
+				after,
+			),
+		)
 		.orderBy(desc(orders.createdAt), desc(orders.id))
 		.limit(limit + 1);
 	const page = rows.slice(0, limit);
