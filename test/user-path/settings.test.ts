@@ -225,6 +225,14 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			});
 			expect(shipped.status).toBe(200);
 			expect(await shipped.json()).toMatchObject({ status: "fulfilled" });
+			const found = async (q: string) =>
+				(
+					(await (
+						await admin(shop.url, adminToken, `/orders?q=${encodeURIComponent(q)}`)
+					).json()) as { orders: { id: string }[] }
+				).orders.map((o) => o.id);
+			expect(await found(sessionId)).toEqual([orderId]);
+			expect(await found("OPS@example.com")).toContain(orderId);
 			const listed = await eventually(async () => {
 				const res = await admin(shop.url, adminToken, `/emails?orderId=${orderId}`);
 				const body = (await res.json()) as {
