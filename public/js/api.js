@@ -2,13 +2,15 @@ import { checkoutKeyFor, forgetCheckoutKey } from "./cart.js";
 
 /** An error answer from the worker: `{"error": {"code", "message"}}`, or a network failure (status 0). */
 export class ApiError extends Error {
-	constructor(status, code, message, retryAfter = null) {
+	constructor(status, code, message, retryAfter = null, details = {}) {
 		super(message);
 		this.name = "ApiError";
 		this.status = status;
 		this.code = code;
 		/** Seconds from a `Retry-After` header, or null. */
 		this.retryAfter = retryAfter;
+		/** The error body as sent, `{code, message, …}`: `productIds` for `out_of_stock`. */
+		this.details = details;
 	}
 }
 
@@ -73,7 +75,13 @@ export async function requestJson(path, { method = "GET", body, headers = {}, si
 		typeof error?.message === "string" && error.message
 			? error.message
 			: fallbackMessage(res.status);
-	throw new ApiError(res.status, code, message, parseRetryAfter(res.headers.get("Retry-After")));
+	throw new ApiError(
+		res.status,
+		code,
+		message,
+		parseRetryAfter(res.headers.get("Retry-After")),
+		error && typeof error === "object" ? error : {},
+	);
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

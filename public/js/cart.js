@@ -125,6 +125,26 @@ export function setQuantity(productId, quantity) {
 	return saveItems(items);
 }
 
+/**
+ * Lowers each line to the most its product may have (`limits`: id → units,
+ * 0 removing the line); products not in `limits` keep theirs. Answers the
+ * product ids of the lines it changed.
+ */
+export function fitItems(limits) {
+	const changed = [];
+	const items = [];
+	for (const line of getItems()) {
+		const limit = limits.get(line.productId);
+		if (limit === undefined || line.quantity <= limit) items.push(line);
+		else {
+			changed.push(line.productId);
+			if (limit >= 1) items.push({ ...line, quantity: limit });
+		}
+	}
+	if (changed.length) saveItems(items);
+	return changed;
+}
+
 export function removeItem(productId) {
 	return saveItems(getItems().filter((i) => i.productId !== productId));
 }

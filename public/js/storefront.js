@@ -3,6 +3,8 @@ import {
 	addItem,
 	CART_STORAGE_KEY,
 	clearLastCheckout,
+	fitItems,
+	forgetCheckoutKey,
 	getItems,
 	getLastCheckout,
 	MAX_LINES,
@@ -38,7 +40,10 @@ const cartBar = byId("cart-bar");
 const errorEl = byId("error");
 const payButton = byId("pay");
 
-/** @type {Map<string, {id: string, name: string, description: string, unitAmount: number, currency: string, minorUnits: number}>} */
+/** "Only n left" from this many units down: LOW_STOCK_AT in src/domain/product.ts (the page without this script says it from the same number). */
+const LOW_STOCK_AT = 10;
+
+/** @type {Map<string, {id: string, name: string, description: string, unitAmount: number, currency: string, minorUnits: number, available: number | null}>} */
 let catalog = new Map();
 let catalogLoaded = false;
 let paying = false;
@@ -56,6 +61,42 @@ function price(amount, money) {
 	return formatMoney(amount, money, locale);
 }
 
+/** Units left of a product, or null when its stock is unlimited. */
+function unitsLeft(product) {
+	return typeof product.available === "number" ? Math.max(product.available, 0) : null;
+}
+
+function isSoldOut(product) {
+	return unitsLeft(product) === 0;
+}
+
+/**
+ * The most of a product the cart may hold: what is left, at most 99. Units
+ * this browser's last checkout took count as the shopper's own (the server
+ * counts them so when that checkout is resumed): back from Stripe, a cart is
+ * not cut down by its own reservation. `ownHeld: false` leaves them out.
+ */
+function capOf(product, { ownHeld = true } = {}) {
+	const left = unitsLeft(product);
+	if (left === null) return MAX_QUANTITY;
+	const held = ownHeld
+		? (getLastCheckout()?.items.find((i) => i.productId === product.id)?.quantity ?? 0)
+		: 0;
+	return Math.min(left + held, MAX_QUANTITY);
+}
+
+/** "Only 3 left" / "Sold out" for a card, or "" when there are plenty (or no limit). */
+function stockNote(product) {
+	const left = unitsLeft(product);
+	if (left === 0) return t("shop.soldOut");
+	return left !== null && left <= LOW_STOCK_AT ? tn("shop.onlyLeft", left) : "";
+}
+
+/** "A and B", in the page's language. */
+function listOf(names) {
+	return new Intl.ListFormat(locale, { type: "conjunction" }).format(names);
+}
+
 /**
  * A message naming a product, with the name for screen readers only:
  * "Add to cart" on screen, "Add Espresso beans to cart" read aloud.
@@ -67,18 +108,26 @@ function withHiddenName(key, name) {
 
 // ---- products -------------------------------------------------------------
 
+/** Fetches the catalogue and shows it; drops cart lines for products no longer sold. */
+async function refreshCatalog() {
+	const data = await requestJson("/api/products");
+	const products = Array.isArray(data.products) ? data.products : [];
+	catalog = new Map(products.map((p) => [p.id, p]));
+	catalogLoaded = true;
+	renderProducts(products);
+	say(productsStatus, products.length ? "" : t("shop.noProducts"));
+	rememberNames(new Map(products.map((p) => [p.id, p.name])));
+	dropUnavailableCartItems();
+}
+
 async function loadProducts() {
 	say(productsStatus, t("shop.loading"));
 	productsEl.setAttribute("aria-busy", "true");
 	try {
-		const data = await requestJson("/api/products");
-		const products = Array.isArray(data.products) ? data.products : [];
-		catalog = new Map(products.map((p) => [p.id, p]));
-		catalogLoaded = true;
-		renderProducts(products);
-		say(productsStatus, products.length ? "" : t("shop.noProducts"));
-		rememberNames(new Map(products.map((p) => [p.id, p.name])));
-		dropUnavailableCartItems();
+		await refreshCatalog();
+		// A cart kept from an earlier visit may ask for more than is left now.
+		const lowered = fitCartToStock();
+		if (lowered.length) showError(stockChangedText(lowered));
 		render();
 	} catch (err) {
 		replaceChildren(productsEl);
@@ -120,7 +169,12 @@ function productImage(product, card) {
 function productCard(p) {
 	const headingId = `product-${p.id}-name`;
 	const noteId = `product-${p.id}-note`;
-	const card = h("li", { class: "product-card has-image", dataset: { productId: p.id } });
+	const stockId = `product-${p.id}-stock`;
+	const soldOut = isSoldOut(p);
+	const card = h("li", {
+		class: soldOut ? "product-card has-image sold-out" : "product-card has-image",
+		dataset: { productId: p.id },
+	});
 	card.append(
 		productImage(p, card),
 		h("h2", { class: "product-name", id: headingId }, p.name),
@@ -131,23 +185,42 @@ function productCard(p) {
 			price(p.unitAmount, p),
 			h("span", { class: "in-cart-count" }),
 		),
+		h("p", { class: soldOut ? "stock-note sold-out" : "stock-note", id: stockId }, stockNote(p)),
 		h(
 			"div",
 			{ class: "product-actions" },
-			h(
-				"button",
-				{
-					type: "button",
-					class: "btn btn-primary",
-					dataset: { action: "add", item: p.id },
-					"aria-describedby": noteId,
-				},
-				withHiddenName("shop.addNamed", p.name),
-			),
+			// Sold out: still listed, and the button says why it does nothing.
+			soldOut
+				? h(
+						"button",
+						{
+							type: "button",
+							class: "btn btn-primary",
+							dataset: { action: "add", item: p.id },
+							"aria-describedby": headingId,
+							disabled: true,
+						},
+						t("shop.soldOut"),
+					)
+				: h(
+						"button",
+						{
+							type: "button",
+							class: "btn btn-primary",
+							dataset: { action: "add", item: p.id },
+							"aria-describedby": `${stockId} ${noteId}`,
+						},
+						withHiddenName("shop.addNamed", p.name),
+					),
 			// Plain form post: works without this script (the server answers 303 to Stripe).
 			h(
 				"form",
-				{ method: "post", action: "/create-checkout-session", class: "buy-now" },
+				{
+					method: "post",
+					action: "/create-checkout-session",
+					class: "buy-now",
+					hidden: soldOut,
+				},
 				h("input", { type: "hidden", name: "productId", value: p.id }),
 				h("input", { type: "hidden", name: "quantity", value: "1" }),
 				h("input", { type: "hidden", name: "locale", value: locale }),
@@ -176,7 +249,13 @@ function addBlockedReason(product, items, currency) {
 			other: currencyLabel(product.currency),
 		});
 	}
-	if (line && line.quantity >= MAX_QUANTITY) return t("shop.maxQuantity", { max: MAX_QUANTITY });
+	if (isSoldOut(product)) return t("shop.soldOut");
+	const cap = capOf(product);
+	if (line && line.quantity >= cap) {
+		return cap < MAX_QUANTITY
+			? tn("shop.maxStock", cap)
+			: t("shop.maxQuantity", { max: MAX_QUANTITY });
+	}
 	if (!line && items.length >= MAX_LINES) return t("shop.maxLines", { max: MAX_LINES });
 	return "";
 }
@@ -189,7 +268,8 @@ function updateProductButtons(items, currency) {
 		const button = card.querySelector('[data-action="add"]');
 		const note = card.querySelector(".product-note");
 		button.disabled = reason !== "";
-		note.textContent = reason;
+		// A sold-out card's button and stock note already say so.
+		note.textContent = isSoldOut(product) ? "" : reason;
 		const inCart = items.find((i) => i.productId === product.id)?.quantity ?? 0;
 		card.classList.toggle("in-cart", inCart > 0);
 		card.querySelector(".in-cart-count").textContent =
@@ -250,6 +330,46 @@ function cartGroups(items) {
 		group.total += product.unitAmount * item.quantity;
 	}
 	return [...groups.values()];
+}
+
+/**
+ * Lowers each cart line to what is left of its product, removing sold-out
+ * ones; answers the names of the products lowered.
+ */
+function fitCartToStock(options) {
+	const limits = new Map();
+	for (const item of getItems()) {
+		const product = catalog.get(item.productId);
+		if (product && unitsLeft(product) !== null) limits.set(product.id, capOf(product, options));
+	}
+	return fitItems(limits).map((id) => catalog.get(id).name);
+}
+
+function stockChangedText(names) {
+	return t("cart.stockChanged", { names: listOf(names) });
+}
+
+/**
+ * Checkout said 409 `out_of_stock`: someone was quicker. Shows the stock as it
+ * is now and lowers the cart to it, saying which products; nothing else changes.
+ */
+async function fitCartAfterShortage(err) {
+	try {
+		await refreshCatalog();
+	} catch {
+		showError(errorText(err));
+		return;
+	}
+	let lowered = fitCartToStock();
+	// The last checkout's units were not the shopper's after all (it had ended): count without them.
+	if (!lowered.length) lowered = fitCartToStock({ ownHeld: false });
+	// The refusal is kept under the request's key: a retry of the same cart must be asked afresh.
+	forgetCheckoutKey();
+	const short = Array.isArray(err.details?.productIds) ? err.details.productIds : [];
+	const names = lowered.length
+		? lowered
+		: short.map((id) => catalog.get(id)?.name).filter((name) => name !== undefined);
+	showError(names.length ? stockChangedText(names) : errorText(err));
 }
 
 /** Drops lines for products no longer sold, saying which. */
@@ -336,6 +456,7 @@ function renderCartBar(count, total) {
 function cartLine(product, quantity) {
 	const name = product.name;
 	const qtyId = `qty-${product.id}`;
+	const cap = capOf(product);
 	return h(
 		"li",
 		{ class: "cart-line", dataset: { cartLine: product.id } },
@@ -369,7 +490,7 @@ function cartLine(product, quantity) {
 				type: "number",
 				inputmode: "numeric",
 				min: 1,
-				max: MAX_QUANTITY,
+				max: Math.max(cap, 1),
 				step: 1,
 				value: quantity,
 				class: "qty",
@@ -382,7 +503,7 @@ function cartLine(product, quantity) {
 					class: "step",
 					dataset: { action: "inc", item: product.id },
 					"aria-label": t("cart.increase", { name }),
-					disabled: quantity >= MAX_QUANTITY,
+					disabled: quantity >= cap,
 				},
 				"+",
 			),
@@ -427,11 +548,16 @@ cartLines.addEventListener("click", (event) => {
 	const current = getItems().find((i) => i.productId === productId)?.quantity ?? 0;
 	clearError();
 	if (action === "inc" || action === "dec") {
-		const quantity =
-			action === "inc" ? Math.min(current + 1, MAX_QUANTITY) : Math.max(current - 1, 1);
+		const cap = capOf(product);
+		const quantity = action === "inc" ? Math.min(current + 1, cap) : Math.max(current - 1, 1);
 		setQuantity(productId, quantity);
 		render();
-		say(cartStatus, t("cart.quantitySet", { name: product.name, quantity }));
+		const set = t("cart.quantitySet", { name: product.name, quantity });
+		// The + button just went dim: say why.
+		say(
+			cartStatus,
+			quantity >= cap && cap < MAX_QUANTITY ? `${set} ${tn("shop.maxStock", cap)}` : set,
+		);
 	} else if (action === "remove") {
 		removeItem(productId);
 		render();
@@ -446,7 +572,12 @@ cartLines.addEventListener("change", (event) => {
 	const product = catalog.get(input.dataset.item);
 	if (!product) return;
 	const quantity = Number(input.value);
-	if (Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_QUANTITY) {
+	const cap = capOf(product);
+	if (Number.isInteger(quantity) && quantity > cap && quantity <= MAX_QUANTITY && cap >= 1) {
+		setQuantity(product.id, cap);
+		clearError();
+		say(cartStatus, tn("shop.maxStock", cap));
+	} else if (Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_QUANTITY) {
 		setQuantity(product.id, quantity);
 		clearError();
 		say(cartStatus, t("cart.quantitySet", { name: product.name, quantity }));
@@ -514,6 +645,8 @@ payButton.addEventListener("click", async () => {
 		if (err instanceof ApiError && err.code === "order_already_paid") {
 			clearLastCheckout();
 			showError(t("cart.previousPaid"));
+		} else if (err instanceof ApiError && err.code === "out_of_stock") {
+			await fitCartAfterShortage(err);
 		} else {
 			showError(errorText(err));
 		}
