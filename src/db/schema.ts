@@ -6,6 +6,7 @@ import {
 	EMAIL_KINDS,
 	EMAIL_STATUSES,
 	ORDER_STATUSES,
+	REFUND_SOURCES,
 	TRANSITION_SOURCES,
 	WEBHOOK_RESULTS,
 } from "../domain/vocabulary.ts";
@@ -314,4 +315,32 @@ export const emails = sqliteTable(
 		// Reconciliation's look-up of e-mails whose enqueue was lost.
 		index("emails_pending_idx").on(t.createdAt).where(sql`status = 'pending'`),
 	],
+);
+
+/**
+ * Every refund of an order, once (Stripe's `re_…` id is the key), whether made
+ * in the admin console or in Stripe's Dashboard: recorded from the admin's own
+ * call, from `charge.refunded` and from reconciliation's refund re-check, in any
+ * order. The order's `amount_refunded` stays the running total the state
+ * machine decides on.
+ */
+export const refunds = sqliteTable(
+	"refunds",
+	{
+		id: text("id").primaryKey(),
+		orderId: text("order_id")
+			.notNull()
+			.references(() => orders.id),
+		amount: integer("amount").notNull(),
+		currency: text("currency").notNull(),
+		/** Stripe's: `pending`, `requires_action`, `succeeded`, `failed`, `canceled`. */
+		status: text("status").notNull(),
+		reason: text("reason"),
+		source: text("source", { enum: REFUND_SOURCES }).notNull(),
+		/** Stripe's `created`, in milliseconds. */
+		createdAt: integer("created_at").notNull(),
+		/** When we last recorded what Stripe said about it. */
+		updatedAt: integer("updated_at").notNull(),
+	},
+	(t) => [index("refunds_order_idx").on(t.orderId, t.createdAt)],
 );

@@ -47,3 +47,7 @@ export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 /** What the operator did to a product (the catalog's audit trail). */
 export const CATALOG_ACTIONS = ["create", "update", "stock"] as const;
 export type CatalogAction = (typeof CATALOG_ACTIONS)[number];
+
+/** Who made a refund: the shop's operator (`admin`), or someone in Stripe's Dashboard (or another API client). */
+export const REFUND_SOURCES = ["admin", "dashboard"] as const;
+export type RefundSource = (typeof REFUND_SOURCES)[number];

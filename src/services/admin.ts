@@ -11,6 +11,7 @@ import { applyFact } from "./apply-fact.ts";
 import type { Deps, StripeDeps } from "./deps.ts";
 import type { OrderItemRow } from "./orders.ts";
 import { adminOrder, findOrder, orderItemsOf } from "./orders.ts";
+import { refundsOf } from "./refund-records.ts";
 import { retrieveSession, syncOrder } from "./sync.ts";
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -110,13 +111,14 @@ async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, OrderIte
 export async function orderDetail(db: Db, orderId: string) {
 	const order = await findOrder(db, orderId);
 	if (!order) throw orderNotFound();
-	const [items, transitions] = await Promise.all([
+	const [items, transitions, refunds] = await Promise.all([
 		orderItemsOf(db, order.id),
 		db
 			.select()
 			.from(orderTransitions)
 			.where(eq(orderTransitions.orderId, order.id))
 			.orderBy(asc(orderTransitions.id)),
+		refundsOf(db, order.id),
 	]);
 	return {
 		...adminOrder(order, items),
@@ -127,6 +129,7 @@ export async function orderDetail(db: Db, orderId: string) {
 			stripeEventId: t.stripeEventId,
 			at: isoTime(t.at),
 		})),
+		refunds,
 	};
 }
 

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { applyFact } from "./apply-fact.ts";
 import type { StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
+import { recordRefunds, refundsOfCharge } from "./refund-records.ts";
 
 /**
  * Asks Stripe how much of a paid order's payment is refunded (one call: the
@@ -12,6 +13,7 @@ import type { OrderRow } from "./orders.ts";
 export async function checkRefunds(deps: StripeDeps, order: OrderRow): Promise<boolean> {
 	const charge = await latestCharge(deps.stripe, order);
 	if (!charge || charge.amount_refunded <= order.amountRefunded) return false;
+	await recordRefunds(deps.db, order.id, await refundsOfCharge(deps.stripe, charge), deps.now());
 	const result = await applyFact(
 		deps,
 		order.id,

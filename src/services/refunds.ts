@@ -9,6 +9,7 @@ import { applyFact } from "./apply-fact.ts";
 import type { StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 import { findOrder } from "./orders.ts";
+import { ADMIN_REFUND_METADATA, recordRefunds } from "./refund-records.ts";
 import { retrieveSession } from "./sync.ts";
 
 export type RefundAnswer = { refundId: string; amount: number; status: string | null };
@@ -63,7 +64,7 @@ export async function refundOrder(
 				{
 					payment_intent: paymentIntentId,
 					amount,
-					metadata: { order_id: order.id },
+					metadata: { order_id: order.id, ...ADMIN_REFUND_METADATA },
 					// The charge tells the cumulative amount refunded, Dashboard refunds included.
 					expand: ["charge"],
 				},
@@ -80,6 +81,8 @@ export async function refundOrder(
 		refundStatus: refund.status,
 		replayed: refund.lastResponse?.headers?.["idempotent-replayed"] === "true",
 	});
+	// Recorded whatever its status: a refund that failed is part of the order's history too.
+	await recordRefunds(deps.db, order.id, [refund], deps.now());
 	if (refund.status !== "failed" && refund.status !== "canceled") {
 		await applyFact(deps, order.id, refundFact(deps, order, refund, paymentIntentId), {
 			source: "admin",

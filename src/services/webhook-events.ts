@@ -13,6 +13,7 @@ import { applyFact } from "./apply-fact.ts";
 import type { Deps, StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders.ts";
+import { recordRefunds, refundsOfCharge } from "./refund-records.ts";
 import { retrieveSession } from "./sync.ts";
 
 /** A claim older than this belongs to a request that died: another delivery may take it over. */
@@ -94,6 +95,14 @@ export async function handleStripeEvent(
 						guard,
 					),
 			});
+		// Each refund on record once, whoever made it; a failure here makes Stripe retry.
+		if (event.type === "charge.refunded")
+			await recordRefunds(
+				deps.db,
+				order.id,
+				await refundsOfCharge(deps.stripe, event.data.object as Stripe.Charge),
+				deps.now(),
+			);
 		let applied = await apply(order, await withSessionDetails(deps, mapped.fact, mapped.ref));
 		if (applied.outcome === "needs_session") {
 			// A PaymentIntent for another amount than the order's known one (a promotion code,

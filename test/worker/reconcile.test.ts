@@ -20,6 +20,7 @@ import {
 	orderItems,
 	orders,
 	orderTransitions,
+	refunds,
 	webhookEvents,
 } from "../../src/db/schema.ts";
 import worker from "../../src/index.ts";
@@ -58,6 +59,7 @@ beforeEach(async () => {
 		db.delete(alerts),
 		db.delete(webhookEvents),
 		db.delete(emails),
+		db.delete(refunds),
 		db.delete(orders),
 	]);
 });
