@@ -145,6 +145,8 @@ export const orders = sqliteTable(
 		index("orders_refund_check_idx").on(t.refundCheckAt).where(sql`refund_check_at is not null`),
 		index("orders_refund_window_idx").on(t.paidAt).where(sql`refund_check_at is not null`),
 		index("orders_created_idx").on(t.createdAt),
+		// The dashboard's paid orders of today and of the week.
+		index("orders_paid_idx").on(t.paidAt).where(sql`paid_at is not null`),
 		// The operator's search by customer e-mail, in any case.
 		index("orders_customer_email_idx").on(sql`lower(${t.customerEmail})`),
 		check(
@@ -314,6 +316,8 @@ export const emails = sqliteTable(
 		index("emails_order_idx").on(t.orderId, t.createdAt),
 		// Reconciliation's look-up of e-mails whose enqueue was lost.
 		index("emails_pending_idx").on(t.createdAt).where(sql`status = 'pending'`),
+		// The dashboard's count of e-mails that could not be sent.
+		index("emails_failed_idx").on(t.createdAt).where(sql`status = 'failed'`),
 	],
 );
 

@@ -22,8 +22,14 @@ import {
 	MAX_PAGE_SIZE,
 	orderDetail,
 } from "../services/admin.ts";
+import { dashboard } from "../services/admin-dashboard.ts";
 import { invalidAmount, invalidRequest } from "../services/admin-errors.ts";
-import { listAlerts, listWebhookEvents } from "../services/admin-ledger.ts";
+import {
+	listAlerts,
+	listWebhookEvents,
+	replayWebhookEvent,
+	webhookHealth,
+} from "../services/admin-ledger.ts";
 import {
 	actorOf,
 	changeStock,
@@ -191,6 +197,11 @@ export const adminRoutes = new Hono<AppEnv>()
 	.get("/webhook-events", validQuery(webhookEventsQuery), async (c) =>
 		c.json(await listWebhookEvents(c.var.deps.db, c.req.valid("query"))),
 	)
+	.post("/webhook-events/:id/replay", async (c) =>
+		c.json(await replayWebhookEvent(c.var.deps, c.req.param("id"))),
+	)
+	.get("/webhook-health", async (c) => c.json(await webhookHealth(c.var.deps.db, c.var.deps.now())))
+	.get("/dashboard", async (c) => c.json(await dashboard(c.var.deps.db, c.var.deps.now())))
 	.get("/alerts", async (c) => c.json(await listAlerts(c.var.deps.db)))
 	.get("/products", async (c) => c.json(await listAllProducts(c.var.deps.db)))
 	.get("/products/:id", async (c) => c.json(await productDetail(c.var.deps.db, c.req.param("id"))))

@@ -1,0 +1,73 @@
+import { and, count, eq, gt, gte, isNotNull, sum } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { alerts, emails, orders } from "../db/schema.ts";
+import { minorUnitDigits } from "../lib/money.ts";
+import { isoTime } from "../lib/time.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Midnight UTC of `nowMs`'s day, and of the Monday of its week. */
+export function periodStarts(nowMs: number): { today: number; week: number } {
+	const today = Math.floor(nowMs / DAY_MS) * DAY_MS;
+	// 1970-01-01 was a Thursday: days since the last Monday.
+	const sinceMonday = (Math.floor(nowMs / DAY_MS) + 3) % 7;
+	return { today, week: today - sinceMonday * DAY_MS };
+}
+
+/** Orders paid since `from`, per currency: how many, what they charged and what was refunded. */
+async function paidSince(db: Db, from: number) {
+	const rows = await db
+		.select({
+			currency: orders.currency,
+			orders: count(),
+			revenue: sum(orders.amount),
+			refunded: sum(orders.amountRefunded),
+		})
+		.from(orders)
+		.where(and(isNotNull(orders.paidAt), gte(orders.paidAt, from)))
+		.groupBy(orders.currency)
+		.orderBy(orders.currency);
+	return rows.map((r) => ({
+		currency: r.currency,
+		minorUnits: minorUnitDigits(r.currency),
+		orders: r.orders,
+		revenue: Number(r.revenue ?? 0),
+		refunded: Number(r.refunded ?? 0),
+	}));
+}
+
+/**
+ * The console's first row: today's and this week's paid orders and revenue per
+ * currency (UTC days, weeks from Monday), alerts of the last 7 days, e-mails
+ * that could not be sent, and checkouts still awaiting payment. Each count
+ * walks an index.
+ */
+export async function dashboard(db: Db, nowMs: number) {
+	const { today, week } = periodStarts(nowMs);
+	const [paidToday, paidThisWeek, [recentAlerts], [failedEmails], [awaiting]] = await Promise.all([
+		paidSince(db, today),
+		paidSince(db, week),
+		db
+			.select({ n: count() })
+			.from(alerts)
+			.where(gte(alerts.createdAt, nowMs - 7 * DAY_MS)),
+		db.select({ n: count() }).from(emails).where(eq(emails.status, "failed")),
+		db
+			.select({ n: count() })
+			.from(orders)
+			.where(
+				and(
+					eq(orders.status, "pending"),
+					isNotNull(orders.stripeCheckoutSessionId),
+					gt(orders.checkoutExpiresAt, nowMs),
+				),
+			),
+	]);
+	return {
+		today: { since: isoTime(today), paid: paidToday },
+		week: { since: isoTime(week), paid: paidThisWeek },
+		alertsLast7Days: recentAlerts?.n ?? 0,
+		failedEmails: failedEmails?.n ?? 0,
+		awaitingPayment: awaiting?.n ?? 0,
+	};
+}
