@@ -2,16 +2,26 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** An error the client may see: HTTP status, machine-readable code, safe message. */
 export class AppError extends Error {
+	readonly status: ContentfulStatusCode;
+	readonly code: string;
+	readonly headers: Record<string, string>;
+	/** More of the error's body, beside `code` and `message` (`productIds`, `field`). */
+	readonly details: Record<string, unknown>;
+
+	// Plain fields, not parameter properties: Node's type stripping (the bench, scripts) runs this file too.
 	constructor(
-		readonly status: ContentfulStatusCode,
-		readonly code: string,
+		status: ContentfulStatusCode,
+		code: string,
 		message: string,
-		readonly headers: Record<string, string> = {},
-		/** More of the error's body, beside `code` and `message` (`productIds`, `field`). */
-		readonly details: Record<string, unknown> = {},
+		headers: Record<string, string> = {},
+		details: Record<string, unknown> = {},
 	) {
 		super(message);
 		this.name = "AppError";
+		this.status = status;
+		this.code = code;
+		this.headers = headers;
+		this.details = details;
 	}
 }
 

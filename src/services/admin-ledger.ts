@@ -114,12 +114,13 @@ export async function webhookHealth(db: Db, nowMs: number) {
 		}),
 	);
 	const lastReceived = Math.max(0, ...perResult.map((r) => r.last));
-	const [processed, ignored, failed] = WEBHOOK_RESULTS.map(
-		(result) => perResult.find((r) => r.result === result)?.n ?? 0,
-	);
+	const last24h = Object.fromEntries(perResult.map((r) => [r.result, r.n])) as Record<
+		WebhookResult,
+		number
+	>;
 	return {
 		lastReceivedAt: lastReceived > 0 ? isoTime(lastReceived) : null,
-		last24h: { processed, ignored, failed },
+		last24h,
 	};
 }
 

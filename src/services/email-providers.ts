@@ -16,12 +16,12 @@ export type OutgoingEmail = {
 
 /** Why a send failed; `temporary` ones (network, 429, 5xx) are worth trying again. */
 export class EmailSendError extends Error {
-	constructor(
-		message: string,
-		readonly temporary: boolean,
-	) {
+	readonly temporary: boolean;
+
+	constructor(message: string, temporary: boolean) {
 		super(message);
 		this.name = "EmailSendError";
+		this.temporary = temporary;
 	}
 }
 

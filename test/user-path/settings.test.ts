@@ -316,6 +316,40 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect(alert).toMatchObject({ kind: "amount_mismatch", orderId });
 		});
 
+		it("shows the console's dashboard, webhook health and an order's refunds through the admin routes", async () => {
+			const { orderId, sessionId } = await checkoutOk(shop.url, [
+				{ productId: ESPRESSO, quantity: 1 },
+			]);
+			const control = emulatorClient(emulator.url);
+			await control.pay(sessionId, { shipping: PARIS });
+			await control.drain();
+			expect(await orderStatus(shop.url, orderId)).toBe("paid");
+			const refund = await admin(shop.url, adminToken, `/orders/${orderId}/refund`, {
+				amount: 100,
+			});
+			expect(refund.status).toBe(200);
+			const { refundId } = (await refund.json()) as { refundId: string };
+			await control.drain();
+			const detail = (await (await admin(shop.url, adminToken, `/orders/${orderId}`)).json()) as {
+				refunds: { id: string; amount: number; source: string }[];
+			};
+			expect(detail.refunds).toEqual([
+				expect.objectContaining({ id: refundId, amount: 100, source: "admin" }),
+			]);
+			const board = (await (await admin(shop.url, adminToken, "/dashboard")).json()) as {
+				today: { paid: { currency: string; orders: number; refunded: number }[] };
+			};
+			const usd = board.today.paid.find((p) => p.currency === "usd");
+			expect(usd?.orders).toBeGreaterThanOrEqual(1);
+			expect(usd?.refunded).toBeGreaterThanOrEqual(100);
+			const health = (await (await admin(shop.url, adminToken, "/webhook-health")).json()) as {
+				lastReceivedAt: string | null;
+				last24h: { processed: number };
+			};
+			expect(health.lastReceivedAt).not.toBeNull();
+			expect(health.last24h.processed).toBeGreaterThan(0);
+		});
+
 		it("runs the catalog through the admin routes: what the owner sets shows at once and never oversells", async () => {
 			const demo = (await (await fetch(`${shop.url}/api/products`)).json()) as {
 				products: { id: string; available: number | null; unitAmount: number }[];
