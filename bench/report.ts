@@ -141,16 +141,28 @@ export function buildReport(
 	}
 
 	if (checkout) {
-		const { products, checkout: c } = checkout;
+		const { products, checkout: c, limited, stock, failures } = checkout;
 		const s = `2. checkout c=${c.connections}`;
+		const cpu = (r: LoadSummary) => r.cpuMsPerRequest.worker ?? Number.NaN;
 		loadFigures(s, c, products, "/api/products");
-		figure(s, "CPU per request (workerd)", c.cpuMsPerRequest.worker ?? Number.NaN, "ms", {
+		figure(s, "CPU per request (workerd)", cpu(c), "ms", {
 			label: "/api/products",
-			value: products.cpuMsPerRequest.worker ?? Number.NaN,
+			value: cpu(products),
 		});
+		// A refused checkout answers quickly: with any, the reservation's ratios would flatter it.
+		if (failures.length === 0) {
+			const label = "unlimited product";
+			figure(s, "stock-limited: throughput", limited.rps, "req/s", { label, value: c.rps });
+			figure(s, "stock-limited: latency p50", limited.p50, "ms", { label, value: c.p50 });
+			figure(s, "stock-limited: latency p99", limited.p99, "ms", { label, value: c.p99 });
+			figure(s, "stock-limited: CPU per request (workerd)", cpu(limited), "ms", {
+				label,
+				value: cpu(c),
+			});
+		}
 		output.push(
 			table(
-				"2. Checkout creation vs catalog (emulator answering at once)",
+				"2. Checkout creation vs catalog, and a stock-limited product vs an unlimited one (emulator answering at once)",
 				[
 					"c",
 					"target",
@@ -163,7 +175,7 @@ export function buildReport(
 					"emulator CPU ms/req",
 					"outcomes",
 				],
-				[products, c].map((r) => [
+				[products, c, limited].map((r) => [
 					String(r.connections),
 					r.label,
 					`${r.ok}/${r.completed}${r.timeLimited ? " (time limit)" : ""}`,
@@ -178,6 +190,8 @@ export function buildReport(
 						.join(", "),
 				]),
 			),
+			`stock of ${stock.productId}: ${stock.initial} → ${stock.after ?? "?"} after ${stock.sessions} sessions (warm-up included), ${stock.reserved ?? "?"} units held by pending orders`,
+			...failures.map((f) => `FAILED (stock-limited figures not reported): ${f}`),
 		);
 	}
 

@@ -74,6 +74,8 @@ const checkoutPlan: CheckoutPlan = PLAN.checkout;
 const growthPlan = PLAN.growth as GrowthPlan;
 
 const WEBHOOK_SECRET = "whsec_bench_local_only_signing_secret";
+/** Opens the admin API on the bench's own server (the checkout measure creates a stock-limited product). */
+const ADMIN_TOKEN = "bench_local_only_admin_token";
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
@@ -145,6 +147,7 @@ async function startServers() {
 				STRIPE_SECRET_KEY: "sk_test_bench_emulator",
 				STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
 				STRIPE_API_BASE: emulator.url,
+				ADMIN_TOKEN,
 			},
 			readyPath: "/healthz",
 			logFile: join(tmp, "wrangler-main.log"),
@@ -219,7 +222,13 @@ try {
 		}
 		if (only.has("checkout")) {
 			log(`[${elapsed()}] 2. checkout creation`);
-			checkout = await measureCheckout({ plan: checkoutPlan, main, emulator, log });
+			checkout = await measureCheckout({
+				plan: checkoutPlan,
+				main,
+				emulator,
+				adminToken: ADMIN_TOKEN,
+				log,
+			});
 		}
 		await stopAll();
 	}
@@ -257,7 +266,7 @@ console.log([summary, ...output].join("\n"));
 const problems: string[] = [];
 const loads: LoadSummary[] = [
 	...(webhook?.levels.flatMap((l) => [l.healthz, l.webhook, l.baseline]) ?? []),
-	...(checkout ? [checkout.products, checkout.checkout] : []),
+	...(checkout ? [checkout.products, checkout.checkout, checkout.limited] : []),
 ];
 for (const l of loads) {
 	if (l.ok < l.completed || l.errors > 0)
@@ -274,6 +283,8 @@ const unprocessed = webhook?.levels.reduce(
 );
 if (unprocessed) problems.push(`${unprocessed} webhook events were not "processed"`);
 if (webhook?.exhausted) problems.push(`${webhook.exhausted} webhook requests reused an event`);
+// Refused checkouts (a sold-out stock) or units not taken: the stock-limited figures are not reported.
+if (checkout) problems.push(...checkout.failures);
 for (const p of problems) console.log(`\nPROBLEM: ${p}`);
 
 mkdirSync(join(values.out as string, ".."), { recursive: true });
