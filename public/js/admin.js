@@ -1,3 +1,4 @@
+import { catalogTab } from "./admin-catalog.js";
 import { ApiError, requestJson } from "./api.js";
 import { cardBrand } from "./card-brand.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl, webLink } from "./dom.js";
@@ -5,7 +6,7 @@ import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money
 
 const TOKEN_KEY = "shop.adminToken";
 /** 404s that are about one thing, not about admin being switched off. */
-const NOT_FOUND_CODES = new Set(["order_not_found", "email_not_found"]);
+const NOT_FOUND_CODES = new Set(["order_not_found", "email_not_found", "product_not_found"]);
 const PAGE_SIZE = 50;
 
 const errorEl = byId("admin-error");
@@ -115,6 +116,12 @@ byId("sign-out").addEventListener("click", () => {
 
 const tabs = [...document.querySelectorAll('[role="tab"]')];
 const loaded = new Set();
+const catalog = catalogTab({
+	admin,
+	isHandled: (err) => err instanceof HandledError,
+	messageOf,
+	loaded,
+});
 
 function selectTab(tab, { focus = false } = {}) {
 	for (const t of tabs) {
@@ -126,6 +133,7 @@ function selectTab(tab, { focus = false } = {}) {
 	if (focus) tab.focus();
 	const panel = tab.getAttribute("aria-controls");
 	if (!loaded.has(panel)) {
+		if (panel === "panel-catalog") catalog.load();
 		if (panel === "panel-events") loadEvents();
 		if (panel === "panel-alerts") loadAlerts();
 		if (panel === "panel-emails") loadEmails();
@@ -936,6 +944,7 @@ for (const wrap of document.querySelectorAll(".table-wrap[data-scroll-label]")) 
 
 function resetData() {
 	loaded.clear();
+	catalog.reset();
 	nextCursor = null;
 	current = null;
 	detail.hidden = true;

@@ -1,0 +1,740 @@
+/**
+ * The admin console's Catalog tab (SPEC 11): every product with its stock and
+ * what open checkouts hold, a form to create one, and, for the product opened,
+ * its edit and stock forms and its audit trail. A refusal is shown beside the
+ * field the API names in `error.field`.
+ */
+import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
+import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
+
+const MAX_UNIT_AMOUNT = 99_999_999;
+
+/**
+ * Stripe's minor units for a currency no product uses yet, as the worker counts
+ * them (src/lib/money.ts). The created product's `minorUnits` is the API's word:
+ * it is checked after creation, and a price read with other decimals is corrected.
+ */
+const ZERO_DECIMAL = new Set(
+	"bif clp djf gnf isk jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split(" "),
+);
+const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
+
+const FIELD_LABELS = {
+	id: "Id",
+	name: "Name",
+	description: "Description",
+	unitAmount: "Price",
+	currency: "Currency",
+	shippable: "Ships",
+	stock: "Stock",
+	taxCode: "Tax code",
+	active: "On sale",
+};
+
+const ACTION_LABELS = { create: "Created", update: "Edited", stock: "Stock" };
+
+/**
+ * @param {{
+ *   admin: (path: string, options?: object) => Promise<any>,
+ *   isHandled: (err: unknown) => boolean,
+ *   messageOf: (err: unknown) => string,
+ *   loaded: Set<string>,
+ * }} deps what admin.js shares: its authenticated request, and which panels have loaded
+ */
+export function catalogTab({ admin, isHandled, messageOf, loaded }) {
+	const body = byId("catalog-body");
+	const status = byId("catalog-status");
+	const currencies = byId("catalog-currencies");
+	const detail = byId("product-detail");
+	const detailStatus = byId("product-status");
+	const changesBody = byId("product-changes");
+	const changesStatus = byId("changes-status");
+	const toggle = byId("new-product-toggle");
+	const newProduct = byId("new-product");
+	const createForm = byId("create-product-form");
+	const editForm = byId("edit-product-form");
+	const setForm = byId("set-stock-form");
+	const addForm = byId("add-stock-form");
+	const toggleActive = byId("toggle-active");
+	const unlimited = byId("set-unlimited");
+
+	/** The inputs of each form by the API's field names (what `error.field` names). */
+	const createInputs = {
+		id: byId("create-id"),
+		name: byId("create-name"),
+		description: byId("create-description"),
+		currency: byId("create-currency"),
+		unitAmount: byId("create-price"),
+		stock: byId("create-stock"),
+		taxCode: byId("create-tax-code"),
+		shippable: byId("create-shippable"),
+		active: byId("create-active"),
+	};
+	const editInputs = {
+		name: byId("edit-name"),
+		unitAmount: byId("edit-price"),
+		description: byId("edit-description"),
+		taxCode: byId("edit-tax-code"),
+		shippable: byId("edit-shippable"),
+	};
+	const setInputs = { set: byId("set-stock"), stock: byId("set-stock") };
+	const addInputs = { add: byId("add-stock") };
+
+	/** @type {any[]} */
+	let products = [];
+	/** The product opened, as last read. */
+	let current = null;
+	/** Whose values the edit form holds: what was typed stays until another product opens. */
+	let editFormFor = null;
+	let listRequest = 0;
+	let detailRequest = 0;
+
+	// ---- fields and their messages ------------------------------------------------
+
+	/** The hint ids an input is described by when it is valid. */
+	function hintsOf(input) {
+		if (input.dataset.hints === undefined)
+			input.dataset.hints = input.getAttribute("aria-describedby") ?? "";
+		return input.dataset.hints;
+	}
+
+	function labelOf(input) {
+		return (input.labels?.[0]?.textContent ?? input.name).replace(/\s+/g, " ").trim();
+	}
+
+	function setFieldError(input, message) {
+		const hints = hintsOf(input);
+		const errorEl = byId(`${input.id}-error`);
+		errorEl.textContent = message;
+		input.setAttribute("aria-invalid", "true");
+		input.setAttribute("aria-describedby", `${errorEl.id}${hints ? ` ${hints}` : ""}`);
+	}
+
+	function clearFieldErrors(inputs) {
+		for (const input of new Set(Object.values(inputs))) {
+			const hints = hintsOf(input);
+			byId(`${input.id}-error`).textContent = "";
+			input.removeAttribute("aria-invalid");
+			if (hints) input.setAttribute("aria-describedby", hints);
+			else input.removeAttribute("aria-describedby");
+		}
+	}
+
+	/**
+	 * A form's live region next to its button: a short line on screen; with
+	 * `spoken`, the messages beside the fields are read out too.
+	 */
+	function tell(el, text, { spoken = "", error = false } = {}) {
+		el.classList.toggle("is-error", error);
+		replaceChildren(el, text, spoken ? srOnly(` ${spoken}`) : []);
+	}
+
+	/**
+	 * Shows each `[input, message]` beside its field, says so next to the
+	 * button, and takes the keyboard to the first field at fault.
+	 */
+	function refuse(formStatus, prefix, problems) {
+		for (const [input, message] of problems) setFieldError(input, message);
+		const names = problems.map(([input]) => labelOf(input));
+		tell(formStatus, `${prefix}: check ${names.join(", ")}.`, {
+			spoken: problems.map(([input, message]) => `${labelOf(input)}: ${message}`).join(" "),
+			error: true,
+		});
+		problems[0][0].focus();
+	}
+
+	/** The field an API refusal is about: `error.field`, else the "field: …" its message starts with. */
+	function fieldOf(err) {
+		const field = err?.details?.field;
+		if (typeof field === "string") return field;
+		if (err?.code === "product_exists") return "id";
+		if (err?.code === "insufficient_stock") return "add";
+		return /^([a-zA-Z]+):/.exec(messageOf(err))?.[1];
+	}
+
+	/** The API's message for a field, in the operator's terms (prices in major units). */
+	function apiMessage(err, field, money) {
+		const text = messageOf(err).replace(/^[a-zA-Z]+:\s*/, "");
+		if (field === "unitAmount" && money)
+			return `Enter a price from ${formatMoney(1, money)} to ${formatMoney(MAX_UNIT_AMOUNT, money)}. (${text})`;
+		return text;
+	}
+
+	/** Shows an API refusal beside its field, or next to the button when it names none of them. */
+	function refuseFromApi(err, formStatus, prefix, inputs, money) {
+		const field = fieldOf(err);
+		const input = field ? inputs[field] : undefined;
+		if (input) {
+			refuse(formStatus, prefix, [[input, apiMessage(err, field, money)]]);
+			return;
+		}
+		tell(formStatus, `${prefix}: ${messageOf(err)}`, { error: true });
+	}
+
+	// ---- money ----------------------------------------------------------------
+
+	/** Minor units of a currency: a product's in that currency, else Stripe's rule. */
+	function minorUnitsFor(currency) {
+		const known = products.find((p) => p.currency === currency);
+		if (known && Number.isInteger(known.minorUnits)) return known.minorUnits;
+		if (ZERO_DECIMAL.has(currency)) return 0;
+		if (THREE_DECIMAL.has(currency)) return 3;
+		return 2;
+	}
+
+	function priceExample(money) {
+		return toMajorString(
+			money.minorUnits === 0 ? 1500 : 1250 * 10 ** (money.minorUnits - 2),
+			money,
+		);
+	}
+
+	function priceProblem(money) {
+		const digits =
+			money.minorUnits === 0
+				? "a whole number"
+				: `at most ${money.minorUnits} decimal${money.minorUnits === 1 ? "" : "s"}`;
+		return `Enter a positive price in ${currencyLabel(money.currency)} (${digits}), like ${priceExample(money)}.`;
+	}
+
+	/** The currency typed in the create form, and its decimals. */
+	function createMoney() {
+		const currency = createInputs.currency.value.trim().toLowerCase();
+		return /^[a-z]{3}$/.test(currency) ? { currency, minorUnits: minorUnitsFor(currency) } : null;
+	}
+
+	function showCreateCurrency() {
+		const money = createMoney();
+		byId("create-price-currency").textContent = money ? `(${currencyLabel(money.currency)})` : "";
+		byId("create-price-hint").textContent = money
+			? `In ${currencyLabel(money.currency)}, like ${priceExample(money)}.`
+			: "In the product's currency.";
+	}
+
+	const stockText = (stock) =>
+		stock === null || stock === undefined ? "unlimited" : String(stock);
+
+	// ---- the list ---------------------------------------------------------------
+
+	function cell(name, label, attrs, ...children) {
+		return h("td", { ...attrs, dataset: { cell: name, label } }, ...children);
+	}
+
+	function productRow(p) {
+		return h(
+			"tr",
+			{ dataset: { productId: p.id }, class: p.active ? "" : "is-inactive" },
+			cell(
+				"product",
+				"Product",
+				{ class: "catalog-name" },
+				h("span", { class: "product-title" }, p.name),
+				h("code", { class: "mono small" }, p.id),
+			),
+			cell("price", "Price", { class: "num" }, formatMoney(p.unitAmount, p)),
+			cell(
+				"status",
+				"Status",
+				{},
+				h(
+					"span",
+					{ class: "badge-status", dataset: { status: p.active ? "active" : "inactive" } },
+					p.active ? "active" : "inactive",
+				),
+			),
+			cell("shipping", "Shipping", {}, p.shippable ? "Ships" : "Digital"),
+			cell(
+				"stock",
+				"Stock",
+				{ class: "num" },
+				stockText(p.stock),
+				p.stock === 0 ? h("span", { class: "small muted" }, " (sold out)") : [],
+			),
+			cell("reserved", "Reserved", { class: "num" }, String(p.reserved ?? 0)),
+			h(
+				"td",
+				{ class: "catalog-action" },
+				h(
+					"button",
+					{ type: "button", class: "btn btn-secondary btn-small", dataset: { openProduct: p.id } },
+					"Manage",
+					srOnly(` ${p.name}`),
+				),
+			),
+		);
+	}
+
+	function showList() {
+		replaceChildren(
+			body,
+			products.length
+				? products.map(productRow)
+				: h("tr", {}, h("td", { colspan: 7 }, "No products yet.")),
+		);
+		replaceChildren(
+			currencies,
+			[...new Set(products.map((p) => p.currency))].map((c) => h("option", { value: c })),
+		);
+		showCreateCurrency();
+	}
+
+	function updateRow(product) {
+		const i = products.findIndex((p) => p.id === product.id);
+		if (i === -1) products.push(product);
+		else products[i] = product;
+		const row = body.querySelector(`tr[data-product-id="${CSS.escape(product.id)}"]`);
+		if (row) row.replaceWith(productRow(product));
+		else showList();
+	}
+
+	async function load() {
+		loaded.add("panel-catalog");
+		const request = ++listRequest;
+		say(status, "Loading products…");
+		try {
+			const data = await admin("/admin/products");
+			if (request !== listRequest) return;
+			products = Array.isArray(data.products) ? data.products : [];
+			showList();
+			const inactive = products.filter((p) => !p.active).length;
+			say(
+				status,
+				products.length
+					? `${products.length} product${products.length === 1 ? "" : "s"}${inactive ? `, ${inactive} inactive` : ""}.`
+					: "No products.",
+			);
+		} catch (err) {
+			if (request !== listRequest) return;
+			loaded.delete("panel-catalog");
+			if (!isHandled(err)) say(status, `Could not load products: ${messageOf(err)}`);
+		}
+	}
+
+	// ---- creating a product -----------------------------------------------------------
+
+	function openCreate(open) {
+		newProduct.hidden = !open;
+		toggle.setAttribute("aria-expanded", String(open));
+		if (open) createInputs.id.focus();
+	}
+
+	toggle.addEventListener("click", () => openCreate(newProduct.hidden));
+	createInputs.currency.addEventListener("input", showCreateCurrency);
+
+	/** The create form's product, or the problems with what was typed. */
+	function readCreateForm() {
+		const problems = [];
+		const text = (input) => input.value.trim();
+		if (!text(createInputs.id)) problems.push([createInputs.id, "Enter an id."]);
+		if (!text(createInputs.name)) problems.push([createInputs.name, "Enter a name."]);
+		const money = createMoney();
+		if (!money)
+			problems.push([createInputs.currency, "Enter a three-letter currency code, like usd."]);
+		let unitAmount = null;
+		if (money) {
+			unitAmount = toMinorUnits(text(createInputs.unitAmount), money);
+			if (unitAmount === null) problems.push([createInputs.unitAmount, priceProblem(money)]);
+		} else if (!text(createInputs.unitAmount)) {
+			problems.push([createInputs.unitAmount, "Enter a price."]);
+		}
+		const stock = text(createInputs.stock);
+		if (stock !== "" && !/^\d{1,7}$/.test(stock))
+			problems.push([
+				createInputs.stock,
+				"Enter a whole number of units (0 or more), or leave it empty for unlimited.",
+			]);
+		if (problems.length) return { problems };
+		return {
+			money,
+			product: {
+				id: text(createInputs.id),
+				name: text(createInputs.name),
+				description: text(createInputs.description),
+				unitAmount,
+				currency: money.currency,
+				stock: stock === "" ? null : Number(stock),
+				taxCode: text(createInputs.taxCode) || null,
+				shippable: createInputs.shippable.checked,
+				active: createInputs.active.checked,
+			},
+		};
+	}
+
+	createForm.addEventListener("submit", async (event) => {
+		event.preventDefault();
+		const formStatus = byId("create-product-status");
+		const button = createForm.querySelector("button[type=submit]");
+		clearFieldErrors(createInputs);
+		const read = readCreateForm();
+		if (read.problems) {
+			refuse(formStatus, "Not created", read.problems);
+			return;
+		}
+		const priceText = createInputs.unitAmount.value.trim();
+		button.disabled = true;
+		tell(formStatus, "Creating…");
+		try {
+			let created = await admin("/admin/products", { method: "POST", body: read.product });
+			// The API knows the currency's decimals: a price read with others is put right.
+			if (created.minorUnits !== read.money.minorUnits) {
+				const unitAmount = toMinorUnits(priceText, created);
+				if (unitAmount !== null && unitAmount !== created.unitAmount)
+					created = await admin(`/admin/products/${encodeURIComponent(created.id)}`, {
+						method: "PATCH",
+						body: { unitAmount },
+					});
+			}
+			createForm.reset();
+			tell(
+				formStatus,
+				`Created ${created.name} (${created.id}) at ${formatMoney(created.unitAmount, created)}, stock ${stockText(created.stock)}.`,
+			);
+			updateRow(created);
+			// In its place in the list (by currency and name).
+			await load();
+		} catch (err) {
+			if (!isHandled(err)) refuseFromApi(err, formStatus, "Not created", createInputs, read.money);
+			else tell(formStatus, "");
+		} finally {
+			button.disabled = false;
+		}
+	});
+
+	// ---- the product opened -----------------------------------------------------------
+
+	function field(label, value) {
+		return [h("dt", {}, label), h("dd", {}, value ?? "—")];
+	}
+
+	function valueText(fieldName, value, product) {
+		if (fieldName === "unitAmount" && Number.isInteger(value)) return formatMoney(value, product);
+		if (fieldName === "stock") return stockText(value);
+		if (fieldName === "currency" && typeof value === "string") return currencyLabel(value);
+		if (typeof value === "boolean") return value ? "yes" : "no";
+		if (value === null || value === undefined || value === "") return "—";
+		return String(value);
+	}
+
+	function changeList(change, product) {
+		const entries = Object.entries(change.changes ?? {});
+		if (!entries.length) return "—";
+		return h(
+			"ul",
+			{ class: "change-list" },
+			entries.map(([name, { from, to }]) =>
+				h(
+					"li",
+					{ dataset: { field: name } },
+					h("span", { class: "change-field" }, FIELD_LABELS[name] ?? name),
+					": ",
+					change.action === "create"
+						? valueText(name, to, product)
+						: [
+								valueText(name, from, product),
+								h("span", { "aria-hidden": "true" }, " → "),
+								srOnly(" to "),
+								valueText(name, to, product),
+							],
+				),
+			),
+		);
+	}
+
+	function showChanges(product) {
+		const changes = Array.isArray(product.changes) ? product.changes : [];
+		replaceChildren(
+			changesBody,
+			changes.length
+				? changes.map((c) =>
+						h(
+							"tr",
+							{ dataset: { changeId: c.id, action: c.action } },
+							h("td", { dataset: { label: "At" } }, timeEl(c.at)),
+							h("td", { dataset: { label: "Change" } }, ACTION_LABELS[c.action] ?? c.action),
+							h("td", { dataset: { label: "By" } }, h("code", { class: "mono" }, c.actor ?? "—")),
+							h(
+								"td",
+								{ class: "wrap-text change-what", dataset: { label: "What changed" } },
+								changeList(c, product),
+							),
+						),
+					)
+				: h("tr", {}, h("td", { colspan: 4 }, "No changes recorded.")),
+		);
+		say(changesStatus, "");
+	}
+
+	function showProduct(product) {
+		current = product;
+		byId("product-heading").textContent = product.name;
+		replaceChildren(
+			byId("product-fields"),
+			field("Id", h("code", { class: "mono" }, product.id)),
+			field("Price", formatMoney(product.unitAmount, product)),
+			field("Status", product.active ? "active: on sale" : "inactive: hidden from the storefront"),
+			field("Shipping", product.shippable ? "Ships (physical goods)" : "Digital: nothing ships"),
+			field("Stock", stockText(product.stock)),
+			field("Reserved", `${product.reserved ?? 0} in open checkouts`),
+			field("Tax code", product.taxCode ? h("code", { class: "mono" }, product.taxCode) : null),
+			field("Description", product.description || null),
+			field("Created", timeEl(product.createdAt)),
+			field("Updated", timeEl(product.updatedAt)),
+		);
+		byId("active-text").textContent = product.active
+			? "On sale in the storefront."
+			: "Hidden from the storefront; checkouts already open keep it.";
+		toggleActive.textContent = product.active ? "Deactivate" : "Reactivate";
+		toggleActive.append(srOnly(` ${product.name}`));
+		byId("edit-price-currency").textContent = `(${currencyLabel(product.currency)})`;
+		if (editFormFor !== product.id) fillEditForm(product);
+		updateRow(product);
+	}
+
+	function fillEditForm(product) {
+		editFormFor = product.id;
+		clearFieldErrors(editInputs);
+		editInputs.name.value = product.name;
+		editInputs.unitAmount.value = toMajorString(product.unitAmount, product);
+		editInputs.description.value = product.description ?? "";
+		editInputs.taxCode.value = product.taxCode ?? "";
+		editInputs.shippable.checked = Boolean(product.shippable);
+		tell(byId("edit-product-status"), "");
+	}
+
+	function clearStockForms() {
+		setForm.reset();
+		addForm.reset();
+		setInputs.set.disabled = false;
+		clearFieldErrors(setInputs);
+		clearFieldErrors(addInputs);
+		for (const id of ["set-stock-status", "add-stock-status", "toggle-active-status"])
+			tell(byId(id), "");
+	}
+
+	/** Reads the product and its trail again; answers it, or null when it could not. */
+	async function refresh(id) {
+		const request = ++detailRequest;
+		const product = await admin(`/admin/products/${encodeURIComponent(id)}`);
+		if (request !== detailRequest || current?.id !== id) return null;
+		showProduct(product);
+		showChanges(product);
+		return product;
+	}
+
+	async function openProduct(id) {
+		if (current?.id !== id) {
+			clearStockForms();
+			replaceChildren(changesBody);
+		}
+		current = products.find((p) => p.id === id) ?? { id };
+		detail.hidden = false;
+		say(detailStatus, "Loading product…");
+		say(changesStatus, "Loading changes…");
+		try {
+			if (await refresh(id)) {
+				say(detailStatus, "");
+				detail.focus();
+			}
+		} catch (err) {
+			if (isHandled(err)) return;
+			say(detailStatus, `Could not load product ${id}: ${messageOf(err)}`);
+			say(changesStatus, "");
+		}
+	}
+
+	body.addEventListener("click", (event) => {
+		const button = event.target.closest("button[data-open-product]");
+		if (button) openProduct(button.dataset.openProduct);
+	});
+
+	byId("close-product").addEventListener("click", () => {
+		const id = current?.id;
+		detail.hidden = true;
+		current = null;
+		editFormFor = null;
+		const button = id && body.querySelector(`button[data-open-product="${CSS.escape(id)}"]`);
+		(button || byId("refresh-catalog")).focus();
+	});
+
+	/**
+	 * Sends a change to the product opened and shows what became of it next to
+	 * `formStatus`: the product and its trail read again, or the refusal beside its field.
+	 */
+	async function change(form, formStatus, inputs, prefix, send, success) {
+		const product = current;
+		if (!product?.currency) return;
+		const button = form instanceof HTMLButtonElement ? form : form.querySelector("[type=submit]");
+		button.disabled = true;
+		tell(formStatus, "Saving…");
+		try {
+			const updated = await send(product);
+			if (current?.id !== product.id) {
+				updateRow(updated);
+				return;
+			}
+			showProduct(updated);
+			tell(formStatus, success(updated, product));
+			await refresh(product.id).catch((err) => {
+				if (!isHandled(err)) say(changesStatus, `Could not load the changes: ${messageOf(err)}`);
+			});
+		} catch (err) {
+			if (isHandled(err) || current?.id !== product.id) return;
+			refuseFromApi(err, formStatus, prefix, inputs, product);
+		} finally {
+			button.disabled = false;
+		}
+	}
+
+	const productPath = (product, tail = "") =>
+		`/admin/products/${encodeURIComponent(product.id)}${tail}`;
+
+	editForm.addEventListener("submit", (event) => {
+		event.preventDefault();
+		const product = current;
+		if (!product?.currency) return;
+		const formStatus = byId("edit-product-status");
+		clearFieldErrors(editInputs);
+		const problems = [];
+		const name = editInputs.name.value.trim();
+		if (!name) problems.push([editInputs.name, "Enter a name."]);
+		const unitAmount = toMinorUnits(editInputs.unitAmount.value, product);
+		if (unitAmount === null) problems.push([editInputs.unitAmount, priceProblem(product)]);
+		if (problems.length) {
+			refuse(formStatus, "Not saved", problems);
+			return;
+		}
+		const wanted = {
+			name,
+			unitAmount,
+			description: editInputs.description.value.trim(),
+			taxCode: editInputs.taxCode.value.trim() || null,
+			shippable: editInputs.shippable.checked,
+		};
+		// Only what differs, so the trail names what the operator changed.
+		const patch = Object.fromEntries(
+			Object.entries(wanted).filter(
+				([key, value]) => value !== (product[key] ?? (key === "description" ? "" : null)),
+			),
+		);
+		if (Object.keys(patch).length === 0) {
+			tell(formStatus, "Nothing to save: no field changed.");
+			return;
+		}
+		change(
+			editForm,
+			formStatus,
+			editInputs,
+			"Not saved",
+			(p) => admin(productPath(p), { method: "PATCH", body: patch }),
+			(updated) => {
+				fillEditForm(updated);
+				const names = Object.keys(patch).map((key) => FIELD_LABELS[key] ?? key);
+				return `Saved: ${names.join(", ")}.`;
+			},
+		);
+	});
+
+	toggleActive.addEventListener("click", () => {
+		const product = current;
+		if (!product?.currency) return;
+		const active = !product.active;
+		change(
+			toggleActive,
+			byId("toggle-active-status"),
+			{},
+			active ? "Not reactivated" : "Not deactivated",
+			(p) => admin(productPath(p), { method: "PATCH", body: { active } }),
+			(updated) =>
+				updated.active ? "Reactivated: on sale again." : "Deactivated: hidden from the storefront.",
+		);
+	});
+
+	unlimited.addEventListener("change", () => {
+		setInputs.set.disabled = unlimited.checked;
+		if (unlimited.checked) clearFieldErrors(setInputs);
+	});
+
+	setForm.addEventListener("submit", (event) => {
+		event.preventDefault();
+		const formStatus = byId("set-stock-status");
+		clearFieldErrors(setInputs);
+		const text = setInputs.set.value.trim();
+		if (!unlimited.checked && !/^\d{1,7}$/.test(text)) {
+			refuse(formStatus, "Not set", [
+				[setInputs.set, "Enter a whole number of units (0 or more), or choose Unlimited."],
+			]);
+			return;
+		}
+		const set = unlimited.checked ? null : Number(text);
+		change(
+			setForm,
+			formStatus,
+			setInputs,
+			"Not set",
+			(p) => admin(productPath(p, "/stock"), { method: "POST", body: { set } }),
+			(updated, before) => {
+				setForm.reset();
+				setInputs.set.disabled = false;
+				return `Stock set: ${stockText(before.stock)} → ${stockText(updated.stock)}.`;
+			},
+		);
+	});
+
+	addForm.addEventListener("submit", (event) => {
+		event.preventDefault();
+		const formStatus = byId("add-stock-status");
+		clearFieldErrors(addInputs);
+		const text = addInputs.add.value.trim().replace(/^\u2212/, "-");
+		if (!/^[+-]?\d{1,7}$/.test(text) || Number(text) === 0) {
+			refuse(formStatus, "Not changed", [
+				[
+					addInputs.add,
+					"Enter a whole number other than 0; a negative one removes units, like -2.",
+				],
+			]);
+			return;
+		}
+		const add = Number(text);
+		change(
+			addForm,
+			formStatus,
+			addInputs,
+			"Not changed",
+			(p) => admin(productPath(p, "/stock"), { method: "POST", body: { add } }),
+			(updated, before) => {
+				addForm.reset();
+				return `${add > 0 ? `Added ${add}` : `Removed ${-add}`}: stock ${stockText(before.stock)} → ${stockText(updated.stock)}.`;
+			},
+		);
+	});
+
+	byId("refresh-catalog").addEventListener("click", async () => {
+		await load();
+		if (current?.currency && !detail.hidden)
+			refresh(current.id).catch((err) => {
+				if (!isHandled(err)) say(detailStatus, `Could not load the product: ${messageOf(err)}`);
+			});
+	});
+
+	/** Forgets everything shown (signed out). */
+	function reset() {
+		listRequest++;
+		detailRequest++;
+		products = [];
+		current = null;
+		editFormFor = null;
+		detail.hidden = true;
+		openCreate(false);
+		createForm.reset();
+		clearFieldErrors(createInputs);
+		clearStockForms();
+		replaceChildren(body);
+		replaceChildren(changesBody);
+		replaceChildren(currencies);
+		for (const el of [status, detailStatus, changesStatus]) el.textContent = "";
+		tell(byId("create-product-status"), "");
+		showCreateCurrency();
+	}
+
+	return { load, reset };
+}
