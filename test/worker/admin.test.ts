@@ -344,6 +344,8 @@ describe("GET /admin/webhook-events", () => {
 			error: expect.stringMatching(/\S/),
 			orderId: null,
 			receivedAt: expect.any(String),
+			processedAt: null,
+			attempts: expect.any(Number),
 		});
 		expect(events.find((e) => e.id === processed.id)).toMatchObject({
 			type: "checkout.session.completed",
