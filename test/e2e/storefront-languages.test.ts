@@ -6,7 +6,7 @@
 import type { Browser, BrowserContextOptions, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.ts";
-import { PRODUCTS } from "./support/shop.ts";
+import { PRODUCTS, seedCart } from "./support/shop.ts";
 import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
@@ -38,15 +38,6 @@ function visibleText(locator: Locator): Promise<string> {
 		for (const hidden of copy.querySelectorAll(".visually-hidden")) hidden.remove();
 		return (copy.textContent ?? "").replace(/\s+/g, " ").trim();
 	});
-}
-
-/** Puts a cart in localStorage before the storefront's first load (once: a reload keeps what the page made of it). */
-async function seedCart(page: Page, items: object[]): Promise<void> {
-	await page.addInitScript((lines) => {
-		if (sessionStorage.getItem("e2e.seeded")) return;
-		sessionStorage.setItem("e2e.seeded", "1");
-		localStorage.setItem("shop.cart.v1", JSON.stringify({ items: lines }));
-	}, items);
 }
 
 type Visit = { page: Page; problems: string[] };

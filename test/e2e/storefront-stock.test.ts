@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "./support/axe.ts";
 import { d1Query } from "./support/d1.ts";
 import { expectCleanPages, useShopper } from "./support/journey.ts";
-import { onHostedPage, PRODUCTS, pressPay } from "./support/shop.ts";
+import { onHostedPage, PRODUCTS, pressPay, seedCart } from "./support/shop.ts";
 import { type Shopper, saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
@@ -81,15 +81,6 @@ function storedCart(page: Page): Promise<{ productId: string; quantity: number }
 
 function quantityField(page: Page, name = BOX.name): Locator {
 	return page.locator("#cart-lines").getByRole("spinbutton", { name: `Quantity of ${name}` });
-}
-
-/** Puts a cart in localStorage before the storefront's first load (once: a reload keeps what the page made of it). */
-async function seedCart(page: Page, items: object[]): Promise<void> {
-	await page.addInitScript((lines) => {
-		if (sessionStorage.getItem("e2e.seeded")) return;
-		sessionStorage.setItem("e2e.seeded", "1");
-		localStorage.setItem("shop.cart.v1", JSON.stringify({ items: lines }));
-	}, items);
 }
 
 /**

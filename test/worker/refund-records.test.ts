@@ -10,29 +10,14 @@ import { refunds } from "../../src/db/schema.ts";
 import { reconcile } from "../../src/services/reconcile.ts";
 import { ADMIN_REFUND_METADATA, recordRefunds } from "../../src/services/refund-records.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
-import { checkout } from "./helpers/checkout.ts";
 import { db, getOrder, testDeps } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
+import { paidOrder } from "./helpers/paid-order.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 type Refund = { id: string; amount: number; status: string; source: string; at: string };
 
 const authorization = `Bearer ${TEST_ADMIN_TOKEN}`;
-
-/** A real checkout for 2 × espresso beans ($48.00), paid at the emulator, its webhook delivered. */
-async function paidOrder() {
-	const { orderId, sessionId } = await checkout([{ productId: "espresso-beans", quantity: 2 }]);
-	await emulator.pay(sessionId);
-	const [completed] = await emulator.events({
-		objectId: sessionId,
-		type: "checkout.session.completed",
-	});
-	if (!completed) throw new Error("no checkout.session.completed at the emulator");
-	expect((await deliver(completed)).status).toBe(200);
-	const order = await getOrder(orderId);
-	if (!order.stripePaymentIntentId) throw new Error("no PaymentIntent recorded");
-	return { orderId, paymentIntentId: order.stripePaymentIntentId };
-}
 
 async function adminRefund(orderId: string, amount?: number) {
 	const res = await exports.default.fetch(`https://shop.test/admin/orders/${orderId}/refund`, {

@@ -4,9 +4,9 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
-import { checkout } from "./helpers/checkout.ts";
 import { db, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
+import { paidOrder } from "./helpers/paid-order.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 type RefundAnswer = { refundId: string; amount: number; status: string };
@@ -36,22 +36,6 @@ async function refundOk(orderId: string, body?: unknown, headers?: Record<string
 async function expectError(res: Response, status: number, code: string) {
 	expect(res.status).toBe(status);
 	expect(await res.json()).toMatchObject({ error: { code, message: expect.any(String) } });
-}
-
-/** A real checkout for 2 × espresso beans ($48.00), paid at the emulator, its webhook delivered. */
-async function paidOrder() {
-	const { orderId, sessionId } = await checkout([{ productId: "espresso-beans", quantity: 2 }]);
-	await emulator.pay(sessionId);
-	const [completed] = await emulator.events({
-		objectId: sessionId,
-		type: "checkout.session.completed",
-	});
-	if (!completed) throw new Error("no checkout.session.completed at the emulator");
-	expect((await deliver(completed)).status).toBe(200);
-	const order = await getOrder(orderId);
-	expect(order).toMatchObject({ status: "paid", amount: 4800, amountRefunded: 0 });
-	if (!order.stripePaymentIntentId) throw new Error("no PaymentIntent recorded");
-	return { orderId, sessionId, paymentIntentId: order.stripePaymentIntentId };
 }
 
 /** The refund creations the emulator received for one PaymentIntent. */

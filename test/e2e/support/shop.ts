@@ -145,3 +145,12 @@ export async function successPageShows(
 		throw new Error(`success page never showed "${status}"; it shows ${shown}`, { cause: error });
 	}
 }
+
+/** Puts a cart in localStorage before the storefront's first load (once: a reload keeps what the page made of it). */
+export async function seedCart(page: Page, items: object[]): Promise<void> {
+	await page.addInitScript((lines) => {
+		if (sessionStorage.getItem("e2e.seeded")) return;
+		sessionStorage.setItem("e2e.seeded", "1");
+		localStorage.setItem("shop.cart.v1", JSON.stringify({ items: lines }));
+	}, items);
+}

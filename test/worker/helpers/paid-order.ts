@@ -1,0 +1,21 @@
+import { expect } from "vitest";
+import { checkout } from "./checkout.ts";
+import { getOrder } from "./db.ts";
+import { emulator } from "./emulator.ts";
+import { deliver } from "./webhooks.ts";
+
+/** A real checkout for 2 × espresso beans ($48.00), paid at the emulator, its webhook delivered. */
+export async function paidOrder() {
+	const { orderId, sessionId } = await checkout([{ productId: "espresso-beans", quantity: 2 }]);
+	await emulator.pay(sessionId);
+	const [completed] = await emulator.events({
+		objectId: sessionId,
+		type: "checkout.session.completed",
+	});
+	if (!completed) throw new Error("no checkout.session.completed at the emulator");
+	expect((await deliver(completed)).status).toBe(200);
+	const order = await getOrder(orderId);
+	expect(order).toMatchObject({ status: "paid", amount: 4800, amountRefunded: 0 });
+	if (!order.stripePaymentIntentId) throw new Error("no PaymentIntent recorded");
+	return { orderId, sessionId, paymentIntentId: order.stripePaymentIntentId };
+}
