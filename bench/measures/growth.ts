@@ -1,7 +1,7 @@
 /**
  * Measure 4: growth. The worker's own lookups (order by Checkout Session id,
- * by PaymentIntent id, the reconciliation queries) timed on local D1 files
- * holding 1k and 100k orders, with their query plans.
+ * by PaymentIntent id, the reconciliation queries, the operator's order search)
+ * timed on local D1 files holding 1k and 100k orders, with their query plans.
  *
  * D1 local is SQLite: migrations are applied once by wrangler to a template
  * persist dir, each data set is a copy of it filled and queried with
@@ -14,7 +14,7 @@ import type { DatabaseSync as DatabaseSyncType, SQLInputValue } from "node:sqlit
 import { localD1File, openSqlite } from "../../scripts/stack.ts";
 import { median } from "../lib/load.ts";
 import { wrangler } from "../lib/proc.ts";
-import { type CapturedQuery, captureWorkerQueries, KEY } from "../lib/worker-sql.ts";
+import { type CapturedQuery, captureWorkerQueries, KEY, searchKeys } from "../lib/worker-sql.ts";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -50,6 +50,21 @@ export type GrowthResult = {
 const id = (n: number) => randomBytes(n).toString("base64url").replace(/[-_]/g, "x");
 
 /**
+ * The address the customer of the `n`th order gave, if it was paid: about four
+ * orders per customer at every size, three or four of them paid (so an e-mail
+ * search finds a handful of rows, not the table), spread over the year; a
+ * customer typed it with capitals every other time, which a search must find
+ * all the same.
+ */
+function customerEmail(n: number, size: number): string {
+	const customers = Math.max(1, Math.floor(size / 4));
+	const c = n % customers;
+	return Math.floor(n / customers) % 2 === 1
+		? `Shopper.${c}@Example.com`
+		: `shopper.${c}@example.com`;
+}
+
+/**
  * `size` orders. History (older than two days) is final, as reconciliation
  * leaves it: paid 85 %, expired 10 %, canceled 2 % (half never sent to Stripe),
  * refunded 2 %, and 1 % paid (`steady`) or left `failed` with its session long
@@ -57,6 +72,7 @@ const id = (n: number) => randomBytes(n).toString("base64url").replace(/[-_]/g, 
  * reconciliation now settles in turn, least recently checked first).
  * Live orders are the same 70 in every size: recent pending, processing,
  * failed and paid ones, plus 10 amount mismatches waiting for a human.
+ * Paid and refunded orders carry their customer's e-mail (customerEmail).
  */
 function fill(db: DatabaseSyncType, size: number, dataset: Dataset, now: number): string[] {
 	const insert = db.prepare(`insert into orders (id, status, amount, subtotal, currency, items_key,
@@ -65,6 +81,7 @@ function fill(db: DatabaseSyncType, size: number, dataset: Dataset, now: number)
 		reconciled_at, created_at, updated_at, paid_at, refund_check_at)
 		values (?, ?, ?, 2400, 'usd', 'usd|espresso-beans*1@2400', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)`);
 	const sessions: string[] = [];
+	let added = 0;
 	const add = (
 		status: string,
 		createdAt: number,
@@ -80,6 +97,7 @@ function fill(db: DatabaseSyncType, size: number, dataset: Dataset, now: number)
 		if (session) sessions.push(session);
 		const pi = o.pi ? `pi_${id(18)}` : null;
 		const paid = status === "paid" || status === "refunded";
+		const n = added++;
 		insert.run(
 			crypto.randomUUID(),
 			status,
@@ -88,7 +106,7 @@ function fill(db: DatabaseSyncType, size: number, dataset: Dataset, now: number)
 			pi,
 			session ? `https://checkout.stripe.com/c/pay/${session}` : null,
 			session ? createdAt + HOUR : null,
-			paid ? "shopper@example.com" : null,
+			paid ? customerEmail(n, size) : null,
 			o.failure ?? null,
 			o.failure ? "Your card was declined." : null,
 			o.refunded ? 2400 : 0,
@@ -191,10 +209,15 @@ function sample(list: string[]): string[] {
 	return copy.slice(0, 2000);
 }
 
-/** `EXPLAIN QUERY PLAN` as an indented tree, and whether it reads `orders` through an index only. */
+/**
+ * `EXPLAIN QUERY PLAN` as an indented tree, and whether it reads `orders` through an index only.
+ * A `lookup` names one key, so for it walking a whole index (`SCAN orders USING INDEX …`, as
+ * an ordered walk of orders_created_idx would) is a scan too: it must SEARCH.
+ */
 function explain(
 	db: DatabaseSyncType,
 	q: CapturedQuery,
+	lookup: boolean,
 ): { plan: string[]; usesIndex: boolean; indexes: string[] } {
 	const rows = db
 		.prepare(`explain query plan ${q.sql}`)
@@ -209,7 +232,9 @@ function explain(
 		depth.set(r.id, d);
 		return `${"  ".repeat(d)}${r.detail}`;
 	});
-	const fullScan = rows.some((r) => /^SCAN orders\b/.test(r.detail) && !/USING/.test(r.detail));
+	const fullScan = rows.some(
+		(r) => /^SCAN orders\b/.test(r.detail) && (lookup || !/USING/.test(r.detail)),
+	);
 	const indexed = rows.some((r) =>
 		/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY/.test(r.detail),
 	);
@@ -234,19 +259,25 @@ export async function measureGrowth(options: {
 	const { plan, tmp, template } = options;
 	const now = Date.now();
 	const captured = await captureWorkerQueries(now, GRACE_SECONDS);
-	const queries: [string, CapturedQuery, "session" | "pi" | "none"][] = [
+	type Keys = "session" | "pi" | "email" | "order" | "none";
+	// `searched`: the keys are terms the operator types, timed as the worker binds them.
+	const queries: [name: string, query: CapturedQuery, keys: Keys, searched?: boolean][] = [
 		["order by session id", captured.bySession, "session"],
 		["order by PaymentIntent id", captured.byPaymentIntent, "pi"],
 		["reconcile: due orders", captured.reconcileDue, "none"],
 		["reconcile: refund re-check", captured.reconcileRefundDue, "none"],
 		["reconcile: never sent", captured.reconcileNeverSent, "none"],
+		["search: by email", captured.searchByEmail, "email", true],
+		["search: by order id", captured.searchByOrderId, "order", true],
+		["search: by session id", captured.searchBySession, "session", true],
+		["search: by PaymentIntent id", captured.searchByPaymentIntent, "pi", true],
 	];
 
 	type Db = {
 		dataset: Dataset;
 		size: number;
 		db: DatabaseSyncType;
-		keys: Record<string, string[]>;
+		keys: Record<Keys, string[]>;
 	};
 	const dbs: Db[] = [];
 	const openOrders: Record<string, number> = {};
@@ -257,11 +288,14 @@ export async function measureGrowth(options: {
 			const db = await openSqlite(localD1File(dir));
 			const started = performance.now();
 			const sessions = fill(db, size, dataset, now);
-			const pis = (
-				db
-					.prepare("select stripe_payment_intent_id as pi from orders where pi is not null")
-					.all() as { pi: string }[]
-			).map((r) => r.pi);
+			const column = (select: string) =>
+				(db.prepare(select).all() as { v: string }[]).map((r) => r.v);
+			const pis = column("select stripe_payment_intent_id as v from orders where v is not null");
+			// Searched in capitals, a case no order stored them in: the search must not depend on it.
+			const emails = column(
+				"select distinct customer_email as v from orders where v is not null",
+			).map((e) => e.toUpperCase());
+			const orderIds = column("select id as v from orders");
 			const open = db
 				.prepare(
 					"select count(*) as n from orders where status in ('pending', 'processing', 'failed')",
@@ -275,21 +309,30 @@ export async function measureGrowth(options: {
 				dataset,
 				size,
 				db,
-				keys: { session: sample(sessions), pi: sample(pis), none: [""] },
+				keys: {
+					session: sample(sessions),
+					pi: sample(pis),
+					email: sample(emails),
+					order: sample(orderIds),
+					none: [""],
+				},
 			});
 		}
 	}
 
 	const timings: QueryTiming[] = [];
 	const plans: QueryPlan[] = [];
-	for (const [name, q, keyKind] of queries) {
+	for (const [name, q, keyKind, searched] of queries) {
 		for (const dataset of ["steady", "stale-failed"] as const) {
 			// The stale-failed data set only matters to the reconciliation queries.
 			if (dataset === "stale-failed" && keyKind !== "none") continue;
 			const targets = dbs.filter((d) => d.dataset === dataset);
 			const batch = keyKind === "none" ? Math.max(1, Math.floor(plan.batch / 10)) : plan.batch;
+			const keys = await Promise.all(
+				targets.map((d) => (searched ? searchKeys(q, d.keys[keyKind]) : d.keys[keyKind])),
+			);
 			const results = timeSideBySide(
-				targets.map((d) => ({ prepared: prepare(d.db, q), keys: d.keys[keyKind] as string[] })),
+				targets.map((d, i) => ({ prepared: prepare(d.db, q), keys: keys[i] as string[] })),
 				batch,
 				plan.samples,
 			);
@@ -302,18 +345,17 @@ export async function measureGrowth(options: {
 				});
 			});
 			const largest = targets[targets.length - 1] as Db;
-			plans.push({ query: name, dataset, size: largest.size, ...explain(largest.db, q) });
+			plans.push({
+				query: name,
+				dataset,
+				size: largest.size,
+				...explain(largest.db, q, keyKind !== "none"),
+			});
 		}
 	}
 	for (const d of dbs) d.db.close();
 	return {
-		sql: {
-			"order by session id": captured.bySession,
-			"order by PaymentIntent id": captured.byPaymentIntent,
-			"reconcile: due orders": captured.reconcileDue,
-			"reconcile: refund re-check": captured.reconcileRefundDue,
-			"reconcile: never sent": captured.reconcileNeverSent,
-		},
+		sql: Object.fromEntries(queries.map(([name, q]) => [name, q])),
 		timings,
 		plans,
 		openOrders,
