@@ -5,6 +5,7 @@
  * field the API names in `error.field`.
  */
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
+import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
 
 const MAX_UNIT_AMOUNT = 99_999_999;
@@ -90,58 +91,6 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 	let detailRequest = 0;
 
 	// ---- fields and their messages ------------------------------------------------
-
-	/** The hint ids an input is described by when it is valid. */
-	function hintsOf(input) {
-		if (input.dataset.hints === undefined)
-			input.dataset.hints = input.getAttribute("aria-describedby") ?? "";
-		return input.dataset.hints;
-	}
-
-	function labelOf(input) {
-		return (input.labels?.[0]?.textContent ?? input.name).replace(/\s+/g, " ").trim();
-	}
-
-	function setFieldError(input, message) {
-		const hints = hintsOf(input);
-		const errorEl = byId(`${input.id}-error`);
-		errorEl.textContent = message;
-		input.setAttribute("aria-invalid", "true");
-		input.setAttribute("aria-describedby", `${errorEl.id}${hints ? ` ${hints}` : ""}`);
-	}
-
-	function clearFieldErrors(inputs) {
-		for (const input of new Set(Object.values(inputs))) {
-			const hints = hintsOf(input);
-			byId(`${input.id}-error`).textContent = "";
-			input.removeAttribute("aria-invalid");
-			if (hints) input.setAttribute("aria-describedby", hints);
-			else input.removeAttribute("aria-describedby");
-		}
-	}
-
-	/**
-	 * A form's live region next to its button: a short line on screen; with
-	 * `spoken`, the messages beside the fields are read out too.
-	 */
-	function tell(el, text, { spoken = "", error = false } = {}) {
-		el.classList.toggle("is-error", error);
-		replaceChildren(el, text, spoken ? srOnly(` ${spoken}`) : []);
-	}
-
-	/**
-	 * Shows each `[input, message]` beside its field, says so next to the
-	 * button, and takes the keyboard to the first field at fault.
-	 */
-	function refuse(formStatus, prefix, problems) {
-		for (const [input, message] of problems) setFieldError(input, message);
-		const names = problems.map(([input]) => labelOf(input));
-		tell(formStatus, `${prefix}: check ${names.join(", ")}.`, {
-			spoken: problems.map(([input, message]) => `${labelOf(input)}: ${message}`).join(" "),
-			error: true,
-		});
-		problems[0][0].focus();
-	}
 
 	/** The field an API refusal is about: `error.field`, else the "field: …" its message starts with. */
 	function fieldOf(err) {

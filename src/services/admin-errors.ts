@@ -10,8 +10,8 @@ export const orderNotPaid = (status: OrderStatus, rest: number) =>
 	new AppError(
 		409,
 		"order_not_paid",
-		(status === "paid" || status === "fulfilled") && rest <= 0
-			? "Nothing is left to refund on this order."
+		status === "refunded" || ((status === "paid" || status === "fulfilled") && rest <= 0)
+			? "Fully refunded: nothing is left to refund on this order."
 			: `Only paid or fulfilled orders can be refunded; this one is ${status}.`,
 	);
 

@@ -140,6 +140,8 @@ describe("admin page: e-mails", () => {
 
 		// The provider refused it: failed, with its error, and counted on the tab.
 		await d1Write("update emails set status = 'failed', last_error = 'test' where id = ?", emailId);
+		// The order's detail is a dialog over the tab: Escape closes it, back on the e-mail's row.
+		await page.keyboard.press("Escape");
 		await page.getByRole("tab", { name: /^Emails/ }).click();
 		await page.locator("#emails-status-filter").selectOption("failed");
 		await expect

@@ -208,11 +208,13 @@ describe("admin page: shipping an order", () => {
 		expect(await trackingLink.getAttribute("href")).toBe(tracking);
 		expect(await fieldText(page, "#detail-shipping", "Shipped")).not.toBe("Not yet");
 		expect(await page.locator("#detail-transitions").innerText()).toMatch(
-			/paid\s+fulfilled\s+admin/,
+			/paid\s+→\s+to\s+fulfilled\s+admin/,
 		);
 		// Still refundable once shipped, for all that was charged (shipping and tax included).
 		expect(await page.locator("#refund").isEnabled()).toBe(true);
-		expect(await page.locator("#refund-hint").textContent()).toContain(`(${total})`);
+		expect(await page.locator("#refund-hint").textContent()).toContain(
+			`Leave empty to refund the rest, ${total}.`,
+		);
 		const row = page.locator(`#orders-body tr[data-order-id="${orderId}"]`);
 		expect(await row.locator(".badge-status").textContent()).toBe("fulfilled");
 		expect((await orderInD1(persistDir, orderId))?.status).toBe("fulfilled");

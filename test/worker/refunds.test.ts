@@ -33,9 +33,14 @@ async function refundOk(orderId: string, body?: unknown, headers?: Record<string
 	return res.json<RefundAnswer>();
 }
 
-async function expectError(res: Response, status: number, code: string) {
+async function expectError(
+	res: Response,
+	status: number,
+	code: string,
+	message: unknown = expect.any(String),
+) {
 	expect(res.status).toBe(status);
-	expect(await res.json()).toMatchObject({ error: { code, message: expect.any(String) } });
+	expect(await res.json()).toMatchObject({ error: { code, message } });
 }
 
 /** The refund creations the emulator received for one PaymentIntent. */
@@ -156,7 +161,12 @@ describe("POST /admin/orders/:id/refund", () => {
 		for (const status of ["pending", "processing", "failed", "expired", "canceled"] as const) {
 			const paymentIntentId = `pi_unpaid_${crypto.randomUUID()}`;
 			const order = await insertOrder({ status, stripePaymentIntentId: paymentIntentId });
-			await expectError(await refund(order.id, { amount: 100 }), 409, "order_not_paid");
+			await expectError(
+				await refund(order.id, { amount: 100 }),
+				409,
+				"order_not_paid",
+				`Only paid or fulfilled orders can be refunded; this one is ${status}.`,
+			);
 			expect(await refundPosts(paymentIntentId)).toEqual([]);
 		}
 	});
@@ -164,9 +174,11 @@ describe("POST /admin/orders/:id/refund", () => {
 	it("refuses a refunded order, and a paid one with nothing left, with 409 order_not_paid", async () => {
 		const { orderId, paymentIntentId } = await paidOrder();
 		await refundOk(orderId);
-		await expectError(await refund(orderId), 409, "order_not_paid");
+		// The operator reads why: it is fully refunded, not "not paid".
+		const fully = "Fully refunded: nothing is left to refund on this order.";
+		await expectError(await refund(orderId), 409, "order_not_paid", fully);
 		const drained = await insertOrder({ status: "paid", amountRefunded: 4800 });
-		await expectError(await refund(drained.id), 409, "order_not_paid");
+		await expectError(await refund(drained.id), 409, "order_not_paid", fully);
 		expect(await refundPosts(paymentIntentId)).toHaveLength(1);
 	});
 

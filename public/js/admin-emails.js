@@ -1,0 +1,292 @@
+/**
+ * The admin console's Emails tab (SPEC 12): the outbox, newest first, with a
+ * Resend on each sent or failed e-mail that follows it through the queue, and
+ * the open order's own e-mails under its detail. "Emails (n failed)" on the tab.
+ */
+import { plural, shortOrderButton, statusBadge } from "./admin-view.js";
+import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
+
+/** What the API answers at most: a full page means there may be more. */
+const EMAILS_PAGE = 100;
+/** After a resend, how often and how long the row is refreshed until it is no longer pending. */
+const FOLLOW_UP_MS = 2000;
+const FOLLOW_UP_TRIES = 8;
+
+const EMAIL_KINDS = {
+	order_confirmation: "Order confirmation",
+	payment_processing: "Payment processing",
+	payment_failed: "Payment failed",
+	refund: "Refund",
+	shipped: "Shipped",
+	sign_in: "Sign-in link",
+	subscription_started: "Subscription started",
+	subscription_payment_failed: "Subscription payment failed",
+	subscription_canceled: "Subscription canceled",
+};
+
+/**
+ * @param {{
+ *   admin: (path: string, options?: object) => Promise<any>,
+ *   isHandled: (err: unknown) => boolean,
+ *   messageOf: (err: unknown) => string,
+ *   loaded: Set<string>,
+ *   signedIn: () => boolean,
+ *   currentOrderId: () => string | null,
+ * }} deps what admin.js shares, and which order the detail shows
+ */
+export function emailsTab({ admin, isHandled, messageOf, loaded, signedIn, currentOrderId }) {
+	const emailsBody = byId("emails-body");
+	const emailsStatus = byId("emails-status");
+	const emailsFilter = byId("emails-status-filter");
+	const emailsFailedCount = byId("emails-failed-count");
+	const detailEmails = byId("detail-emails");
+	const detailEmailsStatus = byId("detail-emails-status");
+
+	function kindText(kind) {
+		if (!kind) return "—";
+		return EMAIL_KINDS[kind] ?? kind.replaceAll("_", " ");
+	}
+
+	/** A sent or failed e-mail can go again; a pending one is still on its way. */
+	const canResend = (email) => email.status === "sent" || email.status === "failed";
+
+	/**
+	 * Everything in an e-mail's row but its action cell, in few columns so the
+	 * status and Resend stay in view: the kind over its subject, the status over
+	 * its attempts and sending time. The Emails tab also names the order.
+	 */
+	function emailCells(email, { withOrder }) {
+		const line = (text) => h("span", { class: "email-line small muted" }, text);
+		return [
+			h("td", {}, timeEl(email.createdAt)),
+			withOrder ? h("td", {}, email.orderId ? shortOrderButton(email.orderId) : "—") : [],
+			h(
+				"td",
+				{ class: "email-what" },
+				h(
+					"span",
+					{ class: "email-line" },
+					kindText(email.kind),
+					email.locale ? ` (${email.locale})` : "",
+				),
+				line(email.subject ?? "—"),
+			),
+			h("td", {}, email.to ?? "—"),
+			h(
+				"td",
+				{ class: "email-state" },
+				statusBadge(email.status),
+				line(plural(email.attempts ?? 0, "attempt")),
+				// A resent or failed e-mail keeps the time it last went out.
+				email.sentAt
+					? line([email.status === "sent" ? "sent " : "last sent ", timeEl(email.sentAt)])
+					: [],
+			),
+			h("td", { class: "wrap-text email-error" }, email.lastError ?? "—"),
+		].flat();
+	}
+
+	function resendButton(email) {
+		return h(
+			"button",
+			{ type: "button", class: "btn btn-secondary btn-small", dataset: { resendEmail: email.id } },
+			"Resend",
+			srOnly(` the ${kindText(email.kind).toLowerCase()} e-mail to ${email.to ?? "the customer"}`),
+		);
+	}
+
+	/**
+	 * A row whose action cell (the Resend button and what became of it, a live
+	 * region) stays put when the row is updated, so the feedback is announced.
+	 */
+	function emailRow(email, options) {
+		const feedback = h("span", { class: "action-feedback small", "aria-live": "polite" });
+		const row = h(
+			"tr",
+			{ dataset: { emailId: email.id } },
+			h("td", { class: "email-action" }, feedback),
+		);
+		fillEmailRow(row, email, options);
+		return row;
+	}
+
+	function fillEmailRow(row, email, options) {
+		const action = row.lastElementChild;
+		while (row.firstElementChild !== action) row.firstElementChild.remove();
+		action.before(...emailCells(email, options));
+		const button = action.querySelector("button[data-resend-email]");
+		if (canResend(email) && !button) action.prepend(resendButton(email));
+		if (!canResend(email) && button) button.remove();
+	}
+
+	/** Both lists show the same e-mail alike. */
+	function showEmail(email) {
+		const selector = `tr[data-email-id="${CSS.escape(email.id)}"]`;
+		for (const row of emailsBody.querySelectorAll(selector))
+			fillEmailRow(row, email, { withOrder: true });
+		for (const row of detailEmails.querySelectorAll(selector))
+			fillEmailRow(row, email, { withOrder: false });
+	}
+
+	let emailsRequest = 0;
+
+	async function loadEmails() {
+		loaded.add("panel-emails");
+		const request = ++emailsRequest;
+		const status = emailsFilter.value;
+		say(emailsStatus, "Loading e-mails…");
+		try {
+			const data = await admin(
+				`/admin/emails${status ? `?${new URLSearchParams({ status })}` : ""}`,
+			);
+			if (request !== emailsRequest) return;
+			const emails = Array.isArray(data.emails) ? data.emails : [];
+			replaceChildren(
+				emailsBody,
+				emails.map((e) => emailRow(e, { withOrder: true })),
+			);
+			say(
+				emailsStatus,
+				emails.length
+					? `${plural(emails.length, `${status ? `${status} ` : ""}e-mail`)}${emails.length >= EMAILS_PAGE ? " (the newest)" : ""}.`
+					: `No ${status ? `${status} ` : ""}e-mails.`,
+			);
+			refreshFailedCount();
+		} catch (err) {
+			if (request !== emailsRequest) return;
+			loaded.delete("panel-emails");
+			if (!isHandled(err)) say(emailsStatus, `Could not load e-mails: ${messageOf(err)}`);
+		}
+	}
+
+	let orderEmailsRequest = 0;
+
+	/** The open order's e-mails, under its detail. */
+	async function loadOrderEmails(orderId) {
+		const request = ++orderEmailsRequest;
+		if (detailEmails.dataset.orderId !== orderId) {
+			replaceChildren(detailEmails);
+			detailEmails.dataset.orderId = orderId;
+		}
+		say(detailEmailsStatus, "Loading e-mails…");
+		try {
+			const data = await admin(`/admin/emails?${new URLSearchParams({ orderId })}`);
+			if (request !== orderEmailsRequest || currentOrderId() !== orderId) return;
+			const emails = Array.isArray(data.emails) ? data.emails : [];
+			replaceChildren(
+				detailEmails,
+				emails.length
+					? emails.map((e) => emailRow(e, { withOrder: false }))
+					: h("tr", {}, h("td", { colspan: 6 }, "No e-mails for this order.")),
+			);
+			say(detailEmailsStatus, "");
+		} catch (err) {
+			if (request !== orderEmailsRequest || isHandled(err)) return;
+			say(detailEmailsStatus, `Could not load this order's e-mails: ${messageOf(err)}`);
+		}
+	}
+
+	let failedCountRequest = 0;
+
+	/** "Emails (2 failed)" on the tab. */
+	async function refreshFailedCount() {
+		// Signed out (a wrong token, say): asking again would only repeat the refusal.
+		if (!signedIn()) return;
+		const request = ++failedCountRequest;
+		try {
+			const data = await admin("/admin/emails?status=failed");
+			if (request !== failedCountRequest) return;
+			const count = Array.isArray(data.emails) ? data.emails.length : 0;
+			emailsFailedCount.textContent = count
+				? ` (${count >= EMAILS_PAGE ? `${EMAILS_PAGE}+` : count} failed)`
+				: "";
+		} catch {
+			// The tab works without its count; a refused token already went back to sign-in.
+		}
+	}
+
+	const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+	/** A resent e-mail goes through the queue: its row follows it until it is sent or failed. */
+	async function followResend(email, feedback) {
+		if (!email.orderId) return;
+		for (let i = 0; i < FOLLOW_UP_TRIES; i++) {
+			await sleep(FOLLOW_UP_MS);
+			if (!signedIn() || !feedback.isConnected) return;
+			let now;
+			try {
+				const data = await admin(
+					`/admin/emails?${new URLSearchParams({ orderId: email.orderId })}`,
+				);
+				now = (Array.isArray(data.emails) ? data.emails : []).find((e) => e.id === email.id);
+			} catch {
+				return;
+			}
+			if (!now) return;
+			showEmail(now);
+			if (now.status === "sent") say(feedback, "Sent again.");
+			if (now.status === "failed")
+				say(feedback, `Not sent: ${now.lastError ?? "the provider refused it"}.`);
+			if (now.status !== "pending") {
+				refreshFailedCount();
+				return;
+			}
+		}
+	}
+
+	document.addEventListener("click", async (event) => {
+		const button = event.target.closest("button[data-resend-email]");
+		if (!button) return;
+		const id = button.dataset.resendEmail;
+		const feedback = button.closest("td").querySelector(".action-feedback");
+		button.disabled = true;
+		say(feedback, "Resending…");
+		try {
+			const email = await admin(`/admin/emails/${encodeURIComponent(id)}/resend`, {
+				method: "POST",
+			});
+			showEmail(email);
+			say(
+				feedback,
+				email.status === "pending" ? "Queued to send again." : `Resent: ${email.status}.`,
+			);
+			// The button is gone while the e-mail is on its way: keep the keyboard where it was.
+			if (!button.isConnected && feedback.isConnected) {
+				feedback.tabIndex = -1;
+				feedback.focus();
+			}
+			refreshFailedCount();
+			followResend(email, feedback);
+		} catch (err) {
+			if (!isHandled(err)) say(feedback, `Resend failed: ${messageOf(err)}`);
+		} finally {
+			button.disabled = false;
+		}
+	});
+
+	byId("emails-filter").addEventListener("submit", (event) => {
+		event.preventDefault();
+		loadEmails();
+	});
+	emailsFilter.addEventListener("change", loadEmails);
+
+	return {
+		load: loadEmails,
+		/** The tab's list narrowed to the e-mails that could not be sent. */
+		showFailed() {
+			emailsFilter.value = "failed";
+			loadEmails();
+		},
+		loadOrderEmails,
+		refreshFailedCount,
+		reset() {
+			emailsRequest++;
+			orderEmailsRequest++;
+			replaceChildren(emailsBody);
+			replaceChildren(detailEmails);
+			delete detailEmails.dataset.orderId;
+			emailsFailedCount.textContent = "";
+			for (const el of [emailsStatus, detailEmailsStatus]) el.textContent = "";
+		},
+	};
+}

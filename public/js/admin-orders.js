@@ -1,0 +1,634 @@
+/**
+ * The admin console's Orders tab: the orders that need the owner (paid, to
+ * ship) apart from the checkouts still awaiting payment, a search by e-mail or
+ * id, and the order's detail in a dialog over the list: its history (status
+ * changes and every refund), sync, refund and "Mark shipped", each with its
+ * feedback beside its control.
+ */
+
+import { ageEl, code, plural, relativeTime, shortOrderButton, statusBadge } from "./admin-view.js";
+import { cardBrand } from "./card-brand.js";
+import { byId, h, replaceChildren, say, srOnly, timeEl, webLink } from "./dom.js";
+import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
+import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
+
+const PAGE_SIZE = 50;
+/** Item lines the list shows before "+ n more". */
+const SUMMARY_LINES = 2;
+
+/** What each view of the list holds, under the "Show" menu. */
+const VIEW_HINTS = {
+	paid: "Paid orders not yet shipped: what is waiting for you.",
+	pending:
+		"Checkouts opened but not paid yet. Their stock is held until Stripe's session expires, then it comes back.",
+	"": "Every order, checkouts awaiting payment included.",
+};
+
+const REFUND_SOURCES = { admin: "This console", dashboard: "Stripe dashboard" };
+
+/**
+ * @param {{
+ *   admin: (path: string, options?: object) => Promise<any>,
+ *   isHandled: (err: unknown) => boolean,
+ *   messageOf: (err: unknown) => string,
+ *   onOrderShown: (order: any) => void,
+ *   onOrderChanged: () => void,
+ * }} deps what admin.js shares: its authenticated request, what to load beside an
+ *   order (its e-mails), and what to refresh after a refund or a shipment (the dashboard)
+ */
+export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderChanged }) {
+	const body = byId("orders-body");
+	const status = byId("orders-status");
+	const filterForm = byId("orders-filter");
+	const search = byId("order-search");
+	const view = byId("status-filter");
+	const viewHint = byId("status-filter-hint");
+	const clearSearch = byId("clear-search");
+	const loadMore = byId("load-more");
+
+	const detail = byId("order-detail");
+	const detailStatus = byId("detail-status");
+	const syncButton = byId("sync");
+	const syncStatus = byId("sync-status");
+	const refundForm = byId("refund-form");
+	const refundInput = byId("refund-amount");
+	const refundButton = byId("refund");
+	const refundStatus = byId("refund-status");
+	const refundInputs = { amount: refundInput };
+	const fulfillForm = byId("fulfill-form");
+	const fulfillError = byId("fulfill-error");
+	const fulfillButton = byId("fulfill");
+	/** The form's inputs by the API's field names (the error messages name them). */
+	const fulfillInputs = {
+		carrier: byId("fulfill-carrier"),
+		trackingNumber: byId("fulfill-tracking-number"),
+		trackingUrl: byId("fulfill-tracking-url"),
+	};
+
+	let nextCursor = null;
+	let listRequest = 0;
+	/** The search the list shows ("" for none): Load more continues it. */
+	let shownQuery = "";
+	/** The order open in the dialog, as last read. */
+	let current = null;
+	/** Whose actions the dialog's forms hold: what was typed and said stays until another order opens. */
+	let formsFor = null;
+	/** Where the keyboard was when the dialog opened: it goes back there. */
+	let opener = null;
+
+	// ---- the list ------------------------------------------------------------------
+
+	function itemSummary(items = []) {
+		const lines = items.map((i) => `${i.quantity} × ${i.name}`);
+		const shown = lines.slice(0, SUMMARY_LINES).join(", ");
+		return lines.length > SUMMARY_LINES
+			? `${shown}, + ${lines.length - SUMMARY_LINES} more`
+			: shown;
+	}
+
+	/** A pending order is a checkout awaiting payment until its session expires. */
+	function statusCell(order) {
+		const awaiting = order.status === "pending" && order.checkoutExpiresAt;
+		return [
+			statusBadge(order.status),
+			awaiting
+				? h(
+						"span",
+						{ class: "email-line small muted" },
+						Date.parse(order.checkoutExpiresAt) > Date.now()
+							? `awaiting payment, expires ${relativeTime(order.checkoutExpiresAt)}`
+							: "checkout expired, not yet closed",
+					)
+				: [],
+		];
+	}
+
+	function orderRow(order) {
+		const money = (n) => formatMoney(n, order);
+		return h(
+			"tr",
+			{ dataset: { orderId: order.id }, class: "clickable" },
+			h("td", { class: "order-number" }, shortOrderButton(order.id)),
+			h(
+				"td",
+				{ class: "order-customer", dataset: { label: "Customer" } },
+				order.customerEmail ?? "—",
+			),
+			h("td", { class: "order-items", dataset: { label: "Items" } }, itemSummary(order.items)),
+			h("td", { class: "num", dataset: { label: "Amount" } }, money(order.amount)),
+			h(
+				"td",
+				{ class: "num", dataset: { label: "Refunded" } },
+				order.amountRefunded > 0 ? money(order.amountRefunded) : "—",
+			),
+			h("td", { class: "order-state", dataset: { label: "Status" } }, statusCell(order)),
+			h("td", { dataset: { label: "Age" } }, ageEl(order.createdAt)),
+		);
+	}
+
+	function describeList(shown) {
+		if (shownQuery)
+			return shown === 0
+				? `No order matches “${shownQuery}”. Search by the whole e-mail address or id.`
+				: `${plural(shown, "order")} ${shown === 1 ? "matches" : "match"} “${shownQuery}” (every status).`;
+		const what = view.selectedOptions[0]?.textContent?.trim() ?? "Orders";
+		if (shown === 0) return view.value === "paid" ? "Nothing needs attention." : `${what}: none.`;
+		return `${what}: ${plural(shown, "order")}${nextCursor ? " shown, more available" : ""}.`;
+	}
+
+	async function load({ reset }) {
+		const request = ++listRequest;
+		if (reset) shownQuery = search.value.trim();
+		loadMore.disabled = true;
+		clearSearch.hidden = shownQuery === "";
+		viewHint.textContent = VIEW_HINTS[view.value] ?? "";
+		say(status, shownQuery ? `Searching for “${shownQuery}”…` : "Loading orders…");
+		const params = new URLSearchParams();
+		// A search looks through every status: the owner asks about one customer or payment.
+		if (shownQuery) params.set("q", shownQuery);
+		else if (view.value) params.set("status", view.value);
+		params.set("limit", String(PAGE_SIZE));
+		if (!reset && nextCursor) params.set("cursor", nextCursor);
+		try {
+			const data = await admin(`/admin/orders?${params}`);
+			if (request !== listRequest) return;
+			const orders = Array.isArray(data.orders) ? data.orders : [];
+			if (reset) replaceChildren(body);
+			body.append(...orders.map(orderRow));
+			nextCursor = data.nextCursor ?? null;
+			loadMore.hidden = !nextCursor;
+			say(status, describeList(body.rows.length));
+		} catch (err) {
+			if (request !== listRequest || isHandled(err)) return;
+			say(status, `Could not load orders: ${messageOf(err)}`);
+		} finally {
+			if (request === listRequest) loadMore.disabled = false;
+		}
+	}
+
+	filterForm.addEventListener("submit", (event) => {
+		event.preventDefault();
+		load({ reset: true });
+	});
+	view.addEventListener("change", () => {
+		// Choosing a view leaves the search.
+		search.value = "";
+		load({ reset: true });
+	});
+	// The search field's own clear button ("×") leaves the search too.
+	search.addEventListener("search", () => {
+		if (search.value === "" && shownQuery) load({ reset: true });
+	});
+	clearSearch.addEventListener("click", () => {
+		search.value = "";
+		load({ reset: true });
+		search.focus();
+	});
+	loadMore.addEventListener("click", () => load({ reset: false }));
+
+	body.addEventListener("click", (event) => {
+		const row = event.target.closest("tr[data-order-id]");
+		// Buttons open the order themselves; selecting text in a row is not a click on it.
+		if (!row || event.target.closest("button") || String(getSelection()) !== "") return;
+		open(row.dataset.orderId);
+	});
+
+	function updateRow(order) {
+		const row = body.querySelector(`tr[data-order-id="${CSS.escape(order.id)}"]`);
+		if (row) row.replaceWith(orderRow(order));
+	}
+
+	// ---- the detail ----------------------------------------------------------------
+
+	function field(label, value) {
+		return [h("dt", {}, label), h("dd", {}, value ?? "—")];
+	}
+
+	function refundable(order) {
+		return order.amount - (Number.isInteger(order.amountRefunded) ? order.amountRefunded : 0);
+	}
+
+	function paymentText(payment) {
+		if (!payment?.last4) return "—";
+		return `${cardBrand(payment.brand)} •••• ${payment.last4}`;
+	}
+
+	const isAmount = (n) => Number.isInteger(n);
+
+	/** Subtotal, what Stripe's page took off or added, what it charged, and what went back. */
+	function renderTotals(order) {
+		const money = (n) => formatMoney(n, order);
+		const row = (label, value, { strong = false } = {}) =>
+			h(
+				"tr",
+				{},
+				h("th", { scope: "row", colspan: 3 }, label),
+				h("td", { class: "num" }, strong ? h("strong", {}, value) : value),
+			);
+		// A shipped order always shows its shipping, even when it was free.
+		const shipped = order.shipping || order.amountShipping > 0;
+		replaceChildren(
+			byId("detail-totals"),
+			isAmount(order.subtotal) ? row("Subtotal", money(order.subtotal)) : [],
+			order.amountDiscount > 0 ? row("Discount", `−${money(order.amountDiscount)}`) : [],
+			shipped
+				? row(
+						order.shipping?.rateName ? `Shipping (${order.shipping.rateName})` : "Shipping",
+						money(order.amountShipping ?? 0),
+					)
+				: [],
+			order.amountTax > 0 ? row("Tax", money(order.amountTax)) : [],
+			row("Total charged", money(order.amount), { strong: true }),
+			isAmount(order.amountRefunded) ? row("Refunded so far", money(order.amountRefunded)) : [],
+		);
+	}
+
+	/** Where it goes and, once shipped, how it travels. */
+	function renderShipping(order) {
+		const s = order.shipping;
+		const a = s?.address ?? {};
+		const region = [a.state, a.postalCode].filter(Boolean).join(" ");
+		const lines = [
+			s?.name,
+			a.line1,
+			a.line2,
+			[a.city, region].filter(Boolean).join(", "),
+			a.country,
+		];
+		const f = order.fulfillment;
+		replaceChildren(
+			byId("detail-shipping"),
+			s
+				? [
+						...field(
+							"Ship to",
+							h(
+								"address",
+								{ id: "detail-address" },
+								lines.filter(Boolean).flatMap((line, i) => (i ? [h("br"), line] : [line])),
+							),
+						),
+						...field("Phone", s.phone),
+						...field("Rate", s.rateName),
+					]
+				: field("Ship to", "No address collected: nothing in this order ships."),
+			f
+				? [
+						...field("Shipped", timeEl(f.fulfilledAt)),
+						...field("Carrier", f.carrier),
+						...field("Tracking number", f.trackingNumber ? code(f.trackingNumber) : null),
+						...field("Tracking link", f.trackingUrl ? webLink(f.trackingUrl, f.trackingUrl) : null),
+					]
+				: field("Shipped", "Not yet"),
+		);
+	}
+
+	/** Status changes and refunds in one time line, oldest first. */
+	function renderHistory(order) {
+		const money = (n) => formatMoney(n, order);
+		const arrow = [h("span", { "aria-hidden": "true" }, " → "), srOnly(" to ")];
+		const changes = (order.transitions ?? []).map((t) => ({
+			at: t.at,
+			cells: [
+				t.from
+					? [statusBadge(t.from), ...arrow, statusBadge(t.to)]
+					: ["Created ", statusBadge(t.to)],
+				t.source ?? "—",
+				code(t.stripeEventId),
+			],
+		}));
+		const refunds = (order.refunds ?? []).map((r) => ({
+			at: r.at,
+			cells: [
+				h(
+					"span",
+					{ class: "history-refund" },
+					`Refund of ${money(r.amount)}`,
+					` (${r.status}${r.reason ? `, ${r.reason.replaceAll("_", " ")}` : ""})`,
+				),
+				REFUND_SOURCES[r.source] ?? r.source ?? "—",
+				code(r.id),
+			],
+		}));
+		// A stable sort keeps each list's own order within one second.
+		const lines = [...changes, ...refunds].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+		replaceChildren(
+			byId("detail-transitions"),
+			lines.length
+				? lines.map(({ at, cells: [change, by, id] }) =>
+						h(
+							"tr",
+							{},
+							h("td", { dataset: { label: "At" } }, timeEl(at)),
+							h("td", { class: "history-change", dataset: { label: "Change" } }, change),
+							h("td", { dataset: { label: "By" } }, by),
+							h("td", { dataset: { label: "Stripe id" } }, id),
+						),
+					)
+				: h("tr", {}, h("td", { colspan: 4 }, "No status changes recorded.")),
+		);
+	}
+
+	/** Whether the order can be refunded, and what the field's hint says. */
+	function renderRefundForm(order) {
+		const money = (n) => formatMoney(n, order);
+		byId("refund-currency").textContent = `(${currencyLabel(order.currency)})`;
+		const settled = order.status === "paid" || order.status === "fulfilled";
+		const rest = refundable(order);
+		const canRefund = settled && rest > 0;
+		refundInput.disabled = !canRefund;
+		refundButton.disabled = !canRefund;
+		byId("refund-hint").textContent = canRefund
+			? `Leave empty to refund the rest, ${money(rest)}. Or type part of it in ${currencyLabel(order.currency)}, like ${example(order)}.`
+			: order.status === "refunded" || settled
+				? "Fully refunded."
+				: `Only paid or fulfilled orders can be refunded; this one is ${order.status}.`;
+	}
+
+	/** An amount as the operator would type it: "1,000" in yen, "12.50" in euros. */
+	function example(order) {
+		const sample = order.minorUnits === 0 ? 1000 : 12.5 * 10 ** order.minorUnits;
+		const amount = Math.min(sample, refundable(order));
+		const major = toMajorString(amount, order);
+		return order.minorUnits === 0 ? Number(major).toLocaleString("en") : major;
+	}
+
+	function render(order) {
+		current = order;
+		const money = (n) => formatMoney(n, order);
+		if (formsFor !== order.id) {
+			// Another order: its forms start empty, with nothing said.
+			formsFor = order.id;
+			refundForm.reset();
+			clearFieldErrors(refundInputs);
+			tell(refundStatus, "");
+			tell(syncStatus, "");
+			fulfillForm.reset();
+			showFulfillError("");
+		}
+		byId("detail-heading").textContent = `Order ${order.id}`;
+		replaceChildren(
+			byId("detail-fields"),
+			field("Status", statusBadge(order.status)),
+			field("Amount", money(order.amount)),
+			isAmount(order.amountRefunded) ? field("Refunded", money(order.amountRefunded)) : [],
+			field("Email", order.customerEmail ?? "—"),
+			field("Payment", paymentText(order.payment)),
+			field(
+				"Receipt",
+				order.payment?.receiptUrl ? webLink(order.payment.receiptUrl, "Stripe's receipt") : "—",
+			),
+			field("Created", timeEl(order.createdAt)),
+			field("Updated", timeEl(order.updatedAt)),
+			field("Paid", timeEl(order.paidAt)),
+			field(
+				"Failure",
+				order.failureCode || order.failureMessage
+					? [code(order.failureCode), " ", order.failureMessage ?? ""]
+					: "—",
+			),
+			field("Checkout Session", code(order.stripeCheckoutSessionId)),
+			field("PaymentIntent", code(order.stripePaymentIntentId)),
+			order.checkoutExpiresAt !== undefined
+				? field("Checkout expires", timeEl(order.checkoutExpiresAt))
+				: [],
+			order.reconciledAt !== undefined ? field("Last reconciled", timeEl(order.reconciledAt)) : [],
+		);
+
+		const items = order.items ?? [];
+		replaceChildren(
+			byId("detail-items"),
+			items.length
+				? items.map((i) =>
+						h(
+							"tr",
+							{},
+							h("td", {}, i.name, " ", h("span", { class: "muted small" }, `(${i.productId})`)),
+							h("td", { class: "num" }, money(i.unitAmount)),
+							h("td", { class: "num" }, String(i.quantity)),
+							h("td", { class: "num" }, money(i.unitAmount * i.quantity)),
+						),
+					)
+				: h("tr", {}, h("td", { colspan: 4 }, "No items.")),
+		);
+		renderTotals(order);
+		renderShipping(order);
+		renderHistory(order);
+		renderRefundForm(order);
+		fulfillForm.hidden = order.status !== "paid";
+		updateRow(order);
+		onOrderShown(order);
+	}
+
+	/** Opens the dialog over whatever tab is shown, and reads the order into it. */
+	async function open(id) {
+		if (!detail.open) {
+			opener = document.activeElement;
+			detail.showModal();
+		}
+		say(detailStatus, "Loading order…");
+		try {
+			const order = await admin(`/admin/orders/${encodeURIComponent(id)}`);
+			render(order);
+			say(detailStatus, "");
+		} catch (err) {
+			if (isHandled(err)) {
+				detail.close();
+				return;
+			}
+			say(detailStatus, `Could not load order ${id}: ${messageOf(err)}`);
+		}
+	}
+
+	/** The order again, after an action: false when it could not be read (the action's line says why). */
+	async function reread(id) {
+		try {
+			const order = await admin(`/admin/orders/${encodeURIComponent(id)}`);
+			if (current?.id === id) render(order);
+			else updateRow(order);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	document.addEventListener("click", (event) => {
+		const button = event.target.closest("button[data-open-order]");
+		if (button) open(button.dataset.openOrder);
+	});
+
+	byId("close-detail").addEventListener("click", () => detail.close());
+	// A click on the backdrop (the dialog element itself, outside its content) closes it.
+	detail.addEventListener("click", (event) => {
+		if (event.target === detail) detail.close();
+	});
+	detail.addEventListener("close", () => {
+		current = null;
+		formsFor = null;
+		const back = opener?.isConnected ? opener : view;
+		opener = null;
+		back.focus();
+	});
+
+	syncButton.addEventListener("click", async () => {
+		if (!current) return;
+		const id = current.id;
+		syncButton.disabled = true;
+		tell(syncStatus, "Syncing from Stripe…");
+		try {
+			const synced = await admin(`/admin/orders/${encodeURIComponent(id)}/sync`, {
+				method: "POST",
+			});
+			await reread(id);
+			tell(syncStatus, `Synced from Stripe: the order is ${synced.status}.`);
+			onOrderChanged();
+		} catch (err) {
+			if (!isHandled(err)) tell(syncStatus, `Sync failed: ${messageOf(err)}`, { error: true });
+		} finally {
+			syncButton.disabled = false;
+		}
+	});
+
+	refundForm.addEventListener("submit", async (event) => {
+		event.preventDefault();
+		if (!current) return;
+		const order = current;
+		const rest = refundable(order);
+		clearFieldErrors(refundInputs);
+		const text = refundInput.value.trim();
+		const amount = text === "" ? rest : toMinorUnits(text, order);
+		if (amount === null) {
+			refuse(refundStatus, "Not refunded", [
+				[
+					refundInput,
+					`Enter a positive amount in ${currencyLabel(order.currency)}, like ${example(order)}, or leave it empty for the rest.`,
+				],
+			]);
+			return;
+		}
+		if (amount > rest) {
+			refuse(refundStatus, "Not refunded", [
+				[refundInput, `That is more than the ${formatMoney(rest, order)} left to refund.`],
+			]);
+			return;
+		}
+		const what = formatMoney(amount, order);
+		if (!window.confirm(`Refund ${what} of order ${order.id}? This cannot be undone.`)) {
+			tell(refundStatus, "Nothing was refunded.");
+			return;
+		}
+		refundButton.disabled = true;
+		tell(refundStatus, `Refunding ${what}…`);
+		try {
+			const result = await admin(`/admin/orders/${encodeURIComponent(order.id)}/refund`, {
+				method: "POST",
+				// One key per confirmed refund: a retried request never refunds twice.
+				headers: { "Idempotency-Key": crypto.randomUUID() },
+				body: text === "" ? {} : { amount },
+			});
+			refundInput.value = "";
+			const done = `Refunded ${formatMoney(result.amount ?? amount, order)}: ${result.status ?? "requested"} (${result.refundId}).`;
+			const shown = await reread(order.id);
+			tell(refundStatus, shown ? done : `${done} Reload the order to see it.`);
+			onOrderChanged();
+		} catch (err) {
+			if (isHandled(err)) return;
+			if (err?.code === "invalid_amount") {
+				refuse(refundStatus, "Not refunded", [[refundInput, messageOf(err)]]);
+			} else {
+				tell(refundStatus, `Not refunded: ${messageOf(err)}`, { error: true });
+			}
+			// What the order is now (another refund may have come from Stripe's dashboard).
+			await reread(order.id);
+		} finally {
+			if (current?.id === order.id) renderRefundForm(current);
+		}
+	});
+
+	// ---- "Mark shipped" --------------------------------------------------------------
+
+	/** The message next to the form; `input`, when given, is the field it is about. */
+	function showFulfillError(message, input = null) {
+		for (const el of Object.values(fulfillInputs)) {
+			el.removeAttribute("aria-invalid");
+			el.removeAttribute("aria-describedby");
+		}
+		say(fulfillError, message);
+		if (input) {
+			input.setAttribute("aria-invalid", "true");
+			input.setAttribute("aria-describedby", "fulfill-error");
+			input.focus();
+		}
+	}
+
+	fulfillForm.addEventListener("submit", async (event) => {
+		event.preventDefault();
+		if (!current) return;
+		const order = current;
+		const url = fulfillInputs.trackingUrl;
+		if (!url.checkValidity()) {
+			showFulfillError(
+				"The tracking URL must be a full web address, like https://carrier.example/track/123.",
+				url,
+			);
+			return;
+		}
+		const payload = {};
+		for (const [name, input] of Object.entries(fulfillInputs)) {
+			const value = input.value.trim();
+			if (value) payload[name] = value;
+		}
+		showFulfillError("");
+		fulfillButton.disabled = true;
+		say(detailStatus, "Marking shipped…");
+		try {
+			const shipped = await admin(`/admin/orders/${encodeURIComponent(order.id)}/fulfill`, {
+				method: "POST",
+				body: payload,
+			});
+			onOrderChanged();
+			if (current?.id !== order.id) {
+				updateRow(shipped);
+				return;
+			}
+			fulfillForm.reset();
+			render(shipped);
+			say(detailStatus, `Marked shipped: status is ${shipped.status}.`);
+		} catch (err) {
+			if (isHandled(err) || current?.id !== order.id) return;
+			say(detailStatus, "");
+			// Validation messages start with the field's name ("trackingUrl must be …").
+			const about = /^(carrier|trackingNumber|trackingUrl)\b/.exec(messageOf(err))?.[1];
+			showFulfillError(`Could not mark shipped: ${messageOf(err)}`, fulfillInputs[about] ?? null);
+		} finally {
+			fulfillButton.disabled = false;
+		}
+	});
+
+	return {
+		load,
+		open,
+		/** The open order's id, or null. */
+		currentId: () => current?.id ?? null,
+		/** Shows one view of the list ("pending": awaiting payment), leaving any search. */
+		show(value) {
+			view.value = value;
+			search.value = "";
+			load({ reset: true });
+		},
+		reset() {
+			listRequest++;
+			nextCursor = null;
+			shownQuery = "";
+			current = null;
+			formsFor = null;
+			if (detail.open) detail.close();
+			replaceChildren(body);
+			say(status, "");
+			say(detailStatus, "");
+			loadMore.hidden = true;
+			clearSearch.hidden = true;
+		},
+		focusList: () => view.focus(),
+	};
+}
