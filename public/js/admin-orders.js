@@ -338,6 +338,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		const canRefund = settled && rest > 0;
 		refundInput.disabled = !canRefund;
 		refundButton.disabled = !canRefund;
+		if (!canRefund) refundInput.value = "";
 		byId("refund-hint").textContent = canRefund
 			? `Leave empty to refund the rest, ${money(rest)}. Or type part of it in ${currencyLabel(order.currency)}, like ${example(order)}.`
 			: order.status === "refunded" || settled
@@ -420,10 +421,24 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		onOrderShown(order);
 	}
 
+	/**
+	 * Where the keyboard goes when the dialog closes: the control that opened it
+	 * or, when its row was redrawn meanwhile, the same order's button in the same list.
+	 */
+	function back(from) {
+		if (from?.element.isConnected) return from.element;
+		const again =
+			from?.list &&
+			from.order &&
+			document.querySelector(`#${from.list} button[data-open-order="${CSS.escape(from.order)}"]`);
+		return again || view;
+	}
+
 	/** Opens the dialog over whatever tab is shown, and reads the order into it. */
 	async function open(id) {
 		if (!detail.open) {
-			opener = document.activeElement;
+			const element = document.activeElement ?? view;
+			opener = { element, list: element.closest("tbody")?.id, order: element.dataset?.openOrder };
 			detail.showModal();
 		}
 		say(detailStatus, "Loading order…");
@@ -465,9 +480,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	detail.addEventListener("close", () => {
 		current = null;
 		formsFor = null;
-		const back = opener?.isConnected ? opener : view;
+		back(opener).focus();
 		opener = null;
-		back.focus();
 	});
 
 	syncButton.addEventListener("click", async () => {
@@ -489,6 +503,11 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		}
 	});
 
+	/** The field, its message and the answer beside the button, all in view. */
+	function showRefundForm() {
+		refundForm.scrollIntoView({ block: "nearest" });
+	}
+
 	refundForm.addEventListener("submit", async (event) => {
 		event.preventDefault();
 		if (!current) return;
@@ -504,12 +523,14 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 					`Enter a positive amount in ${currencyLabel(order.currency)}, like ${example(order)}, or leave it empty for the rest.`,
 				],
 			]);
+			showRefundForm();
 			return;
 		}
 		if (amount > rest) {
 			refuse(refundStatus, "Not refunded", [
 				[refundInput, `That is more than the ${formatMoney(rest, order)} left to refund.`],
 			]);
+			showRefundForm();
 			return;
 		}
 		const what = formatMoney(amount, order);
@@ -541,7 +562,10 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			// What the order is now (another refund may have come from Stripe's dashboard).
 			await reread(order.id);
 		} finally {
-			if (current?.id === order.id) renderRefundForm(current);
+			if (current?.id === order.id) {
+				renderRefundForm(current);
+				showRefundForm();
+			}
 		}
 	});
 

@@ -10,6 +10,7 @@
  */
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
+import { signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { useShopper } from "./support/journey.ts";
 import { CARD_OK, payByCard, pressPay, successPageShows } from "./support/shop.ts";
@@ -92,13 +93,6 @@ afterAll(async () => {
 });
 
 /** The admin page with the token given; the console shows. */
-async function signIn(page: Page): Promise<void> {
-	await page.goto("/admin.html");
-	await page.getByLabel("Admin token").fill(adminToken);
-	await page.locator("#token-form button[type=submit]").click();
-	await page.locator("#console:not([hidden])").waitFor();
-}
-
 /** The Catalog tab, its list loaded. */
 async function openCatalog(page: Page): Promise<void> {
 	await page.getByRole("tab", { name: "Catalog" }).click();

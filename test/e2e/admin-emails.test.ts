@@ -11,13 +11,14 @@ import type { Page } from "playwright-core";
 import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
 import { localD1File, openSqlite } from "../../scripts/stack.ts";
+import { signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { d1Query } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
 import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
-const { workerUrl, emulatorUrl, mailboxUrl, adminToken, persistDir } = stack();
+const { workerUrl, emulatorUrl, mailboxUrl, persistDir } = stack();
 const emulator = emulatorClient(emulatorUrl);
 
 /**
@@ -57,13 +58,6 @@ async function d1Write(sql: string, ...params: string[]): Promise<void> {
 	} finally {
 		db.close();
 	}
-}
-
-async function signIn(page: Page): Promise<void> {
-	await page.goto("/admin.html");
-	await page.getByLabel("Admin token").fill(adminToken);
-	await page.locator("#token-form button[type=submit]").click();
-	await page.locator("#console:not([hidden])").waitFor();
 }
 
 /** A row's cells by column header, each as its lines of visible text (screen-reader-only text left out). */

@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
@@ -86,13 +87,6 @@ async function adminOrder(orderId: string): Promise<AdminOrder> {
 
 const usd = (minor: number) =>
 	new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(minor / 100);
-
-async function signIn(page: Page): Promise<void> {
-	await page.goto("/admin.html");
-	await page.getByLabel("Admin token").fill(adminToken);
-	await page.locator("#token-form button[type=submit]").click();
-	await page.locator("#console:not([hidden])").waitFor();
-}
 
 async function openOrder(page: Page, orderId: string): Promise<void> {
 	await page.locator(`#orders-body tr[data-order-id="${orderId}"] button[data-open-order]`).click();

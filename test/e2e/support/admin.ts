@@ -1,0 +1,10 @@
+import type { Page } from "playwright-core";
+import { stack } from "./stack.ts";
+
+/** The admin page, signed in with the stack's token, its console shown. */
+export async function signIn(page: Page): Promise<void> {
+	await page.goto("/admin.html");
+	await page.getByLabel("Admin token").fill(stack().adminToken);
+	await page.locator("#token-form button[type=submit]").click();
+	await page.locator("#console:not([hidden])").waitFor();
+}
