@@ -32,9 +32,19 @@ const EMAIL_KINDS = {
  *   loaded: Set<string>,
  *   signedIn: () => boolean,
  *   currentOrderId: () => string | null,
- * }} deps what admin.js shares, and which order the detail shows
+ *   onResent: () => void,
+ * }} deps what admin.js shares, which order the detail shows, and what to
+ *   refresh once a resend is settled (the dashboard's failed count)
  */
-export function emailsTab({ admin, isHandled, messageOf, loaded, signedIn, currentOrderId }) {
+export function emailsTab({
+	admin,
+	isHandled,
+	messageOf,
+	loaded,
+	signedIn,
+	currentOrderId,
+	onResent,
+}) {
 	const emailsBody = byId("emails-body");
 	const emailsStatus = byId("emails-status");
 	const emailsFilter = byId("emails-status-filter");
@@ -229,6 +239,7 @@ export function emailsTab({ admin, isHandled, messageOf, loaded, signedIn, curre
 				say(feedback, `Not sent: ${now.lastError ?? "the provider refused it"}.`);
 			if (now.status !== "pending") {
 				refreshFailedCount();
+				onResent();
 				return;
 			}
 		}

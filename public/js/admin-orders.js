@@ -47,7 +47,9 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	const loadMore = byId("load-more");
 
 	const detail = byId("order-detail");
+	const detailBody = byId("detail-body");
 	const detailStatus = byId("detail-status");
+	const fulfillStatus = byId("fulfill-status");
 	const syncButton = byId("sync");
 	const syncStatus = byId("sync-status");
 	const refundForm = byId("refund-form");
@@ -71,6 +73,10 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	let shownQuery = "";
 	/** The order open in the dialog, as last read. */
 	let current = null;
+	/** The last order asked for: a slower earlier answer is not shown. */
+	let openRequest = 0;
+	/** Orders whose refund is on its way: no second one until it is answered. */
+	const refunding = new Set();
 	/** Whose actions the dialog's forms hold: what was typed and said stays until another order opens. */
 	let formsFor = null;
 	/** Where the keyboard was when the dialog opened: it goes back there. */
@@ -130,7 +136,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		if (shownQuery)
 			return shown === 0
 				? `No order matches “${shownQuery}”. Search by the whole e-mail address or id.`
-				: `${plural(shown, "order")} ${shown === 1 ? "matches" : "match"} “${shownQuery}” (every status).`;
+				: `${plural(shown, "order")} ${shown === 1 ? "matches" : "match"} “${shownQuery}” (every status)${nextCursor ? "; more below" : ""}.`;
 		const what = view.selectedOptions[0]?.textContent?.trim() ?? "Orders";
 		if (shown === 0) return view.value === "paid" ? "Nothing needs attention." : `${what}: none.`;
 		return `${what}: ${plural(shown, "order")}${nextCursor ? " shown, more available" : ""}.`;
@@ -190,7 +196,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		const row = event.target.closest("tr[data-order-id]");
 		// Buttons open the order themselves; selecting text in a row is not a click on it.
 		if (!row || event.target.closest("button") || String(getSelection()) !== "") return;
-		open(row.dataset.orderId);
+		// The keyboard comes back to the row's own button when the dialog closes.
+		open(row.dataset.orderId, row.querySelector("button[data-open-order]"));
 	});
 
 	function updateRow(order) {
@@ -336,8 +343,9 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		const settled = order.status === "paid" || order.status === "fulfilled";
 		const rest = refundable(order);
 		const canRefund = settled && rest > 0;
-		refundInput.disabled = !canRefund;
-		refundButton.disabled = !canRefund;
+		const busy = refunding.has(order.id);
+		refundInput.disabled = !canRefund || busy;
+		refundButton.disabled = !canRefund || busy;
 		if (!canRefund) refundInput.value = "";
 		byId("refund-hint").textContent = canRefund
 			? `Leave empty to refund the rest, ${money(rest)}. Or type part of it in ${currencyLabel(order.currency)}, like ${example(order)}.`
@@ -364,6 +372,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			clearFieldErrors(refundInputs);
 			tell(refundStatus, "");
 			tell(syncStatus, "");
+			tell(fulfillStatus, "");
 			fulfillForm.reset();
 			showFulfillError("");
 		}
@@ -435,22 +444,29 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	}
 
 	/** Opens the dialog over whatever tab is shown, and reads the order into it. */
-	async function open(id) {
+	async function open(id, from = document.activeElement) {
+		const request = ++openRequest;
 		if (!detail.open) {
-			const element = document.activeElement ?? view;
+			const element = from ?? view;
 			opener = { element, list: element.closest("tbody")?.id, order: element.dataset?.openOrder };
 			detail.showModal();
+		}
+		if (current?.id !== id) {
+			// Another order's fields are not shown under this one's name while it loads.
+			current = null;
+			detailBody.hidden = true;
+			// The heading names the order once it is shown.
+			byId("detail-heading").textContent = "Order";
 		}
 		say(detailStatus, "Loading order…");
 		try {
 			const order = await admin(`/admin/orders/${encodeURIComponent(id)}`);
+			if (request !== openRequest || !detail.open) return;
 			render(order);
+			detailBody.hidden = false;
 			say(detailStatus, "");
 		} catch (err) {
-			if (isHandled(err)) {
-				detail.close();
-				return;
-			}
+			if (request !== openRequest || isHandled(err)) return;
 			say(detailStatus, `Could not load order ${id}: ${messageOf(err)}`);
 		}
 	}
@@ -473,11 +489,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	});
 
 	byId("close-detail").addEventListener("click", () => detail.close());
-	// A click on the backdrop (the dialog element itself, outside its content) closes it.
-	detail.addEventListener("click", (event) => {
-		if (event.target === detail) detail.close();
-	});
 	detail.addEventListener("close", () => {
+		openRequest++;
 		current = null;
 		formsFor = null;
 		back(opener).focus();
@@ -487,6 +500,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	syncButton.addEventListener("click", async () => {
 		if (!current) return;
 		const id = current.id;
+		const mine = () => current?.id === id;
 		syncButton.disabled = true;
 		tell(syncStatus, "Syncing from Stripe…");
 		try {
@@ -494,14 +508,32 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 				method: "POST",
 			});
 			await reread(id);
-			tell(syncStatus, `Synced from Stripe: the order is ${synced.status}.`);
 			onOrderChanged();
+			if (mine()) tell(syncStatus, `Synced from Stripe: the order is ${synced.status}.`);
 		} catch (err) {
-			if (!isHandled(err)) tell(syncStatus, `Sync failed: ${messageOf(err)}`, { error: true });
+			if (!isHandled(err) && mine())
+				tell(syncStatus, `Sync failed: ${messageOf(err)}`, { error: true });
 		} finally {
 			syncButton.disabled = false;
+			if (mine()) refocus(syncButton, syncStatus);
 		}
 	});
+
+	/**
+	 * After an action whose button was disabled meanwhile (the browser then drops
+	 * the focus): the keyboard goes back to the button, or to the action's answer
+	 * when the button is gone or disabled for good.
+	 */
+	function refocus(button, answer) {
+		if (document.activeElement !== document.body && document.activeElement !== null) return;
+		if (!detail.open) return;
+		if (button.isConnected && !button.disabled && button.offsetParent !== null) {
+			button.focus();
+			return;
+		}
+		answer.tabIndex = -1;
+		answer.focus();
+	}
 
 	/** The field, its message and the answer beside the button, all in view. */
 	function showRefundForm() {
@@ -538,7 +570,10 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			tell(refundStatus, "Nothing was refunded.");
 			return;
 		}
-		refundButton.disabled = true;
+		/** The dialog still shows this order: its form may say what became of the refund. */
+		const mine = () => current?.id === order.id;
+		refunding.add(order.id);
+		renderRefundForm(order);
 		tell(refundStatus, `Refunding ${what}…`);
 		try {
 			const result = await admin(`/admin/orders/${encodeURIComponent(order.id)}/refund`, {
@@ -547,24 +582,33 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 				headers: { "Idempotency-Key": crypto.randomUUID() },
 				body: text === "" ? {} : { amount },
 			});
-			refundInput.value = "";
+			refunding.delete(order.id);
 			const done = `Refunded ${formatMoney(result.amount ?? amount, order)}: ${result.status ?? "requested"} (${result.refundId}).`;
 			const shown = await reread(order.id);
-			tell(refundStatus, shown ? done : `${done} Reload the order to see it.`);
 			onOrderChanged();
+			if (mine()) {
+				refundInput.value = "";
+				tell(refundStatus, shown ? done : `${done} Reload the order to see it.`);
+			}
 		} catch (err) {
+			refunding.delete(order.id);
 			if (isHandled(err)) return;
-			if (err?.code === "invalid_amount") {
-				refuse(refundStatus, "Not refunded", [[refundInput, messageOf(err)]]);
-			} else {
-				tell(refundStatus, `Not refunded: ${messageOf(err)}`, { error: true });
+			if (mine()) {
+				if (err?.code === "invalid_amount") {
+					refuse(refundStatus, "Not refunded", [[refundInput, messageOf(err)]]);
+				} else {
+					// The API says why in full ("Fully refunded: nothing is left…").
+					tell(refundStatus, messageOf(err), { error: true });
+				}
 			}
 			// What the order is now (another refund may have come from Stripe's dashboard).
 			await reread(order.id);
 		} finally {
-			if (current?.id === order.id) {
+			refunding.delete(order.id);
+			if (mine()) {
 				renderRefundForm(current);
 				showRefundForm();
+				refocus(refundButton, refundStatus);
 			}
 		}
 	});
@@ -604,7 +648,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		}
 		showFulfillError("");
 		fulfillButton.disabled = true;
-		say(detailStatus, "Marking shipped…");
+		tell(fulfillStatus, "Marking shipped…");
 		try {
 			const shipped = await admin(`/admin/orders/${encodeURIComponent(order.id)}/fulfill`, {
 				method: "POST",
@@ -617,10 +661,12 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			}
 			fulfillForm.reset();
 			render(shipped);
-			say(detailStatus, `Marked shipped: status is ${shipped.status}.`);
+			tell(fulfillStatus, `Marked shipped: the order is ${shipped.status}.`);
+			// The form is gone with its button: the keyboard goes to what it did.
+			refocus(fulfillButton, fulfillStatus);
 		} catch (err) {
 			if (isHandled(err) || current?.id !== order.id) return;
-			say(detailStatus, "");
+			tell(fulfillStatus, "");
 			// Validation messages start with the field's name ("trackingUrl must be …").
 			const about = /^(carrier|trackingNumber|trackingUrl)\b/.exec(messageOf(err))?.[1];
 			showFulfillError(`Could not mark shipped: ${messageOf(err)}`, fulfillInputs[about] ?? null);
@@ -631,7 +677,6 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 
 	return {
 		load,
-		open,
 		/** The open order's id, or null. */
 		currentId: () => current?.id ?? null,
 		/** Shows one view of the list ("pending": awaiting payment), leaving any search. */
@@ -653,6 +698,5 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			loadMore.hidden = true;
 			clearSearch.hidden = true;
 		},
-		focusList: () => view.focus(),
 	};
 }

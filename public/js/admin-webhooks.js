@@ -29,6 +29,7 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 	const verdict = byId("health-verdict");
 
 	let request = 0;
+	let healthRequest = 0;
 
 	// ---- health ------------------------------------------------------------------
 
@@ -87,12 +88,15 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 	}
 
 	async function loadHealth() {
+		const mine = ++healthRequest;
 		say(healthStatus, "Loading…");
 		try {
-			renderHealth(await admin("/admin/webhook-health"));
+			const health = await admin("/admin/webhook-health");
+			if (mine !== healthRequest) return;
+			renderHealth(health);
 			say(healthStatus, "");
 		} catch (err) {
-			if (!isHandled(err))
+			if (mine === healthRequest && !isHandled(err))
 				say(healthStatus, `Could not load the delivery health: ${messageOf(err)}`);
 		}
 	}
@@ -218,6 +222,7 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 		health: () => admin("/admin/webhook-health"),
 		reset() {
 			request++;
+			healthRequest++;
 			replaceChildren(body);
 			replaceChildren(healthFields);
 			verdict.textContent = "";

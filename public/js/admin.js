@@ -12,8 +12,8 @@ import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 import { formatMoney } from "./money.js";
 
 const TOKEN_KEY = "shop.adminToken";
-/** 404s that are about one thing, not about admin being switched off. */
-const NOT_FOUND_CODES = new Set(["order_not_found", "email_not_found", "product_not_found"]);
+/** The 404 of a deployment without ADMIN_TOKEN (no admin route at all); others are about one thing. */
+const ADMIN_OFF_CODE = "not_found";
 
 const errorEl = byId("admin-error");
 const loginSection = byId("login");
@@ -52,6 +52,8 @@ function clearToken() {
 let memoryToken = getToken();
 
 function showLogin(message = "", { focus = true } = {}) {
+	// An order's dialog would keep the page inert behind it: the sign-in form first.
+	for (const dialog of document.querySelectorAll("dialog[open]")) dialog.close();
 	errorEl.textContent = message;
 	consoleSection.hidden = true;
 	loginSection.hidden = false;
@@ -86,7 +88,7 @@ async function admin(path, options = {}) {
 			showLogin("Wrong token: it was not accepted and has been cleared. Enter it again.");
 			throw new HandledError(err.message);
 		}
-		if (err instanceof ApiError && err.status === 404 && !NOT_FOUND_CODES.has(err.code)) {
+		if (err instanceof ApiError && err.status === 404 && err.code === ADMIN_OFF_CODE) {
 			clearToken();
 			showLogin("Admin is not enabled on this deployment (set ADMIN_TOKEN).");
 			throw new HandledError(err.message);
@@ -130,6 +132,7 @@ const emails = emailsTab({
 	...shared,
 	signedIn: () => memoryToken !== null,
 	currentOrderId: () => orders.currentId(),
+	onResent: () => loadDashboard(),
 });
 const orders = ordersTab({
 	...shared,
@@ -260,7 +263,8 @@ function webhookTile(health) {
 
 async function loadDashboard() {
 	const request = ++dashboardRequest;
-	say(dashboardStatus, "Loading…");
+	// Said on the first load only: a refresh after an action must not talk over its answer.
+	if (tiles.childElementCount === 0) say(dashboardStatus, "Loading…");
 	try {
 		const [board, health] = await Promise.all([
 			admin("/admin/dashboard"),
@@ -322,11 +326,15 @@ byId("refresh-dashboard").addEventListener("click", loadDashboard);
 const alertsBody = byId("alerts-body");
 const alertsStatus = byId("alerts-status");
 
+let alertsRequest = 0;
+
 async function loadAlerts() {
 	loaded.add("panel-alerts");
+	const request = ++alertsRequest;
 	say(alertsStatus, "Loading alerts…");
 	try {
 		const data = await admin("/admin/alerts");
+		if (request !== alertsRequest) return;
 		const alerts = Array.isArray(data.alerts) ? data.alerts : [];
 		replaceChildren(
 			alertsBody,
@@ -343,6 +351,7 @@ async function loadAlerts() {
 		);
 		say(alertsStatus, alerts.length ? `${plural(alerts.length, "alert")}.` : "No alerts.");
 	} catch (err) {
+		if (request !== alertsRequest) return;
 		loaded.delete("panel-alerts");
 		if (!isHandled(err)) say(alertsStatus, `Could not load alerts: ${messageOf(err)}`);
 	}
@@ -362,6 +371,7 @@ for (const wrap of document.querySelectorAll(".table-wrap[data-scroll-label]")) 
 function resetData() {
 	loaded.clear();
 	dashboardRequest++;
+	alertsRequest++;
 	orders.reset();
 	catalog.reset();
 	webhooks.reset();

@@ -17,7 +17,7 @@ function labelOf(input) {
 	return (input.labels?.[0]?.textContent ?? input.name).replace(/\s+/g, " ").trim();
 }
 
-export function setFieldError(input, message) {
+function setFieldError(input, message) {
 	const hints = hintsOf(input);
 	const errorEl = byId(`${input.id}-error`);
 	errorEl.textContent = message;

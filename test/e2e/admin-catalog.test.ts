@@ -92,7 +92,6 @@ afterAll(async () => {
 	}
 });
 
-/** The admin page with the token given; the console shows. */
 /** The Catalog tab, its list loaded. */
 async function openCatalog(page: Page): Promise<void> {
 	await page.getByRole("tab", { name: "Catalog" }).click();

@@ -131,12 +131,14 @@ async function onScreen(page: Page, selector: string): Promise<boolean> {
 	});
 }
 
+/** Neither the page nor, when it is open, the order's dialog (which scrolls itself) scrolls sideways. */
 async function noSidewaysScroll(page: Page): Promise<void> {
-	const { scroll, client } = await page.evaluate(() => ({
-		scroll: document.documentElement.scrollWidth,
-		client: document.documentElement.clientWidth,
-	}));
-	expect(scroll).toBeLessThanOrEqual(client);
+	const widths = await page.evaluate(() =>
+		[document.documentElement, document.querySelector("dialog[open]")]
+			.filter((el) => el !== null)
+			.map((el) => ({ scroll: el.scrollWidth, client: el.clientWidth })),
+	);
+	for (const { scroll, client } of widths) expect(scroll).toBeLessThanOrEqual(client);
 }
 
 /** The history's lines as text, oldest first. */
@@ -303,6 +305,8 @@ describe("admin console: orders, search and refunds", () => {
 		expect(await input.getAttribute("aria-invalid")).toBeNull();
 		expect(await error.textContent()).toBe("");
 		expect(await onScreen(page, "#refund-status")).toBe(true);
+		// The keyboard is back on the button (disabled while the refund was on its way).
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe("refund");
 		const consoleRefund = /re_\w+/.exec((await status.textContent()) ?? "")?.[0] ?? "";
 		await expect
 			.poll(() => historyLines(page))
@@ -347,12 +351,14 @@ describe("admin console: orders, search and refunds", () => {
 		await refund.click();
 		await expect
 			.poll(() => status.textContent())
-			.toBe("Not refunded: Fully refunded: nothing is left to refund on this order.");
+			.toBe("Fully refunded: nothing is left to refund on this order.");
 		expect(await status.evaluate((el) => el.classList.contains("is-error"))).toBe(true);
 		// The order as it is now: fully refunded, nothing more to take.
 		await expect.poll(() => page.locator("#refund-hint").textContent()).toBe("Fully refunded.");
 		expect(await input.isDisabled()).toBe(true);
 		expect(await refund.isDisabled()).toBe(true);
+		// With the button disabled for good, the keyboard is on the answer.
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe("refund-status");
 		expect((await refundsInD1(paid.orderId)).map((r) => r.source)).toEqual([
 			"admin",
 			"dashboard",

@@ -195,6 +195,11 @@ describe("admin page: shipping an order", () => {
 		await page.getByRole("button", { name: "Mark shipped" }).click();
 		await page.locator("#detail-fields .badge-status", { hasText: "fulfilled" }).waitFor();
 		expect(await form.isHidden()).toBe(true);
+		// The form is gone with its button: what it did is said where it was, with the keyboard on it.
+		expect(await page.locator("#fulfill-status").textContent()).toBe(
+			"Marked shipped: the order is fulfilled.",
+		);
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe("fulfill-status");
 		expect(await error.textContent()).toBe("");
 		expect(await fieldText(page, "#detail-shipping", "Carrier")).toBe("La Poste");
 		expect(await fieldText(page, "#detail-shipping", "Tracking number")).toBe("6A12345678901");
