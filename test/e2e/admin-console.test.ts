@@ -158,218 +158,241 @@ function unexpectedProblems(shopper: Shopper, expectedStatuses: number[]) {
 describe("admin console: orders, search and refunds", () => {
 	const shopper = useShopper();
 
-	it("keeps orders needing attention apart from checkouts awaiting payment, finds one by each key, and shows it over the list (1280×800)", async () => {
-		const email = uniqueEmail("find");
-		const paid = await paidOrder(
-			[
-				{ productId: "pour-over-kit", quantity: 2 },
-				{ productId: "travel-mug", quantity: 1 },
-			],
-			email,
-		);
-		const waiting = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
-		const { page } = shopper();
-		page.on("dialog", (dialog) => void dialog.accept());
-		await page.setViewportSize(DESKTOP);
-		await signIn(page);
+	it.each([
+		["1280×800", DESKTOP],
+		["390×844", PHONE],
+	])(
+		"keeps orders needing attention apart from checkouts awaiting payment, finds one by each key, and shows it over the list (%s)",
+		async (size, viewport) => {
+			const email = uniqueEmail("find");
+			const paid = await paidOrder(
+				[
+					{ productId: "pour-over-kit", quantity: 2 },
+					{ productId: "travel-mug", quantity: 1 },
+				],
+				email,
+			);
+			const waiting = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
+			const { page } = shopper();
+			page.on("dialog", (dialog) => void dialog.accept());
+			await page.setViewportSize(viewport);
+			await signIn(page);
 
-		// The dashboard row: today's paid orders per currency, and what waits.
-		const tiles = page.locator("#dashboard-tiles");
-		await tiles.locator("li").first().waitFor();
-		const today = tiles.locator("li", { hasText: "Paid today" });
-		expect(await today.innerText()).toMatch(/\$[\d,]+\.\d\d · \d+ orders?/);
-		const awaitingTile = tiles.locator("li", { hasText: "Awaiting payment" });
-		expect(await awaitingTile.innerText()).toMatch(/[1-9]\d* checkouts?/);
-		expect(await tiles.locator("li", { hasText: "Failed e-mails" }).count()).toBe(1);
-		expect(await tiles.locator("li", { hasText: "Alerts, last 7 days" }).count()).toBe(1);
+			// The dashboard row: today's paid orders per currency, and what waits.
+			const tiles = page.locator("#dashboard-tiles");
+			await tiles.locator("li").first().waitFor();
+			const today = tiles.locator("li", { hasText: "Paid today" });
+			expect(await today.innerText()).toMatch(/\$[\d,]+\.\d\d · \d+ orders?/);
+			const awaitingTile = tiles.locator("li", { hasText: "Awaiting payment" });
+			expect(await awaitingTile.innerText()).toMatch(/[1-9]\d* checkouts?/);
+			expect(await tiles.locator("li", { hasText: "Failed e-mails" }).count()).toBe(1);
+			expect(await tiles.locator("li", { hasText: "Alerts, last 7 days" }).count()).toBe(1);
 
-		// Needs attention (the default): the paid order, with what the owner reads at a glance.
-		await row(page, paid.orderId).waitFor();
-		expect(await page.locator("#status-filter").inputValue()).toBe("paid");
-		expect(await row(page, waiting.orderId).count()).toBe(0);
-		const cells = await rowCells(page, paid.orderId);
-		expect(cells).toMatchObject({
-			Order: expect.stringContaining(paid.orderId.replace(/-/g, "").slice(0, 8).toUpperCase()),
-			Customer: email,
-			Items: "2 × Pour-over kit, 1 × Travel mug",
-			Refunded: "—",
-			Status: "paid",
-		});
-		expect(cells.Amount).toMatch(/^\$[\d,]+\.\d\d$/);
-		expect(cells.Age).toMatch(/ago$|^now$/);
-		expect(await seriousViolations(page)).toEqual([]);
-		await saveScreenshot(page, "admin-console-1280");
-
-		// Awaiting payment, from the dashboard's tile: the open checkout, and not the paid order.
-		await awaitingTile.getByRole("button", { name: "See them (awaiting payment)" }).click();
-		await row(page, waiting.orderId).waitFor();
-		expect(await page.locator("#status-filter").inputValue()).toBe("pending");
-		expect(await row(page, paid.orderId).count()).toBe(0);
-		expect((await rowCells(page, waiting.orderId)).Status).toMatch(
-			/^pending awaiting payment, expires in \d+ minutes?$/,
-		);
-		await showView(page, "Needs attention");
-		expect(await row(page, waiting.orderId).count()).toBe(0);
-
-		// Search: by the e-mail in another case, the order id, the session id, the PaymentIntent id.
-		for (const term of [email.toUpperCase(), paid.orderId, paid.sessionId, paid.paymentIntentId]) {
-			await search(page, term);
-			expect(await page.locator("#orders-body tr").count(), term).toBe(1);
+			// Needs attention (the default): the paid order, with what the owner reads at a glance.
 			await row(page, paid.orderId).waitFor();
-			expect(await page.locator("#orders-status").textContent()).toBe(
-				`1 order matches “${term}” (every status).`,
+			expect(await page.locator("#status-filter").inputValue()).toBe("paid");
+			expect(await row(page, waiting.orderId).count()).toBe(0);
+			const cells = await rowCells(page, paid.orderId);
+			expect(cells).toMatchObject({
+				Order: expect.stringContaining(paid.orderId.replace(/-/g, "").slice(0, 8).toUpperCase()),
+				Customer: email,
+				Items: "2 × Pour-over kit, 1 × Travel mug",
+				Refunded: "—",
+				Status: "paid",
+			});
+			expect(cells.Amount).toMatch(/^\$[\d,]+\.\d\d$/);
+			expect(cells.Age).toMatch(/ago$|^now$/);
+			await noSidewaysScroll(page);
+			expect(await seriousViolations(page)).toEqual([]);
+			await saveScreenshot(page, `admin-console-list-${size}`);
+
+			// Awaiting payment, from the dashboard's tile: the open checkout, and not the paid order.
+			await awaitingTile.getByRole("button", { name: "See them (awaiting payment)" }).click();
+			await row(page, waiting.orderId).waitFor();
+			expect(await page.locator("#status-filter").inputValue()).toBe("pending");
+			expect(await row(page, paid.orderId).count()).toBe(0);
+			expect((await rowCells(page, waiting.orderId)).Status).toMatch(
+				/^pending awaiting payment, expires in \d+ minutes?$/,
 			);
-		}
-		// A search looks through every status: the checkout awaiting payment is found too.
-		await search(page, waiting.orderId);
-		await row(page, waiting.orderId).waitFor();
-		await search(page, "nobody-at-all@example.com");
-		expect(await page.locator("#orders-body tr").count()).toBe(0);
-		await page.getByRole("button", { name: "Clear search" }).click();
-		await row(page, paid.orderId).waitFor();
+			await showView(page, "Needs attention");
+			expect(await row(page, waiting.orderId).count()).toBe(0);
 
-		// The detail opens over the list, in view, with the keyboard in it; Escape goes back.
-		const opener = row(page, paid.orderId).locator("button[data-open-order]");
-		await openOrder(page, paid.orderId);
-		expect(await page.locator("#order-detail").evaluate((d) => (d as HTMLDialogElement).open)).toBe(
-			true,
-		);
-		expect(await onScreen(page, "#detail-heading")).toBe(true);
-		expect(
-			await page.evaluate(() =>
-				document.getElementById("order-detail")?.contains(document.activeElement),
-			),
-		).toBe(true);
-		expect(await seriousViolations(page)).toEqual([]);
-		await saveScreenshot(page, "admin-console-detail-1280");
-		await page.keyboard.press("Escape");
-		expect(await page.locator("#order-detail").evaluate((d) => (d as HTMLDialogElement).open)).toBe(
-			false,
-		);
-		expect(await opener.evaluate((b) => b === document.activeElement)).toBe(true);
-		expect(unexpectedProblems(shopper(), [])).toEqual([]);
-	});
+			// Search: by the e-mail in another case, the order id, the session id, the PaymentIntent id.
+			for (const term of [
+				email.toUpperCase(),
+				paid.orderId,
+				paid.sessionId,
+				paid.paymentIntentId,
+			]) {
+				await search(page, term);
+				expect(await page.locator("#orders-body tr").count(), term).toBe(1);
+				await row(page, paid.orderId).waitFor();
+				expect(await page.locator("#orders-status").textContent()).toBe(
+					`1 order matches “${term}” (every status).`,
+				);
+			}
+			// A search looks through every status: the checkout awaiting payment is found too.
+			await search(page, waiting.orderId);
+			await row(page, waiting.orderId).waitFor();
+			await search(page, "nobody-at-all@example.com");
+			expect(await page.locator("#orders-body tr").count()).toBe(0);
+			await page.getByRole("button", { name: "Clear search" }).click();
+			await row(page, paid.orderId).waitFor();
 
-	it("says beside the Refund button what went wrong or right, and records every refund once, the console's and the dashboard's (1280×800)", async () => {
-		const paid = await paidOrder(
-			[{ productId: "pour-over-kit", quantity: 1 }],
-			uniqueEmail("refund"),
-		);
-		const { page } = shopper();
-		page.on("dialog", (dialog) => void dialog.accept());
-		await page.setViewportSize(DESKTOP);
-		await signIn(page);
-		await row(page, paid.orderId).waitFor();
-		await openOrder(page, paid.orderId);
-		const input = page.locator("#refund-amount");
-		const refund = page.locator("#refund");
-		const status = page.locator("#refund-status");
-		const error = page.locator("#refund-amount-error");
-		// The field's hint names the rest; no placeholder that reads like a value.
-		expect(await input.getAttribute("placeholder")).toBeNull();
-		const order = await orderInD1(persistDir, paid.orderId);
-		const total = `$${((order?.amount ?? 0) / 100).toFixed(2)}`;
-		expect(await page.locator("#refund-hint").textContent()).toContain(
-			`Leave empty to refund the rest, ${total}.`,
-		);
+			// The detail opens over the list, in view, with the keyboard in it; Escape goes back.
+			const opener = row(page, paid.orderId).locator("button[data-open-order]");
+			await openOrder(page, paid.orderId);
+			expect(
+				await page.locator("#order-detail").evaluate((d) => (d as HTMLDialogElement).open),
+			).toBe(true);
+			expect(await onScreen(page, "#detail-heading")).toBe(true);
+			await noSidewaysScroll(page);
+			expect(
+				await page.evaluate(() =>
+					document.getElementById("order-detail")?.contains(document.activeElement),
+				),
+			).toBe(true);
+			expect(await seriousViolations(page)).toEqual([]);
+			await saveScreenshot(page, `admin-console-detail-${size}`);
+			await page.keyboard.press("Escape");
+			expect(
+				await page.locator("#order-detail").evaluate((d) => (d as HTMLDialogElement).open),
+			).toBe(false);
+			expect(await opener.evaluate((b) => b === document.activeElement)).toBe(true);
+			expect(unexpectedProblems(shopper(), [])).toEqual([]);
+		},
+	);
 
-		// -5: refused beside the field, marked invalid, announced, all in view.
-		await input.fill("-5");
-		await refund.click();
-		await expect.poll(() => error.textContent()).toMatch(/^Enter a positive amount in USD, like/);
-		expect(await input.getAttribute("aria-invalid")).toBe("true");
-		expect((await input.getAttribute("aria-describedby"))?.split(" ")).toContain(
-			"refund-amount-error",
-		);
-		expect(await status.getAttribute("role")).toBe("status");
-		expect(await status.textContent()).toMatch(/^Not refunded: check Refund amount \(USD\)\./);
-		expect(await status.evaluate((el) => el.classList.contains("is-error"))).toBe(true);
-		expect(await onScreen(page, "#refund-amount-error")).toBe(true);
-		expect(await onScreen(page, "#refund-status")).toBe(true);
-		expect(await seriousViolations(page)).toEqual([]);
-		await saveScreenshot(page, "admin-console-refund-invalid");
-		// More than what is left: refused the same way. Nothing went to Stripe.
-		await input.fill("99999");
-		await refund.click();
-		await expect
-			.poll(() => error.textContent())
-			.toBe(`That is more than the ${total} left to refund.`);
-		expect(await refundsInD1(paid.orderId)).toEqual([]);
-
-		// 10: refunded; the field is valid again, the answer beside the button, the refund in the history.
-		await input.fill("10");
-		await refund.click();
-		await expect
-			.poll(() => status.textContent())
-			.toMatch(/^Refunded \$10\.00: succeeded \(re_\w+\)\.$/);
-		expect(await input.getAttribute("aria-invalid")).toBeNull();
-		expect(await error.textContent()).toBe("");
-		expect(await onScreen(page, "#refund-status")).toBe(true);
-		// The keyboard is back on the button (disabled while the refund was on its way).
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe("refund");
-		const consoleRefund = /re_\w+/.exec((await status.textContent()) ?? "")?.[0] ?? "";
-		await expect
-			.poll(() => historyLines(page))
-			.toContainEqual(
-				expect.stringMatching(/Refund of \$10\.00 \(succeeded\) This console re_\w+$/),
+	it.each([
+		["1280×800", DESKTOP],
+		["390×844", PHONE],
+	])(
+		"says beside the Refund button what went wrong or right, and records every refund once, the console's and the dashboard's (%s)",
+		async (size, viewport) => {
+			const paid = await paidOrder(
+				[{ productId: "pour-over-kit", quantity: 1 }],
+				uniqueEmail("refund"),
+			);
+			const { page } = shopper();
+			page.on("dialog", (dialog) => void dialog.accept());
+			await page.setViewportSize(viewport);
+			await signIn(page);
+			await row(page, paid.orderId).waitFor();
+			await openOrder(page, paid.orderId);
+			const input = page.locator("#refund-amount");
+			const refund = page.locator("#refund");
+			const status = page.locator("#refund-status");
+			const error = page.locator("#refund-amount-error");
+			// The field's hint names the rest; no placeholder that reads like a value.
+			expect(await input.getAttribute("placeholder")).toBeNull();
+			const order = await orderInD1(persistDir, paid.orderId);
+			const total = `$${((order?.amount ?? 0) / 100).toFixed(2)}`;
+			expect(await page.locator("#refund-hint").textContent()).toContain(
+				`Leave empty to refund the rest, ${total}.`,
 			);
 
-		// A refund in Stripe's dashboard: its charge.refunded records it once, as the dashboard's.
-		const dashboardId = await dashboardRefund(paid.paymentIntentId, 500);
-		await expect
-			.poll(async () => (await refundsInD1(paid.orderId)).map((r) => [r.id, r.amount, r.source]), {
-				timeout: 15_000,
-			})
-			.toEqual([
-				[consoleRefund, 1000, "admin"],
-				[dashboardId, 500, "dashboard"],
+			// -5: refused beside the field, marked invalid, announced, all in view.
+			await input.fill("-5");
+			await refund.click();
+			await expect.poll(() => error.textContent()).toMatch(/^Enter a positive amount in USD, like/);
+			expect(await input.getAttribute("aria-invalid")).toBe("true");
+			expect((await input.getAttribute("aria-describedby"))?.split(" ")).toContain(
+				"refund-amount-error",
+			);
+			expect(await status.getAttribute("role")).toBe("status");
+			expect(await status.textContent()).toMatch(/^Not refunded: check Refund amount \(USD\)\./);
+			expect(await status.evaluate((el) => el.classList.contains("is-error"))).toBe(true);
+			expect(await onScreen(page, "#refund-amount-error")).toBe(true);
+			expect(await onScreen(page, "#refund-status")).toBe(true);
+			await noSidewaysScroll(page);
+			expect(await seriousViolations(page)).toEqual([]);
+			await saveScreenshot(page, `admin-console-refund-invalid-${size}`);
+			// More than what is left: refused the same way. Nothing went to Stripe.
+			await input.fill("99999");
+			await refund.click();
+			await expect
+				.poll(() => error.textContent())
+				.toBe(`That is more than the ${total} left to refund.`);
+			expect(await refundsInD1(paid.orderId)).toEqual([]);
+
+			// 10: refunded; the field is valid again, the answer beside the button, the refund in the history.
+			await input.fill("10");
+			await refund.click();
+			await expect
+				.poll(() => status.textContent())
+				.toMatch(/^Refunded \$10\.00: succeeded \(re_\w+\)\.$/);
+			expect(await input.getAttribute("aria-invalid")).toBeNull();
+			expect(await error.textContent()).toBe("");
+			expect(await onScreen(page, "#refund-status")).toBe(true);
+			// The keyboard is back on the button (disabled while the refund was on its way).
+			expect(await page.evaluate(() => document.activeElement?.id)).toBe("refund");
+			const consoleRefund = /re_\w+/.exec((await status.textContent()) ?? "")?.[0] ?? "";
+			await expect
+				.poll(() => historyLines(page))
+				.toContainEqual(
+					expect.stringMatching(/Refund of \$10\.00 \(succeeded\) This console re_\w+$/),
+				);
+
+			// A refund in Stripe's dashboard: its charge.refunded records it once, as the dashboard's.
+			const dashboardId = await dashboardRefund(paid.paymentIntentId, 500);
+			await expect
+				.poll(
+					async () => (await refundsInD1(paid.orderId)).map((r) => [r.id, r.amount, r.source]),
+					{
+						timeout: 15_000,
+					},
+				)
+				.toEqual([
+					[consoleRefund, 1000, "admin"],
+					[dashboardId, 500, "dashboard"],
+				]);
+			await page.getByRole("button", { name: "Sync from Stripe" }).click();
+			await expect
+				.poll(() => page.locator("#sync-status").textContent())
+				.toMatch(/^Synced from Stripe: the order is paid\.$/);
+			const lines = await historyLines(page);
+			expect(lines.filter((l) => l.includes("Refund of"))).toEqual([
+				expect.stringMatching(
+					new RegExp(`^.+ Refund of \\$10\\.00 \\(succeeded\\) This console ${consoleRefund}$`),
+				),
+				expect.stringMatching(
+					new RegExp(`^.+ Refund of \\$5\\.00 \\(succeeded\\) Stripe dashboard ${dashboardId}$`),
+				),
 			]);
-		await page.getByRole("button", { name: "Sync from Stripe" }).click();
-		await expect
-			.poll(() => page.locator("#sync-status").textContent())
-			.toMatch(/^Synced from Stripe: the order is paid\.$/);
-		const lines = await historyLines(page);
-		expect(lines.filter((l) => l.includes("Refund of"))).toEqual([
-			expect.stringMatching(
-				new RegExp(`^.+ Refund of \\$10\\.00 \\(succeeded\\) This console ${consoleRefund}$`),
-			),
-			expect.stringMatching(
-				new RegExp(`^.+ Refund of \\$5\\.00 \\(succeeded\\) Stripe dashboard ${dashboardId}$`),
-			),
-		]);
-		// Beside the status changes, in time order.
-		expect(lines[0]).toMatch(/Created\s+pending\s+checkout/);
-		expect(lines.findIndex((l) => /pending → to paid/.test(l))).toBeLessThan(
-			lines.findIndex((l) => l.includes("Refund of")),
-		);
+			// Beside the status changes, in time order.
+			expect(lines[0]).toMatch(/Created\s+pending\s+checkout/);
+			expect(lines.findIndex((l) => /pending → to paid/.test(l))).toBeLessThan(
+				lines.findIndex((l) => l.includes("Refund of")),
+			);
 
-		// The dashboard then refunds the rest while the console still shows the old total:
-		// Stripe's answer is the console's refusal, beside the button, as an error.
-		await dashboardRefund(paid.paymentIntentId);
-		await orderReaches(paid.orderId, "refunded");
-		await input.fill("1");
-		await refund.click();
-		await expect
-			.poll(() => status.textContent())
-			.toBe("Fully refunded: nothing is left to refund on this order.");
-		expect(await status.evaluate((el) => el.classList.contains("is-error"))).toBe(true);
-		// The order as it is now: fully refunded, nothing more to take.
-		await expect.poll(() => page.locator("#refund-hint").textContent()).toBe("Fully refunded.");
-		expect(await input.isDisabled()).toBe(true);
-		expect(await refund.isDisabled()).toBe(true);
-		// With the button disabled for good, the keyboard is on the answer.
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe("refund-status");
-		expect((await refundsInD1(paid.orderId)).map((r) => r.source)).toEqual([
-			"admin",
-			"dashboard",
-			"dashboard",
-		]);
-		expect(await seriousViolations(page)).toEqual([]);
-		await saveScreenshot(page, "admin-console-fully-refunded");
-		// The one expected console line: the refused refund's 409.
-		const problems = unexpectedProblems(shopper(), [409]);
-		expect(problems).toEqual([]);
-	});
+			// The dashboard then refunds the rest while the console still shows the old total:
+			// Stripe's answer is the console's refusal, beside the button, as an error.
+			await dashboardRefund(paid.paymentIntentId);
+			await orderReaches(paid.orderId, "refunded");
+			await input.fill("1");
+			await refund.click();
+			await expect
+				.poll(() => status.textContent())
+				.toBe("Fully refunded: nothing is left to refund on this order.");
+			expect(await status.evaluate((el) => el.classList.contains("is-error"))).toBe(true);
+			// The order as it is now: fully refunded, nothing more to take.
+			await expect.poll(() => page.locator("#refund-hint").textContent()).toBe("Fully refunded.");
+			expect(await input.isDisabled()).toBe(true);
+			expect(await refund.isDisabled()).toBe(true);
+			// With the button disabled for good, the keyboard is on the answer.
+			expect(await page.evaluate(() => document.activeElement?.id)).toBe("refund-status");
+			expect((await refundsInD1(paid.orderId)).map((r) => r.source)).toEqual([
+				"admin",
+				"dashboard",
+				"dashboard",
+			]);
+			expect(await seriousViolations(page)).toEqual([]);
+			await saveScreenshot(page, `admin-console-fully-refunded-${size}`);
+			// The one expected console line: the refused refund's 409.
+			const problems = unexpectedProblems(shopper(), [409]);
+			expect(problems).toEqual([]);
+		},
+	);
 
 	it("on a phone, lists orders as cards without sideways scrolling and refunds ¥1,000 typed with a thousands separator (390×844)", async () => {
 		const paid = await paidOrder([{ productId: "matcha-tin", quantity: 2 }], uniqueEmail("yen"));
