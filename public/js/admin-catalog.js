@@ -4,21 +4,12 @@
  * its edit and stock forms and its audit trail. A refusal is shown beside the
  * field the API names in `error.field`.
  */
+import { arrowTo, code, field, plural, statusBadge } from "./admin-view.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
 
 const MAX_UNIT_AMOUNT = 99_999_999;
-
-/**
- * Stripe's minor units for a currency no product uses yet, as the worker counts
- * them (src/lib/money.ts). The created product's `minorUnits` is the API's word:
- * it is checked after creation, and a price read with other decimals is corrected.
- */
-const ZERO_DECIMAL = new Set(
-	"bif clp djf gnf isk jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split(" "),
-);
-const THREE_DECIMAL = new Set(["bhd", "jod", "kwd", "omr", "tnd"]);
 
 const FIELD_LABELS = {
 	id: "Id",
@@ -83,6 +74,13 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 
 	/** @type {any[]} */
 	let products = [];
+	/**
+	 * Each currency Stripe charges in → its minor units, as the API lists them
+	 * (src/lib/money.ts is the one table). The created product's `minorUnits` is
+	 * checked after creation all the same, and a price read with other decimals
+	 * is corrected.
+	 */
+	let currencyDigits = {};
 	/** The product opened, as last read. */
 	let current = null;
 	/** Whose values the edit form holds: what was typed stays until another product opens. */
@@ -122,13 +120,9 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 
 	// ---- money ----------------------------------------------------------------
 
-	/** Minor units of a currency: a product's in that currency, else Stripe's rule. */
+	/** Minor units of a currency, as the API tells them; a code it does not list is refused on creation. */
 	function minorUnitsFor(currency) {
-		const known = products.find((p) => p.currency === currency);
-		if (known && Number.isInteger(known.minorUnits)) return known.minorUnits;
-		if (ZERO_DECIMAL.has(currency)) return 0;
-		if (THREE_DECIMAL.has(currency)) return 3;
-		return 2;
+		return Number.isInteger(currencyDigits[currency]) ? currencyDigits[currency] : 2;
 	}
 
 	function priceExample(money) {
@@ -181,16 +175,7 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 				h("code", { class: "mono small" }, p.id),
 			),
 			cell("price", "Price", { class: "num" }, formatMoney(p.unitAmount, p)),
-			cell(
-				"status",
-				"Status",
-				{},
-				h(
-					"span",
-					{ class: "badge-status", dataset: { status: p.active ? "active" : "inactive" } },
-					p.active ? "active" : "inactive",
-				),
-			),
+			cell("status", "Status", {}, statusBadge(p.active ? "active" : "inactive")),
 			cell("shipping", "Shipping", {}, p.shippable ? "Ships" : "Digital"),
 			cell(
 				"stock",
@@ -244,12 +229,14 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 			const data = await admin("/admin/products");
 			if (request !== listRequest) return;
 			products = Array.isArray(data.products) ? data.products : [];
+			currencyDigits =
+				data.currencies && typeof data.currencies === "object" ? data.currencies : {};
 			showList();
 			const inactive = products.filter((p) => !p.active).length;
 			say(
 				status,
 				products.length
-					? `${products.length} product${products.length === 1 ? "" : "s"}${inactive ? `, ${inactive} inactive` : ""}.`
+					? `${plural(products.length, "product")}${inactive ? `, ${inactive} inactive` : ""}.`
 					: "No products.",
 			);
 		} catch (err) {
@@ -351,10 +338,6 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 
 	// ---- the product opened -----------------------------------------------------------
 
-	function field(label, value) {
-		return [h("dt", {}, label), h("dd", {}, value ?? "—")];
-	}
-
 	function valueText(fieldName, value, product) {
 		if (fieldName === "unitAmount" && Number.isInteger(value)) return formatMoney(value, product);
 		if (fieldName === "stock") return stockText(value);
@@ -378,12 +361,7 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 					": ",
 					change.action === "create"
 						? valueText(name, to, product)
-						: [
-								valueText(name, from, product),
-								h("span", { "aria-hidden": "true" }, " → "),
-								srOnly(" to "),
-								valueText(name, to, product),
-							],
+						: [valueText(name, from, product), ...arrowTo(), valueText(name, to, product)],
 				),
 			),
 		);
@@ -400,7 +378,7 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 							{ dataset: { changeId: c.id, action: c.action } },
 							h("td", { dataset: { label: "At" } }, timeEl(c.at)),
 							h("td", { dataset: { label: "Change" } }, ACTION_LABELS[c.action] ?? c.action),
-							h("td", { dataset: { label: "By" } }, h("code", { class: "mono" }, c.actor ?? "—")),
+							h("td", { dataset: { label: "By" } }, code(c.actor)),
 							h(
 								"td",
 								{ class: "wrap-text change-what", dataset: { label: "What changed" } },
@@ -418,13 +396,13 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 		byId("product-heading").textContent = product.name;
 		replaceChildren(
 			byId("product-fields"),
-			field("Id", h("code", { class: "mono" }, product.id)),
+			field("Id", code(product.id)),
 			field("Price", formatMoney(product.unitAmount, product)),
 			field("Status", product.active ? "active: on sale" : "inactive: hidden from the storefront"),
 			field("Shipping", product.shippable ? "Ships (physical goods)" : "Digital: nothing ships"),
 			field("Stock", stockText(product.stock)),
 			field("Reserved", `${product.reserved ?? 0} in open checkouts`),
-			field("Tax code", product.taxCode ? h("code", { class: "mono" }, product.taxCode) : null),
+			field("Tax code", code(product.taxCode)),
 			field("Description", product.description || null),
 			field("Created", timeEl(product.createdAt)),
 			field("Updated", timeEl(product.updatedAt)),
@@ -670,6 +648,7 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 		listRequest++;
 		detailRequest++;
 		products = [];
+		currencyDigits = {};
 		current = null;
 		editFormFor = null;
 		detail.hidden = true;

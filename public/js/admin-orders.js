@@ -6,9 +6,18 @@
  * feedback beside its control.
  */
 
-import { ageEl, code, plural, relativeTime, shortOrderButton, statusBadge } from "./admin-view.js";
+import {
+	ageEl,
+	arrowTo,
+	code,
+	field,
+	plural,
+	relativeTime,
+	shortOrderButton,
+	statusBadge,
+} from "./admin-view.js";
 import { cardBrand } from "./card-brand.js";
-import { byId, h, replaceChildren, say, srOnly, timeEl, webLink } from "./dom.js";
+import { byId, h, replaceChildren, say, timeEl, webLink } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
 
@@ -207,10 +216,6 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 
 	// ---- the detail ----------------------------------------------------------------
 
-	function field(label, value) {
-		return [h("dt", {}, label), h("dd", {}, value ?? "—")];
-	}
-
 	function refundable(order) {
 		return order.amount - (Number.isInteger(order.amountRefunded) ? order.amountRefunded : 0);
 	}
@@ -293,12 +298,11 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	/** Status changes and refunds in one time line, oldest first. */
 	function renderHistory(order) {
 		const money = (n) => formatMoney(n, order);
-		const arrow = [h("span", { "aria-hidden": "true" }, " → "), srOnly(" to ")];
 		const changes = (order.transitions ?? []).map((t) => ({
 			at: t.at,
 			cells: [
 				t.from
-					? [statusBadge(t.from), ...arrow, statusBadge(t.to)]
+					? [statusBadge(t.from), ...arrowTo(), statusBadge(t.to)]
 					: ["Created ", statusBadge(t.to)],
 				t.source ?? "—",
 				code(t.stripeEventId),

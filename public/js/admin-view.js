@@ -1,11 +1,22 @@
 /**
  * Small pieces the admin console's tabs draw alike: a status badge, an order's
- * short number that opens it, a Stripe id, a count, an age.
+ * short number that opens it, a Stripe id, a count, an age, a labelled value,
+ * a change from → to.
  */
 import { h, srOnly } from "./dom.js";
 
 export function statusBadge(status) {
 	return h("span", { class: "badge-status", dataset: { status } }, status);
+}
+
+/** A `<dt>`/`<dd>` pair of a `<dl class="fields">`; a missing value reads as an em dash. */
+export function field(label, value) {
+	return [h("dt", {}, label), h("dd", {}, value ?? "—")];
+}
+
+/** " → " between a value before and after, read out as " to ". */
+export function arrowTo() {
+	return [h("span", { "aria-hidden": "true" }, " → "), srOnly(" to ")];
 }
 
 /** A Stripe or order id in monospace, or an em dash. */

@@ -5,7 +5,7 @@
  * runs it through the webhook's own handler, its result beside the button.
  */
 
-import { code, plural, relativeTime, shortOrderButton, statusBadge } from "./admin-view.js";
+import { code, field, plural, relativeTime, shortOrderButton, statusBadge } from "./admin-view.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 import { tell } from "./form-feedback.js";
 
@@ -32,10 +32,6 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 	let healthRequest = 0;
 
 	// ---- health ------------------------------------------------------------------
-
-	function field(label, value) {
-		return [h("dt", {}, label), h("dd", {}, value)];
-	}
 
 	/** What the numbers mean for the owner, in one line. */
 	function judge(health) {

@@ -190,28 +190,17 @@ function productCard(p) {
 			"div",
 			{ class: "product-actions" },
 			// Sold out: still listed, and the button says why it does nothing.
-			soldOut
-				? h(
-						"button",
-						{
-							type: "button",
-							class: "btn btn-primary",
-							dataset: { action: "add", item: p.id },
-							"aria-describedby": headingId,
-							disabled: true,
-						},
-						t("shop.soldOut"),
-					)
-				: h(
-						"button",
-						{
-							type: "button",
-							class: "btn btn-primary",
-							dataset: { action: "add", item: p.id },
-							"aria-describedby": `${stockId} ${noteId}`,
-						},
-						withHiddenName("shop.addNamed", p.name),
-					),
+			h(
+				"button",
+				{
+					type: "button",
+					class: "btn btn-primary",
+					dataset: { action: "add", item: p.id },
+					"aria-describedby": soldOut ? headingId : `${stockId} ${noteId}`,
+					disabled: soldOut,
+				},
+				soldOut ? t("shop.soldOut") : withHiddenName("shop.addNamed", p.name),
+			),
 			// Plain form post: works without this script (the server answers 303 to Stripe).
 			h(
 				"form",

@@ -42,6 +42,11 @@ export function isStripeCurrency(code: string): boolean {
 	return STRIPE_CURRENCIES.has(code);
 }
 
+/** Every currency Stripe charges in with its minor-unit digits: what a client reads a new price by. */
+export function stripeCurrencyDigits(): Record<string, number> {
+	return Object.fromEntries([...STRIPE_CURRENCIES].map((code) => [code, minorUnitDigits(code)]));
+}
+
 /** How many minor-unit digits Stripe uses for a currency (`jpy` → 0, `usd` → 2, `kwd` → 3). */
 export function minorUnitDigits(currency: string): number {
 	const code = currency.toLowerCase();

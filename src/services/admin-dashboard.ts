@@ -2,9 +2,7 @@ import { and, count, eq, gt, gte, isNotNull, sum } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { alerts, emails, orders } from "../db/schema.ts";
 import { minorUnitDigits } from "../lib/money.ts";
-import { isoTime } from "../lib/time.ts";
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+import { DAY_MS, isoTime } from "../lib/time.ts";
 
 /** Midnight UTC of `nowMs`'s day, and of the Monday of its week. */
 export function periodStarts(nowMs: number): { today: number; week: number } {

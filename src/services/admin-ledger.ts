@@ -4,7 +4,7 @@ import type { Db } from "../db/client.ts";
 import { alerts, webhookEvents } from "../db/schema.ts";
 import { WEBHOOK_RESULTS, type WebhookResult } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
-import { isoTime } from "../lib/time.ts";
+import { DAY_MS, isoTime } from "../lib/time.ts";
 import { stripeCallFailed } from "./admin-errors.ts";
 import type { StripeDeps } from "./deps.ts";
 import { handleStripeEvent } from "./webhook-events.ts";
@@ -56,8 +56,6 @@ function ledgerView(e: LedgerRow) {
 		attempts: e.attempts,
 	};
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Replays a failed event as reconciliation does: Stripe's own copy, fetched

@@ -5,7 +5,9 @@ import type { Db } from "../db/client.ts";
 import { catalogChanges, orderItems, orders, products } from "../db/schema.ts";
 import type { NewProduct, ProductPatch, StockChange } from "../domain/product.ts";
 import { OPEN_STATUSES } from "../domain/transitions.ts";
+import type { CatalogAction } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
+import { stripeCurrencyDigits } from "../lib/money.ts";
 import { isoTime } from "../lib/time.ts";
 import { productView } from "./catalog.ts";
 import type { Deps } from "./deps.ts";
@@ -55,13 +57,20 @@ async function reservedBy(db: Db, productIds?: string[]): Promise<Map<string, nu
 	return new Map(rows.map((r) => [r.productId, Number(r.units ?? 0)]));
 }
 
-/** Every product, inactive ones included, by currency and name. */
+/**
+ * Every product, inactive ones included, by currency and name; and every
+ * currency a product may be created in, with its minor units (the console
+ * reads a new product's price by them).
+ */
 export async function listAllProducts(db: Db) {
 	const [rows, reserved] = await Promise.all([
 		db.select().from(products).orderBy(asc(products.currency), asc(products.name)),
 		reservedBy(db),
 	]);
-	return { products: rows.map((p) => adminProduct(p, reserved.get(p.id) ?? 0)) };
+	return {
+		products: rows.map((p) => adminProduct(p, reserved.get(p.id) ?? 0)),
+		currencies: stripeCurrencyDigits(),
+	};
 }
 
 async function viewOf(db: Db, id: string) {
@@ -95,7 +104,7 @@ export async function productDetail(db: Db, id: string) {
 /** The audit row, written only where `when` holds (the change's own guard). */
 function auditInsert(
 	productId: string,
-	action: "create" | "update" | "stock",
+	action: CatalogAction,
 	actor: string,
 	changes: SQL,
 	at: number,

@@ -163,6 +163,15 @@ describe("admin page: the catalog", () => {
 		await page.locator("#create-name").fill(name);
 		await page.locator("#create-description").fill("Made by the catalog journey.");
 		expect(await page.locator("#create-currency").inputValue()).toBe("usd");
+		// A currency no product uses yet is read by the API's own minor units: three for KWD, none for yen.
+		const currency = page.locator("#create-currency");
+		const hint = page.locator("#create-price-hint");
+		await currency.fill("kwd");
+		expect(await hint.textContent()).toBe("In KWD, like 12.500.");
+		await currency.fill("jpy");
+		expect(await hint.textContent()).toBe("In JPY, like 1500.");
+		await currency.fill("usd");
+		expect(await hint.textContent()).toBe("In USD, like 12.50.");
 		await page.locator("#create-price").fill("12.50");
 		await page.locator("#create-stock").fill("4");
 		await page.getByRole("button", { name: "Create product" }).click();

@@ -390,6 +390,13 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			};
 			expect(detail.reserved).toBe(1);
 			expect(detail.changes.map((c) => c.action)).toEqual(["update", "stock", "create"]);
+			// The console's list: every product, and each currency's minor units to read a new price by.
+			const all = (await (await admin(shop.url, adminToken, "/products")).json()) as {
+				products: { id: string }[];
+				currencies: Record<string, number>;
+			};
+			expect(all.products.map((p) => p.id)).toContain(id);
+			expect(all.currencies).toMatchObject({ usd: 2, jpy: 0, kwd: 3 });
 		});
 
 		it("gives an abandoned checkout's stock back when the README's Cron command runs, its expired webhook lost", async () => {

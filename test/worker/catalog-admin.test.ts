@@ -154,6 +154,28 @@ describe("POST /admin/products", () => {
 	});
 });
 
+describe("GET /admin/products", () => {
+	it("lists inactive products too, and every currency a product may be created in with its minor units", async () => {
+		const hidden = await create({ active: false });
+		const res = await admin("/products");
+		expect(res.status).toBe(200);
+		const { products, currencies } = await res.json<{
+			products: Product[];
+			currencies: Record<string, number>;
+		}>();
+		expect(products.find((p) => p.id === hidden.id)).toMatchObject({ active: false });
+		// Stripe's rule, from the worker's one table: the console reads a new price by it.
+		expect(currencies).toMatchObject({ usd: 2, eur: 2, jpy: 0, krw: 0, kwd: 3, bhd: 3 });
+		expect(currencies.xyz).toBeUndefined();
+		// The same table the API checks a new product's currency against.
+		const refused = await admin("/products", {
+			method: "POST",
+			body: { ...valid(), currency: "xyz" },
+		});
+		expect(refused.status).toBe(400);
+	});
+});
+
 describe("PATCH /admin/products/:id", () => {
 	it("changes the price for new checkouts only: an existing order keeps its snapshot", async () => {
 		const product = await create({ unitAmount: 1000 });
