@@ -86,6 +86,12 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	let openRequest = 0;
 	/** Orders whose refund is on its way: no second one until it is answered. */
 	const refunding = new Set();
+	/**
+	 * The refund that got no definite answer (a 5xx, a lost connection), by order and
+	 * body: asking again for the same sends the same Idempotency-Key, so it is the same
+	 * refund (the worker also treats the same amount asked again as that request's retry).
+	 */
+	let unanswered = null;
 	/** Whose actions the dialog's forms hold: what was typed and said stays until another order opens. */
 	let formsFor = null;
 	/** Where the keyboard was when the dialog opened: it goes back there. */
@@ -353,9 +359,11 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		if (!canRefund) refundInput.value = "";
 		byId("refund-hint").textContent = canRefund
 			? `Leave empty to refund the rest, ${money(rest)}. Or type part of it in ${currencyLabel(order.currency)}, like ${example(order)}.`
-			: order.status === "refunded" || settled
-				? "Fully refunded."
-				: `Only paid or fulfilled orders can be refunded; this one is ${order.status}.`;
+			: settled && order.amount === 0
+				? "Nothing was charged (the discount covered it all): nothing to refund."
+				: order.status === "refunded" || settled
+					? "Fully refunded."
+					: `Only paid or fulfilled orders can be refunded; this one is ${order.status}.`;
 	}
 
 	/** An amount as the operator would type it: "1,000" in yen, "12.50" in euros. */
@@ -579,13 +587,18 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		refunding.add(order.id);
 		renderRefundForm(order);
 		tell(refundStatus, `Refunding ${what}…`);
+		const body = text === "" ? {} : { amount };
+		const same = unanswered?.orderId === order.id && unanswered.body === JSON.stringify(body);
+		const key = same ? unanswered.key : crypto.randomUUID();
+		unanswered = { orderId: order.id, body: JSON.stringify(body), key };
 		try {
 			const result = await admin(`/admin/orders/${encodeURIComponent(order.id)}/refund`, {
 				method: "POST",
-				// One key per confirmed refund: a retried request never refunds twice.
-				headers: { "Idempotency-Key": crypto.randomUUID() },
-				body: text === "" ? {} : { amount },
+				// One key per confirmed refund, kept until it is answered: a retry never refunds twice.
+				headers: { "Idempotency-Key": key },
+				body,
 			});
+			unanswered = null;
 			refunding.delete(order.id);
 			const done = `Refunded ${formatMoney(result.amount ?? amount, order)}: ${result.status ?? "requested"} (${result.refundId}).`;
 			const shown = await reread(order.id);
@@ -596,6 +609,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			}
 		} catch (err) {
 			refunding.delete(order.id);
+			// A refusal is an answer; a 5xx or a lost connection is not: the same request keeps its key.
+			if (Number.isInteger(err?.status) && err.status < 500) unanswered = null;
 			if (isHandled(err)) return;
 			if (mine()) {
 				if (err?.code === "invalid_amount") {

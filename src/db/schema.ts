@@ -110,7 +110,24 @@ export const orders = sqliteTable(
 		stripePaymentIntentId: text("stripe_payment_intent_id"),
 		checkoutUrl: text("checkout_url"),
 		checkoutExpiresAt: integer("checkout_expires_at"),
+		/**
+		 * The shopper's address: the one the completed Checkout Session was paid with once
+		 * `checkoutCompleted`; before that, the latest attempt's (a declined card's billing
+		 * address), which the session's own report replaces.
+		 */
 		customerEmail: text("customer_email"),
+		/**
+		 * Whether the completed Checkout Session's own report is on the order: the e-mail it
+		 * was paid with, the address, the totals. A payment told by its PaymentIntent alone
+		 * lacks it; the confirmation waits for it, and reconciliation fetches it.
+		 */
+		checkoutCompleted: integer("checkout_completed", { mode: "boolean" }).notNull().default(false),
+		/**
+		 * Who opened the checkout, while it is open (pending or failed): a SHA-256 fingerprint
+		 * of the client's IP address (IPv6: its /64), so that one client holds a bounded share
+		 * of limited stock at once. Cleared when the order leaves the open statuses.
+		 */
+		clientKey: text("client_key"),
 		failureCode: text("failure_code"),
 		failureMessage: text("failure_message"),
 		amountRefunded: integer("amount_refunded").notNull().default(0),
@@ -149,6 +166,14 @@ export const orders = sqliteTable(
 		index("orders_paid_idx").on(t.paidAt).where(sql`paid_at is not null`),
 		// The operator's search by customer e-mail, in any case.
 		index("orders_customer_email_idx").on(sql`lower(${t.customerEmail})`),
+		// Limited stock held by one client's open checkouts.
+		index("orders_client_open_idx")
+			.on(t.clientKey)
+			.where(sql`client_key is not null and status in ('pending', 'failed')`),
+		// Paid orders still lacking their session's report: reconciliation completes them.
+		index("orders_incomplete_idx")
+			.on(t.paidAt)
+			.where(sql`checkout_completed = 0 and status in ('paid', 'fulfilled', 'refunded')`),
 		check(
 			"orders_status_check",
 			sql.raw(`status in (${ORDER_STATUSES.map((s) => `'${s}'`).join(", ")})`),
@@ -347,4 +372,35 @@ export const refunds = sqliteTable(
 		updatedAt: integer("updated_at").notNull(),
 	},
 	(t) => [index("refunds_order_idx").on(t.orderId, t.createdAt)],
+);
+
+/**
+ * The operator's refund requests, each written before Stripe is asked: Stripe's
+ * idempotency key is the request's own id, never the order's state, so a
+ * request retried after its answer was lost (D1 failed once Stripe had refunded,
+ * a dropped connection) is the same refund at Stripe. A request is `answered`
+ * once its refund is on the order and the console has it; until then an
+ * identical request (same order, same amount asked) is its retry.
+ */
+export const refundRequests = sqliteTable(
+	"refund_requests",
+	{
+		id: text("id").primaryKey(),
+		orderId: text("order_id")
+			.notNull()
+			.references(() => orders.id),
+		/** What was asked, in minor units; null: "the rest". */
+		requested: integer("requested"),
+		/** What it refunds: the amount asked, or the rest as it was when asked. */
+		amount: integer("amount").notNull(),
+		/** Stripe's `re_…` once its answer is recorded. */
+		refundId: text("refund_id"),
+		createdAt: integer("created_at").notNull(),
+		answeredAt: integer("answered_at"),
+	},
+	(t) => [
+		index("refund_requests_unanswered_idx")
+			.on(t.orderId, t.createdAt)
+			.where(sql`answered_at is null`),
+	],
 );

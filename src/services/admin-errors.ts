@@ -6,14 +6,17 @@ import { isStripeRequestError } from "../lib/stripe.ts";
 
 /** Errors of the operator API, in the one error model. */
 
-export const orderNotPaid = (status: OrderStatus, rest: number) =>
-	new AppError(
-		409,
-		"order_not_paid",
-		status === "refunded" || ((status === "paid" || status === "fulfilled") && rest <= 0)
-			? "Fully refunded: nothing is left to refund on this order."
-			: `Only paid or fulfilled orders can be refunded; this one is ${status}.`,
-	);
+/** 409 `order_not_paid`, saying why: not paid, nothing was charged (a 100 % discount), or all refunded. */
+export function orderNotPaid(status: OrderStatus, rest: number, charged: number): AppError {
+	const settled = status === "paid" || status === "fulfilled";
+	const message =
+		settled && charged === 0
+			? "Nothing was charged for this order (its discount covered it all): there is nothing to refund."
+			: status === "refunded" || (settled && rest <= 0)
+				? "Fully refunded: nothing is left to refund on this order."
+				: `Only paid or fulfilled orders can be refunded; this one is ${status}.`;
+	return new AppError(409, "order_not_paid", message);
+}
 
 export const orderNotShippable = (status: OrderStatus) =>
 	new AppError(

@@ -1,44 +1,88 @@
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
+import { runBatch } from "../db/batch.ts";
+import { orders, refundRequests } from "../db/schema.ts";
 import type { Fact } from "../domain/facts.ts";
-import { orderNotFound } from "../lib/errors.ts";
+import { AppError, orderNotFound } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { formatMoney } from "../lib/money.ts";
-import { untilStripeAnswers } from "../lib/stripe.ts";
+import {
+	isStripeRequestError,
+	STRIPE_CALL_DEADLINE_MS,
+	untilStripeAnswers,
+} from "../lib/stripe.ts";
+import { DAY_MS } from "../lib/time.ts";
 import { invalidAmount, noPayment, orderNotPaid, stripeCallFailed } from "./admin-errors.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
-import { findOrder } from "./orders.ts";
+import { checkRefunds } from "./refund-check.ts";
 import { ADMIN_REFUND_METADATA, recordRefunds } from "./refund-records.ts";
 import { retrieveSession } from "./sync.ts";
 
 export type RefundAnswer = { refundId: string; amount: number; status: string | null };
 
+type RefundRequest = typeof refundRequests.$inferSelect;
+
 /**
- * Stripe idempotency key of a refund: the same request against the same
- * refund state (a double click) is one refund at Stripe, while a deliberate
- * second partial refund, made once the first is recorded, gets a new key.
+ * How long an unanswered request may be retried: Stripe keeps an idempotency
+ * key at least 24 hours, so within them a retry is the same refund there.
  */
-export function refundIdempotencyKey(orderId: string, alreadyRefunded: number, amount: number) {
-	return `order-${orderId}-refund-${alreadyRefunded}-${amount}`;
+const RETRY_WINDOW_MS = DAY_MS;
+
+/** Stripe's idempotency key of a refund request: the request's own id, never the order's state. */
+export function refundRequestKey(requestId: string): string {
+	return `refund-request-${requestId}`;
 }
 
 /**
  * Refunds part (`requested`, minor units) or the rest of a paid order at
  * Stripe, then applies the refund through the single writer so the order
  * shows it before `charge.refunded` arrives (which is then a no-op).
- * Throws 404, 409 `order_not_paid`, 400 `invalid_amount`, or a Stripe failure.
+ *
+ * Each request is written down before Stripe is asked, and Stripe's
+ * idempotency key is that request's id: a request whose answer was lost (D1
+ * failed after Stripe refunded, the connection dropped) is retried by asking
+ * again for the same amount, with or without the same `Idempotency-Key`, and
+ * gets the refund Stripe already made, never a second one. A request is
+ * answered once its refund is on the order; a deliberate second refund of the
+ * same amount after that is a new request.
+ * Throws 404, 409 `order_not_paid`, 400 `invalid_amount`, 409
+ * `request_in_progress`, or a Stripe failure.
  */
 export async function refundOrder(
 	deps: StripeDeps,
 	orderId: string,
 	requested?: number,
 ): Promise<RefundAnswer> {
-	const order = await findOrder(deps.db, orderId);
+	const { db } = deps;
+	const now = deps.now();
+	const [found, unanswered] = await db.batch([
+		db.select().from(orders).where(eq(orders.id, orderId)).limit(1),
+		db
+			.select()
+			.from(refundRequests)
+			.where(
+				and(
+					eq(refundRequests.orderId, orderId),
+					isNull(refundRequests.answeredAt),
+					gt(refundRequests.createdAt, now - RETRY_WINDOW_MS),
+				),
+			)
+			.orderBy(asc(refundRequests.createdAt)),
+	]);
+	let order = found[0];
 	if (!order) throw orderNotFound();
+	const log = deps.log.child({ orderId: order.id });
+	// The same amount asked again while an earlier request has no answer: that request's retry,
+	// whatever was recorded meanwhile (its charge.refunded may have made the order refunded).
+	const retry = unanswered.find((r) => r.requested === (requested ?? null));
+	if (retry) return carryOut(deps, order, retry, log);
+	if (unanswered.length > 0) order = await settleEarlier(deps, order, unanswered, log);
+
 	const rest = order.amount - order.amountRefunded;
 	const refundable = order.status === "paid" || order.status === "fulfilled";
-	if (!refundable || rest <= 0) throw orderNotPaid(order.status, rest);
+	if (!refundable || rest <= 0) throw orderNotPaid(order.status, rest, order.amount);
 	const amount = requested ?? rest;
 	if (!Number.isSafeInteger(amount) || amount < 1)
 		throw invalidAmount("amount must be a positive integer in minor units.");
@@ -47,12 +91,57 @@ export async function refundOrder(
 			`${formatMoney(amount, order.currency)} is more than the ${formatMoney(rest, order.currency)} left to refund.`,
 		);
 	}
+	return carryOut(deps, order, await openRequest(deps, order.id, requested ?? null, amount), log);
+}
 
-	const log = deps.log.child({ orderId: order.id });
+/**
+ * Writes the request down, unless an unanswered one asking the same is there
+ * already (a concurrent double click): one D1 batch, so two racing requests
+ * end up with the same one. Answers the request to carry out.
+ */
+async function openRequest(
+	deps: StripeDeps,
+	orderId: string,
+	requested: number | null,
+	amount: number,
+): Promise<RefundRequest> {
+	const now = deps.now();
+	const same = sql`order_id = ${orderId} and requested is ${requested} and answered_at is null and created_at > ${now - RETRY_WINDOW_MS}`;
+	const [, chosen] = await runBatch(deps.db, [
+		sql`insert into refund_requests (id, order_id, requested, amount, created_at)
+			select ${crypto.randomUUID()}, ${orderId}, ${requested}, ${amount}, ${now}
+			where not exists (select 1 from refund_requests where ${same})`,
+		sql`select id, amount, created_at from refund_requests where ${same} order by created_at limit 1`,
+	]);
+	const row = chosen?.results[0] as { id: string; amount: number; created_at: number } | undefined;
+	if (!row) throw new Error(`refund request of order ${orderId} not written`);
+	return {
+		id: row.id,
+		orderId,
+		requested,
+		amount: row.amount,
+		refundId: null,
+		createdAt: row.created_at,
+		answeredAt: null,
+	};
+}
+
+/**
+ * Asks Stripe for the request's refund (made once, whatever the retries),
+ * records it and applies it to the order, then marks the request answered.
+ * A failure before that last write leaves it to be retried.
+ */
+async function carryOut(
+	deps: StripeDeps,
+	order: OrderRow,
+	request: RefundRequest,
+	log: Logger,
+): Promise<RefundAnswer> {
 	const paymentIntentId = order.stripePaymentIntentId ?? (await paymentIntentOf(deps, order, log));
 	log.info("admin refund requested", {
 		paymentIntentId,
-		amount,
+		refundRequestId: request.id,
+		amount: request.amount,
 		currency: order.currency,
 		amountRefundedBefore: order.amountRefunded,
 	});
@@ -63,15 +152,17 @@ export async function refundOrder(
 			deps.stripe.refunds.create(
 				{
 					payment_intent: paymentIntentId,
-					amount,
-					metadata: { order_id: order.id, ...ADMIN_REFUND_METADATA },
+					amount: request.amount,
+					metadata: { order_id: order.id, ...ADMIN_REFUND_METADATA, refund_request: request.id },
 					// The charge tells the cumulative amount refunded, Dashboard refunds included.
 					expand: ["charge"],
 				},
-				{ idempotencyKey: refundIdempotencyKey(order.id, order.amountRefunded, amount) },
+				{ idempotencyKey: refundRequestKey(request.id) },
 			),
 		);
 	} catch (err) {
+		// Stripe refused it (already refunded in the Dashboard, say): answered, nothing to retry.
+		if (isStripeRequestError(err)) await markAnswered(deps, request.id, null);
 		throw stripeCallFailed(log, "admin refund", err);
 	}
 	log.info("admin refund created", {
@@ -88,7 +179,47 @@ export async function refundOrder(
 			source: "admin",
 		});
 	}
+	await markAnswered(deps, request.id, refund.id);
 	return { refundId: refund.id, amount: refund.amount, status: refund.status };
+}
+
+async function markAnswered(deps: StripeDeps, requestId: string, refundId: string | null) {
+	await deps.db
+		.update(refundRequests)
+		.set({ refundId, answeredAt: deps.now() })
+		.where(eq(refundRequests.id, requestId));
+}
+
+/**
+ * Earlier requests of another amount that have no answer: one may still be
+ * on its way (409, try again in a moment); past Stripe's deadline, whatever
+ * they made is at Stripe, which is asked, so the new request is judged on
+ * what is really left.
+ */
+async function settleEarlier(
+	deps: StripeDeps,
+	order: OrderRow,
+	unanswered: RefundRequest[],
+	log: Logger,
+): Promise<OrderRow> {
+	const now = deps.now();
+	if (unanswered.some((r) => r.createdAt > now - STRIPE_CALL_DEADLINE_MS))
+		throw new AppError(
+			409,
+			"request_in_progress",
+			"Another refund of this order is on its way. Try again in a minute.",
+			{ "Retry-After": "30" },
+		);
+	try {
+		await checkRefunds(deps, order);
+	} catch (err) {
+		throw stripeCallFailed(log, "admin refund: earlier request check", err);
+	}
+	await deps.db
+		.update(refundRequests)
+		.set({ answeredAt: now })
+		.where(and(eq(refundRequests.orderId, order.id), isNull(refundRequests.answeredAt)));
+	return (await deps.db.query.orders.findFirst({ where: eq(orders.id, order.id) })) ?? order;
 }
 
 function refundFact(

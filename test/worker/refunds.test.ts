@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema.ts";
@@ -59,6 +59,13 @@ async function refundEvents(orderId: string): Promise<Stripe.Event[]> {
 	return emulator.events({ orderId, type: "charge.refunded" });
 }
 
+/** The refund requests recorded for an order, oldest first. */
+const requestsOf = (orderId: string) =>
+	db.query.refundRequests.findMany({
+		where: (r, { eq }) => eq(r.orderId, orderId),
+		orderBy: (r, { asc }) => [asc(r.createdAt), sql`rowid`],
+	});
+
 const statuses = async (orderId: string) =>
 	(await transitionsOf(orderId)).map((t) => `${t.fromStatus}→${t.toStatus}:${t.source}`);
 
@@ -79,7 +86,12 @@ describe("POST /admin/orders/:id/refund", () => {
 			amount: "4800",
 			metadata: { order_id: orderId },
 		});
-		expect(posts[0]?.idempotencyKey).toBe(`order-${orderId}-refund-0-4800`);
+		// Stripe's key is the request written down before Stripe was asked, never the order's state.
+		const [request] = await requestsOf(orderId);
+		expect(request).toMatchObject({ requested: null, amount: 4800, refundId: answer.refundId });
+		expect(request?.answeredAt).not.toBeNull();
+		expect(posts[0]?.idempotencyKey).toBe(`refund-request-${request?.id}`);
+		expect(posts[0]?.params.metadata).toMatchObject({ refund_request: request?.id });
 		expect(await getOrder(orderId)).toMatchObject({ status: "refunded", amountRefunded: 4800 });
 		expect(await statuses(orderId)).toEqual([
 			"null→pending:checkout",
@@ -110,11 +122,16 @@ describe("POST /admin/orders/:id/refund", () => {
 
 		const posts = await refundPosts(paymentIntentId);
 		expect(posts.map((p) => p.params.amount)).toEqual(["1000", "1000", "2800"]);
-		expect(posts.map((p) => p.idempotencyKey)).toEqual([
-			`order-${orderId}-refund-0-1000`,
-			`order-${orderId}-refund-1000-1000`,
-			`order-${orderId}-refund-2000-2800`,
+		// Three requests, three keys: each names its own request.
+		const requests = await requestsOf(orderId);
+		expect(requests.map((r) => [r.requested, r.amount])).toEqual([
+			[1000, 1000],
+			[1000, 1000],
+			[null, 2800],
 		]);
+		expect(posts.map((p) => p.idempotencyKey)).toEqual(
+			requests.map((r) => `refund-request-${r.id}`),
+		);
 		expect(await refundsAtStripe(paymentIntentId)).toHaveLength(3);
 	});
 
@@ -180,6 +197,21 @@ describe("POST /admin/orders/:id/refund", () => {
 		const drained = await insertOrder({ status: "paid", amountRefunded: 4800 });
 		await expectError(await refund(drained.id), 409, "order_not_paid", fully);
 		expect(await refundPosts(paymentIntentId)).toHaveLength(1);
+	});
+
+	it("says nothing was charged, not 'fully refunded', for a paid order a 100 % discount covered", async () => {
+		const free = await insertOrder({
+			status: "paid",
+			amount: 0,
+			subtotal: 4800,
+			amountDiscount: 4800,
+		});
+		await expectError(
+			await refund(free.id),
+			409,
+			"order_not_paid",
+			"Nothing was charged for this order (its discount covered it all): there is nothing to refund.",
+		);
 	});
 
 	it("refuses to refund more than is left with 400 invalid_amount", async () => {

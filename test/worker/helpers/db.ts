@@ -129,17 +129,27 @@ const WRITE = /^\s*(insert|update|delete)\b/i;
  * The D1 binding with an outage the test switches on: while `down` is true, or
  * for the writes whose index falls in one of `windows`, every statement that
  * writes (alone or in a batch) rejects with a D1-like error; reads still
- * answer. `writesFailed` counts what the outage refused.
+ * answer. `refuse(pattern)` makes the next write whose SQL matches fail (a
+ * fault at one exact step, e.g. once Stripe has answered). `writesFailed`
+ * counts what the outage refused.
  */
 export function d1WithOutage() {
 	const state = {
 		down: false,
 		/** Outages by write count: a write whose index falls in [from, to) fails. */
 		windows: [] as [number, number][],
+		/** Writes to refuse by their SQL, each `times` times (then dropped). */
+		targeted: [] as { pattern: RegExp; times: number }[],
 		writes: 0,
 		writesFailed: 0,
 	};
-	const failing = () => {
+	const failing = (sqlTexts: string[]) => {
+		const target = state.targeted.find((t) => sqlTexts.some((text) => t.pattern.test(text)));
+		if (target) {
+			target.times--;
+			if (target.times <= 0) state.targeted = state.targeted.filter((t) => t !== target);
+			return true;
+		}
 		const index = state.writes++;
 		return state.down || state.windows.some(([from, to]) => index >= from && index < to);
 	};
@@ -157,7 +167,7 @@ export function d1WithOutage() {
 				if (
 					["run", "all", "first", "raw"].includes(String(prop)) &&
 					WRITE.test(sqlText) &&
-					failing()
+					failing([sqlText])
 				)
 					return refuse;
 				return value.bind(target);
@@ -172,15 +182,25 @@ export function d1WithOutage() {
 			if (prop === "prepare")
 				return (sqlText: string) => statement(target.prepare(sqlText), sqlText);
 			if (prop === "batch")
-				return (statements: D1PreparedStatement[]) =>
-					statements.some((s) => WRITE.test(sqlOf.get(unwrap(s)) ?? statementSql(s))) && failing()
+				return (statements: D1PreparedStatement[]) => {
+					const texts = statements.map((s) => sqlOf.get(unwrap(s)) ?? statementSql(s));
+					return texts.some((text) => WRITE.test(text)) &&
+						failing(texts.filter((t) => WRITE.test(t)))
 						? refuse()
 						: target.batch(statements.map(unwrap));
+				};
 			const value = Reflect.get(target, prop, receiver);
 			return typeof value === "function" ? value.bind(target) : value;
 		},
 	});
-	return { binding, state };
+	return {
+		binding,
+		state,
+		/** The next `times` writes whose SQL matches `pattern` fail. */
+		refuse(pattern: RegExp, times = 1) {
+			state.targeted.push({ pattern, times });
+		},
+	};
 }
 
 const unwrapped = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
