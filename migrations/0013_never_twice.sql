@@ -15,7 +15,7 @@ CREATE INDEX `refund_requests_unanswered_idx` ON `refund_requests` (`order_id`,`
 ALTER TABLE `orders` ADD `checkout_completed` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `orders` ADD `client_key` text;--> statement-breakpoint
 CREATE INDEX `orders_client_open_idx` ON `orders` (`client_key`) WHERE client_key is not null and status in ('pending', 'failed');--> statement-breakpoint
-CREATE INDEX `orders_incomplete_idx` ON `orders` (`paid_at`) WHERE checkout_completed = 0 and status in ('paid', 'fulfilled', 'refunded');--> statement-breakpoint
+CREATE INDEX `orders_incomplete_idx` ON `orders` (`reconciled_at`,`paid_at`) WHERE checkout_completed = 0 and status in ('paid', 'fulfilled', 'refunded');--> statement-breakpoint
 -- Orders paid before this column existed carry the session's report when they know the address it
 -- was paid with; the others (a PaymentIntent's payment alone) are completed by reconciliation.
 UPDATE `orders` SET `checkout_completed` = 1

@@ -172,7 +172,7 @@ export const orders = sqliteTable(
 			.where(sql`client_key is not null and status in ('pending', 'failed')`),
 		// Paid orders still lacking their session's report: reconciliation completes them.
 		index("orders_incomplete_idx")
-			.on(t.paidAt)
+			.on(t.reconciledAt, t.paidAt)
 			.where(sql`checkout_completed = 0 and status in ('paid', 'fulfilled', 'refunded')`),
 		check(
 			"orders_status_check",

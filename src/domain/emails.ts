@@ -11,8 +11,8 @@ export type EmailDue = {
 	amount?: number;
 };
 
-/** What an order in this status owes when its address is learnt late: a shipped or refunded order was paid first. */
-const LEARNT_OWES: Partial<Record<string, string>> = { fulfilled: "paid", refunded: "paid" };
+/** What an order in this status owes when its session's report comes late: a shipped or refunded order was paid first. */
+const REPORTED_OWES: Partial<Record<string, string>> = { fulfilled: "paid", refunded: "paid" };
 
 /** The e-mail each new status owes, once per order. */
 const ON_STATUS: Partial<Record<string, EmailKind>> = {
@@ -23,34 +23,63 @@ const ON_STATUS: Partial<Record<string, EmailKind>> = {
 };
 
 /**
+ * The e-mail a change of status owes. A payment fails in two ways: a bank
+ * debit that fails after the shopper left (processing → failed) owes the
+ * message at once; a card declined on Stripe's page (pending → failed) owes
+ * nothing while the shopper may still be paying, only once the session ends
+ * unpaid (failed → expired) or, later, when reconciliation finds the order
+ * still unpaid 30 minutes on (`UNPAID_NOTICE_AFTER_MS`).
+ */
+function owedOnChange(from: string, to: string): EmailKind | undefined {
+	if (to === "failed") return from === "processing" ? "payment_failed" : undefined;
+	if (to === "expired") return from === "failed" ? "payment_failed" : undefined;
+	return ON_STATUS[to];
+}
+
+/** A decline followed by nothing this long: the shopper has left, and is told (SPEC 12). */
+export const UNPAID_NOTICE_AFTER_MS = 30 * 60_000;
+
+/**
+ * What follows a payment goes only to the address the shopper paid with, which
+ * the completed session reports: never to one typed on a declined attempt.
+ */
+const NEEDS_REPORTED_ADDRESS: ReadonlySet<EmailKind> = new Set([
+	"order_confirmation",
+	"shipped",
+	"refund",
+]);
+
+/**
  * What a decision owes the shopper by e-mail: the confirmation when an order
  * becomes paid (by any path), the processing note, the payment-failed message
  * (it links to the same checkout), the shipping notice, and one message per
- * refund (partial or full). Nothing without an address to write to; an address
- * learnt after the change (a PaymentIntent's event without one came first) owes
- * what the order's status owes then. Pure: the single writer (`applyFact`)
- * commits these with the change; the dedupe keys keep each to one.
+ * refund (partial or full). Nothing without an address to write to; what
+ * follows a payment waits for the session's report of the address it was paid
+ * with, and is owed when that report comes (a PaymentIntent's event came
+ * first). Pure: the single writer (`applyFact`) commits these with the change;
+ * the dedupe keys keep each to one.
  */
 export function emailsFor(order: OrderState & { locale?: string }, decision: Decision): EmailDue[] {
 	const to = decision.patch.customerEmail ?? order.customerEmail;
 	if (!to) return [];
+	const reportedNow = !order.checkoutCompleted && decision.patch.checkoutCompleted === true;
+	const reported = order.checkoutCompleted || reportedNow;
+	const steps = decision.to
+		? [order.status, ...(decision.through ? [decision.through] : []), decision.to]
+		: [];
+	const kinds: (EmailKind | undefined)[] = [];
+	for (let i = 1; i < steps.length; i++)
+		kinds.push(owedOnChange(steps[i - 1] ?? "", steps[i] ?? ""));
+	// A payment a human is checking owes nothing yet.
+	if (!decision.to && reportedNow && decision.outcome !== "mismatch")
+		kinds.push(ON_STATUS[REPORTED_OWES[order.status] ?? order.status]);
 	const due: EmailDue[] = [];
-	// A payment a human is checking owes nothing yet: never a "payment failed" with a resume link.
-	const learnt =
-		!order.customerEmail &&
-		decision.patch.customerEmail !== undefined &&
-		decision.outcome !== "mismatch";
-	const statuses = decision.to
-		? [...(decision.through ? [decision.through] : []), decision.to]
-		: learnt
-			? [LEARNT_OWES[order.status] ?? order.status]
-			: [];
-	for (const status of statuses) {
-		const kind = ON_STATUS[status];
-		if (kind) due.push({ kind, to, dedupeKey: `${kind}:${order.id}` });
+	for (const kind of kinds) {
+		if (kind && (reported || !NEEDS_REPORTED_ADDRESS.has(kind)))
+			due.push({ kind, to, dedupeKey: `${kind}:${order.id}` });
 	}
 	const refunded = decision.patch.amountRefunded;
-	if (refunded !== undefined && refunded > order.amountRefunded) {
+	if (reported && refunded !== undefined && refunded > order.amountRefunded) {
 		due.push({
 			kind: "refund",
 			to,

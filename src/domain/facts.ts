@@ -7,6 +7,12 @@ type FactBase = {
 	created: number;
 	paymentIntentId?: string | null;
 	customerEmail?: string | null;
+	/**
+	 * The fact is the completed Checkout Session's own report (its event, or the
+	 * session retrieved once complete): its address is the one the shopper paid
+	 * with, which replaces an earlier attempt's.
+	 */
+	fromCompletedSession?: boolean;
 };
 
 /** Where the shopper asked for the goods to go (Stripe's `collected_information.shipping_details`). */

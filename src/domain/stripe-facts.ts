@@ -105,6 +105,7 @@ function paidFromSession(session: Stripe.Checkout.Session, created: number): Fac
 		shipping: sessionShipping(session),
 		payment: sessionPayment(session),
 		...sessionDetails(session),
+		fromCompletedSession: true,
 	};
 }
 
@@ -116,6 +117,7 @@ function processingFromSession(session: Stripe.Checkout.Session, created: number
 		...(charge.totals && { charge: { ...charge, totals: charge.totals } }),
 		shipping: sessionShipping(session),
 		...sessionDetails(session),
+		fromCompletedSession: true,
 	};
 }
 
@@ -159,6 +161,7 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 					code: "async_payment_failed",
 					message: "The payment did not go through.",
 					...sessionDetails(session),
+					fromCompletedSession: true,
 				},
 			};
 		}
@@ -243,7 +246,13 @@ export function factFromSession(session: Stripe.Checkout.Session): Fact | null {
 				return processingFromSession(session, created);
 			case "requires_payment_method":
 			case "canceled":
-				return { kind: "failed", created, ...details, ...paymentFailure(pi) };
+				return {
+					kind: "failed",
+					created,
+					...details,
+					...paymentFailure(pi),
+					fromCompletedSession: true,
+				};
 			default:
 				return null;
 		}

@@ -41,8 +41,11 @@ export type OrderState = ChargedDetails & {
 	amountRefunded: number;
 	lastFactAt: number | null;
 	failureCode: string | null;
+	failureMessage: string | null;
 	stripePaymentIntentId: string | null;
 	customerEmail: string | null;
+	/** The completed session's own report is on the order (the address it was paid with among it). */
+	checkoutCompleted: boolean;
 };
 
 /** What Stripe's page settled: the totals, where the goods go, how it was paid. */
@@ -72,6 +75,7 @@ export type OrderPatch = Partial<ChargedDetails> & {
 	amountRefunded?: number;
 	stripePaymentIntentId?: string;
 	customerEmail?: string;
+	checkoutCompleted?: boolean;
 	lastFactAt?: number;
 	fulfillmentCarrier?: string | null;
 	fulfillmentTrackingNumber?: string | null;
@@ -190,13 +194,15 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 				failureMessage: fact.message ?? "The payment failed.",
 			};
 			if (order.status === "failed") {
-				// A second decline in the same session: keep the latest reason for the shopper.
-				return {
-					outcome: "recorded",
-					to: null,
-					patch: { ...details, ...failure },
-					reason: "failed again",
-				};
+				// A second decline in the same session: keep the latest reason for the shopper. The
+				// same decline told again (reconciliation asking about it) changes nothing.
+				const patch = { ...details };
+				if (failure.failureCode !== order.failureCode) patch.failureCode = failure.failureCode;
+				if (failure.failureMessage !== order.failureMessage)
+					patch.failureMessage = failure.failureMessage;
+				return Object.keys(patch).length > 0
+					? { outcome: "recorded", to: null, patch, reason: "failed again" }
+					: { outcome: "noop", to: null, patch: {}, reason: "the same decline again" };
 			}
 			return transitionTo(order, "failed", { ...details, ...failure }, details);
 		}
@@ -352,11 +358,23 @@ function recordOrNoop(order: OrderState, details: OrderPatch, wanted: string): D
 		: { outcome: "noop", to: null, patch: {}, reason };
 }
 
-/** Identifiers Stripe gives us along the way; recorded once, never overwritten. */
+/**
+ * What Stripe tells along the way: the PaymentIntent (recorded once), and the
+ * shopper's address. The address the completed session reports is the one the
+ * shopper paid with and replaces any other; until it comes, the latest
+ * attempt's stands in (a shopper corrects a mistyped address after a decline).
+ */
 function detailsPatch(order: OrderState, fact: Fact): OrderPatch {
 	const patch: OrderPatch = {};
 	if (fact.paymentIntentId && !order.stripePaymentIntentId)
 		patch.stripePaymentIntentId = fact.paymentIntentId;
-	if (fact.customerEmail && !order.customerEmail) patch.customerEmail = fact.customerEmail;
+	const reported = fact.fromCompletedSession === true;
+	if (
+		fact.customerEmail &&
+		fact.customerEmail !== order.customerEmail &&
+		(reported || !order.checkoutCompleted)
+	)
+		patch.customerEmail = fact.customerEmail;
+	if (reported && !order.checkoutCompleted) patch.checkoutCompleted = true;
 	return patch;
 }

@@ -118,12 +118,13 @@ export async function deliverEmail(
  * something no longer true, and its Resume link would answer "already paid".
  */
 function superseded(email: EmailRow, order: OrderRow): boolean {
-	const stillTrue: Partial<Record<EmailRow["kind"], string>> = {
-		payment_failed: "failed",
-		payment_processing: "processing",
+	const stillTrue: Partial<Record<EmailRow["kind"], readonly string[]>> = {
+		// Declined, then the session ended unpaid: still true, and Resume starts the same items again.
+		payment_failed: ["failed", "expired"],
+		payment_processing: ["processing"],
 	};
-	const status = stillTrue[email.kind];
-	return status !== undefined && order.status !== status;
+	const statuses = stillTrue[email.kind];
+	return statuses !== undefined && !statuses.includes(order.status);
 }
 
 /** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */

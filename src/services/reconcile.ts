@@ -10,6 +10,7 @@ import type { StripeDeps } from "./deps.ts";
 import { findOrder, type OrderRow } from "./orders.ts";
 import { checkRefunds } from "./refund-check.ts";
 import { syncOrder } from "./sync.ts";
+import { oweUnpaidNotices } from "./unpaid-notices.ts";
 import { handleStripeEvent } from "./webhook-events.ts";
 
 /**
@@ -19,6 +20,8 @@ import { handleStripeEvent } from "./webhook-events.ts";
 export const MAX_STRIPE_CALLS_PER_RUN = 40;
 /** Open orders looked at per run, at most (and at least 10). */
 export const MAX_ORDERS_PER_RUN = 25;
+/** Paid orders whose session's report is missing, looked up per run at most. */
+export const INCOMPLETE_PER_RUN = 10;
 /** Paid orders re-checked for refunds per run when any are due. */
 export const REFUND_CHECKS_PER_RUN = 10;
 /** Paid orders are re-checked for refunds made outside the shop for this long. */
@@ -38,11 +41,15 @@ export type ReconcileOptions = {
 export type ReconcileReport = {
 	ordersChecked: number;
 	ordersChanged: number;
+	/** Paid orders that lacked their session's report (address, totals, the e-mail paid with) and got it. */
+	reportsCompleted: number;
 	refundsChecked: number;
 	refundsFound: number;
 	eventsRetried: number;
 	orphanSessions: number;
 	unresolved: number;
+	/** Declined orders still unpaid 30 minutes on, now owed their payment-failed e-mail. */
+	unpaidNotices: number;
 	stripeCalls: number;
 	errors: number;
 };
@@ -62,11 +69,13 @@ export async function reconcile(
 	const report: ReconcileReport = {
 		ordersChecked: 0,
 		ordersChanged: 0,
+		reportsCompleted: 0,
 		refundsChecked: 0,
 		refundsFound: 0,
 		eventsRetried: 0,
 		orphanSessions: 0,
 		unresolved: 0,
+		unpaidNotices: 0,
 		stripeCalls: 0,
 		errors: 0,
 	};
@@ -80,6 +89,27 @@ export async function reconcile(
 
 	await cancelOrdersNeverSentToStripe(deps, Math.min(cutoff, now - STRIPE_CALL_DEADLINE_MS));
 	await closeRefundWindow(deps, now);
+
+	// Paid first: the shopper is waiting for a confirmation that waits for this report.
+	for (const order of await incompleteOrdersDue(
+		deps,
+		cutoff,
+		Math.min(INCOMPLETE_PER_RUN, budget),
+	)) {
+		if (report.stripeCalls >= budget) break;
+		await deps.db.update(orders).set({ reconciledAt: deps.now() }).where(eq(orders.id, order.id));
+		try {
+			const result = await call(() => syncOrder(deps, order, "reconcile"));
+			if (result && result.outcome !== "not_found" && result.written) report.reportsCompleted++;
+		} catch (err) {
+			report.errors++;
+			deps.log.warn("reconcile: session report not looked up", {
+				orderId: order.id,
+				...describeError(err),
+			});
+		}
+		if (await alertIfNeverReported(deps, order.id, now)) report.unresolved++;
+	}
 
 	const refundDue = await deps.db
 		.select()
@@ -117,6 +147,14 @@ export async function reconcile(
 			deps.log.warn("reconcile: order sync failed", { orderId: order.id, ...describeError(err) });
 		}
 		if (!settled && (await alertIfUnresolved(deps, order, now))) report.unresolved++;
+	}
+
+	// After the syncs: an order they found paid owes no payment-failed e-mail.
+	try {
+		report.unpaidNotices = await oweUnpaidNotices(deps);
+	} catch (err) {
+		report.errors++;
+		deps.log.warn("reconcile: unpaid notices not written", describeError(err));
 	}
 
 	for (const order of refundDue) {
@@ -200,6 +238,44 @@ async function openOrdersDue(deps: StripeDeps, cutoff: number, limit: number): P
 		);
 	const byId = new Map(rows.map((row) => [row.id, row]));
 	return due.flatMap(({ id }) => byId.get(id) ?? []);
+}
+
+/**
+ * Paid orders whose completed session never reported to us (its event lost
+ * while Stripe could not be asked): least recently looked at first, past the
+ * grace period. The partial index holds just those.
+ */
+async function incompleteOrdersDue(deps: StripeDeps, cutoff: number, limit: number) {
+	if (limit === 0) return [];
+	const due = await deps.db.all<{
+		id: string;
+	}>(sql`select id from orders indexed by orders_incomplete_idx
+		where checkout_completed = 0 and status in ('paid', 'fulfilled', 'refunded')
+			and paid_at <= ${cutoff} and stripe_checkout_session_id is not null
+		order by reconciled_at, paid_at limit ${limit}`);
+	if (due.length === 0) return [];
+	return deps.db
+		.select()
+		.from(orders)
+		.where(
+			inArray(
+				orders.id,
+				due.map((r) => r.id),
+			),
+		);
+}
+
+/** A paid order still without its session's report a day after the payment: a human must look. */
+async function alertIfNeverReported(deps: StripeDeps, orderId: string, now: number) {
+	const order = await findOrder(deps.db, orderId);
+	if (!order || order.checkoutCompleted || (order.paidAt ?? now) > now - DAY_MS) return false;
+	await raiseAlert(deps, {
+		kind: "unresolved_order",
+		orderId: order.id,
+		message: `Order ${order.id} is paid, but a day later Stripe has still not told us its checkout's details (the address it was paid with, where it ships): check its session in the Stripe Dashboard. No confirmation e-mail has gone out.`,
+		dedupeKey: `never_reported:${order.id}`,
+	});
+	return true;
 }
 
 /**

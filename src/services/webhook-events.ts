@@ -103,7 +103,7 @@ export async function handleStripeEvent(
 				await refundsOfCharge(deps.stripe, event.data.object as Stripe.Charge),
 				deps.now(),
 			);
-		let applied = await apply(order, await withSessionDetails(deps, mapped.fact, mapped.ref));
+		let applied = await apply(order, await withSessionReport(deps, order, mapped.fact, mapped.ref));
 		if (applied.outcome === "needs_session") {
 			// A PaymentIntent for another amount than the order's known one (a promotion code,
 			// shipping or tax the session has not told us yet): its session settles it.
@@ -216,19 +216,29 @@ async function disagreement(deps: Deps, order: OrderRow, ref: OrderRef): Promise
 }
 
 /**
- * A session's payment as its event tells it, plus what only a look-up of the
- * session gives (the shipping rate's name, the card, the receipt). Best effort:
- * when Stripe cannot say, the payment applies without them.
+ * A payment with what only its session tells, by one look-up: a session's
+ * event gains the shipping rate's name, the card and the receipt; a
+ * PaymentIntent's payment becomes its completed session's report (the address
+ * it was paid with, the totals, where it ships). Best effort: when Stripe
+ * cannot say, the payment applies as its event tells it, and reconciliation
+ * completes the order later.
  */
-async function withSessionDetails(deps: StripeDeps, fact: Fact, ref: OrderRef): Promise<Fact> {
-	if (fact.kind !== "paid" || !fact.totals || !ref.sessionId) return fact;
+async function withSessionReport(
+	deps: StripeDeps,
+	order: OrderRow,
+	fact: Fact,
+	ref: OrderRef,
+): Promise<Fact> {
+	if (fact.kind !== "paid") return fact;
+	const sessionId = fact.fromCompletedSession ? ref.sessionId : order.stripeCheckoutSessionId;
+	if (!sessionId || (!fact.fromCompletedSession && order.checkoutCompleted)) return fact;
 	try {
-		return withLookedUpDetails(fact, await retrieveSession(deps.stripe, ref.sessionId));
+		const session = await retrieveSession(deps.stripe, sessionId);
+		if (fact.fromCompletedSession) return withLookedUpDetails(fact, session);
+		const report = factFromSession(session);
+		return report?.kind === "paid" && report.fromCompletedSession ? report : fact;
 	} catch (err) {
-		deps.log.warn("session details not looked up", {
-			sessionId: ref.sessionId,
-			...describeError(err),
-		});
+		deps.log.warn("session report not looked up", { sessionId, ...describeError(err) });
 		return fact;
 	}
 }

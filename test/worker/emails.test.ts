@@ -4,6 +4,7 @@ import type Stripe from "stripe";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client.ts";
 import { alerts, emails, orders } from "../../src/db/schema.ts";
+import { UNPAID_NOTICE_AFTER_MS } from "../../src/domain/emails.ts";
 import type { Bindings } from "../../src/env.ts";
 import { applyFact } from "../../src/services/apply-fact.ts";
 import {
@@ -12,6 +13,7 @@ import {
 	MAX_EMAIL_TRIES,
 	requeueLostEmails,
 } from "../../src/services/email-delivery.ts";
+import { oweUnpaidNotices } from "../../src/services/unpaid-notices.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { d1FailingWrites, db, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
 import { events } from "./helpers/stripe-events.ts";
@@ -74,16 +76,25 @@ describe("the outbox: one e-mail per cause, committed with the change", () => {
 			applyFact(testDeps(), order.id, paidFact(), { source: "success_page" }),
 		]);
 		expect(answers.slice(0, 20).every((res) => (res as Response).status === 200)).toBe(true);
+		// To the address the completed session reports (the shopper paid with it), not the one known before.
+		const reported = (completed.data.object as Stripe.Checkout.Session).customer_details?.email;
+		expect(reported).not.toBe("ada@example.com");
 		const owed = await emailsOf(order.id);
-		expect(owed.map((e) => `${e.kind}:${e.to}`)).toEqual(["order_confirmation:ada@example.com"]);
-		expect((await getOrder(order.id)).status).toBe("paid");
+		expect(owed.map((e) => `${e.kind}:${e.to}`)).toEqual([`order_confirmation:${reported}`]);
+		expect(await getOrder(order.id)).toMatchObject({ status: "paid", customerEmail: reported });
 	});
 
 	it("owes processing, failed, shipped and one e-mail per refund, each once", async () => {
 		const order = await insertOrder({ customerEmail: "ada@example.com", locale: "fr" });
 		const deps = testDeps();
 		const now = Math.floor(Date.now() / 1000);
-		await applyFact(deps, order.id, { kind: "processing", created: now }, { source: "webhook" });
+		// A bank debit: the session completed unpaid, then the debit failed, then a retry was paid.
+		await applyFact(
+			deps,
+			order.id,
+			{ kind: "processing", created: now, fromCompletedSession: true },
+			{ source: "webhook" },
+		);
 		await applyFact(
 			deps,
 			order.id,
@@ -147,7 +158,12 @@ describe("the outbox: one e-mail per cause, committed with the change", () => {
 		const order = await insertOrder({ customerEmail: "ada@example.com" });
 		const queued: string[][] = [];
 		const deps = testDeps({ enqueueEmails: async (ids) => void queued.push(ids) });
-		await applyFact(deps, order.id, paidFact(), { source: "webhook" });
+		await applyFact(
+			deps,
+			order.id,
+			{ ...paidFact(), fromCompletedSession: true },
+			{ source: "webhook" },
+		);
 		await applyFact(
 			deps,
 			order.id,
@@ -381,7 +397,7 @@ describe("an address learnt after the payment", () => {
 });
 
 describe("what a review found", () => {
-	it("owes the payment-failed e-mail for a card declined on an open session, from the payment method's address", async () => {
+	it("owes the payment-failed e-mail for a card declined on an open session, from the payment method's address, once the shopper has left", async () => {
 		const order = await insertOrder({ customerEmail: null });
 		const failed = stripeEvent(
 			"payment_intent.payment_failed",
@@ -397,6 +413,10 @@ describe("what a review found", () => {
 			}),
 		);
 		expect((await deliver(failed)).status).toBe(200);
+		// The shopper may still be on Stripe's page, trying another card: nothing yet.
+		expect(await emailsOf(order.id)).toEqual([]);
+		const later = testDeps({ now: () => Date.now() + UNPAID_NOTICE_AFTER_MS + 1000 });
+		await oweUnpaidNotices(later);
 		const owed = await emailsOf(order.id);
 		expect(owed.map((e) => `${e.kind}:${e.to}`)).toEqual(["payment_failed:declined@example.com"]);
 	});
@@ -460,7 +480,7 @@ describe("what a review found", () => {
 		await applyFact(
 			testDeps(),
 			shipped.id,
-			{ ...paidFact(), customerEmail: "late@example.com" },
+			{ ...paidFact(), customerEmail: "late@example.com", fromCompletedSession: true },
 			{
 				source: "webhook",
 			},

@@ -5,9 +5,9 @@ import type { PricedCart } from "../../src/domain/cart.ts";
 import { type CheckoutOptions, sessionParams } from "../../src/domain/checkout-session.ts";
 import { PARIS, TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
-import { type CheckoutAnswer, ORIGIN } from "./helpers/checkout.ts";
+import { checkoutWith, ORIGIN } from "./helpers/checkout.ts";
 import { getOrder, transitionsOf } from "./helpers/db.ts";
-import { emulator, stripe } from "./helpers/emulator.ts";
+import { emulator, promotionCode, stripe } from "./helpers/emulator.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 /** The shop as a physical-goods owner sets it up: ships to four countries, tax on. */
@@ -16,22 +16,6 @@ const SHOP = {
 	ALLOW_PROMOTION_CODES: "on",
 	AUTOMATIC_TAX: "on",
 };
-
-async function checkoutWith(
-	settings: Record<string, string>,
-	items: { productId: string; quantity: number }[],
-): Promise<CheckoutAnswer> {
-	const res = await fetchWithEnv(
-		new Request(`${ORIGIN}/create-checkout-session`, {
-			method: "POST",
-			headers: { "content-type": "application/json" },
-			body: JSON.stringify({ items }),
-		}),
-		settings,
-	);
-	expect(res.status, await res.clone().text()).toBe(200);
-	return res.json<CheckoutAnswer>();
-}
 
 /** The params the worker sent Stripe to create this session. */
 async function createParams(sessionId: string): Promise<Record<string, unknown>> {
@@ -42,16 +26,6 @@ async function createParams(sessionId: string): Promise<Record<string, unknown>>
 	);
 	if (!post) throw new Error(`no create request for ${sessionId}`);
 	return post.params;
-}
-
-/** A promotion code of this test's own, created at "Stripe" as the owner would in the Dashboard. */
-async function promotionCode(
-	off: { percent_off: number } | { amount_off: number; currency: string },
-) {
-	const coupon = await stripe().coupons.create({ duration: "once", ...off });
-	const code = `T${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
-	await stripe().promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code });
-	return code;
 }
 
 async function completedEvent(sessionId: string): Promise<Stripe.Event> {

@@ -30,8 +30,10 @@ const order = (status: OrderStatus, extra: Partial<OrderState> = {}): OrderState
 	receiptUrl: null,
 	lastFactAt: 1000,
 	failureCode: null,
+	failureMessage: null,
 	stripePaymentIntentId: null,
 	customerEmail: null,
+	checkoutCompleted: false,
 	...extra,
 });
 
@@ -236,19 +238,36 @@ describe("order state machine", () => {
 		expect(d.patch).toMatchObject({ failureCode: null, failureMessage: null, paidAt: NOW });
 	});
 
-	it("records the PaymentIntent and e-mail once, never overwriting them", () => {
-		const fact = { ...facts.paid, paymentIntentId: "pi_new", customerEmail: "new@example.com" };
+	it("records the PaymentIntent once, never overwriting it", () => {
+		const fact = { ...facts.paid, paymentIntentId: "pi_new" };
 		expect(decide(order("pending"), fact, NOW).patch).toMatchObject({
 			stripePaymentIntentId: "pi_new",
-			customerEmail: "new@example.com",
 		});
-		const known = order("pending", {
-			stripePaymentIntentId: "pi_old",
-			customerEmail: "old@example.com",
+		const known = order("pending", { stripePaymentIntentId: "pi_old" });
+		expect(decide(known, fact, NOW).patch.stripePaymentIntentId).toBeUndefined();
+	});
+
+	it("takes the address the completed session reports over any other, and no other over it", () => {
+		const reported = {
+			...facts.paid,
+			customerEmail: "paid-with@example.com",
+			fromCompletedSession: true,
+		};
+		const attempt = { ...facts.paid, customerEmail: "typed@example.com" };
+		// The latest attempt's address stands in until the session reports.
+		const typed = order("failed", { customerEmail: "mistyped@example.com" });
+		expect(decide(typed, attempt, NOW).patch.customerEmail).toBe("typed@example.com");
+		expect(decide(typed, reported, NOW).patch).toMatchObject({
+			customerEmail: "paid-with@example.com",
+			checkoutCompleted: true,
 		});
-		const patch = decide(known, fact, NOW).patch;
-		expect(patch.stripePaymentIntentId).toBeUndefined();
-		expect(patch.customerEmail).toBeUndefined();
+		// Once reported, nothing else replaces it; the same report again changes nothing.
+		const settled = order("paid", {
+			customerEmail: "paid-with@example.com",
+			checkoutCompleted: true,
+		});
+		expect(decide(settled, attempt, NOW).patch.customerEmail).toBeUndefined();
+		expect(decide(settled, reported, NOW).patch).toEqual({});
 	});
 });
 

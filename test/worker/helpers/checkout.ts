@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import { fetchWithEnv } from "./app.ts";
 
 export const ORIGIN = "https://shop.test";
@@ -62,4 +63,21 @@ export function postForm(
 		body: new URLSearchParams(fields).toString(),
 		redirect: "manual",
 	});
+}
+
+/** A JSON checkout under other settings (SHIPPING_COUNTRIES, AUTOMATIC_TAX…), which must succeed. */
+export async function checkoutWith(
+	settings: Record<string, string>,
+	items: Line[],
+): Promise<CheckoutAnswer> {
+	const res = await fetchWithEnv(
+		new Request(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ items }),
+		}),
+		settings,
+	);
+	expect(res.status, await res.clone().text()).toBe(200);
+	return res.json<CheckoutAnswer>();
 }

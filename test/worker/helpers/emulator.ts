@@ -33,3 +33,13 @@ export async function paidAtEmulator(orderId: string, amount = 4800, currency = 
 	if (!paymentIntentId) throw new Error(`emulator did not pay ${session.id}: ${paid.outcome}`);
 	return { session, paymentIntentId };
 }
+
+/** A promotion code of the test's own, created at "Stripe" as the owner would in the Dashboard. */
+export async function promotionCode(
+	off: { percent_off: number } | { amount_off: number; currency: string },
+): Promise<string> {
+	const coupon = await stripe().coupons.create({ duration: "once", ...off });
+	const code = `T${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
+	await stripe().promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code });
+	return code;
+}
