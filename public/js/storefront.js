@@ -43,7 +43,7 @@ const payButton = byId("pay");
 /** "Only n left" from this many units down: LOW_STOCK_AT in src/domain/product.ts (the page without this script says it from the same number). */
 const LOW_STOCK_AT = 10;
 
-/** @type {Map<string, {id: string, name: string, description: string, unitAmount: number, currency: string, minorUnits: number, available: number | null}>} */
+/** @type {Map<string, {id: string, name: string, description: string, unitAmount: number, currency: string, minorUnits: number, available: number | null, maxPerOrder: number | null}>} */
 let catalog = new Map();
 let catalogLoaded = false;
 let paying = false;
@@ -82,7 +82,20 @@ function capOf(product, { ownHeld = true } = {}) {
 	const held = ownHeld
 		? (getLastCheckout()?.items.find((i) => i.productId === product.id)?.quantity ?? 0)
 		: 0;
-	return Math.min(left + held, MAX_QUANTITY);
+	return Math.min(left + held, perOrder(product));
+}
+
+/** Why the cart may hold no more than `cap` of a product: the cart's limit, the order's, or what is left. */
+function capText(product, cap) {
+	if (cap === MAX_QUANTITY) return t("shop.maxQuantity", { max: MAX_QUANTITY });
+	return cap === perOrder(product) ? t("shop.maxPerOrder", { max: cap }) : tn("shop.maxStock", cap);
+}
+
+/** The most one order may take of a product (a limited one has its own limit, from the API). */
+function perOrder(product) {
+	return Number.isInteger(product.maxPerOrder)
+		? Math.min(product.maxPerOrder, MAX_QUANTITY)
+		: MAX_QUANTITY;
 }
 
 /** "Only 3 left" / "Sold out" for a card, or "" when there are plenty (or no limit). */
@@ -240,11 +253,7 @@ function addBlockedReason(product, items, currency) {
 	}
 	if (isSoldOut(product)) return t("shop.soldOut");
 	const cap = capOf(product);
-	if (line && line.quantity >= cap) {
-		return cap < MAX_QUANTITY
-			? tn("shop.maxStock", cap)
-			: t("shop.maxQuantity", { max: MAX_QUANTITY });
-	}
+	if (line && line.quantity >= cap) return capText(product, cap);
 	if (!line && items.length >= MAX_LINES) return t("shop.maxLines", { max: MAX_LINES });
 	return "";
 }
@@ -545,7 +554,7 @@ cartLines.addEventListener("click", (event) => {
 		// The + button just went dim: say why.
 		say(
 			cartStatus,
-			quantity >= cap && cap < MAX_QUANTITY ? `${set} ${tn("shop.maxStock", cap)}` : set,
+			quantity >= cap && cap < MAX_QUANTITY ? `${set} ${capText(product, cap)}` : set,
 		);
 	} else if (action === "remove") {
 		removeItem(productId);
@@ -565,7 +574,7 @@ cartLines.addEventListener("change", (event) => {
 	if (Number.isInteger(quantity) && quantity > cap && quantity <= MAX_QUANTITY && cap >= 1) {
 		setQuantity(product.id, cap);
 		clearError();
-		say(cartStatus, tn("shop.maxStock", cap));
+		say(cartStatus, capText(product, cap));
 	} else if (Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_QUANTITY) {
 		setQuantity(product.id, quantity);
 		clearError();

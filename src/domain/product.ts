@@ -10,6 +10,13 @@ export const MAX_UNIT_AMOUNT = 99_999_999;
 export const MAX_STOCK = 1_000_000;
 /** The storefront says "Only n left" from this many down (public/js/storefront.js says the same). */
 export const LOW_STOCK_AT = 10;
+/**
+ * What one checkout may hold of a limited product, and one client (an IP
+ * address, an IPv6 /64) of limited products across its unpaid checkouts at
+ * once: nobody holds a whole batch for the hour a session lasts.
+ */
+export const MAX_LIMITED_PER_CHECKOUT = 10;
+export const MAX_LIMITED_PER_CLIENT = 20;
 
 const id = v.pipe(
 	v.string("id must be a string"),

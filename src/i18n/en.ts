@@ -41,6 +41,7 @@ export const en = {
 	"shop.onlyLeft.other": "Only {count} left",
 	"shop.maxStock.one": "Only {count} is left, and it is in your cart.",
 	"shop.maxStock.other": "Only {count} are left, and all of them are in your cart.",
+	"shop.maxPerOrder": "A limited item: at most {max} per order, and you have {max} in your cart.",
 	"cart.link": "Cart",
 	"cart.items.one": "{count} item",
 	"cart.items.other": "{count} items",
@@ -175,6 +176,8 @@ export const en = {
 		"We couldn't find this order. Go back to your cart to start a new checkout.",
 	"error.out_of_stock":
 		"Some items sold out, or fewer are left than you asked for. Go back to the shop to choose again.",
+	"error.hold_limit":
+		"You already have as many limited items as one shopper may hold in checkouts that are not paid yet. Pay for those first, or wait: an unpaid checkout gives its items back an hour after it started.",
 	"error.request_in_progress": "Your checkout is still being prepared. Please wait a moment.",
 	"error.idempotency_key_reused":
 		"This checkout changed while it was being sent. Please try again.",

@@ -36,6 +36,8 @@ export const fr = {
 	"shop.onlyLeft.other": "Plus que {count} en stock",
 	"shop.maxStock.one": "Il n'en reste que {count}, et il est dans votre panier.",
 	"shop.maxStock.other": "Il n'en reste que {count}, et ils sont tous dans votre panier.",
+	"shop.maxPerOrder":
+		"Article en édition limitée : {max} au plus par commande, et vous en avez {max} dans votre panier.",
 	"cart.link": "Panier",
 	"cart.items.one": "{count} article",
 	"cart.items.other": "{count} articles",
@@ -171,6 +173,8 @@ export const fr = {
 		"Nous n'avons pas trouvé cette commande. Retournez à votre panier pour commencer un nouveau paiement.",
 	"error.out_of_stock":
 		"Certains articles sont épuisés, ou il en reste moins que demandé. Retournez à la boutique pour choisir à nouveau.",
+	"error.hold_limit":
+		"Vous avez déjà autant d'articles en édition limitée qu'un client peut en réserver dans des paiements pas encore réglés. Réglez-les d'abord, ou patientez : un paiement non réglé rend ses articles une heure après son début.",
 	"error.request_in_progress": "Votre paiement est encore en préparation. Patientez un instant.",
 	"error.idempotency_key_reused": "Ce paiement a changé pendant son envoi. Veuillez réessayer.",
 	"error.stripe_unavailable":

@@ -29,3 +29,14 @@ function expandIpv6(ip: string): string[] | null {
 	if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return null;
 	return groups.map((g) => Number.parseInt(g, 16).toString(16));
 }
+
+/**
+ * What an order keeps of its client while it is open: SHA-256 of the client's
+ * key, 128 bits in hex, never the address itself.
+ */
+export async function clientFingerprint(ip: string | undefined): Promise<string> {
+	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(clientKey(ip)));
+	return [...new Uint8Array(digest).slice(0, 16)]
+		.map((b) => b.toString(16).padStart(2, "0"))
+		.join("");
+}

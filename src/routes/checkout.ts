@@ -13,6 +13,7 @@ import {
 } from "../domain/cart.ts";
 import { collectsShipping } from "../domain/checkout-session.ts";
 import type { AppEnv } from "../env.ts";
+import { clientFingerprint } from "../lib/client-key.ts";
 import { AppError, invalidCart } from "../lib/errors.ts";
 import { publicOrigin } from "../lib/public-origin.ts";
 import { requestLocale } from "../pages/locale.ts";
@@ -33,8 +34,9 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const input = await readCheckout(c);
 		const d = c.var.deps;
 		const settings = checkoutConfig(c.env);
+		const app = appConfig(c.env);
 		const locale = requestLocale(c, input.locale);
-		const cart = await priceCart(d.db, input.items, appConfig(c.env).maxOrderAmount);
+		const cart = await priceCart(d.db, input.items, app.maxOrderAmount);
 		const shipping = collectsShipping(cart, settings.shippingCountries);
 		const result = await startCheckout(d, {
 			cart,
@@ -45,6 +47,8 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 			},
 			resume: { orderId: input.orderId, token: input.resumeToken },
 			locale,
+			// With the per-client rate limit, a per-client hold of limited stock.
+			clientKey: app.rateLimitOn ? await clientFingerprint(c.req.header("CF-Connecting-IP")) : null,
 		});
 		return bodyKind(c) === "form" ? c.redirect(result.url, 303) : c.json(result);
 	},

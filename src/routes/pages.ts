@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { html } from "hono/html";
 import type { Db } from "../db/client.ts";
 import { MAX_QUANTITY } from "../domain/cart.ts";
-import { LOW_STOCK_AT } from "../domain/product.ts";
+import { LOW_STOCK_AT, MAX_LIMITED_PER_CHECKOUT } from "../domain/product.ts";
 import type { AppEnv } from "../env.ts";
 import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
@@ -54,7 +54,7 @@ async function noScriptCatalog(db: Db, locale: Locale): Promise<string> {
 	const products = await listActiveProducts(db);
 	const items = products.map((p) => {
 		const soldOut = p.stock !== null && p.stock <= 0;
-		const max = p.stock === null ? MAX_QUANTITY : Math.min(MAX_QUANTITY, p.stock);
+		const max = p.stock === null ? MAX_QUANTITY : Math.min(MAX_LIMITED_PER_CHECKOUT, p.stock);
 		const stockNote = soldOut
 			? html`<p class="stock-note sold-out">${translate(locale, "shop.soldOut")}</p>`
 			: p.stock !== null && p.stock <= LOW_STOCK_AT

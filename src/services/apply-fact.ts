@@ -5,7 +5,7 @@ import { orders } from "../db/schema.ts";
 import { emailsFor } from "../domain/emails.ts";
 import type { Fact } from "../domain/facts.ts";
 import type { AlertFact, Decision } from "../domain/transitions.ts";
-import { decide, isReleasedStatus } from "../domain/transitions.ts";
+import { decide, isOpenStatus, isReleasedStatus } from "../domain/transitions.ts";
 import type { OrderStatus, TransitionSource } from "../domain/vocabulary.ts";
 import { alertFor } from "./alert-messages.ts";
 import type { Deps } from "./deps.ts";
@@ -113,6 +113,8 @@ export async function applyFact(
 				// A newly paid order joins reconciliation's refund re-check; a refunded one leaves it.
 				...(decision.to === "paid" && { refundCheckAt: 0 }),
 				...(decision.to === "refunded" && { refundCheckAt: null }),
+				// Who opened the checkout matters only while it is open (the per-client hold).
+				...(decision.to && !isOpenStatus(decision.to) && { clientKey: null }),
 				// Only a status change moves the clock that makes older facts stale.
 				lastFactAt: decision.to ? Math.max(order.lastFactAt ?? 0, fact.created) : order.lastFactAt,
 				updatedAt: now,

@@ -4,6 +4,7 @@ import { products, shippingRates } from "../db/schema.ts";
 import type { CartLine, PricedCart, PricedLine } from "../domain/cart.ts";
 import { MAX_QUANTITY, normalizeCart } from "../domain/cart.ts";
 import { MAX_SHIPPING_OPTIONS } from "../domain/checkout-session.ts";
+import { MAX_LIMITED_PER_CHECKOUT } from "../domain/product.ts";
 import { invalidCart } from "../lib/errors.ts";
 
 export type { PricedCart, PricedLine } from "../domain/cart.ts";
@@ -24,6 +25,8 @@ export function productView(p: typeof products.$inferSelect) {
 		recurringInterval: null,
 		// Units left to buy (0: sold out, still listed); null when unlimited.
 		available: p.stock,
+		// The most one order may take of a limited product; null: the cart's own limit.
+		maxPerOrder: p.stock === null ? null : MAX_LIMITED_PER_CHECKOUT,
 	};
 }
 
@@ -58,6 +61,10 @@ export async function priceCart(
 		if (!product?.active) throw invalidCart(`Unknown or unavailable product: ${line.productId}.`);
 		if (line.quantity > MAX_QUANTITY)
 			throw invalidCart(`quantity of ${line.productId} must be at most ${MAX_QUANTITY}.`);
+		if (product.stock !== null && line.quantity > MAX_LIMITED_PER_CHECKOUT)
+			throw invalidCart(
+				`${product.name} is a limited product: at most ${MAX_LIMITED_PER_CHECKOUT} per order.`,
+			);
 		return {
 			productId: product.id,
 			name: product.name,

@@ -15,8 +15,11 @@ import type { StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 import { findOrder, orderItemsOf } from "./orders.ts";
 import {
+	clientMayHold,
+	holdLimitError,
 	orderLineInsert,
 	outOfStockError,
+	overHoldLimit,
 	reserve,
 	shortProducts,
 	stockSuffices,
@@ -54,6 +57,8 @@ export async function startCheckout(
 		options?: CheckoutOptions;
 		/** The shopper's language: kept on the order, given to Stripe's page. */
 		locale?: Locale;
+		/** Who is checking out (`clientFingerprint`), for the per-client hold; null: not limited. */
+		clientKey?: string | null;
 		resume?: { orderId?: string | null; token?: string | null };
 	},
 ): Promise<CheckoutResult> {
@@ -64,7 +69,11 @@ export async function startCheckout(
 		const resumed = await resumeCheckout(deps, resume.orderId, resume.token, input.cart);
 		if (resumed) return resumed;
 	}
-	const order = await createOrder(deps, input.cart, input.locale ?? "en", input.origin);
+	const order = await createOrder(deps, input.cart, {
+		locale: input.locale ?? "en",
+		origin: input.origin,
+		clientKey: input.clientKey ?? null,
+	});
 	const nowSec = Math.floor(deps.now() / 1000);
 	let session: Stripe.Checkout.Session;
 	try {
@@ -160,25 +169,26 @@ function newResumeToken(): string {
 /**
  * Writes the order, its lines and its first transition, and reserves its
  * stock, in one D1 batch (one transaction): the order is inserted only when
- * every line's stock suffices, and the rest only when the order was, so a
- * cart that asks for more than is left writes and reserves nothing. Checkouts
- * racing for the last units are serialised by D1: exactly as many get them as
- * there are. Throws 409 `out_of_stock`.
+ * every line's stock suffices and the client stays within what one client may
+ * hold, and the rest only when the order was, so a refused cart writes and
+ * reserves nothing. Checkouts racing for the last units are serialised by D1:
+ * exactly as many get them as there are. Throws 409 `out_of_stock` or
+ * `hold_limit`.
  */
 async function createOrder(
 	deps: StripeDeps,
 	cart: PricedCart,
-	locale: Locale,
-	origin: string,
+	at: { locale: Locale; origin: string; clientKey: string | null },
 ): Promise<{ id: string; resumeToken: string; locale: Locale }> {
+	const { locale, origin, clientKey } = at;
 	for (let attempt = 0; ; attempt++) {
 		const id = crypto.randomUUID();
 		const resumeToken = newResumeToken();
 		const now = deps.now();
 		const [order] = await runBatch(deps.db, [
-			sql`insert into orders (id, status, amount, subtotal, currency, items_key, resume_token, locale, origin, created_at, updated_at)
-				select ${id}, 'pending', ${cart.subtotal}, ${cart.subtotal}, ${cart.currency}, ${cart.itemsKey}, ${resumeToken}, ${locale}, ${origin}, ${now}, ${now}
-				where ${stockSuffices(cart.lines)}`,
+			sql`insert into orders (id, status, amount, subtotal, currency, items_key, resume_token, locale, origin, client_key, created_at, updated_at)
+				select ${id}, 'pending', ${cart.subtotal}, ${cart.subtotal}, ${cart.currency}, ${cart.itemsKey}, ${resumeToken}, ${locale}, ${origin}, ${clientKey}, ${now}, ${now}
+				where ${stockSuffices(cart.lines)} and ${clientMayHold(clientKey, cart.lines)}`,
 			...cart.lines.map((line) => orderLineInsert(id, line)),
 			reserve(id),
 			sql`insert into order_transitions (order_id, from_status, to_status, source, at)
@@ -187,13 +197,16 @@ async function createOrder(
 		]);
 		if (order?.meta.changes === 1) return { id, resumeToken, locale };
 		const short = await shortProducts(deps.db, cart.lines);
-		// Stock that came back between the batch and the look: try again, a few times.
-		if (short.length > 0 || attempt >= 2) {
-			deps.log.info("checkout out of stock", {
-				productIds: short.map((s) => s.productId),
-			});
+		if (short.length > 0) {
+			deps.log.info("checkout out of stock", { productIds: short.map((s) => s.productId) });
 			throw outOfStockError(short);
 		}
+		if (await overHoldLimit(deps.db, clientKey, cart.lines)) {
+			deps.log.info("checkout over the client's hold limit");
+			throw holdLimitError();
+		}
+		// Stock that came back between the batch and the look: try again, a few times.
+		if (attempt >= 2) throw outOfStockError([]);
 	}
 }
 

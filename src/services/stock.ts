@@ -3,8 +3,9 @@ import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { orderItems, products } from "../db/schema.ts";
 import type { CartLine, PricedLine } from "../domain/cart.ts";
+import { MAX_LIMITED_PER_CLIENT } from "../domain/product.ts";
 import type { StockShortfall } from "../domain/transitions.ts";
-import { outOfStock } from "../lib/errors.ts";
+import { AppError, outOfStock } from "../lib/errors.ts";
 
 /**
  * Stock, as SQL for the batches that change an order (README "Stock").
@@ -30,6 +31,51 @@ export function stockSuffices(lines: readonly CartLine[]): SQL {
 	);
 	return sql`not exists (select 1 from products where stock is not null and (${short}))`;
 }
+
+/**
+ * The order insert's other condition: with this cart, the client's unpaid
+ * checkouts hold at most `MAX_LIMITED_PER_CLIENT` units of limited products.
+ * Evaluated inside the batch, so one client's racing checkouts cannot pass it
+ * together. True when the order keeps no client (the limit is off).
+ */
+export function clientMayHold(clientKey: string | null, lines: readonly CartLine[]): SQL {
+	if (clientKey === null) return sql`1`;
+	const wanted = sql.join(
+		lines.map(
+			(l) =>
+				sql`coalesce((select case when stock is null then 0 else ${l.quantity} end from products where id = ${l.productId}), 0)`,
+		),
+		sql` + `,
+	);
+	return sql`(${heldBy(clientKey)}) + ${wanted} <= ${MAX_LIMITED_PER_CLIENT}`;
+}
+
+/** Units of limited products the client's unpaid checkouts hold now. */
+const heldBy = (clientKey: string) =>
+	sql`select coalesce(sum(order_items.reserved), 0) from orders
+		join order_items on order_items.order_id = orders.id
+		where orders.client_key = ${clientKey} and orders.status in ('pending', 'failed')`;
+
+/** Whether the client's unpaid checkouts would go past the limit with these lines. */
+export async function overHoldLimit(
+	db: Db,
+	clientKey: string | null,
+	lines: readonly CartLine[],
+): Promise<boolean> {
+	if (clientKey === null) return false;
+	const [row] = await db.all<{ fits: number }>(
+		sql`select ${clientMayHold(clientKey, lines)} as fits`,
+	);
+	return row?.fits === 0;
+}
+
+/** 409 `hold_limit`: this client already holds its share of limited products in unpaid checkouts. */
+export const holdLimitError = () =>
+	new AppError(
+		409,
+		"hold_limit",
+		`One shopper may hold at most ${MAX_LIMITED_PER_CLIENT} units of limited products in checkouts not yet paid. Pay for or leave those first: an unpaid checkout gives its units back an hour after it started.`,
+	);
 
 /**
  * An order line, written only when its order was (the order insert is

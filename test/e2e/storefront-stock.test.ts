@@ -209,6 +209,26 @@ describe("stock on the storefront", () => {
 		expectCleanPages(shopper());
 	});
 
+	it("stops a limited product at 10 per order with plenty left, and says why, in English and French", async () => {
+		const { page } = shopper();
+		await setStock(40);
+		await storefront(page);
+		await addOne(page);
+		await quantityField(page).fill("12");
+		await quantityField(page).press("Tab");
+		const perOrder = "A limited item: at most 10 per order, and you have 10 in your cart.";
+		await page.locator("#cart-status").filter({ hasText: perOrder }).waitFor();
+		expect(await quantityField(page).inputValue()).toBe("10");
+		expect(await addButton(page).isDisabled()).toBe(true);
+		expect(await card(page).locator(".product-note").textContent()).toBe(perOrder);
+
+		await storefront(page, "/?lang=fr");
+		expect(await card(page).locator(".product-note").textContent()).toBe(
+			"Article en édition limitée : 10 au plus par commande, et vous en avez 10 dans votre panier.",
+		);
+		expectCleanPages(shopper());
+	});
+
 	it("when someone was quicker: lowers the cart to what is left, says so, and the next Pay reaches Stripe", async () => {
 		const { page } = shopper();
 		await setStock(DEMO_STOCK);
