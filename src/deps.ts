@@ -39,6 +39,7 @@ export function buildDeps(
 				});
 			}
 		},
+		defer: (work) => ctx.waitUntil(work),
 		get stripe() {
 			client ??= createStripe(stripeConfig(env));
 			return client;

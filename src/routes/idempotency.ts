@@ -26,7 +26,7 @@ export function idempotency(options: {
 				key,
 				hash: await requestHash(await options.request(c)),
 				now: d.now(),
-				defer: (promise) => c.executionCtx.waitUntil(promise),
+				defer: d.defer,
 			},
 			async () => {
 				await next();

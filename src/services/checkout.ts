@@ -7,6 +7,7 @@ import { type CheckoutOptions, sessionParams } from "../domain/checkout-session.
 import type { Locale } from "../i18n/catalogues.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
+import { retried } from "../lib/retry.ts";
 import { sameToken } from "../lib/secret-compare.ts";
 import { isStripeRequestError, untilStripeAnswers } from "../lib/stripe.ts";
 import { applyFact } from "./apply-fact.ts";
@@ -91,17 +92,10 @@ export async function startCheckout(
 		);
 	} catch (err) {
 		deps.log.error("checkout session create failed", { orderId: order.id, ...describeError(err) });
-		await applyFact(
-			deps,
-			order.id,
-			{
-				kind: "canceled",
-				created: nowSec,
-				code: "stripe_unavailable",
-				message: "The payment provider could not be reached.",
-			},
-			{ source: "checkout" },
-		);
+		await cancelUnsent(deps, order.id, {
+			code: "stripe_unavailable",
+			message: "The payment provider could not be reached.",
+		});
 		throw stripeUnavailable();
 	}
 	if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
@@ -117,6 +111,10 @@ export async function startCheckout(
 			.where(and(eq(orders.id, order.id), isNull(orders.stripeCheckoutSessionId)));
 	} catch (err) {
 		await closeUnrecordedSession(deps, order.id, session.id);
+		await cancelUnsent(deps, order.id, {
+			code: "checkout_not_recorded",
+			message: "The checkout could not be recorded.",
+		});
 		throw err;
 	}
 	deps.log.info("checkout session created", {
@@ -136,9 +134,9 @@ export async function startCheckout(
 /**
  * The session exists at Stripe but D1 failed before the order learnt of it: the
  * shopper never gets its URL, so close it rather than leave a payable session
- * for an order we cannot follow. The order (pending, no session) is cancelled
- * as never sent by reconciliation. Should Stripe refuse too and the session be
- * paid, its webhook still finds the order by its metadata: money is not lost.
+ * for an order we cannot follow. Should Stripe refuse too and the session be
+ * paid anyway, its webhook still finds the order by its metadata (paid after
+ * close, with an alert): money is not lost.
  */
 async function closeUnrecordedSession(deps: StripeDeps, orderId: string, sessionId: string) {
 	deps.log.error("checkout session not recorded: closing it", { orderId, sessionId });
@@ -154,6 +152,34 @@ async function closeUnrecordedSession(deps: StripeDeps, orderId: string, session
 			sessionId,
 			...describeError(err),
 		});
+	}
+}
+
+/**
+ * A checkout that failed after its order was written (Stripe unreachable, or
+ * D1 failing to record the session) ends `canceled`, giving its units back in
+ * the request that failed: the shopper's retry, and everyone else, can have
+ * them at once. D1 may still be failing: then the cancel is tried again once
+ * the answer is sent, and reconciliation cancels what is left (a checkout
+ * never sent to Stripe) once Stripe's call deadline has passed.
+ */
+async function cancelUnsent(
+	deps: StripeDeps,
+	orderId: string,
+	why: { code: string; message: string },
+): Promise<void> {
+	const cancel = () =>
+		applyFact(
+			deps,
+			orderId,
+			{ kind: "canceled", created: Math.floor(deps.now() / 1000), ...why },
+			{ source: "checkout" },
+		);
+	try {
+		await cancel();
+	} catch (err) {
+		deps.log.error("failed checkout not canceled yet", { orderId, ...describeError(err) });
+		deps.defer(retried(cancel));
 	}
 }
 

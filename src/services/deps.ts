@@ -16,6 +16,8 @@ export type Deps = {
 	 * an e-mail whose enqueue is lost is re-enqueued by reconciliation.
 	 */
 	enqueueEmails: (ids: string[]) => Promise<void>;
+	/** Runs work after the answer is sent (`waitUntil`): a write D1 refused, tried again. */
+	defer: (work: Promise<unknown>) => void;
 };
 
 /**

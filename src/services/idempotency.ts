@@ -2,6 +2,7 @@ import { and, eq, isNull, lt } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { idempotencyKeys } from "../db/schema.ts";
 import { AppError } from "../lib/errors.ts";
+import { retried } from "../lib/retry.ts";
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** An in-flight claim older than this belongs to a request that died; a retry may take it over. */
@@ -115,19 +116,6 @@ async function keep(
 	}
 }
 
-/** Tries a write again with back-off (D1 briefly unavailable), quietly giving up after about 8 s. */
-async function retried(write: () => Promise<unknown>): Promise<void> {
-	for (const ms of RELEASE_RETRY_MS) {
-		await new Promise((resolve) => setTimeout(resolve, ms));
-		try {
-			await write();
-			return;
-		} catch {
-			// D1 still down: wait longer.
-		}
-	}
-}
-
 async function claim(db: Db, key: string, hash: string, now: number): Promise<boolean> {
 	// An expired key is free again.
 	await db
@@ -155,9 +143,6 @@ async function takeOver(db: Db, key: string, claimedAt: number, now: number): Pr
 		);
 	return result.meta.changes === 1;
 }
-
-/** Waits between tries of a release that failed (D1 briefly unavailable): about 8 s in all. */
-const RELEASE_RETRY_MS = [250, 500, 1000, 2000, 4000];
 
 /**
  * Frees the key of a request whose answer is not kept (5xx), so the shopper's

@@ -87,7 +87,8 @@ export async function reconcile(
 	const now = deps.now();
 	const cutoff = now - options.graceSeconds * 1000;
 
-	await cancelOrdersNeverSentToStripe(deps, Math.min(cutoff, now - STRIPE_CALL_DEADLINE_MS));
+	// Not the grace period: past Stripe's deadline such a checkout can only be holding stock.
+	await cancelOrdersNeverSentToStripe(deps, now - STRIPE_CALL_DEADLINE_MS);
 	await closeRefundWindow(deps, now);
 
 	// Paid first: the shopper is waiting for a confirmation that waits for this report.

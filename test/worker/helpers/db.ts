@@ -22,6 +22,7 @@ export function testDeps(overrides: Partial<Deps> = {}): Deps {
 		now: Date.now,
 		notify: () => {},
 		enqueueEmails: async () => {},
+		defer: (work) => void work.catch(() => {}),
 		...overrides,
 	};
 }
