@@ -172,6 +172,11 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 				text: `Replayed: ignored${detail ? ` (${detail})` : ""}. Nothing to change.`,
 				error: false,
 			};
+		if (result === "in_progress")
+			return {
+				text: "Not replayed: a delivery of this event is being processed right now. Look again in a minute.",
+				error: false,
+			};
 		return {
 			text: `Replayed, failed again: ${detail ?? answer?.event?.error ?? "see the error"}.`,
 			error: true,

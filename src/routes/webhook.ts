@@ -9,7 +9,8 @@ import { limitBody } from "./request-guards.ts";
 /**
  * Stripe's webhook. The answer is the contract with Stripe: 400 for a bad
  * signature or body (never retried, nothing written), 200 for handled,
- * duplicate and ignored events, 500 when our processing failed (retried).
+ * duplicate and ignored events, 409 while another delivery of the same event
+ * holds it, 500 when our processing failed (both retried).
  */
 export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024), async (c) => {
 	const secrets = webhookSecretList(c.env);
@@ -39,6 +40,15 @@ export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024),
 				detail: outcome.detail,
 			});
 		}
+		// Another delivery holds the event: not done, so never 2xx (Stripe would stop trying).
+		if (outcome.result === "in_progress")
+			return c.json(
+				errorBody(
+					"event_in_progress",
+					"This event is being processed by another delivery; Stripe will retry.",
+				),
+				409,
+			);
 		return c.json({ received: true, result: outcome.result });
 	} catch {
 		return c.json(

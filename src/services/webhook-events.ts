@@ -20,7 +20,8 @@ import { retrieveSession } from "./sync.ts";
 const CLAIM_TTL_MS = 60_000;
 
 export type EventOutcome = {
-	result: WebhookResult | "duplicate";
+	/** `in_progress`: another delivery holds the event; not delivered yet, so Stripe must retry. */
+	result: WebhookResult | "duplicate" | "in_progress";
 	detail: string;
 	orderId: string | null;
 };
@@ -45,9 +46,15 @@ export async function handleStripeEvent(
 		"ignore" in mapped ? null : mapped.ref.orderId,
 	);
 	if (row?.claimToken !== token) {
-		const detail =
-			row?.result === "failed" ? "being processed by another delivery" : `already ${row?.result}`;
-		return { result: "duplicate", detail, orderId: row?.orderId ?? null };
+		// Held by another delivery: one in flight, or one that died before recording its end (its
+		// claim lapses after a minute). Not done yet: answered so that Stripe tries again.
+		if (row?.result === "failed")
+			return {
+				result: "in_progress",
+				detail: "being processed by another delivery",
+				orderId: row.orderId ?? null,
+			};
+		return { result: "duplicate", detail: `already ${row?.result}`, orderId: row?.orderId ?? null };
 	}
 
 	let orderId: string | null = null;

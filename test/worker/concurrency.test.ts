@@ -54,7 +54,8 @@ async function parallelRound(N: number, keys: fc.Stream<number>) {
 			.sort((a, b) => a.key - b.key)
 			.map((d) => d.event);
 		const statuses = await Promise.all(deliveries.map((e) => deliver(e).then((r) => r.status)));
-		expect(statuses.every((s) => s === 200)).toBe(true);
+		// A copy that finds its event in flight gets 409 (Stripe retries); each event is delivered once.
+		expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
 
 		let paidTotal = 0;
 		let stripeTotal = 0;

@@ -26,7 +26,9 @@ describe("50 concurrent copies of one event", () => {
 		const statuses = await Promise.all(
 			Array.from({ length: 50 }, () => deliver(refunded).then((r) => r.status)),
 		);
-		expect(statuses).toEqual(Array(50).fill(200));
+		// Copies that arrive while the first runs are not told it was delivered (409: Stripe retries).
+		expect(statuses).toContain(200);
+		expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
 		expect(await getOrder(order.id)).toMatchObject({ status: "refunded", amountRefunded: 4800 });
 		expect((await transitionsOf(order.id)).filter((t) => t.toStatus === "refunded")).toHaveLength(
 			1,

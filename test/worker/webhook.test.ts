@@ -1,10 +1,14 @@
 import { exports } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
+import { webhookEvents } from "../../src/db/schema.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import {
 	alertsOf,
 	d1FailingWrites,
+	d1WithOutage,
+	db,
 	getOrder,
 	insertOrder,
 	ledgerRow,
@@ -234,12 +238,54 @@ describe("POST /webhook duplicates and failures", () => {
 		expect((await ledgerRow(event.id))?.attempts).toBe(1);
 	});
 
-	it("applies an event delivered many times at once exactly once", async () => {
+	it("applies an event delivered many times at once exactly once; a copy that finds it in flight is not told it was delivered", async () => {
 		const order = await insertOrder();
 		const event = events.completedPaid(order);
 		const answers = await Promise.all(Array.from({ length: 12 }, () => deliver(event)));
-		expect(answers.map((r) => r.status)).toEqual(Array(12).fill(200));
+		const statuses = answers.map((r) => r.status);
+		// The one that claimed it, and those after it ended, 200; those while it ran, 409 (Stripe retries).
+		expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);
+		expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+		for (const res of answers.filter((r) => r.status === 409))
+			expect(await res.json()).toMatchObject({ error: { code: "event_in_progress" } });
 		expect((await transitionsOf(order.id)).filter((t) => t.toStatus === "paid")).toHaveLength(1);
+		expect((await getOrder(order.id)).status).toBe("paid");
+		// Stripe's retries of those are duplicates now.
+		for (let i = 0; i < statuses.filter((s) => s === 409).length; i++)
+			expect(await deliverOk(event)).toMatchObject({ result: "duplicate" });
+	});
+
+	it("never answers 2xx for an event another delivery holds: in flight, or one that died before recording its failure", async () => {
+		const order = await insertOrder();
+		const event = events.completedPaid(order);
+		// The first delivery fails at the order's write, and D1 loses its record of the failure too.
+		const d1 = d1WithOutage();
+		d1.refuse(/^\s*update "orders"/i);
+		d1.refuse(/^\s*insert into webhook_events /i);
+		const payload = JSON.stringify(event);
+		const first = await fetchWithEnv(
+			new Request("https://shop.test/webhook", {
+				method: "POST",
+				headers: { "stripe-signature": await signature(payload) },
+				body: payload,
+			}),
+			{ DB: d1.binding },
+		);
+		expect(first.status).toBe(500);
+		expect(d1.state.targeted).toEqual([]);
+		expect((await ledgerRow(event.id))?.claimToken).not.toBeNull();
+		// Stripe's retry a few seconds later.
+		const retried = await deliver(event);
+		expect(retried.status).toBe(409);
+		expect(await retried.json()).toMatchObject({ error: { code: "event_in_progress" } });
+		expect((await getOrder(order.id)).status).toBe("pending");
+
+		// A minute on, the claim has lapsed: the next retry processes it.
+		await db
+			.update(webhookEvents)
+			.set({ claimedAt: Date.now() - 61_000 })
+			.where(eq(webhookEvents.id, event.id));
+		expect(await deliverOk(event)).toMatchObject({ result: "processed" });
 		expect((await getOrder(order.id)).status).toBe("paid");
 	});
 
