@@ -16,14 +16,6 @@ import { uniqueOrigin } from "./helpers/checkout.ts";
 import { d1WithOutage, db, testDeps } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
 
-async function until(check: () => boolean | Promise<boolean>, what: string) {
-	for (let i = 0; i < 500; i++) {
-		if (await check()) return;
-		await new Promise((resolve) => setTimeout(resolve, 10));
-	}
-	throw new Error(`never happened: ${what}`);
-}
-
 afterEach(() => vi.restoreAllMocks());
 
 describe("Stripe answering after the client's time-out", () => {
