@@ -3,7 +3,12 @@ import { and, asc, desc, eq, gt, inArray, isNull, sql, sum } from "drizzle-orm";
 import { runBatch } from "../db/batch.ts";
 import type { Db } from "../db/client.ts";
 import { catalogChanges, orderItems, orders, products } from "../db/schema.ts";
-import type { NewProduct, ProductPatch, StockChange } from "../domain/product.ts";
+import {
+	MAX_STOCK,
+	type NewProduct,
+	type ProductPatch,
+	type StockChange,
+} from "../domain/product.ts";
 import { OPEN_STATUSES } from "../domain/transitions.ts";
 import type { CatalogAction } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
@@ -219,7 +224,9 @@ export async function changeStock(deps: Deps, id: string, change: StockChange, a
 	const isAdd = "add" in change;
 	const to = isAdd ? sql`stock + ${change.add}` : sql`${change.set}`;
 	const when = (
-		isAdd ? sql`id = ${id} and stock is not null and stock + ${change.add} >= 0` : sql`id = ${id}`
+		isAdd
+			? sql`id = ${id} and stock is not null and stock + ${change.add} between 0 and ${MAX_STOCK}`
+			: sql`id = ${id}`
 	) as SQL;
 	const results = await runBatch(db, [
 		auditInsert(
@@ -237,6 +244,11 @@ export async function changeStock(deps: Deps, id: string, change: StockChange, a
 		if (!row) throw productNotFound();
 		if (row.stock === null)
 			throw invalidProduct("add", "This product's stock is unlimited: set a number first.");
+		if (isAdd && row.stock + change.add > MAX_STOCK)
+			throw invalidProduct(
+				"add",
+				`That would make ${row.stock + change.add} in stock, more than the ${MAX_STOCK} a product may have.`,
+			);
 		throw new AppError(
 			409,
 			"insufficient_stock",

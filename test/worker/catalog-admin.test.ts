@@ -300,6 +300,23 @@ describe("POST /admin/products/:id/stock", () => {
 		expect(audit.map((c) => c.action)).toEqual(["create"]);
 	});
 
+	it("never above the 1,000,000 that create and set allow: an add past it is refused and changes nothing", async () => {
+		const full = await create({ stock: 999_990 });
+		const res = await stock(full.id, { add: 11 });
+		expect(res.status).toBe(400);
+		expect(await res.json()).toMatchObject({
+			error: { code: "invalid_product", field: "add", message: expect.stringContaining("1000000") },
+		});
+		expect((await storefront()).find((p) => p.id === full.id)?.available).toBe(999_990);
+		expect((await stock(full.id, { add: 10 })).status).toBe(200);
+		expect((await storefront()).find((p) => p.id === full.id)?.available).toBe(1_000_000);
+		const audit = await db
+			.select()
+			.from(catalogChanges)
+			.where(eq(catalogChanges.productId, full.id));
+		expect(audit.map((c) => c.action)).toEqual(["create", "stock"]);
+	});
+
 	it.each([
 		[{}, "set"],
 		[{ add: 0 }, "add"],
