@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { isSingleAddress } from "../lib/email-address.ts";
 import type { Fact, PaymentDetails, SessionTotals, ShippingDetails } from "./facts.ts";
 
 export {
@@ -31,10 +32,14 @@ function sessionRef(session: Stripe.Checkout.Session): OrderRef {
 	};
 }
 
+/** An address Stripe gives, kept only when it is one plain address. */
+const address = (text: string | null | undefined): string | null =>
+	text && isSingleAddress(text) ? text : null;
+
 function sessionDetails(session: Stripe.Checkout.Session) {
 	return {
 		paymentIntentId: idOf(session.payment_intent),
-		customerEmail: session.customer_details?.email ?? session.customer_email ?? null,
+		customerEmail: address(session.customer_details?.email ?? session.customer_email),
 	};
 }
 
@@ -124,7 +129,9 @@ function processingFromSession(session: Stripe.Checkout.Session, created: number
 /** The address the shopper gave with the payment method, as a PaymentIntent's event tells it. */
 function payerEmail(pi: Stripe.PaymentIntent): string | null {
 	const method = pi.last_payment_error?.payment_method;
-	return (typeof method === "object" && method?.billing_details?.email) || pi.receipt_email || null;
+	return address(
+		(typeof method === "object" && method?.billing_details?.email) || pi.receipt_email,
+	);
 }
 
 function paymentFailure(pi: Stripe.PaymentIntent) {
@@ -182,7 +189,7 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 					amount: pi.amount_received || pi.amount,
 					currency: pi.currency,
 					paymentIntentId: pi.id,
-					customerEmail: pi.receipt_email ?? payerEmail(pi),
+					customerEmail: address(pi.receipt_email) ?? payerEmail(pi),
 				},
 			};
 		}

@@ -4,6 +4,7 @@ import { emails } from "../db/schema.ts";
 import type { EmailStatus } from "../domain/vocabulary.ts";
 import { renderEmail } from "../emails/templates/index.ts";
 import type { Bindings } from "../env.ts";
+import { isSingleAddress } from "../lib/email-address.ts";
 import { AppError } from "../lib/errors.ts";
 import { describeError, errorMessage } from "../lib/log.ts";
 import { isoTime } from "../lib/time.ts";
@@ -44,8 +45,8 @@ export async function deliverEmail(
 ): Promise<DeliveryOutcome> {
 	const found = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
 	if (found?.status !== "pending") return { outcome: "gone" };
-	// Claim this try (compare-and-set on the try count): a second delivery of the same row
-	// (Queues deliver at least once; the Cron or a resend may enqueue it again) stands back.
+	// Claim this try (compare-and-set on the try count, within this resend): a second delivery
+	// of the same row (Queues deliver at least once; the Cron may enqueue it again) stands back.
 	const claim = await deps.db
 		.update(emails)
 		.set({ attempts: found.attempts + 1 })
@@ -54,6 +55,7 @@ export async function deliverEmail(
 				eq(emails.id, found.id),
 				eq(emails.status, "pending"),
 				eq(emails.attempts, found.attempts),
+				eq(emails.resends, found.resends),
 			),
 		);
 	if (claim.meta.changes !== 1) return { outcome: "gone" };
@@ -63,6 +65,8 @@ export async function deliverEmail(
 	try {
 		const order = email.orderId ? await findOrder(deps.db, email.orderId) : undefined;
 		if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
+		if (!isSingleAddress(email.to))
+			throw new EmailSendError("its recipient is not one plain e-mail address", false);
 		if (superseded(email, order)) {
 			await settle(deps, email, {
 				status: "sent",
@@ -176,7 +180,10 @@ async function settle(
 			...(change.sentAt !== undefined && { sentAt: change.sentAt, lastError: null }),
 			...(change.lastError !== undefined && { lastError: change.lastError }),
 		})
-		.where(and(eq(emails.id, email.id), eq(emails.status, "pending")));
+		// An operator's resend since this try began is its own send: this one does not settle it.
+		.where(
+			and(eq(emails.id, email.id), eq(emails.status, "pending"), eq(emails.resends, email.resends)),
+		);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 	LOST_EMAIL_AFTER_MS,
 	MAX_EMAIL_TRIES,
 	requeueLostEmails,
+	resendEmail,
 } from "../../src/services/email-delivery.ts";
 import { oweUnpaidNotices } from "../../src/services/unpaid-notices.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
@@ -442,6 +443,54 @@ describe("what a review found", () => {
 		const outcomes = (await both).map((o) => o.outcome).sort();
 		expect(outcomes).toEqual(["gone", "sent"]);
 		expect(sent).toHaveLength(1);
+	});
+
+	it("sends an operator's resend made while the first delivery is still in flight", async () => {
+		const { id } = await pendingEmail();
+		let release = () => {};
+		const gate = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const sent = interceptResend(async (request) => {
+			if (request.headers.get("idempotency-key") === id) await gate;
+			return Response.json({ id: `re_${request.headers.get("idempotency-key")}` });
+		});
+		const first = deliverEmail(testDeps(), withEnv(RESEND), id, 1);
+		for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+		expect(sent).toHaveLength(1);
+		// The operator presses Resend now: the first send has not answered yet.
+		await resendEmail(testDeps(), id);
+		release();
+		await first;
+		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.status).toBe("pending");
+		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "sent" });
+		expect(sent.map((r) => r.headers.get("idempotency-key"))).toEqual([id, `${id}-resend-1`]);
+		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+			status: "sent",
+			providerMessageId: `re_${id}-resend-1`,
+		});
+	});
+
+	it("never hands the provider a recipient that is not one plain address", async () => {
+		// An address from Stripe carrying a header: not taken, so nothing is owed to it.
+		const order = await insertOrder({ customerEmail: null });
+		const completed = events.completedPaid(order);
+		const session = completed.data.object as Stripe.Checkout.Session;
+		if (session.customer_details)
+			session.customer_details.email = "a@example.com\r\nBcc: thief@evil.test";
+		expect((await deliver(completed)).status).toBe(200);
+		expect(await getOrder(order.id)).toMatchObject({ status: "paid", customerEmail: null });
+		expect(await emailsOf(order.id)).toEqual([]);
+
+		// A row written with one anyway (an older version, a hand edit) fails for good, with its alert.
+		const { id } = await pendingEmail();
+		await db.update(emails).set({ to: "a@example.com,b@example.com" }).where(eq(emails.id, id));
+		const sent = interceptResend(async () => Response.json({ id: "re_never" }));
+		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "failed" });
+		expect(sent).toHaveLength(0);
+		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.lastError).toContain(
+			"not one plain e-mail address",
+		);
 	});
 
 	it("treats Resend's concurrent-request 409 as worth another try", async () => {
