@@ -98,7 +98,7 @@ export const orders = sqliteTable(
 		locale: text("locale", { enum: LOCALES }).notNull().default("en"),
 		/** The shop's origin the order was placed from: its e-mails link there when APP_URL is unset (local development). */
 		origin: text("origin"),
-		/** Fingerprint of the priced items: a resumed checkout with the same cart reuses its session. */
+		/** Fingerprint of the items as priced at checkout (products, quantities, prices). */
 		itemsKey: text("items_key").notNull(),
 		/**
 		 * The shopper's proof of owning the checkout (128 random bits, sent with the

@@ -59,7 +59,7 @@ export type PricedCart = {
 	/** The priced items' sum, in minor units: the order's `subtotal`. */
 	subtotal: number;
 	lines: PricedLine[];
-	/** Identifies products, quantities and prices: equal keys mean the same cart at the same prices. */
+	/** Identifies products, quantities and prices, as the order records them. */
 	itemsKey: string;
 };
 export type CheckoutRequest = v.InferOutput<typeof checkoutRequestSchema>;

@@ -18,7 +18,12 @@ import { AppError, invalidCart } from "../lib/errors.ts";
 import { publicOrigin } from "../lib/public-origin.ts";
 import { requestLocale } from "../pages/locale.ts";
 import { priceCart, shippingRatesFor } from "../services/catalog.ts";
-import { resumableItems, startCheckout } from "../services/checkout.ts";
+import {
+	type CheckoutResult,
+	resumableItems,
+	resumeUnchanged,
+	startCheckout,
+} from "../services/checkout.ts";
 import { idempotency } from "./idempotency.ts";
 import { bodyKind, checkoutRateLimit, formsFromOurPages, limitBody } from "./request-guards.ts";
 
@@ -33,6 +38,12 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 	async (c) => {
 		const input = await readCheckout(c);
 		const d = c.var.deps;
+		const answer = (result: CheckoutResult) =>
+			bodyKind(c) === "form" ? c.redirect(result.url, 303) : c.json(result);
+		const resume = { orderId: input.orderId, token: input.resumeToken };
+		// Before pricing: the shopper's own checkout, at its own prices, whatever the catalog says now.
+		const resumed = await resumeUnchanged(d, resume, input.items);
+		if (resumed) return answer(resumed);
 		const settings = checkoutConfig(c.env);
 		const app = appConfig(c.env);
 		const locale = requestLocale(c, input.locale);
@@ -45,12 +56,12 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 				...settings,
 				shippingRates: shipping ? await shippingRatesFor(d.db, cart.currency) : [],
 			},
-			resume: { orderId: input.orderId, token: input.resumeToken },
+			resume,
 			locale,
 			// With the per-client rate limit, a per-client hold of limited stock.
 			clientKey: app.rateLimitOn ? await clientFingerprint(c.req.header("CF-Connecting-IP")) : null,
 		});
-		return bodyKind(c) === "form" ? c.redirect(result.url, 303) : c.json(result);
+		return answer(result);
 	},
 );
 

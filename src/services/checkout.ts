@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import { runBatch } from "../db/batch.ts";
 import type { Db } from "../db/client.ts";
 import { orders } from "../db/schema.ts";
+import { type CartLine, normalizeCart } from "../domain/cart.ts";
 import { type CheckoutOptions, sessionParams } from "../domain/checkout-session.ts";
 import type { Locale } from "../i18n/catalogues.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
@@ -65,11 +66,8 @@ export async function startCheckout(
 ): Promise<CheckoutResult> {
 	// The Stripe client is made (and its key checked) before anything is written.
 	void deps.stripe;
-	const resume = input.resume;
-	if (resume?.orderId && resume.token) {
-		const resumed = await resumeCheckout(deps, resume.orderId, resume.token, input.cart);
-		if (resumed) return resumed;
-	}
+	// The same cart was resumed before pricing (`resumeUnchanged`): what is left is a changed one.
+	if (input.resume) await replaceChanged(deps, input.resume, input.cart);
 	const order = await createOrder(deps, input.cart, {
 		locale: input.locale ?? "en",
 		origin: input.origin,
@@ -250,40 +248,81 @@ export async function resumableItems(db: Db, orderId: string, token: string) {
 }
 
 /**
- * An interrupted payment: the shopper comes back with the order id and its
- * resume token. The same cart gets the same open session; a changed cart
- * supersedes the old order. Without the right token the order id is ignored
- * (the old order and its session are left alone). Returns null when a new
- * order is to be made.
+ * The shopper is back with the same cart as their order (the same products and
+ * quantities): the same session while Stripe can still take the payment, at the
+ * order's own prices, whatever the catalog says now (a product deactivated or
+ * repriced since neither refuses nor reprices a checkout the shopper already
+ * has). Runs before the cart is priced. Null when there is nothing to resume (a
+ * new order follows; a session that closed unpaid has ended its order). Throws
+ * 409 `order_already_paid`, or 502 when Stripe cannot say.
  */
-async function resumeCheckout(
+export async function resumeUnchanged(
 	deps: StripeDeps,
-	orderId: string,
-	token: string,
-	cart: PricedCart,
+	resume: { orderId?: string | null; token?: string | null },
+	items: readonly CartLine[],
 ): Promise<CheckoutResult | null> {
-	const order = await findOrder(deps.db, orderId);
-	if (!order?.resumeToken || !(await sameToken(token, order.resumeToken))) return null;
-	const resumeToken = order.resumeToken;
+	const order = await resumableOrder(deps, resume);
+	if (!order?.stripeCheckoutSessionId) return null;
+	if (!sameItems(await orderItemsOf(deps.db, order.id), items)) return null;
+	const sessionId = order.stripeCheckoutSessionId;
+	const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
+	if (session.status === "open" && session.url)
+		return { orderId: order.id, sessionId, url: session.url, resumeToken: order.resumeToken ?? "" };
+	return settleClosedSession(deps, order, session);
+}
+
+/**
+ * The order a resume names, when its token is right and its checkout may still
+ * be resumed (pending or declined, not past its session's life); null
+ * otherwise (without the right token the order id is ignored). Throws 409 for a
+ * paid or processing order.
+ */
+async function resumableOrder(
+	deps: StripeDeps,
+	resume: { orderId?: string | null; token?: string | null },
+): Promise<OrderRow | null> {
+	if (!resume.orderId || !resume.token) return null;
+	const order = await findOrder(deps.db, resume.orderId);
+	if (!order?.resumeToken || !(await sameToken(resume.token, order.resumeToken))) return null;
 	if (order.status === "paid" || order.status === "fulfilled" || order.status === "processing")
 		throw alreadyPaid();
-	if (!(order.status === "pending" || order.status === "failed") || !order.stripeCheckoutSessionId)
-		return null;
+	if (!(order.status === "pending" || order.status === "failed")) return null;
 	if ((order.checkoutExpiresAt ?? 0) <= deps.now()) return null;
+	return order;
+}
 
-	const sessionId = order.stripeCheckoutSessionId;
-	if (order.itemsKey === cart.itemsKey) {
-		const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
-		if (session.status === "open" && session.url)
-			return { orderId: order.id, sessionId, url: session.url, resumeToken };
-		return settleClosedSession(deps, order, session);
-	}
+/** The same products in the same quantities, in any order (prices aside). */
+function sameItems(
+	own: readonly { productId: string; quantity: number }[],
+	cart: readonly CartLine[],
+) {
+	const key = (lines: readonly CartLine[]) =>
+		normalizeCart(lines)
+			.map((l) => `${l.productId}*${l.quantity}`)
+			.join(",");
+	return key(own) === key(cart);
+}
+
+/**
+ * The shopper is back with a changed cart: the old order is replaced by a new
+ * one (its session expired at Stripe, the order canceled, its units given back)
+ * once the new cart's stock is known to suffice. Null when a new order is to be
+ * made.
+ */
+async function replaceChanged(
+	deps: StripeDeps,
+	resume: { orderId?: string | null; token?: string | null },
+	cart: PricedCart,
+): Promise<null> {
+	const order = await resumableOrder(deps, resume);
+	const sessionId = order?.stripeCheckoutSessionId;
+	if (!order || !sessionId) return null;
+	const own = await orderItemsOf(deps.db, order.id);
+	if (sameItems(own, cart.lines)) return null;
 
 	// Refused before the old session is closed: a cart asking for more than is left keeps its checkout.
 	// What the old order holds counts as the shopper's own.
-	const held = new Map(
-		(await orderItemsOf(deps.db, order.id)).map((i) => [i.productId, i.reserved]),
-	);
+	const held = new Map(own.map((i) => [i.productId, i.reserved]));
 	const short = await shortProducts(deps.db, cart.lines, held);
 	if (short.length > 0) throw outOfStockError(short);
 

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { orders } from "../../src/db/schema.ts";
+import { orders, products } from "../../src/db/schema.ts";
 import { type CheckoutAnswer, checkout, ORIGIN, postCheckout } from "./helpers/checkout.ts";
 import { db, getOrder, insertOrder, tableCounts, transitionsOf } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
@@ -139,6 +139,37 @@ describe("resuming an interrupted checkout", () => {
 		expect(
 			await checkout(cart, { orderId: first.orderId, resumeToken: first.resumeToken }),
 		).toEqual(first);
+	});
+
+	it("resumes the same session after the product was deactivated or repriced: the catalog does not reprice or refuse a payable checkout", async () => {
+		for (const change of [{ active: false }, { unitAmount: 1500 }]) {
+			const id = `resume-${crypto.randomUUID().slice(0, 8)}`;
+			await db.insert(products).values({
+				id,
+				name: `Resumable ${id}`,
+				unitAmount: 1200,
+				currency: "usd",
+				shippable: false,
+			});
+			const mine = [{ productId: id, quantity: 2 }];
+			const first = await checkout(mine);
+			await db.update(products).set(change).where(eq(products.id, id));
+			const before = await tableCounts();
+			// By JSON (the storefront) and by the cancel page's form (no items: the order's own).
+			expect(
+				await checkout(mine, { orderId: first.orderId, resumeToken: first.resumeToken }),
+			).toEqual(first);
+			const form = await exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN },
+				body: new URLSearchParams({ orderId: first.orderId, resumeToken: first.resumeToken }),
+				redirect: "manual",
+			});
+			expect(form.status, JSON.stringify(change)).toBe(303);
+			expect(form.headers.get("location")).toBe(first.url);
+			expect(await tableCounts()).toEqual(before);
+			expect(await getOrder(first.orderId)).toMatchObject({ status: "pending", subtotal: 2400 });
+		}
 	});
 
 	it("supersedes the old order when the cart changed: old session expired, old order canceled", async () => {
