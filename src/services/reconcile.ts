@@ -9,6 +9,7 @@ import { applyFact } from "./apply-fact.ts";
 import type { StripeDeps } from "./deps.ts";
 import { findOrder, type OrderRow } from "./orders.ts";
 import { checkRefunds } from "./refund-check.ts";
+import { recordRefunds } from "./refund-records.ts";
 import { syncOrder } from "./sync.ts";
 import { oweUnpaidNotices } from "./unpaid-notices.ts";
 import { handleStripeEvent } from "./webhook-events.ts";
@@ -112,16 +113,22 @@ export async function reconcile(
 		if (await alertIfNeverReported(deps, order.id, now)) report.unresolved++;
 	}
 
+	// Paid orders whose refunds are re-checked one by one (a backstop for refunds older than the
+	// hour listed below): whenever any are due, at least 10 calls are theirs, and whatever else the
+	// run leaves, so the rotation keeps up with the shop; one call stays for the orphan check.
 	const refundDue = await deps.db
 		.select()
 		.from(orders)
 		.where(isNotNull(orders.refundCheckAt))
 		.orderBy(asc(orders.refundCheckAt))
-		.limit(Math.min(REFUND_CHECKS_PER_RUN, budget));
+		.limit(budget);
+	const forRefunds = Math.min(REFUND_CHECKS_PER_RUN, refundDue.length);
+	/** Calls left above the rotation's share. */
+	const left = () => Math.max(0, budget - report.stripeCalls - forRefunds);
 	const openDue = await openOrdersDue(
 		deps,
 		cutoff,
-		Math.max(0, Math.min(options.maxOrders ?? MAX_ORDERS_PER_RUN, budget - refundDue.length)),
+		Math.min(options.maxOrders ?? MAX_ORDERS_PER_RUN, left()),
 	);
 
 	for (const order of openDue) {
@@ -158,19 +165,14 @@ export async function reconcile(
 		deps.log.warn("reconcile: unpaid notices not written", describeError(err));
 	}
 
-	for (const order of refundDue) {
-		if (report.stripeCalls >= budget) break;
-		report.refundsChecked++;
-		await deps.db
-			.update(orders)
-			.set({ refundCheckAt: deps.now() })
-			.where(and(eq(orders.id, order.id), isNotNull(orders.refundCheckAt)));
-		try {
-			if (await call(() => checkRefunds(deps, order))) report.refundsFound++;
-		} catch (err) {
-			report.errors++;
-			deps.log.warn("reconcile: refund check failed", { orderId: order.id, ...describeError(err) });
-		}
+	// Refunds made at Stripe this last hour (its Dashboard, another client): one list, however
+	// many paid orders the shop has, so a lost charge.refunded shows within a run.
+	try {
+		if (left() > 0)
+			report.refundsFound += await applyRecentRefunds(deps, call, now, () => left() > 0);
+	} catch (err) {
+		report.errors++;
+		deps.log.warn("reconcile: recent refunds not listed", describeError(err));
 	}
 
 	const failed = await deps.db
@@ -178,9 +180,9 @@ export async function reconcile(
 		.from(webhookEvents)
 		.where(eq(webhookEvents.result, "failed"))
 		.orderBy(asc(webhookEvents.receivedAt))
-		.limit(Math.max(0, budget - report.stripeCalls));
+		.limit(left());
 	for (const { id } of failed) {
-		if (report.stripeCalls >= budget) break;
+		if (left() === 0) break;
 		try {
 			const event = await call(() => deps.stripe.events.retrieve(id));
 			await handleStripeEvent(deps, event);
@@ -191,6 +193,23 @@ export async function reconcile(
 				stripeEventId: id,
 				...describeError(err),
 			});
+		}
+	}
+
+	// Its share at least, and all the run leaves but the orphan check's call.
+	const rotationEnd = report.stripeCalls + Math.max(forRefunds, budget - report.stripeCalls - 1);
+	for (const order of refundDue) {
+		if (report.stripeCalls >= Math.min(budget, rotationEnd)) break;
+		report.refundsChecked++;
+		await deps.db
+			.update(orders)
+			.set({ refundCheckAt: deps.now() })
+			.where(and(eq(orders.id, order.id), isNotNull(orders.refundCheckAt)));
+		try {
+			if (await call(() => checkRefunds(deps, order))) report.refundsFound++;
+		} catch (err) {
+			report.errors++;
+			deps.log.warn("reconcile: refund check failed", { orderId: order.id, ...describeError(err) });
 		}
 	}
 
@@ -240,6 +259,76 @@ async function openOrdersDue(deps: StripeDeps, cutoff: number, limit: number): P
 	const byId = new Map(rows.map((row) => [row.id, row]));
 	return due.flatMap(({ id }) => byId.get(id) ?? []);
 }
+
+/** How far back each run lists refunds made at Stripe. */
+export const RECENT_REFUNDS_MS = 60 * 60_000;
+
+/**
+ * Lists the refunds made at Stripe in the last hour (newest first, each with
+ * its charge) and applies to each of our orders what its charge says is
+ * refunded in all, through the single writer, recording every refund once. A
+ * page of 100 costs one call; more pages while `more()` allows. Answers how
+ * many orders it found more refunded than they knew.
+ */
+async function applyRecentRefunds(
+	deps: StripeDeps,
+	call: <T>(fn: () => Promise<T>) => Promise<T>,
+	now: number,
+	more: () => boolean,
+): Promise<number> {
+	const since = Math.floor((now - RECENT_REFUNDS_MS) / 1000);
+	let found = 0;
+	let after: string | undefined;
+	do {
+		const page = await call(() =>
+			deps.stripe.refunds.list({
+				created: { gte: since },
+				limit: 100,
+				expand: ["data.charge"],
+				...(after && { starting_after: after }),
+			}),
+		);
+		const byIntent = new Map<string, { charge: Stripe.Charge; refunds: Stripe.Refund[] }>();
+		for (const refund of page.data) {
+			const intent = idOf(refund.payment_intent);
+			if (!intent || typeof refund.charge !== "object" || !refund.charge) continue;
+			const group = byIntent.get(intent) ?? { charge: refund.charge, refunds: [] };
+			group.refunds.push(refund);
+			byIntent.set(intent, group);
+		}
+		const ours =
+			byIntent.size === 0
+				? []
+				: await deps.db
+						.select()
+						.from(orders)
+						.where(inArray(orders.stripePaymentIntentId, [...byIntent.keys()]));
+		for (const order of ours) {
+			const group = byIntent.get(order.stripePaymentIntentId ?? "");
+			if (!group) continue;
+			await recordRefunds(deps.db, order.id, group.refunds, deps.now());
+			if (group.charge.amount_refunded <= order.amountRefunded) continue;
+			const result = await applyFact(
+				deps,
+				order,
+				{
+					kind: "refund",
+					created: Math.max(...group.refunds.map((r) => r.created)),
+					amountRefunded: group.charge.amount_refunded,
+					currency: group.charge.currency,
+					paymentIntentId: order.stripePaymentIntentId,
+				},
+				{ source: "reconcile" },
+			);
+			if (result.outcome !== "not_found" && result.written) found++;
+		}
+		after = page.has_more ? page.data.at(-1)?.id : undefined;
+	} while (after && more());
+	return found;
+}
+
+const idOf = (value: string | { id: string } | null | undefined): string | null =>
+	value == null ? null : typeof value === "string" ? value : value.id;
 
 /**
  * Paid orders whose completed session never reported to us (its event lost

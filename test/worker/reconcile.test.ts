@@ -123,7 +123,8 @@ describe("open orders", () => {
 
 	it("leaves orders younger than the grace period alone", async () => {
 		const { orderId } = await paidWithoutWebhook("4242424242424242", 10 * 60_000);
-		expect(await run()).toMatchObject({ ordersChecked: 0, stripeCalls: 1 }); // the orphan check only
+		// The list of the last hour's refunds and the orphan check only.
+		expect(await run()).toMatchObject({ ordersChecked: 0, stripeCalls: 2 });
 		expect(await getOrder(orderId)).toMatchObject({ status: "pending", reconciledAt: null });
 	});
 
@@ -339,7 +340,9 @@ describe("refunds no webhook reported", () => {
 			await db.update(orders).set({ refundCheckAt }).where(eq(orders.id, order.id));
 		}
 		const before = Date.now();
-		expect(await run()).toMatchObject({ refundsChecked: REFUND_CHECKS_PER_RUN });
+		// A run whose budget leaves the rotation just its share (no open orders looked at).
+		const share = await run({ maxOrders: 0, maxStripeCalls: REFUND_CHECKS_PER_RUN + 2 });
+		expect(share).toMatchObject({ refundsChecked: REFUND_CHECKS_PER_RUN });
 		const checked = await Promise.all(
 			paid.map(async (o) => ((await getOrder(o.id)).refundCheckAt ?? 0) >= before),
 		);
@@ -358,6 +361,46 @@ describe("refunds no webhook reported", () => {
 		const report = await run({ maxStripeCalls: 4 });
 		expect(report).toMatchObject({ refundsChecked: 1, ordersChecked: 3, stripeCalls: 4 });
 		expect((await getOrder(order.id)).refundCheckAt).toBeGreaterThan(0);
+	});
+
+	it("keeps up with the shop: with calls to spare, a run re-checks every paid order that is due", async () => {
+		// Paid orders as the rotation reads them (never re-checked yet); their payments need not exist.
+		const paid = await Promise.all(
+			Array.from({ length: 3 * REFUND_CHECKS_PER_RUN }, () =>
+				insertOrder({ status: "paid", paidAt: Date.now(), refundCheckAt: 0 }),
+			),
+		);
+		const before = Date.now();
+		const report = await run({ maxStripeCalls: 200 });
+		expect(report.refundsChecked).toBeGreaterThanOrEqual(paid.length);
+		for (const order of paid)
+			expect((await getOrder(order.id)).refundCheckAt ?? 0).toBeGreaterThanOrEqual(before);
+	});
+
+	it("finds a Dashboard refund whose webhook was lost in its first run, whatever its place in the rotation", async () => {
+		const refundedOutside = await paidOrder();
+		// More never-checked paid orders than the run's rotation can take.
+		for (let i = 0; i < REFUND_CHECKS_PER_RUN + 2; i++)
+			await insertOrder({ status: "paid", paidAt: Date.now(), refundCheckAt: 0 });
+		// Just re-checked, after every other: the rotation would come back to it last.
+		await db
+			.update(orders)
+			.set({ refundCheckAt: Date.now() })
+			.where(eq(orders.id, refundedOutside.id));
+		await stripe().refunds.create({
+			payment_intent: refundedOutside.stripePaymentIntentId ?? "",
+			amount: 700,
+		});
+		const report = await run({ maxOrders: 0, maxStripeCalls: REFUND_CHECKS_PER_RUN + 2 });
+		expect(report.refundsFound).toBeGreaterThanOrEqual(1);
+		expect(await getOrder(refundedOutside.id)).toMatchObject({
+			status: "paid",
+			amountRefunded: 700,
+		});
+		const recorded = await db.query.refunds.findMany({
+			where: (r, { eq }) => eq(r.orderId, refundedOutside.id),
+		});
+		expect(recorded.map((r) => [r.amount, r.source])).toEqual([[700, "dashboard"]]);
 	});
 
 	it("stops re-checking a paid order 30 days after its payment", async () => {

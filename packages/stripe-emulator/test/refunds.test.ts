@@ -45,6 +45,24 @@ describe("refunds", () => {
 		expect((await test.stripe.refunds.retrieve(rest.id)).id).toBe(rest.id);
 	});
 
+	it("lists refunds by their created time, newest first, each with its charge when expanded", async () => {
+		const older = await test.stripe.refunds.create({ payment_intent: (await paidIntent()).id });
+		const newer = await test.stripe.refunds.create({ payment_intent: (await paidIntent()).id });
+		const ids = async (created: Stripe.RangeQueryParam) =>
+			(await test.stripe.refunds.list({ created, limit: 100 })).data.map((r) => r.id);
+		expect(await ids({ gt: newer.created })).not.toContain(newer.id);
+		expect(await ids({ lt: older.created })).not.toContain(older.id);
+		const since = await ids({ gte: older.created });
+		expect(since.indexOf(newer.id)).toBeGreaterThanOrEqual(0);
+		expect(since.indexOf(newer.id)).toBeLessThan(since.indexOf(older.id));
+		const recent = await test.stripe.refunds.list({
+			created: { gte: newer.created },
+			expand: ["data.charge"],
+		});
+		const charge = recent.data.find((r) => r.id === newer.id)?.charge as Stripe.Charge;
+		expect(charge).toMatchObject({ object: "charge", amount_refunded: newer.amount });
+	});
+
 	it("emits refund.created then charge.refunded carrying the charge", async () => {
 		const intent = await paidIntent();
 		const refund = await test.stripe.refunds.create({ charge: String(intent.latest_charge) });

@@ -1,6 +1,6 @@
 import { resourceMissing } from "../api/errors.ts";
 import { applyExpand } from "../api/expand.ts";
-import { newestFirst, paginate, renderList } from "../api/pagination.ts";
+import { createdFilter, newestFirst, paginate, renderList } from "../api/pagination.ts";
 import { optionalString } from "../api/params.ts";
 import { type ApiRoute, pathId } from "../api/types.ts";
 import { renderRefund } from "./refund-object.ts";
@@ -30,10 +30,12 @@ export const refundRoutes: ApiRoute[] = [
 		handler: ({ ctx, params }) => {
 			const intentId = optionalString(params.payment_intent, "payment_intent");
 			const chargeId = optionalString(params.charge, "charge");
+			const inRange = createdFilter(params.created);
 			const matching = newestFirst(ctx.state.refunds).filter(
 				(refund) =>
 					(!intentId || refund.paymentIntentId === intentId) &&
-					(!chargeId || refund.chargeId === chargeId),
+					(!chargeId || refund.chargeId === chargeId) &&
+					inRange(refund.created),
 			);
 			const page = paginate(matching, params);
 			return applyExpand(
