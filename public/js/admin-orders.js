@@ -226,6 +226,14 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		return order.amount - (Number.isInteger(order.amountRefunded) ? order.amountRefunded : 0);
 	}
 
+	/** A payment that did not match its order, held while a human decides: refund it, or ship (honour) it. */
+	function heldPayment(order) {
+		return (
+			order.failureCode === "amount_mismatch" &&
+			["pending", "processing", "failed"].includes(order.status)
+		);
+	}
+
 	function paymentText(payment) {
 		if (!payment?.last4) return "—";
 		return `${cardBrand(payment.brand)} •••• ${payment.last4}`;
@@ -352,18 +360,21 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		byId("refund-currency").textContent = `(${currencyLabel(order.currency)})`;
 		const settled = order.status === "paid" || order.status === "fulfilled";
 		const rest = refundable(order);
-		const canRefund = settled && rest > 0;
+		const held = heldPayment(order);
+		const canRefund = (settled && rest > 0) || held;
 		const busy = refunding.has(order.id);
 		refundInput.disabled = !canRefund || busy;
 		refundButton.disabled = !canRefund || busy;
 		if (!canRefund) refundInput.value = "";
-		byId("refund-hint").textContent = canRefund
-			? `Leave empty to refund the rest, ${money(rest)}. Or type part of it in ${currencyLabel(order.currency)}, like ${example(order)}.`
-			: settled && order.amount === 0
-				? "Nothing was charged (the discount covered it all): nothing to refund."
-				: order.status === "refunded" || settled
-					? "Fully refunded."
-					: `Only paid or fulfilled orders can be refunded; this one is ${order.status}.`;
+		byId("refund-hint").textContent = held
+			? "This payment did not match the order. Leave empty to refund all Stripe took: the order then ends canceled and its items go back in stock."
+			: canRefund
+				? `Leave empty to refund the rest, ${money(rest)}. Or type part of it in ${currencyLabel(order.currency)}, like ${example(order)}.`
+				: settled && order.amount === 0
+					? "Nothing was charged (the discount covered it all): nothing to refund."
+					: order.status === "refunded" || settled
+						? "Fully refunded."
+						: `Only paid or fulfilled orders can be refunded; this one is ${order.status}.`;
 	}
 
 	/** An amount as the operator would type it: "1,000" in yen, "12.50" in euros. */
@@ -437,7 +448,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		renderShipping(order);
 		renderHistory(order);
 		renderRefundForm(order);
-		fulfillForm.hidden = order.status !== "paid";
+		fulfillForm.hidden = order.status !== "paid" && !heldPayment(order);
+		byId("fulfill-held").hidden = !heldPayment(order);
 		updateRow(order);
 		onOrderShown(order);
 	}
@@ -570,14 +582,16 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			showRefundForm();
 			return;
 		}
-		if (amount > rest) {
+		// What Stripe holds of a payment that did not match is not the order's amount: Stripe judges.
+		if (amount > rest && !heldPayment(order)) {
 			refuse(refundStatus, "Not refunded", [
 				[refundInput, `That is more than the ${formatMoney(rest, order)} left to refund.`],
 			]);
 			showRefundForm();
 			return;
 		}
-		const what = formatMoney(amount, order);
+		const what =
+			text === "" && heldPayment(order) ? "everything Stripe took" : formatMoney(amount, order);
 		if (!window.confirm(`Refund ${what} of order ${order.id}? This cannot be undone.`)) {
 			tell(refundStatus, "Nothing was refunded.");
 			return;

@@ -54,6 +54,8 @@ export type Fact = FactBase &
 				kind: "paid";
 				/** What was charged: the session's `amount_total`, or the PaymentIntent's amount. */
 				amount: number;
+				/** The operator honours this payment though its subtotal differs from the order's. */
+				accepted?: boolean;
 				currency: string;
 				totals?: SessionTotals;
 				shipping?: ShippingDetails | null;
@@ -68,7 +70,14 @@ export type Fact = FactBase &
 		| { kind: "failed"; code: string | null; message: string | null }
 		| { kind: "expired" }
 		| { kind: "canceled"; code: string; message: string }
-		| { kind: "refund"; amountRefunded: number; currency: string }
+		| {
+				kind: "refund";
+				/** Stripe's cumulative amount refunded of the charge. */
+				amountRefunded: number;
+				currency: string;
+				/** What the charge took, when known: a payment that matched no order is all returned at it. */
+				charged?: number;
+		  }
 		| {
 				kind: "fulfilled";
 				carrier: string | null;

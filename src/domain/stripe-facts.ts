@@ -217,6 +217,7 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 					created,
 					amountRefunded: charge.amount_refunded,
 					currency: charge.currency,
+					charged: charge.amount_captured,
 					paymentIntentId,
 				},
 			};

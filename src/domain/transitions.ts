@@ -144,7 +144,7 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 
 	switch (fact.kind) {
 		case "paid": {
-			const wrong = wrongCharge(order, fact);
+			const wrong = fact.accepted ? null : wrongCharge(order, fact);
 			if (wrong === "needs_session" && order.failureCode !== "amount_mismatch") {
 				return {
 					outcome: "needs_session",
@@ -219,6 +219,19 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 			if (fact.amountRefunded <= order.amountRefunded)
 				return recordOrNoop(order, details, "refund");
 			const patch = { ...details, amountRefunded: fact.amountRefunded };
+			// A payment a human was checking, all returned: nothing was sold, the order ends (its units back).
+			if (
+				order.failureCode === "amount_mismatch" &&
+				canTransition(order.status, "canceled") &&
+				fact.charged !== undefined &&
+				fact.amountRefunded >= fact.charged
+			)
+				return {
+					outcome: "applied",
+					to: "canceled",
+					patch: { ...patch, failureMessage: PAYMENT_RETURNED },
+					reason: `${order.status} → canceled: the payment that did not match was refunded`,
+				};
 			if (
 				fact.amountRefunded >= order.amount &&
 				(order.status === "paid" || order.status === "fulfilled")
@@ -336,6 +349,10 @@ function chargedPatch(
 	}
 	return patch;
 }
+
+/** What the shopper reads once a payment that did not match its order was returned. */
+export const PAYMENT_RETURNED =
+	"The payment for this order could not be matched to it and was refunded in full.";
 
 /** What the shopper reads while a human looks at a payment that does not match its order. */
 export const PAYMENT_UNDER_REVIEW =

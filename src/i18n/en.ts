@@ -103,6 +103,9 @@ export const en = {
 		"The money goes back to your original payment method; it can take a few business days to appear.",
 	"success.underReview":
 		"We received a payment for this order and are checking it. We will get back to you shortly.",
+	"success.returned": "Payment refunded",
+	"success.returnedDetail":
+		"We could not match your payment to this order, so we refunded it in full. The refund can take a few days to reach your account.",
 	"success.notFound": "We couldn't find this order.",
 	"success.notFoundDetail": "Check the link, or contact us if you were charged.",
 	"success.noSession": "This page needs the link Stripe sends you back with.",

@@ -99,6 +99,9 @@ export const fr = {
 		"L'argent revient sur votre moyen de paiement d'origine ; cela peut prendre quelques jours ouvrés.",
 	"success.underReview":
 		"Nous avons reçu un paiement pour cette commande et le vérifions. Nous revenons vers vous rapidement.",
+	"success.returned": "Paiement remboursé",
+	"success.returnedDetail":
+		"Nous n'avons pas pu rattacher votre paiement à cette commande : nous l'avons remboursé en totalité. Le remboursement peut mettre quelques jours à apparaître sur votre compte.",
 	"success.notFound": "Nous n'avons pas trouvé cette commande.",
 	"success.notFoundDetail": "Vérifiez le lien, ou contactez-nous si vous avez été débité.",
 	"success.noSession": "Cette page a besoin du lien par lequel Stripe vous renvoie ici.",

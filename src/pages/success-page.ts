@@ -95,7 +95,9 @@ function withStatus(res: Response, status: string, text: string, detail: string)
 function statusTexts(view: OrderView, locale: Locale): [string, string] {
 	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
 	if (view.failureCode === "amount_mismatch")
-		return [t("success.pending"), t("success.underReview")];
+		return isOpenStatus(view.status)
+			? [t("success.pending"), t("success.underReview")]
+			: [t("success.returned"), t("success.returnedDetail")];
 	switch (view.status) {
 		case "failed":
 			return [

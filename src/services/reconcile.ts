@@ -316,6 +316,7 @@ async function applyRecentRefunds(
 					created: Math.max(...group.refunds.map((r) => r.created)),
 					amountRefunded: group.charge.amount_refunded,
 					currency: group.charge.currency,
+					charged: group.charge.amount_captured,
 					paymentIntentId: order.stripePaymentIntentId,
 				},
 				{ source: "reconcile" },

@@ -23,6 +23,7 @@ export async function checkRefunds(deps: StripeDeps, order: OrderRow): Promise<b
 			created: latestRefundTime(charge) ?? charge.created,
 			amountRefunded: charge.amount_refunded,
 			currency: charge.currency,
+			charged: charge.amount_captured,
 			paymentIntentId: typeof charge.payment_intent === "string" ? charge.payment_intent : null,
 		},
 		{ source: "reconcile" },

@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import { runBatch } from "../db/batch.ts";
 import { orders, refundRequests } from "../db/schema.ts";
 import type { Fact } from "../domain/facts.ts";
+import { isOpenStatus } from "../domain/transitions.ts";
 import { AppError, orderNotFound } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { formatMoney } from "../lib/money.ts";
@@ -80,8 +81,12 @@ export async function refundOrder(
 	if (retry) return carryOut(deps, order, retry, log);
 	if (unanswered.length > 0) order = await settleEarlier(deps, order, unanswered, log);
 
-	const rest = order.amount - order.amountRefunded;
-	const refundable = order.status === "paid" || order.status === "fulfilled";
+	// A payment a human is checking (it matched no order) may be returned: what Stripe took is what is left.
+	const rest = isHeldMismatch(order)
+		? await heldAtStripe(deps, order, log)
+		: order.amount - order.amountRefunded;
+	const refundable =
+		order.status === "paid" || order.status === "fulfilled" || isHeldMismatch(order);
 	if (!refundable || rest <= 0) throw orderNotPaid(order.status, rest, order.amount);
 	const amount = requested ?? rest;
 	if (!Number.isSafeInteger(amount) || amount < 1)
@@ -222,6 +227,25 @@ async function settleEarlier(
 	return (await deps.db.query.orders.findFirst({ where: eq(orders.id, order.id) })) ?? order;
 }
 
+/** An order whose payment did not match it: money Stripe holds while the order stayed open. */
+const isHeldMismatch = (order: OrderRow) =>
+	order.failureCode === "amount_mismatch" && isOpenStatus(order.status);
+
+/** What Stripe still holds of an order's payment (taken less refunded), from its latest charge. */
+async function heldAtStripe(deps: StripeDeps, order: OrderRow, log: Logger): Promise<number> {
+	const paymentIntentId = order.stripePaymentIntentId ?? (await paymentIntentOf(deps, order, log));
+	let intent: Stripe.PaymentIntent;
+	try {
+		intent = await deps.stripe.paymentIntents.retrieve(paymentIntentId, {
+			expand: ["latest_charge"],
+		});
+	} catch (err) {
+		throw stripeCallFailed(log, "admin refund: payment look-up", err);
+	}
+	const charge = typeof intent.latest_charge === "object" ? intent.latest_charge : null;
+	return charge ? charge.amount_captured - charge.amount_refunded : 0;
+}
+
 function refundFact(
 	deps: StripeDeps,
 	order: OrderRow,
@@ -236,6 +260,7 @@ function refundFact(
 		amountRefunded: charge?.amount_refunded ?? order.amountRefunded + refund.amount,
 		currency: refund.currency,
 		paymentIntentId,
+		...(charge && { charged: charge.amount_captured }),
 	};
 }
 
