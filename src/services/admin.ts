@@ -10,7 +10,7 @@ import { orderNotFound } from "../lib/errors.ts";
 import { isoTime } from "../lib/time.ts";
 import { noSession, orderNotShippable, stripeCallFailed } from "./admin-errors.ts";
 import { applyFact } from "./apply-fact.ts";
-import type { Deps, StripeDeps } from "./deps.ts";
+import type { StripeDeps } from "./deps.ts";
 import type { OrderItemRow, OrderRow } from "./orders.ts";
 import { adminOrder, findOrder, orderItemsOf } from "./orders.ts";
 import { refundsOf } from "./refund-records.ts";
