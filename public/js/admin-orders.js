@@ -399,9 +399,11 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			fulfillForm.reset();
 			showFulfillError("");
 		}
-		byId("detail-heading").textContent = `Order ${order.id}`;
+		// The number the shopper reads on their page and in every e-mail; the id below it.
+		byId("detail-heading").textContent = `Order ${order.number}`;
 		replaceChildren(
 			byId("detail-fields"),
+			field("Order id", code(order.id)),
 			field("Status", statusBadge(order.status)),
 			field("Amount", money(order.amount)),
 			isAmount(order.amountRefunded) ? field("Refunded", money(order.amountRefunded)) : [],
@@ -592,7 +594,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		}
 		const what =
 			text === "" && heldPayment(order) ? "everything Stripe took" : formatMoney(amount, order);
-		if (!window.confirm(`Refund ${what} of order ${order.id}? This cannot be undone.`)) {
+		if (!window.confirm(`Refund ${what} of order ${order.number}? This cannot be undone.`)) {
 			tell(refundStatus, "Nothing was refunded.");
 			return;
 		}

@@ -46,7 +46,7 @@ export function decodeCursor(raw: string): OrderCursor | null {
 
 export type OrderListQuery = {
 	status?: OrderStatus;
-	/** An exact customer e-mail (any case), order id, Checkout Session id or PaymentIntent id. */
+	/** An exact customer e-mail (any case), order id or number, Checkout Session id or PaymentIntent id. */
 	q?: string;
 	limit: number;
 	cursor?: OrderCursor;
@@ -58,6 +58,11 @@ function searchCondition(q: string): SQL {
 	if (term.startsWith("cs_")) return eq(orders.stripeCheckoutSessionId, term) as SQL;
 	if (term.startsWith("pi_")) return eq(orders.stripePaymentIntentId, term) as SQL;
 	if (term.includes("@")) return sql`lower(${orders.customerEmail}) = ${term.toLowerCase()}`;
+	// The order number (`orderNumber`): the id's first 8 characters, a range of the primary key.
+	if (/^[0-9a-f]{8}$/i.test(term)) {
+		const prefix = term.toLowerCase();
+		return sql`${orders.id} >= ${`${prefix}-`} and ${orders.id} < ${`${prefix}.`}`;
+	}
 	return eq(orders.id, term.toLowerCase()) as SQL;
 }
 

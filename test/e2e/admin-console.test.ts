@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { emulatorClient } from "stripe-emulator/client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { signIn } from "./support/admin.ts";
+import { orderNumber, signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { d1Query, orderInD1 } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
@@ -118,7 +118,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 async function openOrder(page: Page, orderId: string): Promise<void> {
 	await row(page, orderId).locator("button[data-open-order]").click();
-	await page.locator("#detail-heading", { hasText: orderId }).waitFor();
+	await page.locator("#detail-heading", { hasText: orderNumber(orderId) }).waitFor();
 }
 
 /** Whether the whole of `selector` is on screen, as the operator sees it (nothing scrolled for it). */
@@ -217,9 +217,12 @@ describe("admin console: orders, search and refunds", () => {
 			await showView(page, "Needs attention");
 			expect(await row(page, waiting.orderId).count()).toBe(0);
 
-			// Search: by the e-mail in another case, the order id, the session id, the PaymentIntent id.
+			// Search: by the e-mail in another case, the number the shopper reads (in either case),
+			// the order id, the session id, the PaymentIntent id.
 			for (const term of [
 				email.toUpperCase(),
+				orderNumber(paid.orderId),
+				orderNumber(paid.orderId).toLowerCase(),
 				paid.orderId,
 				paid.sessionId,
 				paid.paymentIntentId,

@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
 import { localD1File, openSqlite } from "../../scripts/stack.ts";
-import { signIn } from "./support/admin.ts";
+import { orderNumber, signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { d1Query } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
@@ -120,7 +120,7 @@ describe("admin page: e-mails", () => {
 
 		// The order's own e-mails, under its detail (opened from the e-mail's row).
 		await page.locator(`${tabRow} button[data-open-order]`).click();
-		await page.locator("#detail-heading", { hasText: orderId }).waitFor();
+		await page.locator("#detail-heading", { hasText: orderNumber(orderId) }).waitFor();
 		const detailRow = `#detail-emails tr[data-email-id="${emailId}"]`;
 		await page.locator(detailRow).waitFor();
 		expect(await page.locator("#detail-emails tr").count()).toBe(1);

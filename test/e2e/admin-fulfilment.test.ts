@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { signIn } from "./support/admin.ts";
+import { orderNumber, signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
@@ -90,7 +90,7 @@ const usd = (minor: number) =>
 
 async function openOrder(page: Page, orderId: string): Promise<void> {
 	await page.locator(`#orders-body tr[data-order-id="${orderId}"] button[data-open-order]`).click();
-	await page.locator("#detail-heading", { hasText: orderId }).waitFor();
+	await page.locator("#detail-heading", { hasText: orderNumber(orderId) }).waitFor();
 }
 
 /** The totals under the items, as [label, amount] pairs. */

@@ -43,6 +43,18 @@ describe("GET /admin/orders?q=", () => {
 		expect(await search("cs_test_unknown")).toEqual([]);
 	});
 
+	it("finds an order by the number shoppers and e-mails show, in any case", async () => {
+		const order = await insertOrder({ status: "paid", customerEmail: "grace@example.com" });
+		const number = order.id.replace(/-/g, "").slice(0, 8).toUpperCase();
+		expect(await search(number)).toEqual([order.id]);
+		expect(await search(number.toLowerCase())).toEqual([order.id]);
+		expect(await search(` ${number} `)).toEqual([order.id]);
+		// The same number with another status filter, and a number nobody has.
+		expect(await search(number, "&status=pending")).toEqual([]);
+		const unused = number === "FFFFFFFF" ? "00000000" : "FFFFFFFF";
+		expect(await search(unused)).toEqual([]);
+	});
+
 	it("pages through many orders of one customer", async () => {
 		const email = `many.${crypto.randomUUID().slice(0, 8)}@example.com`;
 		const ids: string[] = [];
@@ -63,9 +75,13 @@ describe("GET /admin/orders?q=", () => {
 				sql`select id from orders where lower(customer_email) = 'a@example.com' order by created_at desc`,
 				sql`select id from orders where stripe_checkout_session_id = 'cs_x'`,
 				sql`select id from orders where stripe_payment_intent_id = 'pi_x'`,
+				sql`select id from orders where id >= '3fe56a8a-' and id < '3fe56a8a.'`,
 			].map((query) => db.all<{ detail: string }>(sql`explain query plan ${query}`)),
 		);
 		const details = plans.map((rows) => rows.map((r) => r.detail).join(" | "));
+		expect(details[3]).toMatch(
+			/SEARCH orders USING (COVERING )?INDEX sqlite_autoindex_orders_1 \(id>\? AND id<\?\)/,
+		);
 		expect(details[0]).toContain("orders_customer_email_idx");
 		expect(details[1]).toContain("orders_session_id_unique");
 		expect(details[2]).toContain("orders_payment_intent_id_unique");

@@ -8,3 +8,6 @@ export async function signIn(page: Page): Promise<void> {
 	await page.locator("#token-form button[type=submit]").click();
 	await page.locator("#console:not([hidden])").waitFor();
 }
+
+/** The short number shoppers read on their page and in every e-mail, as the worker makes it. */
+export const orderNumber = (orderId: string) => orderId.replace(/-/g, "").slice(0, 8).toUpperCase();
