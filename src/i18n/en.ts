@@ -143,13 +143,32 @@ export const en = {
 
 	// The cancel page.
 	"cancel.title": "Payment not finished — Bean & Leaf",
-	"cancel.heading": "You left the payment page — nothing was charged.",
-	"cancel.detail": "Your cart is saved. Pick up where you left off, or change your cart first.",
+	"cancel.unknown.heading": "There is no checkout to resume here.",
+	"cancel.unknown.detail": "Your cart is kept in this browser: go back to it to pay.",
+	"cancel.pending.heading": "You left the payment page — nothing was charged.",
+	"cancel.pending.detail": "Your checkout is kept: resume it, or change your cart first.",
+	"cancel.failed.heading": "Your payment did not go through — nothing was charged.",
+	"cancel.failed.detail": "Try again in the same checkout, or change your cart first.",
+	"cancel.ended.heading": "This checkout has ended — nothing was charged for it.",
+	"cancel.ended.detail": "Start again with the same items, or change your cart first.",
+	"cancel.processing.heading": "Your payment is being processed.",
+	"cancel.processing.detail":
+		"A bank payment can take a few days. There is nothing more to pay: we will write to you when it completes.",
+	"cancel.paid.heading": "This order is paid.",
+	"cancel.paid.detail": "There is nothing more to pay. Your order's page shows where it is.",
+	"cancel.refunded.heading": "This order was paid, then refunded.",
+	"cancel.refunded.detail": "There is nothing to pay. Your order's page shows the refund.",
+	"cancel.review.heading": "We received a payment for this order and are checking it.",
+	"cancel.review.detail": "There is nothing more to pay. We will get back to you shortly.",
+	"cancel.returned.heading": "Your payment for this order was refunded.",
+	"cancel.returned.detail":
+		"We could not match it to this order, so we refunded it in full. Nothing more will be charged.",
+	"cancel.viewOrder": "See your order",
+	"cancel.retry": "Try again",
+	"cancel.startAgain": "Start again with the same items",
 	"cancel.summary": "{count} × items · {total}",
 	"cancel.resume": "Resume payment",
 	"cancel.backToCart": "Back to cart",
-	"cancel.home": "Go to the home page",
-	"cancel.nothingToResume": "There is no checkout to resume. Go back to your cart to start one.",
 	"cancel.reopening": "Reopening your checkout…",
 
 	// The page for a missing page.

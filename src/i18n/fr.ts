@@ -139,15 +139,35 @@ export const fr = {
 	"success.shipped": "Expédiée",
 
 	"cancel.title": "Paiement non terminé — Bean & Leaf",
-	"cancel.heading": "Vous avez quitté la page de paiement — rien n'a été débité.",
-	"cancel.detail":
-		"Votre panier est conservé. Reprenez là où vous en étiez, ou modifiez d'abord votre panier.",
+	"cancel.unknown.heading": "Il n'y a pas de paiement à reprendre ici.",
+	"cancel.unknown.detail": "Votre panier est conservé dans ce navigateur : retournez-y pour payer.",
+	"cancel.pending.heading": "Vous avez quitté la page de paiement — rien n'a été débité.",
+	"cancel.pending.detail":
+		"Votre paiement est conservé : reprenez-le, ou modifiez d'abord votre panier.",
+	"cancel.failed.heading": "Votre paiement n'a pas abouti — rien n'a été débité.",
+	"cancel.failed.detail": "Réessayez dans le même paiement, ou modifiez d'abord votre panier.",
+	"cancel.ended.heading": "Ce paiement a expiré — rien n'a été débité.",
+	"cancel.ended.detail": "Recommencez avec les mêmes articles, ou modifiez d'abord votre panier.",
+	"cancel.processing.heading": "Votre paiement est en cours de traitement.",
+	"cancel.processing.detail":
+		"Un paiement bancaire peut prendre quelques jours. Vous n'avez plus rien à payer : nous vous écrirons quand il aboutira.",
+	"cancel.paid.heading": "Cette commande est payée.",
+	"cancel.paid.detail":
+		"Vous n'avez plus rien à payer. La page de votre commande indique où elle en est.",
+	"cancel.refunded.heading": "Cette commande a été payée, puis remboursée.",
+	"cancel.refunded.detail":
+		"Vous n'avez rien à payer. La page de votre commande montre le remboursement.",
+	"cancel.review.heading": "Nous avons reçu un paiement pour cette commande et le vérifions.",
+	"cancel.review.detail": "Vous n'avez plus rien à payer. Nous revenons vers vous rapidement.",
+	"cancel.returned.heading": "Votre paiement pour cette commande a été remboursé.",
+	"cancel.returned.detail":
+		"Nous n'avons pas pu le rattacher à cette commande : nous l'avons remboursé en totalité. Rien de plus ne sera débité.",
+	"cancel.viewOrder": "Voir votre commande",
+	"cancel.retry": "Réessayer",
+	"cancel.startAgain": "Recommencer avec les mêmes articles",
 	"cancel.summary": "{count} × articles · {total}",
 	"cancel.resume": "Reprendre le paiement",
 	"cancel.backToCart": "Retour au panier",
-	"cancel.home": "Aller à l'accueil",
-	"cancel.nothingToResume":
-		"Il n'y a pas de paiement à reprendre. Retournez à votre panier pour en commencer un.",
 	"cancel.reopening": "Réouverture de votre paiement…",
 
 	"notFound.title": "Page introuvable — Bean & Leaf",

@@ -1,15 +1,59 @@
 import type { Context } from "hono";
+import { isOpenStatus } from "../domain/transitions.ts";
 import type { AppEnv } from "../env.ts";
-import { type Locale, translatePlural } from "../i18n/catalogues.ts";
+import { declineText, type Locale, type MessageKey, translatePlural } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { sameToken } from "../lib/secret-compare.ts";
-import { findOrder, orderItemsOf } from "../services/orders.ts";
+import { findOrder, type OrderRow, orderItemsOf } from "../services/orders.ts";
 
 /**
- * `/cancel.html?order_id=…&token=…` as the worker sends it: what the order
- * holds, and "Resume payment" as a real form (the order, its token, the page's
- * language) that works without JavaScript. Without an order to resume, the
- * form stays hidden and the page says so.
+ * What the cancel page (and every resume link) says: the order's own state,
+ * looked at first. A checkout that can still be paid offers "Resume payment"
+ * (or "Try again" after a decline, "Start again" once it ended); an order that
+ * is paid, processing, refunded or held for a check says so and links to its
+ * page, never "nothing was charged".
+ */
+type CancelState =
+	| "pending"
+	| "failed"
+	| "ended"
+	| "processing"
+	| "paid"
+	| "refunded"
+	| "review"
+	| "returned";
+
+/** What the shopper may do from the page, in each state: pay (with this button's words), or see the order. */
+const PAYABLE: Partial<Record<CancelState, MessageKey>> = {
+	pending: "cancel.resume",
+	failed: "cancel.retry",
+	ended: "cancel.startAgain",
+};
+
+function stateOf(order: OrderRow): CancelState {
+	if (order.failureCode === "amount_mismatch")
+		return isOpenStatus(order.status) ? "review" : "returned";
+	switch (order.status) {
+		case "pending":
+		case "failed":
+		case "processing":
+		case "paid":
+		case "refunded":
+			return order.status;
+		case "fulfilled":
+			return "paid";
+		case "expired":
+		case "canceled":
+			return "ended";
+	}
+}
+
+/**
+ * `/cancel.html?order_id=…&token=…` as the worker sends it, for the order the
+ * link names (and only with its own token): its state in words, what it holds,
+ * and either "Resume payment" as a real form (the order, its token, the page's
+ * language) that works without JavaScript, or a link to the order's page.
+ * Without such an order, the page claims nothing about a payment.
  */
 export async function withResumeForm(
 	c: Context<AppEnv>,
@@ -19,25 +63,57 @@ export async function withResumeForm(
 	const orderId = c.req.query("order_id") ?? "";
 	const token = c.req.query("token") ?? "";
 	const order = orderId && token ? await findOrder(c.var.deps.db, orderId) : undefined;
-	// Only the order's own token shows what it holds.
 	if (!order?.resumeToken || !(await sameToken(token, order.resumeToken))) return res;
+	const state = stateOf(order);
+	const button = PAYABLE[state];
 	const items = await orderItemsOf(c.var.deps.db, order.id);
 	const count = items.reduce((sum, item) => sum + item.quantity, 0);
 	const summary = `${translatePlural(locale, "cart.items", count)} · ${formatMoney(order.amount, order.currency, locale)}`;
 	const value: Record<string, string> = { orderId: order.id, resumeToken: token, locale };
-	return new HTMLRewriter()
+	// Written into an attribute as is (HTMLRewriter does not escape): the `&` as HTML wants it.
+	const page = order.stripeCheckoutSessionId
+		? `/success.html?${new URLSearchParams({ session_id: order.stripeCheckoutSessionId, lang: locale }).toString().replaceAll("&", "&amp;")}`
+		: null;
+	const rewriter = new HTMLRewriter()
+		.on("#cancel-status-panel", {
+			element: (el) => void el.setAttribute("data-status", order.status),
+		})
+		// The page's filler writes each key in the page's language.
+		.on("#cancel-heading", {
+			element: (el) => void el.setAttribute("data-i18n", `cancel.${state}.heading`),
+		})
+		.on("#cancel-detail", {
+			element: (el) => void el.setAttribute("data-i18n", `cancel.${state}.detail`),
+		})
 		.on("#cancel-summary", {
 			element(el) {
 				el.removeAttribute("hidden");
 				el.setInnerContent(summary);
 			},
-		})
-		.on("#resume-form", { element: (el) => void el.removeAttribute("hidden") })
-		.on("#resume-form input[type=hidden]", {
+		});
+	if (state === "failed")
+		rewriter.on("#cancel-reason", {
 			element(el) {
-				const name = el.getAttribute("name") ?? "";
-				if (name in value) el.setAttribute("value", value[name] ?? "");
+				el.removeAttribute("hidden");
+				el.setInnerContent(declineText(order.failureCode, locale));
 			},
-		})
-		.transform(res);
+		});
+	if (button)
+		rewriter
+			.on("#resume-form", { element: (el) => void el.removeAttribute("hidden") })
+			.on("#resume", { element: (el) => void el.setAttribute("data-i18n", button) })
+			.on("#resume-form input[type=hidden]", {
+				element(el) {
+					const name = el.getAttribute("name") ?? "";
+					if (name in value) el.setAttribute("value", value[name] ?? "");
+				},
+			});
+	else if (page)
+		rewriter.on("#view-order", {
+			element(el) {
+				el.removeAttribute("hidden");
+				el.setAttribute("href", page);
+			},
+		});
+	return rewriter.transform(res);
 }

@@ -10,9 +10,9 @@ import type { Locator, Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "./support/axe.ts";
 import { d1Query } from "./support/d1.ts";
-import { expectCleanPages, useShopper } from "./support/journey.ts";
+import { expectCleanPages, expectCleanPagesBut409, useShopper } from "./support/journey.ts";
 import { onHostedPage, PRODUCTS, pressPay, seedCart } from "./support/shop.ts";
-import { type Shopper, saveScreenshot } from "./support/shopper.ts";
+import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
 const { workerUrl, adminToken, persistDir } = stack();
@@ -92,15 +92,6 @@ async function inColourScheme(page: Page, colorScheme: "light" | "dark"): Promis
 	await page.waitForFunction(() =>
 		document.getAnimations().every((animation) => animation.playState !== "running"),
 	);
-}
-
-/** The browser's own console line for the 409 answer is expected; anything else is not. */
-function expectCleanPagesBut409(shopper: Shopper): void {
-	expect(
-		shopper
-			.problemsOnOurPages()
-			.filter((p) => !(p.kind === "console" && /status of 409/.test(p.text))),
-	).toEqual([]);
 }
 
 describe("stock on the storefront", () => {

@@ -132,7 +132,86 @@ describe("the cancel page without JavaScript", () => {
 		expect(html).toContain(`name="resumeToken" value="${order.resumeToken}"`);
 		expect(html).toContain('name="locale" value="fr"');
 		expect(html).toMatch(/id="cancel-summary" class="status-detail">2 articles · 48,00\s\$US</);
-		expect(html).toContain(CATALOGUES.fr["cancel.heading"]);
+		expect(html).toContain(CATALOGUES.fr["cancel.pending.heading"]);
+	});
+
+	const withoutCatalogue = (html: string) =>
+		html.replace(/<script type="application\/json" id="messages">[\s\S]*?<\/script>/, "");
+
+	/** The cancel page of an order in this state, as the shopper's resume link opens it. */
+	async function cancelPageOf(fields: Parameters<typeof insertOrder>[0], language = "en") {
+		const order = await insertOrder(fields);
+		const query = new URLSearchParams({ order_id: order.id, token: order.resumeToken ?? "" });
+		const html = await (
+			await exports.default.fetch(`${ORIGIN}/cancel.html?${query}`, {
+				headers: { "accept-language": language },
+			})
+		).text();
+		const text = (id: string) =>
+			new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(html)?.[1]?.trim() ?? null;
+		return {
+			order,
+			// What the page shows: the catalogue its scripts read (every text of every state) left out.
+			html: withoutCatalogue(html),
+			heading: text("cancel-heading"),
+			detail: text("cancel-detail"),
+			resume: !/<form id="resume-form"[^>]*hidden/.test(html),
+			button: text("resume"),
+			viewOrder: /<a id="view-order" [^>]*hidden/.test(html)
+				? null
+				: (/<a id="view-order" [^>]*href="([^"]+)"/.exec(html)?.[1] ?? null),
+		};
+	}
+
+	const en = CATALOGUES.en;
+	it.each([
+		["pending", {}, "pending", "cancel.resume"],
+		["declined", { status: "failed", failureCode: "card_declined" }, "failed", "cancel.retry"],
+		["expired", { status: "expired" }, "ended", "cancel.startAgain"],
+		["superseded", { status: "canceled", failureCode: "superseded" }, "ended", "cancel.startAgain"],
+		[
+			"never reached Stripe",
+			{ status: "canceled", failureCode: "stripe_unavailable" },
+			"ended",
+			"cancel.startAgain",
+		],
+	] as const)(
+		"says a %s order's checkout is not paid, and offers to pay it",
+		async (_, fields, state, button) => {
+			const page = await cancelPageOf(fields);
+			expect(page.heading).toBe(en[`cancel.${state}.heading`]);
+			expect(page.detail).toBe(en[`cancel.${state}.detail`]);
+			expect(page.resume).toBe(true);
+			expect(page.button).toBe(en[button]);
+			expect(page.viewOrder).toBeNull();
+		},
+	);
+
+	it.each([
+		["paid", { status: "paid" }, "paid"],
+		["shipped", { status: "fulfilled" }, "paid"],
+		["processing", { status: "processing" }, "processing"],
+		["refunded", { status: "refunded", amountRefunded: 4800 }, "refunded"],
+		["held for a check", { status: "pending", failureCode: "amount_mismatch" }, "review"],
+		["refunded after a check", { status: "canceled", failureCode: "amount_mismatch" }, "returned"],
+	] as const)(
+		"says a %s order is not to be paid again: no Resume, a link to its page, never 'nothing was charged'",
+		async (_, fields, state) => {
+			const page = await cancelPageOf(fields);
+			expect(page.heading).toBe(en[`cancel.${state}.heading`]);
+			expect(page.detail).toBe(en[`cancel.${state}.detail`]);
+			expect(page.resume).toBe(false);
+			expect(page.viewOrder).toBe(
+				`/success.html?session_id=${page.order.stripeCheckoutSessionId}&amp;lang=en`,
+			);
+			expect(page.html.toLowerCase()).not.toContain("nothing was charged");
+		},
+	);
+
+	it("says the decline's reason in the shopper's language", async () => {
+		const page = await cancelPageOf({ status: "failed", failureCode: "insufficient_funds" }, "fr");
+		expect(page.heading).toBe(CATALOGUES.fr["cancel.failed.heading"]);
+		expect(page.html).toContain(CATALOGUES.fr["decline.insufficient_funds"]);
 	});
 
 	it("shows nothing of an order to a link without its token", async () => {
@@ -146,12 +225,20 @@ describe("the cancel page without JavaScript", () => {
 		expect(html).toContain('name="orderId" value=""');
 		expect(html).toContain('<p id="cancel-summary" class="status-detail" hidden></p>');
 		expect(html).not.toContain("$48.00");
+		expect(/id="cancel-heading"[^>]*>([^<]*)</.exec(html)?.[1]).toBe(
+			CATALOGUES.en["cancel.unknown.heading"],
+		);
 	});
 
-	it("keeps the form hidden without an order to resume", async () => {
+	it("keeps the form hidden without an order to resume, and claims nothing about a payment it cannot see", async () => {
 		const html = await (await exports.default.fetch(`${ORIGIN}/cancel.html`)).text();
 		expect(html).toContain(
 			'<form id="resume-form" method="post" action="/create-checkout-session" hidden>',
 		);
+		expect(/id="cancel-heading"[^>]*>([^<]*)</.exec(html)?.[1]).toBe(
+			CATALOGUES.en["cancel.unknown.heading"],
+		);
+		expect(withoutCatalogue(html).toLowerCase()).not.toContain("nothing was charged");
+		expect(withoutCatalogue(html).toLowerCase()).not.toContain("cart is saved");
 	});
 });

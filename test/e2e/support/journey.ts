@@ -54,6 +54,15 @@ export function expectCleanPages(shopper: Shopper): void {
 	expect(shopper.problemsOnOurPages()).toEqual([]);
 }
 
+/** The same, but for 409 answers the page expected and handled (sold out meanwhile, paid meanwhile). */
+export function expectCleanPagesBut409(shopper: Shopper): void {
+	expect(
+		shopper
+			.problemsOnOurPages()
+			.filter((p) => !(p.kind === "console" && /status of 409/.test(p.text))),
+	).toEqual([]);
+}
+
 type ApiOrder = { id: string; status: string; amount: number; subtotal: number; currency: string };
 
 /** The order as the worker's plain read shows it (`GET /api/orders/:id`, no sync from Stripe). */
