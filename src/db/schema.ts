@@ -130,6 +130,12 @@ export const orders = sqliteTable(
 		clientKey: text("client_key"),
 		failureCode: text("failure_code"),
 		failureMessage: text("failure_message"),
+		/**
+		 * What Stripe's page last asked the shopper to pay on a declined attempt (shipping, tax
+		 * and discount included), in minor units: the payment-failed e-mail's total. Null until
+		 * a decline.
+		 */
+		amountAsked: integer("amount_asked"),
 		amountRefunded: integer("amount_refunded").notNull().default(0),
 		/** Bumped by every write: writers compare-and-set on it, so concurrent facts never interleave. */
 		version: integer("version").notNull().default(0),

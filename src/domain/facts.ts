@@ -67,7 +67,13 @@ export type Fact = FactBase &
 				charge?: { amount: number; currency: string; totals: SessionTotals };
 				shipping?: ShippingDetails | null;
 		  }
-		| { kind: "failed"; code: string | null; message: string | null }
+		| {
+				kind: "failed";
+				code: string | null;
+				message: string | null;
+				/** What the declined attempt asked (shipping, tax, discount included), when told. */
+				asked?: number | null;
+		  }
 		| { kind: "expired" }
 		| { kind: "canceled"; code: string; message: string }
 		| {

@@ -167,6 +167,7 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 					created,
 					code: "async_payment_failed",
 					message: "The payment did not go through.",
+					asked: session.amount_total,
 					...sessionDetails(session),
 					fromCompletedSession: true,
 				},
@@ -203,6 +204,7 @@ export function factFromEvent(event: Stripe.Event): EventFact {
 					paymentIntentId: pi.id,
 					// A declined card leaves the session open: its payment method is where the address is.
 					customerEmail: payerEmail(pi),
+					asked: pi.amount,
 					...paymentFailure(pi),
 				},
 			};
@@ -259,6 +261,7 @@ export function factFromSession(session: Stripe.Checkout.Session): Fact | null {
 					created,
 					...details,
 					...paymentFailure(pi),
+					asked: session.amount_total,
 					fromCompletedSession: true,
 				};
 			default:
@@ -266,7 +269,7 @@ export function factFromSession(session: Stripe.Checkout.Session): Fact | null {
 		}
 	}
 	if (session.status === "open" && pi?.last_payment_error) {
-		return { kind: "failed", created, ...details, ...paymentFailure(pi) };
+		return { kind: "failed", created, ...details, ...paymentFailure(pi), asked: pi.amount };
 	}
 	return null;
 }

@@ -42,6 +42,7 @@ export type OrderState = ChargedDetails & {
 	lastFactAt: number | null;
 	failureCode: string | null;
 	failureMessage: string | null;
+	amountAsked: number | null;
 	stripePaymentIntentId: string | null;
 	customerEmail: string | null;
 	/** The completed session's own report is on the order (the address it was paid with among it). */
@@ -72,6 +73,7 @@ export type OrderPatch = Partial<ChargedDetails> & {
 	paidAt?: number;
 	failureCode?: string | null;
 	failureMessage?: string | null;
+	amountAsked?: number;
 	amountRefunded?: number;
 	stripePaymentIntentId?: string;
 	customerEmail?: string;
@@ -192,6 +194,9 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 			const failure = {
 				failureCode: fact.code ?? "payment_failed",
 				failureMessage: fact.message ?? "The payment failed.",
+				// What the page asked this time (the shopper may have picked another rate since).
+				...(typeof fact.asked === "number" &&
+					fact.asked !== order.amountAsked && { amountAsked: fact.asked }),
 			};
 			if (order.status === "failed") {
 				// A second decline in the same session: keep the latest reason for the shopper. The
@@ -200,6 +205,7 @@ export function decide(order: OrderState, fact: Fact, nowMs: number): Decision {
 				if (failure.failureCode !== order.failureCode) patch.failureCode = failure.failureCode;
 				if (failure.failureMessage !== order.failureMessage)
 					patch.failureMessage = failure.failureMessage;
+				if (failure.amountAsked !== undefined) patch.amountAsked = failure.amountAsked;
 				return Object.keys(patch).length > 0
 					? { outcome: "recorded", to: null, patch, reason: "failed again" }
 					: { outcome: "noop", to: null, patch: {}, reason: "the same decline again" };

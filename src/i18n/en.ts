@@ -233,6 +233,7 @@ export const en = {
 	"email.shipping": "Shipping",
 	"email.shippingRate": "Shipping ({rate})",
 	"email.tax": "Tax",
+	"email.askedTotal": "Total on the payment page",
 	"email.total": "Total",
 	"email.refunded": "Refunded",
 	"email.refundedNow": "This refund",
@@ -258,6 +259,8 @@ export const en = {
 	"email.payment_failed.resume":
 		"Your order is saved: you can resume the payment for the same items.",
 	"email.payment_failed.resumeButton": "Resume payment",
+	"email.payment_failed.startAgain": "Your cart is kept: you can start again with the same items.",
+	"email.payment_failed.startAgainButton": "Start again with the same items",
 	"email.payment_failed.noResume": "You can order the same items again from the shop.",
 	"email.refund.subject": "Your {brand} order {number}: {amount} refunded",
 	"email.refund.heading": "Your refund",

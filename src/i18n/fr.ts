@@ -228,6 +228,7 @@ export const fr = {
 	"email.shipping": "Livraison",
 	"email.shippingRate": "Livraison ({rate})",
 	"email.tax": "Taxes",
+	"email.askedTotal": "Total sur la page de paiement",
 	"email.total": "Total",
 	"email.refunded": "Remboursé",
 	"email.refundedNow": "Ce remboursement",
@@ -254,6 +255,9 @@ export const fr = {
 	"email.payment_failed.resume":
 		"Votre commande est conservée : vous pouvez reprendre le paiement pour les mêmes articles.",
 	"email.payment_failed.resumeButton": "Reprendre le paiement",
+	"email.payment_failed.startAgain":
+		"Votre panier est conservé : vous pouvez recommencer avec les mêmes articles.",
+	"email.payment_failed.startAgainButton": "Recommencer avec les mêmes articles",
 	"email.payment_failed.noResume":
 		"Vous pouvez commander à nouveau les mêmes articles depuis la boutique.",
 	"email.refund.subject": "Votre commande {brand} {number} : remboursement de {amount}",

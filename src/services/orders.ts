@@ -100,6 +100,7 @@ export function adminOrder(order: OrderRow, items: OrderItemRow[] = []) {
 				}
 			: null,
 		amountRefunded: order.amountRefunded,
+		amountAsked: order.amountAsked,
 		checkoutExpiresAt: isoTime(order.checkoutExpiresAt),
 		reconciledAt: isoTime(order.reconciledAt),
 	};

@@ -38,6 +38,8 @@ function anOrder(overrides: Partial<EmailOrder> = {}): EmailOrder {
 		amountTax: 320,
 		amount: 6570,
 		amountRefunded: 0,
+		amountAsked: null,
+		status: "paid",
 		shipping: {
 			name: "Jeanne Martin",
 			phone: null,

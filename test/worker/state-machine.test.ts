@@ -31,6 +31,7 @@ const order = (status: OrderStatus, extra: Partial<OrderState> = {}): OrderState
 	lastFactAt: 1000,
 	failureCode: null,
 	failureMessage: null,
+	amountAsked: null,
 	stripePaymentIntentId: null,
 	customerEmail: null,
 	checkoutCompleted: false,

@@ -34,7 +34,7 @@ export function buildModel(
 		orderLabel: translate(locale, "email.order", { number: order.number }),
 		itemsHeading: translate(locale, "email.items"),
 		items: itemRows(order),
-		totals: totalRows(order, parts.refundedNow),
+		totals: totalRows(order, { refundedNow: parts.refundedNow, asked: kind === "payment_failed" }),
 		address: address ? { heading: translate(locale, "email.shipTo"), lines: address } : null,
 		status: { label: translate(locale, "email.viewOrder"), url: links.statusUrl },
 		shop: { label: translate(locale, "email.visitShop"), url: links.shopUrl },
@@ -73,15 +73,32 @@ function kindParts(
 			};
 		case "payment_failed": {
 			const resume = links.resumeUrl;
+			// Its checkout ended (the shopper left): the link starts the same items again.
+			const ended = order.status === "expired" || order.status === "canceled";
 			return {
 				subject: t("email.payment_failed.subject"),
 				heading: t("email.payment_failed.heading"),
 				paragraphs: [
 					t("email.payment_failed.intro"),
-					t(resume ? "email.payment_failed.resume" : "email.payment_failed.noResume"),
+					t(
+						!resume
+							? "email.payment_failed.noResume"
+							: ended
+								? "email.payment_failed.startAgain"
+								: "email.payment_failed.resume",
+					),
 				],
 				notice: declineText(order.failureCode, locale),
-				action: resume ? { label: t("email.payment_failed.resumeButton"), url: resume } : null,
+				action: resume
+					? {
+							label: t(
+								ended
+									? "email.payment_failed.startAgainButton"
+									: "email.payment_failed.resumeButton",
+							),
+							url: resume,
+						}
+					: null,
 			};
 		}
 		case "refund": {

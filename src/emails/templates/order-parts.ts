@@ -12,8 +12,15 @@ export function itemRows(order: EmailOrder): Row[] {
 	}));
 }
 
-/** Subtotal, what Stripe's page took off or added, the total, then what went back. */
-export function totalRows(order: EmailOrder, refundedNow?: number): Row[] {
+/**
+ * Subtotal, what Stripe's page took off or added, the total, then what went
+ * back. `asked`: a payment that did not go through shows what the payment page
+ * asked, shipping and tax included, when it is known.
+ */
+export function totalRows(
+	order: EmailOrder,
+	{ refundedNow, asked = false }: { refundedNow?: number | undefined; asked?: boolean } = {},
+): Row[] {
 	const { locale } = order;
 	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
 	const money = (amount: number) => formatMoney(amount, order.currency, locale);
@@ -27,7 +34,9 @@ export function totalRows(order: EmailOrder, refundedNow?: number): Row[] {
 		rows.push({ label, value: money(order.amountShipping) });
 	}
 	if (order.amountTax > 0) rows.push({ label: t("email.tax"), value: money(order.amountTax) });
-	rows.push({ label: t("email.total"), value: money(order.amount), strong: true });
+	if (asked && order.amountAsked !== null)
+		rows.push({ label: t("email.askedTotal"), value: money(order.amountAsked), strong: true });
+	else rows.push({ label: t("email.total"), value: money(order.amount), strong: true });
 	if (refundedNow !== undefined) {
 		rows.push({ label: t("email.refundedNow"), value: `−${money(refundedNow)}`, strong: true });
 		rows.push({ label: t("email.refundedTotal"), value: `−${money(order.amountRefunded)}` });

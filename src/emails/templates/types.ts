@@ -23,6 +23,10 @@ export type EmailOrder = {
 	amountTax: number;
 	/** What was charged. */
 	amount: number;
+	/** What the payment page asked on a declined attempt (shipping, tax, discount included), when known. */
+	amountAsked: number | null;
+	/** The order's status when the e-mail is sent: a checkout that ended is started again, not resumed. */
+	status: string;
 	amountRefunded: number;
 	shipping: null | {
 		name: string | null;
