@@ -34,6 +34,8 @@ const GIVE_UP_AFTER_MS = 2 * 60 * 1000;
 const sessionId = new URLSearchParams(location.search).get("session_id");
 /** What the worker rendered: a different answer means the page is out of date. */
 const shown = statusEl.dataset.status;
+/** Whether it was rendered paid before Stripe's report of the address, totals and card reached us. */
+const shownPending = statusEl.dataset.detailsPending === "true";
 
 let order = null;
 let delay = FIRST_DELAY_MS;
@@ -73,13 +75,14 @@ async function poll() {
 		failures += 1;
 		if (failures >= 3) errorEl.textContent = t("success.unreachable");
 	}
-	if (order && order.status !== shown) {
+	// A new status, or the details that came after it: the worker renders the page again.
+	if (order && (order.status !== shown || (shownPending && !order.detailsPending))) {
 		location.reload();
 		return;
 	}
 	if (order) settle(order);
 	const status = order?.status ?? shown;
-	if (SETTLED.has(status)) return;
+	if (SETTLED.has(status) && !(order?.detailsPending ?? shownPending)) return;
 	if (status === "processing") {
 		// Bank payments take days: keep asking, slowly.
 		schedule(PROCESSING_DELAY_MS);

@@ -26,6 +26,20 @@ export function isOpenStatus(status: OrderStatus): boolean {
 	return (OPEN_STATUSES as readonly OrderStatus[]).includes(status);
 }
 
+/**
+ * A payment taken whose completed session has not reported yet (its address,
+ * totals, card): the success page and its sync keep asking until it has.
+ */
+export function awaitsSessionReport(order: {
+	status: OrderStatus;
+	checkoutCompleted: boolean;
+}): boolean {
+	return (
+		!order.checkoutCompleted &&
+		(order.status === "paid" || order.status === "fulfilled" || order.status === "refunded")
+	);
+}
+
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 	const allowed: readonly OrderStatus[] | undefined = TRANSITIONS[to as keyof typeof TRANSITIONS];
 	return allowed?.includes(from) ?? false;

@@ -40,7 +40,8 @@ export async function withOrderState(
 	}
 	const view = publicOrder(order, await orderItemsOf(c.var.deps.db, order.id));
 	const [text, detail] = statusTexts(view, locale);
-	const open = isOpenStatus(order.status);
+	// Still changing: not final, or paid while what Stripe's page reported is on its way.
+	const open = isOpenStatus(order.status) || view.detailsPending;
 	return new HTMLRewriter()
 		.on("head", {
 			element(el) {
@@ -73,6 +74,9 @@ export async function withOrderState(
 		})
 		.on("#order-facts", {
 			element: (el) => void el.setInnerContent(facts(view, locale), { html: true }),
+		})
+		.on("#status", {
+			element: (el) => void el.setAttribute("data-details-pending", String(view.detailsPending)),
 		})
 		.transform(withStatus(res, order.status, text, detail));
 }

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { orderItems, orders } from "../db/schema.ts";
+import { awaitsSessionReport } from "../domain/transitions.ts";
 import { minorUnitDigits } from "../lib/money.ts";
 import { isoTime } from "../lib/time.ts";
 
@@ -61,6 +62,8 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 				? { brand: order.paymentBrand, last4: order.paymentLast4, receiptUrl: order.receiptUrl }
 				: null,
 		fulfillment: fulfillment(order),
+		// Paid, but what Stripe's page reported (address, totals, card) has not reached us yet.
+		detailsPending: awaitsSessionReport(order),
 		items: items.map((i) => ({
 			productId: i.productId,
 			name: i.name,

@@ -2,7 +2,7 @@ import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import { orders } from "../db/schema.ts";
 import { factFromSession } from "../domain/stripe-facts.ts";
-import { isOpenStatus } from "../domain/transitions.ts";
+import { awaitsSessionReport, isOpenStatus } from "../domain/transitions.ts";
 import type { TransitionSource } from "../domain/vocabulary.ts";
 import { describeError } from "../lib/log.ts";
 import type { ApplyResult } from "./apply-fact.ts";
@@ -37,6 +37,9 @@ export async function syncOrder(
 	return applyFact(deps, order.id, fact, { source });
 }
 
+/** An order whose page Stripe can still change: not final, or paid without its session's report. */
+const needsStripe = (order: OrderRow) => isOpenStatus(order.status) || awaitsSessionReport(order);
+
 /** Minimum time between two Stripe look-ups for one order from the success page. */
 export const SYNC_INTERVAL_MS = 3000;
 
@@ -50,7 +53,7 @@ export async function claimSync(
 	order: OrderRow,
 	intervalMs = SYNC_INTERVAL_MS,
 ): Promise<boolean> {
-	if (!isOpenStatus(order.status) || !order.stripeCheckoutSessionId) return false;
+	if (!needsStripe(order) || !order.stripeCheckoutSessionId) return false;
 	const now = deps.now();
 	const result = await deps.db
 		.update(orders)
@@ -67,7 +70,8 @@ export async function claimSync(
 /**
  * The order of a Checkout Session as the shopper should see it now: before the
  * webhook arrives it would be stale, so Stripe is asked (at most once per order
- * every few seconds, `claimSync`). A Stripe failure is not the shopper's
+ * every few seconds, `claimSync`), as it is for a paid order still without its
+ * session's report (its address, totals and card came after its status). A Stripe failure is not the shopper's
  * problem: the order is answered as we know it.
  */
 export async function currentOrderOfSession(
@@ -75,7 +79,7 @@ export async function currentOrderOfSession(
 	sessionId: string,
 ): Promise<OrderRow | undefined> {
 	const order = await findOrderBySession(deps.db, sessionId);
-	if (!order || !isOpenStatus(order.status) || !(await claimSync(deps, order))) return order;
+	if (!order || !needsStripe(order) || !(await claimSync(deps, order))) return order;
 	try {
 		await syncOrder(deps, order, "success_page");
 	} catch (err) {

@@ -5,10 +5,11 @@
  * order Stripe's events arrive in, and a payment told by its PaymentIntent
  * alone still learns everything its session reports.
  */
+import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { emails } from "../../src/db/schema.ts";
+import { emails, orders } from "../../src/db/schema.ts";
 import { reconcile } from "../../src/services/reconcile.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
@@ -200,5 +201,52 @@ describe("a payment told by its PaymentIntent alone", () => {
 		await reconcile({ ...dayLater, liveMode: false }, { graceSeconds: 0 });
 		await reconcile({ ...dayLater, liveMode: false }, { graceSeconds: 0 });
 		expect((await alertsOf(answer.orderId)).map((a) => a.kind)).toEqual(["unresolved_order"]);
+	});
+});
+
+describe("the success page of a payment whose session reported after it", () => {
+	it("keeps asking until the session's report is in, then shows it, with and without JavaScript", async () => {
+		const answer = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
+		await emulator.pay(answer.sessionId, { email: CORRECTED });
+		const [succeeded] = await emulator.events({
+			orderId: answer.orderId,
+			type: "payment_intent.succeeded",
+		});
+		// Stripe fails the webhook's look-up and the page's first one (each tried twice by stripe-node).
+		await emulator.addFault({
+			match: `/v1/checkout/sessions/${answer.sessionId}`,
+			status: 500,
+			count: 4,
+		});
+		expect((await deliver(succeeded as Stripe.Event)).status).toBe(200);
+
+		const page = () =>
+			exports.default
+				.fetch(`https://shop.test/success.html?session_id=${answer.sessionId}`)
+				.then((r) => r.text());
+		const before = await page();
+		expect(before).toContain('data-status="paid"');
+		expect(before).toContain('data-details-pending="true"');
+		// Without JavaScript it refreshes itself while the details are on their way.
+		expect(before).toContain('<meta http-equiv="refresh" content="5" />');
+		expect(before).not.toContain("4242");
+
+		// The script's poll (and the page's next render) asks Stripe, which now answers.
+		await db.update(orders).set({ reconciledAt: null }).where(eq(orders.id, answer.orderId));
+		const json = await exports.default
+			.fetch(`https://shop.test/api/orders/by-session/${answer.sessionId}`)
+			.then((r) =>
+				r.json<{ status: string; detailsPending: boolean; payment: { last4: string } }>(),
+			);
+		expect(json).toMatchObject({
+			status: "paid",
+			detailsPending: false,
+			payment: { last4: "4242" },
+		});
+		const after = await page();
+		expect(after).toContain('data-details-pending="false"');
+		expect(after).not.toContain('http-equiv="refresh"');
+		expect(after).toContain("4242");
+		expect(after).toContain("g•••@example.com");
 	});
 });

@@ -88,9 +88,10 @@ describe("the success page without JavaScript", () => {
 		expect(pending).toMatch(/id="order-total"><strong>\$48\.00<\/strong>/);
 		expect(pending).toContain('<noscript><meta http-equiv="refresh" content="5" /></noscript>');
 
+		// Paid, with what the completed session reported (a payment still waiting for it refreshes).
 		await db
 			.update(orders)
-			.set({ status: "paid", paidAt: Date.now() })
+			.set({ status: "paid", paidAt: Date.now(), checkoutCompleted: true })
 			.where(eq(orders.id, order.id));
 		const paid = await successPage(order.stripeCheckoutSessionId ?? "", "fr-FR");
 		expect(paid).toContain('data-status="paid"');
