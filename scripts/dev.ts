@@ -12,7 +12,8 @@
  *   taken) and points the worker's `resend` provider at it, so every email
  *   lands in a page on this machine; its messages are kept beside the local D1.
  *   With EMAIL_PROVIDER set, the email settings of .dev.vars are used as they are.
- * Arguments after `--` go to `wrangler dev` (e.g. `npm run dev -- --ip 0.0.0.0`).
+ * Arguments after `--` go to `wrangler dev` (e.g. `npm run dev -- --ip 0.0.0.0`); `--port N`
+ * there sets the shop's port, as PORT does.
  */
 
 import { DEFAULT_MAILBOX_PORT } from "local-mailbox";
@@ -25,8 +26,29 @@ import {
 } from "./dev-vars.ts";
 import { freePort, migrateLocal, portIsFree, startShop } from "./stack.ts";
 
-const port = Number(process.env.PORT ?? 8787);
+// `npm run dev -- --port 3000` sets the shop's port as PORT does (wrangler must not get it twice).
+const { port, rest: wranglerArgs } = takePort(
+	process.argv.slice(2),
+	Number(process.env.PORT ?? 8787),
+);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 12111);
+/** The port given to `wrangler dev` after `--` (`--port 3000`, `--port=3000`), and the other arguments. */
+function takePort(args: string[], fallback: number): { port: number; rest: string[] } {
+	let port = fallback;
+	const rest: string[] = [];
+	for (let i = 0; i < args.length; i++) {
+		const arg = args[i] ?? "";
+		const value = arg === "--port" ? args[++i] : arg.startsWith("--port=") ? arg.slice(7) : null;
+		if (value === null) rest.push(arg);
+		else if (value !== undefined && /^\d{1,5}$/.test(value)) port = Number(value);
+		else {
+			console.error(`--port must be a port number, not ${JSON.stringify(value ?? "")}`);
+			process.exit(1);
+		}
+	}
+	return { port, rest };
+}
+
 const STRIPE_VARS = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"];
 const MAILBOX_REPLACES = ["EMAIL_API_BASE", "RESEND_API_KEY"];
 
@@ -105,7 +127,7 @@ const shop = await startShop({
 	port,
 	ip: null,
 	testScheduled: true,
-	extraArgs: process.argv.slice(2),
+	extraArgs: wranglerArgs,
 	output: "inherit",
 	readyPath: null,
 	// A sender set in .dev.vars is kept: the mailbox only fills in what is missing.

@@ -3,6 +3,8 @@
  * for exactly the events the worker handles (HANDLED_EVENT_TYPES):
  *
  *   npm run stripe:listen -- [--forward-to localhost:8787/webhook] [-- <more stripe listen flags>]
+ *
+ * By default it forwards to the port `npm run dev` serves on: PORT, else 8787.
  */
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -22,7 +24,9 @@ function fail(message: string): never {
 function readOptions() {
 	try {
 		return parseArgs({
-			options: { "forward-to": { type: "string", default: "localhost:8787/webhook" } },
+			options: {
+				"forward-to": { type: "string", default: `localhost:${process.env.PORT ?? 8787}/webhook` },
+			},
 			allowPositionals: true,
 		});
 	} catch (err) {

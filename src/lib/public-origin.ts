@@ -21,7 +21,8 @@ export function publicOrigin(c: Context<AppEnv>): string {
 	);
 }
 
-function isLocalHost(hostname: string): boolean {
+/** A host of this machine: where APP_URL may be left unset (local development). */
+export function isLocalHost(hostname: string): boolean {
 	return (
 		hostname === "localhost" ||
 		hostname.endsWith(".localhost") ||

@@ -11,22 +11,39 @@ import { afterEach, describe, expect, it } from "vitest";
 
 let dir: string;
 
-function deploy(args: string[], secretList: string | null) {
+/** A shop's wrangler.toml as an owner fills it in before a deploy, with these `[vars]`. */
+const READY = { APP_URL: "https://shop.example.com", SHIPPING_COUNTRIES: "US,FR" };
+
+function deploy(
+	args: string[],
+	secretList: string | null,
+	vars: Record<string, string> = READY,
+	listError = "This Worker does not exist on your account. [code: 10007]",
+) {
 	dir = mkdtempSync(join(tmpdir(), "deploy-"));
 	const calls = join(dir, "calls.log");
 	const fake = join(dir, "wrangler");
+	const config = join(dir, "wrangler.toml");
+	writeFileSync(
+		config,
+		`name = "shop"\nmain = "src/index.ts"\ncompatibility_date = "2026-08-01"\n[vars]\n${Object.entries(
+			vars,
+		)
+			.map(([k, v]) => `${k} = "${v}"`)
+			.join("\n")}\n`,
+	);
 	writeFileSync(
 		fake,
 		`#!/usr/bin/env bash
 echo "$*" >> ${calls}
 if [ "$1" = secret ]; then
-  ${secretList === null ? 'echo "This Worker does not exist on your account. [code: 10007]" >&2; exit 1' : `echo '${secretList}'`}
+  ${secretList === null ? `echo "${listError}" >&2; exit 1` : `echo '${secretList}'`}
 fi
 exit 0
 `,
 	);
 	chmodSync(fake, 0o755);
-	const result = spawnSync(process.execPath, ["scripts/deploy.ts", ...args], {
+	const result = spawnSync(process.execPath, ["scripts/deploy.ts", "--config", config, ...args], {
 		encoding: "utf8",
 		env: { ...process.env, WRANGLER_BIN: fake },
 	});
@@ -39,7 +56,12 @@ exit 0
 	return {
 		status: result.status,
 		stderr: result.stderr,
-		calls: log.trim().split("\n").filter(Boolean),
+		// The config's temporary path, as `<config>`.
+		calls: log
+			.trim()
+			.split("\n")
+			.filter(Boolean)
+			.map((call) => call.replaceAll(config, "<config>")),
 	};
 }
 
@@ -56,24 +78,62 @@ describe("npm run deploy", () => {
 		);
 		expect(run.status).toBe(0);
 		expect(run.calls).toEqual([
-			"secret list --format json",
-			"d1 migrations apply DB --remote",
-			"deploy",
+			"secret list --format json --config <config>",
+			"d1 migrations apply DB --remote --config <config>",
+			"deploy --config <config>",
 		]);
 	});
 
-	it("refuses, naming the secret and deploying nothing, when one is missing", () => {
+	it("refuses, naming the secret and how to set it, deploying nothing, when one is missing", () => {
 		const run = deploy([], JSON.stringify([{ name: "STRIPE_SECRET_KEY", type: "secret_text" }]));
 		expect(run.status).toBe(1);
-		expect(run.stderr).toContain("Required secrets not set: STRIPE_WEBHOOK_SECRET");
-		expect(run.calls).toEqual(["secret list --format json"]);
+		expect(run.stderr).toContain(
+			"STRIPE_WEBHOOK_SECRET is not set: npx wrangler secret put STRIPE_WEBHOOK_SECRET",
+		);
+		expect(run.calls).toEqual(["secret list --format json --config <config>"]);
+	});
+
+	const bothSecrets = JSON.stringify([
+		{ name: "STRIPE_SECRET_KEY", type: "secret_text" },
+		{ name: "STRIPE_WEBHOOK_SECRET", type: "secret_text" },
+	]);
+
+	it("refuses a wrangler.toml without APP_URL, as /healthz would, deploying nothing", () => {
+		const run = deploy([], bothSecrets, { APP_URL: "" });
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain("/healthz would answer 503");
+		expect(run.stderr).toContain("APP_URL is not set");
+		expect(run.stderr).toContain("set it in wrangler.toml [vars]");
+		expect(run.calls).toEqual(["secret list --format json --config <config>"]);
+	});
+
+	it("names every malformed setting at once, and never a value", () => {
+		const run = deploy([], bothSecrets, {
+			...READY,
+			SHIPPING_COUNTRIES: "France",
+			AUTOMATIC_TAX: "yes",
+			EMAIL_PROVIDER: "resend",
+		});
+		expect(run.status).toBe(1);
+		for (const name of ["SHIPPING_COUNTRIES", "AUTOMATIC_TAX", "EMAIL_FROM"])
+			expect(run.stderr).toContain(name);
+		expect(run.stderr).not.toContain("France");
+		expect(run.calls).toEqual(["secret list --format json --config <config>"]);
+	});
+
+	it("says what wrangler said when it cannot list the secrets (logged out, offline)", () => {
+		const run = deploy([], null, READY, "Not logged in: run wrangler login. [code: 10000]");
+		expect(run.status).toBe(1);
+		expect(run.stderr).toContain("Not logged in: run wrangler login. [code: 10000]");
+		expect(run.stderr).toContain("npx wrangler login");
+		expect(run.stderr).not.toContain("is this its first deploy?");
 	});
 
 	it("asks a new Worker for a secrets file, and deploys with one that holds both", () => {
 		const refused = deploy([], null);
 		expect(refused.status).toBe(1);
 		expect(refused.stderr).toContain("--secrets-file");
-		expect(refused.calls).toEqual(["secret list --format json"]);
+		expect(refused.calls).toEqual(["secret list --format json --config <config>"]);
 
 		const secrets = join(tmpdir(), `secrets-${process.pid}.env`);
 		writeFileSync(secrets, "STRIPE_SECRET_KEY=sk_live_x\nSTRIPE_WEBHOOK_SECRET=whsec_y\n");
@@ -81,8 +141,8 @@ describe("npm run deploy", () => {
 		rmSync(secrets);
 		expect(run.status).toBe(0);
 		expect(run.calls).toEqual([
-			"d1 migrations apply DB --remote",
-			`deploy --secrets-file ${secrets}`,
+			"d1 migrations apply DB --remote --config <config>",
+			`deploy --config <config> --secrets-file ${secrets}`,
 		]);
 	});
 
@@ -92,7 +152,7 @@ describe("npm run deploy", () => {
 		const run = deploy(["--secrets-file", secrets], null);
 		rmSync(secrets);
 		expect(run.status).toBe(1);
-		expect(run.stderr).toContain("Required secrets not set: STRIPE_WEBHOOK_SECRET");
+		expect(run.stderr).toContain("STRIPE_WEBHOOK_SECRET is not set");
 		expect(run.calls).toEqual([]);
 	});
 });

@@ -280,14 +280,18 @@ describe("configuration errors", () => {
 		expect(body.error.message).not.toContain("sk_live_abc123");
 	});
 
-	it("keeps the catalog and /healthz answering without a key", async () => {
-		for (const path of ["/api/products", "/healthz", "/api/config"]) {
-			const res = await fetchWithEnv(new Request(`${ORIGIN}${path}`), {
-				STRIPE_SECRET_KEY: "",
-				STRIPE_WEBHOOK_SECRET: "",
-			});
+	it("keeps the catalog answering without a key, and /healthz says which are missing", async () => {
+		const noKeys = { STRIPE_SECRET_KEY: "", STRIPE_WEBHOOK_SECRET: "" };
+		for (const path of ["/api/products", "/api/config"]) {
+			const res = await fetchWithEnv(new Request(`${ORIGIN}${path}`), noKeys);
 			expect(res.status).toBe(200);
 		}
+		const health = await fetchWithEnv(new Request(`${ORIGIN}/healthz`), noKeys);
+		expect(health.status).toBe(503);
+		expect(await health.json()).toEqual({
+			ok: false,
+			problems: ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"],
+		});
 	});
 });
 
