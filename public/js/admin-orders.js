@@ -256,7 +256,12 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		replaceChildren(
 			byId("detail-totals"),
 			isAmount(order.subtotal) ? row("Subtotal", money(order.subtotal)) : [],
-			order.amountDiscount > 0 ? row("Discount", `−${money(order.amountDiscount)}`) : [],
+			order.amountDiscount > 0
+				? row(
+						order.discountCode ? `Discount (${order.discountCode})` : "Discount",
+						`−${money(order.amountDiscount)}`,
+					)
+				: [],
 			shipped
 				? row(
 						order.shipping?.rateName ? `Shipping (${order.shipping.rateName})` : "Shipping",
@@ -424,9 +429,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			),
 			field("Checkout Session", code(order.stripeCheckoutSessionId)),
 			field("PaymentIntent", code(order.stripePaymentIntentId)),
-			order.checkoutExpiresAt !== undefined
-				? field("Checkout expires", timeEl(order.checkoutExpiresAt))
-				: [],
+			// Given only while the checkout can still be paid.
+			order.checkoutExpiresAt ? field("Checkout expires", timeEl(order.checkoutExpiresAt)) : [],
 			order.reconciledAt !== undefined ? field("Last reconciled", timeEl(order.reconciledAt)) : [],
 		);
 

@@ -343,8 +343,10 @@ function fitCartToStock(options) {
 	return fitItems(limits).map((id) => catalog.get(id).name);
 }
 
+/** What the cart lost: lowered to what is left, or (nothing left) emptied. */
 function stockChangedText(names) {
-	return t("cart.stockChanged", { names: listOf(names) });
+	const key = getItems().length === 0 ? "cart.soldOutNow" : "cart.stockChanged";
+	return t(key, { names: listOf(names) });
 }
 
 /**

@@ -74,6 +74,8 @@ export const orders = sqliteTable(
 		/** The priced items, ours: never changes after checkout, and what a paid session must match. */
 		subtotal: integer("subtotal").notNull(),
 		amountDiscount: integer("amount_discount").notNull().default(0),
+		/** The promotion code the shopper entered on Stripe's page (e.g. WELCOME10), when there was one. */
+		discountCode: text("discount_code"),
 		amountShipping: integer("amount_shipping").notNull().default(0),
 		amountTax: integer("amount_tax").notNull().default(0),
 		shippingName: text("shipping_name"),

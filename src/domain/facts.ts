@@ -46,6 +46,8 @@ export type SessionTotals = {
 	discount: number;
 	shipping: number;
 	tax: number;
+	/** The promotion code behind the discount, when the session came with it expanded. */
+	discountCode?: string | null;
 };
 
 export type Fact = FactBase &

@@ -64,8 +64,18 @@ function sessionCharge(session: Stripe.Checkout.Session): {
 			discount: totals?.amount_discount ?? 0,
 			shipping: totals?.amount_shipping ?? 0,
 			tax: totals?.amount_tax ?? 0,
+			discountCode: discountCode(session),
 		},
 	};
+}
+
+/** The promotion code the shopper entered, when the session came with `discounts.promotion_code` expanded. */
+function discountCode(session: Stripe.Checkout.Session): string | null {
+	for (const discount of session.discounts ?? []) {
+		const promo = discount.promotion_code;
+		if (promo && typeof promo === "object" && promo.code) return promo.code;
+	}
+	return null;
 }
 
 /**
@@ -276,14 +286,15 @@ export function factFromSession(session: Stripe.Checkout.Session): Fact | null {
 
 /**
  * A session event's paid fact completed with what only a look-up tells (the
- * shipping rate's name, the card and the receipt); the charge itself stays the
- * event's.
+ * shipping rate's name, the promotion code, the card and the receipt); the
+ * charge itself stays the event's.
  */
 export function withLookedUpDetails(fact: Fact, session: Stripe.Checkout.Session): Fact {
 	if (fact.kind !== "paid") return fact;
 	const shipping = sessionShipping(session);
 	return {
 		...fact,
+		...(fact.totals && { totals: { ...fact.totals, discountCode: discountCode(session) } }),
 		shipping: fact.shipping ? { ...fact.shipping, rateName: shipping?.rateName ?? null } : shipping,
 		payment: sessionPayment(session),
 	};

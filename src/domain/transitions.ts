@@ -67,6 +67,7 @@ export type OrderState = ChargedDetails & {
 type ChargedDetails = {
 	amount: number;
 	amountDiscount: number;
+	discountCode: string | null;
 	amountShipping: number;
 	amountTax: number;
 	shippingName: string | null;
@@ -338,6 +339,7 @@ function chargedPatch(
 	if (fact.totals && fact.amount !== undefined) {
 		wanted.amount = fact.amount;
 		wanted.amountDiscount = fact.totals.discount;
+		wanted.discountCode = fact.totals.discountCode ?? null;
 		wanted.amountShipping = fact.totals.shipping;
 		wanted.amountTax = fact.totals.tax;
 	}

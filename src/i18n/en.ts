@@ -76,6 +76,8 @@ export const en = {
 	"cart.view": "View cart ({count})",
 	"cart.stockChanged":
 		"Not enough left of {names}: someone was quicker. Your cart now holds what is still available; check it and pay again.",
+	"cart.soldOutNow":
+		"There is no {names} left: someone was quicker. Your cart is empty now; the shop shows what is still for sale.",
 	"cart.viewTotal": "View cart ({count}) · {total}",
 
 	// The success page.
@@ -126,6 +128,7 @@ export const en = {
 	"success.lineTotal": "Total",
 	"success.subtotal": "Subtotal",
 	"success.discount": "Discount",
+	"success.discountCode": "Discount ({code})",
 	"success.shipping": "Shipping",
 	"success.shippingRate": "Shipping ({rate})",
 	"success.tax": "Tax",
@@ -230,6 +233,7 @@ export const en = {
 	"email.itemLine": "{name} × {quantity}",
 	"email.subtotal": "Subtotal",
 	"email.discount": "Discount",
+	"email.discountCode": "Discount ({code})",
 	"email.shipping": "Shipping",
 	"email.shippingRate": "Shipping ({rate})",
 	"email.tax": "Tax",

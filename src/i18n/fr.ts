@@ -49,7 +49,7 @@ export const fr = {
 		"Vous payez sur la page de paiement sécurisée de Stripe. Vos données de carte ne passent jamais par ce site.",
 	"cart.remove": "Retirer",
 	"cart.removeNamed": "Retirer {name} du panier",
-	"cart.quantityOf": "Quantité de {name}",
+	"cart.quantityOf": "Quantité pour {name}",
 	"cart.currency": "Prix en {currency}.",
 	"cart.mixedCurrencies":
 		"Votre panier contient des prix en {currencies} : un paiement ne se fait que dans une devise. Retirez les articles de l'autre devise pour payer.",
@@ -61,8 +61,8 @@ export const fr = {
 	"cart.previousPaid":
 		"Votre paiement précédent a déjà été effectué : rien de nouveau n'a été débité. N'appuyez de nouveau sur Payer que si vous voulez passer une autre commande.",
 	"cart.each": "{price} l'unité",
-	"cart.decrease": "Diminuer la quantité de {name}",
-	"cart.increase": "Augmenter la quantité de {name}",
+	"cart.decrease": "Diminuer la quantité pour {name}",
+	"cart.increase": "Augmenter la quantité pour {name}",
 	"cart.quantitySet": "{name} : quantité {quantity}.",
 	"cart.quantityInvalid": "La quantité doit être un nombre entier de 1 à {max}.",
 	"cart.removed": "{name} a été retiré de votre panier.",
@@ -72,7 +72,9 @@ export const fr = {
 		"{count} articles qui ne sont plus en vente ont été retirés de votre panier.",
 	"cart.view": "Voir le panier ({count})",
 	"cart.stockChanged":
-		"Il ne reste plus assez de {names} : quelqu'un a été plus rapide. Votre panier contient maintenant ce qui est encore disponible ; vérifiez-le et payez à nouveau.",
+		"Stock insuffisant pour {names} : quelqu'un a été plus rapide. Votre panier contient maintenant ce qui est encore disponible ; vérifiez-le et payez à nouveau.",
+	"cart.soldOutNow":
+		"Stock épuisé pour {names} : quelqu'un a été plus rapide. Votre panier est maintenant vide ; la boutique montre ce qui reste en vente.",
 	"cart.viewTotal": "Voir le panier ({count}) · {total}",
 
 	"success.title": "Votre commande — Bean & Leaf",
@@ -123,6 +125,7 @@ export const fr = {
 	"success.lineTotal": "Total",
 	"success.subtotal": "Sous-total",
 	"success.discount": "Remise",
+	"success.discountCode": "Remise ({code})",
 	"success.shipping": "Livraison",
 	"success.shippingRate": "Livraison ({rate})",
 	"success.tax": "Taxes",
@@ -225,6 +228,7 @@ export const fr = {
 	"email.itemLine": "{name} × {quantity}",
 	"email.subtotal": "Sous-total",
 	"email.discount": "Remise",
+	"email.discountCode": "Remise ({code})",
 	"email.shipping": "Livraison",
 	"email.shippingRate": "Livraison ({rate})",
 	"email.tax": "Taxes",

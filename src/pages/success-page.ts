@@ -143,8 +143,12 @@ function totalRows(view: OrderView, locale: Locale): string {
 	<td class="num" id="order-${id}">${strong ? html`<strong>${value}</strong>` : value}</td>
 </tr>`;
 	const rows = [row("subtotal", t("success.subtotal"), money(view.subtotal))];
-	if (view.amountDiscount > 0)
-		rows.push(row("discount", t("success.discount"), `−${money(view.amountDiscount)}`));
+	if (view.amountDiscount > 0) {
+		const label = view.discountCode
+			? t("success.discountCode", { code: view.discountCode })
+			: t("success.discount");
+		rows.push(row("discount", label, `−${money(view.amountDiscount)}`));
+	}
 	// A shipped order always shows its shipping, even when it was free.
 	if (view.amountShipping > 0 || view.shipping) {
 		const label = view.shipping?.rateName

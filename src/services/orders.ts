@@ -46,6 +46,7 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 		locale: order.locale,
 		subtotal: order.subtotal,
 		amountDiscount: order.amountDiscount,
+		discountCode: order.discountCode,
 		amountShipping: order.amountShipping,
 		amountTax: order.amountTax,
 		shipping: order.shippingName
@@ -104,7 +105,11 @@ export function adminOrder(order: OrderRow, items: OrderItemRow[] = []) {
 			: null,
 		amountRefunded: order.amountRefunded,
 		amountAsked: order.amountAsked,
-		checkoutExpiresAt: isoTime(order.checkoutExpiresAt),
+		// Only while the checkout can still be paid: on a paid order it would say nothing true.
+		checkoutExpiresAt:
+			order.status === "pending" || order.status === "failed"
+				? isoTime(order.checkoutExpiresAt)
+				: null,
 		reconciledAt: isoTime(order.reconciledAt),
 	};
 }

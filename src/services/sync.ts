@@ -16,7 +16,11 @@ export async function retrieveSession(
 	sessionId: string,
 ): Promise<Stripe.Checkout.Session> {
 	return stripe.checkout.sessions.retrieve(sessionId, {
-		expand: ["payment_intent.latest_charge", "shipping_cost.shipping_rate"],
+		expand: [
+			"payment_intent.latest_charge",
+			"shipping_cost.shipping_rate",
+			"discounts.promotion_code",
+		],
 	});
 }
 

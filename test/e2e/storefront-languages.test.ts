@@ -136,7 +136,15 @@ describe("the storefront in English and French", () => {
 				.textContent(),
 		).toBe("Retirer");
 		expect(
-			await line.getByRole("spinbutton", { name: `Quantité de ${PRODUCTS.espresso.name}` }).count(),
+			await line
+				.getByRole("spinbutton", { name: `Quantité pour ${PRODUCTS.espresso.name}` })
+				.count(),
+		).toBe(1);
+		// French elides "de" before a vowel ("d'Espresso"); "pour" reads right before any name.
+		expect(
+			await line
+				.getByRole("button", { name: `Augmenter la quantité pour ${PRODUCTS.espresso.name}` })
+				.count(),
 		).toBe(1);
 		const pay = page.locator("#cart").getByRole("button", { name: "Payer", exact: true });
 		expect(await pay.isEnabled()).toBe(true);

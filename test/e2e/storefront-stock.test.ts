@@ -264,6 +264,23 @@ describe("stock on the storefront", () => {
 		expectCleanPagesBut409(shopper());
 	});
 
+	it("when someone took the last units: says the cart is empty now, never that it holds what is left", async () => {
+		const { page } = shopper();
+		await setStock(2);
+		await storefront(page);
+		await addOne(page);
+		await setStock(0);
+		await page.locator("#cart").getByRole("button", { name: "Pay", exact: true }).click();
+		const error = page.locator("#error");
+		await error.filter({ hasText: "someone was quicker" }).waitFor();
+		expect(await error.textContent()).toBe(
+			`There is no ${BOX.name} left: someone was quicker. Your cart is empty now; the shop shows what is still for sale.`,
+		);
+		expect(await page.locator("#cart-empty").isVisible()).toBe(true);
+		expect(await cartCount(page)).toBe("0");
+		expectCleanPagesBut409(shopper());
+	});
+
 	it("lowers a cart kept from an earlier visit to what is left, and removes what sold out", async () => {
 		const { page } = shopper();
 		await setStock(2);

@@ -34,6 +34,7 @@ function anOrder(overrides: Partial<EmailOrder> = {}): EmailOrder {
 		],
 		subtotal: 6050,
 		amountDiscount: 500,
+		discountCode: null,
 		amountShipping: 700,
 		amountTax: 320,
 		amount: 6570,
@@ -142,6 +143,23 @@ describe("every order email renders in English and French", () => {
 			expect(email.text).not.toContain(CATALOGUES[locale]["email.shipping"]);
 			expect(email.text).not.toContain(CATALOGUES[locale]["email.shipTo"]);
 		}
+	});
+
+	it("names the promotion code on the discount line, in each language", () => {
+		for (const [locale, label] of [
+			["en", "Discount (WELCOME10)"],
+			["fr", "Remise (WELCOME10)"],
+		] as const) {
+			const email = renderEmail(
+				"order_confirmation",
+				anOrder({ locale, discountCode: "WELCOME10" }),
+				LINKS,
+			);
+			for (const body of [email.html, email.text]) expect(body).toContain(label);
+		}
+		const plain = renderEmail("order_confirmation", anOrder({ discountCode: null }), LINKS);
+		expect(plain.text).toContain("Discount:");
+		expect(plain.text).not.toContain("Discount (");
 	});
 
 	it("is the same email for the same order (no clock, nothing random)", () => {

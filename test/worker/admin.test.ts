@@ -216,6 +216,12 @@ describe("GET /admin/orders/:id", () => {
 			},
 		]);
 		for (const t of order.transitions) expect(new Date(t.at).toISOString()).toBe(t.at);
+		// Paid: its checkout no longer "expires"; one awaiting payment says when it does.
+		expect(order).toMatchObject({ checkoutExpiresAt: null });
+		const waiting = await insertOrder();
+		expect(await adminJson(`/orders/${waiting.id}`)).toMatchObject({
+			checkoutExpiresAt: new Date(waiting.checkoutExpiresAt ?? 0).toISOString(),
+		});
 	});
 
 	it("answers 404 order_not_found for an unknown order", async () => {

@@ -143,6 +143,12 @@ describe("a payment told by its PaymentIntent alone", () => {
 		});
 		expect(order.amountShipping).toBeGreaterThan(0);
 		expect(order.receiptUrl).toMatch(/^https?:\/\//);
+		// The discount line names the code the shopper entered, as Stripe's page did.
+		expect(order.discountCode).toBe(code);
+		const page = await exports.default
+			.fetch(`https://shop.test/success.html?session_id=${answer.sessionId}`)
+			.then((r) => r.text());
+		expect(page).toContain(`Discount (${code})`);
 		expect((await outboxOf(answer.orderId)).map((e) => [e.kind, e.to])).toEqual([
 			["order_confirmation", CORRECTED],
 		]);

@@ -14,6 +14,7 @@ const order = (status: OrderStatus, extra: Partial<OrderState> = {}): OrderState
 	currency: "usd",
 	amountRefunded: 0,
 	amountDiscount: 0,
+	discountCode: null,
 	amountShipping: 0,
 	amountTax: 0,
 	shippingName: null,

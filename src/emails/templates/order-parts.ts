@@ -25,8 +25,12 @@ export function totalRows(
 	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
 	const money = (amount: number) => formatMoney(amount, order.currency, locale);
 	const rows: Row[] = [{ label: t("email.subtotal"), value: money(order.subtotal) }];
-	if (order.amountDiscount > 0)
-		rows.push({ label: t("email.discount"), value: `−${money(order.amountDiscount)}` });
+	if (order.amountDiscount > 0) {
+		const label = order.discountCode
+			? t("email.discountCode", { code: order.discountCode })
+			: t("email.discount");
+		rows.push({ label, value: `−${money(order.amountDiscount)}` });
+	}
 	// A shipped order shows its shipping even when it was free.
 	if (order.amountShipping > 0 || order.shipping) {
 		const rate = order.shipping?.rateName;

@@ -19,6 +19,8 @@ export type EmailOrder = {
 	items: { name: string; quantity: number; unitAmount: number }[];
 	subtotal: number;
 	amountDiscount: number;
+	/** The promotion code the shopper entered, when there was one. */
+	discountCode: string | null;
 	amountShipping: number;
 	amountTax: number;
 	/** What was charged. */
