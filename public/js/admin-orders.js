@@ -277,15 +277,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	/** Where it goes and, once shipped, how it travels. */
 	function renderShipping(order) {
 		const s = order.shipping;
-		const a = s?.address ?? {};
-		const region = [a.state, a.postalCode].filter(Boolean).join(" ");
-		const lines = [
-			s?.name,
-			a.line1,
-			a.line2,
-			[a.city, region].filter(Boolean).join(", "),
-			a.country,
-		];
+		// Formatted by the worker as the country writes it (the e-mails use the same rule).
+		const lines = s?.lines ?? [];
 		const f = order.fulfillment;
 		replaceChildren(
 			byId("detail-shipping"),

@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { orderItems, orders } from "../db/schema.ts";
 import { awaitsSessionReport } from "../domain/transitions.ts";
 import { minorUnitDigits } from "../lib/money.ts";
+import { postalLines } from "../lib/postal-address.ts";
 import { isoTime } from "../lib/time.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -88,21 +89,7 @@ export function adminOrder(order: OrderRow, items: OrderItemRow[] = []) {
 		stripePaymentIntentId: order.stripePaymentIntentId,
 		failureCode: order.failureCode,
 		customerEmail: order.customerEmail,
-		shipping: order.shippingName
-			? {
-					name: order.shippingName,
-					phone: order.shippingPhone,
-					rateName: order.shippingRateName,
-					address: {
-						line1: order.shippingLine1,
-						line2: order.shippingLine2,
-						city: order.shippingCity,
-						postalCode: order.shippingPostalCode,
-						state: order.shippingState,
-						country: order.shippingCountry,
-					},
-				}
-			: null,
+		shipping: order.shippingName ? adminShipping(order) : null,
 		amountRefunded: order.amountRefunded,
 		amountAsked: order.amountAsked,
 		// Only while the checkout can still be paid: on a paid order it would say nothing true.
@@ -111,6 +98,25 @@ export function adminOrder(order: OrderRow, items: OrderItemRow[] = []) {
 				? isoTime(order.checkoutExpiresAt)
 				: null,
 		reconciledAt: isoTime(order.reconciledAt),
+	};
+}
+
+/** Where it ships, in full, with the lines as the console shows them (English, as the console is). */
+function adminShipping(order: OrderRow) {
+	const address = {
+		line1: order.shippingLine1,
+		line2: order.shippingLine2,
+		city: order.shippingCity,
+		postalCode: order.shippingPostalCode,
+		state: order.shippingState,
+		country: order.shippingCountry,
+	};
+	return {
+		name: order.shippingName,
+		phone: order.shippingPhone,
+		rateName: order.shippingRateName,
+		address,
+		lines: postalLines(order.shippingName, address, "en"),
 	};
 }
 

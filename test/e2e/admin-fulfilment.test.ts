@@ -145,18 +145,19 @@ describe("admin page: shipping an order", () => {
 		const total = usd(o.amount);
 		expect(await totals(page)).toEqual([
 			["Subtotal", "$45.00"],
-			["Discount", "−$4.50"],
+			[`Discount (${code})`, "−$4.50"],
 			["Shipping (Express)", "$15.00"],
 			...(o.amountTax > 0 ? [["Tax", usd(o.amountTax)]] : []),
 			["Total charged", total],
 			["Refunded so far", "$0.00"],
 		]);
+		// As France writes it, and as the shopper's e-mail shows it (in English here).
 		expect((await page.locator("#detail-address").innerText()).split("\n")).toEqual([
 			"Ada Lovelace",
 			"10 Rue de la Paix",
 			"Bâtiment B",
-			"Paris, 75002",
-			"FR",
+			"75002 Paris",
+			"France",
 		]);
 		expect(await fieldText(page, "#detail-shipping", "Phone")).toBe("+33 6 12 34 56 78");
 		expect(await fieldText(page, "#detail-shipping", "Rate")).toBe("Express");

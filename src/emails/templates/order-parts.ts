@@ -1,5 +1,6 @@
-import { countryName, type MessageKey, translate } from "../../i18n/catalogues.ts";
+import { type MessageKey, translate } from "../../i18n/catalogues.ts";
 import { formatMoney } from "../../lib/money.ts";
+import { postalLines } from "../../lib/postal-address.ts";
 import type { Row } from "./model.ts";
 import type { EmailOrder } from "./types.ts";
 
@@ -50,18 +51,8 @@ export function totalRows(
 	return rows;
 }
 
-/** Countries that write the postal code after the city and state ("Austin, TX 78701"). */
-const CITY_FIRST = new Set(["US", "CA", "AU"]);
-
-/** The address as it goes on a parcel: name, street lines, town, country in the order's language. */
+/** The address as it goes on a parcel, in the order's language. */
 export function addressLines(order: EmailOrder): string[] | null {
 	const shipping = order.shipping;
-	if (!shipping) return null;
-	const a = shipping.address;
-	const country = a.country?.toUpperCase() ?? null;
-	const town = CITY_FIRST.has(country ?? "")
-		? [[a.city, a.state].filter(Boolean).join(", "), a.postalCode].filter(Boolean).join(" ")
-		: [[a.postalCode, a.city].filter(Boolean).join(" "), a.state].filter(Boolean).join(", ");
-	const lines = [shipping.name, a.line1, a.line2, town, countryName(country, order.locale)];
-	return lines.filter((line): line is string => Boolean(line?.trim()));
+	return shipping ? postalLines(shipping.name, shipping.address, order.locale) : null;
 }
