@@ -90,6 +90,19 @@ describe("the hosted page of a session that ships", () => {
 		expect(html).not.toContain("<script");
 	});
 
+	it("marks the state required for a country that needs one (US first here), and not for France", async () => {
+		const session = await createShopSession(test);
+		const { html } = await page(String(session.url));
+		const label = /<label for="shipping-state">([\s\S]*?)<\/label>/.exec(html)?.[1] ?? "";
+		expect(label).toContain("(required)");
+		expect(html).toMatch(/id="shipping-state"[^>]*aria-required="true"/);
+		// Chosen France (the page re-drawn for it, as after Update): nothing marked, nothing asked.
+		const france = await submit(String(session.url), { ...PARIS, intent: "update" });
+		const frLabel = /<label for="shipping-state">([\s\S]*?)<\/label>/.exec(france.html)?.[1] ?? "";
+		expect(frLabel).not.toContain("(required)");
+		expect(france.html).not.toMatch(/id="shipping-state"[^>]*aria-required/);
+	});
+
 	it("applies a promotion code by form post and shows the discount, or says the code is invalid", async () => {
 		const session = await createShopSession(test);
 		const applied = await submit(String(session.url), {

@@ -26,8 +26,8 @@ export type ShippingCheck =
 	| { ok: true; details: ShippingDetailsRecord | null; phone: string | null }
 	| { ok: false; field: ShippingField; message: string };
 
-// Stripe's form asks for a state or province in these countries.
-const STATE_REQUIRED = new Set(["US", "CA", "AU"]);
+/** Stripe's form asks for a state or province in these countries. */
+export const STATE_REQUIRED: ReadonlySet<string> = new Set(["US", "CA", "AU"]);
 
 /** Checks the shipping step as Stripe's page does: required fields, an allowed country, a phone when asked. */
 export function checkShippingInput(session: SessionRecord, input: ShippingInput): ShippingCheck {

@@ -2,7 +2,7 @@ import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { SessionRecord } from "../state/store.ts";
 import { countryName, deliveryEstimateText, type Labels, pageMoney } from "./page-labels.ts";
-import type { ShippingInput } from "./shipping-details.ts";
+import { type ShippingInput, STATE_REQUIRED } from "./shipping-details.ts";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -38,6 +38,14 @@ export function renderContactFields(
 		html`<label for="${id}">${label}</label>
 <input type="text" id="${id}" name="${shippingFieldName(name)}" autocomplete="${autocomplete}"${raw(required ? " required" : "")} value="${value(name, fallback)}"${invalid(id)}>
 `;
+	// Marked required for a country that needs one (as Stripe's page does), not enforced by the
+	// browser: the page has no script, and the shopper may yet pick another country.
+	const stateField = (selected: string) => {
+		const required = STATE_REQUIRED.has(selected);
+		return html`<label for="shipping-state">${labels.state}${required ? html` <span class="required">${labels.required}</span>` : ""}</label>
+<input type="text" id="shipping-state" name="shippingState" autocomplete="shipping address-level1"${raw(required ? ' aria-required="true"' : "")} value="${value("state", saved?.address.state)}"${invalid("shipping-state")}>
+`;
+	};
 	return html`${phone}
 <fieldset id="shipping-address">
 <legend>${labels.shippingAddress}</legend>
@@ -46,7 +54,7 @@ ${text("shipping-line1", "line1", labels.line1, "shipping address-line1", saved?
 ${text("shipping-line2", "line2", labels.line2, "shipping address-line2", saved?.address.line2, false)}
 ${text("shipping-city", "city", labels.city, "shipping address-level2", saved?.address.city, true)}
 ${text("shipping-postal-code", "postalCode", labels.postalCode, "shipping postal-code", saved?.address.postal_code, true)}
-${text("shipping-state", "state", labels.state, "shipping address-level1", saved?.address.state, false)}
+${stateField(country)}
 <label for="shipping-country">${labels.country}</label>
 <select id="shipping-country" name="shippingCountry" autocomplete="shipping country" required${invalid("shipping-country")}>
 ${countries.map((code) => html`<option value="${code}"${raw(code === country ? " selected" : "")}>${countryName(code, lang)}</option>`)}
