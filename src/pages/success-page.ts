@@ -175,7 +175,7 @@ function facts(view: OrderView, locale: Locale): string {
 		];
 		list.push([t("success.shipTo"), place.filter(Boolean).join(", ")]);
 	}
-	if (view.emailHint) list.push([t("success.emailFor"), view.emailHint]);
+	if (view.emailHint) list.push([t("success.emailFor"), breakableAddress(view.emailHint)]);
 	if (view.payment?.last4) {
 		const brand = view.payment.brand ? cardBrand(view.payment.brand) : t("success.card");
 		list.push([
@@ -195,6 +195,19 @@ function facts(view: OrderView, locale: Locale): string {
 		]);
 	}
 	return list.map(([term, value]) => html`<dt>${term}</dt><dd>${value}</dd>`).join("");
+}
+
+/**
+ * An address that may wrap only where a reader expects it to: before the `@`
+ * and after a dot of the domain (`<wbr>`), never inside a word.
+ */
+function breakableAddress(address: string) {
+	const at = address.lastIndexOf("@");
+	if (at < 0) return address;
+	const domain = address.slice(at + 1).split(".");
+	return html`<span class="address-text">${address.slice(0, at)}<wbr>@${raw(
+		domain.map((part) => html`${part}`.toString()).join(".<wbr>"),
+	)}</span>`;
 }
 
 /** Only web links become links (the API refuses others; the page does not rely on it). */

@@ -123,3 +123,51 @@ for (const javaScriptEnabled of [true, false]) {
 		});
 	});
 }
+
+describe("the success page on a phone", () => {
+	const shopper = useShopper({ viewport: { width: 390, height: 844 } });
+
+	it("wraps a long address only before its @ or after a dot of its domain, never inside a word", async () => {
+		const { page } = shopper();
+		await openStorefront(page);
+		await addToCart(page, PRODUCTS.guide);
+		const sessionId = await pressPay(page);
+		await page.locator("#email").fill("margaret.hamilton@apollo-guidance-computer.example.org");
+		await page.locator("#card-number").fill(CARD_OK);
+		await page.locator("#card-expiry").fill("12 / 34");
+		await page.locator("#card-cvc").fill("123");
+		await Promise.all([page.waitForEvent("load"), page.locator("button#pay").click()]);
+		await page.waitForURL(`${workerUrl}/success.html?session_id=${sessionId}`);
+		await page.locator("#order-facts .address-text").waitFor({ timeout: 15_000 });
+		// Each rendered line of the address, as the reader sees it.
+		const lines = await page.locator("#order-facts .address-text").evaluate((el) => {
+			const text = el.textContent ?? "";
+			const range = document.createRange();
+			const tops: number[] = [];
+			let offset = 0;
+			for (const node of [...el.childNodes]) {
+				for (let i = 0; i < (node.textContent ?? "").length; i++) {
+					if (node.nodeType !== Node.TEXT_NODE) continue;
+					range.setStart(node, i);
+					range.setEnd(node, i + 1);
+					tops[offset + i] = Math.round(range.getBoundingClientRect().top);
+				}
+				offset += (node.textContent ?? "").length;
+			}
+			const out: string[] = [];
+			for (let i = 0; i < text.length; i++) {
+				const char = text[i] ?? "";
+				if (i === 0 || tops[i] !== tops[i - 1]) out.push(char);
+				else out.push(`${out.pop() ?? ""}${char}`);
+			}
+			return out;
+		});
+		expect(lines.join("")).toBe("m•••@apollo-guidance-computer.example.org");
+		expect(lines.length).toBeGreaterThan(1);
+		for (const line of lines.slice(0, -1)) expect(line).toMatch(/(\.|•)$/);
+		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+			390,
+		);
+		expectCleanPages(shopper());
+	});
+});

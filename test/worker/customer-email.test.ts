@@ -253,6 +253,6 @@ describe("the success page of a payment whose session reported after it", () => 
 		expect(after).toContain('data-details-pending="false"');
 		expect(after).not.toContain('http-equiv="refresh"');
 		expect(after).toContain("4242");
-		expect(after).toContain("g•••@example.com");
+		expect(after).toContain("g•••<wbr>@example.<wbr>com");
 	});
 });
