@@ -2,8 +2,9 @@
  * The worker says what is true for the order in the link and shows "Resume
  * payment" (a real form) only for a checkout that can still be paid
  * (src/pages/cancel-page.ts); with JavaScript the form is sent as JSON instead,
- * so a slow checkout can say it is waiting. A bare link in a browser that holds
- * its last checkout becomes that checkout's link, so the worker can look at it.
+ * so a slow checkout can say it is waiting. A link without a token (bare, or
+ * naming this browser's own last checkout) becomes that checkout's link, with
+ * its token, so the worker can look at it.
  */
 import { ApiError, createCheckoutSession, requestJson } from "./api.js";
 import { clearLastCheckout, getLastCheckout, setLastCheckout } from "./cart.js";
@@ -17,7 +18,13 @@ const statusEl = byId("cancel-status");
 
 const last = getLastCheckout();
 const query = new URLSearchParams(location.search);
-if (!query.has("order_id") && last?.orderId && last.resumeToken) {
+const named = query.get("order_id");
+if (
+	!query.get("token") &&
+	last?.orderId &&
+	last.resumeToken &&
+	(!named || named === last.orderId)
+) {
 	const own = new URLSearchParams({
 		order_id: last.orderId,
 		token: last.resumeToken,

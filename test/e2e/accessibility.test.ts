@@ -125,14 +125,14 @@ describe("accessibility smoke", () => {
 	it("fits a phone screen: no page scrolls sideways", async () => {
 		const { page } = shopper();
 		await page.setViewportSize({ width: 360, height: 740 });
-		const { orderId, sessionId } = await checkoutFor(PRODUCTS.espresso.id);
+		const { orderId, sessionId, resumeToken } = await checkoutFor(PRODUCTS.espresso.id);
 		const sideways = () =>
 			page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 		await openStorefront(page);
 		await addToCart(page, PRODUCTS.pourOver);
 		expect(await sideways()).toBeLessThanOrEqual(0);
-		await page.goto(`/cancel.html?order_id=${orderId}`);
+		await page.goto(`/cancel.html?order_id=${orderId}&token=${resumeToken}`);
 		await page.getByRole("button", { name: "Resume payment" }).waitFor();
 		expect(await sideways()).toBeLessThanOrEqual(0);
 		await page.goto(`/success.html?session_id=${sessionId}`);

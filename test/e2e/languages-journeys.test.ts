@@ -96,10 +96,11 @@ describe("a shopper without JavaScript", () => {
 			sessionId: string;
 			resumeToken: string;
 		};
-		// Paid meanwhile (in another tab, say): its old cancel link's Resume is refused with 409.
+		// A tab left open on the cancel page while the order is paid in another: its Resume is
+		// refused with 409 (a page opened now would say the order is paid, with no Resume).
+		await page.goto(`/cancel.html?order_id=${orderId}&token=${resumeToken}&lang=fr`);
 		await emulator.pay(sessionId);
 		await orderReaches(orderId, "paid");
-		await page.goto(`/cancel.html?order_id=${orderId}&token=${resumeToken}&lang=fr`);
 		await Promise.all([page.waitForEvent("load"), page.locator("#resume").click()]);
 		expect(page.url()).toBe(`${workerUrl}/create-checkout-session`);
 		expect(await page.locator("html").getAttribute("lang")).toBe("fr");
