@@ -1,6 +1,5 @@
 import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
-import type Stripe from "stripe";
 import type { Db } from "../db/client.ts";
 import { orderItems, orders, orderTransitions } from "../db/schema.ts";
 import { factFromSession } from "../domain/stripe-facts.ts";
@@ -148,15 +147,7 @@ export async function orderDetail(db: Db, orderId: string) {
 export async function forceSync(deps: StripeDeps, orderId: string) {
 	const order = await findOrder(deps.db, orderId);
 	if (!order) throw orderNotFound();
-	const sessionId = order.stripeCheckoutSessionId;
-	if (!sessionId) throw noSession();
-	const log = deps.log.child({ orderId: order.id, sessionId });
-	let session: Stripe.Checkout.Session;
-	try {
-		session = await retrieveSession(deps.stripe, sessionId);
-	} catch (err) {
-		throw stripeCallFailed(log, "admin sync", err);
-	}
+	const { session, log } = await sessionOf(deps, order, "admin sync");
 	const result = await syncOrder(deps, order, "admin", session);
 	log.info("admin sync", {
 		outcome: result?.outcome ?? "nothing new",
@@ -200,18 +191,22 @@ export async function fulfillOrder(deps: StripeDeps, orderId: string, shipment: 
 
 /** The payment of a mismatched order, as its session reports it, applied as paid by the operator's decision. */
 async function acceptPayment(deps: StripeDeps, order: OrderRow): Promise<OrderRow> {
-	const sessionId = order.stripeCheckoutSessionId;
-	if (!sessionId) throw noSession();
-	const log = deps.log.child({ orderId: order.id, sessionId });
-	let session: Stripe.Checkout.Session;
-	try {
-		session = await retrieveSession(deps.stripe, sessionId);
-	} catch (err) {
-		throw stripeCallFailed(log, "admin accept payment", err);
-	}
+	const { session, log } = await sessionOf(deps, order, "admin accept payment");
 	const fact = factFromSession(session);
 	if (fact?.kind !== "paid") throw orderNotShippable(order.status);
 	await applyFact(deps, order.id, { ...fact, accepted: true }, { source: "admin" });
 	log.info("admin accepted a payment that did not match its order");
 	return (await findOrder(deps.db, order.id)) ?? order;
+}
+
+/** The order's Checkout Session, asked of Stripe for an operator's action. Throws 409 `no_session`, or a Stripe failure. */
+async function sessionOf(deps: StripeDeps, order: OrderRow, what: string) {
+	const sessionId = order.stripeCheckoutSessionId;
+	if (!sessionId) throw noSession();
+	const log = deps.log.child({ orderId: order.id, sessionId });
+	try {
+		return { session: await retrieveSession(deps.stripe, sessionId), log };
+	} catch (err) {
+		throw stripeCallFailed(log, what, err);
+	}
 }

@@ -8,12 +8,12 @@
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { orders, products } from "../../src/db/schema.ts";
+import { orders } from "../../src/db/schema.ts";
 import { STRIPE_CALL_DEADLINE_MS } from "../../src/lib/stripe.ts";
 import { reconcile } from "../../src/services/reconcile.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { uniqueOrigin } from "./helpers/checkout.ts";
-import { d1WithOutage, db, testDeps } from "./helpers/db.ts";
+import { d1WithOutage, db, insertProduct, stockOf, testDeps } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -48,21 +48,6 @@ const CANCEL = /^\s*update "orders" set .*"status" = \?/i;
 /** The release of an Idempotency-Key whose answer is a 5xx. */
 const RELEASE_KEY = /^\s*delete from "idempotency_keys" .*"response_status" is null/i;
 
-async function limitedProduct(stock: number) {
-	const id = `fault-${crypto.randomUUID().slice(0, 8)}`;
-	await db.insert(products).values({
-		id,
-		name: `Limited ${id}`,
-		unitAmount: 1200,
-		currency: "usd",
-		shippable: false,
-		stock,
-	});
-	return id;
-}
-const stockOf = async (id: string) =>
-	(await db.query.products.findFirst({ where: eq(products.id, id) }))?.stock;
-
 describe("D1 failing while Stripe creates the session", () => {
 	it("answers 500, closes the session it could not record, gives the units back and frees the key, so the retry buys them", async () => {
 		const lines: string[] = [];
@@ -71,7 +56,7 @@ describe("D1 failing while Stripe creates the session", () => {
 		const outage = d1WithOutage();
 		const origin = uniqueOrigin();
 		const key = crypto.randomUUID();
-		const lastUnit = await limitedProduct(1);
+		const lastUnit = await insertProduct(1);
 		const request = () =>
 			new Request(`${origin}/create-checkout-session`, {
 				method: "POST",
@@ -113,7 +98,7 @@ describe("D1 failing while Stripe creates the session", () => {
 	it("gives the units back even when Stripe cannot close the unrecorded session", async () => {
 		const outage = d1WithOutage();
 		const origin = uniqueOrigin();
-		const lastUnit = await limitedProduct(1);
+		const lastUnit = await insertProduct(1);
 		const body = JSON.stringify({ items: [{ productId: lastUnit, quantity: 1 }] });
 		const post = () =>
 			fetchWithEnv(
@@ -137,7 +122,7 @@ describe("D1 failing while Stripe creates the session", () => {
 
 describe("a checkout never sent to Stripe", () => {
 	it("is canceled by reconciliation once Stripe's call deadline has passed, whatever the grace period", async () => {
-		const stuck = await limitedProduct(3);
+		const stuck = await insertProduct(3);
 		const res = await fetchWithEnv(
 			new Request("https://shop.test/create-checkout-session", {
 				method: "POST",

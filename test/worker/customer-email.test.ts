@@ -7,7 +7,6 @@
  */
 import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
-import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { emails, orders } from "../../src/db/schema.ts";
 import { reconcile } from "../../src/services/reconcile.ts";
@@ -15,7 +14,7 @@ import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout, checkoutWith } from "./helpers/checkout.ts";
 import { alertsOf, db, getOrder, testDeps } from "./helpers/db.ts";
-import { emulator, emulatorBase, promotionCode, stripe } from "./helpers/emulator.ts";
+import { emulator, pressPay, promotionCode, stripe } from "./helpers/emulator.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
 /** A shop that ships and takes promotion codes. */
@@ -23,24 +22,6 @@ const SHIPS = { SHIPPING_COUNTRIES: "FR,US", ALLOW_PROMOTION_CODES: "on" };
 
 const MISTYPED = "grace.hoper@example.com";
 const CORRECTED = "grace.hopper@example.com";
-
-/** One press of Pay on the emulator's hosted page, as the browser posts the form. */
-async function pressPay(sessionId: string, email: string, card: string): Promise<number> {
-	const res = await fetch(`${emulatorBase()}/pay/${sessionId}`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({
-			email,
-			method: "card",
-			cardNumber: card,
-			cardExpiry: "12 / 34",
-			cardCvc: "123",
-		}).toString(),
-		redirect: "manual",
-	});
-	await res.body?.cancel();
-	return res.status;
-}
 
 /** Mistype, get declined, correct the address, pay: the events Stripe sends, in its order. */
 async function declinedThenCorrected(items = [{ productId: "travel-mug", quantity: 1 }]) {
@@ -60,6 +41,29 @@ async function declinedThenCorrected(items = [{ productId: "travel-mug", quantit
 		succeeded: await of("payment_intent.succeeded"),
 		completed: await of("checkout.session.completed"),
 	};
+}
+
+/**
+ * A payment of 1 × espresso beans (nothing added on Stripe's page), its
+ * PaymentIntent's event delivered while Stripe answers the session look-ups
+ * with 500 `failures` times (stripe-node tries each twice): the order is paid
+ * without its session's report.
+ */
+async function paidWithoutReport(failures: number) {
+	const answer = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
+	await emulator.pay(answer.sessionId, { email: CORRECTED });
+	const [succeeded] = await emulator.events({
+		orderId: answer.orderId,
+		type: "payment_intent.succeeded",
+	});
+	if (!succeeded) throw new Error("no payment_intent.succeeded");
+	await emulator.addFault({
+		match: `/v1/checkout/sessions/${answer.sessionId}`,
+		status: 500,
+		count: failures,
+	});
+	expect((await deliver(succeeded)).status).toBe(200);
+	return answer;
 }
 
 const outboxOf = (orderId: string) => db.select().from(emails).where(eq(emails.orderId, orderId));
@@ -155,21 +159,9 @@ describe("a payment told by its PaymentIntent alone", () => {
 	});
 
 	it("when Stripe cannot say, is paid at once and completed by reconciliation once its session event is lost", async () => {
-		// Nothing added on Stripe's page: the PaymentIntent's amount is the order's, so it alone makes it paid.
-		const answer = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
-		await emulator.pay(answer.sessionId, { email: CORRECTED });
-		const [succeeded] = await emulator.events({
-			orderId: answer.orderId,
-			type: "payment_intent.succeeded",
-		});
-		if (!succeeded) throw new Error("no payment_intent.succeeded");
-		// Stripe answers the session look-up (and stripe-node's one retry) with 500; checkout.session.completed is lost.
-		await emulator.addFault({
-			match: `/v1/checkout/sessions/${answer.sessionId}`,
-			status: 500,
-			count: 2,
-		});
-		expect((await deliver(succeeded)).status).toBe(200);
+		// Nothing added on Stripe's page: the PaymentIntent's amount is the order's, so it alone makes
+		// it paid; Stripe fails the look-up (and stripe-node's retry); checkout.session.completed is lost.
+		const answer = await paidWithoutReport(2);
 		const paid = await getOrder(answer.orderId);
 		expect(paid).toMatchObject({ status: "paid", checkoutCompleted: false });
 		// Nothing is written to an address no completed session reported.
@@ -190,19 +182,8 @@ describe("a payment told by its PaymentIntent alone", () => {
 	});
 
 	it("raises one unresolved_order alert when its session never reports, a day after the payment", async () => {
-		const answer = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
-		await emulator.pay(answer.sessionId, { email: CORRECTED });
-		const [succeeded] = await emulator.events({
-			orderId: answer.orderId,
-			type: "payment_intent.succeeded",
-		});
 		// The delivery's look-up and two reconciliations', each tried twice by stripe-node.
-		await emulator.addFault({
-			match: `/v1/checkout/sessions/${answer.sessionId}`,
-			status: 500,
-			count: 6,
-		});
-		expect((await deliver(succeeded as Stripe.Event)).status).toBe(200);
+		const answer = await paidWithoutReport(6);
 		const dayLater = { ...testDeps({ now: () => Date.now() + 25 * 3600_000 }), stripe: stripe() };
 		await reconcile({ ...dayLater, liveMode: false }, { graceSeconds: 0 });
 		await reconcile({ ...dayLater, liveMode: false }, { graceSeconds: 0 });
@@ -212,19 +193,8 @@ describe("a payment told by its PaymentIntent alone", () => {
 
 describe("the success page of a payment whose session reported after it", () => {
 	it("keeps asking until the session's report is in, then shows it, with and without JavaScript", async () => {
-		const answer = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
-		await emulator.pay(answer.sessionId, { email: CORRECTED });
-		const [succeeded] = await emulator.events({
-			orderId: answer.orderId,
-			type: "payment_intent.succeeded",
-		});
 		// Stripe fails the webhook's look-up and the page's first one (each tried twice by stripe-node).
-		await emulator.addFault({
-			match: `/v1/checkout/sessions/${answer.sessionId}`,
-			status: 500,
-			count: 4,
-		});
-		expect((await deliver(succeeded as Stripe.Event)).status).toBe(200);
+		const answer = await paidWithoutReport(4);
 
 		const page = () =>
 			exports.default

@@ -23,7 +23,7 @@ import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { uniqueOrigin } from "./helpers/checkout.ts";
 import { d1WithOutage, db, testDeps } from "./helpers/db.ts";
-import { emulator, emulatorBase, stripe } from "./helpers/emulator.ts";
+import { emulator, pressPay, stripe } from "./helpers/emulator.ts";
 import { signature } from "./helpers/webhooks.ts";
 
 const SEED = 20261206;
@@ -69,24 +69,6 @@ const [schedule] = fc.sample(
 	{ seed: SEED, numRuns: 1 },
 );
 if (!schedule) throw new Error("no schedule");
-
-/** One press of Pay on the emulator's hosted page, as the browser posts it. */
-async function pressPay(sessionId: string, email: string, card: string): Promise<number> {
-	const res = await fetch(`${emulatorBase()}/pay/${sessionId}`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({
-			email,
-			method: "card",
-			cardNumber: card,
-			cardExpiry: "12 / 34",
-			cardCvc: "123",
-		}).toString(),
-		redirect: "manual",
-	});
-	await res.body?.cancel();
-	return res.status;
-}
 
 describe("concurrent shoppers with D1 and Stripe faults", () => {
 	it("ends with no unit held by a failed checkout, one refund per request, every e-mail to the payer, every payment recorded", async () => {

@@ -5,31 +5,13 @@
  * paying keeps their units for the session's hour (SPEC 11). Each test makes
  * its own products and client addresses.
  */
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { products } from "../../src/db/schema.ts";
 import { MAX_LIMITED_PER_CHECKOUT, MAX_LIMITED_PER_CLIENT } from "../../src/domain/product.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
-import { db, getOrder, tableCounts } from "./helpers/db.ts";
+import { getOrder, insertProduct, stockOf, tableCounts } from "./helpers/db.ts";
 import { emulator } from "./helpers/emulator.ts";
 import { deliver } from "./helpers/webhooks.ts";
-
-async function product(stock: number | null) {
-	const id = `hold-${crypto.randomUUID().slice(0, 8)}`;
-	await db.insert(products).values({
-		id,
-		name: `Limited ${id}`,
-		unitAmount: 1000,
-		currency: "usd",
-		shippable: false,
-		stock,
-	});
-	return id;
-}
-
-const stockOf = async (id: string) =>
-	(await db.query.products.findFirst({ where: eq(products.id, id) }))?.stock;
 
 /** A client address of the test's own. */
 const newIp = () => `198.51.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
@@ -56,7 +38,7 @@ async function ok(res: Response) {
 
 describe("what one checkout may hold of a limited product", () => {
 	it(`refuses more than ${MAX_LIMITED_PER_CHECKOUT} units of one limited product, writing nothing`, async () => {
-		const limited = await product(100);
+		const limited = await insertProduct(100);
 		const before = await tableCounts();
 		const res = await checkoutFrom(newIp(), [
 			{ productId: limited, quantity: MAX_LIMITED_PER_CHECKOUT + 1 },
@@ -77,13 +59,13 @@ describe("what one checkout may hold of a limited product", () => {
 	});
 
 	it("leaves unlimited products at the cart's own limit of 99", async () => {
-		const plenty = await product(null);
+		const plenty = await insertProduct(null);
 		await ok(await checkoutFrom(newIp(), [{ productId: plenty, quantity: 99 }]));
 	});
 
 	it("tells the storefront each product's limit per order", async () => {
-		const limited = await product(3);
-		const plenty = await product(null);
+		const limited = await insertProduct(3);
+		const plenty = await insertProduct(null);
 		const res = await fetchWithEnv(new Request(`${ORIGIN}/api/products`), {});
 		const list = (await res.json<{ products: { id: string; maxPerOrder: number | null }[] }>())
 			.products;
@@ -94,7 +76,7 @@ describe("what one checkout may hold of a limited product", () => {
 
 describe("what one client may hold at once", () => {
 	it(`refuses a checkout that would take one client past ${MAX_LIMITED_PER_CLIENT} held units, and lets others buy`, async () => {
-		const [a, b, c] = [await product(50), await product(50), await product(50)];
+		const [a, b, c] = [await insertProduct(50), await insertProduct(50), await insertProduct(50)];
 		const hoarder = newIp();
 		await ok(await checkoutFrom(hoarder, [{ productId: a, quantity: 10 }]));
 		await ok(await checkoutFrom(hoarder, [{ productId: b, quantity: 10 }]));
@@ -106,11 +88,11 @@ describe("what one client may hold at once", () => {
 		expect(await stockOf(c)).toBe(50);
 		// Anyone else still buys; unlimited products are not held by anyone.
 		await ok(await checkoutFrom(newIp(), [{ productId: c, quantity: 10 }]));
-		await ok(await checkoutFrom(hoarder, [{ productId: await product(null), quantity: 5 }]));
+		await ok(await checkoutFrom(hoarder, [{ productId: await insertProduct(null), quantity: 5 }]));
 	});
 
 	it("counts an IPv6 /64 as one client", async () => {
-		const id = await product(100);
+		const id = await insertProduct(100);
 		const net = `2001:db8:${Math.floor(Math.random() * 65535).toString(16)}:1`;
 		await ok(await checkoutFrom(`${net}::a`, [{ productId: id, quantity: 10 }]));
 		await ok(await checkoutFrom(`${net}::b`, [{ productId: id, quantity: 10 }]));
@@ -118,7 +100,7 @@ describe("what one client may hold at once", () => {
 	});
 
 	it("holds exactly up to the limit when one client's checkouts race", async () => {
-		const id = await product(100);
+		const id = await insertProduct(100);
 		const ip = newIp();
 		const answers = await Promise.all(
 			Array.from({ length: 5 }, () => checkoutFrom(ip, [{ productId: id, quantity: 10 }])),
@@ -128,7 +110,7 @@ describe("what one client may hold at once", () => {
 	});
 
 	it("frees the client's share when a checkout is paid or ends, and keeps no address on the order", async () => {
-		const id = await product(100);
+		const id = await insertProduct(100);
 		const ip = newIp();
 		const first = await ok(await checkoutFrom(ip, [{ productId: id, quantity: 10 }]));
 		const second = await ok(await checkoutFrom(ip, [{ productId: id, quantity: 10 }]));
@@ -156,7 +138,7 @@ describe("what one client may hold at once", () => {
 	});
 
 	it("is off, with the rate limit, when CHECKOUT_RATE_LIMIT=off (load tests and benchmarks)", async () => {
-		const id = await product(100);
+		const id = await insertProduct(100);
 		const ip = newIp();
 		const off = { CHECKOUT_RATE_LIMIT: "off" };
 		for (let i = 0; i < 3; i++) {

@@ -13,7 +13,15 @@ import { alerts, orderItems, orders, products } from "../../src/db/schema.ts";
 import { applyFact } from "../../src/services/apply-fact.ts";
 import { reconcile } from "../../src/services/reconcile.ts";
 import { ORIGIN, checkout as postCart, postCheckout, uniqueOrigin } from "./helpers/checkout.ts";
-import { db, getOrder, insertOrder, testDeps, transitionsOf } from "./helpers/db.ts";
+import {
+	db,
+	getOrder,
+	insertOrder,
+	insertProduct,
+	stockOf,
+	testDeps,
+	transitionsOf,
+} from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
 import { events } from "./helpers/stripe-events.ts";
 import { completedSession, sessionOfOrder, stripeEvent } from "./helpers/stripe-objects.ts";
@@ -24,26 +32,6 @@ async function checkout(...args: Parameters<typeof postCart>) {
 	const answer = await postCart(...args);
 	sessionOfOrder.set(answer.orderId, answer.sessionId);
 	return answer;
-}
-
-/** A product of this test's own, with `stock` units (null: unlimited). */
-async function product(stock: number | null, unitAmount = 1000) {
-	const id = `stock-${crypto.randomUUID().slice(0, 8)}`;
-	await db.insert(products).values({
-		id,
-		name: `Limited ${id}`,
-		unitAmount,
-		currency: "usd",
-		shippable: false,
-		stock,
-	});
-	return id;
-}
-
-async function stockOf(id: string): Promise<number | null> {
-	const row = await db.query.products.findFirst({ where: eq(products.id, id) });
-	if (!row) throw new Error(`no product ${id}`);
-	return row.stock;
 }
 
 const ordersWith = async (productId: string) =>
@@ -77,8 +65,8 @@ const runReconcile = () =>
 
 describe("reservation at checkout", () => {
 	it("takes the units in the order's batch, records them per line, and leaves unlimited products alone", async () => {
-		const limited = await product(5);
-		const unlimited = await product(null);
+		const limited = await insertProduct(5);
+		const unlimited = await insertProduct(null);
 		const answer = await checkout([
 			{ productId: limited, quantity: 2 },
 			{ productId: unlimited, quantity: 3 },
@@ -104,8 +92,8 @@ describe("reservation at checkout", () => {
 	});
 
 	it("refuses a cart asking for more than is left: 409 out_of_stock naming the products, nothing written or reserved", async () => {
-		const short = await product(1);
-		const plenty = await product(10);
+		const short = await insertProduct(1);
+		const plenty = await insertProduct(10);
 		const res = await postCheckout({
 			items: [
 				{ productId: plenty, quantity: 2 },
@@ -126,7 +114,7 @@ describe("reservation at checkout", () => {
 	});
 
 	it("keeps a sold-out product listed with available 0, and refuses it", async () => {
-		const soldOut = await product(0);
+		const soldOut = await insertProduct(0);
 		const listed = (
 			await (
 				await exports.default.fetch(`${ORIGIN}/api/products`)
@@ -141,7 +129,7 @@ describe("reservation at checkout", () => {
 	});
 
 	it("answers a browser's Buy now form with the shop's 409 page", async () => {
-		const soldOut = await product(0);
+		const soldOut = await insertProduct(0);
 		const res = await exports.default.fetch(`${ORIGIN}/create-checkout-session`, {
 			method: "POST",
 			headers: {
@@ -160,8 +148,8 @@ describe("reservation at checkout", () => {
 	});
 
 	it("shows Only n left and a disabled Sold out button without JavaScript, in the shopper's language", async () => {
-		const low = await product(3);
-		const soldOut = await product(0);
+		const low = await insertProduct(3);
+		const soldOut = await insertProduct(0);
 		const page = await (
 			await exports.default.fetch(`${ORIGIN}/`, { headers: { "accept-language": "fr" } })
 		).text();
@@ -178,7 +166,7 @@ describe("reservation at checkout", () => {
 				fc.integer({ min: 1, max: 6 }),
 				fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 4, maxLength: 14 }),
 				async (units, wants) => {
-					const id = await product(units);
+					const id = await insertProduct(units);
 					const answers = await Promise.all(
 						wants.map((quantity) => postCheckout({ items: [{ productId: id, quantity }] })),
 					);
@@ -199,7 +187,7 @@ describe("reservation at checkout", () => {
 	});
 
 	it("one unit, twelve shoppers at once: exactly one order", async () => {
-		const id = await product(1);
+		const id = await insertProduct(1);
 		const answers = await Promise.all(
 			Array.from({ length: 12 }, () => postCheckout({ items: [{ productId: id, quantity: 1 }] })),
 		);
@@ -212,7 +200,7 @@ describe("reservation at checkout", () => {
 
 describe("release, exactly once, whichever path notices", () => {
 	it("checkout.session.expired gives the units back; a second copy and reconciliation do not", async () => {
-		const id = await product(4);
+		const id = await insertProduct(4);
 		const answer = await checkout([{ productId: id, quantity: 3 }]);
 		expect(await stockOf(id)).toBe(1);
 		await emulator.expire(answer.sessionId);
@@ -227,7 +215,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("reconciliation returns an abandoned session's units when its expired webhook was lost", async () => {
-		const id = await product(2);
+		const id = await insertProduct(2);
 		const answer = await checkout([{ productId: id, quantity: 2 }]);
 		expect(await stockOf(id)).toBe(0);
 		// Stripe expires the session; its webhook never arrives (none is configured here).
@@ -240,7 +228,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("the success page's sync returns them when it is the first to see the expiry", async () => {
-		const id = await product(2);
+		const id = await insertProduct(2);
 		const answer = await checkout([{ productId: id, quantity: 1 }]);
 		await emulator.expire(answer.sessionId);
 		const res = await exports.default.fetch(`${ORIGIN}/api/orders/by-session/${answer.sessionId}`);
@@ -249,7 +237,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("a declined order (failed) that expires gives its units back too", async () => {
-		const id = await product(3);
+		const id = await insertProduct(3);
 		const answer = await checkout([{ productId: id, quantity: 1 }]);
 		expect((await deliver(events.piFailed({ id: answer.orderId, amount: 1000 }))).status).toBe(200);
 		expect((await getOrder(answer.orderId)).status).toBe("failed");
@@ -260,7 +248,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("a resumed checkout with the same cart keeps its reservation and its session", async () => {
-		const id = await product(3);
+		const id = await insertProduct(3);
 		const first = await checkout([{ productId: id, quantity: 2 }]);
 		const again = await checkout([{ productId: id, quantity: 2 }], {
 			orderId: first.orderId,
@@ -271,7 +259,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("a changed cart releases the old reservation (superseded) and reserves the new one", async () => {
-		const id = await product(3);
+		const id = await insertProduct(3);
 		const first = await checkout([{ productId: id, quantity: 2 }]);
 		// 3 units: the old order's 2 count as the shopper's own.
 		const changed = await checkout([{ productId: id, quantity: 3 }], {
@@ -287,7 +275,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("a changed cart asking for more than is left is refused before the old checkout is closed", async () => {
-		const id = await product(3);
+		const id = await insertProduct(3);
 		const first = await checkout([{ productId: id, quantity: 2 }]);
 		const res = await postCheckout({
 			items: [{ productId: id, quantity: 4 }],
@@ -302,7 +290,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("Stripe unavailable: the order ends canceled and its units come back", async () => {
-		const id = await product(2);
+		const id = await insertProduct(2);
 		const origin = uniqueOrigin();
 		await emulator.addFault({ match: new URL(origin).host, status: 503, count: 2 });
 		const res = await postCheckout({ items: [{ productId: id, quantity: 2 }] }, {}, origin);
@@ -317,7 +305,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("never sent to Stripe: reconciliation cancels the order and gives its units back", async () => {
-		const id = await product(5);
+		const id = await insertProduct(5);
 		const order = await insertOrder({
 			stripeCheckoutSessionId: null,
 			createdAt: Date.now() - 10 * 60_000,
@@ -337,7 +325,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("a release after the owner set the stock adds to what was set (set counts from then on)", async () => {
-		const id = await product(4);
+		const id = await insertProduct(4);
 		const answer = await checkout([{ productId: id, quantity: 2 }]);
 		await db.update(products).set({ stock: 10 }).where(eq(products.id, id));
 		await deliver(events.expired({ id: answer.orderId, amount: 2000 }));
@@ -345,7 +333,7 @@ describe("release, exactly once, whichever path notices", () => {
 	});
 
 	it("a product made unlimited meanwhile stays unlimited", async () => {
-		const id = await product(4);
+		const id = await insertProduct(4);
 		const answer = await checkout([{ productId: id, quantity: 2 }]);
 		await db.update(products).set({ stock: null }).where(eq(products.id, id));
 		await deliver(events.expired({ id: answer.orderId, amount: 2000 }));
@@ -365,7 +353,7 @@ describe("the transitions that release, as a table", () => {
 		["pending", "canceled"],
 		["failed", "canceled"],
 	] as const)("%s → %s gives the reserved units back once", async (from, to) => {
-		const id = await product(6);
+		const id = await insertProduct(6);
 		const answer = await checkout([{ productId: id, quantity: 4 }]);
 		if (from === "failed")
 			await db.update(orders).set({ status: "failed" }).where(eq(orders.id, answer.orderId));
@@ -382,7 +370,7 @@ describe("the transitions that release, as a table", () => {
 	it.each(["processing", "paid", "fulfilled", "refunded"] as const)(
 		"an order %s keeps its units (no transition into expired or canceled)",
 		async (status) => {
-			const id = await product(6);
+			const id = await insertProduct(6);
 			const answer = await checkout([{ productId: id, quantity: 4 }]);
 			await db.update(orders).set({ status }).where(eq(orders.id, answer.orderId));
 			for (const fact of Object.values(facts))
@@ -401,7 +389,7 @@ describe("the transitions that release, as a table", () => {
 describe("money for a released order", () => {
 	/** An order whose reservation was released: checkout, then the session expired. */
 	async function releasedOrder(stock: number, quantity: number) {
-		const id = await product(stock);
+		const id = await insertProduct(stock);
 		const answer = await checkout([{ productId: id, quantity }]);
 		await deliver(events.expired({ id: answer.orderId, amount: 1000 * quantity }));
 		expect(await stockOf(id)).toBe(stock);
@@ -450,7 +438,7 @@ describe("money for a released order", () => {
 	});
 
 	it("a refund does not restock", async () => {
-		const id = await product(5);
+		const id = await insertProduct(5);
 		const answer = await checkout([{ productId: id, quantity: 2 }]);
 		await deliver(paidEvent(answer.orderId, 2000));
 		const order = await getOrder(answer.orderId);

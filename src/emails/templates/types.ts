@@ -1,4 +1,5 @@
 import type { Locale } from "../../i18n/catalogues.ts";
+import type { PostalAddress } from "../../lib/postal-address.ts";
 
 export type EmailKind =
 	| "order_confirmation"
@@ -34,14 +35,7 @@ export type EmailOrder = {
 		name: string | null;
 		phone: string | null;
 		rateName: string | null;
-		address: {
-			line1: string | null;
-			line2: string | null;
-			city: string | null;
-			postalCode: string | null;
-			state: string | null;
-			country: string | null;
-		};
+		address: PostalAddress;
 	};
 	fulfillment: null | {
 		carrier: string | null;

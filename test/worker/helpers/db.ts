@@ -6,6 +6,7 @@ import {
 	orderItems,
 	orders,
 	orderTransitions,
+	products,
 	webhookEvents,
 } from "../../../src/db/schema.ts";
 import type { OrderStatus } from "../../../src/domain/vocabulary.ts";
@@ -63,6 +64,25 @@ export async function insertOrder(fields: Partial<typeof orders.$inferInsert> = 
 			.values({ orderId: id, fromStatus: null, toStatus: row.status, source: "checkout", at: now }),
 	]);
 	return row;
+}
+
+/**
+ * A digital product of the test's own (its id unique, so no other test or file
+ * changes its stock): `stock` units, null for unlimited.
+ */
+export async function insertProduct(stock: number | null, unitAmount = 1000): Promise<string> {
+	const id = `p-${crypto.randomUUID().slice(0, 12)}`;
+	await db
+		.insert(products)
+		.values({ id, name: `Limited ${id}`, unitAmount, currency: "usd", shippable: false, stock });
+	return id;
+}
+
+/** What is left of a product (null: unlimited). */
+export async function stockOf(id: string): Promise<number | null> {
+	const row = await db.query.products.findFirst({ where: eq(products.id, id) });
+	if (!row) throw new Error(`no product ${id}`);
+	return row.stock;
 }
 
 export async function getOrder(id: string) {

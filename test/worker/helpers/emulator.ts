@@ -43,3 +43,21 @@ export async function promotionCode(
 	await stripe().promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code });
 	return code;
 }
+
+/** One press of Pay on the emulator's hosted page, as the browser posts the form. */
+export async function pressPay(sessionId: string, email: string, card: string): Promise<number> {
+	const res = await fetch(`${emulatorBase()}/pay/${sessionId}`, {
+		method: "POST",
+		headers: { "content-type": "application/x-www-form-urlencoded" },
+		body: new URLSearchParams({
+			email,
+			method: "card",
+			cardNumber: card,
+			cardExpiry: "12 / 34",
+			cardCvc: "123",
+		}).toString(),
+		redirect: "manual",
+	});
+	await res.body?.cancel();
+	return res.status;
+}
