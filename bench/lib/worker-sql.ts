@@ -11,6 +11,7 @@ export type WorkerQueries = {
 	bySession: CapturedQuery;
 	byPaymentIntent: CapturedQuery;
 	reconcileDue: CapturedQuery;
+	reconcileIncomplete: CapturedQuery;
 	reconcileRefundDue: CapturedQuery;
 	reconcileNeverSent: CapturedQuery;
 	searchByEmail: CapturedQuery;
@@ -129,24 +130,25 @@ export async function captureWorkerQueries(
 		},
 		{ graceSeconds },
 	);
-	// reconcile() reads: orders never sent to Stripe, paid orders due a refund re-check, the
-	// open orders due, then failed webhook events.
+	// reconcile()'s reads of orders, each told by the index or column it must go through.
 	const reads = d1.captured.filter((q) => /^select .* from "?orders"?\s/is.test(q.sql));
-	const [reconcileNeverSent, reconcileRefundDue, reconcileDue] = reads;
-	if (
-		!reconcileNeverSent ||
-		!reconcileRefundDue ||
-		!reconcileDue ||
-		!/refund_check_at/i.test(reconcileRefundDue.sql) ||
-		!/order by/i.test(reconcileDue.sql)
-	)
-		throw new Error(
-			`unexpected reconcile statements:\n${d1.captured.map((q) => q.sql).join("\n")}`,
-		);
+	const named = (pattern: RegExp): CapturedQuery => {
+		const found = reads.filter((q) => pattern.test(q.sql));
+		if (found.length !== 1 || !found[0])
+			throw new Error(
+				`reconcile sends ${found.length} reads matching ${pattern}:\n${reads.map((q) => q.sql).join("\n")}`,
+			);
+		return found[0];
+	};
+	const reconcileNeverSent = named(/"stripe_checkout_session_id" is null/);
+	const reconcileIncomplete = named(/orders_incomplete_idx/);
+	const reconcileRefundDue = named(/"refund_check_at" is not null/);
+	const reconcileDue = named(/orders_open_reconcile_idx/);
 	return {
 		bySession,
 		byPaymentIntent,
 		reconcileDue,
+		reconcileIncomplete,
 		reconcileRefundDue,
 		reconcileNeverSent,
 		searchByEmail,

@@ -265,6 +265,7 @@ export async function measureGrowth(options: {
 		["order by session id", captured.bySession, "session"],
 		["order by PaymentIntent id", captured.byPaymentIntent, "pi"],
 		["reconcile: due orders", captured.reconcileDue, "none"],
+		["reconcile: paid, unreported", captured.reconcileIncomplete, "none"],
 		["reconcile: refund re-check", captured.reconcileRefundDue, "none"],
 		["reconcile: never sent", captured.reconcileNeverSent, "none"],
 		["search: by email", captured.searchByEmail, "email", true],

@@ -1,3 +1,5 @@
+import type { PostalAddress } from "../lib/postal-address.ts";
+
 /**
  * A fact is something Stripe told us about a payment, in our vocabulary.
  * `created` is Stripe's time for it in Unix seconds (an event's `created`, or
@@ -16,14 +18,8 @@ type FactBase = {
 };
 
 /** Where the shopper asked for the goods to go (Stripe's `collected_information.shipping_details`). */
-export type ShippingDetails = {
+export type ShippingDetails = PostalAddress & {
 	name: string | null;
-	line1: string | null;
-	line2: string | null;
-	city: string | null;
-	postalCode: string | null;
-	state: string | null;
-	country: string | null;
 	phone: string | null;
 	/** The delivery option chosen; null when Stripe's answer did not include it. */
 	rateName: string | null;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { orders, webhookEvents } from "../db/schema.ts";
 import { OPEN_STATUSES } from "../domain/transitions.ts";
@@ -240,24 +240,14 @@ export async function reconcile(
  */
 async function openOrdersDue(deps: StripeDeps, cutoff: number, limit: number): Promise<OrderRow[]> {
 	if (limit === 0) return [];
-	const due = await deps.db.all<{
-		id: string;
-	}>(sql`select id from orders indexed by orders_open_reconcile_idx
-		where ${OPEN_STATUS_SQL} and created_at <= ${cutoff} and stripe_checkout_session_id is not null
-			and (failure_code is null or failure_code <> 'amount_mismatch')
-		order by reconciled_at, created_at limit ${limit}`);
-	if (due.length === 0) return [];
-	const rows = await deps.db
-		.select()
-		.from(orders)
-		.where(
-			inArray(
-				orders.id,
-				due.map((r) => r.id),
-			),
-		);
-	const byId = new Map(rows.map((row) => [row.id, row]));
-	return due.flatMap(({ id }) => byId.get(id) ?? []);
+	return ordersPicked(
+		deps,
+		sql`select id from orders indexed by orders_open_reconcile_idx
+			where ${OPEN_STATUS_SQL} and created_at <= ${cutoff} and stripe_checkout_session_id is not null
+				and (failure_code is null or failure_code <> 'amount_mismatch')
+			order by reconciled_at, created_at limit ${limit}`,
+		[asc(orders.reconciledAt), asc(orders.createdAt)],
+	);
 }
 
 /** How far back each run lists refunds made at Stripe. */
@@ -338,22 +328,26 @@ const idOf = (value: string | { id: string } | null | undefined): string | null 
  */
 async function incompleteOrdersDue(deps: StripeDeps, cutoff: number, limit: number) {
 	if (limit === 0) return [];
-	const due = await deps.db.all<{
-		id: string;
-	}>(sql`select id from orders indexed by orders_incomplete_idx
-		where checkout_completed = 0 and status in ('paid', 'fulfilled', 'refunded')
-			and paid_at <= ${cutoff} and stripe_checkout_session_id is not null
-		order by reconciled_at, paid_at limit ${limit}`);
-	if (due.length === 0) return [];
+	return ordersPicked(
+		deps,
+		sql`select id from orders indexed by orders_incomplete_idx
+			where checkout_completed = 0 and status in ('paid', 'fulfilled', 'refunded')
+				and paid_at <= ${cutoff} and stripe_checkout_session_id is not null
+			order by reconciled_at, paid_at limit ${limit}`,
+		[asc(orders.reconciledAt), asc(orders.paidAt)],
+	);
+}
+
+/**
+ * The orders whose ids `picked` selects (through its partial index), read in
+ * one round trip, in the same order.
+ */
+function ordersPicked(deps: StripeDeps, picked: SQL, order: SQL[]): Promise<OrderRow[]> {
 	return deps.db
 		.select()
 		.from(orders)
-		.where(
-			inArray(
-				orders.id,
-				due.map((r) => r.id),
-			),
-		);
+		.where(inArray(orders.id, sql`(${picked})`))
+		.orderBy(...order);
 }
 
 /** A paid order still without its session's report a day after the payment: a human must look. */

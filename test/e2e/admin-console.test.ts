@@ -11,11 +11,11 @@
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { emulatorClient } from "stripe-emulator/client";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { orderNumber, signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { d1Query, orderInD1 } from "./support/d1.ts";
-import { orderReaches, useShopper } from "./support/journey.ts";
+import { holdWebhooks, orderReaches, useShopper } from "./support/journey.ts";
 import { type Shopper, saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
@@ -446,15 +446,8 @@ describe("admin console: orders, search and refunds", () => {
 
 describe("admin console: webhook health and replay", () => {
 	const shopper = useShopper();
-	beforeEach(async () => {
-		await emulator.drain();
-		// Nothing reaches the shop on its own: the one delivery below is sent by hand.
-		await emulator.setWebhooks({ mode: "drop" });
-	});
-	afterEach(async () => {
-		await emulator.clearFaults();
-		await emulator.setWebhooks({ mode: "normal" });
-	});
+	// Nothing reaches the shop on its own: the one delivery below is sent by hand.
+	holdWebhooks();
 
 	it("shows a failed event in the health panel and replays it from Stripe's copy, which pays the order (1280×800 and 390×844)", async () => {
 		// A shipped order: its PaymentIntent's amount (with shipping) is news the session must explain.

@@ -8,8 +8,8 @@
  */
 import type { Page } from "playwright-core";
 import { emulatorClient } from "stripe-emulator/client";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { expectCleanPages, useShopper } from "./support/journey.ts";
+import { describe, expect, it } from "vitest";
+import { expectCleanPages, holdWebhooks, useShopper } from "./support/journey.ts";
 import {
 	addToCart,
 	CARD_OK,
@@ -88,14 +88,7 @@ for (const javaScriptEnabled of [true, false]) {
 	const timeout = javaScriptEnabled ? 15_000 : 20_000;
 	describe(`the success page ${javaScriptEnabled ? "with" : "without"} JavaScript`, () => {
 		const shopper = useShopper({ javaScriptEnabled });
-		beforeEach(async () => {
-			await emulator.drain();
-			await emulator.setWebhooks({ mode: "drop" });
-		});
-		afterEach(async () => {
-			await emulator.clearFaults();
-			await emulator.setWebhooks({ mode: "normal" });
-		});
+		holdWebhooks();
 
 		it("shows the card, receipt and address when the PaymentIntent's event came first and the details after it", async () => {
 			const { page, sessionId, orderId } = await paidWithEventsHeld(shopper(), javaScriptEnabled);

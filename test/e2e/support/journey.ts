@@ -1,4 +1,5 @@
 import type { Browser, BrowserContextOptions } from "playwright-core";
+import { emulatorClient } from "stripe-emulator/client";
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { launchChromium } from "./chromium.ts";
 import { newShopper, type Shopper, saveScreenshot } from "./shopper.ts";
@@ -77,4 +78,21 @@ export async function orderReaches(orderId: string, status: string): Promise<voi
 	await expect
 		.poll(async () => (await orderFromApi(orderId)).status, { timeout: 15_000, interval: 100 })
 		.toBe(status);
+}
+
+/**
+ * Hooks for journeys that deliver Stripe's events by hand: each starts with
+ * nothing on its way and every event held at the emulator; each ends with the
+ * emulator's faults cleared and its deliveries back to normal.
+ */
+export function holdWebhooks(): void {
+	const emulator = emulatorClient(stack().emulatorUrl);
+	beforeEach(async () => {
+		await emulator.drain();
+		await emulator.setWebhooks({ mode: "drop" });
+	});
+	afterEach(async () => {
+		await emulator.clearFaults();
+		await emulator.setWebhooks({ mode: "normal" });
+	});
 }
