@@ -6,6 +6,7 @@ import type { LoadSummary } from "./lib/load.ts";
 import { fmt, table } from "./lib/table.ts";
 import type { CheckoutResult } from "./measures/checkout.ts";
 import type { GrowthPlan, GrowthResult } from "./measures/growth.ts";
+import type { RouteProfile } from "./measures/profile.ts";
 import type { BundleSize } from "./measures/size.ts";
 import type { StartupResult } from "./measures/startup.ts";
 import type { WebhookLevel } from "./measures/webhook.ts";
@@ -16,6 +17,7 @@ export type Results = {
 	sizes: BundleSize[];
 	growth: GrowthResult | null;
 	startup: StartupResult[];
+	profiles: RouteProfile[];
 };
 
 /** Figures and tables of one run; `mode` and `elapsed` go into the summary's title. */
@@ -23,7 +25,7 @@ export function buildReport(
 	results: Results,
 	context: { growthPlan: GrowthPlan; mode: string; elapsed: () => string },
 ) {
-	const { webhook, checkout, sizes, growth, startup } = results;
+	const { webhook, checkout, sizes, growth, startup, profiles } = results;
 	const { growthPlan, mode, elapsed } = context;
 
 	type Figure = {
@@ -326,6 +328,36 @@ export function buildReport(
 					r.runs.map((x) => x.samples).join(" "),
 					fmt(r.runs[0]?.bundleGzipKiB ?? null, 1),
 				]),
+			),
+		);
+	}
+
+	if (profiles.length > 0) {
+		const top = (list: RouteProfile["modules"], n: number) =>
+			list
+				.slice(0, n)
+				.map((b) => `${b.name} ${(b.share * 100).toFixed(0)}%`)
+				.join(", ");
+		output.push(
+			table(
+				"Where the CPU goes (sampled JavaScript on the worker's isolate, unminified build; D1's SQLite not included)",
+				["path", "requests", "JS ms/req", "largest modules (share of sampled time)"],
+				profiles.map((p) => [
+					p.label,
+					String(p.requests),
+					fmt(p.activeMsPerRequest, 2),
+					top(p.modules, 6),
+				]),
+			),
+			table(
+				"Largest functions per path (self time)",
+				["path", "functions"],
+				profiles.map((p) => [p.label, top(p.functions, 6)]),
+			),
+			table(
+				"Our code per path: each sample charged to the nearest function of src/ on its stack",
+				["path", "functions of ours, with the library work they ask for"],
+				profiles.map((p) => [p.label, top(p.ours, 8)]),
 			),
 		);
 	}

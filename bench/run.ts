@@ -13,6 +13,7 @@ import {
 	CLK_TCK,
 	type DevServer,
 	type Emulator,
+	freePort,
 	ROOT,
 	startEmulatorProcess,
 	startWranglerDevForBench,
@@ -26,9 +27,11 @@ import {
 	measureGrowth,
 	prepareGrowthTemplate,
 } from "./measures/growth.ts";
+import { profileRoutes, type RouteProfile } from "./measures/profile.ts";
 import { type BundleSize, measureBundle, SIZE_TARGETS } from "./measures/size.ts";
 import { measureStartup, type StartupResult } from "./measures/startup.ts";
 import {
+	eventRequest,
 	measureWebhooks,
 	ordersNeeded,
 	type WebhookLevel,
@@ -36,7 +39,7 @@ import {
 } from "./measures/webhook.ts";
 import { buildReport } from "./report.ts";
 
-const SECTIONS = ["webhook", "checkout", "size", "growth", "startup"] as const;
+const SECTIONS = ["webhook", "checkout", "profile", "size", "growth", "startup"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -61,12 +64,14 @@ const PLAN = smoke
 			webhook: { concurrencies: [1, 8], rounds: 1, requests: 200, warmup: 20, maxSeconds: 30 },
 			checkout: { connections: 8, rounds: 1, requests: 200, warmup: 20, maxSeconds: 30 },
 			growth: { sizes: [1_000, 5_000], samples: 40, batch: 20 },
+			profile: { connections: 8, requests: 100 },
 			startupRuns: 1,
 		}
 	: {
 			webhook: { concurrencies: [1, 8, 32], rounds: 3, requests: 800, warmup: 50, maxSeconds: 60 },
 			checkout: { connections: 8, rounds: 3, requests: 600, warmup: 40, maxSeconds: 60 },
 			growth: { sizes: [1_000, 100_000], samples: 300, batch: 50 },
+			profile: { connections: 8, requests: 600 },
 			startupRuns: 5,
 		};
 const webhookPlan: WebhookPlan = PLAN.webhook;
@@ -97,16 +102,24 @@ let checkout: CheckoutResult | null = null;
 let sizes: BundleSize[] = [];
 let growth: GrowthResult | null = null;
 let startup: StartupResult[] = [];
+let profiles: RouteProfile[] = [];
 let servers: { main: DevServer; baseline: DevServer; emulator: Emulator } | null = null;
 
 const needServers = only.has("webhook") || only.has("checkout");
+/** The servers' database (pending orders to pay), shared by the measures and then the profile. */
+const needDatabase = needServers || only.has("profile");
 const site = join(tmp, "site");
 const siteConfig = join(site, "wrangler.toml");
 const mainState = join(tmp, "main-state");
 const baselineState = join(tmp, "baseline-state");
 const baselineConfig = join(ROOT, "bench/baseline-worker/wrangler.toml");
 const growthTemplate = join(tmp, "growth-template");
-const orders = only.has("webhook") ? makeOrders(ordersNeeded(webhookPlan)) : [];
+const orders = makeOrders(
+	(only.has("webhook") ? ordersNeeded(webhookPlan) : 0) +
+		(only.has("profile") ? PLAN.profile.requests : 0),
+);
+/** The profiled server: the same worker built unminified (its functions keep their names). */
+const profileSite = join(tmp, "site-profile");
 
 /**
  * The worker is served as built once (the bundle the size measure weighs),
@@ -121,6 +134,20 @@ function prepareSite(): void {
 	writeFileSync(siteConfig, toml.replace(/^main\s*=.*$/m, 'main = "build/index.js"'));
 	cpSync(join(ROOT, "public"), join(site, "public"), { recursive: true });
 	cpSync(join(ROOT, "migrations"), join(site, "migrations"), { recursive: true });
+	if (only.has("profile")) cpSync(site, profileSite, { recursive: true });
+}
+
+/** The unminified build the profile runs (the bundle's module markers name each sample's module). */
+async function buildForProfile(): Promise<void> {
+	await wrangler([
+		"deploy",
+		"--dry-run",
+		"--config",
+		join(ROOT, "wrangler.toml"),
+		"--outdir",
+		join(profileSite, "build"),
+		"--no-minify",
+	]);
 }
 
 async function prepareDatabases(): Promise<void> {
@@ -171,13 +198,73 @@ async function startServers() {
 	return { main, baseline, emulator };
 }
 
+/**
+ * The same worker, unminified, on the same database (the measures' server is
+ * stopped by now), with its inspector open: each hot path under load while
+ * the isolate is profiled. The last pending orders are the webhook's.
+ */
+async function runProfiles(): Promise<RouteProfile[]> {
+	const emulator = await startEmulatorProcess(join(tmp, "emulator-profile.log"));
+	running.push(emulator);
+	const inspectorPort = await freePort();
+	const server = await startWranglerDevForBench({
+		config: join(profileSite, "wrangler.toml"),
+		noBundle: true,
+		runner: "cli",
+		persistTo: mainState,
+		vars: {
+			CHECKOUT_RATE_LIMIT: "off",
+			STRIPE_SECRET_KEY: "sk_test_bench_emulator",
+			STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+			STRIPE_API_BASE: emulator.url,
+		},
+		extraArgs: ["--inspector-port", String(inspectorPort)],
+		readyPath: "/healthz",
+		logFile: join(tmp, "wrangler-profile.log"),
+	});
+	running.push(server);
+	const { connections, requests } = PLAN.profile;
+	const load = { url: server.url, connections, requests, maxSeconds: 60 };
+	const webhookOrders = orders.slice(-requests);
+	return profileRoutes({
+		inspectorPort,
+		bundleFile: join(profileSite, "build/index.js"),
+		url: server.url,
+		log,
+		saveTo: (label) => join(tmp, `profile-${label.replace(/\W+/g, "-")}.cpuprofile`),
+		targets: [
+			{ label: "GET /healthz", load: { ...load, request: { method: "GET", path: "/healthz" } } },
+			{
+				label: "POST /create-checkout-session",
+				load: {
+					...load,
+					request: {
+						method: "POST",
+						path: "/create-checkout-session",
+						headers: { "Content-Type": "application/json" },
+						body: JSON.stringify({ items: [{ productId: "espresso-beans", quantity: 1 }] }),
+					},
+				},
+			},
+			{
+				label: "GET /api/products",
+				load: { ...load, request: { method: "GET", path: "/api/products" } },
+			},
+			{
+				label: "POST /webhook",
+				load: { ...load, request: eventRequest(webhookOrders, WEBHOOK_SECRET, { count: 0 }) },
+			},
+		],
+	});
+}
+
 try {
 	// Preparation (nothing timed): builds, migrations, data, all at once.
 	log(`[${elapsed()}] building bundles, applying migrations, writing pending orders`);
-	if (needServers || only.has("size")) prepareSite();
+	if (needDatabase || only.has("size")) prepareSite();
 	await Promise.all([
 		// The worker's bundle (the first target) is also what the servers run.
-		needServers || only.has("size")
+		needDatabase || only.has("size")
 			? Promise.all(
 					(only.has("size") ? SIZE_TARGETS : SIZE_TARGETS.slice(0, 1)).map((target, i) =>
 						measureBundle(target, i === 0 ? join(site, "build") : join(tmp, `size-${i}`)),
@@ -186,7 +273,8 @@ try {
 					if (only.has("size")) sizes = r;
 				})
 			: null,
-		needServers ? prepareDatabases() : null,
+		needDatabase ? prepareDatabases() : null,
+		only.has("profile") ? buildForProfile() : null,
 		needServers
 			? wrangler([
 					"d1",
@@ -210,13 +298,14 @@ try {
 			`[${elapsed()}] worker at ${main.url} (workerd ${main.workerPid}), baseline at ${baseline.url} (workerd ${baseline.workerPid}), emulator at ${emulator.url}`,
 		);
 		if (only.has("webhook")) {
-			log(`[${elapsed()}] 1. webhook cost (${orders.length} pending orders)`);
+			const paid = orders.slice(0, ordersNeeded(webhookPlan));
+			log(`[${elapsed()}] 1. webhook cost (${paid.length} pending orders)`);
 			webhook = await measureWebhooks({
 				plan: webhookPlan,
 				main,
 				baseline,
 				secret: WEBHOOK_SECRET,
-				orders,
+				orders: paid,
 				log,
 			});
 		}
@@ -230,6 +319,11 @@ try {
 				log,
 			});
 		}
+		await stopAll();
+	}
+	if (only.has("profile")) {
+		log(`[${elapsed()}] where the CPU goes (a CPU profile of each hot path, unminified build)`);
+		profiles = await runProfiles();
 		await stopAll();
 	}
 	if (only.has("startup")) {
@@ -257,7 +351,7 @@ try {
 
 const mode = `${smoke ? "smoke (small sizes: figures are not meaningful)" : "full"}, runner ${runner}`;
 const { figures, summary, output } = buildReport(
-	{ webhook, checkout, sizes, growth, startup },
+	{ webhook, checkout, sizes, growth, startup, profiles },
 	{ growthPlan, mode, elapsed },
 );
 console.log([summary, ...output].join("\n"));
@@ -311,6 +405,7 @@ writeFileSync(
 			sizes,
 			startup,
 			growth,
+			profiles,
 			servers: servers && {
 				mainWorkerPid: servers.main.workerPid,
 				baselineWorkerPid: servers.baseline.workerPid,

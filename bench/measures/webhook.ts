@@ -30,7 +30,11 @@ export type WebhookLevel = {
 };
 
 /** A queue of events for some orders; each request takes the next one and signs it at build time. */
-function eventRequest(orders: BenchOrder[], secret: string, exhausted: { count: number }): Request {
+export function eventRequest(
+	orders: BenchOrder[],
+	secret: string,
+	exhausted: { count: number },
+): Request {
 	const created = Math.floor(Date.now() / 1000);
 	const payloads = orders.map((o) => completedEventPayload(o, created));
 	let next = 0;
