@@ -4,9 +4,11 @@ import { AppError } from "./lib/errors.ts";
 import { isTestKey, SECRET_KEY_PATTERN, type StripeConfig } from "./lib/stripe.ts";
 
 /**
- * Configuration is read from bindings on every request and validated here, at
- * the edge of the app; nothing secret is kept in module scope. Errors name the
- * variable, never its value.
+ * The shop's settings, validated at the edge of the app: `configOf(env)`
+ * parses each group the first time it is asked for and keeps the answer (or
+ * the error) for as long as the isolate lives with these bindings, so no
+ * request parses a setting twice, and a malformed optional setting fails only
+ * what needs it. Errors name the variable, never its value.
  */
 
 /**
@@ -17,6 +19,9 @@ import { isTestKey, SECRET_KEY_PATTERN, type StripeConfig } from "./lib/stripe.t
  */
 export type Settings = {
 	STRIPE_SECRET_KEY?: string;
+	STRIPE_PUBLISHABLE_KEY?: string;
+	ADMIN_TOKEN?: string;
+	ALERT_WEBHOOK_URL?: string;
 	STRIPE_WEBHOOK_SECRET?: string;
 	STRIPE_API_BASE?: string;
 	APP_URL?: string;
@@ -120,15 +125,6 @@ export type AppConfig = {
 	appUrl: URL | null;
 };
 
-export function appConfig(env: Settings): AppConfig {
-	return {
-		maxOrderAmount: maxOrderAmount(env),
-		reconcileGraceSeconds: reconcileGraceSeconds(env),
-		rateLimitOn: env.CHECKOUT_RATE_LIMIT?.trim().toLowerCase() !== "off",
-		appUrl: appUrlOf(env),
-	};
-}
-
 const maxOrderAmount = (env: Settings) =>
 	parse("MAX_ORDER_AMOUNT", positiveInt(1_000_000), env.MAX_ORDER_AMOUNT);
 const reconcileGraceSeconds = (env: Settings) =>
@@ -168,14 +164,6 @@ const onOff = (fallback: "on" | "off") =>
 		v.picklist(["on", "off"], "must be on or off"),
 		v.transform((s) => s === "on"),
 	);
-
-export function checkoutConfig(env: Settings): CheckoutConfig {
-	return {
-		shippingCountries: shippingCountries(env),
-		promotionCodes: promotionCodes(env),
-		automaticTax: automaticTax(env),
-	};
-}
 
 const shippingCountries = (env: Settings) =>
 	parse("SHIPPING_COUNTRIES", countryList, env.SHIPPING_COUNTRIES);
@@ -251,9 +239,29 @@ export function settingProblems(
 	env: Settings,
 	options: { local: boolean; setSecrets?: readonly string[] },
 ): SettingProblem[] {
-	const problems: SettingProblem[] = [];
 	const known = (name: keyof Settings) =>
 		env[name] === undefined && options.setSecrets?.includes(name);
+	// A deployed key whose value cannot be read counts as set.
+	const config = configOf(env);
+	const email = known("RESEND_API_KEY") ? configOf({ ...env, RESEND_API_KEY: "set" }) : config;
+	return problemsOf(config, {
+		local: options.local,
+		skip: (["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"] as const).filter(known),
+		email: () => email.email,
+		emailBound: env.EMAIL !== undefined,
+	});
+}
+
+function problemsOf(
+	config: Config,
+	options: {
+		local: boolean;
+		skip: readonly string[];
+		email: () => EmailConfig;
+		emailBound: boolean;
+	},
+): SettingProblem[] {
+	const problems: SettingProblem[] = [];
 	const check = (run: () => unknown) => {
 		try {
 			run();
@@ -263,32 +271,201 @@ export function settingProblems(
 				problems.push({ variable: err.variable, why: err.why });
 		}
 	};
-	const bindings = env;
-	if (!known("STRIPE_SECRET_KEY")) check(() => stripeConfig(bindings));
-	if (!known("STRIPE_WEBHOOK_SECRET")) check(() => webhookSecretList(bindings));
+	if (!options.skip.includes("STRIPE_SECRET_KEY")) check(() => config.stripe);
+	if (!options.skip.includes("STRIPE_WEBHOOK_SECRET")) check(() => config.webhookSecrets);
 	check(() => {
-		if (!appUrlOf(bindings) && !options.local)
+		if (!config.appUrl && !options.local)
 			throw new ConfigError(
 				"APP_URL",
 				"is not set (the shop's public origin, e.g. https://shop.example.com)",
 			);
 	});
-	for (const read of [
-		maxOrderAmount,
-		reconcileGraceSeconds,
-		shippingCountries,
-		promotionCodes,
-		automaticTax,
-		defaultLocale,
-	])
-		check(() => read(bindings));
+	check(() => config.maxOrderAmount);
+	check(() => config.reconcileGraceSeconds);
+	check(() => config.shippingCountries);
+	check(() => config.promotionCodes);
+	check(() => config.automaticTax);
+	check(() => config.defaultLocale);
 	check(() => {
-		// A deployed key whose value cannot be read counts as set.
-		const email = emailConfig(
-			known("RESEND_API_KEY") ? { ...bindings, RESEND_API_KEY: "set" } : bindings,
-		);
-		if (email.provider === "cloudflare" && !env.EMAIL)
+		if (options.email().provider === "cloudflare" && !options.emailBound)
 			throw new ConfigError("EMAIL", "is not bound (a [[send_email]] binding named EMAIL)");
 	});
 	return problems;
+}
+
+/** A setting parsed once: its value, or the ConfigError it threw (thrown again). */
+function once<T>(read: () => T): () => T {
+	let done: { value: T } | { error: unknown } | undefined;
+	return () => {
+		done ??= (() => {
+			try {
+				return { value: read() };
+			} catch (error) {
+				if (!(error instanceof ConfigError)) throw error;
+				return { error };
+			}
+		})();
+		if ("error" in done) throw done.error;
+		return done.value;
+	};
+}
+
+/**
+ * The settings of one set of bindings, each parsed on first use and kept (see
+ * the top of this file): a group throws the ConfigError of its first bad setting.
+ */
+export type Config = {
+	readonly stripe: StripeConfig;
+	readonly webhookSecrets: string[];
+	readonly app: AppConfig;
+	readonly checkout: CheckoutConfig;
+	readonly defaultLocale: Locale;
+	readonly email: EmailConfig;
+	readonly appUrl: URL | null;
+	readonly maxOrderAmount: number;
+	readonly reconcileGraceSeconds: number;
+	readonly shippingCountries: string[];
+	readonly promotionCodes: boolean;
+	readonly automaticTax: boolean;
+	/**
+	 * The origin of STRIPE_API_BASE when it is a URL (the emulator's, whose
+	 * hosted page our forms may post to), whatever the key: the pages' CSP.
+	 */
+	readonly stripeApiOrigin: string | null;
+	/** STRIPE_PUBLISHABLE_KEY when it looks like one (the browser's only Stripe setting). */
+	readonly publishableKey: string | null;
+	/** ADMIN_TOKEN; null (no /admin at all) when unset. */
+	readonly adminToken: string | null;
+	/** ALERT_WEBHOOK_URL; null when alerts are only logged. */
+	readonly alertWebhookUrl: string | null;
+	/** `settingProblems` of these bindings (SPEC 5's `/healthz`), from the settings parsed here. */
+	problems(local: boolean): SettingProblem[];
+};
+
+const configs = new WeakMap<Settings, Config>();
+
+/**
+ * The Config of these bindings. Workers hand every request of an isolate the
+ * same `env`, so each setting is parsed once per isolate; secrets stay in the
+ * bindings' own object and its Config, never in a module-level value of their own.
+ */
+export function configOf(bindings: Settings): Config {
+	const cached = configs.get(bindings);
+	if (cached) return cached;
+	const env = settingsOf(bindings);
+	const stripe = once(() => stripeConfig(env));
+	const webhookSecrets = once(() => webhookSecretList(env));
+	const appUrl = once(() => appUrlOf(env));
+	const maxOrder = once(() => maxOrderAmount(env));
+	const grace = once(() => reconcileGraceSeconds(env));
+	const countries = once(() => shippingCountries(env));
+	const promotions = once(() => promotionCodes(env));
+	const tax = once(() => automaticTax(env));
+	const locale = once(() => defaultLocale(env));
+	const email = once(() => emailConfig(env));
+	const rateLimitOn = env.CHECKOUT_RATE_LIMIT?.trim().toLowerCase() !== "off";
+	const app = once(
+		(): AppConfig => ({
+			maxOrderAmount: maxOrder(),
+			reconcileGraceSeconds: grace(),
+			rateLimitOn,
+			appUrl: appUrl(),
+		}),
+	);
+	const checkout = once(
+		(): CheckoutConfig => ({
+			shippingCountries: countries(),
+			promotionCodes: promotions(),
+			automaticTax: tax(),
+		}),
+	);
+	const problems = new Map<boolean, SettingProblem[]>();
+	const base = env.STRIPE_API_BASE?.trim();
+	const publishable = env.STRIPE_PUBLISHABLE_KEY?.trim();
+	const config: Config = {
+		get stripe() {
+			return stripe();
+		},
+		get webhookSecrets() {
+			return webhookSecrets();
+		},
+		get app() {
+			return app();
+		},
+		get checkout() {
+			return checkout();
+		},
+		get defaultLocale() {
+			return locale();
+		},
+		get email() {
+			return email();
+		},
+		get appUrl() {
+			return appUrl();
+		},
+		get maxOrderAmount() {
+			return maxOrder();
+		},
+		get reconcileGraceSeconds() {
+			return grace();
+		},
+		get shippingCountries() {
+			return countries();
+		},
+		get promotionCodes() {
+			return promotions();
+		},
+		get automaticTax() {
+			return tax();
+		},
+		stripeApiOrigin: base && URL.canParse(base) ? new URL(base).origin : null,
+		publishableKey: publishable && /^pk_(test|live)_/.test(publishable) ? publishable : null,
+		adminToken: env.ADMIN_TOKEN?.trim() || null,
+		alertWebhookUrl: env.ALERT_WEBHOOK_URL?.trim() || null,
+		problems(local) {
+			let found = problems.get(local);
+			if (!found) {
+				found = problemsOf(config, {
+					local,
+					skip: [],
+					email: () => config.email,
+					emailBound: env.EMAIL !== undefined,
+				});
+				problems.set(local, found);
+			}
+			return found;
+		},
+	};
+	configs.set(bindings, config);
+	return config;
+}
+
+const SETTING_NAMES = [
+	"STRIPE_SECRET_KEY",
+	"STRIPE_PUBLISHABLE_KEY",
+	"ADMIN_TOKEN",
+	"ALERT_WEBHOOK_URL",
+	"STRIPE_WEBHOOK_SECRET",
+	"STRIPE_API_BASE",
+	"APP_URL",
+	"MAX_ORDER_AMOUNT",
+	"RECONCILE_GRACE_SECONDS",
+	"CHECKOUT_RATE_LIMIT",
+	"SHIPPING_COUNTRIES",
+	"ALLOW_PROMOTION_CODES",
+	"AUTOMATIC_TAX",
+	"DEFAULT_LOCALE",
+	"EMAIL_PROVIDER",
+	"EMAIL_FROM",
+	"RESEND_API_KEY",
+	"EMAIL_API_BASE",
+	"EMAIL",
+] as const satisfies readonly (keyof Settings)[];
+
+/** The settings of the bindings, each read once. */
+function settingsOf(bindings: Settings): Settings {
+	const settings: Record<string, unknown> = {};
+	for (const name of SETTING_NAMES) settings[name] = bindings[name];
+	return settings as Settings;
 }

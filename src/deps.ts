@@ -1,30 +1,37 @@
 import type Stripe from "stripe";
-import { stripeConfig } from "./config.ts";
+import { type Config, configOf } from "./config.ts";
 import { createDb } from "./db/client.ts";
 import type { Bindings } from "./env.ts";
 import { describeError, type Logger } from "./lib/log.ts";
 import { createStripe } from "./lib/stripe.ts";
 import { createNotifier } from "./services/alerts.ts";
-import type { StripeDeps } from "./services/deps.ts";
+import type { AppDeps } from "./services/deps.ts";
+import { createMailer } from "./services/email-providers.ts";
+
+const stripeClients = new WeakMap<Config, Stripe>();
 
 /**
  * The composition root: everything a request, a Cron run or a queue batch
- * needs, built once from the bindings. The Stripe client is made on first use
- * (a route that never calls Stripe never needs its key), and the key's mode is
- * read the same way. Spreading the object makes the client: pass it whole.
+ * needs, built from the bindings and their Config (`configOf`: each setting
+ * parsed once per isolate). Services get values (the Stripe client, the
+ * mailer, the shop's origin), never `env`. The Stripe client is made on first
+ * use (a route that never calls Stripe never needs its key) and kept with the
+ * Config; the mailer likewise. A setting that is missing or malformed throws
+ * its ConfigError where it is first needed. Spreading the object makes the
+ * clients: pass it whole.
  */
 export function buildDeps(
 	env: Bindings,
 	ctx: { waitUntil(promise: Promise<unknown>): void },
 	log: Logger,
-): StripeDeps {
-	let client: Stripe | undefined;
+): AppDeps {
+	const config = configOf(env);
 	return {
 		db: createDb(env.DB),
 		log,
 		now: Date.now,
 		notify: createNotifier({
-			url: env.ALERT_WEBHOOK_URL,
+			url: config.alertWebhookUrl,
 			log,
 			waitUntil: (promise) => ctx.waitUntil(promise),
 		}),
@@ -41,11 +48,21 @@ export function buildDeps(
 		},
 		defer: (work) => ctx.waitUntil(work),
 		get stripe() {
-			client ??= createStripe(stripeConfig(env));
+			let client = stripeClients.get(config);
+			if (!client) {
+				client = createStripe(config.stripe);
+				stripeClients.set(config, client);
+			}
 			return client;
 		},
 		get liveMode() {
-			return !stripeConfig(env).testMode;
+			return !config.stripe.testMode;
+		},
+		get mailer() {
+			return createMailer(config.email, env.EMAIL, log);
+		},
+		get shopOrigin() {
+			return config.app.appUrl?.origin ?? null;
 		},
 	};
 }

@@ -1,6 +1,3 @@
-import type { Logger } from "./lib/log.ts";
-import type { StripeDeps } from "./services/deps.ts";
-
 /**
  * Bindings from wrangler.toml (the generated `Env`: D1, assets, rate limiter,
  * the `[vars]` with defaults) plus every secret and optional setting. These are
@@ -22,10 +19,4 @@ export type Bindings = Env & {
 	EMAIL_API_BASE?: string;
 	/** The Email Service `send_email` binding, for EMAIL_PROVIDER=cloudflare (declared by the owner). */
 	EMAIL?: SendEmail;
-};
-
-export type AppEnv = {
-	Bindings: Bindings;
-	/** `deps`: the request's dependencies, built once by the composition root (`buildDeps`). */
-	Variables: { requestId: string; log: Logger; deps: StripeDeps };
 };

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { configOf } from "./config.ts";
 import { buildDeps } from "./deps.ts";
-import type { AppEnv, Bindings } from "./env.ts";
+import type { Bindings } from "./env.ts";
 import { errorBody } from "./lib/errors.ts";
 import { createLogger } from "./lib/log.ts";
-import { securityHeaders } from "./lib/security-headers.ts";
 import { notFoundPage } from "./pages/serve.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import type { AppEnv } from "./routes/app-env.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { checkoutRoutes } from "./routes/checkout.ts";
 import { configRoutes } from "./routes/config.ts";
@@ -14,6 +15,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { renderError } from "./routes/render-error.ts";
+import { securityHeaders } from "./routes/security-headers.ts";
 import { webhookRoutes } from "./routes/webhook.ts";
 import { type EmailMessage, runEmailQueue, runScheduled } from "./scheduled.ts";
 
@@ -23,13 +25,14 @@ app.use(requestId({ headerName: "X-Request-Id" }));
 app.use(async (c, next) => {
 	const log = createLogger({ requestId: c.var.requestId });
 	c.set("log", log);
+	c.set("config", configOf(c.env));
 	c.set(
 		"deps",
 		buildDeps(c.env, { waitUntil: (promise) => c.executionCtx.waitUntil(promise) }, log),
 	);
 	await next();
 });
-app.use((c, next) => securityHeaders(c.env)(c, next));
+app.use((c, next) => securityHeaders(c.var.config.stripeApiOrigin)(c, next));
 
 app.route("/", healthRoutes);
 app.route("/api/products", catalogRoutes);

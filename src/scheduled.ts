@@ -1,4 +1,4 @@
-import { appConfig } from "./config.ts";
+import { configOf } from "./config.ts";
 import { buildDeps } from "./deps.ts";
 import type { Bindings } from "./env.ts";
 import { createLogger, describeError } from "./lib/log.ts";
@@ -25,7 +25,7 @@ export async function runScheduled(
 		});
 		const purge = purgeIdempotencyKeys(deps.db, deps.now());
 		const [report, ...others] = await Promise.allSettled([
-			reconcile(deps, { graceSeconds: appConfig(env).reconcileGraceSeconds }),
+			reconcile(deps, { graceSeconds: configOf(env).app.reconcileGraceSeconds }),
 			requeue,
 			purge,
 		]);
@@ -56,7 +56,7 @@ export async function runEmailQueue(
 	const deps = buildDeps(env, ctx, log);
 	for (const message of batch.messages) {
 		try {
-			const result = await deliverEmail(deps, env, message.body.emailId, message.attempts);
+			const result = await deliverEmail(deps, message.body.emailId, message.attempts);
 			if (result.outcome === "retry") message.retry({ delaySeconds: result.delaySeconds });
 			else message.ack();
 		} catch (err) {

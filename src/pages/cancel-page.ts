@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { isOpenStatus } from "../domain/transitions.ts";
-import type { AppEnv } from "../env.ts";
 import { declineText, type Locale, type MessageKey, translatePlural } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { sameToken } from "../lib/secret-compare.ts";
+import type { AppEnv } from "../routes/app-env.ts";
 import { findOrder, type OrderRow, orderItemsOf } from "../services/orders.ts";
 
 /**

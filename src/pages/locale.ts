@@ -1,9 +1,8 @@
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { defaultLocale } from "../config.ts";
-import type { AppEnv } from "../env.ts";
 import { isLocale, type Locale } from "../i18n/catalogues.ts";
 import { negotiateLocale } from "../i18n/negotiate.ts";
+import type { AppEnv } from "../routes/app-env.ts";
 
 const COOKIE = "lang";
 
@@ -12,10 +11,10 @@ const COOKIE = "lang";
  * the `lang` cookie, `Accept-Language`, `DEFAULT_LOCALE`. A malformed
  * `DEFAULT_LOCALE` is logged and English is used: a page must still answer.
  */
-export function requestLocale(c: Context<AppEnv>, explicit?: string | null): Locale {
+export function requestLocale<E extends AppEnv>(c: Context<E>, explicit?: string | null): Locale {
 	let fallback: Locale = "en";
 	try {
-		fallback = defaultLocale(c.env);
+		fallback = c.var.config.defaultLocale;
 	} catch (err) {
 		c.var.log.warn("DEFAULT_LOCALE ignored", { error: (err as Error).message });
 	}

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import type { AppEnv } from "../env.ts";
 import { isMessageKey, type Locale, type MessageKey } from "../i18n/catalogues.ts";
+import type { AppEnv } from "../routes/app-env.ts";
 import { requestLocale } from "./locale.ts";
 import { localizePage } from "./localize.ts";
 

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { isOpenStatus } from "../domain/transitions.ts";
-import type { AppEnv } from "../env.ts";
 import {
 	countryName,
 	declineText,
@@ -11,6 +10,7 @@ import {
 } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { webUrl } from "../lib/web-url.ts";
+import type { AppEnv } from "../routes/app-env.ts";
 import { orderItemsOf, publicOrder } from "../services/orders.ts";
 import { currentOrderOfSession } from "../services/sync.ts";
 

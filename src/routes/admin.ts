@@ -10,7 +10,6 @@ import {
 	productPatchSchema,
 } from "../domain/product.ts";
 import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
-import type { AppEnv } from "../env.ts";
 import { AppError } from "../lib/errors.ts";
 import { bearerToken, sameToken } from "../lib/secret-compare.ts";
 import {
@@ -41,7 +40,8 @@ import {
 } from "../services/catalog-admin.ts";
 import { listEmails, resendEmail } from "../services/email-delivery.ts";
 import { refundOrder } from "../services/refunds.ts";
-import { idempotency } from "./idempotency.ts";
+import type { AppEnv } from "./app-env.ts";
+import { idempotency, parsedInput } from "./idempotency.ts";
 import { bodyKind, limitBody } from "./request-guards.ts";
 
 /**
@@ -50,7 +50,7 @@ import { bodyKind, limitBody } from "./request-guards.ts";
  * Bearer <ADMIN_TOKEN>`. Answers are never cached.
  */
 const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
-	const expected = c.env.ADMIN_TOKEN?.trim();
+	const expected = c.var.config.adminToken;
 	if (!expected) return c.notFound();
 	c.header("Cache-Control", "no-store");
 	const given = bearerToken(c.req.header("Authorization"));
@@ -173,16 +173,13 @@ export const adminRoutes = new Hono<AppEnv>()
 	.post(
 		"/orders/:id/refund",
 		limitBody(1024),
-		idempotency({
+		parsedInput(readRefundAmount),
+		idempotency<number | undefined>({
 			// A space never appears in checkout's keys: the two cannot collide.
 			scope: (c) => `admin refund ${c.req.param("id")} `,
-			request: async (c) => ({
-				orderId: c.req.param("id"),
-				amount: (await readRefundAmount(c)) ?? null,
-			}),
+			request: (amount, c) => ({ orderId: c.req.param("id"), amount: amount ?? null }),
 		}),
-		async (c) =>
-			c.json(await refundOrder(c.var.deps, c.req.param("id"), await readRefundAmount(c))),
+		async (c) => c.json(await refundOrder(c.var.deps, c.req.param("id"), c.var.input)),
 	)
 	.post("/orders/:id/fulfill", limitBody(4096), async (c) => {
 		const body = fulfillBodyOf(await readJsonObject(c));

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
 import { listActiveProducts, productView } from "../services/catalog.ts";
+import type { AppEnv } from "./app-env.ts";
 
 /**
  * The storefront's catalog. Never cached: stock and the operator's edits show

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import * as v from "valibot";
-import { appConfig, checkoutConfig } from "../config.ts";
 import type { CheckoutRequest } from "../domain/cart.ts";
 import {
 	checkoutRequestSchema,
@@ -12,10 +11,8 @@ import {
 	normalizeCart,
 } from "../domain/cart.ts";
 import { collectsShipping } from "../domain/checkout-session.ts";
-import type { AppEnv } from "../env.ts";
 import { clientFingerprint } from "../lib/client-key.ts";
 import { AppError, invalidCart } from "../lib/errors.ts";
-import { publicOrigin } from "../lib/public-origin.ts";
 import { requestLocale } from "../pages/locale.ts";
 import { priceCart, shippingRatesFor } from "../services/catalog.ts";
 import {
@@ -24,7 +21,9 @@ import {
 	resumeUnchanged,
 	startCheckout,
 } from "../services/checkout.ts";
-import { idempotency } from "./idempotency.ts";
+import type { AppEnv } from "./app-env.ts";
+import { idempotency, parsedInput } from "./idempotency.ts";
+import { publicOrigin } from "./public-origin.ts";
 import { bodyKind, checkoutRateLimit, formsFromOurPages, limitBody } from "./request-guards.ts";
 
 const MAX_BODY_BYTES = 8 * 1024;
@@ -34,9 +33,10 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 	limitBody(MAX_BODY_BYTES),
 	checkoutRateLimit,
 	formsFromOurPages,
-	idempotency({ request: async (c) => checkoutIdentity(await readCheckout(c)) }),
+	parsedInput(readCheckout),
+	idempotency({ request: checkoutIdentity }),
 	async (c) => {
-		const input = await readCheckout(c);
+		const { input, config } = c.var;
 		const d = c.var.deps;
 		const answer = (result: CheckoutResult) =>
 			bodyKind(c) === "form" ? c.redirect(result.url, 303) : c.json(result);
@@ -44,8 +44,8 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		// Before pricing: the shopper's own checkout, at its own prices, whatever the catalog says now.
 		const resumed = await resumeUnchanged(d, resume, input.items);
 		if (resumed) return answer(resumed);
-		const settings = checkoutConfig(c.env);
-		const app = appConfig(c.env);
+		const settings = config.checkout;
+		const app = config.app;
 		const locale = requestLocale(c, input.locale);
 		const cart = await priceCart(d.db, input.items, app.maxOrderAmount);
 		const shipping = collectsShipping(cart, settings.shippingCountries);

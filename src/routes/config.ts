@@ -1,8 +1,7 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv } from "./app-env.ts";
 
 /** The browser's Stripe settings: the publishable key only (hosted Checkout needs none). */
-export const configRoutes = new Hono<AppEnv>().get("/", (c) => {
-	const key = c.env.STRIPE_PUBLISHABLE_KEY?.trim();
-	return c.json({ publishableKey: key && /^pk_(test|live)_/.test(key) ? key : null });
-});
+export const configRoutes = new Hono<AppEnv>().get("/", (c) =>
+	c.json({ publishableKey: c.var.config.publishableKey }),
+);

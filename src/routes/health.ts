@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import { settingProblems } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { isLocalHost } from "../lib/public-origin.ts";
+import type { AppEnv } from "./app-env.ts";
+import { isLocalHost } from "./public-origin.ts";
 
 /**
  * `GET /healthz`: 200 `{"ok": true}` when D1 answers and every setting the
@@ -12,7 +11,7 @@ import { isLocalHost } from "../lib/public-origin.ts";
  */
 export const healthRoutes = new Hono<AppEnv>().get("/healthz", async (c) => {
 	const local = isLocalHost(new URL(c.req.url).hostname);
-	const problems = settingProblems(c.env, { local }).map((p) => p.variable);
+	const problems = c.var.config.problems(local).map((p) => p.variable);
 	try {
 		await c.env.DB.prepare("select 1").first();
 	} catch (err) {

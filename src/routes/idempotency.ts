@@ -1,20 +1,37 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { AppEnv } from "../env.ts";
 import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency.ts";
+import type { AppEnv } from "./app-env.ts";
+
+/** The route's request, read and validated once (`parsedInput`) for the middlewares and the handler. */
+export type WithInput<T> = AppEnv & { Variables: { input: T } };
+
+/**
+ * Reads the request (its body, validated) once: the idempotency check and the
+ * handler after it share `c.var.input`. A bad request fails here, before
+ * anything is kept or written.
+ */
+export function parsedInput<T>(
+	read: (c: Context<AppEnv>) => Promise<T>,
+): MiddlewareHandler<WithInput<T>> {
+	return async (c, next) => {
+		c.set("input", await read(c as unknown as Context<AppEnv>));
+		await next();
+	};
+}
 
 /**
  * Middleware for the `Idempotency-Key` header (kept 24 h): the same key with
  * the same request replays the first answer and never runs the handler again;
  * the same key with another request is 422; while the first is in flight, 409.
  * 5xx answers are not kept. `request` names what makes two requests the same
- * (the parsed, normalised body; a bad body fails there, before anything is
- * kept); `scope` keeps one route's keys apart from another's.
+ * (from the input `parsedInput` read, normalised); `scope` keeps one route's
+ * keys apart from another's.
  */
-export function idempotency(options: {
-	request: (c: Context<AppEnv>) => Promise<unknown>;
-	scope?: (c: Context<AppEnv>) => string;
-}): MiddlewareHandler<AppEnv> {
+export function idempotency<T>(options: {
+	request: (input: T, c: Context<WithInput<T>>) => unknown;
+	scope?: (c: Context<WithInput<T>>) => string;
+}): MiddlewareHandler<WithInput<T>> {
 	return async (c, next) => {
 		const header = c.req.header("Idempotency-Key");
 		if (header === undefined) return next();
@@ -24,7 +41,7 @@ export function idempotency(options: {
 			d.db,
 			{
 				key,
-				hash: await requestHash(await options.request(c)),
+				hash: await requestHash(options.request(c.var.input, c)),
 				now: d.now(),
 				defer: d.defer,
 			},

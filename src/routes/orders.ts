@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
 import { orderNotFound } from "../lib/errors.ts";
 import { findOrder, orderItemsOf, publicOrder } from "../services/orders.ts";
 import { currentOrderOfSession } from "../services/sync.ts";
+import type { AppEnv } from "./app-env.ts";
 
 export const orderRoutes = new Hono<AppEnv>()
 	.get("/by-session/:sessionId", async (c) => {

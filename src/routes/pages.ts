@@ -4,7 +4,6 @@ import { html } from "hono/html";
 import type { Db } from "../db/client.ts";
 import { MAX_QUANTITY } from "../domain/cart.ts";
 import { LOW_STOCK_AT, MAX_LIMITED_PER_CHECKOUT } from "../domain/product.ts";
-import type { AppEnv } from "../env.ts";
 import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
 import { formatMoney } from "../lib/money.ts";
 import { withResumeForm } from "../pages/cancel-page.ts";
@@ -12,6 +11,7 @@ import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
 import { localized, pageAsset } from "../pages/serve.ts";
 import { withOrderState } from "../pages/success-page.ts";
 import { listActiveProducts } from "../services/catalog.ts";
+import type { AppEnv } from "./app-env.ts";
 import { PAGES } from "./page-paths.ts";
 
 /**

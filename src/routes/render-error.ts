@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../env.ts";
 import { AppError, errorBody } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
 import { errorPage } from "../pages/serve.ts";
+import type { AppEnv } from "./app-env.ts";
 
 /** A machine-readable code for a status that Hono's own middleware refused a request with. */
 const HTTP_CODES: Record<number, string> = {

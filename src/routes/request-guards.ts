@@ -1,10 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { appConfig } from "../config.ts";
-import type { AppEnv } from "../env.ts";
 import { clientKey } from "../lib/client-key.ts";
 import { AppError } from "../lib/errors.ts";
-import { publicOrigin } from "../lib/public-origin.ts";
+import type { AppEnv } from "./app-env.ts";
+import { publicOrigin } from "./public-origin.ts";
 
 /** 413 with our error model when a body is over `maxSize` bytes. */
 export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
@@ -19,11 +18,11 @@ export type BodyKind = "json" | "form";
 
 /** The body's kind from its Content-Type, or 415. */
 /** The request's media type, lowercase, without parameters ("" when there is none). */
-function mediaType(c: Context<AppEnv>): string {
+function mediaType<E extends AppEnv>(c: Context<E>): string {
 	return (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }
 
-export function bodyKind(c: Context<AppEnv>): BodyKind {
+export function bodyKind<E extends AppEnv>(c: Context<E>): BodyKind {
 	const type = mediaType(c);
 	if (type === "application/json") return "json";
 	if (type === "application/x-www-form-urlencoded") return "form";
@@ -39,7 +38,7 @@ export function bodyKind(c: Context<AppEnv>): BodyKind {
  * Referer) must be our origin. Browsers cannot send cross-origin JSON without
  * CORS, which we never grant, so JSON needs no such check.
  */
-export function assertSameOrigin(c: Context<AppEnv>): void {
+export function assertSameOrigin<E extends AppEnv>(c: Context<E>): void {
 	const ours = publicOrigin(c);
 	const origin = c.req.header("Origin");
 	const referer = c.req.header("Referer");
@@ -63,7 +62,7 @@ export const formsFromOurPages: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /** Per-client limit on checkout creation (Workers Rate Limiting binding, keyed by IPv4 address or IPv6 /64). */
 export const checkoutRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
-	if (appConfig(c.env).rateLimitOn) {
+	if (c.var.config.app.rateLimitOn) {
 		const key = clientKey(c.req.header("CF-Connecting-IP"));
 		const { success } = await c.env.CHECKOUT_LIMITER.limit({ key });
 		if (!success) {

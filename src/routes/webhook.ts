@@ -1,9 +1,8 @@
 import { Hono } from "hono";
-import { webhookSecretList } from "../config.ts";
-import type { AppEnv } from "../env.ts";
 import { AppError, errorBody } from "../lib/errors.ts";
 import { verifyStripeEvent } from "../lib/webhook-signature.ts";
 import { handleStripeEvent } from "../services/webhook-events.ts";
+import type { AppEnv } from "./app-env.ts";
 import { limitBody } from "./request-guards.ts";
 
 /**
@@ -13,7 +12,7 @@ import { limitBody } from "./request-guards.ts";
  * holds it, 500 when our processing failed (both retried).
  */
 export const webhookRoutes = new Hono<AppEnv>().post("/", limitBody(512 * 1024), async (c) => {
-	const secrets = webhookSecretList(c.env);
+	const secrets = c.var.config.webhookSecrets;
 	const payload = await c.req.text();
 	const event = await verifyStripeEvent(payload, c.req.header("Stripe-Signature"), secrets).catch(
 		(err: unknown) => {

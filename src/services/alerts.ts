@@ -45,7 +45,7 @@ export async function raiseAlert(deps: Deps, alert: Alert): Promise<void> {
  * POSTs it as JSON in the background (`waitUntil`), swallowing failures.
  */
 export function createNotifier(opts: {
-	url: string | undefined;
+	url: string | null;
 	log: Logger;
 	waitUntil: (promise: Promise<unknown>) => void;
 }): (alert: Alert) => void {
@@ -55,9 +55,8 @@ export function createNotifier(opts: {
 			orderId: alert.orderId,
 			alertMessage: alert.message,
 		});
-		const url = opts.url?.trim();
-		if (!url) return;
-		const send = fetch(url, {
+		if (!opts.url) return;
+		const send = fetch(opts.url, {
 			method: "POST",
 			headers: { "content-type": "application/json" },
 			body: JSON.stringify({ kind: alert.kind, orderId: alert.orderId, message: alert.message }),

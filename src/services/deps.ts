@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import type { Db } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Alert } from "./alerts.ts";
+import type { Mailer } from "./email-providers.ts";
 
 /** What the service functions need, passed explicitly so tests can call them directly. */
 export type Deps = {
@@ -25,3 +26,13 @@ export type Deps = {
  * key is a live one (an event of the other mode is not ours).
  */
 export type StripeDeps = Deps & { stripe: Stripe; liveMode: boolean };
+
+/**
+ * Deps plus what sending the shop's e-mails takes: the mailer EMAIL_PROVIDER
+ * names, and the shop's public origin for the e-mails' links (APP_URL; null
+ * when unset, as in local development, where the order's own origin is used).
+ */
+export type MailDeps = Deps & { mailer: Mailer; shopOrigin: string | null };
+
+/** Everything the composition root (`buildDeps`) hands a request, a Cron run or a queue batch. */
+export type AppDeps = StripeDeps & MailDeps;

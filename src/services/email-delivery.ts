@@ -1,16 +1,14 @@
 import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
-import { appConfig, emailConfig } from "../config.ts";
 import { emails } from "../db/schema.ts";
 import type { EmailStatus } from "../domain/vocabulary.ts";
 import { renderEmail } from "../emails/templates/index.ts";
-import type { Bindings } from "../env.ts";
 import { isSingleAddress } from "../lib/email-address.ts";
 import { AppError } from "../lib/errors.ts";
 import { describeError, errorMessage } from "../lib/log.ts";
 import { isoTime } from "../lib/time.ts";
 import { raiseAlert } from "./alerts.ts";
-import type { Deps } from "./deps.ts";
-import { EmailSendError, emailProvider } from "./email-providers.ts";
+import type { Deps, MailDeps } from "./deps.ts";
+import { EmailSendError } from "./email-providers.ts";
 import { adminOrder, findOrder, type OrderRow, orderItemsOf } from "./orders.ts";
 
 /** Tries of one e-mail before it is `failed` (Queues retry it in between, with our backoff). */
@@ -38,8 +36,7 @@ export function retryDelaySeconds(attempt: number): number {
  * an `email_failed` alert.
  */
 export async function deliverEmail(
-	deps: Deps,
-	env: Bindings,
+	deps: MailDeps,
 	emailId: string,
 	attempt: number,
 ): Promise<DeliveryOutcome> {
@@ -76,16 +73,12 @@ export async function deliverEmail(
 			log.info("e-mail dropped: the order has moved on");
 			return { outcome: "sent" };
 		}
-		const config = emailConfig(env);
-		const content = await renderFor(deps, env, email, order);
+		const { mailer } = deps;
+		const content = await renderFor(deps, email, order);
 		subject = content.subject;
-		const providerMessageId = await emailProvider(
-			config,
-			env,
-			log,
-		)({
+		const providerMessageId = await mailer.send({
 			idempotencyKey: email.resends === 0 ? email.id : `${email.id}-resend-${email.resends}`,
-			from: config.from ?? "shop@localhost",
+			from: mailer.from,
 			to: email.to,
 			kind: email.kind,
 			...content,
@@ -132,9 +125,9 @@ function superseded(email: EmailRow, order: OrderRow): boolean {
 }
 
 /** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */
-async function renderFor(deps: Deps, env: Bindings, email: EmailRow, order: OrderRow) {
+async function renderFor(deps: MailDeps, email: EmailRow, order: OrderRow) {
 	// APP_URL once deployed (checkout requires it there); locally, where the order was placed.
-	const origin = appConfig(env).appUrl?.origin ?? order.origin;
+	const origin = deps.shopOrigin ?? order.origin;
 	if (!origin)
 		throw new AppError(
 			500,

@@ -1,5 +1,4 @@
 import type { EmailConfig } from "../config.ts";
-import type { Bindings } from "../env.ts";
 import type { Logger } from "../lib/log.ts";
 
 /** One e-mail as a provider takes it. `idempotencyKey` makes a repeated send one e-mail. */
@@ -30,8 +29,26 @@ export type EmailProvider = (email: OutgoingEmail) => Promise<string | null>;
 
 const SEND_TIMEOUT_MS = 10_000;
 
-/** The provider EMAIL_PROVIDER names: Resend's HTTP API, the Email Service binding, or the log. */
-export function emailProvider(config: EmailConfig, env: Bindings, log: Logger): EmailProvider {
+/** The shop's sender (EMAIL_FROM) and its provider. */
+export type Mailer = { from: string; send: EmailProvider };
+
+/**
+ * The mailer EMAIL_PROVIDER names: Resend's HTTP API, the Email Service
+ * binding (`binding`, declared by the owner), or the log.
+ */
+export function createMailer(
+	config: EmailConfig,
+	binding: SendEmail | undefined,
+	log: Logger,
+): Mailer {
+	return { from: config.from ?? "shop@localhost", send: emailProvider(config, binding, log) };
+}
+
+function emailProvider(
+	config: EmailConfig,
+	binding: SendEmail | undefined,
+	log: Logger,
+): EmailProvider {
 	switch (config.provider) {
 		case "log":
 			return async (email) => {
@@ -46,13 +63,13 @@ export function emailProvider(config: EmailConfig, env: Bindings, log: Logger): 
 			return (email) => sendWithResend(config, email);
 		case "cloudflare":
 			return async (email) => {
-				if (!env.EMAIL)
+				if (!binding)
 					throw new EmailSendError(
 						"EMAIL_PROVIDER=cloudflare needs the EMAIL send_email binding",
 						false,
 					);
 				try {
-					const sent = await env.EMAIL.send({
+					const sent = await binding.send({
 						from: email.from,
 						to: email.to,
 						subject: email.subject,

@@ -16,7 +16,7 @@ import {
 } from "../../src/services/email-delivery.ts";
 import { oweUnpaidNotices } from "../../src/services/unpaid-notices.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
-import { d1FailingWrites, db, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
+import { d1FailingWrites, db, depsFor, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
 import { events } from "./helpers/stripe-events.ts";
 import { completedSession, declinedPaymentIntent, stripeEvent } from "./helpers/stripe-objects.ts";
 import { deliver } from "./helpers/webhooks.ts";
@@ -184,7 +184,7 @@ describe("delivery", () => {
 	it("posts to Resend as it documents: Bearer key, the e-mail's id as Idempotency-Key, the JSON body", async () => {
 		const { id, order } = await pendingEmail();
 		const sent = interceptResend(async () => Response.json({ id: "re_msg_1" }));
-		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "sent" });
+		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "sent" });
 		expect(sent).toHaveLength(1);
 		const request = sent[0] as Request;
 		expect(request.method).toBe("POST");
@@ -204,7 +204,7 @@ describe("delivery", () => {
 		expect(row).toMatchObject({ status: "sent", attempts: 1, providerMessageId: "re_msg_1" });
 		expect(row?.subject).toBe(body.subject);
 		// A second delivery of the same message (Queues deliver at least once) sends nothing.
-		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 2)).toEqual({ outcome: "gone" });
+		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 2)).toEqual({ outcome: "gone" });
 		expect(sent).toHaveLength(1);
 	});
 
@@ -217,14 +217,14 @@ describe("delivery", () => {
 		async (_, answer) => {
 			const { id, order } = await pendingEmail();
 			interceptResend(async () => answer());
-			const first = await deliverEmail(testDeps(), withEnv(RESEND), id, 1);
+			const first = await deliverEmail(depsFor(withEnv(RESEND)), id, 1);
 			expect(first).toMatchObject({ outcome: "retry" });
 			expect((first as { delaySeconds: number }).delaySeconds).toBeLessThan(30);
 			expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
 				status: "pending",
 				attempts: 1,
 			});
-			expect(await deliverEmail(testDeps(), withEnv(RESEND), id, MAX_EMAIL_TRIES)).toEqual({
+			expect(await deliverEmail(depsFor(withEnv(RESEND)), id, MAX_EMAIL_TRIES)).toEqual({
 				outcome: "failed",
 			});
 			const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
@@ -243,7 +243,7 @@ describe("delivery", () => {
 				{ status: 422 },
 			),
 		);
-		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "failed" });
+		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "failed" });
 		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
 		expect(row).toMatchObject({ status: "failed", attempts: 1 });
 		expect(row?.lastError).toContain("Invalid `to` field");
@@ -260,7 +260,7 @@ describe("delivery", () => {
 			})
 			.where(eq(orders.id, order.id));
 		const sent = interceptResend(async () => Response.json({ id: "re_msg_2" }));
-		await deliverEmail(testDeps(), withEnv(RESEND), id, 1);
+		await deliverEmail(depsFor(withEnv(RESEND)), id, 1);
 		const body = (await (sent[0] as Request).json()) as { html: string };
 		expect(body.html).not.toContain("<script");
 		expect(body.html).toContain("&lt;script&gt;");
@@ -351,7 +351,7 @@ describe("the Email Service provider", () => {
 			EMAIL_FROM: "orders@shop.test",
 			EMAIL: binding as unknown as SendEmail,
 		});
-		expect(await deliverEmail(testDeps(), config, id, 1)).toEqual({ outcome: "sent" });
+		expect(await deliverEmail(depsFor(config), id, 1)).toEqual({ outcome: "sent" });
 		expect(sent).toHaveLength(1);
 		expect(sent[0]).toMatchObject({ from: "orders@shop.test", to: "ada@example.com" });
 		expect(Object.keys(sent[0] ?? {}).sort()).toEqual([
@@ -371,8 +371,7 @@ describe("the Email Service provider", () => {
 	it("refuses a provider that is not set up, naming the variable, and keeps the e-mail to try again", async () => {
 		const { id } = await pendingEmail();
 		const outcome = await deliverEmail(
-			testDeps(),
-			withEnv({ EMAIL_PROVIDER: "resend", EMAIL_FROM: "" }),
+			depsFor(withEnv({ EMAIL_PROVIDER: "resend", EMAIL_FROM: "" })),
 			id,
 			1,
 		);
@@ -436,8 +435,8 @@ describe("what a review found", () => {
 			return Response.json({ id: "re_once" });
 		});
 		const both = Promise.all([
-			deliverEmail(testDeps(), withEnv(RESEND), id, 1),
-			deliverEmail(testDeps(), withEnv(RESEND), id, 1),
+			deliverEmail(depsFor(withEnv(RESEND)), id, 1),
+			deliverEmail(depsFor(withEnv(RESEND)), id, 1),
 		]);
 		setTimeout(release, 50);
 		const outcomes = (await both).map((o) => o.outcome).sort();
@@ -455,7 +454,7 @@ describe("what a review found", () => {
 			if (request.headers.get("idempotency-key") === id) await gate;
 			return Response.json({ id: `re_${request.headers.get("idempotency-key")}` });
 		});
-		const first = deliverEmail(testDeps(), withEnv(RESEND), id, 1);
+		const first = deliverEmail(depsFor(withEnv(RESEND)), id, 1);
 		for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
 		expect(sent).toHaveLength(1);
 		// The operator presses Resend now: the first send has not answered yet.
@@ -463,7 +462,7 @@ describe("what a review found", () => {
 		release();
 		await first;
 		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.status).toBe("pending");
-		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "sent" });
+		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "sent" });
 		expect(sent.map((r) => r.headers.get("idempotency-key"))).toEqual([id, `${id}-resend-1`]);
 		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
 			status: "sent",
@@ -486,7 +485,7 @@ describe("what a review found", () => {
 		const { id } = await pendingEmail();
 		await db.update(emails).set({ to: "a@example.com,b@example.com" }).where(eq(emails.id, id));
 		const sent = interceptResend(async () => Response.json({ id: "re_never" }));
-		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "failed" });
+		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "failed" });
 		expect(sent).toHaveLength(0);
 		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.lastError).toContain(
 			"not one plain e-mail address",
@@ -501,7 +500,7 @@ describe("what a review found", () => {
 				{ status: 409 },
 			),
 		);
-		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toMatchObject({
+		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toMatchObject({
 			outcome: "retry",
 		});
 	});
@@ -509,7 +508,7 @@ describe("what a review found", () => {
 	it("does not send a payment-failed e-mail once the order is paid", async () => {
 		const { id } = await pendingEmail("payment_failed");
 		const sent = interceptResend(async () => Response.json({ id: "re_never" }));
-		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 1)).toEqual({ outcome: "sent" });
+		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "sent" });
 		expect(sent).toHaveLength(0);
 		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.lastError).toContain(
 			"moved on",
@@ -550,7 +549,7 @@ describe("an earlier try whose answer was lost", () => {
 				{ status: 409 },
 			),
 		);
-		expect(await deliverEmail(testDeps(), withEnv(RESEND), id, 2)).toEqual({ outcome: "sent" });
+		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 2)).toEqual({ outcome: "sent" });
 		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
 			status: "sent",
 		});

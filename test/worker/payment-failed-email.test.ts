@@ -18,7 +18,7 @@ import { applyFact } from "../../src/services/apply-fact.ts";
 import { deliverEmail } from "../../src/services/email-delivery.ts";
 import { oweUnpaidNotices } from "../../src/services/unpaid-notices.ts";
 import { checkoutWith } from "./helpers/checkout.ts";
-import { db, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
+import { db, depsFor, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
 import { emulator } from "./helpers/emulator.ts";
 import { events } from "./helpers/stripe-events.ts";
 import { deliver } from "./helpers/webhooks.ts";
@@ -55,7 +55,7 @@ async function sentText(emailId: string): Promise<string> {
 		RESEND_API_KEY: "re_test_key_123",
 		EMAIL_API_BASE: "https://mail.test",
 	};
-	expect(await deliverEmail(testDeps(), { ...env, ...settings } as Bindings, emailId, 1)).toEqual({
+	expect(await deliverEmail(depsFor({ ...env, ...settings } as Bindings), emailId, 1)).toEqual({
 		outcome: "sent",
 	});
 	spy.mockRestore();

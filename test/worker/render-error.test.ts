@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { describe, expect, it } from "vitest";
-import type { AppEnv } from "../../src/env.ts";
 import { AppError } from "../../src/lib/errors.ts";
 import { createLogger } from "../../src/lib/log.ts";
+import type { AppEnv } from "../../src/routes/app-env.ts";
 import { renderError } from "../../src/routes/render-error.ts";
 
 /** A tiny app with the worker's error handler, and routes that fail each way. */

@@ -9,9 +9,11 @@ import {
 	products,
 	webhookEvents,
 } from "../../../src/db/schema.ts";
+import { buildDeps } from "../../../src/deps.ts";
 import type { OrderStatus } from "../../../src/domain/vocabulary.ts";
+import type { Bindings } from "../../../src/env.ts";
 import { createLogger } from "../../../src/lib/log.ts";
-import type { Deps } from "../../../src/services/deps.ts";
+import type { AppDeps, Deps } from "../../../src/services/deps.ts";
 import { sessionOfOrder, uniqueId } from "./stripe-objects.ts";
 
 export const db = createDb(env.DB);
@@ -26,6 +28,16 @@ export function testDeps(overrides: Partial<Deps> = {}): Deps {
 		defer: (work) => void work.catch(() => {}),
 		...overrides,
 	};
+}
+
+/**
+ * What the composition root builds from these bindings (the Stripe client,
+ * the mailer, the shop's origin, from their settings), with testDeps' quiet
+ * parts (no queue, no alerts sent) and the test's own overrides.
+ */
+export function depsFor(bindings: Bindings, overrides: Partial<Deps> = {}): AppDeps {
+	const built = buildDeps(bindings, { waitUntil: () => {} }, createLogger({ test: true }));
+	return Object.assign(built, testDeps(overrides));
 }
 
 /** An order as checkout leaves it: pending, with its items and a session. */

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
-import { appConfig } from "../config.ts";
-import type { AppEnv } from "../env.ts";
-import { AppError } from "./errors.ts";
+import { AppError } from "../lib/errors.ts";
+import type { AppEnv } from "./app-env.ts";
 
 /**
  * Our public origin, for success/cancel URLs and the form posts' same-origin
@@ -9,8 +8,8 @@ import { AppError } from "./errors.ts";
  * be left unset and the request's origin be used: elsewhere the Host header
  * would decide where Stripe sends the shopper back to.
  */
-export function publicOrigin(c: Context<AppEnv>): string {
-	const configured = appConfig(c.env).appUrl;
+export function publicOrigin<E extends AppEnv>(c: Context<E>): string {
+	const configured = c.var.config.app.appUrl;
 	if (configured) return configured.origin;
 	const url = new URL(c.req.url);
 	if (isLocalHost(url.hostname)) return url.origin;

@@ -1,5 +1,4 @@
 import { secureHeaders } from "hono/secure-headers";
-import type { Bindings } from "../env.ts";
 
 export const STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com";
 
@@ -8,10 +7,9 @@ export const STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com";
  * third-party scripts). Forms may go to Stripe's hosted checkout, and in local
  * mode to the emulator that stands in for it.
  */
-export function contentSecurityPolicy(env: Pick<Bindings, "STRIPE_API_BASE">) {
+export function contentSecurityPolicy(stripeApiOrigin: string | null) {
 	const formAction = ["'self'", STRIPE_CHECKOUT_ORIGIN];
-	const emulator = env.STRIPE_API_BASE?.trim();
-	if (emulator && URL.canParse(emulator)) formAction.push(new URL(emulator).origin);
+	if (stripeApiOrigin) formAction.push(stripeApiOrigin);
 	return {
 		defaultSrc: ["'self'"],
 		scriptSrc: ["'self'"],
@@ -32,12 +30,12 @@ const middlewares = new Map<string, ReturnType<typeof secureHeaders>>();
  * from `public/_headers`). The middleware is built once per emulator origin
  * (a public URL, not a secret) instead of on every request.
  */
-export function securityHeaders(env: Pick<Bindings, "STRIPE_API_BASE">) {
-	const key = env.STRIPE_API_BASE?.trim() ?? "";
+export function securityHeaders(stripeApiOrigin: string | null) {
+	const key = stripeApiOrigin ?? "";
 	let middleware = middlewares.get(key);
 	if (!middleware) {
 		middleware = secureHeaders({
-			contentSecurityPolicy: contentSecurityPolicy(env),
+			contentSecurityPolicy: contentSecurityPolicy(stripeApiOrigin),
 			strictTransportSecurity: "max-age=63072000; includeSubDomains",
 			referrerPolicy: "strict-origin-when-cross-origin",
 			xContentTypeOptions: "nosniff",
