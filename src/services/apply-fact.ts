@@ -11,17 +11,17 @@ import { alertFor } from "./alert-messages.ts";
 import type { Deps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
 import { judgeRetake, release, releasedLines, retake } from "./stock.ts";
+import { type LedgerEvent, ledgerWrite } from "./webhook-ledger.ts";
 
 export type FactSource = {
 	source: TransitionSource;
-	stripeEventId?: string | null;
 	/**
-	 * A statement to commit with the change (the webhook ledger row): it runs in
-	 * the same batch, guarded like the transition row, so it exists exactly when
-	 * the change does. Given the decision, it answers an `insert … select … from
-	 * orders where <guard>` for that guard.
+	 * The Stripe event that told the fact (a webhook): its id goes on the
+	 * transition row, and its ledger row (`processed`) is committed in the same
+	 * batch as the change, guarded like the transition, so it exists exactly
+	 * when the change does.
 	 */
-	alsoWrite?: (decision: Decision, guard: SQL) => SQL;
+	event?: LedgerEvent;
 };
 
 export type ApplyResult =
@@ -78,7 +78,7 @@ export async function applyFact(
 			: [];
 		for (let i = 1; i < steps.length; i++) {
 			writes.push(sql`insert into order_transitions (order_id, from_status, to_status, source, stripe_event_id, at)
-				select ${order.id}, ${steps[i - 1]}, ${steps[i]}, ${src.source}, ${src.stripeEventId ?? null}, ${now}
+				select ${order.id}, ${steps[i - 1]}, ${steps[i]}, ${src.source}, ${src.event?.id ?? null}, ${now}
 				from orders where ${guard}`);
 		}
 		const alertFacts: AlertFact[] = decision.alert ? [decision.alert] : [];
@@ -104,7 +104,15 @@ export async function applyFact(
 				from orders where ${guard}
 				on conflict (dedupe_key) do nothing`);
 		}
-		if (src.alsoWrite) writes.push(src.alsoWrite(decision, guard));
+		if (src.event)
+			writes.push(
+				ledgerWrite(
+					src.event,
+					{ result: "processed", detail: decision.reason, orderId: order.id },
+					now,
+					guard,
+				),
+			);
 		const update = db
 			.update(orders)
 			.set({
@@ -142,7 +150,7 @@ export async function applyFact(
 				from: order.status,
 				to: decision.to ?? order.status,
 				source: src.source,
-				stripeEventId: src.stripeEventId,
+				stripeEventId: src.event?.id,
 			});
 			return {
 				...decision,

@@ -1,5 +1,4 @@
-import type { SQL } from "drizzle-orm";
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type Stripe from "stripe";
 import { orders, webhookEvents } from "../db/schema.ts";
 import type { Fact } from "../domain/facts.ts";
@@ -15,6 +14,7 @@ import type { OrderRow } from "./orders.ts";
 import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders.ts";
 import { recordRefunds, refundsOfCharge } from "./refund-records.ts";
 import { retrieveSession } from "./sync.ts";
+import { type LedgerOutcome, ledgerWrite } from "./webhook-ledger.ts";
 
 /** A claim older than this belongs to a request that died: another delivery may take it over. */
 const CLAIM_TTL_MS = 60_000;
@@ -91,17 +91,7 @@ export async function handleStripeEvent(
 			});
 		}
 		const apply = (target: OrderRow | string, fact: Fact) =>
-			applyFact(deps, target, fact, {
-				source: "webhook",
-				stripeEventId: event.id,
-				alsoWrite: (decision, guard) =>
-					ledgerWrite(
-						deps,
-						event,
-						{ result: "processed", detail: decision.reason, orderId: order.id },
-						guard,
-					),
-			});
+			applyFact(deps, target, fact, { source: "webhook", event });
 		// Each refund on record once, whoever made it; a failure here makes Stripe retry.
 		if (event.type === "charge.refunded")
 			await recordRefunds(
@@ -125,7 +115,7 @@ export async function handleStripeEvent(
 				detail: "not our order",
 				orderId: null,
 			});
-		const outcome: EventOutcome = {
+		const outcome: LedgerOutcome = {
 			result: applied.written ? "processed" : "ignored",
 			detail: `${applied.outcome}: ${applied.reason}`,
 			orderId: order.id,
@@ -286,33 +276,12 @@ async function retrievePaymentIntent(
 	}
 }
 
+/** Writes the delivery's end to the ledger and answers it. */
 async function recorded(
 	deps: Deps,
 	event: Stripe.Event,
-	outcome: EventOutcome,
+	outcome: LedgerOutcome,
 ): Promise<EventOutcome> {
-	await deps.db.run(ledgerWrite(deps, event, outcome));
+	await deps.db.run(ledgerWrite(event, outcome, deps.now()));
 	return outcome;
-}
-
-/**
- * Upserts the event's ledger row. With a `guard`, the row is written only if
- * the guarded order row is still as read (see `applyFact`).
- */
-function ledgerWrite(deps: Deps, event: Stripe.Event, outcome: EventOutcome, guard?: SQL): SQL {
-	const now = deps.now();
-	const error = outcome.result === "processed" ? null : outcome.detail;
-	const processedAt = outcome.result === "failed" ? null : now;
-	const values = sql`${event.id}, ${event.type}, ${event.created}, ${now}, ${processedAt}, ${outcome.result}, ${error}, ${outcome.orderId}`;
-	const source = guard ? sql`select ${values} from orders where ${guard}` : sql`values (${values})`;
-	return sql`insert into webhook_events (id, type, created, received_at, processed_at, result, error, order_id)
-		${source}
-		on conflict (id) do update set
-			result = excluded.result,
-			error = excluded.error,
-			order_id = coalesce(excluded.order_id, webhook_events.order_id),
-			processed_at = excluded.processed_at,
-			attempts = webhook_events.attempts + 1,
-			claim_token = null,
-			claimed_at = null`;
 }
