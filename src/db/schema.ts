@@ -336,6 +336,8 @@ export const emails = sqliteTable(
 		amount: integer("amount"),
 		status: text("status", { enum: EMAIL_STATUSES }).notNull().default("pending"),
 		attempts: integer("attempts").notNull().default(0),
+		/** When a delivery took this try (null when none holds it): a second delivery stands back. */
+		claimedAt: integer("claimed_at"),
 		lastError: text("last_error"),
 		providerMessageId: text("provider_message_id"),
 		/** How often the operator asked to send it again: part of the provider's idempotency key. */

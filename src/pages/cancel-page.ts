@@ -4,7 +4,7 @@ import { declineText, type Locale, type MessageKey, translatePlural } from "../i
 import { formatMoney } from "../lib/money.ts";
 import { sameToken } from "../lib/secret-compare.ts";
 import type { AppEnv } from "../routes/app-env.ts";
-import { findOrder, type OrderRow, orderItemsOf } from "../services/orders.ts";
+import { findOrderWithItems, type OrderRow } from "../services/orders.ts";
 
 /**
  * What the cancel page (and every resume link) says: the order's own state,
@@ -62,11 +62,13 @@ export async function withResumeForm(
 ): Promise<Response> {
 	const orderId = c.req.query("order_id") ?? "";
 	const token = c.req.query("token") ?? "";
-	const order = orderId && token ? await findOrder(c.var.deps.db, orderId) : undefined;
-	if (!order?.resumeToken || !(await sameToken(token, order.resumeToken))) return res;
+	const found =
+		orderId && token ? await findOrderWithItems(c.var.deps.db, { id: orderId }) : undefined;
+	const order = found?.order;
+	if (!found || !order?.resumeToken || !(await sameToken(token, order.resumeToken))) return res;
 	const state = stateOf(order);
 	const button = PAYABLE[state];
-	const items = await orderItemsOf(c.var.deps.db, order.id);
+	const { items } = found;
 	const count = items.reduce((sum, item) => sum + item.quantity, 0);
 	const summary = `${translatePlural(locale, "cart.items", count)} · ${formatMoney(order.amount, order.currency, locale)}`;
 	const value: Record<string, string> = { orderId: order.id, resumeToken: token, locale };

@@ -11,7 +11,7 @@ import {
 import { formatMoney } from "../lib/money.ts";
 import { webUrl } from "../lib/web-url.ts";
 import type { AppEnv } from "../routes/app-env.ts";
-import { orderItemsOf, publicOrder } from "../services/orders.ts";
+import { publicOrder } from "../services/orders.ts";
 import { currentOrderOfSession } from "../services/sync.ts";
 
 type OrderView = ReturnType<typeof publicOrder>;
@@ -28,8 +28,8 @@ export async function withOrderState(
 	locale: Locale,
 ): Promise<Response> {
 	const sessionId = c.req.query("session_id");
-	const order = sessionId ? await currentOrderOfSession(c.var.deps, sessionId) : undefined;
-	if (!order) {
+	const found = sessionId ? await currentOrderOfSession(c.var.deps, sessionId) : undefined;
+	if (!found) {
 		const detail = sessionId ? "success.notFoundDetail" : "success.noSession";
 		return withStatus(
 			res,
@@ -38,7 +38,8 @@ export async function withOrderState(
 			translate(locale, detail),
 		);
 	}
-	const view = publicOrder(order, await orderItemsOf(c.var.deps.db, order.id));
+	const { order } = found;
+	const view = publicOrder(order, found.items);
 	const [text, detail] = statusTexts(view, locale);
 	// Still changing: not final, or paid while what Stripe's page reported is on its way.
 	const open = isOpenStatus(order.status) || view.detailsPending;

@@ -38,8 +38,10 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 	async (c) => {
 		const { input, config } = c.var;
 		const d = c.var.deps;
+		const form = bodyKind(c) === "form";
 		const answer = (result: CheckoutResult) =>
-			bodyKind(c) === "form" ? c.redirect(result.url, 303) : c.json(result);
+			form ? c.redirect(result.url, 303) : c.json(result);
+		const { keepAnswer } = c.var;
 		const resume = { orderId: input.orderId, token: input.resumeToken };
 		// Before pricing: the shopper's own checkout, at its own prices, whatever the catalog says now.
 		const resumed = await resumeUnchanged(d, resume, input.items);
@@ -60,6 +62,11 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 			locale,
 			// With the per-client rate limit, a per-client hold of limited stock.
 			clientKey: app.rateLimitOn ? await clientFingerprint(c.req.header("CF-Connecting-IP")) : null,
+			// With an Idempotency-Key, the answer is kept with the session's record: what `answer` sends.
+			alsoCommit:
+				keepAnswer &&
+				((r) =>
+					keepAnswer(form ? { status: 303, body: { location: r.url } } : { status: 200, body: r })),
 		});
 		return answer(result);
 	},

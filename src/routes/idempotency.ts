@@ -1,10 +1,19 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { checkIdempotencyKey, requestHash, withIdempotency } from "../services/idempotency.ts";
+import {
+	checkIdempotencyKey,
+	type KeepWith,
+	requestHash,
+	withIdempotency,
+} from "../services/idempotency.ts";
 import type { AppEnv } from "./app-env.ts";
 
-/** The route's request, read and validated once (`parsedInput`) for the middlewares and the handler. */
-export type WithInput<T> = AppEnv & { Variables: { input: T } };
+/**
+ * The route's request, read and validated once (`parsedInput`) for the
+ * middlewares and the handler; with an Idempotency-Key, `keepAnswer` lets the
+ * handler commit its answer for replay with its own last write.
+ */
+export type WithInput<T> = AppEnv & { Variables: { input: T; keepAnswer?: KeepWith } };
 
 /**
  * Reads the request (its body, validated) once: the idempotency check and the
@@ -45,7 +54,8 @@ export function idempotency<T>(options: {
 				now: d.now(),
 				defer: d.defer,
 			},
-			async () => {
+			async (keepWith) => {
+				c.set("keepAnswer", keepWith);
 				await next();
 				const location = c.res.headers.get("Location");
 				return location && c.res.status === 303

@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { runBatch } from "../db/batch.ts";
 import type { Db } from "../db/client.ts";
@@ -14,8 +14,8 @@ import { isStripeRequestError, untilStripeAnswers } from "../lib/stripe.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { PricedCart } from "./catalog.ts";
 import type { StripeDeps } from "./deps.ts";
-import type { OrderRow } from "./orders.ts";
-import { findOrder, orderItemsOf } from "./orders.ts";
+import type { OrderRow, OrderWithItems } from "./orders.ts";
+import { findOrderWithItems } from "./orders.ts";
 import {
 	clientMayHold,
 	holdLimitError,
@@ -62,6 +62,11 @@ export async function startCheckout(
 		/** Who is checking out (`clientFingerprint`), for the per-client hold; null: not limited. */
 		clientKey?: string | null;
 		resume?: { orderId?: string | null; token?: string | null };
+		/**
+		 * A statement to commit with the session's record, given the answer (the
+		 * Idempotency-Key's stored answer): one round trip for both.
+		 */
+		alsoCommit?: (result: CheckoutResult) => SQL;
 	},
 ): Promise<CheckoutResult> {
 	// The Stripe client is made (and its key checked) before anything is written.
@@ -97,8 +102,14 @@ export async function startCheckout(
 		throw stripeUnavailable();
 	}
 	if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
+	const result: CheckoutResult = {
+		orderId: order.id,
+		sessionId: session.id,
+		url: session.url,
+		resumeToken: order.resumeToken,
+	};
 	try {
-		await deps.db
+		const record = deps.db
 			.update(orders)
 			.set({
 				stripeCheckoutSessionId: session.id,
@@ -107,6 +118,8 @@ export async function startCheckout(
 				updatedAt: deps.now(),
 			})
 			.where(and(eq(orders.id, order.id), isNull(orders.stripeCheckoutSessionId)));
+		if (input.alsoCommit) await runBatch(deps.db, [record.getSQL(), input.alsoCommit(result)]);
+		else await record;
 	} catch (err) {
 		await closeUnrecordedSession(deps, order.id, session.id);
 		await cancelUnsent(deps, order.id, {
@@ -121,12 +134,7 @@ export async function startCheckout(
 		subtotal: input.cart.subtotal,
 		currency: input.cart.currency,
 	});
-	return {
-		orderId: order.id,
-		sessionId: session.id,
-		url: session.url,
-		resumeToken: order.resumeToken,
-	};
+	return result;
 }
 
 /**
@@ -239,9 +247,10 @@ async function createOrder(
  * cart; null otherwise. The cancel page's form post carries no items.
  */
 export async function resumableItems(db: Db, orderId: string, token: string) {
-	const order = await findOrder(db, orderId);
-	if (!order?.resumeToken || !(await sameToken(token, order.resumeToken))) return null;
-	const items = await orderItemsOf(db, order.id);
+	const found = await findOrderWithItems(db, { id: orderId });
+	const own = found?.order.resumeToken;
+	if (!found || !own || !(await sameToken(token, own))) return null;
+	const { items } = found;
 	return items.length > 0
 		? items.map((item) => ({ productId: item.productId, quantity: item.quantity }))
 		: null;
@@ -261,9 +270,10 @@ export async function resumeUnchanged(
 	resume: { orderId?: string | null; token?: string | null },
 	items: readonly CartLine[],
 ): Promise<CheckoutResult | null> {
-	const order = await resumableOrder(deps, resume);
-	if (!order?.stripeCheckoutSessionId) return null;
-	if (!sameItems(await orderItemsOf(deps.db, order.id), items)) return null;
+	const found = await resumableOrder(deps, resume);
+	const order = found?.order;
+	if (!found || !order?.stripeCheckoutSessionId) return null;
+	if (!sameItems(found.items, items)) return null;
 	const sessionId = order.stripeCheckoutSessionId;
 	const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
 	if (session.status === "open" && session.url)
@@ -280,15 +290,17 @@ export async function resumeUnchanged(
 async function resumableOrder(
 	deps: StripeDeps,
 	resume: { orderId?: string | null; token?: string | null },
-): Promise<OrderRow | null> {
+): Promise<OrderWithItems | null> {
 	if (!resume.orderId || !resume.token) return null;
-	const order = await findOrder(deps.db, resume.orderId);
-	if (!order?.resumeToken || !(await sameToken(resume.token, order.resumeToken))) return null;
+	const found = await findOrderWithItems(deps.db, { id: resume.orderId });
+	const order = found?.order;
+	if (!found || !order?.resumeToken || !(await sameToken(resume.token, order.resumeToken)))
+		return null;
 	if (order.status === "paid" || order.status === "fulfilled" || order.status === "processing")
 		throw alreadyPaid();
 	if (!(order.status === "pending" || order.status === "failed")) return null;
 	if ((order.checkoutExpiresAt ?? 0) <= deps.now()) return null;
-	return order;
+	return found;
 }
 
 /** The same products in the same quantities, in any order (prices aside). */
@@ -314,10 +326,11 @@ async function replaceChanged(
 	resume: { orderId?: string | null; token?: string | null },
 	cart: PricedCart,
 ): Promise<null> {
-	const order = await resumableOrder(deps, resume);
+	const found = await resumableOrder(deps, resume);
+	const order = found?.order;
 	const sessionId = order?.stripeCheckoutSessionId;
-	if (!order || !sessionId) return null;
-	const own = await orderItemsOf(deps.db, order.id);
+	if (!found || !order || !sessionId) return null;
+	const own = found.items;
 	if (sameItems(own, cart.lines)) return null;
 
 	// Refused before the old session is closed: a cart asking for more than is left keeps its checkout.

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, lt, type SQL } from "drizzle-orm";
-import { emails } from "../db/schema.ts";
+import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { emails, orderItems, orders } from "../db/schema.ts";
 import type { EmailStatus } from "../domain/vocabulary.ts";
 import { renderEmail } from "../emails/templates/index.ts";
 import { isSingleAddress } from "../lib/email-address.ts";
@@ -9,10 +9,12 @@ import { isoTime } from "../lib/time.ts";
 import { raiseAlert } from "./alerts.ts";
 import type { Deps, MailDeps } from "./deps.ts";
 import { EmailSendError } from "./email-providers.ts";
-import { adminOrder, findOrder, type OrderRow, orderItemsOf } from "./orders.ts";
+import { adminOrder, type OrderItemRow, type OrderRow } from "./orders.ts";
 
 /** Tries of one e-mail before it is `failed` (Queues retry it in between, with our backoff). */
 export const MAX_EMAIL_TRIES = 6;
+/** A delivery's claim on a try lapses after this (a delivery that died), and another may take it. */
+export const EMAIL_CLAIM_TTL_MS = 60_000;
 /** An outbox row still pending this long after its cause lost its queue message: reconciliation sends it again. */
 export const LOST_EMAIL_AFTER_MS = 10 * 60_000;
 
@@ -40,27 +42,51 @@ export async function deliverEmail(
 	emailId: string,
 	attempt: number,
 ): Promise<DeliveryOutcome> {
-	const found = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
-	if (found?.status !== "pending") return { outcome: "gone" };
-	// Claim this try (compare-and-set on the try count, within this resend): a second delivery
-	// of the same row (Queues deliver at least once; the Cron may enqueue it again) stands back.
-	const claim = await deps.db
-		.update(emails)
-		.set({ attempts: found.attempts + 1 })
-		.where(
-			and(
-				eq(emails.id, found.id),
-				eq(emails.status, "pending"),
-				eq(emails.attempts, found.attempts),
-				eq(emails.resends, found.resends),
-			),
-		);
-	if (claim.meta.changes !== 1) return { outcome: "gone" };
-	const email = { ...found, attempts: found.attempts + 1 };
+	const { db } = deps;
+	const now = deps.now();
+	const orderOfEmail = sql`(select ${emails.orderId} from ${emails} where ${emails.id} = ${emailId})`;
+	// One round trip: claim this try (a second delivery of the same row, as Queues deliver at least
+	// once and the Cron may enqueue it again, stands back while the claim holds), and read the
+	// row as it is then, its order and the order's items.
+	const [claimed, current, orderRows, items] = await db.batch([
+		db
+			.update(emails)
+			.set({ attempts: sql`${emails.attempts} + 1`, claimedAt: now })
+			.where(
+				and(
+					eq(emails.id, emailId),
+					eq(emails.status, "pending"),
+					or(isNull(emails.claimedAt), lt(emails.claimedAt, now - EMAIL_CLAIM_TTL_MS)),
+				),
+			)
+			.returning(),
+		db
+			.select({ status: emails.status, claimedAt: emails.claimedAt })
+			.from(emails)
+			.where(eq(emails.id, emailId))
+			.limit(1),
+		db.select().from(orders).where(eq(orders.id, orderOfEmail)).limit(1),
+		db
+			.select()
+			.from(orderItems)
+			.where(eq(orderItems.orderId, orderOfEmail))
+			.orderBy(asc(orderItems.id)),
+	]);
+	const email = claimed[0];
+	if (!email) {
+		const row = current[0];
+		// Another delivery holds this try: ask again once its claim lapses (it has usually sent by then).
+		if (row?.status === "pending" && row.claimedAt !== null)
+			return {
+				outcome: "retry",
+				delaySeconds: Math.max(1, Math.ceil((row.claimedAt + EMAIL_CLAIM_TTL_MS - now) / 1000)),
+			};
+		return { outcome: "gone" };
+	}
 	const log = deps.log.child({ emailId, orderId: email.orderId, kind: email.kind });
 	let subject: string | null = null;
 	try {
-		const order = email.orderId ? await findOrder(deps.db, email.orderId) : undefined;
+		const order = orderRows[0];
 		if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
 		if (!isSingleAddress(email.to))
 			throw new EmailSendError("its recipient is not one plain e-mail address", false);
@@ -74,7 +100,7 @@ export async function deliverEmail(
 			return { outcome: "sent" };
 		}
 		const { mailer } = deps;
-		const content = await renderFor(deps, email, order);
+		const content = renderFor(deps, email, order, items);
 		subject = content.subject;
 		const providerMessageId = await mailer.send({
 			idempotencyKey: email.resends === 0 ? email.id : `${email.id}-resend-${email.resends}`,
@@ -125,7 +151,7 @@ function superseded(email: EmailRow, order: OrderRow): boolean {
 }
 
 /** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */
-async function renderFor(deps: MailDeps, email: EmailRow, order: OrderRow) {
+function renderFor(deps: MailDeps, email: EmailRow, order: OrderRow, items: OrderItemRow[]) {
 	// APP_URL once deployed (checkout requires it there); locally, where the order was placed.
 	const origin = deps.shopOrigin ?? order.origin;
 	if (!origin)
@@ -134,7 +160,7 @@ async function renderFor(deps: MailDeps, email: EmailRow, order: OrderRow) {
 			"config_invalid",
 			"Server misconfigured: APP_URL is not set (e-mails link to the shop).",
 		);
-	const view = adminOrder(order, await orderItemsOf(deps.db, order.id));
+	const view = adminOrder(order, items);
 	// The language it was owed in (the order's at the time).
 	const lang = email.locale;
 	const statusUrl = order.stripeCheckoutSessionId
@@ -172,6 +198,7 @@ async function settle(
 			}),
 			...(change.sentAt !== undefined && { sentAt: change.sentAt, lastError: null }),
 			...(change.lastError !== undefined && { lastError: change.lastError }),
+			claimedAt: null,
 		})
 		// An operator's resend since this try began is its own send: this one does not settle it.
 		.where(
@@ -233,7 +260,14 @@ export async function resendEmail(deps: Deps, emailId: string) {
 	if (!email) throw new AppError(404, "email_not_found", "No such e-mail.");
 	const [updated] = await deps.db
 		.update(emails)
-		.set({ status: "pending", attempts: 0, lastError: null, resends: email.resends + 1 })
+		.set({
+			status: "pending",
+			attempts: 0,
+			lastError: null,
+			resends: email.resends + 1,
+			// The resend's own delivery may claim it at once, whatever an earlier try is doing.
+			claimedAt: null,
+		})
 		.where(eq(emails.id, email.id))
 		.returning();
 	await deps.enqueueEmails([email.id]);

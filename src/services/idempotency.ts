@@ -1,4 +1,4 @@
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { idempotencyKeys } from "../db/schema.ts";
 import { AppError } from "../lib/errors.ts";
@@ -9,6 +9,13 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const STALE_CLAIM_MS = 60 * 1000;
 
 export type StoredResponse = { status: number; body: unknown };
+
+/**
+ * Given the answer, the statement that keeps it for replay: for work that can
+ * commit it with its own last write (one D1 round trip fewer). Work that uses
+ * it must answer exactly that.
+ */
+export type KeepWith = (response: StoredResponse) => SQL;
 
 export function checkIdempotencyKey(key: string): string {
 	if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
@@ -34,7 +41,9 @@ export async function requestHash(canonical: unknown): Promise<string> {
  * Runs `work` at most once per key (kept 24 h): a repeat with the same request
  * replays the stored answer, a repeat while the first is in flight gets 409,
  * a different request with the same key gets 422. 5xx answers and unexpected
- * errors are not kept, so a retry runs again.
+ * errors are not kept, so a retry runs again. Claiming the key (and, when it
+ * is taken, reading its row) is one D1 round trip; keeping the answer is one
+ * more, unless `work` commits it itself (`KeepWith`).
  */
 export async function withIdempotency(
 	db: Db,
@@ -45,12 +54,13 @@ export async function withIdempotency(
 		/** Runs work after the answer (`waitUntil`): a release that failed is tried again there. */
 		defer?: (promise: Promise<unknown>) => void;
 	},
-	work: () => Promise<StoredResponse>,
+	work: (keepWith: KeepWith) => Promise<StoredResponse>,
 ): Promise<StoredResponse & { replayed: boolean }> {
 	const { key, hash, now } = opts;
 	const free = () => release(db, key, opts.defer);
-	if (!(await claim(db, key, hash, now))) {
-		const row = await db.query.idempotencyKeys.findFirst({ where: eq(idempotencyKeys.key, key) });
+	const claimed = await claim(db, key, hash, now);
+	if (!claimed.ours) {
+		const row = claimed.row;
 		if (!row) return withIdempotency(db, opts, work);
 		if (row.requestHash !== hash) {
 			throw new AppError(
@@ -76,9 +86,14 @@ export async function withIdempotency(
 		}
 	}
 
+	let committed = false;
+	const keepWith: KeepWith = (response) => {
+		committed = true;
+		return sql`update idempotency_keys set response_status = ${response.status}, response_body = ${JSON.stringify(response.body)} where key = ${key}`;
+	};
 	let response: StoredResponse;
 	try {
-		response = await work();
+		response = await work(keepWith);
 	} catch (err) {
 		if (err instanceof AppError && err.status < 500) {
 			response = { status: err.status, body: { error: { code: err.code, message: err.message } } };
@@ -88,7 +103,7 @@ export async function withIdempotency(
 		}
 	}
 	if (response.status >= 500) await free();
-	else await keep(db, key, response, opts.defer);
+	else if (!committed) await keep(db, key, response, opts.defer);
 	return { ...response, replayed: false };
 }
 
@@ -116,18 +131,24 @@ async function keep(
 	}
 }
 
-async function claim(db: Db, key: string, hash: string, now: number): Promise<boolean> {
-	// An expired key is free again.
-	await db
-		.delete(idempotencyKeys)
-		.where(
-			and(eq(idempotencyKeys.key, key), lt(idempotencyKeys.createdAt, now - IDEMPOTENCY_TTL_MS)),
-		);
-	const result = await db
-		.insert(idempotencyKeys)
-		.values({ key, requestHash: hash, createdAt: now })
-		.onConflictDoNothing();
-	return result.meta.changes === 1;
+/**
+ * Takes the key (an expired one is free again) and reads its row: one batch.
+ * `ours` when this request now holds it.
+ */
+async function claim(db: Db, key: string, hash: string, now: number) {
+	const [, inserted, rows] = await db.batch([
+		db
+			.delete(idempotencyKeys)
+			.where(
+				and(eq(idempotencyKeys.key, key), lt(idempotencyKeys.createdAt, now - IDEMPOTENCY_TTL_MS)),
+			),
+		db
+			.insert(idempotencyKeys)
+			.values({ key, requestHash: hash, createdAt: now })
+			.onConflictDoNothing(),
+		db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).limit(1),
+	]);
+	return { ours: inserted.meta.changes === 1, row: rows[0] };
 }
 
 async function takeOver(db: Db, key: string, claimedAt: number, now: number): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { orderItems, orders } from "../db/schema.ts";
 import { awaitsSessionReport } from "../domain/transitions.ts";
@@ -9,19 +9,24 @@ import { isoTime } from "../lib/time.ts";
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
 
+const orderWhere = (db: Db, where: SQL) => db.select().from(orders).where(where).limit(1);
+
 export async function findOrder(db: Db, id: string): Promise<OrderRow | undefined> {
-	return db.query.orders.findFirst({ where: eq(orders.id, id) });
+	const [order] = await orderWhere(db, eq(orders.id, id));
+	return order;
 }
 
 export async function findOrderBySession(db: Db, sessionId: string): Promise<OrderRow | undefined> {
-	return db.query.orders.findFirst({ where: eq(orders.stripeCheckoutSessionId, sessionId) });
+	const [order] = await orderWhere(db, eq(orders.stripeCheckoutSessionId, sessionId));
+	return order;
 }
 
 export async function findOrderByPaymentIntent(
 	db: Db,
 	paymentIntentId: string,
 ): Promise<OrderRow | undefined> {
-	return db.query.orders.findFirst({ where: eq(orders.stripePaymentIntentId, paymentIntentId) });
+	const [order] = await orderWhere(db, eq(orders.stripePaymentIntentId, paymentIntentId));
+	return order;
 }
 
 export async function orderItemsOf(db: Db, orderId: string): Promise<OrderItemRow[]> {
@@ -30,6 +35,27 @@ export async function orderItemsOf(db: Db, orderId: string): Promise<OrderItemRo
 		.from(orderItems)
 		.where(eq(orderItems.orderId, orderId))
 		.orderBy(asc(orderItems.id));
+}
+
+export type OrderWithItems = { order: OrderRow; items: OrderItemRow[] };
+
+/** An order, by its id or its Checkout Session's, with its items: one D1 round trip. */
+export async function findOrderWithItems(
+	db: Db,
+	by: { id: string } | { sessionId: string },
+): Promise<OrderWithItems | undefined> {
+	const where =
+		"id" in by ? eq(orders.id, by.id) : eq(orders.stripeCheckoutSessionId, by.sessionId);
+	const [found, items] = await db.batch([
+		orderWhere(db, where),
+		db
+			.select()
+			.from(orderItems)
+			.where(inArray(orderItems.orderId, db.select({ id: orders.id }).from(orders).where(where)))
+			.orderBy(asc(orderItems.id)),
+	]);
+	const order = found[0];
+	return order && { order, items };
 }
 
 /**

@@ -8,8 +8,8 @@ import { describeError } from "../lib/log.ts";
 import type { ApplyResult } from "./apply-fact.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { Deps, StripeDeps } from "./deps.ts";
-import type { OrderRow } from "./orders.ts";
-import { findOrder, findOrderBySession } from "./orders.ts";
+import type { OrderRow, OrderWithItems } from "./orders.ts";
+import { findOrderWithItems } from "./orders.ts";
 
 export async function retrieveSession(
 	stripe: Stripe,
@@ -72,23 +72,28 @@ export async function claimSync(
 }
 
 /**
- * The order of a Checkout Session as the shopper should see it now: before the
- * webhook arrives it would be stale, so Stripe is asked (at most once per order
- * every few seconds, `claimSync`), as it is for a paid order still without its
- * session's report (its address, totals and card came after its status). A Stripe failure is not the shopper's
- * problem: the order is answered as we know it.
+ * The order of a Checkout Session, with its items, as the shopper should see
+ * it now: before the webhook arrives it would be stale, so Stripe is asked (at
+ * most once per order every few seconds, `claimSync`), as it is for a paid
+ * order still without its session's report (its address, totals and card came
+ * after its status). A Stripe failure is not the shopper's problem: the order
+ * is answered as we know it. A final order costs one D1 round trip.
  */
 export async function currentOrderOfSession(
 	deps: StripeDeps,
 	sessionId: string,
-): Promise<OrderRow | undefined> {
-	const order = await findOrderBySession(deps.db, sessionId);
-	if (!order || !needsStripe(order) || !(await claimSync(deps, order))) return order;
+): Promise<OrderWithItems | undefined> {
+	const found = await findOrderWithItems(deps.db, { sessionId });
+	if (!found || !needsStripe(found.order) || !(await claimSync(deps, found.order))) return found;
 	try {
-		await syncOrder(deps, order, "success_page");
+		const current = await retrieveSession(deps.stripe, sessionId);
+		const fact = factFromSession(current);
+		if (!fact) return found;
+		const applied = await applyFact(deps, found.order, fact, { source: "success_page" });
+		if (applied.outcome === "not_found" || !applied.written) return found;
 	} catch (err) {
-		deps.log.warn("success page sync failed", { orderId: order.id, ...describeError(err) });
-		return order;
+		deps.log.warn("success page sync failed", { orderId: found.order.id, ...describeError(err) });
+		return found;
 	}
-	return (await findOrder(deps.db, order.id)) ?? order;
+	return (await findOrderWithItems(deps.db, { id: found.order.id })) ?? found;
 }
