@@ -148,24 +148,45 @@ export async function startWranglerDevForBench(
 export type Emulator = { url: string; pid: number; stop(): Promise<void> };
 
 /** Starts the Stripe emulator in its own Node process (so it does not share the load generator's CPU). */
-export async function startEmulatorProcess(logFile: string): Promise<Emulator> {
-	const child = spawn(
-		process.execPath,
-		[join(ROOT, "packages/stripe-emulator/src/cli.ts"), "--port", "0", "--quiet"],
-		{
-			cwd: ROOT,
-			stdio: ["ignore", "pipe", "pipe"],
-		},
+export function startEmulatorProcess(logFile: string): Promise<Emulator> {
+	return startNodeService(
+		"packages/stripe-emulator/src/cli.ts",
+		/listening on (http:\/\/\S+)/,
+		logFile,
+		"the emulator",
 	);
+}
+
+/** Starts the local mailbox (Resend's API) in its own Node process. */
+export function startMailboxProcess(logFile: string): Promise<Emulator> {
+	return startNodeService(
+		"packages/local-mailbox/src/cli.ts",
+		/listening on (http:\/\/\S+)/,
+		logFile,
+		"the mailbox",
+	);
+}
+
+/** A Node service of the repo on a free port, ready once it prints its URL. */
+async function startNodeService(
+	script: string,
+	ready: RegExp,
+	logFile: string,
+	name: string,
+): Promise<Emulator> {
+	const child = spawn(process.execPath, [join(ROOT, script), "--port", "0", "--quiet"], {
+		cwd: ROOT,
+		stdio: ["ignore", "pipe", "pipe"],
+	});
 	const log = createWriteStream(logFile);
 	child.stderr?.pipe(log);
 	const url = await new Promise<string>((resolve, reject) => {
 		let buffered = "";
-		const timer = setTimeout(() => reject(new Error("the emulator did not start")), 20_000);
+		const timer = setTimeout(() => reject(new Error(`${name} did not start`)), 20_000);
 		child.stdout?.on("data", (chunk: Buffer) => {
 			log.write(chunk);
 			buffered += chunk.toString();
-			const match = /listening on (http:\/\/\S+)/.exec(buffered);
+			const match = ready.exec(buffered);
 			if (match?.[1]) {
 				clearTimeout(timer);
 				resolve(match[1]);
@@ -173,7 +194,7 @@ export async function startEmulatorProcess(logFile: string): Promise<Emulator> {
 		});
 		child.once("exit", (code) => {
 			clearTimeout(timer);
-			reject(new Error(`the emulator exited (${code})`));
+			reject(new Error(`${name} exited (${code})`));
 		});
 	});
 	return {

@@ -37,7 +37,11 @@ export function makeOrders(count: number): BenchOrder[] {
 const sqlText = (value: string | null) =>
 	value === null ? "null" : `'${value.replaceAll("'", "''")}'`;
 
-/** Multi-row inserts of the orders as `startCheckout` leaves them: pending, session created, one item. */
+/**
+ * Multi-row inserts of the orders as `startCheckout` leaves them: pending,
+ * session created, one item, placed on a local shop (its origin, which the
+ * e-mails link to when APP_URL is unset).
+ */
 export function ordersSql(orders: BenchOrder[], nowMs: number): string {
 	const lines: string[] = [];
 	const chunk = 200;
@@ -45,10 +49,10 @@ export function ordersSql(orders: BenchOrder[], nowMs: number): string {
 		const part = orders.slice(i, i + chunk);
 		const orderRows = part.map(
 			(o, j) =>
-				`(${sqlText(o.id)}, 'pending', ${o.amount}, ${o.amount}, ${sqlText(o.currency)}, ${sqlText(`usd|espresso-beans*1@${o.amount}`)}, ${sqlText(o.sessionId)}, ${sqlText(`https://checkout.example/pay/${o.sessionId}`)}, ${nowMs + 3_600_000}, ${nowMs - 60_000 + i + j}, ${nowMs - 60_000 + i + j})`,
+				`(${sqlText(o.id)}, 'pending', ${o.amount}, ${o.amount}, ${sqlText(o.currency)}, ${sqlText(`usd|espresso-beans*1@${o.amount}`)}, 'http://127.0.0.1:8787', ${sqlText(o.sessionId)}, ${sqlText(`https://checkout.example/pay/${o.sessionId}`)}, ${nowMs + 3_600_000}, ${nowMs - 60_000 + i + j}, ${nowMs - 60_000 + i + j})`,
 		);
 		lines.push(
-			`insert into orders (id, status, amount, subtotal, currency, items_key, stripe_checkout_session_id, checkout_url, checkout_expires_at, created_at, updated_at) values\n${orderRows.join(",\n")};`,
+			`insert into orders (id, status, amount, subtotal, currency, items_key, origin, stripe_checkout_session_id, checkout_url, checkout_expires_at, created_at, updated_at) values\n${orderRows.join(",\n")};`,
 		);
 		const itemRows = part.map(
 			(o) => `(${sqlText(o.id)}, 'espresso-beans', 'Espresso beans, 1 kg', ${o.amount}, 1)`,
@@ -107,4 +111,45 @@ export function completedEventPayload(order: BenchOrder, createdSec: number): st
 export function signatureHeader(payload: string, secret: string, timestampSec: number): string {
 	const v1 = createHmac("sha256", secret).update(`${timestampSec}.${payload}`).digest("hex");
 	return `t=${timestampSec},v1=${v1}`;
+}
+
+/**
+ * Gives each order a real Checkout Session at the emulator (one line of 24.00
+ * USD, the order's id in its metadata), as checkout leaves it: the webhook then
+ * looks up a session that exists, as it does against Stripe.
+ */
+export async function sessionsAtEmulator(
+	emulatorUrl: string,
+	orders: BenchOrder[],
+	secretKey: string,
+): Promise<void> {
+	let next = 0;
+	const one = async (order: BenchOrder) => {
+		const body = new URLSearchParams({
+			mode: "payment",
+			"line_items[0][quantity]": "1",
+			"line_items[0][price_data][currency]": order.currency,
+			"line_items[0][price_data][unit_amount]": String(order.amount),
+			"line_items[0][price_data][product_data][name]": "Espresso beans, 1 kg",
+			success_url: "http://127.0.0.1/success.html?session_id={CHECKOUT_SESSION_ID}",
+			cancel_url: `http://127.0.0.1/cancel.html?order_id=${order.id}`,
+			"metadata[order_id]": order.id,
+		});
+		const res = await fetch(`${emulatorUrl}/v1/checkout/sessions`, {
+			method: "POST",
+			headers: {
+				Authorization: `Bearer ${secretKey}`,
+				"Content-Type": "application/x-www-form-urlencoded",
+			},
+			body,
+		});
+		const session = (await res.json()) as { id?: string };
+		if (!res.ok || !session.id) throw new Error(`the emulator made no session: HTTP ${res.status}`);
+		order.sessionId = session.id;
+	};
+	await Promise.all(
+		Array.from({ length: 16 }, async () => {
+			while (next < orders.length) await one(orders[next++] as BenchOrder);
+		}),
+	);
 }

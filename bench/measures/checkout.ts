@@ -9,7 +9,7 @@ import { type LoadRun, type LoadSummary, runLoad, summarize } from "../lib/load.
 import type { DevServer, Emulator } from "../lib/proc.ts";
 
 export type CheckoutPlan = {
-	connections: number;
+	concurrencies: number[];
 	rounds: number;
 	requests: number;
 	warmup: number;
@@ -27,19 +27,24 @@ export type StockAccount = {
 	sessions: number;
 };
 
-export type CheckoutResult = {
+export type CheckoutLevel = {
+	connections: number;
 	products: LoadSummary;
 	/** Checkout of the demo catalog's unlimited product. */
 	checkout: LoadSummary;
 	/** The same checkout of its stock-limited twin. */
 	limited: LoadSummary;
+};
+
+export type CheckoutResult = {
+	levels: CheckoutLevel[];
 	stock: StockAccount;
 	/** Why the checkout figures mean nothing (an answer that was not a session, stock not taken). */
 	failures: string[];
 };
 
 /** The demo catalog's product every checkout run buys (unlimited: stock null). */
-const UNLIMITED_ID = "espresso-beans";
+export const UNLIMITED_ID = "espresso-beans";
 /** Its twin made for the run: the same fields, with a stock. */
 const LIMITED_ID = "bench-stocked-beans";
 /** The admin API's largest stock (src/domain/product.ts, MAX_STOCK). */
@@ -58,7 +63,7 @@ type AdminProduct = {
 };
 
 /** One admin API call; anything but 200 stops the measure (the run cannot compare what it meant to). */
-async function admin(
+export async function admin(
 	server: DevServer,
 	token: string,
 	path: string,
@@ -83,12 +88,17 @@ async function admin(
  * API, so the two carts differ in nothing but the stock (price, currency,
  * shippable, tax code alike).
  */
-async function prepareTwin(server: DevServer, token: string, stock: number) {
+export async function prepareTwin(
+	server: DevServer,
+	token: string,
+	stock: number,
+	id = LIMITED_ID,
+) {
 	const base = await admin(server, token, `/products/${UNLIMITED_ID}`);
 	if (base.stock !== null)
 		throw new Error(`${UNLIMITED_ID} has a stock (${base.stock}): not unlimited`);
 	const twin = await admin(server, token, "/products", {
-		id: LIMITED_ID,
+		id,
 		name: `${base.name} (stock-limited)`,
 		description: base.description,
 		unitAmount: base.unitAmount,
@@ -97,7 +107,7 @@ async function prepareTwin(server: DevServer, token: string, stock: number) {
 		taxCode: base.taxCode,
 		stock,
 	});
-	if (twin.stock !== stock) throw new Error(`${LIMITED_ID} was created with stock ${twin.stock}`);
+	if (twin.stock !== stock) throw new Error(`${id} was created with stock ${twin.stock}`);
 }
 
 /** Every answer of a checkout run must be a session: a refused one (409 out_of_stock) is not fast, it is wrong. */
@@ -132,82 +142,83 @@ export async function measureCheckout(options: {
 	);
 	// Room for every request of the run twice over (autocannon's `amount` is not a hard
 	// cap on what is in flight when it stops); a sold-out run is reported as failed.
-	const needed = plan.warmup + plan.rounds * plan.requests;
+	const perLevel = plan.warmup + plan.rounds * plan.requests;
+	const needed = perLevel * plan.concurrencies.length;
 	const initial = Math.min(MAX_STOCK, 2 * needed);
-	if (initial < needed + plan.connections)
+	if (initial < needed + Math.max(...plan.concurrencies))
 		throw new Error(`the plan needs ${needed} units, the admin API allows ${MAX_STOCK}`);
 	await prepareTwin(main, adminToken, initial);
 
 	const cpuOf = () => ({ ...main.pids(), emulator: emulator.pid });
-	const products = (requests: number) =>
-		runLoad({
-			label: "GET /api/products",
-			url: main.url,
-			connections: plan.connections,
-			requests,
-			maxSeconds: plan.maxSeconds,
-			request: { method: "GET", path: "/api/products" },
-			cpuOf,
-		});
-	const checkoutOf = (label: string, productId: string) => (requests: number) =>
-		runLoad({
-			label: `POST /create-checkout-session (${label})`,
-			url: main.url,
-			connections: plan.connections,
-			requests,
-			maxSeconds: plan.maxSeconds,
-			request: {
-				method: "POST",
-				path: "/create-checkout-session",
-				headers: { "Content-Type": "application/json" },
-				body: JSON.stringify({ items: [{ productId, quantity: 1 }] }),
-			},
-			cpuOf,
-			classify: (status, body) => {
-				if (status === 200 && body.includes('"sessionId":"cs_')) return "session";
-				const code = /"code":"([a-z_]+)"/.exec(body)?.[1];
-				return `http_${status}${code ? ` ${code}` : ""}`;
-			},
-		});
-	const checkout = checkoutOf("unlimited", UNLIMITED_ID);
-	const limited = checkoutOf("stock-limited", LIMITED_ID);
-
 	const failures: string[] = [];
 	let limitedSessions = 0;
-	if (plan.warmup > 0) {
-		await products(plan.warmup);
-		const warm = [await checkout(plan.warmup), await limited(plan.warmup)];
-		for (const run of warm) failures.push(...refusals({ ...run, label: `${run.label} warm-up` }));
-		limitedSessions += warm[1]?.outcomes.session ?? 0;
-	}
-	const runs: Record<"products" | "checkout" | "limited", LoadRun[]> = {
-		products: [],
-		checkout: [],
-		limited: [],
-	};
-	for (let round = 0; round < plan.rounds; round++) {
-		const steps = [
-			["products", () => products(plan.requests)],
-			["checkout", () => checkout(plan.requests)],
-			["limited", () => limited(plan.requests)],
-		] as const;
-		for (let i = 0; i < steps.length; i++) {
-			const [name, run] = steps[(i + round) % steps.length] as (typeof steps)[number];
-			const result = await run();
-			runs[name].push(result);
-			options.log(
-				`  c=${plan.connections} round ${round + 1}/${plan.rounds} ${result.label}: ${result.completed} in ${result.seconds.toFixed(2)} s` +
-					(result.timeLimited ? " (time limit)" : ""),
-			);
+	const levels: CheckoutLevel[] = [];
+	for (const connections of plan.concurrencies) {
+		const products = (requests: number) =>
+			runLoad({
+				label: "GET /api/products",
+				url: main.url,
+				connections,
+				requests,
+				maxSeconds: plan.maxSeconds,
+				request: { method: "GET", path: "/api/products" },
+				cpuOf,
+			});
+		const checkoutOf = (label: string, productId: string) => (requests: number) =>
+			runLoad({
+				label: `POST /create-checkout-session (${label})`,
+				url: main.url,
+				connections,
+				requests,
+				maxSeconds: plan.maxSeconds,
+				request: checkoutRequest(productId),
+				cpuOf,
+				classify: checkoutOutcome,
+			});
+		const checkout = checkoutOf("unlimited", UNLIMITED_ID);
+		const limited = checkoutOf("stock-limited", LIMITED_ID);
+
+		if (plan.warmup > 0) {
+			await products(plan.warmup);
+			const warm = [await checkout(plan.warmup), await limited(plan.warmup)];
+			for (const run of warm)
+				failures.push(...refusals({ ...run, label: `${run.label} c=${connections} warm-up` }));
+			limitedSessions += warm[1]?.outcomes.session ?? 0;
 		}
+		const runs: Record<"products" | "checkout" | "limited", LoadRun[]> = {
+			products: [],
+			checkout: [],
+			limited: [],
+		};
+		for (let round = 0; round < plan.rounds; round++) {
+			const steps = [
+				["products", () => products(plan.requests)],
+				["checkout", () => checkout(plan.requests)],
+				["limited", () => limited(plan.requests)],
+			] as const;
+			for (let i = 0; i < steps.length; i++) {
+				const [name, run] = steps[(i + round) % steps.length] as (typeof steps)[number];
+				const result = await run();
+				runs[name].push(result);
+				options.log(
+					`  c=${connections} round ${round + 1}/${plan.rounds} ${result.label}: ${result.completed} in ${result.seconds.toFixed(2)} s` +
+						(result.timeLimited ? " (time limit)" : ""),
+				);
+			}
+		}
+		const level: CheckoutLevel = {
+			connections,
+			products: summarize(runs.products),
+			checkout: summarize(runs.checkout),
+			limited: summarize(runs.limited),
+		};
+		failures.push(
+			...refusals({ ...level.checkout, label: `${level.checkout.label} c=${connections}` }),
+			...refusals({ ...level.limited, label: `${level.limited.label} c=${connections}` }),
+		);
+		limitedSessions += level.limited.outcomes.session ?? 0;
+		levels.push(level);
 	}
-	const result = {
-		products: summarize(runs.products),
-		checkout: summarize(runs.checkout),
-		limited: summarize(runs.limited),
-	};
-	failures.push(...refusals(result.checkout), ...refusals(result.limited));
-	limitedSessions += result.limited.outcomes.session ?? 0;
 
 	// The reservation really happened: each session took one unit, and its pending order holds it.
 	const after = await admin(main, adminToken, `/products/${LIMITED_ID}`);
@@ -222,5 +233,22 @@ export async function measureCheckout(options: {
 		failures.push(
 			`${LIMITED_ID}: ${limitedSessions} sessions, but stock went ${initial} → ${after.stock} and ${after.reserved} units are reserved`,
 		);
-	return { ...result, stock, failures };
+	return { levels, stock, failures };
+}
+
+/** One line of one product: the storefront's JSON checkout. */
+export function checkoutRequest(productId: string) {
+	return {
+		method: "POST",
+		path: "/create-checkout-session",
+		headers: { "Content-Type": "application/json" },
+		body: JSON.stringify({ items: [{ productId, quantity: 1 }] }),
+	};
+}
+
+/** `session` for a Checkout Session, else the status and our error code. */
+export function checkoutOutcome(status: number, body: string): string {
+	if (status === 200 && body.includes('"sessionId":"cs_')) return "session";
+	const code = /"code":"([a-z_]+)"/.exec(body)?.[1];
+	return `http_${status}${code ? ` ${code}` : ""}`;
 }

@@ -3,7 +3,7 @@
  * worker and for minimal Hono and Hono + stripe workers (what they weigh alone).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { wrangler } from "../lib/proc.ts";
 
@@ -17,6 +17,12 @@ export type BundleSize = {
 	/** Computed here over the output's .js files (zlib default level), as a cross-check. */
 	rawKiB: number;
 	gzipKiB: number;
+	/**
+	 * What the bundle is made of (esbuild's metafile, through wrangler's
+	 * `--metafile`): each package whole, our sources by folder, largest first;
+	 * gzip is the bundle's, shared out in proportion to raw bytes (an estimate).
+	 */
+	modules: { name: string; rawKiB: number; gzipKiB: number }[];
 };
 
 export const SIZE_TARGETS = [
@@ -34,6 +40,7 @@ export async function measureBundle(
 	target: (typeof SIZE_TARGETS)[number],
 	outdir: string,
 ): Promise<BundleSize> {
+	const metafile = join(outdir, "..", `${basename(outdir)}-meta.json`);
 	const output = await wrangler([
 		"deploy",
 		"--dry-run",
@@ -41,6 +48,8 @@ export async function measureBundle(
 		target.config,
 		"--outdir",
 		outdir,
+		"--metafile",
+		metafile,
 		...(target.minify ? ["--minify"] : []),
 	]);
 	const match = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
@@ -62,5 +71,31 @@ export async function measureBundle(
 		wranglerGzipKiB: Number(match[2]),
 		rawKiB: raw / 1024,
 		gzipKiB: gzip / 1024,
+		modules: modulesOf(metafile, Number(match[2])),
 	};
+}
+
+/** A module's group: a package whole (`stripe`), our sources by folder (`src/services`). */
+function groupOf(path: string): string {
+	const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+	if (pkg?.[1]) return pkg[1];
+	const ours = /(?:^|\/)(src\/[^/]+)/.exec(path);
+	return ours?.[1] ?? path;
+}
+
+function modulesOf(metafile: string, gzipKiB: number): BundleSize["modules"] {
+	const meta = JSON.parse(readFileSync(metafile, "utf8")) as {
+		outputs: Record<
+			string,
+			{ entryPoint?: string; inputs: Record<string, { bytesInOutput: number }> }
+		>;
+	};
+	const bytes = new Map<string, number>();
+	for (const output of Object.values(meta.outputs))
+		for (const [path, input] of Object.entries(output.inputs))
+			bytes.set(groupOf(path), (bytes.get(groupOf(path)) ?? 0) + input.bytesInOutput);
+	const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+	return [...bytes]
+		.map(([name, n]) => ({ name, rawKiB: n / 1024, gzipKiB: total ? (gzipKiB * n) / total : 0 }))
+		.sort((a, b) => b.rawKiB - a.rawKiB);
 }
