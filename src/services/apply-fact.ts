@@ -1,6 +1,5 @@
-import type { SQL } from "drizzle-orm";
-import { and, eq, sql } from "drizzle-orm";
-import { runBatch } from "../db/batch.ts";
+import { getTableColumns, sql } from "drizzle-orm";
+import { runBatch, type Statement, written } from "../db/batch.ts";
 import { orders } from "../db/schema.ts";
 import { emailsFor } from "../domain/emails.ts";
 import type { Fact } from "../domain/facts.ts";
@@ -9,7 +8,7 @@ import { decide, isOpenStatus, isReleasedStatus } from "../domain/transitions.ts
 import type { OrderStatus, TransitionSource } from "../domain/vocabulary.ts";
 import { alertFor } from "./alert-messages.ts";
 import type { Deps } from "./deps.ts";
-import type { OrderRow } from "./orders.ts";
+import { findOrder, type OrderRow } from "./orders.ts";
 import { judgeRetake, release, releasedLines, retake } from "./stock.ts";
 import { type LedgerEvent, ledgerWrite } from "./webhook-ledger.ts";
 
@@ -48,7 +47,7 @@ export async function applyFact(
 	const orderId = typeof target === "string" ? target : target.id;
 	let known = typeof target === "string" ? undefined : target;
 	for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		const order = known ?? (await db.query.orders.findFirst({ where: eq(orders.id, orderId) }));
+		const order = known ?? (await findOrder(db, orderId));
 		known = undefined;
 		if (!order) return { outcome: "not_found" };
 		const now = deps.now();
@@ -66,20 +65,29 @@ export async function applyFact(
 		const retakes =
 			isReleasedStatus(order.status) && (decision.to === "paid" || decision.through === "paid");
 		const retaking = retakes ? judgeRetake(await releasedLines(db, order.id)) : undefined;
-		const guard = and(
-			eq(orders.id, order.id),
-			eq(orders.version, order.version),
-			retaking?.unchanged,
-		) as SQL;
+		// Every write is guarded by the order as read (and the stock as judged): written out here,
+		// not built by drizzle, as this runs for every change of every order.
+		const unchanged = retaking?.unchanged && written(retaking.unchanged);
+		const guard: Statement = {
+			sql: `id = ? and version = ?${unchanged ? ` and (${unchanged.sql})` : ""}`,
+			params: [order.id, order.version, ...(unchanged?.params ?? [])],
+		};
+		const ifGuarded = (head: string, values: unknown[], tail = ""): Statement => ({
+			sql: `${head} select ${values.map(() => "?").join(", ")} from orders where ${guard.sql}${tail}`,
+			params: [...values, ...guard.params],
+		});
 		// The guarded inserts run first: they must see the version before the update bumps it.
-		const writes: SQL[] = [];
+		const writes: Statement[] = [];
 		const steps = decision.to
 			? [order.status, ...(decision.through ? [decision.through] : []), decision.to]
 			: [];
 		for (let i = 1; i < steps.length; i++) {
-			writes.push(sql`insert into order_transitions (order_id, from_status, to_status, source, stripe_event_id, at)
-				select ${order.id}, ${steps[i - 1]}, ${steps[i]}, ${src.source}, ${src.event?.id ?? null}, ${now}
-				from orders where ${guard}`);
+			writes.push(
+				ifGuarded(
+					"insert into order_transitions (order_id, from_status, to_status, source, stripe_event_id, at)",
+					[order.id, steps[i - 1], steps[i], src.source, src.event?.id ?? null, now],
+				),
+			);
 		}
 		const alertFacts: AlertFact[] = decision.alert ? [decision.alert] : [];
 		if (retaking && retaking.shortfalls.length > 0)
@@ -90,19 +98,34 @@ export async function applyFact(
 			});
 		const raised = alertFacts.map((fact) => alertFor(order, fact));
 		for (const { kind, message, dedupeKey } of raised) {
-			writes.push(sql`insert into alerts (kind, order_id, message, dedupe_key, created_at)
-				select ${kind}, ${order.id}, ${message}, ${dedupeKey}, ${now}
-				from orders where ${guard}
-				on conflict (dedupe_key) do nothing`);
+			writes.push(
+				ifGuarded(
+					"insert into alerts (kind, order_id, message, dedupe_key, created_at)",
+					[kind, order.id, message, dedupeKey, now],
+					" on conflict (dedupe_key) do nothing",
+				),
+			);
 		}
 		// The e-mails this change owes: committed with it, or not at all; one per cause.
 		const owed = emailsFor(order, decision).map((email) => ({ ...email, id: crypto.randomUUID() }));
 		const firstEmail = writes.length;
 		for (const email of owed) {
-			writes.push(sql`insert into emails (id, order_id, kind, "to", locale, amount, dedupe_key, created_at)
-				select ${email.id}, ${order.id}, ${email.kind}, ${email.to}, ${order.locale}, ${email.amount ?? null}, ${email.dedupeKey}, ${now}
-				from orders where ${guard}
-				on conflict (dedupe_key) do nothing`);
+			writes.push(
+				ifGuarded(
+					'insert into emails (id, order_id, kind, "to", locale, amount, dedupe_key, created_at)',
+					[
+						email.id,
+						order.id,
+						email.kind,
+						email.to,
+						order.locale,
+						email.amount ?? null,
+						email.dedupeKey,
+						now,
+					],
+					" on conflict (dedupe_key) do nothing",
+				),
+			);
 		}
 		if (src.event)
 			writes.push(
@@ -113,9 +136,8 @@ export async function applyFact(
 					guard,
 				),
 			);
-		const update = db
-			.update(orders)
-			.set({
+		const update = orderUpdate(
+			{
 				...decision.patch,
 				...(decision.to && { status: decision.to }),
 				// A newly paid order joins reconciliation's refund re-check; a refunded one leaves it.
@@ -127,8 +149,9 @@ export async function applyFact(
 				lastFactAt: decision.to ? Math.max(order.lastFactAt ?? 0, fact.created) : order.lastFactAt,
 				updatedAt: now,
 				version: order.version + 1,
-			})
-			.where(guard);
+			},
+			guard,
+		);
 		// After the update: the stock moves only when this very change was written.
 		const applied = sql`exists (select 1 from orders where id = ${order.id} and version = ${order.version + 1})`;
 		const stock =
@@ -137,7 +160,7 @@ export async function applyFact(
 				: retaking
 					? [retake(order.id, applied)]
 					: [];
-		const results = await runBatch(db, [...writes, update.getSQL(), ...stock]);
+		const results = await runBatch(db, [...writes, update, ...stock]);
 		if (results[writes.length]?.meta.changes === 1) {
 			for (const alert of raised) deps.notify(alert);
 			// An e-mail already owed by the same cause was not written again: nothing to send.
@@ -161,4 +184,22 @@ export async function applyFact(
 		}
 	}
 	throw new Error(`order ${orderId} changed ${MAX_ATTEMPTS} times while applying ${fact.kind}`);
+}
+
+const ORDER_COLUMNS = getTableColumns(orders);
+
+/** `update orders set … where <guard>` for a patch of the order's fields, as drizzle would write it. */
+function orderUpdate(patch: Partial<OrderRow>, guard: Statement): Statement {
+	const sets: string[] = [];
+	const params: unknown[] = [];
+	for (const [key, value] of Object.entries(patch)) {
+		if (value === undefined) continue;
+		const column = ORDER_COLUMNS[key as keyof typeof ORDER_COLUMNS];
+		sets.push(`"${column.name}" = ?`);
+		params.push(value === null ? null : column.mapToDriverValue(value as never));
+	}
+	return {
+		sql: `update "orders" set ${sets.join(", ")} where ${guard.sql}`,
+		params: [...params, ...guard.params],
+	};
 }

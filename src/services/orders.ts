@@ -1,5 +1,5 @@
-import { asc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
+import { rowReader } from "../db/rows.ts";
 import { orderItems, orders } from "../db/schema.ts";
 import { awaitsSessionReport } from "../domain/transitions.ts";
 import { minorUnitDigits } from "../lib/money.ts";
@@ -9,32 +9,51 @@ import { isoTime } from "../lib/time.ts";
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
 
-const orderWhere = (db: Db, where: SQL) => db.select().from(orders).where(where).limit(1);
+const ORDER = rowReader(orders);
+const ITEM = rowReader(orderItems);
 
-export async function findOrder(db: Db, id: string): Promise<OrderRow | undefined> {
-	const [order] = await orderWhere(db, eq(orders.id, id));
-	return order;
+/** The order whose `column` is `value` (a unique key): one statement, written once. */
+const ORDER_BY = {
+	id: `select ${ORDER.columns} from orders where id = ? limit 1`,
+	session: `select ${ORDER.columns} from orders where stripe_checkout_session_id = ? limit 1`,
+	paymentIntent: `select ${ORDER.columns} from orders where stripe_payment_intent_id = ? limit 1`,
+};
+const ITEMS_OF = {
+	id: `select ${ITEM.columns} from order_items where order_id = ? order by id`,
+	session: `select ${ITEM.columns} from order_items
+		where order_id = (select id from orders where stripe_checkout_session_id = ?) order by id`,
+};
+
+async function orderBy(db: Db, sql: string, value: string): Promise<OrderRow | undefined> {
+	const raw = await db.$client.prepare(sql).bind(value).first<Record<string, unknown>>();
+	return raw ? ORDER.read(raw) : undefined;
 }
 
-export async function findOrderBySession(db: Db, sessionId: string): Promise<OrderRow | undefined> {
-	const [order] = await orderWhere(db, eq(orders.stripeCheckoutSessionId, sessionId));
-	return order;
+export function findOrder(db: Db, id: string): Promise<OrderRow | undefined> {
+	return orderBy(db, ORDER_BY.id, id);
 }
 
-export async function findOrderByPaymentIntent(
+export function findOrderBySession(db: Db, sessionId: string): Promise<OrderRow | undefined> {
+	return orderBy(db, ORDER_BY.session, sessionId);
+}
+
+export function findOrderByPaymentIntent(
 	db: Db,
 	paymentIntentId: string,
 ): Promise<OrderRow | undefined> {
-	const [order] = await orderWhere(db, eq(orders.stripePaymentIntentId, paymentIntentId));
-	return order;
+	return orderBy(db, ORDER_BY.paymentIntent, paymentIntentId);
 }
 
+/** The statement reading one order by id, for a caller's own batch; `readOrder` reads its row. */
+export const orderByIdStatement = (db: Db, id: string) => db.$client.prepare(ORDER_BY.id).bind(id);
+export const readOrder = (raw: Record<string, unknown>): OrderRow => ORDER.read(raw);
+
 export async function orderItemsOf(db: Db, orderId: string): Promise<OrderItemRow[]> {
-	return db
-		.select()
-		.from(orderItems)
-		.where(eq(orderItems.orderId, orderId))
-		.orderBy(asc(orderItems.id));
+	const { results } = await db.$client
+		.prepare(ITEMS_OF.id)
+		.bind(orderId)
+		.all<Record<string, unknown>>();
+	return results.map((raw) => ITEM.read(raw));
 }
 
 export type OrderWithItems = { order: OrderRow; items: OrderItemRow[] };
@@ -44,18 +63,13 @@ export async function findOrderWithItems(
 	db: Db,
 	by: { id: string } | { sessionId: string },
 ): Promise<OrderWithItems | undefined> {
-	const where =
-		"id" in by ? eq(orders.id, by.id) : eq(orders.stripeCheckoutSessionId, by.sessionId);
-	const [found, items] = await db.batch([
-		orderWhere(db, where),
-		db
-			.select()
-			.from(orderItems)
-			.where(inArray(orderItems.orderId, db.select({ id: orders.id }).from(orders).where(where)))
-			.orderBy(asc(orderItems.id)),
+	const [key, value] = "id" in by ? (["id", by.id] as const) : (["session", by.sessionId] as const);
+	const [found, items] = await db.$client.batch<Record<string, unknown>>([
+		db.$client.prepare(ORDER_BY[key]).bind(value),
+		db.$client.prepare(ITEMS_OF[key]).bind(value),
 	]);
-	const order = found[0];
-	return order && { order, items };
+	const raw = found?.results[0];
+	return raw && { order: ORDER.read(raw), items: (items?.results ?? []).map((r) => ITEM.read(r)) };
 }
 
 /**

@@ -1,6 +1,4 @@
-import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type Stripe from "stripe";
-import { orders, webhookEvents } from "../db/schema.ts";
 import type { Fact } from "../domain/facts.ts";
 import type { OrderRef } from "../domain/stripe-facts.ts";
 import { factFromEvent, factFromSession, withLookedUpDetails } from "../domain/stripe-facts.ts";
@@ -11,7 +9,13 @@ import { raiseAlert } from "./alerts.ts";
 import { applyFact } from "./apply-fact.ts";
 import type { Deps, StripeDeps } from "./deps.ts";
 import type { OrderRow } from "./orders.ts";
-import { findOrder, findOrderByPaymentIntent, findOrderBySession } from "./orders.ts";
+import {
+	findOrder,
+	findOrderByPaymentIntent,
+	findOrderBySession,
+	orderByIdStatement,
+	readOrder,
+} from "./orders.ts";
 import { recordRefunds, refundsOfCharge } from "./refund-records.ts";
 import { retrieveSession } from "./sync.ts";
 import { type LedgerOutcome, ledgerWrite } from "./webhook-ledger.ts";
@@ -144,9 +148,19 @@ export async function handleStripeEvent(
 }
 
 /**
- * Claims the event's ledger row for this delivery (a new row, or a failed one
- * nobody holds), then reads it and, when the event names it, the order: one D1
- * round trip. The caller owns the event when the row carries its token.
+ * Takes the event's ledger row for this delivery: a new row, or a failed one
+ * nobody holds (a claim older than CLAIM_TTL_MS belongs to a request that died).
+ */
+const CLAIM = `insert into "webhook_events" (id, type, created, received_at, result, error, attempts, claim_token, claimed_at)
+	values (?, ?, ?, ?, 'failed', 'processing', 0, ?, ?)
+	on conflict (id) do update set claim_token = excluded.claim_token, claimed_at = excluded.claimed_at
+	where webhook_events.result = 'failed' and (webhook_events.claimed_at is null or webhook_events.claimed_at < ?)`;
+const LEDGER_ROW = `select claim_token as claimToken, result, order_id as orderId from webhook_events where id = ?`;
+
+/**
+ * Claims the event's ledger row for this delivery, then reads it and, when the
+ * event names it, the order: one D1 round trip, statements written once. The
+ * caller owns the event when the row carries its token.
  */
 async function claimAndRead(
 	deps: Deps,
@@ -155,39 +169,20 @@ async function claimAndRead(
 	orderId: string | null,
 ) {
 	const now = deps.now();
-	const claim = deps.db
-		.insert(webhookEvents)
-		.values({
-			id: event.id,
-			type: event.type,
-			created: event.created,
-			receivedAt: now,
-			result: "failed",
-			error: "processing",
-			attempts: 0,
-			claimToken: token,
-			claimedAt: now,
-		})
-		.onConflictDoUpdate({
-			target: webhookEvents.id,
-			set: { claimToken: token, claimedAt: now },
-			setWhere: and(
-				eq(webhookEvents.result, "failed"),
-				or(isNull(webhookEvents.claimedAt), lt(webhookEvents.claimedAt, now - CLAIM_TTL_MS)),
-			),
-		});
-	const ledger = deps.db
-		.select()
-		.from(webhookEvents)
-		.where(eq(webhookEvents.id, event.id))
-		.limit(1);
-	if (!orderId) {
-		const [, seen] = await deps.db.batch([claim, ledger]);
-		return [seen[0], undefined] as const;
-	}
-	const order = deps.db.select().from(orders).where(eq(orders.id, orderId)).limit(1);
-	const [, seen, found] = await deps.db.batch([claim, ledger, order]);
-	return [seen[0], found[0] as OrderRow | undefined] as const;
+	const d1 = deps.db.$client;
+	const statements = [
+		d1
+			.prepare(CLAIM)
+			.bind(event.id, event.type, event.created, now, token, now, now - CLAIM_TTL_MS),
+		d1.prepare(LEDGER_ROW).bind(event.id),
+		...(orderId ? [orderByIdStatement(deps.db, orderId)] : []),
+	];
+	const [, seen, found] = await d1.batch<Record<string, unknown>>(statements);
+	const row = seen?.results[0] as
+		| { claimToken: string | null; result: WebhookResult; orderId: string | null }
+		| undefined;
+	const order = found?.results[0];
+	return [row, order ? readOrder(order) : undefined] as const;
 }
 
 /**
@@ -282,6 +277,10 @@ async function recorded(
 	event: Stripe.Event,
 	outcome: LedgerOutcome,
 ): Promise<EventOutcome> {
-	await deps.db.run(ledgerWrite(event, outcome, deps.now()));
+	const { sql, params } = ledgerWrite(event, outcome, deps.now());
+	await deps.db.$client
+		.prepare(sql)
+		.bind(...params)
+		.run();
 	return outcome;
 }

@@ -1,5 +1,4 @@
-import type { SQL } from "drizzle-orm";
-import { sql } from "drizzle-orm";
+import type { Statement } from "../db/batch.ts";
 import type { WebhookResult } from "../domain/vocabulary.ts";
 
 /** What the ledger keeps of an event: Stripe's id, type and time. */
@@ -23,13 +22,25 @@ export function ledgerWrite(
 	event: LedgerEvent,
 	outcome: LedgerOutcome,
 	now: number,
-	guard?: SQL,
-): SQL {
+	guard?: Statement,
+): Statement {
 	const error = outcome.result === "processed" ? null : outcome.detail;
 	const processedAt = outcome.result === "failed" ? null : now;
-	const values = sql`${event.id}, ${event.type}, ${event.created}, ${now}, ${processedAt}, ${outcome.result}, ${error}, ${outcome.orderId}`;
-	const source = guard ? sql`select ${values} from orders where ${guard}` : sql`values (${values})`;
-	return sql`insert into webhook_events (id, type, created, received_at, processed_at, result, error, order_id)
+	const values = [
+		event.id,
+		event.type,
+		event.created,
+		now,
+		processedAt,
+		outcome.result,
+		error,
+		outcome.orderId,
+	];
+	const source = guard
+		? `select ?, ?, ?, ?, ?, ?, ?, ? from orders where ${guard.sql}`
+		: "values (?, ?, ?, ?, ?, ?, ?, ?)";
+	return {
+		sql: `insert into webhook_events (id, type, created, received_at, processed_at, result, error, order_id)
 		${source}
 		on conflict (id) do update set
 			result = excluded.result,
@@ -38,5 +49,7 @@ export function ledgerWrite(
 			processed_at = excluded.processed_at,
 			attempts = webhook_events.attempts + 1,
 			claim_token = null,
-			claimed_at = null`;
+			claimed_at = null`,
+		params: guard ? [...values, ...guard.params] : values,
+	};
 }
