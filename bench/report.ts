@@ -120,10 +120,20 @@ export function buildReport(
 				minimal,
 				{ op: "<=", limit: 1.2, of: "ratio" },
 			);
+			figure(
+				s,
+				"CPU per request vs the same round trips",
+				w.cpuMsPerRequest.worker ?? Number.NaN,
+				"ms",
+				{
+					label: "minimal worker, our round trips",
+					value: level.sameIo.cpuMsPerRequest.worker ?? Number.NaN,
+				},
+			);
 		}
 		const rows: string[][] = [];
 		for (const level of webhook.levels) {
-			for (const r of [level.healthz, level.webhook, level.baseline] as LoadSummary[]) {
+			for (const r of [level.healthz, level.webhook, level.baseline, level.sameIo]) {
 				rows.push([
 					String(level.connections),
 					r.label,
@@ -446,8 +456,8 @@ export function buildReport(
 				.join(", ");
 		output.push(
 			table(
-				"Where the CPU goes (sampled JavaScript on the worker's isolate, unminified build; D1's SQLite not included)",
-				["path", "requests", "JS ms/req", "largest modules (share of sampled time)"],
+				"Where the time goes (the worker's isolate sampled every 200 µs, unminified build; busy wall time, not CPU; local D1 not included)",
+				["path", "requests", "busy ms/req", "largest modules (share of sampled time)"],
 				profiles.map((p) => [
 					p.label,
 					String(p.requests),

@@ -22,7 +22,13 @@ import {
 	wrangler,
 } from "./lib/proc.ts";
 import { makeOrders, ordersSql, sessionsAtEmulator } from "./lib/stripe-events.ts";
-import { type CheckoutPlan, type CheckoutResult, measureCheckout } from "./measures/checkout.ts";
+import {
+	type CheckoutPlan,
+	type CheckoutResult,
+	checkoutRequest,
+	measureCheckout,
+	UNLIMITED_ID,
+} from "./measures/checkout.ts";
 import {
 	type ConsumerPlan,
 	type ConsumerResult,
@@ -252,7 +258,11 @@ async function startServers(emulator: Emulator): Promise<Servers> {
 			config: baselineConfig,
 			runner,
 			persistTo: baselineState,
-			vars: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+			vars: {
+				STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+				STRIPE_API_BASE: emulator.url,
+				STRIPE_SECRET_KEY: STRIPE_KEY,
+			},
 			readyPath: "/",
 			logFile: join(tmp, "wrangler-baseline.log"),
 		}),
@@ -303,26 +313,19 @@ async function runProfiles(emulator: Emulator): Promise<RouteProfile[]> {
 	running.push(server);
 	const { connections, requests } = PLAN.profile;
 	const load = { url: server.url, connections, requests, maxSeconds: 60 };
-	const webhookOrders = ordersFor.profile;
+	const events = ordersFor.profile;
+	const saveTo = (label: string) => join(tmp, `profile-${label.replace(/\W+/g, "-")}.cpuprofile`);
 	return profileRoutes({
 		inspectorPort,
 		bundleFile: join(profileSite, "build/index.js"),
 		url: server.url,
 		log,
-		saveTo: (label) => join(tmp, `profile-${label.replace(/\W+/g, "-")}.cpuprofile`),
+		saveTo,
 		targets: [
 			{ label: "GET /healthz", load: { ...load, request: { method: "GET", path: "/healthz" } } },
 			{
 				label: "POST /create-checkout-session",
-				load: {
-					...load,
-					request: {
-						method: "POST",
-						path: "/create-checkout-session",
-						headers: { "Content-Type": "application/json" },
-						body: JSON.stringify({ items: [{ productId: "espresso-beans", quantity: 1 }] }),
-					},
-				},
+				load: { ...load, request: checkoutRequest(UNLIMITED_ID) },
 			},
 			{
 				label: "GET /api/products",
@@ -330,7 +333,7 @@ async function runProfiles(emulator: Emulator): Promise<RouteProfile[]> {
 			},
 			{
 				label: "POST /webhook",
-				load: { ...load, request: eventRequest(webhookOrders, WEBHOOK_SECRET, { count: 0 }) },
+				load: { ...load, request: eventRequest(events, WEBHOOK_SECRET, { count: 0 }) },
 			},
 		],
 	});
@@ -466,7 +469,7 @@ console.log([summary, ...output].join("\n"));
 // failed measured nothing, and CI (which runs --smoke) should say so.
 const problems: string[] = [];
 const loads: LoadSummary[] = [
-	...(webhook?.levels.flatMap((l) => [l.healthz, l.webhook, l.baseline]) ?? []),
+	...(webhook?.levels.flatMap((l) => [l.healthz, l.webhook, l.baseline, l.sameIo]) ?? []),
 	...(checkout?.levels.flatMap((l) => [l.products, l.checkout, l.limited]) ?? []),
 ];
 for (const l of loads) {

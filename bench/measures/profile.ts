@@ -123,15 +123,19 @@ function buckets(map: Map<string, number>, total: number, requests: number): Pro
 
 export async function profileRoutes(options: {
 	inspectorPort: number;
-	bundleFile: string;
+	/** The unminified bundle served (its module markers name the samples); null: one group, "worker". */
+	bundleFile: string | null;
 	url: string;
 	targets: ProfileTarget[];
 	/** Where to write each path's .cpuprofile (for DevTools), if anywhere. */
 	saveTo?: (label: string) => string;
 	log: (line: string) => void;
 }): Promise<RouteProfile[]> {
-	const marks = moduleMap(options.bundleFile);
-	if (marks.length < 20) throw new Error(`${options.bundleFile} has no module markers (minified?)`);
+	const marks: [number, string][] = options.bundleFile
+		? moduleMap(options.bundleFile)
+		: [[0, "src/worker"]];
+	if (options.bundleFile && marks.length < 20)
+		throw new Error(`${options.bundleFile} has no module markers (minified?)`);
 	const cdp = await inspector(options.inspectorPort);
 	const results: RouteProfile[] = [];
 	try {

@@ -1,8 +1,9 @@
 /**
  * Measure 1: webhook cost on local workerd. Distinct signed
  * `checkout.session.completed` events for pending orders, against the same
- * server's `GET /healthz` and against the baseline worker (verify + upsert one
- * row) receiving the very same events; rounds alternate the three.
+ * server's `GET /healthz` and against the baseline worker receiving the very
+ * same events (verify + upsert one row; and verify + our webhook's round trips
+ * with nothing around them); rounds alternate the four.
  */
 import type { Request } from "autocannon";
 import { type LoadRun, type LoadSummary, runLoad, summarize } from "../lib/load.ts";
@@ -27,6 +28,8 @@ export type WebhookLevel = {
 	healthz: LoadSummary;
 	webhook: LoadSummary;
 	baseline: LoadSummary;
+	/** The minimal worker making our webhook's round trips (`POST /same-io`). */
+	sameIo: LoadSummary;
 };
 
 /** A queue of events for some orders; each request takes the next one and signs it at build time. */
@@ -115,17 +118,31 @@ export async function measureWebhooks(options: {
 				classify: (status) => `http_${status}`,
 			});
 
+		const sameIo = (orders: BenchOrder[]): Promise<LoadRun> =>
+			runLoad({
+				label: "POST /same-io (minimal worker, our round trips)",
+				url: baseline.url,
+				connections: c,
+				requests: orders.length,
+				maxSeconds: plan.maxSeconds,
+				request: { ...eventRequest(orders, secret, exhausted), path: "/same-io" },
+				cpuOf: cpuBase,
+				classify: (status) => `http_${status}`,
+			});
+
 		// Warm-up (not measured): JIT, D1 pages, connection pools.
 		if (plan.warmup > 0) {
 			const warm = take(plan.warmup);
 			await healthz(plan.warmup);
 			await webhook(warm);
 			await base(warm);
+			await sameIo(warm);
 		}
-		const runs: Record<"healthz" | "webhook" | "baseline", LoadRun[]> = {
+		const runs: Record<"healthz" | "webhook" | "baseline" | "sameIo", LoadRun[]> = {
 			healthz: [],
 			webhook: [],
 			baseline: [],
+			sameIo: [],
 		};
 		for (let round = 0; round < plan.rounds; round++) {
 			const orders = take(plan.requests);
@@ -133,6 +150,7 @@ export async function measureWebhooks(options: {
 				["healthz", () => healthz(plan.requests)],
 				["webhook", () => webhook(orders)],
 				["baseline", () => base(orders)],
+				["sameIo", () => sameIo(orders)],
 			];
 			// Rotate the order each round so no target always runs first (or last).
 			for (let i = 0; i < steps.length; i++) {
@@ -150,6 +168,7 @@ export async function measureWebhooks(options: {
 			healthz: summarize(runs.healthz),
 			webhook: summarize(runs.webhook),
 			baseline: summarize(runs.baseline),
+			sameIo: summarize(runs.sameIo),
 		});
 	}
 	return { levels, exhausted: exhausted.count };
