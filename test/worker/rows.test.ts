@@ -21,7 +21,9 @@ describe("orders read by the written-once statements", () => {
 		expect(drizzleOrder?.checkoutCompleted).toBe(fields.checkoutCompleted);
 		expect(await findOrder(db, order.id)).toStrictEqual(drizzleOrder);
 		expect(await orderItemsOf(db, order.id)).toStrictEqual(drizzleItems);
-		const bySession = await findOrderWithItems(db, { sessionId: order.stripeCheckoutSessionId });
+		const bySession = await findOrderWithItems(db, {
+			sessionId: order.stripeCheckoutSessionId ?? "",
+		});
 		expect(bySession).toStrictEqual({ order: drizzleOrder, items: drizzleItems });
 		expect(drizzleItems).toHaveLength(1);
 	});
