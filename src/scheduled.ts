@@ -1,6 +1,7 @@
 import { configOf } from "./config.ts";
 import { buildDeps } from "./deps.ts";
 import type { Bindings } from "./env.ts";
+import { loadCatalogues } from "./i18n/catalogues.ts";
 import { createLogger, describeError } from "./lib/log.ts";
 import { deliverEmail, requeueLostEmails, retryDelaySeconds } from "./services/email-delivery.ts";
 import { purgeIdempotencyKeys } from "./services/idempotency.ts";
@@ -54,6 +55,9 @@ export async function runEmailQueue(
 ): Promise<void> {
 	const log = createLogger({ job: "email-queue", queue: batch.queue });
 	const deps = buildDeps(env, ctx, log);
+	// The e-mails are written from the catalogues (static assets), read once per isolate; if they
+	// cannot be read, the whole batch is tried again later.
+	await loadCatalogues(env.ASSETS);
 	for (const message of batch.messages) {
 		try {
 			const result = await deliverEmail(deps, message.body.emailId, message.attempts);

@@ -1,7 +1,7 @@
 /**
  * The page's language and its messages, as the worker sent them: `<html lang>`
  * and the catalogue in `<script type="application/json" id="messages">`
- * (src/i18n/*.ts). Every text a script shows comes from here.
+ * (public/i18n/*.json). Every text a script shows comes from here.
  */
 import { ApiError } from "./api.js";
 

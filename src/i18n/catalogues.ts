@@ -1,25 +1,65 @@
-import { en, type MessageKey, type Messages } from "./en.ts";
-import { fr } from "./fr.ts";
-
-export type { MessageKey, Messages };
+import type en from "../../public/i18n/en.json";
 
 /**
- * The shop's languages. Adding one: a catalogue file like fr.ts (every key of
- * en.ts, `satisfies Messages` makes the compiler list what is missing) and its
- * line here.
+ * Every text a shopper reads lives in `public/i18n/<locale>.json`, one flat
+ * catalogue per language: the worker's pages (filled in before they are sent),
+ * their scripts (given the catalogue as a JSON block), the error page of a
+ * refused form post, the e-mails. `{name}` is a placeholder; keys ending in
+ * `.one` / `.other` are plural forms (Intl.PluralRules). They are static
+ * assets, read once per isolate (`loadCatalogues`), not part of the worker's
+ * bundle. Adding a language: its JSON file with every key of en.json (a test
+ * holds the keys and placeholders equal) and its code in LOCALES.
  */
-export const CATALOGUES = { en, fr } as const satisfies Record<string, Messages>;
+export type Messages = Record<MessageKey, string>;
+export type MessageKey = keyof typeof en;
 
-export type Locale = keyof typeof CATALOGUES;
-export const LOCALES = Object.keys(CATALOGUES) as [Locale, ...Locale[]];
+/** The shop's languages. */
+export const LOCALES = ["en", "fr"] as const;
+export type Locale = (typeof LOCALES)[number];
 
-/** Whether a text names a message of the catalogues (every catalogue has en.ts's keys). */
+/** Whatever answers a request for a static asset: the `ASSETS` binding, or a test's reader. */
+export type AssetReader = { fetch(input: string): Promise<Response> };
+
+let catalogues: Record<Locale, Messages> | undefined;
+let loading: Promise<void> | undefined;
+
+/**
+ * Reads the catalogues from the static assets once per isolate; later calls
+ * answer at once. A failed read is not kept: the next call tries again.
+ */
+export function loadCatalogues(assets: AssetReader): Promise<void> {
+	if (catalogues) return Promise.resolve();
+	loading ??= Promise.all(
+		LOCALES.map(async (locale) => {
+			const res = await assets.fetch(`https://assets.invalid/i18n/${locale}.json`);
+			if (!res.ok) throw new Error(`the ${locale} catalogue answered ${res.status}`);
+			return [locale, (await res.json()) as Messages] as const;
+		}),
+	).then(
+		(read) => {
+			catalogues = Object.fromEntries(read) as Record<Locale, Messages>;
+		},
+		(error: unknown) => {
+			loading = undefined;
+			throw error;
+		},
+	);
+	return loading;
+}
+
+/** The language's catalogue; the worker's entry points load them before anything is written. */
+export function catalogue(locale: Locale): Messages {
+	if (!catalogues) throw new Error("the catalogues are not loaded (loadCatalogues)");
+	return catalogues[locale];
+}
+
+/** Whether a text names a message of the catalogues (every catalogue has en.json's keys). */
 export function isMessageKey(key: string | null | undefined): key is MessageKey {
-	return typeof key === "string" && Object.hasOwn(CATALOGUES.en, key);
+	return typeof key === "string" && Object.hasOwn(catalogue("en"), key);
 }
 
 export function isLocale(value: unknown): value is Locale {
-	return typeof value === "string" && Object.hasOwn(CATALOGUES, value);
+	return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
 /** A message with its `{name}` placeholders filled in. */
@@ -28,12 +68,11 @@ export function translate(
 	key: MessageKey,
 	params: Record<string, string | number> = {},
 ): string {
-	const text: string = CATALOGUES[locale][key];
+	const text: string = catalogue(locale)[key];
 	return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
 		name in params ? String(params[name]) : whole,
 	);
 }
-
 /** A plural message (`<key>.one` / `<key>.other`) for a count, by the language's rules. */
 export function translatePlural(
 	locale: Locale,

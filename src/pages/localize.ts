@@ -1,6 +1,6 @@
 import { html, raw } from "hono/html";
 import {
-	CATALOGUES,
+	catalogue,
 	isMessageKey,
 	LOCALES,
 	type Locale,
@@ -61,7 +61,7 @@ export function localizePage(
 /** The catalogue as JSON that cannot close its `<script>` element. */
 function messagesBlock(locale: Locale): string {
 	// The pages' scripts never show an e-mail's texts: they stay out of every page.
-	const forPages = Object.entries(CATALOGUES[locale]).filter(([key]) => !key.startsWith("email."));
+	const forPages = Object.entries(catalogue(locale)).filter(([key]) => !key.startsWith("email."));
 	const json = JSON.stringify(Object.fromEntries(forPages)).replace(/</g, "\\u003c");
 	return `<script type="application/json" id="messages">${json}</script>`;
 }

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { isMessageKey, type Locale, type MessageKey } from "../i18n/catalogues.ts";
+import { isMessageKey, type Locale, loadCatalogues, type MessageKey } from "../i18n/catalogues.ts";
 import type { AppEnv } from "../routes/app-env.ts";
 import { requestLocale } from "./locale.ts";
 import { localizePage } from "./localize.ts";
@@ -44,8 +44,15 @@ export async function errorPage(
 	);
 }
 
+/**
+ * A page of `public/`, to be filled in: the catalogues are read with it (once
+ * per isolate), so every page rendered from here can be put in any language.
+ */
 export async function pageAsset(c: Context<AppEnv>, asset: string): Promise<Response> {
-	const res = await c.env.ASSETS.fetch(new Request(new URL(asset, c.req.url)));
+	const [res] = await Promise.all([
+		c.env.ASSETS.fetch(new Request(new URL(asset, c.req.url))),
+		loadCatalogues(c.env.ASSETS),
+	]);
 	return new Response(res.body, res);
 }
 

@@ -1,11 +1,23 @@
-import { describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
 	type EmailKind,
 	type EmailLinks,
 	type EmailOrder,
 	renderEmail,
 } from "../../src/emails/templates/index.ts";
-import { CATALOGUES } from "../../src/i18n/catalogues.ts";
+import { loadCatalogues } from "../../src/i18n/catalogues.ts";
+import { CATALOGUES } from "../support/catalogues.ts";
+
+// The worker reads the catalogues from its static assets; here they are read from public/.
+beforeAll(() =>
+	loadCatalogues({
+		fetch: async (url) =>
+			new Response(
+				await readFile(new URL(`../../public${new URL(url).pathname}`, import.meta.url)),
+			),
+	}),
+);
 
 const KINDS: EmailKind[] = [
 	"order_confirmation",

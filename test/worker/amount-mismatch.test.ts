@@ -9,7 +9,7 @@ import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { emails, orders, products } from "../../src/db/schema.ts";
-import { CATALOGUES } from "../../src/i18n/catalogues.ts";
+import { CATALOGUES } from "../support/catalogues.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { checkout } from "./helpers/checkout.ts";
 import { alertsOf, db, getOrder, transitionsOf } from "./helpers/db.ts";

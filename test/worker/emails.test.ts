@@ -1,11 +1,12 @@
 import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb } from "../../src/db/client.ts";
 import { alerts, emails, orders } from "../../src/db/schema.ts";
 import { UNPAID_NOTICE_AFTER_MS } from "../../src/domain/emails.ts";
 import type { Bindings } from "../../src/env.ts";
+import { loadCatalogues } from "../../src/i18n/catalogues.ts";
 import { applyFact } from "../../src/services/apply-fact.ts";
 import {
 	deliverEmail,
@@ -20,6 +21,9 @@ import { d1FailingWrites, db, depsFor, getOrder, insertOrder, testDeps } from ".
 import { events } from "./helpers/stripe-events.ts";
 import { completedSession, declinedPaymentIntent, stripeEvent } from "./helpers/stripe-objects.ts";
 import { deliver } from "./helpers/webhooks.ts";
+
+// deliverEmail is called here without the queue consumer, which loads the catalogues first.
+beforeAll(() => loadCatalogues(env.ASSETS));
 
 afterEach(() => vi.restoreAllMocks());
 

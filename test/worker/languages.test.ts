@@ -1,7 +1,8 @@
-import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { CATALOGUES } from "../../src/i18n/catalogues.ts";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import type { MessageKey } from "../../src/i18n/catalogues.ts";
 import { negotiateLocale } from "../../src/i18n/negotiate.ts";
+import { CATALOGUES } from "../support/catalogues.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { type CheckoutAnswer, ORIGIN } from "./helpers/checkout.ts";
 import { getOrder } from "./helpers/db.ts";
@@ -11,6 +12,28 @@ const page = (path: string, headers: Record<string, string> = {}) =>
 	exports.default.fetch(`${ORIGIN}${path}`, { headers });
 
 const langOf = (html: string) => /<html[^>]*\blang="([^"]*)"/.exec(html)?.[1];
+
+describe("the catalogues, read from the static assets", () => {
+	it("are read once an entry point asks, and a failed read is tried again", async () => {
+		vi.resetModules();
+		const fresh = await import("../../src/i18n/catalogues.ts");
+		expect(() => fresh.translate("fr", "cart.pay")).toThrow(/not loaded/);
+		let reads = 0;
+		const failing = {
+			fetch: async () => {
+				reads++;
+				return new Response("", { status: 503 });
+			},
+		};
+		await expect(fresh.loadCatalogues(failing)).rejects.toThrow(/answered 503/);
+		expect(reads).toBe(2);
+		await fresh.loadCatalogues(env.ASSETS);
+		expect(fresh.translate("fr", "cart.pay")).toBe(CATALOGUES.fr["cart.pay"]);
+		// Loaded: no further read.
+		await fresh.loadCatalogues(failing);
+		expect(reads).toBe(2);
+	});
+});
 
 describe("language negotiation", () => {
 	const fallback = "en" as const;
@@ -35,10 +58,17 @@ describe("language negotiation", () => {
 		expect(negotiateLocale({ acceptLanguage: "ja, de-DE;q=0.9, FR;q=0.1", fallback })).toBe("fr");
 	});
 
-	it("has the same keys in every catalogue", () => {
+	it("has the same keys in every catalogue, each with the same placeholders", () => {
 		const keys = Object.keys(CATALOGUES.en).sort();
-		for (const catalogue of Object.values(CATALOGUES))
+		const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+		for (const catalogue of Object.values(CATALOGUES)) {
 			expect(Object.keys(catalogue).sort()).toEqual(keys);
+			for (const key of keys as MessageKey[])
+				expect([key, placeholders(catalogue[key])]).toEqual([
+					key,
+					placeholders(CATALOGUES.en[key]),
+				]);
+		}
 	});
 });
 

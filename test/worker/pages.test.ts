@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema.ts";
-import { CATALOGUES } from "../../src/i18n/catalogues.ts";
+import { CATALOGUES } from "../support/catalogues.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
 import { db, insertOrder } from "./helpers/db.ts";

@@ -10,10 +10,11 @@ import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import type Stripe from "stripe";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { emails, orders } from "../../src/db/schema.ts";
 import { UNPAID_NOTICE_AFTER_MS } from "../../src/domain/emails.ts";
 import type { Bindings } from "../../src/env.ts";
+import { loadCatalogues } from "../../src/i18n/catalogues.ts";
 import { applyFact } from "../../src/services/apply-fact.ts";
 import { deliverEmail } from "../../src/services/email-delivery.ts";
 import { oweUnpaidNotices } from "../../src/services/unpaid-notices.ts";
@@ -22,6 +23,9 @@ import { db, depsFor, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
 import { emulator } from "./helpers/emulator.ts";
 import { events } from "./helpers/stripe-events.ts";
 import { deliver } from "./helpers/webhooks.ts";
+
+// deliverEmail is called here without the queue consumer, which loads the catalogues first.
+beforeAll(() => loadCatalogues(env.ASSETS));
 
 const owedKinds = async (orderId: string) =>
 	(await db.select().from(emails).where(eq(emails.orderId, orderId))).map(
