@@ -142,8 +142,13 @@ export async function measureCheckout(options: {
 	);
 	// Room for every request of the run twice over (autocannon's `amount` is not a hard
 	// cap on what is in flight when it stops); a sold-out run is reported as failed.
-	const perLevel = plan.warmup + plan.rounds * plan.requests;
-	const needed = perLevel * plan.concurrencies.length;
+	// A warm-up has at least one request per connection (autocannon refuses fewer).
+	const warmupAt = (connections: number) =>
+		plan.warmup > 0 ? Math.max(plan.warmup, connections) : 0;
+	const needed = plan.concurrencies.reduce(
+		(sum, connections) => sum + warmupAt(connections) + plan.rounds * plan.requests,
+		0,
+	);
 	const initial = Math.min(MAX_STOCK, 2 * needed);
 	if (initial < needed + Math.max(...plan.concurrencies))
 		throw new Error(`the plan needs ${needed} units, the admin API allows ${MAX_STOCK}`);
@@ -178,9 +183,10 @@ export async function measureCheckout(options: {
 		const checkout = checkoutOf("unlimited", UNLIMITED_ID);
 		const limited = checkoutOf("stock-limited", LIMITED_ID);
 
-		if (plan.warmup > 0) {
-			await products(plan.warmup);
-			const warm = [await checkout(plan.warmup), await limited(plan.warmup)];
+		const warmup = warmupAt(connections);
+		if (warmup > 0) {
+			await products(warmup);
+			const warm = [await checkout(warmup), await limited(warmup)];
 			for (const run of warm)
 				failures.push(...refusals({ ...run, label: `${run.label} c=${connections} warm-up` }));
 			limitedSessions += warm[1]?.outcomes.session ?? 0;

@@ -78,7 +78,8 @@ function moduleMap(bundleFile: string): [number, string][] {
 	readFileSync(bundleFile, "utf8")
 		.split("\n")
 		.forEach((line, i) => {
-			const m = /^\/\/ ((?:src|node_modules|packages)\/\S+\.[cm]?[jt]s)$/.exec(line);
+			const m =
+				/^\/\/ (?:\.\.\/)*(?:\S*?\/)?((?:src|node_modules|packages)\/\S+\.[cm]?[jt]s)$/.exec(line);
 			if (m?.[1]) marks.push([i, m[1]]);
 		});
 	return marks;
