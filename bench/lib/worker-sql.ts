@@ -70,7 +70,9 @@ async function one(run: (db: unknown) => Promise<unknown>): Promise<CapturedQuer
  */
 async function search(term: string): Promise<{ query: CapturedQuery; at: number }> {
 	const admin = await load("src/services/admin.ts");
-	const query = await one((db) => (admin.listOrders as Module[string])(db, { q: term, limit: 50 }));
+	const query = await one((db) =>
+		(admin.listOrders as Module[string])(db, { q: term, limit: 50 }, Date.now()),
+	);
 	const folded = term.trim().toLowerCase();
 	const at = query.params.findIndex((p) => typeof p === "string" && p.toLowerCase() === folded);
 	if (at < 0) throw new Error(`search for ${term}: no parameter carries the term`);

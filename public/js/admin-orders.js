@@ -222,16 +222,17 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 
 	// ---- the detail ----------------------------------------------------------------
 
-	function refundable(order) {
-		return order.amount - (Number.isInteger(order.amountRefunded) ? order.amountRefunded : 0);
+	// What may be done with the order is the worker's decision (`order.actions`, from the state
+	// machine): the console shows exactly that, and writes no status rule of its own.
+
+	/** What is left to refund; null for a held payment (all that Stripe took) or when nothing may be. */
+	function refundMax(order) {
+		return order.actions.refund?.max ?? null;
 	}
 
 	/** A payment that did not match its order, held while a human decides: refund it, or ship (honour) it. */
 	function heldPayment(order) {
-		return (
-			order.failureCode === "amount_mismatch" &&
-			["pending", "processing", "failed"].includes(order.status)
-		);
+		return order.actions.heldPayment;
 	}
 
 	function paymentText(payment) {
@@ -356,10 +357,9 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	function renderRefundForm(order) {
 		const money = (n) => formatMoney(n, order);
 		byId("refund-currency").textContent = `(${currencyLabel(order.currency)})`;
-		const settled = order.status === "paid" || order.status === "fulfilled";
-		const rest = refundable(order);
+		const rest = refundMax(order);
 		const held = heldPayment(order);
-		const canRefund = (settled && rest > 0) || held;
+		const canRefund = order.actions.refund !== null;
 		const busy = refunding.has(order.id);
 		refundInput.disabled = !canRefund || busy;
 		refundButton.disabled = !canRefund || busy;
@@ -368,9 +368,9 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			? "This payment did not match the order. Leave empty to refund all Stripe took: the order then ends canceled and its items go back in stock."
 			: canRefund
 				? `Leave empty to refund the rest, ${money(rest)}. Or type part of it in ${currencyLabel(order.currency)}, like ${example(order)}.`
-				: settled && order.amount === 0
+				: order.actions.refundRefused === "nothing_charged"
 					? "Nothing was charged (the discount covered it all): nothing to refund."
-					: order.status === "refunded" || settled
+					: order.actions.refundRefused === "fully_refunded"
 						? "Fully refunded."
 						: `Only paid or fulfilled orders can be refunded; this one is ${order.status}.`;
 	}
@@ -378,7 +378,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	/** An amount as the operator would type it: "1,000" in yen, "12.50" in euros. */
 	function example(order) {
 		const sample = order.minorUnits === 0 ? 1000 : 12.5 * 10 ** order.minorUnits;
-		const amount = Math.min(sample, refundable(order));
+		const amount = Math.min(sample, refundMax(order) ?? sample);
 		const major = toMajorString(amount, order);
 		return order.minorUnits === 0 ? Number(major).toLocaleString("en") : major;
 	}
@@ -447,7 +447,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		renderShipping(order);
 		renderHistory(order);
 		renderRefundForm(order);
-		fulfillForm.hidden = order.status !== "paid" && !heldPayment(order);
+		fulfillForm.hidden = !order.actions.fulfill;
+		syncButton.hidden = !order.actions.sync;
 		byId("fulfill-held").hidden = !heldPayment(order);
 		updateRow(order);
 		onOrderShown(order);
@@ -567,11 +568,12 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		event.preventDefault();
 		if (!current) return;
 		const order = current;
-		const rest = refundable(order);
+		const rest = refundMax(order);
 		clearFieldErrors(refundInputs);
 		const text = refundInput.value.trim();
 		const amount = text === "" ? rest : toMinorUnits(text, order);
-		if (amount === null) {
+		const all = text === "" && heldPayment(order);
+		if (amount === null && !all) {
 			refuse(refundStatus, "Not refunded", [
 				[
 					refundInput,
@@ -582,15 +584,14 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			return;
 		}
 		// What Stripe holds of a payment that did not match is not the order's amount: Stripe judges.
-		if (amount > rest && !heldPayment(order)) {
+		if (rest !== null && amount > rest) {
 			refuse(refundStatus, "Not refunded", [
 				[refundInput, `That is more than the ${formatMoney(rest, order)} left to refund.`],
 			]);
 			showRefundForm();
 			return;
 		}
-		const what =
-			text === "" && heldPayment(order) ? "everything Stripe took" : formatMoney(amount, order);
+		const what = all ? "everything Stripe took" : formatMoney(amount, order);
 		if (!window.confirm(`Refund ${what} of order ${order.number}? This cannot be undone.`)) {
 			tell(refundStatus, "Nothing was refunded.");
 			return;

@@ -24,8 +24,6 @@ const retryButton = byId("retry");
 const checkAgainButton = byId("check-again");
 const refreshLink = byId("refresh");
 
-/** Statuses that change no more by themselves (or, `not_found`, a link that leads nowhere). */
-const SETTLED = new Set(["paid", "fulfilled", "expired", "canceled", "refunded", "not_found"]);
 const FIRST_DELAY_MS = 1000;
 const MAX_DELAY_MS = 5000;
 const PROCESSING_DELAY_MS = 15000;
@@ -34,6 +32,16 @@ const GIVE_UP_AFTER_MS = 2 * 60 * 1000;
 const sessionId = new URLSearchParams(location.search).get("session_id");
 /** What the worker rendered: a different answer means the page is out of date. */
 const shown = statusEl.dataset.status;
+/**
+ * Where the order stood as rendered (the worker decides: `progress` in its
+ * JSON, these attributes on the page). A page without an order (`not_found`)
+ * has none of them and changes no more.
+ */
+const rendered = {
+	settled: statusEl.dataset.settled !== "false",
+	paid: statusEl.dataset.paid === "true",
+	slow: statusEl.dataset.slow === "true",
+};
 /** Whether it was rendered paid before Stripe's report of the address, totals and card reached us. */
 const shownPending = statusEl.dataset.detailsPending === "true";
 
@@ -48,7 +56,7 @@ let paused = false;
 refreshLink.hidden = true;
 
 // A page that arrives paid ends this browser's checkout at once, before any poll.
-if (shown === "paid" || shown === "fulfilled") {
+if (rendered.paid) {
 	if (getLastCheckout()?.orderId === byId("order-id").textContent) {
 		clearCart();
 		clearLastCheckout();
@@ -81,9 +89,9 @@ async function poll() {
 		return;
 	}
 	if (order) settle(order);
-	const status = order?.status ?? shown;
-	if (SETTLED.has(status) && !(order?.detailsPending ?? shownPending)) return;
-	if (status === "processing") {
+	const now = order?.progress ?? rendered;
+	if (now.settled) return;
+	if (now.slow) {
 		// Bank payments take days: keep asking, slowly.
 		schedule(PROCESSING_DELAY_MS);
 		return;
@@ -98,8 +106,8 @@ async function poll() {
 
 /** What this browser does about the order as it is: retry a decline, forget a paid cart. */
 function settle(o) {
-	retryButton.hidden = o.status !== "failed";
-	if (o.status === "paid" || o.status === "fulfilled") forgetPaidCart(o);
+	retryButton.hidden = !o.progress.retry;
+	if (o.progress.paid) forgetPaidCart(o);
 }
 
 /** The cart that was just paid for is done: empty it and forget the checkout. */
@@ -115,7 +123,7 @@ function forgetPaidCart(o) {
 function giveUp() {
 	clearTimeout(timer);
 	timer = null;
-	if (!order || order.status === "pending") {
+	if (!order || order.progress.awaitingPayment) {
 		statusEl.dataset.status = order?.status ?? "unknown";
 		say(statusText, t("success.slow"));
 		say(statusDetail, t("success.slowDetail"));

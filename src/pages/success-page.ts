@@ -42,7 +42,7 @@ export async function withOrderState(
 	const view = publicOrder(order, found.items);
 	const [text, detail] = statusTexts(view, locale);
 	// Still changing: not final, or paid while what Stripe's page reported is on its way.
-	const open = isOpenStatus(order.status) || view.detailsPending;
+	const open = !view.progress.settled;
 	return new HTMLRewriter()
 		.on("head", {
 			element(el) {
@@ -77,7 +77,13 @@ export async function withOrderState(
 			element: (el) => void el.setInnerContent(facts(view, locale), { html: true }),
 		})
 		.on("#status", {
-			element: (el) => void el.setAttribute("data-details-pending", String(view.detailsPending)),
+			element(el) {
+				// Where the order stands as rendered, for the page's script (it has no rule of its own).
+				el.setAttribute("data-details-pending", String(view.detailsPending));
+				el.setAttribute("data-settled", String(view.progress.settled));
+				el.setAttribute("data-paid", String(view.progress.paid));
+				el.setAttribute("data-slow", String(view.progress.slow));
+			},
 		})
 		.transform(withStatus(res, order.status, text, detail));
 }

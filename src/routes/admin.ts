@@ -166,9 +166,13 @@ export const adminRoutes = new Hono<AppEnv>()
 		const { cursor, ...filters } = c.req.valid("query");
 		const position = cursor === undefined ? undefined : decodeCursor(cursor);
 		if (position === null) throw invalidRequest("cursor is not one this API gave out.");
-		return c.json(await listOrders(c.var.deps.db, { ...filters, cursor: position }));
+		return c.json(
+			await listOrders(c.var.deps.db, { ...filters, cursor: position }, c.var.deps.now()),
+		);
 	})
-	.get("/orders/:id", async (c) => c.json(await orderDetail(c.var.deps.db, c.req.param("id"))))
+	.get("/orders/:id", async (c) =>
+		c.json(await orderDetail(c.var.deps.db, c.req.param("id"), c.var.deps.now())),
+	)
 	.post("/orders/:id/sync", async (c) => c.json(await forceSync(c.var.deps, c.req.param("id"))))
 	.post(
 		"/orders/:id/refund",

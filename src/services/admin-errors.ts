@@ -1,3 +1,4 @@
+import type { RefundRefusal } from "../domain/actions.ts";
 import type { OrderStatus } from "../domain/vocabulary.ts";
 import { AppError, stripeUnavailable } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
@@ -6,13 +7,12 @@ import { isStripeRequestError } from "../lib/stripe.ts";
 
 /** Errors of the operator API, in the one error model. */
 
-/** 409 `order_not_paid`, saying why: not paid, nothing was charged (a 100 % discount), or all refunded. */
-export function orderNotPaid(status: OrderStatus, rest: number, charged: number): AppError {
-	const settled = status === "paid" || status === "fulfilled";
+/** 409 `order_not_paid`, saying why (allowedActions' refusal): not paid, nothing was charged (a 100 % discount), or all refunded. */
+export function orderNotPaid(why: RefundRefusal, status: OrderStatus): AppError {
 	const message =
-		settled && charged === 0
+		why === "nothing_charged"
 			? "Nothing was charged for this order (its discount covered it all): there is nothing to refund."
-			: status === "refunded" || (settled && rest <= 0)
+			: why === "fully_refunded"
 				? "Fully refunded: nothing is left to refund on this order."
 				: `Only paid or fulfilled orders can be refunded; this one is ${status}.`;
 	return new AppError(409, "order_not_paid", message);

@@ -2,6 +2,7 @@ import { and, count, desc, eq, gte, max } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "../db/client.ts";
 import { alerts, webhookEvents } from "../db/schema.ts";
+import { mayReplay } from "../domain/actions.ts";
 import { WEBHOOK_RESULTS, type WebhookResult } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
 import { DAY_MS, isoTime } from "../lib/time.ts";
@@ -66,7 +67,7 @@ function ledgerView(e: LedgerRow) {
 export async function replayWebhookEvent(deps: StripeDeps, id: string) {
 	const before = await deps.db.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, id) });
 	if (!before) throw new AppError(404, "event_not_found", "No such event in the ledger.");
-	if (before.result !== "failed")
+	if (!mayReplay(before))
 		throw new AppError(
 			409,
 			"event_not_failed",

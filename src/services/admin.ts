@@ -2,8 +2,8 @@ import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { orderItems, orders, orderTransitions } from "../db/schema.ts";
+import { allowedActions } from "../domain/actions.ts";
 import { factFromSession } from "../domain/stripe-facts.ts";
-import { isOpenStatus } from "../domain/transitions.ts";
 import type { OrderStatus } from "../domain/vocabulary.ts";
 import { orderNotFound } from "../lib/errors.ts";
 import { isoTime } from "../lib/time.ts";
@@ -66,7 +66,7 @@ function searchCondition(q: string): SQL {
 }
 
 /** One page of orders, newest first, with the cursor of the next page (null on the last). */
-export async function listOrders(db: Db, query: OrderListQuery) {
+export async function listOrders(db: Db, query: OrderListQuery, nowMs: number) {
 	const { status, q, limit, cursor } = query;
 	// `created_at <= ?` lets SQLite walk orders_created_idx / orders_status_created_idx from the cursor on.
 	const after = cursor
@@ -94,7 +94,7 @@ export async function listOrders(db: Db, query: OrderListQuery) {
 	);
 	const last = page.at(-1);
 	return {
-		orders: page.map((o) => adminOrder(o, items.get(o.id) ?? [])),
+		orders: page.map((o) => adminOrder(o, items.get(o.id) ?? [], nowMs)),
 		nextCursor:
 			rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
 	};
@@ -114,7 +114,7 @@ async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, OrderIte
 }
 
 /** The operator's view of one order with its items and status history. Throws 404 `order_not_found`. */
-export async function orderDetail(db: Db, orderId: string) {
+export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 	const order = await findOrder(db, orderId);
 	if (!order) throw orderNotFound();
 	const [items, transitions, refunds] = await Promise.all([
@@ -127,7 +127,7 @@ export async function orderDetail(db: Db, orderId: string) {
 		refundsOf(db, order.id),
 	]);
 	return {
-		...adminOrder(order, items),
+		...adminOrder(order, items, nowMs),
 		transitions: transitions.map((t) => ({
 			from: t.fromStatus,
 			to: t.toStatus,
@@ -154,7 +154,7 @@ export async function forceSync(deps: StripeDeps, orderId: string) {
 		from: order.status,
 		to: result && result.outcome !== "not_found" ? result.status : order.status,
 	});
-	return orderDetail(deps.db, order.id);
+	return orderDetail(deps.db, order.id, deps.now());
 }
 
 export type Shipment = {
@@ -171,12 +171,16 @@ export type Shipment = {
 export async function fulfillOrder(deps: StripeDeps, orderId: string, shipment: Shipment) {
 	let order = await findOrder(deps.db, orderId);
 	if (!order) throw orderNotFound();
-	if (order.status === "fulfilled") return orderDetail(deps.db, order.id);
+	if (order.status === "fulfilled") return orderDetail(deps.db, order.id, deps.now());
+	const actions = allowedActions(order, deps.now());
+	if (!actions.fulfill) throw orderNotShippable(order.status);
 	// Shipping an order whose payment did not match honours that payment: accepted first, at what
 	// Stripe charged (a human has looked, as its alert asked).
-	if (order.failureCode === "amount_mismatch" && isOpenStatus(order.status))
+	if (actions.heldPayment) {
 		order = await acceptPayment(deps, order);
-	if (order.status !== "paid") throw orderNotShippable(order.status);
+		const accepted = allowedActions(order, deps.now());
+		if (!accepted.fulfill || accepted.heldPayment) throw orderNotShippable(order.status);
+	}
 	const result = await applyFact(
 		deps,
 		order,
@@ -186,7 +190,7 @@ export async function fulfillOrder(deps: StripeDeps, orderId: string, shipment: 
 	// Refunded (or shipped by another click) between our read and our write.
 	if (result.outcome !== "not_found" && result.status !== "fulfilled")
 		throw orderNotShippable(result.status);
-	return orderDetail(deps.db, order.id);
+	return orderDetail(deps.db, order.id, deps.now());
 }
 
 /** The payment of a mismatched order, as its session reports it, applied as paid by the operator's decision. */
@@ -202,7 +206,7 @@ async function acceptPayment(deps: StripeDeps, order: OrderRow): Promise<OrderRo
 /** The order's Checkout Session, asked of Stripe for an operator's action. Throws 409 `no_session`, or a Stripe failure. */
 async function sessionOf(deps: StripeDeps, order: OrderRow, what: string) {
 	const sessionId = order.stripeCheckoutSessionId;
-	if (!sessionId) throw noSession();
+	if (!allowedActions(order, deps.now()).sync || !sessionId) throw noSession();
 	const log = deps.log.child({ orderId: order.id, sessionId });
 	try {
 		return { session: await retrieveSession(deps.stripe, sessionId), log };

@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import { runBatch } from "../db/batch.ts";
 import type { Db } from "../db/client.ts";
 import { orders } from "../db/schema.ts";
+import { resumeOf } from "../domain/actions.ts";
 import { type CartLine, normalizeCart } from "../domain/cart.ts";
 import { type CheckoutOptions, sessionParams } from "../domain/checkout-session.ts";
 import type { Locale } from "../i18n/catalogues.ts";
@@ -296,11 +297,9 @@ async function resumableOrder(
 	const order = found?.order;
 	if (!found || !order?.resumeToken || !(await sameToken(resume.token, order.resumeToken)))
 		return null;
-	if (order.status === "paid" || order.status === "fulfilled" || order.status === "processing")
-		throw alreadyPaid();
-	if (!(order.status === "pending" || order.status === "failed")) return null;
-	if ((order.checkoutExpiresAt ?? 0) <= deps.now()) return null;
-	return found;
+	const verdict = resumeOf(order, deps.now());
+	if (verdict === "already_paid") throw alreadyPaid();
+	return verdict === "resume" ? found : null;
 }
 
 /** The same products in the same quantities, in any order (prices aside). */

@@ -160,7 +160,7 @@ function renderFor(deps: MailDeps, email: EmailRow, order: OrderRow, items: Orde
 			"config_invalid",
 			"Server misconfigured: APP_URL is not set (e-mails link to the shop).",
 		);
-	const view = adminOrder(order, items);
+	const view = adminOrder(order, items, deps.now());
 	// The language it was owed in (the order's at the time).
 	const lang = email.locale;
 	const statusUrl = order.stripeCheckoutSessionId

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.ts";
 import { rowReader } from "../db/rows.ts";
 import { orderItems, orders } from "../db/schema.ts";
+import { allowedActions, progress } from "../domain/actions.ts";
 import { awaitsSessionReport } from "../domain/transitions.ts";
 import { minorUnitDigits } from "../lib/money.ts";
 import { postalLines } from "../lib/postal-address.ts";
@@ -106,6 +107,8 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 		fulfillment: fulfillment(order),
 		// Paid, but what Stripe's page reported (address, totals, card) has not reached us yet.
 		detailsPending: awaitsSessionReport(order),
+		// Where it stands, for the success page's script: it writes no status rule of its own.
+		progress: progress(order),
 		items: items.map((i) => ({
 			productId: i.productId,
 			name: i.name,
@@ -121,10 +124,14 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 	};
 }
 
-/** The operator's view (`/admin/orders`): the public view plus Stripe ids and codes. */
-export function adminOrder(order: OrderRow, items: OrderItemRow[] = []) {
+/**
+ * The operator's view (`/admin/orders`): the public view plus Stripe ids and
+ * codes, and what may be done with it now (`actions`: the console's buttons).
+ */
+export function adminOrder(order: OrderRow, items: OrderItemRow[], nowMs: number) {
 	return {
 		...publicOrder(order, items),
+		actions: allowedActions(order, nowMs),
 		stripeCheckoutSessionId: order.stripeCheckoutSessionId,
 		stripePaymentIntentId: order.stripePaymentIntentId,
 		failureCode: order.failureCode,

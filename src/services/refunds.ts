@@ -2,8 +2,8 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { runBatch } from "../db/batch.ts";
 import { orders, refundRequests } from "../db/schema.ts";
+import { allowedActions, refundRefusal } from "../domain/actions.ts";
 import type { Fact } from "../domain/facts.ts";
-import { isOpenStatus } from "../domain/transitions.ts";
 import { AppError, orderNotFound } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
 import { formatMoney } from "../lib/money.ts";
@@ -81,13 +81,11 @@ export async function refundOrder(
 	if (retry) return carryOut(deps, order, retry, log);
 	if (unanswered.length > 0) order = await settleEarlier(deps, order, unanswered, log);
 
+	const allowed = allowedActions(order, deps.now()).refund;
+	if (!allowed) throw orderNotPaid(refundRefusal(order) ?? "not_paid", order.status);
 	// A payment a human is checking (it matched no order) may be returned: what Stripe took is what is left.
-	const rest = isHeldMismatch(order)
-		? await heldAtStripe(deps, order, log)
-		: order.amount - order.amountRefunded;
-	const refundable =
-		order.status === "paid" || order.status === "fulfilled" || isHeldMismatch(order);
-	if (!refundable || rest <= 0) throw orderNotPaid(order.status, rest, order.amount);
+	const rest = allowed.max ?? (await heldAtStripe(deps, order, log));
+	if (rest <= 0) throw orderNotPaid("not_paid", order.status);
 	const amount = requested ?? rest;
 	if (!Number.isSafeInteger(amount) || amount < 1)
 		throw invalidAmount("amount must be a positive integer in minor units.");
@@ -226,10 +224,6 @@ async function settleEarlier(
 		.where(and(eq(refundRequests.orderId, order.id), isNull(refundRequests.answeredAt)));
 	return (await deps.db.query.orders.findFirst({ where: eq(orders.id, order.id) })) ?? order;
 }
-
-/** An order whose payment did not match it: money Stripe holds while the order stayed open. */
-const isHeldMismatch = (order: OrderRow) =>
-	order.failureCode === "amount_mismatch" && isOpenStatus(order.status);
 
 /** What Stripe still holds of an order's payment (taken less refunded), from its latest charge. */
 async function heldAtStripe(deps: StripeDeps, order: OrderRow, log: Logger): Promise<number> {

@@ -427,3 +427,27 @@ describe("admin answers", () => {
 		expect(notFound.headers.get("cache-control")).toBe("no-store");
 	});
 });
+
+describe("GET /admin/orders/:id actions (SPEC 5)", () => {
+	it("carries what the operator may do now, as the console shows it", async () => {
+		const paid = await insertOrder({ status: "paid", amount: 4800, amountRefunded: 1800 });
+		const detail = await adminJson<{ actions: unknown }>(`/orders/${paid.id}`);
+		expect(detail.actions).toEqual({
+			refund: { max: 3000 },
+			refundRefused: null,
+			fulfill: true,
+			heldPayment: false,
+			sync: true,
+			resume: false,
+		});
+		const refunded = await insertOrder({ status: "refunded", amountRefunded: 4800 });
+		expect((await adminJson<{ actions: unknown }>(`/orders/${refunded.id}`)).actions).toMatchObject(
+			{ refund: null, refundRefused: "fully_refunded", fulfill: false },
+		);
+		// The list carries the same.
+		const list = await adminJson<{ orders: { id: string; actions: unknown }[] }>(
+			`/orders?q=${paid.id}`,
+		);
+		expect(list.orders.find((o) => o.id === paid.id)?.actions).toEqual(detail.actions);
+	});
+});
