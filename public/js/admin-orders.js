@@ -109,7 +109,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 
 	/** A pending order is a checkout awaiting payment until its session expires. */
 	function statusCell(order) {
-		const awaiting = order.status === "pending" && order.checkoutExpiresAt;
+		const awaiting = order.progress.awaitingPayment && order.checkoutExpiresAt;
 		return [
 			statusBadge(order.status),
 			awaiting
