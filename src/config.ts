@@ -81,7 +81,7 @@ export class ConfigError extends AppError {
 	readonly why: string;
 
 	constructor(variable: string, why: string) {
-		super(500, "config_invalid", `Server misconfigured: ${variable} ${why}.`);
+		super("config_invalid", `Server misconfigured: ${variable} ${why}.`);
 		this.name = "ConfigError";
 		this.variable = variable;
 		this.why = why;

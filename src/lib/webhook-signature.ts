@@ -4,8 +4,8 @@ import { webCrypto } from "./stripe.ts";
 
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-const invalidSignature = (message: string) => new AppError(400, "invalid_signature", message);
-const invalidPayload = (message: string) => new AppError(400, "invalid_payload", message);
+const invalidSignature = (message: string) => new AppError("invalid_signature", message);
+const invalidPayload = (message: string) => new AppError("invalid_payload", message);
 
 /**
  * Verifies the raw body against `Stripe-Signature` with each configured secret

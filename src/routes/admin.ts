@@ -59,9 +59,7 @@ const adminAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 			path: c.req.path,
 			reason: given ? "wrong token" : "no bearer token",
 		});
-		throw new AppError(401, "unauthorized", "A valid admin token is required.", {
-			"WWW-Authenticate": "Bearer",
-		});
+		throw new AppError("unauthorized", "A valid admin token is required.");
 	}
 	await next();
 };
@@ -254,14 +252,14 @@ function fulfillBodyOf(body: Record<string, unknown>) {
 /** An admin action's JSON object body; an empty body is `{}`. 415 / 400 otherwise. */
 async function readJsonObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
 	if (c.req.header("Content-Type") && bodyKind(c) !== "json")
-		throw new AppError(415, "unsupported_media_type", "Send application/json.");
+		throw new AppError("unsupported_media_type", "Send application/json.");
 	const text = await c.req.text();
 	if (text.trim() === "") return {};
 	let body: unknown;
 	try {
 		body = JSON.parse(text);
 	} catch {
-		throw new AppError(400, "invalid_json", "The body is not valid JSON.");
+		throw new AppError("invalid_json", "The body is not valid JSON.");
 	}
 	if (typeof body !== "object" || body === null || Array.isArray(body))
 		throw invalidRequest("The body must be a JSON object.");

@@ -92,7 +92,7 @@ async function readJson(c: Context<AppEnv>): Promise<CheckoutRequest> {
 	try {
 		body = await c.req.json();
 	} catch {
-		throw new AppError(400, "invalid_json", "The body is not valid JSON.");
+		throw new AppError("invalid_json", "The body is not valid JSON.");
 	}
 	const parsed = v.safeParse(checkoutRequestSchema, body);
 	if (!parsed.success) throw invalidCart(firstIssue(parsed.issues));

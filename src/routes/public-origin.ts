@@ -14,7 +14,6 @@ export function publicOrigin<E extends AppEnv>(c: Context<E>): string {
 	const url = new URL(c.req.url);
 	if (isLocalHost(url.hostname)) return url.origin;
 	throw new AppError(
-		500,
 		"config_invalid",
 		"Server misconfigured: APP_URL is not set (required outside local development).",
 	);

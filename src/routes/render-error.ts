@@ -4,6 +4,7 @@ import { AppError, errorBody } from "../lib/errors.ts";
 import { describeError } from "../lib/log.ts";
 import { errorPage } from "../pages/serve.ts";
 import type { AppEnv } from "./app-env.ts";
+import { errorHeaders, statusOf } from "./error-status.ts";
 
 /** A machine-readable code for a status that Hono's own middleware refused a request with. */
 const HTTP_CODES: Record<number, string> = {
@@ -19,20 +20,21 @@ const HTTP_CODES: Record<number, string> = {
 
 /**
  * The one error model: every error leaves as `{"error": {"code", "message"}}`.
- * Ours (`AppError`) keep their code and headers; an `HTTPException` from
+ * Ours (`AppError`) keep their code, with the status and headers the edge gives it (error-status.ts); an `HTTPException` from
  * Hono's middleware keeps its status; anything else is a 500 that says
  * nothing internal. Only 5xx are logged.
  */
 export async function renderError(err: Error, c: Context<AppEnv>): Promise<Response> {
 	if (err instanceof AppError) {
-		if (err.status >= 500)
-			c.var.log.error("request failed", { code: err.code, error: err.message });
+		const status = statusOf(err);
+		const headers = errorHeaders(err);
+		if (!err.refusal) c.var.log.error("request failed", { code: err.code, error: err.message });
 		if (fromBrowserForm(c)) {
-			const page = await errorPage(c, err.status, err.code);
-			for (const [name, value] of Object.entries(err.headers ?? {})) page.headers.set(name, value);
+			const page = await errorPage(c, status, err.code);
+			for (const [name, value] of Object.entries(headers)) page.headers.set(name, value);
 			return page;
 		}
-		return c.json(errorBody(err.code, err.message, err.details), err.status, err.headers);
+		return c.json(errorBody(err.code, err.message, err.details), status, headers);
 	}
 	if (err instanceof HTTPException && err.status < 500) {
 		const code = HTTP_CODES[err.status] ?? "request_refused";

@@ -10,7 +10,7 @@ export const limitBody = (maxSize: number): MiddlewareHandler<AppEnv> =>
 	bodyLimit({
 		maxSize,
 		onError: () => {
-			throw new AppError(413, "payload_too_large", `The request body is over ${maxSize} bytes.`);
+			throw new AppError("payload_too_large", `The request body is over ${maxSize} bytes.`);
 		},
 	});
 
@@ -27,7 +27,6 @@ export function bodyKind<E extends AppEnv>(c: Context<E>): BodyKind {
 	if (type === "application/json") return "json";
 	if (type === "application/x-www-form-urlencoded") return "form";
 	throw new AppError(
-		415,
 		"unsupported_media_type",
 		"Send application/json or application/x-www-form-urlencoded.",
 	);
@@ -47,7 +46,6 @@ export function assertSameOrigin<E extends AppEnv>(c: Context<E>): void {
 	if (!origin && referer && URL.canParse(referer)) from = new URL(referer).origin;
 	if (from !== ours) {
 		throw new AppError(
-			403,
 			"forbidden_origin",
 			"Form posts are accepted from this shop's own pages only.",
 		);
@@ -66,9 +64,12 @@ export const checkoutRateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 		const key = clientKey(c.req.header("CF-Connecting-IP"));
 		const { success } = await c.env.CHECKOUT_LIMITER.limit({ key });
 		if (!success) {
-			throw new AppError(429, "rate_limited", "Too many checkout attempts. Please wait a minute.", {
-				"Retry-After": "60",
-			});
+			throw new AppError(
+				"rate_limited",
+				"Too many checkout attempts. Please wait a minute.",
+				{},
+				60,
+			);
 		}
 	}
 	await next();

@@ -15,22 +15,18 @@ export function orderNotPaid(why: RefundRefusal, status: OrderStatus): AppError 
 			: why === "fully_refunded"
 				? "Fully refunded: nothing is left to refund on this order."
 				: `Only paid or fulfilled orders can be refunded; this one is ${status}.`;
-	return new AppError(409, "order_not_paid", message);
+	return new AppError("order_not_paid", message);
 }
 
 export const orderNotShippable = (status: OrderStatus) =>
-	new AppError(
-		409,
-		"order_not_paid",
-		`Only a paid order can be marked shipped; this one is ${status}.`,
-	);
+	new AppError("order_not_paid", `Only a paid order can be marked shipped; this one is ${status}.`);
 
-export const invalidAmount = (message: string) => new AppError(400, "invalid_amount", message);
+export const invalidAmount = (message: string) => new AppError("invalid_amount", message);
 
 export const noSession = () =>
-	new AppError(409, "no_session", "This order has no Checkout Session to sync from.");
+	new AppError("no_session", "This order has no Checkout Session to sync from.");
 
-export const invalidRequest = (message: string) => new AppError(400, "invalid_request", message);
+export const invalidRequest = (message: string) => new AppError("invalid_request", message);
 
 /**
  * Maps a failed Stripe call: a request Stripe refused (4xx) is passed on as
@@ -40,11 +36,11 @@ export function stripeCallFailed(log: Logger, what: string, err: unknown): AppEr
 	if (err instanceof AppError) return err;
 	if (isStripeRequestError(err)) {
 		log.warn(`${what}: Stripe refused the request`, describeError(err));
-		return new AppError(409, "stripe_rejected", `Stripe refused the request: ${err.message}`);
+		return new AppError("stripe_rejected", `Stripe refused the request: ${err.message}`);
 	}
 	log.error(`${what}: Stripe failed`, describeError(err));
 	return stripeUnavailable();
 }
 
 export const noPayment = () =>
-	new AppError(409, "no_payment", "Stripe has no payment for this order to refund.");
+	new AppError("no_payment", "Stripe has no payment for this order to refund.");

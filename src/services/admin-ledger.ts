@@ -66,13 +66,9 @@ function ledgerView(e: LedgerRow) {
  */
 export async function replayWebhookEvent(deps: StripeDeps, id: string) {
 	const before = await deps.db.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, id) });
-	if (!before) throw new AppError(404, "event_not_found", "No such event in the ledger.");
+	if (!before) throw new AppError("event_not_found", "No such event in the ledger.");
 	if (!mayReplay(before))
-		throw new AppError(
-			409,
-			"event_not_failed",
-			`This event was ${before.result}: nothing to replay.`,
-		);
+		throw new AppError("event_not_failed", `This event was ${before.result}: nothing to replay.`);
 	let event: Stripe.Event;
 	try {
 		event = await deps.stripe.events.retrieve(id);

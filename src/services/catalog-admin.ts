@@ -27,8 +27,8 @@ import type { Deps } from "./deps.ts";
 type ProductRow = typeof products.$inferSelect;
 
 export const invalidProduct = (field: string | undefined, message: string) =>
-	new AppError(400, "invalid_product", message, {}, field ? { field } : {});
-const productNotFound = () => new AppError(404, "product_not_found", "No such product.");
+	new AppError("invalid_product", message, field ? { field } : {});
+const productNotFound = () => new AppError("product_not_found", "No such product.");
 
 /** The operator's view of a product: the storefront's plus what a checkout holds of its stock now. */
 function adminProduct(p: ProductRow, reserved: number) {
@@ -154,13 +154,7 @@ export async function createProduct(deps: Deps, input: NewProduct, actor: string
 }
 
 const productExists = () =>
-	new AppError(
-		409,
-		"product_exists",
-		"A product with this id exists already.",
-		{},
-		{ field: "id" },
-	);
+	new AppError("product_exists", "A product with this id exists already.", { field: "id" });
 
 const PATCHABLE = {
 	name: products.name,
@@ -209,7 +203,7 @@ export async function updateProduct(deps: Deps, id: string, patch: ProductPatch,
 			return viewOf(db, id);
 		}
 	}
-	throw new AppError(409, "product_changed", "The product kept changing: try again.");
+	throw new AppError("product_changed", "The product kept changing: try again.");
 }
 
 /**
@@ -250,10 +244,8 @@ export async function changeStock(deps: Deps, id: string, change: StockChange, a
 				`That would make ${row.stock + change.add} in stock, more than the ${MAX_STOCK} a product may have.`,
 			);
 		throw new AppError(
-			409,
 			"insufficient_stock",
 			`Only ${row.stock} left: cannot take away ${-(isAdd ? change.add : 0)}.`,
-			{},
 			{ field: "add" },
 		);
 	}

@@ -41,7 +41,6 @@ export type CheckoutResult = {
 
 const alreadyPaid = () =>
 	new AppError(
-		409,
 		"order_already_paid",
 		"This order is already paid or its payment is being processed.",
 	);

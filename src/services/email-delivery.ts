@@ -3,7 +3,7 @@ import { emails, orderItems, orders } from "../db/schema.ts";
 import type { EmailStatus } from "../domain/vocabulary.ts";
 import { renderEmail } from "../emails/templates/index.ts";
 import { isSingleAddress } from "../lib/email-address.ts";
-import { AppError } from "../lib/errors.ts";
+import { AppError, isRefusal } from "../lib/errors.ts";
 import { describeError, errorMessage } from "../lib/log.ts";
 import { isoTime } from "../lib/time.ts";
 import { raiseAlert } from "./alerts.ts";
@@ -113,10 +113,7 @@ export async function deliverEmail(
 		log.info("e-mail sent", { attempt });
 		return { outcome: "sent" };
 	} catch (err) {
-		const temporary =
-			err instanceof EmailSendError
-				? err.temporary
-				: !(err instanceof AppError) || err.status >= 500;
+		const temporary = err instanceof EmailSendError ? err.temporary : !isRefusal(err);
 		const lastError = errorMessage(err).slice(0, 500);
 		if (temporary && attempt < MAX_EMAIL_TRIES) {
 			await settle(deps, email, { status: "pending", subject, lastError });
@@ -156,7 +153,6 @@ function renderFor(deps: MailDeps, email: EmailRow, order: OrderRow, items: Orde
 	const origin = deps.shopOrigin ?? order.origin;
 	if (!origin)
 		throw new AppError(
-			500,
 			"config_invalid",
 			"Server misconfigured: APP_URL is not set (e-mails link to the shop).",
 		);
@@ -257,7 +253,7 @@ export function adminEmail(email: EmailRow) {
 /** `POST /admin/emails/:id/resend`: the same message again, through the queue. Throws 404. */
 export async function resendEmail(deps: Deps, emailId: string) {
 	const email = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
-	if (!email) throw new AppError(404, "email_not_found", "No such e-mail.");
+	if (!email) throw new AppError("email_not_found", "No such e-mail.");
 	const [updated] = await deps.db
 		.update(emails)
 		.set({

@@ -20,7 +20,6 @@ export type KeepWith = (response: StoredResponse) => SQL;
 export function checkIdempotencyKey(key: string): string {
 	if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
 		throw new AppError(
-			400,
 			"invalid_idempotency_key",
 			"Idempotency-Key must be 1 to 255 visible ASCII characters.",
 		);
@@ -64,7 +63,6 @@ export async function withIdempotency(
 		if (!row) return withIdempotency(db, opts, work);
 		if (row.requestHash !== hash) {
 			throw new AppError(
-				422,
 				"idempotency_key_reused",
 				"This Idempotency-Key was used with a different request.",
 			);
@@ -78,10 +76,10 @@ export async function withIdempotency(
 		}
 		if (!(row.createdAt < now - STALE_CLAIM_MS && (await takeOver(db, key, row.createdAt, now)))) {
 			throw new AppError(
-				409,
 				"request_in_progress",
 				"A request with this Idempotency-Key is in progress.",
-				{ "Retry-After": "1" },
+				{},
+				1,
 			);
 		}
 	}
@@ -91,16 +89,14 @@ export async function withIdempotency(
 		committed = true;
 		return sql`update idempotency_keys set response_status = ${response.status}, response_body = ${JSON.stringify(response.body)} where key = ${key}`;
 	};
+	// The work answers as HTTP does (the route renders a refusal as its answer); what it throws
+	// is unexpected, and not kept.
 	let response: StoredResponse;
 	try {
 		response = await work(keepWith);
 	} catch (err) {
-		if (err instanceof AppError && err.status < 500) {
-			response = { status: err.status, body: { error: { code: err.code, message: err.message } } };
-		} else {
-			await free();
-			throw err;
-		}
+		await free();
+		throw err;
 	}
 	if (response.status >= 500) await free();
 	else if (!committed) await keep(db, key, response, opts.defer);

@@ -208,10 +208,10 @@ async function settleEarlier(
 	const now = deps.now();
 	if (unanswered.some((r) => r.createdAt > now - STRIPE_CALL_DEADLINE_MS))
 		throw new AppError(
-			409,
 			"request_in_progress",
 			"Another refund of this order is on its way. Try again in a minute.",
-			{ "Retry-After": "30" },
+			{},
+			30,
 		);
 	try {
 		await checkRefunds(deps, order);

@@ -72,7 +72,6 @@ export async function overHoldLimit(
 /** 409 `hold_limit`: this client already holds its share of limited products in unpaid checkouts. */
 export const holdLimitError = () =>
 	new AppError(
-		409,
 		"hold_limit",
 		`One shopper may hold at most ${MAX_LIMITED_PER_CLIENT} units of limited products in checkouts not yet paid. Pay for or leave those first: an unpaid checkout gives its units back an hour after it started.`,
 	);

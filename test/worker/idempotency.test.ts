@@ -27,8 +27,8 @@ describe("an in-flight claim", () => {
 		const k = key();
 		await deadClaim(k, T - 59_000);
 		await expect(withIdempotency(db, { key: k, hash: "h", now: T }, ok)).rejects.toMatchObject({
-			status: 409,
 			code: "request_in_progress",
+			retryAfterSeconds: 1,
 		});
 	});
 

@@ -16,7 +16,7 @@ const app = new Hono<AppEnv>()
 		throw new HTTPException(401, { message: "Bearer token required." });
 	})
 	.get("/app-409", () => {
-		throw new AppError(409, "order_already_paid", "Paid.", { "Retry-After": "1" });
+		throw new AppError("request_in_progress", "In progress.", {}, 1);
 	})
 	.get("/boom", () => {
 		throw new Error("SELECT secret FROM internals");
@@ -35,7 +35,7 @@ describe("the one error model", () => {
 	it("renders our errors with their code and headers", async () => {
 		const res = await app.request("/app-409");
 		expect([res.status, res.headers.get("retry-after")]).toEqual([409, "1"]);
-		expect(await res.json()).toMatchObject({ error: { code: "order_already_paid" } });
+		expect(await res.json()).toMatchObject({ error: { code: "request_in_progress" } });
 	});
 
 	it("says nothing internal about an unexpected error", async () => {
