@@ -1,5 +1,5 @@
+import { isStripeCurrency } from "shop-money";
 import * as v from "valibot";
-import { isStripeCurrency } from "../lib/money.ts";
 
 /**
  * What the operator may write to the catalog (SPEC 11), field by field. A

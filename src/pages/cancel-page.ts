@@ -1,7 +1,7 @@
 import type { Context } from "hono";
+import { formatMoney } from "shop-money";
 import { isOpenStatus } from "../domain/transitions.ts";
 import { declineText, type Locale, type MessageKey, translatePlural } from "../i18n/catalogues.ts";
-import { formatMoney } from "../lib/money.ts";
 import { sameToken } from "../lib/secret-compare.ts";
 import type { AppEnv } from "../routes/app-env.ts";
 import { findOrderWithItems, type OrderRow } from "../services/orders.ts";

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
+import { formatMoney } from "shop-money";
 import { isOpenStatus } from "../domain/transitions.ts";
 import {
 	countryName,
@@ -8,7 +9,6 @@ import {
 	type MessageKey,
 	translate,
 } from "../i18n/catalogues.ts";
-import { formatMoney } from "../lib/money.ts";
 import { webUrl } from "../lib/web-url.ts";
 import type { AppEnv } from "../routes/app-env.ts";
 import { publicOrder } from "../services/orders.ts";

@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { html } from "hono/html";
+import { formatMoney } from "shop-money";
 import type { Db } from "../db/client.ts";
 import { MAX_QUANTITY } from "../domain/cart.ts";
 import { LOW_STOCK_AT, MAX_LIMITED_PER_CHECKOUT } from "../domain/product.ts";
 import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
-import { formatMoney } from "../lib/money.ts";
 import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
 import { localized, pageAsset } from "../pages/serve.ts";

@@ -1,7 +1,7 @@
 import { and, count, eq, gt, gte, isNotNull, sum } from "drizzle-orm";
+import { minorUnitDigits } from "shop-money";
 import type { Db } from "../db/client.ts";
 import { alerts, emails, orders } from "../db/schema.ts";
-import { minorUnitDigits } from "../lib/money.ts";
 import { DAY_MS, isoTime } from "../lib/time.ts";
 
 /** Midnight UTC of `nowMs`'s day, and of the Monday of its week. */

@@ -1,5 +1,5 @@
+import { formatMoney } from "shop-money";
 import type { AlertFact, OrderState } from "../domain/transitions.ts";
-import { formatMoney } from "../lib/money.ts";
 import type { Alert } from "./alerts.ts";
 
 /** The alert a human reads for a fact the state machine raised about an order. */

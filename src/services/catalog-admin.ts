@@ -1,5 +1,6 @@
 import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, gt, inArray, isNull, sql, sum } from "drizzle-orm";
+import { stripeCurrencyDigits } from "shop-money";
 import { runBatch } from "../db/batch.ts";
 import type { Db } from "../db/client.ts";
 import { catalogChanges, orderItems, orders, products } from "../db/schema.ts";
@@ -12,7 +13,6 @@ import {
 import { OPEN_STATUSES } from "../domain/transitions.ts";
 import type { CatalogAction } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
-import { stripeCurrencyDigits } from "../lib/money.ts";
 import { isoTime } from "../lib/time.ts";
 import { productView } from "./catalog.ts";
 import type { Deps } from "./deps.ts";

@@ -9,7 +9,7 @@ import { invalidCart } from "../lib/errors.ts";
 
 export type { PricedCart, PricedLine } from "../domain/cart.ts";
 
-import { formatMoney, minorUnitDigits } from "../lib/money.ts";
+import { formatMoney, minorUnitDigits } from "shop-money";
 
 /** A product as the storefront sees it (`GET /api/products`). */
 export function productView(p: typeof products.$inferSelect) {

@@ -1,9 +1,9 @@
+import { minorUnitDigits } from "shop-money";
 import type { Db } from "../db/client.ts";
 import { rowReader } from "../db/rows.ts";
 import { orderItems, orders } from "../db/schema.ts";
 import { allowedActions, progress } from "../domain/actions.ts";
 import { awaitsSessionReport } from "../domain/transitions.ts";
-import { minorUnitDigits } from "../lib/money.ts";
 import { postalLines } from "../lib/postal-address.ts";
 import { isoTime } from "../lib/time.ts";
 

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { formatMoney } from "shop-money";
 import type Stripe from "stripe";
 import { runBatch } from "../db/batch.ts";
 import { orders, refundRequests } from "../db/schema.ts";
@@ -6,7 +7,6 @@ import { allowedActions, refundRefusal } from "../domain/actions.ts";
 import type { Fact } from "../domain/facts.ts";
 import { AppError, orderNotFound } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { formatMoney } from "../lib/money.ts";
 import {
 	isStripeRequestError,
 	STRIPE_CALL_DEADLINE_MS,

@@ -1,7 +1,7 @@
+import { formatMoney, minorUnitDigits } from "shop-money";
 import { describe, expect, it } from "vitest";
 // The module the pages load, run here as the browser runs it.
 import * as browser from "../../public/js/money.js";
-import { formatMoney, minorUnitDigits } from "../../src/lib/money.ts";
 
 describe("formatting amounts in minor units", () => {
 	it.each([

@@ -1,5 +1,5 @@
+import { formatMoney } from "shop-money";
 import { declineText, type MessageKey, translate } from "../../i18n/catalogues.ts";
-import { formatMoney } from "../../lib/money.ts";
 import { webUrl } from "../../lib/web-url.ts";
 import type { EmailModel, Link, Row } from "./model.ts";
 import { addressLines, itemRows, totalRows } from "./order-parts.ts";

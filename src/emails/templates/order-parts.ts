@@ -1,5 +1,5 @@
+import { formatMoney } from "shop-money";
 import { type MessageKey, translate } from "../../i18n/catalogues.ts";
-import { formatMoney } from "../../lib/money.ts";
 import { postalLines } from "../../lib/postal-address.ts";
 import type { Row } from "./model.ts";
 import type { EmailOrder } from "./types.ts";

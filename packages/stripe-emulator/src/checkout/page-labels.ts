@@ -1,4 +1,4 @@
-import { formatMoney, minorUnitDigits } from "../../../../src/lib/money.ts";
+import { formatMoney, minorUnitDigits } from "shop-money";
 import type { ShippingRateRecord } from "../state/store.ts";
 
 const EN = {

@@ -1,4 +1,4 @@
-import { minorUnitDigits } from "../../../../src/lib/money.ts";
+import { minorUnitDigits } from "shop-money";
 import type { PromotionCodeSeed } from "./seed.ts";
 
 /**

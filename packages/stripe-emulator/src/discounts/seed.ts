@@ -1,4 +1,4 @@
-import { formatMoney } from "../../../../src/lib/money.ts";
+import { formatMoney } from "shop-money";
 import type { ParamObject } from "../api/params.ts";
 import type { State } from "../state/store.ts";
 import { createCoupon } from "./coupons.ts";

@@ -1,4 +1,4 @@
-import { formatMoney } from "../../../../src/lib/money.ts";
+import { formatMoney } from "shop-money";
 import { invalidParam, invalidState, resourceMissing } from "../api/errors.ts";
 import {
 	metadataParam,
