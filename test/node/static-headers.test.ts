@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { securityHeaderList } from "../../src/routes/security-headers.ts";
 
-/** Static assets never pass through the worker: public/_headers must carry the same security headers as the worker's answers. */
+/** Static assets never pass through the worker: public/_headers must carry exactly the security headers of the worker's answers. */
 function rulesFor(path: string): Record<string, string> {
 	const lines = readFileSync("public/_headers", "utf8").split("\n");
 	const headers: Record<string, string> = {};
@@ -21,6 +22,13 @@ function rulesFor(path: string): Record<string, string> {
 
 describe("public/_headers", () => {
 	const all = rulesFor("/*");
+
+	it("carries exactly the headers the worker sends (its deployed list: no emulator origin)", () => {
+		const worker = Object.fromEntries(
+			securityHeaderList(null).map(([name, value]) => [name.toLowerCase(), value]),
+		);
+		expect(all).toEqual(worker);
+	});
 
 	it("sets a strict CSP on every static file", () => {
 		const csp = all["content-security-policy"] ?? "";

@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema.ts";
+import { securityHeaderList } from "../../src/routes/security-headers.ts";
 import { CATALOGUES } from "../support/catalogues.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
@@ -21,6 +22,9 @@ describe("HTML pages", () => {
 			expect(res.headers.get("strict-transport-security")).toContain("max-age=");
 			expect(res.headers.get("x-content-type-options")).toBe("nosniff");
 			expect(res.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+			// Every header of the one list (public/_headers carries the same for static files).
+			for (const [name, value] of securityHeaderList(new URL(env.STRIPE_API_BASE).origin))
+				expect([name, res.headers.get(name)]).toEqual([name, value]);
 			const body = await res.text();
 			// Every <script> loads a file of ours, or is a JSON data block that never runs
 			// (the page's messages): no inline code, no third party.
