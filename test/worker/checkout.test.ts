@@ -182,7 +182,7 @@ describe("POST /create-checkout-session with an Idempotency-Key", () => {
 
 	it("creates one order and one session when duplicates race", async () => {
 		const key = crypto.randomUUID();
-		const before = (await tableCounts()).orders;
+		const before = (await tableCounts()).orders ?? 0;
 		const answers = await Promise.all(
 			Array.from({ length: 6 }, () => postCheckout(cart, { "idempotency-key": key })),
 		);
@@ -201,7 +201,7 @@ describe("POST /create-checkout-session with an Idempotency-Key", () => {
 			),
 		);
 		expect(ids.size).toBe(1);
-		expect((await tableCounts()).orders - before).toBe(1);
+		expect(((await tableCounts()).orders ?? 0) - before).toBe(1);
 		const after = await postCheckout(cart, { "idempotency-key": key });
 		expect((await after.json<{ orderId: string }>()).orderId).toBe([...ids][0]);
 	});

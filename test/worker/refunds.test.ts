@@ -149,12 +149,15 @@ describe("POST /admin/orders/:id/refund", () => {
 	it("answers ten concurrent identical refunds with the one refund Stripe made, never 409", async () => {
 		const { orderId, paymentIntentId } = await paidOrder();
 		// The first refund reaches Stripe and waits there until every request has been sent.
-		await emulator.addFault({ match: `payment_intent=${paymentIntentId}`, hold: true });
+		const { fault } = await emulator.addFault({
+			match: `payment_intent=${paymentIntentId}`,
+			hold: true,
+		});
 		const all = Promise.all(Array.from({ length: 10 }, () => refund(orderId, { amount: 1000 })));
 		for (let i = 0; i < 500 && (await refundPosts(paymentIntentId)).length < 10; i++)
 			await new Promise((resolve) => setTimeout(resolve, 10));
 		expect((await refundPosts(paymentIntentId)).length).toBeGreaterThanOrEqual(10);
-		await emulator.releaseFaults();
+		await emulator.releaseFaults(fault.id);
 		const answers = await all;
 		expect(answers.map((r) => r.status)).toEqual(Array(10).fill(200));
 		const bodies = await Promise.all(answers.map((r) => r.json<RefundAnswer>()));
@@ -324,7 +327,7 @@ describe("charge.refunded and the admin refund", () => {
 		async (_, amount, final) => {
 			const { orderId, paymentIntentId } = await paidOrder();
 			// Stripe makes the refund and sends its event; its answer to us waits until released.
-			await emulator.addFault({
+			const { fault } = await emulator.addFault({
 				match: `payment_intent=${paymentIntentId}`,
 				phase: "after",
 				hold: true,
@@ -339,7 +342,7 @@ describe("charge.refunded and the admin refund", () => {
 			expect((await deliver(event)).status).toBe(200);
 			expect(await getOrder(orderId)).toMatchObject({ status: final, amountRefunded: amount });
 
-			expect(await emulator.releaseFaults()).toEqual({ released: 1 });
+			expect(await emulator.releaseFaults(fault.id)).toEqual({ released: 1 });
 			const res = await pending;
 			expect(res.status).toBe(200);
 			expect(await res.json()).toMatchObject({ amount, status: "succeeded" });

@@ -152,12 +152,22 @@ export function emulatorClient(baseUrl: string) {
 			if (!res.ok) throw new Error(`session ${sessionId}: ${res.status} ${await res.text()}`);
 			return (await res.json()) as Stripe.Checkout.Session;
 		},
-		addFault: (fault: Fault) => call<{ ok: true }>("POST", "/faults", fault),
+		/** Adds a fault; its `id` names it to `releaseFaults` and `heldRequests`. */
+		addFault: (fault: Fault) => call<{ fault: { id: number } }>("POST", "/faults", fault),
 		clearFaults: () => call<{ ok: true }>("DELETE", "/faults"),
-		/** Lets requests held by a `hold` fault go on. */
-		releaseFaults: () => call<{ released: number }>("POST", "/faults/release"),
-		/** Requests waiting at a `hold` fault. */
-		heldRequests: () => call<{ held: number }>("GET", "/faults").then((r) => r.held),
+		/** Lets the requests held by this `hold` fault go on (by every one without an id). */
+		releaseFaults: (faultId?: number) =>
+			call<{ released: number }>(
+				"POST",
+				"/faults/release",
+				faultId === undefined ? undefined : { id: faultId },
+			),
+		/** Requests waiting at this `hold` fault (at any, without an id). */
+		heldRequests: (faultId?: number) =>
+			call<{ held: number }>(
+				"GET",
+				faultId === undefined ? "/faults" : `/faults?id=${faultId}`,
+			).then((r) => r.held),
 		advanceClock: (seconds: number) =>
 			call<{ now: number; expired: number }>("POST", "/clock/advance", { seconds }),
 	};

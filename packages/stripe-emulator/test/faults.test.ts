@@ -88,6 +88,33 @@ describe("injected faults", () => {
 		expect(performance.now() - started).toBeGreaterThanOrEqual(140);
 	});
 
+	it("holds each fault's requests until that fault is released, leaving another's held", async () => {
+		const mine = sessionParams();
+		const theirs = sessionParams();
+		const hold = async (match: string | undefined) =>
+			(
+				await test.control<{ fault: { id: number } }>("POST", "/_emulator/faults", {
+					match,
+					hold: true,
+				})
+			).body.fault.id;
+		const myFault = await hold(mine.client_reference_id);
+		const theirFault = await hold(theirs.client_reference_id);
+		const myAnswer = test.stripe.checkout.sessions.create(mine);
+		const theirAnswer = test.stripe.checkout.sessions.create(theirs);
+		const held = async (id: number) =>
+			(await test.control<{ held: number }>("GET", `/_emulator/faults?id=${id}`)).body.held;
+		for (let i = 0; i < 200 && ((await held(myFault)) < 1 || (await held(theirFault)) < 1); i++)
+			await new Promise((resolve) => setTimeout(resolve, 5));
+		expect([await held(myFault), await held(theirFault)]).toEqual([1, 1]);
+		const released = await test.control("POST", "/_emulator/faults/release", { id: myFault });
+		expect(released.body).toEqual({ released: 1 });
+		expect((await myAnswer).status).toBe("open");
+		expect(await held(theirFault)).toBe(1);
+		await test.control("POST", "/_emulator/faults/release", { id: theirFault });
+		expect((await theirAnswer).status).toBe("open");
+	});
+
 	it("clears all faults on DELETE", async () => {
 		await test.control("POST", "/_emulator/faults", { status: 500, count: 10 });
 		await test.control("DELETE", "/_emulator/faults");

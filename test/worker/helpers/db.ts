@@ -116,18 +116,20 @@ export const ledgerRow = (eventId: string) =>
 export const alertsOf = (orderId: string) =>
 	db.select().from(alerts).where(eq(alerts.orderId, orderId));
 
-/** Row counts of every table a request could write to: a rejected request must leave them as they were. */
-export async function tableCounts() {
-	const count = async (table: string) =>
-		(await env.DB.prepare(`select count(*) as n from ${table}`).first<{ n: number }>())?.n ?? 0;
-	return {
-		orders: await count("orders"),
-		orderItems: await count("order_items"),
-		orderTransitions: await count("order_transitions"),
-		webhookEvents: await count("webhook_events"),
-		alerts: await count("alerts"),
-		idempotencyKeys: await count("idempotency_keys"),
-	};
+/**
+ * Row counts of every table of the schema, by its SQL name (read from D1 itself, so a table
+ * added later is counted too): a rejected request must leave them all as they were.
+ */
+export async function tableCounts(): Promise<Record<string, number>> {
+	const { results } = await env.DB.prepare(
+		"select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_cf_%' and name != 'd1_migrations' order by name",
+	).all<{ name: string }>();
+	const counts: Record<string, number> = {};
+	for (const { name } of results) {
+		counts[name] =
+			(await env.DB.prepare(`select count(*) as n from "${name}"`).first<{ n: number }>())?.n ?? 0;
+	}
+	return counts;
 }
 
 /**

@@ -157,7 +157,7 @@ async function applyFault(
 	phase: "before" | "after",
 ): Promise<void> {
 	if (!fault || fault.phase !== phase) return;
-	if (fault.hold) await faults.wait();
+	if (fault.hold) await faults.wait(fault.id);
 	if (fault.delayMs > 0) await sleep(fault.delayMs);
 	if (fault.status !== null) throw faultError(fault);
 }

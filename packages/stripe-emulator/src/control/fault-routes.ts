@@ -21,12 +21,15 @@ export const controlFaultRoutes: ControlRoute[] = [
 	{
 		method: "POST",
 		pattern: "/_emulator/faults/release",
-		handler: ({ faults }) => ({ released: faults.release() }),
+		handler: ({ faults, input }) => ({ released: faults.release(inputNumber(input, "id")) }),
 	},
 	{
 		method: "GET",
 		pattern: "/_emulator/faults",
-		handler: ({ faults }) => ({ data: faults.list(), held: faults.heldCount() }),
+		handler: ({ faults, input }) => ({
+			data: faults.list(),
+			held: faults.heldCount(inputNumber(input, "id")),
+		}),
 	},
 	{
 		method: "DELETE",

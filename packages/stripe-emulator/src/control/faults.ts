@@ -31,7 +31,8 @@ export type FaultInput = {
 export class FaultInjector {
 	#faults: Fault[] = [];
 	#nextId = 1;
-	#held: (() => void)[] = [];
+	/** Requests waiting at a `hold` fault, by the fault's id. */
+	#held = new Map<number, (() => void)[]>();
 
 	/** Adds a rule (count defaults to 1). */
 	add(input: FaultInput): Fault {
@@ -60,22 +61,33 @@ export class FaultInjector {
 		this.release();
 	}
 
-	/** Resolves when `release()` is called: where a `hold` fault's request waits. */
-	wait(): Promise<void> {
-		return new Promise((resolve) => this.#held.push(resolve));
+	/** Resolves when `release()` is called for its fault: where a `hold` fault's request waits. */
+	wait(faultId: number): Promise<void> {
+		return new Promise((resolve) => {
+			this.#held.set(faultId, [...(this.#held.get(faultId) ?? []), resolve]);
+		});
 	}
 
-	/** Lets every held request go on; answers how many there were. */
-	release(): number {
-		const held = this.#held;
-		this.#held = [];
-		for (const resolve of held) resolve();
-		return held.length;
+	/**
+	 * Lets the requests held by one fault go on (every fault's without an id: a
+	 * test sharing the emulator with others names its own); answers how many.
+	 */
+	release(faultId?: number): number {
+		const ids = faultId === undefined ? [...this.#held.keys()] : [faultId];
+		let released = 0;
+		for (const id of ids) {
+			const held = this.#held.get(id) ?? [];
+			this.#held.delete(id);
+			for (const resolve of held) resolve();
+			released += held.length;
+		}
+		return released;
 	}
 
-	/** Requests waiting for `release()`. */
-	heldCount(): number {
-		return this.#held.length;
+	/** Requests waiting for `release()`: one fault's, or all. */
+	heldCount(faultId?: number): number {
+		if (faultId !== undefined) return this.#held.get(faultId)?.length ?? 0;
+		return [...this.#held.values()].reduce((sum, held) => sum + held.length, 0);
 	}
 
 	/** Consumes the first rule matching this request, if any. */
