@@ -1,6 +1,4 @@
 import Stripe from "stripe";
-import type { PricedCart } from "../../../../src/domain/cart.ts";
-import { sessionParams as workerSessionParams } from "../../../../src/domain/checkout-session.ts";
 import { type Emulator, type EmulatorOptions, startEmulator } from "../../src/server.ts";
 
 /** A started emulator with a stripe-node client and a control API caller. */
@@ -58,27 +56,46 @@ async function callControl<T>(
 	return { status: response.status, body: (await response.json()) as T };
 }
 
-/** A cart as the worker prices it: two mugs and a sticker. */
-const CART: PricedCart = {
-	currency: "usd",
-	subtotal: 3000,
-	lines: [
-		{ productId: "mug", name: "Mug", description: "Blue, 350 ml", unitAmount: 1250, quantity: 2 },
-		{ productId: "sticker", name: "Sticker", description: "", unitAmount: 500, quantity: 1 },
-	],
-	itemsKey: "usd|mug*2@1250,sticker*1@500",
-};
-
-/** The worker's own Checkout Session params (for a fresh order), with per-test overrides. */
+/**
+ * The Checkout Session params the shop sends for a fresh order of two mugs and a
+ * sticker, with per-test overrides. Written out here (the package does not import
+ * the worker); the shop's own test (test/node/emulator-session-params.test.ts)
+ * holds the worker's `sessionParams` to exactly these.
+ */
 export function sessionParams(
 	overrides: Partial<Stripe.Checkout.SessionCreateParams> = {},
 ): Stripe.Checkout.SessionCreateParams {
-	const order = {
-		id: overrides.client_reference_id ?? crypto.randomUUID(),
-		resumeToken: "test-token",
-	};
+	const id = overrides.client_reference_id ?? crypto.randomUUID();
+	const line = (
+		productId: string,
+		name: string,
+		description: string,
+		unitAmount: number,
+		quantity: number,
+	) => ({
+		quantity,
+		price_data: {
+			currency: "usd",
+			unit_amount: unitAmount,
+			product_data: {
+				name,
+				...(description && { description }),
+				metadata: { product_id: productId },
+			},
+		},
+	});
 	return {
-		...workerSessionParams(order, CART, "http://shop.test", Math.floor(Date.now() / 1000) + 3600),
+		mode: "payment",
+		line_items: [
+			line("mug", "Mug", "Blue, 350 ml", 1250, 2),
+			line("sticker", "Sticker", "", 500, 1),
+		],
+		client_reference_id: id,
+		metadata: { order_id: id },
+		payment_intent_data: { metadata: { order_id: id } },
+		success_url: "http://shop.test/success.html?session_id={CHECKOUT_SESSION_ID}",
+		cancel_url: `http://shop.test/cancel.html?${new URLSearchParams({ order_id: id, token: "test-token" })}`,
+		expires_at: Math.floor(Date.now() / 1000) + 3600,
 		...overrides,
 	};
 }
