@@ -6,7 +6,8 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 
 // Stripe's own fixtures, copied unchanged into the repo.
-const FIXTURES = new URL("../../test/fixtures/stripe", import.meta.url).pathname;
+const FIXTURES = new URL("../../packages/stripe-emulator/test/fixtures/stripe", import.meta.url)
+	.pathname;
 const API_VERSION = "2026-10-28.endive";
 
 type Json = Record<string, unknown>;

@@ -1,9 +1,9 @@
 import type Stripe from "stripe";
+import chargeFixture from "../../../packages/stripe-emulator/test/fixtures/stripe/charge.json";
+import sessionFixture from "../../../packages/stripe-emulator/test/fixtures/stripe/checkout.session.json";
+import eventFixture from "../../../packages/stripe-emulator/test/fixtures/stripe/event.json";
+import paymentIntentFixture from "../../../packages/stripe-emulator/test/fixtures/stripe/payment_intent.json";
 import { STRIPE_API_VERSION } from "../../../src/lib/stripe.ts";
-import chargeFixture from "../../fixtures/stripe/charge.json";
-import sessionFixture from "../../fixtures/stripe/checkout.session.json";
-import eventFixture from "../../fixtures/stripe/event.json";
-import paymentIntentFixture from "../../fixtures/stripe/payment_intent.json";
 
 /**
  * Stripe objects for test events: Stripe's own fixtures with only the fields a

@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 
-// Stripe's published fixtures, copied unchanged: the emulator's own (coupon, promotion code,
-// shipping rate) beside its tests, the ones the worker shares in the repository's test/fixtures.
-const OWN_FIXTURES = new URL("../fixtures/stripe/", import.meta.url);
-const FIXTURES = new URL("../../../../test/fixtures/stripe/", import.meta.url);
+// Stripe's published fixtures, copied unchanged, beside the emulator's tests (the shop's tests
+// and benchmarks read them from here too).
+const FIXTURES = new URL("../fixtures/stripe/", import.meta.url);
 
 type JsonKind = "string" | "number" | "boolean" | "object" | "array" | "null";
 
@@ -19,9 +18,10 @@ export function jsonKind(value: unknown): JsonKind {
 
 /** One of Stripe's fixture objects (`checkout.session`, `payment_intent`, …). */
 export function readFixture(name: string): Record<string, unknown> {
-	const own = new URL(`${name}.json`, OWN_FIXTURES);
-	const file = existsSync(own) ? own : new URL(`${name}.json`, FIXTURES);
-	return JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+	return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8")) as Record<
+		string,
+		unknown
+	>;
 }
 
 /**

@@ -4,9 +4,9 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../../test/e2e/support/chromium.ts";
-import type { Mailbox } from "../src/server.ts";
-import { send, shopEmail, startTestMailbox } from "./helpers.ts";
+import type { Mailbox } from "../../packages/local-mailbox/src/server.ts";
+import { send, shopEmail, startTestMailbox } from "../../packages/local-mailbox/test/helpers.ts";
+import { launchChromium } from "./support/chromium.ts";
 
 let mailbox: Mailbox;
 let browser: Browser;
