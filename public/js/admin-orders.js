@@ -252,26 +252,24 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 				h("th", { scope: "row", colspan: 3 }, label),
 				h("td", { class: "num" }, strong ? h("strong", {}, value) : value),
 			);
-		// A shipped order always shows its shipping, even when it was free.
-		const shipped = order.shipping || order.amountShipping > 0;
+		// The lines are the worker's (`order.totals`, as the success page and the e-mails show
+		// them): the console only puts them in its words.
+		const label = {
+			subtotal: () => "Subtotal",
+			discount: (line) => (line.code ? `Discount (${line.code})` : "Discount"),
+			shipping: (line) => (line.rateName ? `Shipping (${line.rateName})` : "Shipping"),
+			tax: () => "Tax",
+			total: () => "Total charged",
+			refunded: () => "Refunded so far",
+		};
+		const taken = new Set(["discount", "refunded"]);
 		replaceChildren(
 			byId("detail-totals"),
-			isAmount(order.subtotal) ? row("Subtotal", money(order.subtotal)) : [],
-			order.amountDiscount > 0
-				? row(
-						order.discountCode ? `Discount (${order.discountCode})` : "Discount",
-						`−${money(order.amountDiscount)}`,
-					)
-				: [],
-			shipped
-				? row(
-						order.shipping?.rateName ? `Shipping (${order.shipping.rateName})` : "Shipping",
-						money(order.amountShipping ?? 0),
-					)
-				: [],
-			order.amountTax > 0 ? row("Tax", money(order.amountTax)) : [],
-			row("Total charged", money(order.amount), { strong: true }),
-			isAmount(order.amountRefunded) ? row("Refunded so far", money(order.amountRefunded)) : [],
+			order.totals.map((line) =>
+				row(label[line.kind](line), `${taken.has(line.kind) ? "−" : ""}${money(line.amount)}`, {
+					strong: line.kind === "total",
+				}),
+			),
 		);
 	}
 

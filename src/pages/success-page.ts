@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { formatMoney } from "shop-money";
+import type { TotalLine } from "../domain/order-totals.ts";
 import { isOpenStatus } from "../domain/transitions.ts";
 import {
 	countryName,
@@ -149,25 +150,33 @@ function totalRows(view: OrderView, locale: Locale): string {
 	<th scope="row" colspan="3"${raw(id === "shipping" ? ' id="order-shipping-label"' : "")}>${label}</th>
 	<td class="num" id="order-${id}">${strong ? html`<strong>${value}</strong>` : value}</td>
 </tr>`;
-	const rows = [row("subtotal", t("success.subtotal"), money(view.subtotal))];
-	if (view.amountDiscount > 0) {
-		const label = view.discountCode
-			? t("success.discountCode", { code: view.discountCode })
-			: t("success.discount");
-		rows.push(row("discount", label, `−${money(view.amountDiscount)}`));
-	}
-	// A shipped order always shows its shipping, even when it was free.
-	if (view.amountShipping > 0 || view.shipping) {
-		const label = view.shipping?.rateName
-			? t("success.shippingRate", { rate: view.shipping.rateName })
-			: t("success.shipping");
-		rows.push(row("shipping", label, money(view.amountShipping)));
-	}
-	if (view.amountTax > 0) rows.push(row("tax", t("success.tax"), money(view.amountTax)));
-	rows.push(row("total", t("success.total"), money(view.amount), true));
-	if (view.amountRefunded > 0)
-		rows.push(row("refunded", t("success.refundedAmount"), `−${money(view.amountRefunded)}`));
-	return rows.join("");
+	const rowOf = (line: TotalLine) => {
+		switch (line.kind) {
+			case "subtotal":
+				return row("subtotal", t("success.subtotal"), money(line.amount));
+			case "discount":
+				return row(
+					"discount",
+					line.code ? t("success.discountCode", { code: line.code }) : t("success.discount"),
+					`−${money(line.amount)}`,
+				);
+			case "shipping":
+				return row(
+					"shipping",
+					line.rateName
+						? t("success.shippingRate", { rate: line.rateName })
+						: t("success.shipping"),
+					money(line.amount),
+				);
+			case "tax":
+				return row("tax", t("success.tax"), money(line.amount));
+			case "total":
+				return row("total", t("success.total"), money(line.amount), true);
+			case "refunded":
+				return row("refunded", t("success.refundedAmount"), `−${money(line.amount)}`);
+		}
+	};
+	return view.totals.map(rowOf).join("");
 }
 
 /** Where it goes, who it is for, how it was paid, and where it is. */

@@ -3,6 +3,7 @@ import type { Db } from "../db/client.ts";
 import { rowReader } from "../db/rows.ts";
 import { orderItems, orders } from "../db/schema.ts";
 import { allowedActions, progress } from "../domain/actions.ts";
+import { totalLines } from "../domain/order-totals.ts";
 import { awaitsSessionReport } from "../domain/transitions.ts";
 import { postalLines } from "../lib/postal-address.ts";
 import { isoTime } from "../lib/time.ts";
@@ -107,6 +108,8 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 		fulfillment: fulfillment(order),
 		// Paid, but what Stripe's page reported (address, totals, card) has not reached us yet.
 		detailsPending: awaitsSessionReport(order),
+		// Its totals as every reader shows them (src/domain/order-totals.ts).
+		totals: totalLines(order),
 		// Where it stands, for the success page's script: it writes no status rule of its own.
 		progress: progress(order),
 		items: items.map((i) => ({

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
+import { totalLines } from "../../src/domain/order-totals.ts";
 import {
 	type EmailKind,
 	type EmailLinks,
@@ -35,7 +36,7 @@ const LINKS: EmailLinks = {
 };
 
 function anOrder(overrides: Partial<EmailOrder> = {}): EmailOrder {
-	return {
+	const order: Omit<EmailOrder, "totals"> = {
 		id: "ord_1",
 		number: "9599D66E",
 		locale: "en",
@@ -73,6 +74,17 @@ function anOrder(overrides: Partial<EmailOrder> = {}): EmailOrder {
 		},
 		failureCode: "insufficient_funds",
 		...overrides,
+	};
+	// Its totals as the worker's order view writes them for these fields.
+	return {
+		...order,
+		totals:
+			overrides.totals ??
+			totalLines({
+				...order,
+				shippingName: order.shipping?.name ?? null,
+				shippingRateName: order.shipping?.rateName ?? null,
+			}),
 	};
 }
 

@@ -25,28 +25,51 @@ export function totalRows(
 	const { locale } = order;
 	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
 	const money = (amount: number) => formatMoney(amount, order.currency, locale);
-	const rows: Row[] = [{ label: t("email.subtotal"), value: money(order.subtotal) }];
-	if (order.amountDiscount > 0) {
-		const label = order.discountCode
-			? t("email.discountCode", { code: order.discountCode })
-			: t("email.discount");
-		rows.push({ label, value: `−${money(order.amountDiscount)}` });
-	}
-	// A shipped order shows its shipping even when it was free.
-	if (order.amountShipping > 0 || order.shipping) {
-		const rate = order.shipping?.rateName;
-		const label = rate ? t("email.shippingRate", { rate }) : t("email.shipping");
-		rows.push({ label, value: money(order.amountShipping) });
-	}
-	if (order.amountTax > 0) rows.push({ label: t("email.tax"), value: money(order.amountTax) });
-	if (asked && order.amountAsked !== null)
-		rows.push({ label: t("email.askedTotal"), value: money(order.amountAsked), strong: true });
-	else rows.push({ label: t("email.total"), value: money(order.amount), strong: true });
-	if (refundedNow !== undefined) {
-		rows.push({ label: t("email.refundedNow"), value: `−${money(refundedNow)}`, strong: true });
-		rows.push({ label: t("email.refundedTotal"), value: `−${money(order.amountRefunded)}` });
-	} else if (order.amountRefunded > 0) {
-		rows.push({ label: t("email.refunded"), value: `−${money(order.amountRefunded)}` });
+	const rows: Row[] = [];
+	for (const line of order.totals) {
+		switch (line.kind) {
+			case "subtotal":
+				rows.push({ label: t("email.subtotal"), value: money(line.amount) });
+				break;
+			case "discount":
+				rows.push({
+					label: line.code ? t("email.discountCode", { code: line.code }) : t("email.discount"),
+					value: `−${money(line.amount)}`,
+				});
+				break;
+			case "shipping":
+				rows.push({
+					label: line.rateName
+						? t("email.shippingRate", { rate: line.rateName })
+						: t("email.shipping"),
+					value: money(line.amount),
+				});
+				break;
+			case "tax":
+				rows.push({ label: t("email.tax"), value: money(line.amount) });
+				break;
+			case "total":
+				// A declined payment's e-mail tells what the payment page asked (shipping and tax in).
+				rows.push(
+					asked && order.amountAsked !== null
+						? { label: t("email.askedTotal"), value: money(order.amountAsked), strong: true }
+						: { label: t("email.total"), value: money(line.amount), strong: true },
+				);
+				// The refund's own e-mail tells this refund, then all refunded so far.
+				if (refundedNow !== undefined) {
+					rows.push({
+						label: t("email.refundedNow"),
+						value: `−${money(refundedNow)}`,
+						strong: true,
+					});
+					rows.push({ label: t("email.refundedTotal"), value: `−${money(order.amountRefunded)}` });
+				}
+				break;
+			case "refunded":
+				if (refundedNow === undefined)
+					rows.push({ label: t("email.refunded"), value: `−${money(line.amount)}` });
+				break;
+		}
 	}
 	return rows;
 }

@@ -1,3 +1,4 @@
+import type { TotalLine } from "../../domain/order-totals.ts";
 import type { Locale } from "../../i18n/catalogues.ts";
 import type { PostalAddress } from "../../lib/postal-address.ts";
 
@@ -44,6 +45,8 @@ export type EmailOrder = {
 	};
 	/** Stripe's decline code (e.g. "insufficient_funds"); the email says it in our words. */
 	failureCode: string | null;
+	/** Its totals as every reader shows them (src/domain/order-totals.ts). */
+	totals: TotalLine[];
 };
 
 /** Absolute URLs: the order's status page, the same checkout again (with its resume token), the shop. */

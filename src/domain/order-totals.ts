@@ -1,0 +1,44 @@
+/**
+ * An order's totals as every reader shows them, in order: the success page,
+ * the public and admin JSON (the console draws them), and the e-mails. Which
+ * lines appear is decided here once; each reader only puts them in its words.
+ * Amounts are minor units of the order's currency; a discount and a refund are
+ * positive amounts that readers show as taken off.
+ */
+export type TotalLine =
+	| { kind: "subtotal"; amount: number }
+	| { kind: "discount"; amount: number; code: string | null }
+	| { kind: "shipping"; amount: number; rateName: string | null }
+	| { kind: "tax"; amount: number }
+	| { kind: "total"; amount: number }
+	| { kind: "refunded"; amount: number };
+
+export type TotalsOrder = {
+	subtotal: number;
+	amountDiscount: number;
+	discountCode: string | null;
+	amountShipping: number;
+	/** Where it ships (null: nothing to ship, or not known yet). */
+	shippingName: string | null;
+	shippingRateName: string | null;
+	amountTax: number;
+	amount: number;
+	amountRefunded: number;
+};
+
+export function totalLines(order: TotalsOrder): TotalLine[] {
+	const lines: TotalLine[] = [{ kind: "subtotal", amount: order.subtotal }];
+	if (order.amountDiscount > 0)
+		lines.push({ kind: "discount", amount: order.amountDiscount, code: order.discountCode });
+	// A shipped order always shows its shipping, even when it was free.
+	if (order.amountShipping > 0 || order.shippingName !== null)
+		lines.push({
+			kind: "shipping",
+			amount: order.amountShipping,
+			rateName: order.shippingRateName,
+		});
+	if (order.amountTax > 0) lines.push({ kind: "tax", amount: order.amountTax });
+	lines.push({ kind: "total", amount: order.amount });
+	if (order.amountRefunded > 0) lines.push({ kind: "refunded", amount: order.amountRefunded });
+	return lines;
+}
