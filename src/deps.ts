@@ -4,9 +4,9 @@ import { createDb } from "./db/client.ts";
 import type { Bindings } from "./env.ts";
 import { describeError, type Logger } from "./lib/log.ts";
 import { createStripe } from "./lib/stripe.ts";
-import { createNotifier } from "./services/alerts.ts";
+import { createNotifier } from "./services/alerts/alerts.ts";
 import type { AppDeps } from "./services/deps.ts";
-import { createMailer } from "./services/email-providers.ts";
+import { createMailer } from "./services/emails/providers.ts";
 
 const stripeClients = new WeakMap<Config, Stripe>();
 

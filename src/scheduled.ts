@@ -3,10 +3,10 @@ import { buildDeps } from "./deps.ts";
 import type { Bindings } from "./env.ts";
 import { loadCatalogues } from "./i18n/catalogues.ts";
 import { createLogger, describeError } from "./lib/log.ts";
-import { deliverEmail, requeueLostEmails, retryDelaySeconds } from "./services/email-delivery.ts";
+import { deliverEmail, requeueLostEmails, retryDelaySeconds } from "./services/emails/delivery.ts";
 import { purgeIdempotencyKeys } from "./services/idempotency.ts";
-import type { ReconcileReport } from "./services/reconcile.ts";
-import { reconcile } from "./services/reconcile.ts";
+import type { ReconcileReport } from "./services/orders/reconcile.ts";
+import { reconcile } from "./services/orders/reconcile.ts";
 
 /**
  * The Cron Trigger: reconcile with Stripe, send again the e-mails whose enqueue

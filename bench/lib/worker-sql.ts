@@ -69,7 +69,7 @@ async function one(run: (db: unknown) => Promise<unknown>): Promise<CapturedQuer
  * for an e-mail or an order id).
  */
 async function search(term: string): Promise<{ query: CapturedQuery; at: number }> {
-	const admin = await load("src/services/admin.ts");
+	const admin = await load("src/services/admin/orders.ts");
 	const query = await one((db) =>
 		(admin.listOrders as Module[string])(db, { q: term, limit: 50 }, Date.now()),
 	);
@@ -106,8 +106,8 @@ export async function captureWorkerQueries(
 	nowMs: number,
 	graceSeconds: number,
 ): Promise<WorkerQueries> {
-	const orders = await load("src/services/orders.ts");
-	const reconcile = await load("src/services/reconcile.ts");
+	const orders = await load("src/services/orders/orders.ts");
+	const reconcile = await load("src/services/orders/reconcile.ts");
 
 	const bySession = await one((db) => (orders.findOrderBySession as Module[string])(db, KEY));
 	const byPaymentIntent = await one((db) =>

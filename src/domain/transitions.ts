@@ -1,5 +1,5 @@
-import type { OrderStatus } from "../domain/vocabulary.ts";
 import type { Fact, PaymentDetails, SessionTotals, ShippingDetails } from "./facts.ts";
+import type { OrderStatus } from "./vocabulary.ts";
 
 /**
  * The order state machine (README "The order state machine"): for each target status, the
@@ -102,7 +102,7 @@ export type OrderPatch = Partial<ChargedDetails> & {
 
 /**
  * Something a human must look at, as facts: the words are written where
- * alerts are sent (services/alert-messages.ts). `dedupeKey` makes it one
+ * alerts are sent (services/alerts/messages.ts). `dedupeKey` makes it one
  * alert per order, however often the fact comes back.
  */
 export type AlertFact =

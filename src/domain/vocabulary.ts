@@ -48,6 +48,14 @@ export type EmailStatus = (typeof EMAIL_STATUSES)[number];
 export const CATALOG_ACTIONS = ["create", "update", "stock"] as const;
 export type CatalogAction = (typeof CATALOG_ACTIONS)[number];
 
+/** Something a human must look at: recorded in `alerts` and sent to ALERT_WEBHOOK_URL. */
+export type Alert = {
+	kind: string;
+	orderId: string | null;
+	message: string;
+	dedupeKey?: string | null;
+};
+
 /** Who made a refund: the shop's operator (`admin`), or someone in Stripe's Dashboard (or another API client). */
 export const REFUND_SOURCES = ["admin", "dashboard"] as const;
 export type RefundSource = (typeof REFUND_SOURCES)[number];

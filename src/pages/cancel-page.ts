@@ -4,7 +4,7 @@ import { isOpenStatus } from "../domain/transitions.ts";
 import { declineText, type Locale, type MessageKey, translatePlural } from "../i18n/catalogues.ts";
 import { sameToken } from "../lib/secret-compare.ts";
 import type { AppEnv } from "../routes/app-env.ts";
-import { findOrderWithItems, type OrderRow } from "../services/orders.ts";
+import { findOrderWithItems, type OrderRow } from "../services/orders/orders.ts";
 
 /**
  * What the cancel page (and every resume link) says: the order's own state,

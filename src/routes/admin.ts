@@ -12,6 +12,8 @@ import {
 import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
 import { bearerToken, sameToken } from "../lib/secret-compare.ts";
+import { dashboard } from "../services/admin/dashboard.ts";
+import { invalidAmount, invalidRequest } from "../services/admin/errors.ts";
 import {
 	DEFAULT_PAGE_SIZE,
 	decodeCursor,
@@ -20,15 +22,13 @@ import {
 	listOrders,
 	MAX_PAGE_SIZE,
 	orderDetail,
-} from "../services/admin.ts";
-import { dashboard } from "../services/admin-dashboard.ts";
-import { invalidAmount, invalidRequest } from "../services/admin-errors.ts";
+} from "../services/admin/orders.ts";
 import {
 	listAlerts,
 	listWebhookEvents,
 	replayWebhookEvent,
 	webhookHealth,
-} from "../services/admin-ledger.ts";
+} from "../services/admin/webhooks.ts";
 import {
 	actorOf,
 	changeStock,
@@ -37,9 +37,9 @@ import {
 	listAllProducts,
 	productDetail,
 	updateProduct,
-} from "../services/catalog-admin.ts";
-import { listEmails, resendEmail } from "../services/email-delivery.ts";
-import { refundOrder } from "../services/refunds.ts";
+} from "../services/catalog/catalog-admin.ts";
+import { listEmails, resendEmail } from "../services/emails/delivery.ts";
+import { refundOrder } from "../services/payments/refunds.ts";
 import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { bodyKind, limitBody } from "./request-guards.ts";

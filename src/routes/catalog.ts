@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { listActiveProducts, productView } from "../services/catalog.ts";
+import { listActiveProducts, productView } from "../services/catalog/catalog.ts";
 import type { AppEnv } from "./app-env.ts";
 
 /**

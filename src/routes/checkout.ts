@@ -14,13 +14,13 @@ import { collectsShipping } from "../domain/checkout-session.ts";
 import { clientFingerprint } from "../lib/client-key.ts";
 import { AppError, invalidCart } from "../lib/errors.ts";
 import { requestLocale } from "../pages/locale.ts";
-import { priceCart, shippingRatesFor } from "../services/catalog.ts";
+import { priceCart, shippingRatesFor } from "../services/catalog/catalog.ts";
 import {
 	type CheckoutResult,
 	resumableItems,
 	resumeUnchanged,
 	startCheckout,
-} from "../services/checkout.ts";
+} from "../services/payments/checkout.ts";
 import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { publicOrigin } from "./public-origin.ts";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { orderNotFound } from "../lib/errors.ts";
-import { findOrderWithItems, publicOrder } from "../services/orders.ts";
-import { currentOrderOfSession } from "../services/sync.ts";
+import { findOrderWithItems, publicOrder } from "../services/orders/orders.ts";
+import { currentOrderOfSession } from "../services/orders/sync.ts";
 import type { AppEnv } from "./app-env.ts";
 
 export const orderRoutes = new Hono<AppEnv>()

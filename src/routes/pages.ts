@@ -10,7 +10,7 @@ import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
 import { localized, pageAsset } from "../pages/serve.ts";
 import { withOrderState } from "../pages/success-page.ts";
-import { listActiveProducts } from "../services/catalog.ts";
+import { listActiveProducts } from "../services/catalog/catalog.ts";
 import type { AppEnv } from "./app-env.ts";
 import { PAGES } from "./page-paths.ts";
 

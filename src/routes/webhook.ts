@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { AppError, errorBody } from "../lib/errors.ts";
 import { verifyStripeEvent } from "../lib/webhook-signature.ts";
-import { handleStripeEvent } from "../services/webhook-events.ts";
+import { handleStripeEvent } from "../services/webhooks/events.ts";
 import type { AppEnv } from "./app-env.ts";
 import { limitBody } from "./request-guards.ts";
 

@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client.ts";
+import type { Alert } from "../domain/vocabulary.ts";
 import type { Logger } from "../lib/log.ts";
-import type { Alert } from "./alerts.ts";
-import type { Mailer } from "./email-providers.ts";
+import type { Mailer } from "./emails/providers.ts";
 
 /** What the service functions need, passed explicitly so tests can call them directly. */
 export type Deps = {

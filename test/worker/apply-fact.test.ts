@@ -4,7 +4,7 @@
  * reads the order again and decides on what is there now.
  */
 import { describe, expect, it } from "vitest";
-import { applyFact } from "../../src/services/apply-fact.ts";
+import { applyFact } from "../../src/services/orders/apply-fact.ts";
 import { getOrder, insertOrder, testDeps, transitionsOf } from "./helpers/db.ts";
 
 const created = () => Math.floor(Date.now() / 1000);

@@ -10,7 +10,7 @@ import type Stripe from "stripe";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { orders } from "../../src/db/schema.ts";
 import { STRIPE_CALL_DEADLINE_MS } from "../../src/lib/stripe.ts";
-import { reconcile } from "../../src/services/reconcile.ts";
+import { reconcile } from "../../src/services/orders/reconcile.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { uniqueOrigin } from "./helpers/checkout.ts";
 import { d1WithOutage, db, insertProduct, stockOf, testDeps } from "./helpers/db.ts";

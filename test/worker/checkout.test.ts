@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { STRIPE_API_VERSION } from "../../src/lib/stripe.ts";
-import { CHECKOUT_TTL_SECONDS } from "../../src/services/checkout.ts";
+import { CHECKOUT_TTL_SECONDS } from "../../src/services/payments/checkout.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout, ORIGIN, postCheckout, postForm, uniqueOrigin } from "./helpers/checkout.ts";
 import { db, getOrder, tableCounts, transitionsOf } from "./helpers/db.ts";

@@ -9,7 +9,7 @@ import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { emails, orders } from "../../src/db/schema.ts";
-import { reconcile } from "../../src/services/reconcile.ts";
+import { reconcile } from "../../src/services/orders/reconcile.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout, checkoutWith } from "./helpers/checkout.ts";

@@ -7,15 +7,15 @@ import { alerts, emails, orders } from "../../src/db/schema.ts";
 import { UNPAID_NOTICE_AFTER_MS } from "../../src/domain/emails.ts";
 import type { Bindings } from "../../src/env.ts";
 import { loadCatalogues } from "../../src/i18n/catalogues.ts";
-import { applyFact } from "../../src/services/apply-fact.ts";
 import {
 	deliverEmail,
 	LOST_EMAIL_AFTER_MS,
 	MAX_EMAIL_TRIES,
 	requeueLostEmails,
 	resendEmail,
-} from "../../src/services/email-delivery.ts";
-import { oweUnpaidNotices } from "../../src/services/unpaid-notices.ts";
+} from "../../src/services/emails/delivery.ts";
+import { oweUnpaidNotices } from "../../src/services/emails/unpaid-notices.ts";
+import { applyFact } from "../../src/services/orders/apply-fact.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { d1FailingWrites, db, depsFor, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
 import { events } from "./helpers/stripe-events.ts";

@@ -18,7 +18,7 @@ import fc from "fast-check";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { emails, orders, products } from "../../src/db/schema.ts";
-import { reconcile } from "../../src/services/reconcile.ts";
+import { reconcile } from "../../src/services/orders/reconcile.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { uniqueOrigin } from "./helpers/checkout.ts";

@@ -6,7 +6,7 @@
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { factFromSession } from "../../src/domain/stripe-facts.ts";
-import { reconcile } from "../../src/services/reconcile.ts";
+import { reconcile } from "../../src/services/orders/reconcile.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout, ORIGIN } from "./helpers/checkout.ts";
 import { d1FailingWrites, getOrder, ledgerRow, testDeps } from "./helpers/db.ts";

@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { formatMoney } from "shop-money";
 import { describe, expect, it } from "vitest";
 import { totalRows } from "../../src/emails/templates/order-parts.ts";
-import { adminOrder, orderItemsOf } from "../../src/services/orders.ts";
+import { adminOrder, orderItemsOf } from "../../src/services/orders/orders.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
 import { db, getOrder, insertOrder } from "./helpers/db.ts";

@@ -30,7 +30,7 @@ import {
 	REFUND_WINDOW_MS,
 	type ReconcileOptions,
 	reconcile,
-} from "../../src/services/reconcile.ts";
+} from "../../src/services/orders/reconcile.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout } from "./helpers/checkout.ts";
 import {

@@ -7,8 +7,11 @@ import { exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { refunds } from "../../src/db/schema.ts";
-import { reconcile } from "../../src/services/reconcile.ts";
-import { ADMIN_REFUND_METADATA, recordRefunds } from "../../src/services/refund-records.ts";
+import { reconcile } from "../../src/services/orders/reconcile.ts";
+import {
+	ADMIN_REFUND_METADATA,
+	recordRefunds,
+} from "../../src/services/payments/refund-records.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { db, getOrder, testDeps } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";

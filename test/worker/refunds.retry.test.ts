@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
-import { refundOrder } from "../../src/services/refunds.ts";
+import { refundOrder } from "../../src/services/payments/refunds.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { d1WithOutage, db, getOrder, testDeps } from "./helpers/db.ts";

@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orderItems, orders } from "../../src/db/schema.ts";
-import { findOrder, findOrderWithItems, orderItemsOf } from "../../src/services/orders.ts";
+import { findOrder, findOrderWithItems, orderItemsOf } from "../../src/services/orders/orders.ts";
 import { db, insertOrder } from "./helpers/db.ts";
 
 // The hot paths read orders with statements written once (src/db/rows.ts) instead of

@@ -10,8 +10,8 @@ import { and, eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { alerts, orderItems, orders, products } from "../../src/db/schema.ts";
-import { applyFact } from "../../src/services/apply-fact.ts";
-import { reconcile } from "../../src/services/reconcile.ts";
+import { applyFact } from "../../src/services/orders/apply-fact.ts";
+import { reconcile } from "../../src/services/orders/reconcile.ts";
 import { ORIGIN, checkout as postCart, postCheckout, uniqueOrigin } from "./helpers/checkout.ts";
 import {
 	db,

@@ -1,9 +1,9 @@
 import { renderSession } from "../checkout/session-object.ts";
-import { chargeSnapshot } from "../payments/charge-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
 import { patch } from "../state/store.ts";
 import { NO_REQUEST } from "../webhooks/event-object.ts";
+import { chargeSnapshot } from "./charge-object.ts";
 import type { DelayedOutcome } from "./delayed-payments.ts";
 import { renderPaymentIntent } from "./payment-intent-object.ts";
 import { failIntent } from "./payment-records.ts";

@@ -2,7 +2,6 @@ import { invalidState } from "../api/errors.ts";
 import { cardOutcome } from "../checkout/cards.ts";
 import { delayedMethodFor } from "../checkout/session-object.ts";
 import { sessionTotals } from "../checkout/totals.ts";
-import { chargeSnapshot } from "../payments/charge-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
 import {
@@ -12,6 +11,7 @@ import {
 	type SessionRecord,
 } from "../state/store.ts";
 import { NO_REQUEST } from "../webhooks/event-object.ts";
+import { chargeSnapshot } from "./charge-object.ts";
 import type { DelayedOutcome } from "./delayed-payments.ts";
 import { renderPaymentIntent } from "./payment-intent-object.ts";
 import {

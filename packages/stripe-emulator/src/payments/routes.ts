@@ -3,7 +3,7 @@ import { applyExpand } from "../api/expand.ts";
 import { newestFirst, paginate, renderList } from "../api/pagination.ts";
 import { optionalString } from "../api/params.ts";
 import { type ApiRoute, pathId } from "../api/types.ts";
-import { chargeSnapshot } from "../payments/charge-object.ts";
+import { chargeSnapshot } from "./charge-object.ts";
 import { renderPaymentIntent } from "./payment-intent-object.ts";
 
 /** `/v1/payment_intents` and `/v1/charges` (read-only: Checkout creates them). */

@@ -1,5 +1,5 @@
-import type { Statement } from "../db/batch.ts";
-import type { WebhookResult } from "../domain/vocabulary.ts";
+import type { Statement } from "../../db/batch.ts";
+import type { WebhookResult } from "../../domain/vocabulary.ts";
 
 /** What the ledger keeps of an event: Stripe's id, type and time. */
 export type LedgerEvent = { id: string; type: string; created: number };

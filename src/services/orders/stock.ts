@@ -1,11 +1,11 @@
 import type { SQL } from "drizzle-orm";
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { orderItems, products } from "../db/schema.ts";
-import type { CartLine, PricedLine } from "../domain/cart.ts";
-import { MAX_LIMITED_PER_CLIENT } from "../domain/product.ts";
-import type { StockShortfall } from "../domain/transitions.ts";
-import { AppError, outOfStock } from "../lib/errors.ts";
+import type { Db } from "../../db/client.ts";
+import { orderItems, products } from "../../db/schema.ts";
+import type { CartLine, PricedLine } from "../../domain/cart.ts";
+import { MAX_LIMITED_PER_CLIENT } from "../../domain/product.ts";
+import type { StockShortfall } from "../../domain/transitions.ts";
+import { AppError, outOfStock } from "../../lib/errors.ts";
 
 /**
  * Stock, as SQL for the batches that change an order (README "Stock").

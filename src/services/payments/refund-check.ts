@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
-import { applyFact } from "./apply-fact.ts";
-import type { StripeDeps } from "./deps.ts";
-import type { OrderRow } from "./orders.ts";
+import type { StripeDeps } from "../deps.ts";
+import { applyFact } from "../orders/apply-fact.ts";
+import type { OrderRow } from "../orders/orders.ts";
 import { recordRefunds, refundsOfCharge } from "./refund-records.ts";
 
 /**

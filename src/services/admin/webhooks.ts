@@ -1,14 +1,14 @@
 import { and, count, desc, eq, gte, max } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Db } from "../db/client.ts";
-import { alerts, webhookEvents } from "../db/schema.ts";
-import { mayReplay } from "../domain/actions.ts";
-import { WEBHOOK_RESULTS, type WebhookResult } from "../domain/vocabulary.ts";
-import { AppError } from "../lib/errors.ts";
-import { DAY_MS, isoTime } from "../lib/time.ts";
-import { stripeCallFailed } from "./admin-errors.ts";
-import type { StripeDeps } from "./deps.ts";
-import { handleStripeEvent } from "./webhook-events.ts";
+import type { Db } from "../../db/client.ts";
+import { alerts, webhookEvents } from "../../db/schema.ts";
+import { mayReplay } from "../../domain/actions.ts";
+import { WEBHOOK_RESULTS, type WebhookResult } from "../../domain/vocabulary.ts";
+import { AppError } from "../../lib/errors.ts";
+import { DAY_MS, isoTime } from "../../lib/time.ts";
+import type { StripeDeps } from "../deps.ts";
+import { handleStripeEvent } from "../webhooks/events.ts";
+import { stripeCallFailed } from "./errors.ts";
 
 /** How many rows the operator lists show. */
 export const LEDGER_LIMIT = 100;

@@ -1,18 +1,18 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { orders, webhookEvents } from "../db/schema.ts";
-import { OPEN_STATUSES } from "../domain/transitions.ts";
-import { describeError } from "../lib/log.ts";
-import { isStripeRequestError, STRIPE_CALL_DEADLINE_MS } from "../lib/stripe.ts";
-import { raiseAlert } from "./alerts.ts";
+import { orders, webhookEvents } from "../../db/schema.ts";
+import { OPEN_STATUSES } from "../../domain/transitions.ts";
+import { describeError } from "../../lib/log.ts";
+import { isStripeRequestError, STRIPE_CALL_DEADLINE_MS } from "../../lib/stripe.ts";
+import { raiseAlert } from "../alerts/alerts.ts";
+import type { StripeDeps } from "../deps.ts";
+import { oweUnpaidNotices } from "../emails/unpaid-notices.ts";
+import { checkRefunds } from "../payments/refund-check.ts";
+import { recordRefunds } from "../payments/refund-records.ts";
+import { handleStripeEvent } from "../webhooks/events.ts";
 import { applyFact } from "./apply-fact.ts";
-import type { StripeDeps } from "./deps.ts";
 import { findOrder, type OrderRow } from "./orders.ts";
-import { checkRefunds } from "./refund-check.ts";
-import { recordRefunds } from "./refund-records.ts";
 import { syncOrder } from "./sync.ts";
-import { oweUnpaidNotices } from "./unpaid-notices.ts";
-import { handleStripeEvent } from "./webhook-events.ts";
 
 /**
  * Stripe calls one run may make. A Worker invocation may make 50 subrequests

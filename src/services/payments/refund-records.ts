@@ -1,9 +1,9 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { Db } from "../db/client.ts";
-import { refunds } from "../db/schema.ts";
-import type { RefundSource } from "../domain/vocabulary.ts";
-import { isoTime } from "../lib/time.ts";
+import type { Db } from "../../db/client.ts";
+import { refunds } from "../../db/schema.ts";
+import type { RefundSource } from "../../domain/vocabulary.ts";
+import { isoTime } from "../../lib/time.ts";
 
 /**
  * The record of every refund of an order (README "Operating the shop"). A

@@ -1,9 +1,9 @@
-import type { RefundRefusal } from "../domain/actions.ts";
-import type { OrderStatus } from "../domain/vocabulary.ts";
-import { AppError, stripeUnavailable } from "../lib/errors.ts";
-import type { Logger } from "../lib/log.ts";
-import { describeError } from "../lib/log.ts";
-import { isStripeRequestError } from "../lib/stripe.ts";
+import type { RefundRefusal } from "../../domain/actions.ts";
+import type { OrderStatus } from "../../domain/vocabulary.ts";
+import { AppError, stripeUnavailable } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
+import { describeError } from "../../lib/log.ts";
+import { isStripeRequestError } from "../../lib/stripe.ts";
 
 /** Errors of the operator API, in the one error model. */
 

@@ -1,21 +1,21 @@
 import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, gt, inArray, isNull, sql, sum } from "drizzle-orm";
 import { stripeCurrencyDigits } from "shop-money";
-import { runBatch } from "../db/batch.ts";
-import type { Db } from "../db/client.ts";
-import { catalogChanges, orderItems, orders, products } from "../db/schema.ts";
+import { runBatch } from "../../db/batch.ts";
+import type { Db } from "../../db/client.ts";
+import { catalogChanges, orderItems, orders, products } from "../../db/schema.ts";
 import {
 	MAX_STOCK,
 	type NewProduct,
 	type ProductPatch,
 	type StockChange,
-} from "../domain/product.ts";
-import { OPEN_STATUSES } from "../domain/transitions.ts";
-import type { CatalogAction } from "../domain/vocabulary.ts";
-import { AppError } from "../lib/errors.ts";
-import { isoTime } from "../lib/time.ts";
+} from "../../domain/product.ts";
+import { OPEN_STATUSES } from "../../domain/transitions.ts";
+import type { CatalogAction } from "../../domain/vocabulary.ts";
+import { AppError } from "../../lib/errors.ts";
+import { isoTime } from "../../lib/time.ts";
+import type { Deps } from "../deps.ts";
 import { productView } from "./catalog.ts";
-import type { Deps } from "./deps.ts";
 
 /**
  * The operator's catalog (SPEC 11): every change is written with its audit

@@ -1,8 +1,8 @@
 import { and, count, eq, gt, gte, isNotNull, sum } from "drizzle-orm";
 import { minorUnitDigits } from "shop-money";
-import type { Db } from "../db/client.ts";
-import { alerts, emails, orders } from "../db/schema.ts";
-import { DAY_MS, isoTime } from "../lib/time.ts";
+import type { Db } from "../../db/client.ts";
+import { alerts, emails, orders } from "../../db/schema.ts";
+import { DAY_MS, isoTime } from "../../lib/time.ts";
 
 /** Midnight UTC of `nowMs`'s day, and of the Monday of its week. */
 export function periodStarts(nowMs: number): { today: number; week: number } {

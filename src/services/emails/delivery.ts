@@ -1,15 +1,15 @@
 import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
-import { emails, orderItems, orders } from "../db/schema.ts";
-import type { EmailStatus } from "../domain/vocabulary.ts";
-import { renderEmail } from "../emails/templates/index.ts";
-import { isSingleAddress } from "../lib/email-address.ts";
-import { AppError, isRefusal } from "../lib/errors.ts";
-import { describeError, errorMessage } from "../lib/log.ts";
-import { isoTime } from "../lib/time.ts";
-import { raiseAlert } from "./alerts.ts";
-import type { Deps, MailDeps } from "./deps.ts";
-import { EmailSendError } from "./email-providers.ts";
-import { adminOrder, type OrderItemRow, type OrderRow } from "./orders.ts";
+import { emails, orderItems, orders } from "../../db/schema.ts";
+import type { EmailStatus } from "../../domain/vocabulary.ts";
+import { renderEmail } from "../../emails/templates/index.ts";
+import { isSingleAddress } from "../../lib/email-address.ts";
+import { AppError, isRefusal } from "../../lib/errors.ts";
+import { describeError, errorMessage } from "../../lib/log.ts";
+import { isoTime } from "../../lib/time.ts";
+import { raiseAlert } from "../alerts/alerts.ts";
+import type { Deps, MailDeps } from "../deps.ts";
+import { adminOrder, type OrderItemRow, type OrderRow } from "../orders/orders.ts";
+import { EmailSendError } from "./providers.ts";
 
 /** Tries of one e-mail before it is `failed` (Queues retry it in between, with our backoff). */
 export const MAX_EMAIL_TRIES = 6;

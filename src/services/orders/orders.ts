@@ -1,12 +1,12 @@
 import { minorUnitDigits } from "shop-money";
-import type { Db } from "../db/client.ts";
-import { rowReader } from "../db/rows.ts";
-import { orderItems, orders } from "../db/schema.ts";
-import { allowedActions, progress } from "../domain/actions.ts";
-import { totalLines } from "../domain/order-totals.ts";
-import { awaitsSessionReport } from "../domain/transitions.ts";
-import { postalLines } from "../lib/postal-address.ts";
-import { isoTime } from "../lib/time.ts";
+import type { Db } from "../../db/client.ts";
+import { rowReader } from "../../db/rows.ts";
+import { orderItems, orders } from "../../db/schema.ts";
+import { allowedActions, progress } from "../../domain/actions.ts";
+import { totalLines } from "../../domain/order-totals.ts";
+import { awaitsSessionReport } from "../../domain/transitions.ts";
+import { postalLines } from "../../lib/postal-address.ts";
+import { isoTime } from "../../lib/time.ts";
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;

@@ -1,24 +1,24 @@
 import type Stripe from "stripe";
-import type { Fact } from "../domain/facts.ts";
-import type { OrderRef } from "../domain/stripe-facts.ts";
-import { factFromEvent, factFromSession, withLookedUpDetails } from "../domain/stripe-facts.ts";
-import type { WebhookResult } from "../domain/vocabulary.ts";
-import { describeError, errorMessage } from "../lib/log.ts";
-import { isStripeRequestError } from "../lib/stripe.ts";
-import { raiseAlert } from "./alerts.ts";
-import { applyFact } from "./apply-fact.ts";
-import type { Deps, StripeDeps } from "./deps.ts";
-import type { OrderRow } from "./orders.ts";
+import type { Fact } from "../../domain/facts.ts";
+import type { OrderRef } from "../../domain/stripe-facts.ts";
+import { factFromEvent, factFromSession, withLookedUpDetails } from "../../domain/stripe-facts.ts";
+import type { WebhookResult } from "../../domain/vocabulary.ts";
+import { describeError, errorMessage } from "../../lib/log.ts";
+import { isStripeRequestError } from "../../lib/stripe.ts";
+import { raiseAlert } from "../alerts/alerts.ts";
+import type { Deps, StripeDeps } from "../deps.ts";
+import { applyFact } from "../orders/apply-fact.ts";
+import type { OrderRow } from "../orders/orders.ts";
 import {
 	findOrder,
 	findOrderByPaymentIntent,
 	findOrderBySession,
 	orderByIdStatement,
 	readOrder,
-} from "./orders.ts";
-import { recordRefunds, refundsOfCharge } from "./refund-records.ts";
-import { retrieveSession } from "./sync.ts";
-import { type LedgerOutcome, ledgerWrite } from "./webhook-ledger.ts";
+} from "../orders/orders.ts";
+import { retrieveSession } from "../orders/sync.ts";
+import { recordRefunds, refundsOfCharge } from "../payments/refund-records.ts";
+import { type LedgerOutcome, ledgerWrite } from "./ledger.ts";
 
 /** A claim older than this belongs to a request that died: another delivery may take it over. */
 const CLAIM_TTL_MS = 60_000;

@@ -1,8 +1,8 @@
 import { and, eq, isNotNull, lte, notExists, sql } from "drizzle-orm";
-import { runBatch } from "../db/batch.ts";
-import { emails, orders } from "../db/schema.ts";
-import { UNPAID_NOTICE_AFTER_MS } from "../domain/emails.ts";
-import type { Deps } from "./deps.ts";
+import { runBatch } from "../../db/batch.ts";
+import { emails, orders } from "../../db/schema.ts";
+import { UNPAID_NOTICE_AFTER_MS } from "../../domain/emails.ts";
+import type { Deps } from "../deps.ts";
 
 /**
  * The payment-failed e-mail of a card declined on Stripe's page, owed once the

@@ -1,13 +1,13 @@
 import { and, eq, isNull, lt, or } from "drizzle-orm";
 import type Stripe from "stripe";
-import { orders } from "../db/schema.ts";
-import { factFromSession } from "../domain/stripe-facts.ts";
-import { awaitsSessionReport, isOpenStatus } from "../domain/transitions.ts";
-import type { TransitionSource } from "../domain/vocabulary.ts";
-import { describeError } from "../lib/log.ts";
+import { orders } from "../../db/schema.ts";
+import { factFromSession } from "../../domain/stripe-facts.ts";
+import { awaitsSessionReport, isOpenStatus } from "../../domain/transitions.ts";
+import type { TransitionSource } from "../../domain/vocabulary.ts";
+import { describeError } from "../../lib/log.ts";
+import type { Deps, StripeDeps } from "../deps.ts";
 import type { ApplyResult } from "./apply-fact.ts";
 import { applyFact } from "./apply-fact.ts";
-import type { Deps, StripeDeps } from "./deps.ts";
 import type { OrderRow, OrderWithItems } from "./orders.ts";
 import { findOrderWithItems } from "./orders.ts";
 

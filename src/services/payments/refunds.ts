@@ -1,25 +1,25 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { formatMoney } from "shop-money";
 import type Stripe from "stripe";
-import { runBatch } from "../db/batch.ts";
-import { orders, refundRequests } from "../db/schema.ts";
-import { allowedActions, refundRefusal } from "../domain/actions.ts";
-import type { Fact } from "../domain/facts.ts";
-import { AppError, orderNotFound } from "../lib/errors.ts";
-import type { Logger } from "../lib/log.ts";
+import { runBatch } from "../../db/batch.ts";
+import { orders, refundRequests } from "../../db/schema.ts";
+import { allowedActions, refundRefusal } from "../../domain/actions.ts";
+import type { Fact } from "../../domain/facts.ts";
+import { AppError, orderNotFound } from "../../lib/errors.ts";
+import type { Logger } from "../../lib/log.ts";
 import {
 	isStripeRequestError,
 	STRIPE_CALL_DEADLINE_MS,
 	untilStripeAnswers,
-} from "../lib/stripe.ts";
-import { DAY_MS } from "../lib/time.ts";
-import { invalidAmount, noPayment, orderNotPaid, stripeCallFailed } from "./admin-errors.ts";
-import { applyFact } from "./apply-fact.ts";
-import type { StripeDeps } from "./deps.ts";
-import type { OrderRow } from "./orders.ts";
+} from "../../lib/stripe.ts";
+import { DAY_MS } from "../../lib/time.ts";
+import { invalidAmount, noPayment, orderNotPaid, stripeCallFailed } from "../admin/errors.ts";
+import type { StripeDeps } from "../deps.ts";
+import { applyFact } from "../orders/apply-fact.ts";
+import type { OrderRow } from "../orders/orders.ts";
+import { retrieveSession } from "../orders/sync.ts";
 import { checkRefunds } from "./refund-check.ts";
 import { ADMIN_REFUND_METADATA, recordRefunds } from "./refund-records.ts";
-import { retrieveSession } from "./sync.ts";
 
 export type RefundAnswer = { refundId: string; amount: number; status: string | null };
 

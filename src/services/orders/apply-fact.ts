@@ -1,16 +1,16 @@
 import { getTableColumns, sql } from "drizzle-orm";
-import { runBatch, type Statement, written } from "../db/batch.ts";
-import { orders } from "../db/schema.ts";
-import { emailsFor } from "../domain/emails.ts";
-import type { Fact } from "../domain/facts.ts";
-import type { AlertFact, Decision } from "../domain/transitions.ts";
-import { decide, isOpenStatus, isReleasedStatus } from "../domain/transitions.ts";
-import type { OrderStatus, TransitionSource } from "../domain/vocabulary.ts";
-import { alertFor } from "./alert-messages.ts";
-import type { Deps } from "./deps.ts";
+import { runBatch, type Statement, written } from "../../db/batch.ts";
+import { orders } from "../../db/schema.ts";
+import { emailsFor } from "../../domain/emails.ts";
+import type { Fact } from "../../domain/facts.ts";
+import type { AlertFact, Decision } from "../../domain/transitions.ts";
+import { decide, isOpenStatus, isReleasedStatus } from "../../domain/transitions.ts";
+import type { OrderStatus, TransitionSource } from "../../domain/vocabulary.ts";
+import { alertFor } from "../alerts/messages.ts";
+import type { Deps } from "../deps.ts";
+import { type LedgerEvent, ledgerWrite } from "../webhooks/ledger.ts";
 import { findOrder, type OrderRow } from "./orders.ts";
 import { judgeRetake, release, releasedLines, retake } from "./stock.ts";
-import { type LedgerEvent, ledgerWrite } from "./webhook-ledger.ts";
 
 export type FactSource = {
 	source: TransitionSource;

@@ -1,6 +1,6 @@
 import { formatMoney } from "shop-money";
-import type { AlertFact, OrderState } from "../domain/transitions.ts";
-import type { Alert } from "./alerts.ts";
+import type { AlertFact, OrderState } from "../../domain/transitions.ts";
+import type { Alert } from "../../domain/vocabulary.ts";
 
 /** The alert a human reads for a fact the state machine raised about an order. */
 export function alertFor(order: OrderState, fact: AlertFact): Alert {

@@ -1,5 +1,5 @@
-import type { EmailConfig } from "../config.ts";
-import type { Logger } from "../lib/log.ts";
+import type { EmailConfig } from "../../config.ts";
+import type { Logger } from "../../lib/log.ts";
 
 /** One e-mail as a provider takes it. `idempotencyKey` makes a repeated send one e-mail. */
 export type OutgoingEmail = {

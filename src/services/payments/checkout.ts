@@ -1,22 +1,22 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import { runBatch } from "../db/batch.ts";
-import type { Db } from "../db/client.ts";
-import { orders } from "../db/schema.ts";
-import { resumeOf } from "../domain/actions.ts";
-import { type CartLine, normalizeCart } from "../domain/cart.ts";
-import { type CheckoutOptions, sessionParams } from "../domain/checkout-session.ts";
-import type { Locale } from "../i18n/catalogues.ts";
-import { AppError, stripeUnavailable } from "../lib/errors.ts";
-import { describeError } from "../lib/log.ts";
-import { retried } from "../lib/retry.ts";
-import { sameToken } from "../lib/secret-compare.ts";
-import { isStripeRequestError, untilStripeAnswers } from "../lib/stripe.ts";
-import { applyFact } from "./apply-fact.ts";
-import type { PricedCart } from "./catalog.ts";
-import type { StripeDeps } from "./deps.ts";
-import type { OrderRow, OrderWithItems } from "./orders.ts";
-import { findOrderWithItems } from "./orders.ts";
+import { runBatch } from "../../db/batch.ts";
+import type { Db } from "../../db/client.ts";
+import { orders } from "../../db/schema.ts";
+import { resumeOf } from "../../domain/actions.ts";
+import { type CartLine, normalizeCart } from "../../domain/cart.ts";
+import { type CheckoutOptions, sessionParams } from "../../domain/checkout-session.ts";
+import type { Locale } from "../../i18n/catalogues.ts";
+import { AppError, stripeUnavailable } from "../../lib/errors.ts";
+import { describeError } from "../../lib/log.ts";
+import { retried } from "../../lib/retry.ts";
+import { sameToken } from "../../lib/secret-compare.ts";
+import { isStripeRequestError, untilStripeAnswers } from "../../lib/stripe.ts";
+import type { PricedCart } from "../catalog/catalog.ts";
+import type { StripeDeps } from "../deps.ts";
+import { applyFact } from "../orders/apply-fact.ts";
+import type { OrderRow, OrderWithItems } from "../orders/orders.ts";
+import { findOrderWithItems } from "../orders/orders.ts";
 import {
 	clientMayHold,
 	holdLimitError,
@@ -26,8 +26,8 @@ import {
 	reserve,
 	shortProducts,
 	stockSuffices,
-} from "./stock.ts";
-import { retrieveSession, syncOrder } from "./sync.ts";
+} from "../orders/stock.ts";
+import { retrieveSession, syncOrder } from "../orders/sync.ts";
 
 /** How long a Checkout Session stays payable (Stripe allows 30 min to 24 h). */
 export const CHECKOUT_TTL_SECONDS = 60 * 60;

@@ -1,15 +1,9 @@
-import type { Db } from "../db/client.ts";
-import { alerts } from "../db/schema.ts";
-import type { Logger } from "../lib/log.ts";
-import { describeError } from "../lib/log.ts";
-import type { Deps } from "./deps.ts";
-
-export type Alert = {
-	kind: string;
-	orderId: string | null;
-	message: string;
-	dedupeKey?: string | null;
-};
+import type { Db } from "../../db/client.ts";
+import { alerts } from "../../db/schema.ts";
+import type { Alert } from "../../domain/vocabulary.ts";
+import type { Logger } from "../../lib/log.ts";
+import { describeError } from "../../lib/log.ts";
+import type { Deps } from "../deps.ts";
 
 /** The insert for an alert; a repeated `dedupeKey` is dropped, so one fault raises one alert. */
 function alertInsert(db: Db, alert: Alert, nowMs: number) {

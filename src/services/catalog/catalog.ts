@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
-import { products, shippingRates } from "../db/schema.ts";
-import type { CartLine, PricedCart, PricedLine } from "../domain/cart.ts";
-import { MAX_QUANTITY, normalizeCart } from "../domain/cart.ts";
-import { MAX_SHIPPING_OPTIONS } from "../domain/checkout-session.ts";
-import { MAX_LIMITED_PER_CHECKOUT } from "../domain/product.ts";
-import { invalidCart } from "../lib/errors.ts";
+import type { Db } from "../../db/client.ts";
+import { products, shippingRates } from "../../db/schema.ts";
+import type { CartLine, PricedCart, PricedLine } from "../../domain/cart.ts";
+import { MAX_QUANTITY, normalizeCart } from "../../domain/cart.ts";
+import { MAX_SHIPPING_OPTIONS } from "../../domain/checkout-session.ts";
+import { MAX_LIMITED_PER_CHECKOUT } from "../../domain/product.ts";
+import { invalidCart } from "../../lib/errors.ts";
 
-export type { PricedCart, PricedLine } from "../domain/cart.ts";
+export type { PricedCart, PricedLine } from "../../domain/cart.ts";
 
 import { formatMoney, minorUnitDigits } from "shop-money";
 
