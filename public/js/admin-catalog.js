@@ -4,7 +4,7 @@
  * its edit and stock forms and its audit trail. A refusal is shown beside the
  * field the API names in `error.field`.
  */
-import { arrowTo, code, field, plural, statusBadge } from "./admin-view.js";
+import { arrowTo, code, field, latestRequest, plural, statusBadge } from "./admin-view.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
@@ -85,8 +85,8 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 	let current = null;
 	/** Whose values the edit form holds: what was typed stays until another product opens. */
 	let editFormFor = null;
-	let listRequest = 0;
-	let detailRequest = 0;
+	const listRequests = latestRequest();
+	const detailRequests = latestRequest();
 
 	// ---- fields and their messages ------------------------------------------------
 
@@ -223,11 +223,11 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 
 	async function load() {
 		loaded.add("panel-catalog");
-		const request = ++listRequest;
+		const request = listRequests.next();
 		say(status, "Loading products…");
 		try {
-			const data = await admin("/admin/products");
-			if (request !== listRequest) return;
+			const data = await admin("/admin/products", { signal: request });
+			if (request.aborted) return;
 			products = Array.isArray(data.products) ? data.products : [];
 			currencyDigits =
 				data.currencies && typeof data.currencies === "object" ? data.currencies : {};
@@ -240,7 +240,7 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 					: "No products.",
 			);
 		} catch (err) {
-			if (request !== listRequest) return;
+			if (request.aborted) return;
 			loaded.delete("panel-catalog");
 			if (!isHandled(err)) say(status, `Could not load products: ${messageOf(err)}`);
 		}
@@ -440,9 +440,16 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 
 	/** Reads the product and its trail again; answers it, or null when it could not. */
 	async function refresh(id) {
-		const request = ++detailRequest;
-		const product = await admin(`/admin/products/${encodeURIComponent(id)}`);
-		if (request !== detailRequest || current?.id !== id) return null;
+		const request = detailRequests.next();
+		let product;
+		try {
+			product = await admin(`/admin/products/${encodeURIComponent(id)}`, { signal: request });
+		} catch (err) {
+			// A later read took its place: not an error of this one.
+			if (request.aborted) return null;
+			throw err;
+		}
+		if (request.aborted || current?.id !== id) return null;
 		showProduct(product);
 		showChanges(product);
 		return product;
@@ -645,8 +652,8 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 
 	/** Forgets everything shown (signed out). */
 	function reset() {
-		listRequest++;
-		detailRequest++;
+		listRequests.next();
+		detailRequests.next();
 		products = [];
 		currencyDigits = {};
 		current = null;

@@ -3,7 +3,7 @@
  * Resend on each sent or failed e-mail that follows it through the queue, and
  * the open order's own e-mails under its detail. "Emails (n failed)" on the tab.
  */
-import { plural, shortOrderButton, statusBadge } from "./admin-view.js";
+import { latestRequest, plural, shortOrderButton, statusBadge } from "./admin-view.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 
 /** What the API answers at most: a full page means there may be more. */
@@ -138,18 +138,19 @@ export function emailsTab({
 			fillEmailRow(row, email, { withOrder: false });
 	}
 
-	let emailsRequest = 0;
+	const emailsRequests = latestRequest();
 
 	async function loadEmails() {
 		loaded.add("panel-emails");
-		const request = ++emailsRequest;
+		const request = emailsRequests.next();
 		const status = emailsFilter.value;
 		say(emailsStatus, "Loading e-mails…");
 		try {
 			const data = await admin(
 				`/admin/emails${status ? `?${new URLSearchParams({ status })}` : ""}`,
+				{ signal: request },
 			);
-			if (request !== emailsRequest) return;
+			if (request.aborted) return;
 			const emails = Array.isArray(data.emails) ? data.emails : [];
 			replaceChildren(
 				emailsBody,
@@ -163,25 +164,27 @@ export function emailsTab({
 			);
 			refreshFailedCount();
 		} catch (err) {
-			if (request !== emailsRequest) return;
+			if (request.aborted) return;
 			loaded.delete("panel-emails");
 			if (!isHandled(err)) say(emailsStatus, `Could not load e-mails: ${messageOf(err)}`);
 		}
 	}
 
-	let orderEmailsRequest = 0;
+	const orderEmailsRequests = latestRequest();
 
 	/** The open order's e-mails, under its detail. */
 	async function loadOrderEmails(orderId) {
-		const request = ++orderEmailsRequest;
+		const request = orderEmailsRequests.next();
 		if (detailEmails.dataset.orderId !== orderId) {
 			replaceChildren(detailEmails);
 			detailEmails.dataset.orderId = orderId;
 		}
 		say(detailEmailsStatus, "Loading e-mails…");
 		try {
-			const data = await admin(`/admin/emails?${new URLSearchParams({ orderId })}`);
-			if (request !== orderEmailsRequest || currentOrderId() !== orderId) return;
+			const data = await admin(`/admin/emails?${new URLSearchParams({ orderId })}`, {
+				signal: request,
+			});
+			if (request.aborted || currentOrderId() !== orderId) return;
 			const emails = Array.isArray(data.emails) ? data.emails : [];
 			replaceChildren(
 				detailEmails,
@@ -191,21 +194,21 @@ export function emailsTab({
 			);
 			say(detailEmailsStatus, "");
 		} catch (err) {
-			if (request !== orderEmailsRequest || isHandled(err)) return;
+			if (request.aborted || isHandled(err)) return;
 			say(detailEmailsStatus, `Could not load this order's e-mails: ${messageOf(err)}`);
 		}
 	}
 
-	let failedCountRequest = 0;
+	const failedCountRequests = latestRequest();
 
 	/** "Emails (2 failed)" on the tab. */
 	async function refreshFailedCount() {
 		// Signed out (a wrong token, say): asking again would only repeat the refusal.
 		if (!signedIn()) return;
-		const request = ++failedCountRequest;
+		const request = failedCountRequests.next();
 		try {
-			const data = await admin("/admin/emails?status=failed");
-			if (request !== failedCountRequest) return;
+			const data = await admin("/admin/emails?status=failed", { signal: request });
+			if (request.aborted) return;
 			const count = Array.isArray(data.emails) ? data.emails.length : 0;
 			emailsFailedCount.textContent = count
 				? ` (${count >= EMAILS_PAGE ? `${EMAILS_PAGE}+` : count} failed)`
@@ -291,8 +294,8 @@ export function emailsTab({
 		loadOrderEmails,
 		refreshFailedCount,
 		reset() {
-			emailsRequest++;
-			orderEmailsRequest++;
+			emailsRequests.next();
+			orderEmailsRequests.next();
 			replaceChildren(emailsBody);
 			replaceChildren(detailEmails);
 			delete detailEmails.dataset.orderId;

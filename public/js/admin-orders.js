@@ -11,6 +11,7 @@ import {
 	arrowTo,
 	code,
 	field,
+	latestRequest,
 	plural,
 	relativeTime,
 	shortOrderButton,
@@ -77,13 +78,13 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	};
 
 	let nextCursor = null;
-	let listRequest = 0;
+	const listRequests = latestRequest();
 	/** The search the list shows ("" for none): Load more continues it. */
 	let shownQuery = "";
 	/** The order open in the dialog, as last read. */
 	let current = null;
 	/** The last order asked for: a slower earlier answer is not shown. */
-	let openRequest = 0;
+	const openRequests = latestRequest();
 	/** Orders whose refund is on its way: no second one until it is answered. */
 	const refunding = new Set();
 	/**
@@ -158,7 +159,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	}
 
 	async function load({ reset }) {
-		const request = ++listRequest;
+		const request = listRequests.next();
 		if (reset) shownQuery = search.value.trim();
 		loadMore.disabled = true;
 		clearSearch.hidden = shownQuery === "";
@@ -171,8 +172,8 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		params.set("limit", String(PAGE_SIZE));
 		if (!reset && nextCursor) params.set("cursor", nextCursor);
 		try {
-			const data = await admin(`/admin/orders?${params}`);
-			if (request !== listRequest) return;
+			const data = await admin(`/admin/orders?${params}`, { signal: request });
+			if (request.aborted) return;
 			const orders = Array.isArray(data.orders) ? data.orders : [];
 			if (reset) replaceChildren(body);
 			body.append(...orders.map(orderRow));
@@ -180,10 +181,10 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			loadMore.hidden = !nextCursor;
 			say(status, describeList(body.rows.length));
 		} catch (err) {
-			if (request !== listRequest || isHandled(err)) return;
+			if (request.aborted || isHandled(err)) return;
 			say(status, `Could not load orders: ${messageOf(err)}`);
 		} finally {
-			if (request === listRequest) loadMore.disabled = false;
+			if (!request.aborted) loadMore.disabled = false;
 		}
 	}
 
@@ -467,7 +468,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 
 	/** Opens the dialog over whatever tab is shown, and reads the order into it. */
 	async function open(id, from = document.activeElement) {
-		const request = ++openRequest;
+		const request = openRequests.next();
 		if (!detail.open) {
 			const element = from ?? view;
 			opener = { element, list: element.closest("tbody")?.id, order: element.dataset?.openOrder };
@@ -482,13 +483,15 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		}
 		say(detailStatus, "Loading order…");
 		try {
-			const order = await admin(`/admin/orders/${encodeURIComponent(id)}`);
-			if (request !== openRequest || !detail.open) return;
+			const order = await admin(`/admin/orders/${encodeURIComponent(id)}`, {
+				signal: request,
+			});
+			if (request.aborted || !detail.open) return;
 			render(order);
 			detailBody.hidden = false;
 			say(detailStatus, "");
 		} catch (err) {
-			if (request !== openRequest || isHandled(err)) return;
+			if (request.aborted || isHandled(err)) return;
 			say(detailStatus, `Could not load order ${id}: ${messageOf(err)}`);
 		}
 	}
@@ -512,7 +515,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 
 	byId("close-detail").addEventListener("click", () => detail.close());
 	detail.addEventListener("close", () => {
-		openRequest++;
+		openRequests.next();
 		current = null;
 		formsFor = null;
 		back(opener).focus();
@@ -717,7 +720,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 			load({ reset: true });
 		},
 		reset() {
-			listRequest++;
+			listRequests.next();
 			nextCursor = null;
 			shownQuery = "";
 			current = null;

@@ -61,3 +61,20 @@ export function ageEl(iso, nowMs = Date.now()) {
 	if (!iso) return document.createTextNode("—");
 	return h("time", { datetime: iso, title: iso }, relativeTime(iso, nowMs));
 }
+
+/**
+ * The late-answer guard: `next()` aborts the request started before it and
+ * hands out a fresh signal, so an earlier, slower answer is never shown over a
+ * later one. Pass the signal to the request; `signal.aborted` tells a handler
+ * that its answer no longer counts.
+ */
+export function latestRequest() {
+	let controller = null;
+	return {
+		next() {
+			controller?.abort();
+			controller = new AbortController();
+			return controller.signal;
+		},
+	};
+}

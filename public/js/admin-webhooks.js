@@ -5,7 +5,15 @@
  * runs it through the webhook's own handler, its result beside the button.
  */
 
-import { code, field, plural, relativeTime, shortOrderButton, statusBadge } from "./admin-view.js";
+import {
+	code,
+	field,
+	latestRequest,
+	plural,
+	relativeTime,
+	shortOrderButton,
+	statusBadge,
+} from "./admin-view.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 import { tell } from "./form-feedback.js";
 
@@ -28,8 +36,8 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 	const healthFields = byId("health-fields");
 	const verdict = byId("health-verdict");
 
-	let request = 0;
-	let healthRequest = 0;
+	const requests = latestRequest();
+	const healthRequests = latestRequest();
 
 	// ---- health ------------------------------------------------------------------
 
@@ -84,15 +92,15 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 	}
 
 	async function loadHealth() {
-		const mine = ++healthRequest;
+		const mine = healthRequests.next();
 		say(healthStatus, "Loading…");
 		try {
-			const health = await admin("/admin/webhook-health");
-			if (mine !== healthRequest) return;
+			const health = await admin("/admin/webhook-health", { signal: mine });
+			if (mine.aborted) return;
 			renderHealth(health);
 			say(healthStatus, "");
 		} catch (err) {
-			if (mine === healthRequest && !isHandled(err))
+			if (!mine.aborted && !isHandled(err))
 				say(healthStatus, `Could not load the delivery health: ${messageOf(err)}`);
 		}
 	}
@@ -137,11 +145,11 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 	}
 
 	async function loadEvents() {
-		const mine = ++request;
+		const mine = requests.next();
 		say(status, "Loading failed webhook events…");
 		try {
-			const data = await admin("/admin/webhook-events?result=failed");
-			if (mine !== request) return;
+			const data = await admin("/admin/webhook-events?result=failed", { signal: mine });
+			if (mine.aborted) return;
 			const events = Array.isArray(data.events) ? data.events : [];
 			replaceChildren(body, events.map(eventRow));
 			say(
@@ -149,7 +157,7 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 				events.length ? `${plural(events.length, "failed event")}.` : "No failed webhook events.",
 			);
 		} catch (err) {
-			if (mine !== request) return;
+			if (mine.aborted) return;
 			loaded.delete("panel-events");
 			if (!isHandled(err)) say(status, `Could not load events: ${messageOf(err)}`);
 		}
@@ -222,8 +230,8 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 		/** The health alone, for the dashboard's webhook tile. */
 		health: () => admin("/admin/webhook-health"),
 		reset() {
-			request++;
-			healthRequest++;
+			requests.next();
+			healthRequests.next();
 			replaceChildren(body);
 			replaceChildren(healthFields);
 			verdict.textContent = "";

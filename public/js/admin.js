@@ -5,7 +5,7 @@
 import { catalogTab } from "./admin-catalog.js";
 import { emailsTab } from "./admin-emails.js";
 import { ordersTab } from "./admin-orders.js";
-import { plural, relativeTime, shortOrderButton } from "./admin-view.js";
+import { latestRequest, plural, relativeTime, shortOrderButton } from "./admin-view.js";
 import { webhooksTab } from "./admin-webhooks.js";
 import { ApiError, requestJson } from "./api.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
@@ -180,7 +180,7 @@ for (const tab of tabs) {
 
 const tiles = byId("dashboard-tiles");
 const dashboardStatus = byId("dashboard-status");
-let dashboardRequest = 0;
+const dashboardRequests = latestRequest();
 
 /** Each currency's paid orders and revenue, one line each; refunds said beside. */
 function paidLines(period) {
@@ -262,18 +262,18 @@ function webhookTile(health) {
 }
 
 async function loadDashboard() {
-	const request = ++dashboardRequest;
+	const request = dashboardRequests.next();
 	// Said on the first load only: a refresh after an action must not talk over its answer.
 	if (tiles.childElementCount === 0) say(dashboardStatus, "Loading…");
 	try {
 		const [board, health] = await Promise.all([
-			admin("/admin/dashboard"),
+			admin("/admin/dashboard", { signal: request }),
 			webhooks.health().catch((err) => {
 				if (isHandled(err)) throw err;
 				return null;
 			}),
 		]);
-		if (request !== dashboardRequest) return;
+		if (request.aborted) return;
 		replaceChildren(
 			tiles,
 			tile("Paid today", [...paidLines(board.today), sinceLine(board.today?.since)]),
@@ -296,7 +296,7 @@ async function loadDashboard() {
 		);
 		say(dashboardStatus, "");
 	} catch (err) {
-		if (request !== dashboardRequest || isHandled(err)) return;
+		if (request.aborted || isHandled(err)) return;
 		say(dashboardStatus, `Could not load the dashboard: ${messageOf(err)}`);
 	}
 }
@@ -326,15 +326,15 @@ byId("refresh-dashboard").addEventListener("click", loadDashboard);
 const alertsBody = byId("alerts-body");
 const alertsStatus = byId("alerts-status");
 
-let alertsRequest = 0;
+const alertsRequests = latestRequest();
 
 async function loadAlerts() {
 	loaded.add("panel-alerts");
-	const request = ++alertsRequest;
+	const request = alertsRequests.next();
 	say(alertsStatus, "Loading alerts…");
 	try {
-		const data = await admin("/admin/alerts");
-		if (request !== alertsRequest) return;
+		const data = await admin("/admin/alerts", { signal: request });
+		if (request.aborted) return;
 		const alerts = Array.isArray(data.alerts) ? data.alerts : [];
 		replaceChildren(
 			alertsBody,
@@ -351,7 +351,7 @@ async function loadAlerts() {
 		);
 		say(alertsStatus, alerts.length ? `${plural(alerts.length, "alert")}.` : "No alerts.");
 	} catch (err) {
-		if (request !== alertsRequest) return;
+		if (request.aborted) return;
 		loaded.delete("panel-alerts");
 		if (!isHandled(err)) say(alertsStatus, `Could not load alerts: ${messageOf(err)}`);
 	}
@@ -370,8 +370,8 @@ for (const wrap of document.querySelectorAll(".table-wrap[data-scroll-label]")) 
 
 function resetData() {
 	loaded.clear();
-	dashboardRequest++;
-	alertsRequest++;
+	dashboardRequests.next();
+	alertsRequests.next();
 	orders.reset();
 	catalog.reset();
 	webhooks.reset();
