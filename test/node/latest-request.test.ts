@@ -8,12 +8,7 @@ describe("the console's late-answer guard", () => {
 		expect(first.aborted).toBe(false);
 		const second: AbortSignal = requests.next();
 		expect([first.aborted, second.aborted]).toEqual([true, false]);
-		// A fetch given the earlier signal is cancelled, not merely ignored.
-		const slow = new Promise((_, reject) =>
-			first.aborted
-				? reject(first.reason)
-				: first.addEventListener("abort", () => reject(first.reason)),
-		);
-		await expect(slow).rejects.toMatchObject({ name: "AbortError" });
+		// A fetch given the earlier signal is cancelled with an AbortError, not merely ignored.
+		expect(first.reason).toMatchObject({ name: "AbortError" });
 	});
 });
