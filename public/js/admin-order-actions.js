@@ -1,0 +1,307 @@
+/**
+ * What the operator may do with the open order, as the worker allows it
+ * (`order.actions`: the console shows exactly those): sync from Stripe, refund
+ * (all that is left, or part, with one Idempotency-Key per confirmed refund),
+ * and "Mark shipped" with the carrier and tracking. Each says its answer beside
+ * its button.
+ */
+import { byId, say } from "./dom.js";
+import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
+import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
+
+/**
+ * @param {{
+ *   admin: (path: string, options?: object) => Promise<any>,
+ *   isHandled: (err: unknown) => boolean,
+ *   messageOf: (err: unknown) => string,
+ *   onOrderChanged: () => void,
+ *   currentOrder: () => any,
+ *   reread: (id: string) => Promise<boolean>,
+ *   render: (order: any) => void,
+ *   updateRow: (order: any) => void,
+ *   dialog: HTMLDialogElement,
+ * }} deps the Orders tab's: the open order, how to read and draw it again
+ */
+export function orderActions({
+	admin,
+	isHandled,
+	messageOf,
+	onOrderChanged,
+	currentOrder,
+	reread,
+	render,
+	updateRow,
+	dialog,
+}) {
+	const fulfillStatus = byId("fulfill-status");
+	const syncButton = byId("sync");
+	const syncStatus = byId("sync-status");
+	const refundForm = byId("refund-form");
+	const refundInput = byId("refund-amount");
+	const refundButton = byId("refund");
+	const refundStatus = byId("refund-status");
+	const refundInputs = { amount: refundInput };
+	const fulfillForm = byId("fulfill-form");
+	const fulfillError = byId("fulfill-error");
+	const fulfillButton = byId("fulfill");
+	/** The form's inputs by the API's field names (the error messages name them). */
+	const fulfillInputs = {
+		carrier: byId("fulfill-carrier"),
+		trackingNumber: byId("fulfill-tracking-number"),
+		trackingUrl: byId("fulfill-tracking-url"),
+	};
+	/** Orders whose refund is on its way: no second one until it is answered. */
+	const refunding = new Set();
+	/**
+	 * The refund that got no definite answer (a 5xx, a lost connection), by order and
+	 * body: asking again for the same sends the same Idempotency-Key, so it is the same
+	 * refund (the worker also treats the same amount asked again as that request's retry).
+	 */
+	let unanswered = null;
+
+	/** What is left to refund; null for a held payment (all that Stripe took) or when nothing may be. */
+	function refundMax(order) {
+		return order.actions.refund?.max ?? null;
+	}
+
+	/** A payment that did not match its order, held while a human decides: refund it, or ship (honour) it. */
+	function heldPayment(order) {
+		return order.actions.heldPayment;
+	}
+
+	/** Whether the order can be refunded, and what the field's hint says. */
+	function renderRefundForm(order) {
+		const money = (n) => formatMoney(n, order);
+		byId("refund-currency").textContent = `(${currencyLabel(order.currency)})`;
+		const rest = refundMax(order);
+		const held = heldPayment(order);
+		const canRefund = order.actions.refund !== null;
+		const busy = refunding.has(order.id);
+		refundInput.disabled = !canRefund || busy;
+		refundButton.disabled = !canRefund || busy;
+		if (!canRefund) refundInput.value = "";
+		byId("refund-hint").textContent = held
+			? "This payment did not match the order. Leave empty to refund all Stripe took: the order then ends canceled and its items go back in stock."
+			: canRefund
+				? `Leave empty to refund the rest, ${money(rest)}. Or type part of it in ${currencyLabel(order.currency)}, like ${example(order)}.`
+				: order.actions.refundRefused === "nothing_charged"
+					? "Nothing was charged (the discount covered it all): nothing to refund."
+					: order.actions.refundRefused === "fully_refunded"
+						? "Fully refunded."
+						: `Only paid or fulfilled orders can be refunded; this one is ${order.status}.`;
+	}
+
+	/** An amount as the operator would type it: "1,000" in yen, "12.50" in euros. */
+	function example(order) {
+		const sample = order.minorUnits === 0 ? 1000 : 12.5 * 10 ** order.minorUnits;
+		const amount = Math.min(sample, refundMax(order) ?? sample);
+		const major = toMajorString(amount, order);
+		return order.minorUnits === 0 ? Number(major).toLocaleString("en") : major;
+	}
+
+	syncButton.addEventListener("click", async () => {
+		if (!currentOrder()) return;
+		const id = currentOrder().id;
+		const mine = () => currentOrder()?.id === id;
+		syncButton.disabled = true;
+		tell(syncStatus, "Syncing from Stripe…");
+		try {
+			const synced = await admin(`/admin/orders/${encodeURIComponent(id)}/sync`, {
+				method: "POST",
+			});
+			await reread(id);
+			onOrderChanged();
+			if (mine()) tell(syncStatus, `Synced from Stripe: the order is ${synced.status}.`);
+		} catch (err) {
+			if (!isHandled(err) && mine())
+				tell(syncStatus, `Sync failed: ${messageOf(err)}`, { error: true });
+		} finally {
+			syncButton.disabled = false;
+			if (mine()) refocus(syncButton, syncStatus);
+		}
+	});
+
+	/**
+	 * After an action whose button was disabled meanwhile (the browser then drops
+	 * the focus): the keyboard goes back to the button, or to the action's answer
+	 * when the button is gone or disabled for good.
+	 */
+	function refocus(button, answer) {
+		if (document.activeElement !== document.body && document.activeElement !== null) return;
+		if (!dialog.open) return;
+		if (button.isConnected && !button.disabled && button.offsetParent !== null) {
+			button.focus();
+			return;
+		}
+		answer.tabIndex = -1;
+		answer.focus();
+	}
+
+	/** The field, its message and the answer beside the button, all in view. */
+	function showRefundForm() {
+		refundForm.scrollIntoView({ block: "nearest" });
+	}
+
+	refundForm.addEventListener("submit", async (event) => {
+		event.preventDefault();
+		if (!currentOrder()) return;
+		const order = currentOrder();
+		const rest = refundMax(order);
+		clearFieldErrors(refundInputs);
+		const text = refundInput.value.trim();
+		const amount = text === "" ? rest : toMinorUnits(text, order);
+		const all = text === "" && heldPayment(order);
+		if (amount === null && !all) {
+			refuse(refundStatus, "Not refunded", [
+				[
+					refundInput,
+					`Enter a positive amount in ${currencyLabel(order.currency)}, like ${example(order)}, or leave it empty for the rest.`,
+				],
+			]);
+			showRefundForm();
+			return;
+		}
+		// What Stripe holds of a payment that did not match is not the order's amount: Stripe judges.
+		if (rest !== null && amount > rest) {
+			refuse(refundStatus, "Not refunded", [
+				[refundInput, `That is more than the ${formatMoney(rest, order)} left to refund.`],
+			]);
+			showRefundForm();
+			return;
+		}
+		const what = all ? "everything Stripe took" : formatMoney(amount, order);
+		if (!window.confirm(`Refund ${what} of order ${order.number}? This cannot be undone.`)) {
+			tell(refundStatus, "Nothing was refunded.");
+			return;
+		}
+		/** The dialog still shows this order: its form may say what became of the refund. */
+		const mine = () => currentOrder()?.id === order.id;
+		refunding.add(order.id);
+		renderRefundForm(order);
+		tell(refundStatus, `Refunding ${what}…`);
+		const body = text === "" ? {} : { amount };
+		const same = unanswered?.orderId === order.id && unanswered.body === JSON.stringify(body);
+		const key = same ? unanswered.key : crypto.randomUUID();
+		unanswered = { orderId: order.id, body: JSON.stringify(body), key };
+		try {
+			const result = await admin(`/admin/orders/${encodeURIComponent(order.id)}/refund`, {
+				method: "POST",
+				// One key per confirmed refund, kept until it is answered: a retry never refunds twice.
+				headers: { "Idempotency-Key": key },
+				body,
+			});
+			unanswered = null;
+			refunding.delete(order.id);
+			const done = `Refunded ${formatMoney(result.amount ?? amount, order)}: ${result.status ?? "requested"} (${result.refundId}).`;
+			const shown = await reread(order.id);
+			onOrderChanged();
+			if (mine()) {
+				refundInput.value = "";
+				tell(refundStatus, shown ? done : `${done} Reload the order to see it.`);
+			}
+		} catch (err) {
+			refunding.delete(order.id);
+			// A refusal is an answer; a 5xx or a lost connection is not: the same request keeps its key.
+			if (Number.isInteger(err?.status) && err.status < 500) unanswered = null;
+			if (isHandled(err)) return;
+			if (mine()) {
+				if (err?.code === "invalid_amount") {
+					refuse(refundStatus, "Not refunded", [[refundInput, messageOf(err)]]);
+				} else {
+					// The API says why in full ("Fully refunded: nothing is left…").
+					tell(refundStatus, messageOf(err), { error: true });
+				}
+			}
+			// What the order is now (another refund may have come from Stripe's dashboard).
+			await reread(order.id);
+		} finally {
+			refunding.delete(order.id);
+			if (mine()) {
+				renderRefundForm(currentOrder());
+				showRefundForm();
+				refocus(refundButton, refundStatus);
+			}
+		}
+	});
+
+	// ---- "Mark shipped" --------------------------------------------------------------
+
+	/** The message next to the form; `input`, when given, is the field it is about. */
+	function showFulfillError(message, input = null) {
+		for (const el of Object.values(fulfillInputs)) {
+			el.removeAttribute("aria-invalid");
+			el.removeAttribute("aria-describedby");
+		}
+		say(fulfillError, message);
+		if (input) {
+			input.setAttribute("aria-invalid", "true");
+			input.setAttribute("aria-describedby", "fulfill-error");
+			input.focus();
+		}
+	}
+
+	fulfillForm.addEventListener("submit", async (event) => {
+		event.preventDefault();
+		if (!currentOrder()) return;
+		const order = currentOrder();
+		const url = fulfillInputs.trackingUrl;
+		if (!url.checkValidity()) {
+			showFulfillError(
+				"The tracking URL must be a full web address, like https://carrier.example/track/123.",
+				url,
+			);
+			return;
+		}
+		const payload = {};
+		for (const [name, input] of Object.entries(fulfillInputs)) {
+			const value = input.value.trim();
+			if (value) payload[name] = value;
+		}
+		showFulfillError("");
+		fulfillButton.disabled = true;
+		tell(fulfillStatus, "Marking shipped…");
+		try {
+			const shipped = await admin(`/admin/orders/${encodeURIComponent(order.id)}/fulfill`, {
+				method: "POST",
+				body: payload,
+			});
+			onOrderChanged();
+			if (currentOrder()?.id !== order.id) {
+				updateRow(shipped);
+				return;
+			}
+			fulfillForm.reset();
+			render(shipped);
+			tell(fulfillStatus, `Marked shipped: the order is ${shipped.status}.`);
+			// The form is gone with its button: the keyboard goes to what it did.
+			refocus(fulfillButton, fulfillStatus);
+		} catch (err) {
+			if (isHandled(err) || currentOrder()?.id !== order.id) return;
+			tell(fulfillStatus, "");
+			// Validation messages start with the field's name ("trackingUrl must be …").
+			const about = /^(carrier|trackingNumber|trackingUrl)\b/.exec(messageOf(err))?.[1];
+			showFulfillError(`Could not mark shipped: ${messageOf(err)}`, fulfillInputs[about] ?? null);
+		} finally {
+			fulfillButton.disabled = false;
+		}
+	});
+
+	return {
+		/** The forms for this order, as its actions allow; emptied first when `another` order opens. */
+		show(order, { another }) {
+			if (another) {
+				refundForm.reset();
+				clearFieldErrors(refundInputs);
+				tell(refundStatus, "");
+				tell(syncStatus, "");
+				tell(fulfillStatus, "");
+				fulfillForm.reset();
+				showFulfillError("");
+			}
+			renderRefundForm(order);
+			fulfillForm.hidden = !order.actions.fulfill;
+			syncButton.hidden = !order.actions.sync;
+			byId("fulfill-held").hidden = !heldPayment(order);
+		},
+	};
+}
