@@ -6,6 +6,7 @@
  * they cannot drift apart.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomInt } from "node:crypto";
 import { createWriteStream, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -92,8 +93,26 @@ export function migrateLocal(options: { persistTo?: string; config?: string } = 
 		throw new Error("Applying the D1 migrations to the local database failed (see above).");
 }
 
-/** A free loopback TCP port (closed again before it is returned; never the README's 8787 or 12111). */
+/** Ports the README gives the shop, the emulator and the mailbox: never handed out here. */
+const KNOWN_PORTS = new Set([8787, 12111, 12112]);
+
+/**
+ * A free loopback TCP port for a server about to start. It is picked below
+ * Linux's ephemeral range (32768 up), from which the OS takes the source port
+ * of every outgoing connection: a port from that range, free when checked, can
+ * be taken by a connection in the seconds before wrangler binds it (a busy
+ * test run saw "Address already in use"). Falls back to the OS's own pick.
+ */
 export async function freePort(): Promise<number> {
+	for (let attempt = 0; attempt < 100; attempt++) {
+		const port = 20_000 + randomInt(12_768);
+		if (!KNOWN_PORTS.has(port) && (await portIsFree(port))) return port;
+	}
+	return osPort();
+}
+
+/** A port the OS picks (closed again before it is returned). */
+function osPort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = createServer();
 		server.unref();
