@@ -4,26 +4,14 @@
  * its edit and stock forms and its audit trail. A refusal is shown beside the
  * field the API names in `error.field`.
  */
-import { arrowTo, code, field, latestRequest, plural, statusBadge } from "./admin-view.js";
+
+import { FIELD_LABELS, productRow, renderChanges, stockText } from "./admin-product-view.js";
+import { code, field, latestRequest, plural } from "./admin-view.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
 
 const MAX_UNIT_AMOUNT = 99_999_999;
-
-const FIELD_LABELS = {
-	id: "Id",
-	name: "Name",
-	description: "Description",
-	unitAmount: "Price",
-	currency: "Currency",
-	shippable: "Ships",
-	stock: "Stock",
-	taxCode: "Tax code",
-	active: "On sale",
-};
-
-const ACTION_LABELS = { create: "Created", update: "Edited", stock: "Stock" };
 
 /**
  * @param {{
@@ -154,49 +142,7 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 			: "In the product's currency.";
 	}
 
-	const stockText = (stock) =>
-		stock === null || stock === undefined ? "unlimited" : String(stock);
-
 	// ---- the list ---------------------------------------------------------------
-
-	function cell(name, label, attrs, ...children) {
-		return h("td", { ...attrs, dataset: { cell: name, label } }, ...children);
-	}
-
-	function productRow(p) {
-		return h(
-			"tr",
-			{ dataset: { productId: p.id }, class: p.active ? "" : "is-inactive" },
-			cell(
-				"product",
-				"Product",
-				{ class: "catalog-name" },
-				h("span", { class: "product-title" }, p.name),
-				h("code", { class: "mono small" }, p.id),
-			),
-			cell("price", "Price", { class: "num" }, formatMoney(p.unitAmount, p)),
-			cell("status", "Status", {}, statusBadge(p.active ? "active" : "inactive")),
-			cell("shipping", "Shipping", {}, p.shippable ? "Ships" : "Digital"),
-			cell(
-				"stock",
-				"Stock",
-				{ class: "num" },
-				stockText(p.stock),
-				p.stock === 0 ? h("span", { class: "small muted" }, " (sold out)") : [],
-			),
-			cell("reserved", "Reserved", { class: "num" }, String(p.reserved ?? 0)),
-			h(
-				"td",
-				{ class: "catalog-action" },
-				h(
-					"button",
-					{ type: "button", class: "btn btn-secondary btn-small", dataset: { openProduct: p.id } },
-					"Manage",
-					srOnly(` ${p.name}`),
-				),
-			),
-		);
-	}
 
 	function showList() {
 		replaceChildren(
@@ -338,59 +284,6 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 
 	// ---- the product opened -----------------------------------------------------------
 
-	function valueText(fieldName, value, product) {
-		if (fieldName === "unitAmount" && Number.isInteger(value)) return formatMoney(value, product);
-		if (fieldName === "stock") return stockText(value);
-		if (fieldName === "currency" && typeof value === "string") return currencyLabel(value);
-		if (typeof value === "boolean") return value ? "yes" : "no";
-		if (value === null || value === undefined || value === "") return "—";
-		return String(value);
-	}
-
-	function changeList(change, product) {
-		const entries = Object.entries(change.changes ?? {});
-		if (!entries.length) return "—";
-		return h(
-			"ul",
-			{ class: "change-list" },
-			entries.map(([name, { from, to }]) =>
-				h(
-					"li",
-					{ dataset: { field: name } },
-					h("span", { class: "change-field" }, FIELD_LABELS[name] ?? name),
-					": ",
-					change.action === "create"
-						? valueText(name, to, product)
-						: [valueText(name, from, product), ...arrowTo(), valueText(name, to, product)],
-				),
-			),
-		);
-	}
-
-	function showChanges(product) {
-		const changes = Array.isArray(product.changes) ? product.changes : [];
-		replaceChildren(
-			changesBody,
-			changes.length
-				? changes.map((c) =>
-						h(
-							"tr",
-							{ dataset: { changeId: c.id, action: c.action } },
-							h("td", { dataset: { label: "At" } }, timeEl(c.at)),
-							h("td", { dataset: { label: "Change" } }, ACTION_LABELS[c.action] ?? c.action),
-							h("td", { dataset: { label: "By" } }, code(c.actor)),
-							h(
-								"td",
-								{ class: "wrap-text change-what", dataset: { label: "What changed" } },
-								changeList(c, product),
-							),
-						),
-					)
-				: h("tr", {}, h("td", { colspan: 4 }, "No changes recorded.")),
-		);
-		say(changesStatus, "");
-	}
-
 	function showProduct(product) {
 		current = product;
 		byId("product-heading").textContent = product.name;
@@ -451,7 +344,7 @@ export function catalogTab({ admin, isHandled, messageOf, loaded }) {
 		}
 		if (request.aborted || current?.id !== id) return null;
 		showProduct(product);
-		showChanges(product);
+		renderChanges(product);
 		return product;
 	}
 
