@@ -3,13 +3,13 @@
  * dashboard row, and the tabs, each in its own module.
  */
 import { catalogTab } from "./admin-catalog.js";
+import { dashboardTiles } from "./admin-dashboard.js";
 import { emailsTab } from "./admin-emails.js";
 import { ordersTab } from "./admin-orders.js";
-import { latestRequest, plural, relativeTime, shortOrderButton } from "./admin-view.js";
+import { latestRequest, plural, shortOrderButton } from "./admin-view.js";
 import { webhooksTab } from "./admin-webhooks.js";
 import { ApiError, requestJson } from "./api.js";
-import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
-import { formatMoney } from "./money.js";
+import { byId, h, replaceChildren, say, timeEl } from "./dom.js";
 
 const TOKEN_KEY = "shop.adminToken";
 /** The 404 of a deployment without ADMIN_TOKEN (no admin route at all); others are about one thing. */
@@ -182,85 +182,6 @@ const tiles = byId("dashboard-tiles");
 const dashboardStatus = byId("dashboard-status");
 const dashboardRequests = latestRequest();
 
-/** Each currency's paid orders and revenue, one line each; refunds said beside. */
-function paidLines(period) {
-	const paid = Array.isArray(period?.paid) ? period.paid : [];
-	if (paid.length === 0) return [h("span", { class: "tile-line" }, "No paid orders")];
-	return paid.map((p) =>
-		h(
-			"span",
-			{ class: "tile-line" },
-			h("strong", {}, formatMoney(p.revenue, p)),
-			` · ${plural(p.orders, "order")}`,
-			p.refunded > 0 ? `, ${formatMoney(p.refunded, p)} refunded` : "",
-		),
-	);
-}
-
-const utcDay = new Intl.DateTimeFormat("en", {
-	weekday: "short",
-	day: "numeric",
-	month: "short",
-	timeZone: "UTC",
-});
-
-/** Days start at midnight UTC, weeks on Monday: the tile says from when it counts. */
-function sinceLine(iso) {
-	if (!iso) return [];
-	return h(
-		"span",
-		{ class: "tile-line small muted" },
-		"since ",
-		h("time", { datetime: iso }, utcDay.format(new Date(iso))),
-		" (UTC)",
-	);
-}
-
-/** A tile: its label, its figures, and the button that goes where they come from. */
-function tile(label, value, { action, go, warn = false } = {}) {
-	return h(
-		"li",
-		{ class: `tile${warn ? " is-warning" : ""}` },
-		h("h3", { class: "tile-label" }, label),
-		h("p", { class: "tile-value" }, value),
-		action
-			? h(
-					"button",
-					{ type: "button", class: "link-button tile-action", dataset: { go } },
-					action,
-					srOnly(` (${label.toLowerCase()})`),
-				)
-			: [],
-	);
-}
-
-function webhookTile(health) {
-	if (!health)
-		return tile("Webhooks", "Could not be read", { action: "See webhooks", go: "webhooks" });
-	const failed = health.last24h?.failed ?? 0;
-	return tile(
-		"Webhooks",
-		[
-			h(
-				"span",
-				{ class: "tile-line" },
-				health.lastReceivedAt
-					? [
-							"Last event ",
-							h(
-								"time",
-								{ datetime: health.lastReceivedAt, title: health.lastReceivedAt },
-								relativeTime(health.lastReceivedAt),
-							),
-						]
-					: "No event received yet",
-			),
-			h("span", { class: "tile-line" }, `${plural(failed, "failure")} in 24 h`),
-		],
-		{ action: "See webhooks", go: "webhooks", warn: failed > 0 || !health.lastReceivedAt },
-	);
-}
-
 async function loadDashboard() {
 	const request = dashboardRequests.next();
 	// Said on the first load only: a refresh after an action must not talk over its answer.
@@ -274,26 +195,7 @@ async function loadDashboard() {
 			}),
 		]);
 		if (request.aborted) return;
-		replaceChildren(
-			tiles,
-			tile("Paid today", [...paidLines(board.today), sinceLine(board.today?.since)]),
-			tile("This week", [...paidLines(board.week), sinceLine(board.week?.since)]),
-			tile("Awaiting payment", plural(board.awaitingPayment ?? 0, "checkout"), {
-				action: "See them",
-				go: "awaiting",
-			}),
-			tile("Alerts, last 7 days", String(board.alertsLast7Days ?? 0), {
-				action: "See alerts",
-				go: "alerts",
-				warn: board.alertsLast7Days > 0,
-			}),
-			tile("Failed e-mails", String(board.failedEmails ?? 0), {
-				action: "See them",
-				go: "failed-emails",
-				warn: board.failedEmails > 0,
-			}),
-			webhookTile(health),
-		);
+		replaceChildren(tiles, dashboardTiles(board, health));
 		say(dashboardStatus, "");
 	} catch (err) {
 		if (request.aborted || isHandled(err)) return;

@@ -1,0 +1,110 @@
+/**
+ * The console's dashboard row, drawn: paid today and this week per currency,
+ * checkouts awaiting payment, alerts, failed e-mails and webhook delivery, each
+ * tile with the button that goes where its figure comes from (`data-go`).
+ */
+import { plural, relativeTime } from "./admin-view.js";
+import { h, srOnly } from "./dom.js";
+import { formatMoney } from "./money.js";
+
+/** The tiles for `GET /admin/dashboard` and the webhook health (null when it could not be read). */
+export function dashboardTiles(board, health) {
+	return [
+		tile("Paid today", [...paidLines(board.today), sinceLine(board.today?.since)]),
+		tile("This week", [...paidLines(board.week), sinceLine(board.week?.since)]),
+		tile("Awaiting payment", plural(board.awaitingPayment ?? 0, "checkout"), {
+			action: "See them",
+			go: "awaiting",
+		}),
+		tile("Alerts, last 7 days", String(board.alertsLast7Days ?? 0), {
+			action: "See alerts",
+			go: "alerts",
+			warn: board.alertsLast7Days > 0,
+		}),
+		tile("Failed e-mails", String(board.failedEmails ?? 0), {
+			action: "See them",
+			go: "failed-emails",
+			warn: board.failedEmails > 0,
+		}),
+		webhookTile(health),
+	];
+}
+
+/** Each currency's paid orders and revenue, one line each; refunds said beside. */
+function paidLines(period) {
+	const paid = Array.isArray(period?.paid) ? period.paid : [];
+	if (paid.length === 0) return [h("span", { class: "tile-line" }, "No paid orders")];
+	return paid.map((p) =>
+		h(
+			"span",
+			{ class: "tile-line" },
+			h("strong", {}, formatMoney(p.revenue, p)),
+			` · ${plural(p.orders, "order")}`,
+			p.refunded > 0 ? `, ${formatMoney(p.refunded, p)} refunded` : "",
+		),
+	);
+}
+
+const utcDay = new Intl.DateTimeFormat("en", {
+	weekday: "short",
+	day: "numeric",
+	month: "short",
+	timeZone: "UTC",
+});
+
+/** Days start at midnight UTC, weeks on Monday: the tile says from when it counts. */
+function sinceLine(iso) {
+	if (!iso) return [];
+	return h(
+		"span",
+		{ class: "tile-line small muted" },
+		"since ",
+		h("time", { datetime: iso }, utcDay.format(new Date(iso))),
+		" (UTC)",
+	);
+}
+
+/** A tile: its label, its figures, and the button that goes where they come from. */
+function tile(label, value, { action, go, warn = false } = {}) {
+	return h(
+		"li",
+		{ class: `tile${warn ? " is-warning" : ""}` },
+		h("h3", { class: "tile-label" }, label),
+		h("p", { class: "tile-value" }, value),
+		action
+			? h(
+					"button",
+					{ type: "button", class: "link-button tile-action", dataset: { go } },
+					action,
+					srOnly(` (${label.toLowerCase()})`),
+				)
+			: [],
+	);
+}
+
+function webhookTile(health) {
+	if (!health)
+		return tile("Webhooks", "Could not be read", { action: "See webhooks", go: "webhooks" });
+	const failed = health.last24h?.failed ?? 0;
+	return tile(
+		"Webhooks",
+		[
+			h(
+				"span",
+				{ class: "tile-line" },
+				health.lastReceivedAt
+					? [
+							"Last event ",
+							h(
+								"time",
+								{ datetime: health.lastReceivedAt, title: health.lastReceivedAt },
+								relativeTime(health.lastReceivedAt),
+							),
+						]
+					: "No event received yet",
+			),
+			h("span", { class: "tile-line" }, `${plural(failed, "failure")} in 24 h`),
+		],
+		{ action: "See webhooks", go: "webhooks", warn: failed > 0 || !health.lastReceivedAt },
+	);
+}
