@@ -49,7 +49,7 @@ export const isPaid = (order: { status: OrderStatus }) => SETTLED.includes(order
 export const isHeldPayment = (order: { status: OrderStatus; failureCode: string | null }) =>
 	order.failureCode === "amount_mismatch" && isOpenStatus(order.status);
 
-export function refundRefusal(order: ActionOrder): RefundRefusal | null {
+function refundRefusal(order: ActionOrder): RefundRefusal | null {
 	if (isHeldPayment(order)) return null;
 	if (!isPaid(order)) return order.status === "refunded" ? "fully_refunded" : "not_paid";
 	if (order.amount === 0) return "nothing_charged";

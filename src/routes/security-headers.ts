@@ -50,23 +50,23 @@ export function securityHeaderList(stripeApiOrigin: string | null): [string, str
 	];
 }
 
-const lists = new Map<string, [string, string][]>();
+const middlewares = new Map<string, MiddlewareHandler>();
 
 /**
  * Sets the security headers on every answer of the worker, over whatever a
- * handler set. The list is built once per emulator origin (a public URL, not a
- * secret), not on every request.
+ * handler set. The middleware and its list are made once per emulator origin
+ * (a public URL, not a secret), not on every request.
  */
 export function securityHeaders(stripeApiOrigin: string | null): MiddlewareHandler {
 	const key = stripeApiOrigin ?? "";
-	let list = lists.get(key);
-	if (!list) {
-		list = securityHeaderList(stripeApiOrigin);
-		lists.set(key, list);
+	let middleware = middlewares.get(key);
+	if (!middleware) {
+		const headers = securityHeaderList(stripeApiOrigin);
+		middleware = async (c, next) => {
+			await next();
+			for (const [name, value] of headers) c.res.headers.set(name, value);
+		};
+		middlewares.set(key, middleware);
 	}
-	const headers = list;
-	return async (c, next) => {
-		await next();
-		for (const [name, value] of headers) c.res.headers.set(name, value);
-	};
+	return middleware;
 }

@@ -3,7 +3,7 @@ import { formatMoney } from "shop-money";
 import type Stripe from "stripe";
 import { runBatch } from "../../db/batch.ts";
 import { orders, refundRequests } from "../../db/schema.ts";
-import { allowedActions, refundRefusal } from "../../domain/actions.ts";
+import { allowedActions } from "../../domain/actions.ts";
 import type { Fact } from "../../domain/facts.ts";
 import { AppError, orderNotFound } from "../../lib/errors.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -81,8 +81,8 @@ export async function refundOrder(
 	if (retry) return carryOut(deps, order, retry, log);
 	if (unanswered.length > 0) order = await settleEarlier(deps, order, unanswered, log);
 
-	const allowed = allowedActions(order, deps.now()).refund;
-	if (!allowed) throw orderNotPaid(refundRefusal(order) ?? "not_paid", order.status);
+	const { refund: allowed, refundRefused } = allowedActions(order, deps.now());
+	if (!allowed) throw orderNotPaid(refundRefused ?? "not_paid", order.status);
 	// A payment a human is checking (it matched no order) may be returned: what Stripe took is what is left.
 	const rest = allowed.max ?? (await heldAtStripe(deps, order, log));
 	if (rest <= 0) throw orderNotPaid("not_paid", order.status);
