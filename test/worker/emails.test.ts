@@ -17,7 +17,15 @@ import {
 import { oweUnpaidNotices } from "../../src/services/emails/unpaid-notices.ts";
 import { applyFact } from "../../src/services/orders/apply-fact.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
-import { d1FailingWrites, db, depsFor, getOrder, insertOrder, testDeps } from "./helpers/db.ts";
+import {
+	d1FailingWrites,
+	db,
+	depsFor,
+	getOrder,
+	insertOrder,
+	pendingEmail,
+	testDeps,
+} from "./helpers/db.ts";
 import { events } from "./helpers/stripe-events.ts";
 import { completedSession, declinedPaymentIntent, stripeEvent } from "./helpers/stripe-objects.ts";
 import { deliver } from "./helpers/webhooks.ts";
@@ -51,25 +59,6 @@ function interceptResend(answer: (request: Request) => Promise<Response>) {
 	return sent;
 }
 const withEnv = (extra: Partial<Bindings>) => ({ ...env, ...extra }) as Bindings;
-
-async function pendingEmail(kind = "order_confirmation") {
-	const order = await insertOrder({
-		customerEmail: "ada@example.com",
-		status: "paid",
-		paidAt: Date.now(),
-	});
-	const id = crypto.randomUUID();
-	await db.insert(emails).values({
-		id,
-		orderId: order.id,
-		kind: kind as "order_confirmation",
-		to: "ada@example.com",
-		locale: "fr",
-		dedupeKey: `${kind}:${order.id}`,
-		createdAt: Date.now(),
-	});
-	return { order, id };
-}
 
 describe("the outbox: one e-mail per cause, committed with the change", () => {
 	it("writes the confirmation once for a paid order, however often and by whichever path it is told", async () => {

@@ -6,10 +6,9 @@
  * so. `npm run bench` prints these names as its round-trip table.
  */
 import { describe, expect, it } from "vitest";
-import { emails } from "../../src/db/schema.ts";
 import worker from "../../src/index.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
-import { db, getOrder, insertOrder } from "./helpers/db.ts";
+import { getOrder, pendingEmail } from "./helpers/db.ts";
 import { emulator } from "./helpers/emulator.ts";
 import { countingBindings, stripeCallsAbout } from "./helpers/round-trips.ts";
 import { signature } from "./helpers/webhooks.ts";
@@ -189,21 +188,7 @@ describe("round trips per operation", () => {
 	});
 
 	it("one e-mail delivered by the queue consumer: 2 D1 round trips, no Stripe call", async () => {
-		const order = await insertOrder({
-			customerEmail: "ada@example.com",
-			status: "paid",
-			paidAt: Date.now(),
-		});
-		const id = crypto.randomUUID();
-		await db.insert(emails).values({
-			id,
-			orderId: order.id,
-			kind: "order_confirmation",
-			to: "ada@example.com",
-			locale: "en",
-			dedupeKey: `order_confirmation:${order.id}`,
-			createdAt: Date.now(),
-		});
+		const { id } = await pendingEmail("order_confirmation", "en");
 		const acked: string[] = [];
 		const batch = {
 			queue: "shop-emails",

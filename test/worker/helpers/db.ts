@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { createDb } from "../../../src/db/client.ts";
 import {
 	alerts,
+	emails,
 	orderItems,
 	orders,
 	orderTransitions,
@@ -76,6 +77,26 @@ export async function insertOrder(fields: Partial<typeof orders.$inferInsert> = 
 			.values({ orderId: id, fromStatus: null, toStatus: row.status, source: "checkout", at: now }),
 	]);
 	return row;
+}
+
+/** A paid order's e-mail waiting in the outbox, as the single writer commits one. */
+export async function pendingEmail(kind = "order_confirmation", locale: "en" | "fr" = "fr") {
+	const order = await insertOrder({
+		customerEmail: "ada@example.com",
+		status: "paid",
+		paidAt: Date.now(),
+	});
+	const id = crypto.randomUUID();
+	await db.insert(emails).values({
+		id,
+		orderId: order.id,
+		kind: kind as "order_confirmation",
+		to: "ada@example.com",
+		locale,
+		dedupeKey: `${kind}:${order.id}`,
+		createdAt: Date.now(),
+	});
+	return { order, id };
 }
 
 /**
