@@ -172,3 +172,11 @@ export function summarize(runs: LoadRun[]): LoadSummary {
 		cpuMsPerRequest,
 	};
 }
+
+/**
+ * The targets of one round, starting one further along each round, so that no
+ * target always runs first (or last) while the machine warms up or gets busy.
+ */
+export function inRotation<T>(steps: readonly T[], round: number): T[] {
+	return steps.map((_, i) => steps[(i + round) % steps.length] as T);
+}

@@ -5,7 +5,7 @@
  * product beside the same checkout of an unlimited one, so the cost of the
  * reservation shows as a ratio. Rounds rotate the three targets.
  */
-import { type LoadRun, type LoadSummary, runLoad, summarize } from "../lib/load.ts";
+import { inRotation, type LoadRun, type LoadSummary, runLoad, summarize } from "../lib/load.ts";
 import type { DevServer, Emulator } from "../lib/proc.ts";
 
 export type CheckoutPlan = {
@@ -202,8 +202,7 @@ export async function measureCheckout(options: {
 				["checkout", () => checkout(plan.requests)],
 				["limited", () => limited(plan.requests)],
 			] as const;
-			for (let i = 0; i < steps.length; i++) {
-				const [name, run] = steps[(i + round) % steps.length] as (typeof steps)[number];
+			for (const [name, run] of inRotation(steps, round)) {
 				const result = await run();
 				runs[name].push(result);
 				options.log(

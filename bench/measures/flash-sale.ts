@@ -6,7 +6,7 @@
  * exactly those orders, never below. Beside it, the same load on the
  * unlimited product, in the same rounds, for the throughput ratio.
  */
-import { type LoadRun, type LoadSummary, runLoad, summarize } from "../lib/load.ts";
+import { inRotation, type LoadRun, type LoadSummary, runLoad, summarize } from "../lib/load.ts";
 import type { DevServer } from "../lib/proc.ts";
 import { admin, checkoutOutcome, checkoutRequest, prepareTwin, UNLIMITED_ID } from "./checkout.ts";
 
@@ -50,8 +50,7 @@ export async function measureFlashSale(options: {
 			["sale", () => load(`flash sale: ${plan.shoppers} shoppers, ${plan.units} units`, productId)],
 			["unlimited", () => load(`the same load, unlimited product`, UNLIMITED_ID)],
 		] as const;
-		for (let i = 0; i < steps.length; i++) {
-			const [name, run] = steps[(i + round) % steps.length] as (typeof steps)[number];
+		for (const [name, run] of inRotation(steps, round)) {
 			const result = await run();
 			runs[name].push(result);
 			options.log(

@@ -6,7 +6,7 @@
  * with nothing around them); rounds alternate the four.
  */
 import type { Request } from "autocannon";
-import { type LoadRun, type LoadSummary, runLoad, summarize } from "../lib/load.ts";
+import { inRotation, type LoadRun, type LoadSummary, runLoad, summarize } from "../lib/load.ts";
 import type { DevServer } from "../lib/proc.ts";
 import { type BenchOrder, completedEventPayload, signatureHeader } from "../lib/stripe-events.ts";
 
@@ -152,9 +152,7 @@ export async function measureWebhooks(options: {
 				["baseline", () => base(orders)],
 				["sameIo", () => sameIo(orders)],
 			];
-			// Rotate the order each round so no target always runs first (or last).
-			for (let i = 0; i < steps.length; i++) {
-				const [name, run] = steps[(i + round) % steps.length] as (typeof steps)[number];
+			for (const [name, run] of inRotation(steps, round)) {
 				const result = await run();
 				runs[name].push(result);
 				options.log(
