@@ -7,6 +7,7 @@ import {
 	type MessageKey,
 	translate,
 } from "../i18n/catalogues.ts";
+import { withShell } from "./shell.ts";
 
 /**
  * Puts a page in the shopper's language before it leaves the worker, so it is
@@ -14,7 +15,8 @@ import {
  * - `<html lang>`;
  * - `data-i18n="key"`: the element's text; `data-i18n-attr="attr:key attr:key"`:
  *   attributes (`content`, `aria-label`, `alt`…);
- * - `#lang-switch`: a link per language to this page in it (`?lang=`);
+ * - the shell around the page (./shell.ts), its header with a link per
+ *   language to this page in it (`?lang=`);
  * - a `<script type="application/json" id="messages">` data block with the
  *   catalogue, for the page's own scripts (`public/js/i18n.js`).
  */
@@ -25,7 +27,14 @@ export function localizePage(
 	/** Keys whose place takes another message (a page reused as a shell). */
 	instead: Partial<Record<MessageKey, MessageKey>> = {},
 ): Response {
-	return new HTMLRewriter()
+	const words = {
+		skip: translate(locale, "layout.skip"),
+		brand: translate(locale, "layout.brand"),
+		headerEnd:
+			html`<nav id="lang-switch" class="lang-switch" aria-label="${translate(locale, "layout.language")}">${raw(languageLinks(locale, url))}</nav>`.toString(),
+		footer: translate(locale, "layout.footer"),
+	};
+	return withShell(new HTMLRewriter(), words)
 		.on("html", {
 			element(el) {
 				el.setAttribute("lang", locale);
@@ -43,11 +52,6 @@ export function localizePage(
 					const [attr, key] = pair.split(":");
 					if (attr && isMessageKey(key)) el.setAttribute(attr, translate(locale, key));
 				}
-			},
-		})
-		.on("#lang-switch", {
-			element(el) {
-				el.setInnerContent(languageLinks(locale, url), { html: true });
 			},
 		})
 		.on("head", {

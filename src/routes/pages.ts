@@ -9,6 +9,7 @@ import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
 import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
 import { localized, pageAsset } from "../pages/serve.ts";
+import { consoleShell } from "../pages/shell.ts";
 import { withOrderState } from "../pages/success-page.ts";
 import { listActiveProducts } from "../services/catalog/catalog.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -38,7 +39,7 @@ for (const [path, asset] of Object.entries(PAGES)) {
 	pageRoutes.get(path, async (c) => {
 		const res = await pageAsset(c, asset);
 		if (!res.ok) return res;
-		if (asset === "/admin.html") return res; // the operator's console is English only
+		if (asset === "/admin.html") return consoleShell(res); // the operator's console is English only
 		const locale = requestLocale(c);
 		rememberLocaleChoice(c);
 		const fill = FILL[asset];

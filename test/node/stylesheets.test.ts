@@ -17,6 +17,7 @@ const SHOP = [
 ];
 const CONSOLE = [
 	read("public/admin.html"),
+	read("src/pages/shell.ts"),
 	...js.filter((f) => f.startsWith("admin")).map((f) => read(`public/js/${f}`)),
 	// Helpers both sides load.
 	...["dom.js", "api.js", "money.js", "form-feedback.js", "card-brand.js"].map((f) =>
@@ -48,13 +49,16 @@ describe("the stylesheets", () => {
 		expect(dead).toEqual([]);
 	});
 
-	it("are linked by the pages they style, base first", () => {
+	it("are linked by the pages they style; base.css by the shell the worker writes first", () => {
 		for (const page of ["index", "success", "cancel", "404"])
 			expect(read(`public/${page}.html`)).toMatch(
-				/css\/base\.css"[^>]*>\s*<link[^>]*css\/shop\.css"/,
+				/<link rel="stylesheet" href="\/css\/shop\.css" \/>/,
 			);
 		expect(read("public/admin.html")).toMatch(
-			/css\/base\.css"[^>]*>\s*<link[^>]*css\/console\.css"/,
+			/<link rel="stylesheet" href="\/css\/console\.css" \/>/,
 		);
+		for (const page of ["index", "success", "cancel", "404", "admin"])
+			expect(read(`public/${page}.html`)).not.toContain("base.css");
+		expect(read("src/pages/shell.ts")).toContain('<link rel="stylesheet" href="/css/base.css" />');
 	});
 });

@@ -48,6 +48,36 @@ describe("HTML pages", () => {
 		});
 	}
 
+	// The shell (src/pages/shell.ts) is written by the worker around each page's own content.
+	for (const [path, sheet, end] of [
+		[
+			"/",
+			"shop",
+			/<nav id="lang-switch" class="lang-switch" aria-label="Language"><a href="\/\?lang=en"/,
+		],
+		["/success.html", "shop", /<nav id="lang-switch"/],
+		["/cancel.html", "shop", /<nav id="lang-switch"/],
+		["/admin.html", "console", /<span class="header-tag">Admin<\/span>/],
+	] as const) {
+		it(`writes the shell around ${path}: head first, base.css before its own sheet, skip link, brand, footer`, async () => {
+			const body = await (await exports.default.fetch(`${ORIGIN}${path}`)).text();
+			expect(body).toMatch(/<head>\s*<meta charset="utf-8" \/>\s*<meta name="viewport"/);
+			expect(body).toMatch(
+				new RegExp(`css/base\\.css" />[\\s\\S]*<link rel="stylesheet" href="/css/${sheet}\\.css"`),
+			);
+			expect(body).toMatch(/<body>\s*<a class="skip-link" href="#main">Skip to content<\/a>/);
+			expect(body).toMatch(
+				/<div class="wrap header-inner"><a class="brand" href="\/"><img src="\/favicon.svg" alt="" width="28" height="28" \/><span>Bean &amp; Leaf<\/span><\/a>/,
+			);
+			expect(body).toMatch(end);
+			if (sheet === "shop")
+				expect(body).toContain(
+					`<footer class="site-footer"><div class="wrap"><p>${CATALOGUES.en["layout.footer"].replace("&", "&amp;")}</p></div></footer>`,
+				);
+			else expect(body).not.toContain("site-footer");
+		});
+	}
+
 	it("lets forms go to the emulator in local mode only", async () => {
 		const local = await exports.default.fetch(`${ORIGIN}/`);
 		expect(local.headers.get("content-security-policy")).toContain(
