@@ -1,53 +1,42 @@
+/**
+ * The shop's page: loads the catalogue, wires the product cards
+ * (storefront-products.js) to the cart (storefront-cart.js), fits the cart to
+ * the stock, and pays through Stripe Checkout.
+ */
 import { ApiError, createCheckoutSession, requestJson } from "./api.js";
 import {
-	addItem,
 	CART_STORAGE_KEY,
 	clearLastCheckout,
 	fitItems,
 	forgetCheckoutKey,
 	getItems,
 	getLastCheckout,
-	MAX_LINES,
-	MAX_QUANTITY,
 	rememberNames,
-	removeItem,
 	removeItems,
 	setLastCheckout,
-	setQuantity,
 } from "./cart.js";
-import { byId, h, replaceChildren, say, srOnly } from "./dom.js";
+import { byId, h, replaceChildren, say } from "./dom.js";
 import { errorText, locale, t, tn } from "./i18n.js";
-import { currencyLabel, formatMoney } from "./money.js";
+import { cartGroups, cartView } from "./storefront-cart.js";
+import { capOf, productList, unitsLeft } from "./storefront-products.js";
 
 // The cart needs this script: the stylesheet keeps it out of sight until then (html:not(.js)).
 document.documentElement.classList.add("js");
 
 const productsEl = byId("products");
 const productsStatus = byId("products-status");
-const cartEl = byId("cart");
-const cartLines = byId("cart-lines");
-const cartEmpty = byId("cart-empty");
-const cartConflict = byId("cart-conflict");
-const cartConflictText = byId("cart-conflict-text");
-const cartConflictActions = byId("cart-conflict-actions");
-const cartCurrency = byId("cart-currency");
-const cartSummary = byId("cart-summary");
-const cartTotal = byId("cart-total");
-const cartCount = byId("cart-count");
-const cartCountUnit = byId("cart-count-unit");
 const cartStatus = byId("cart-status");
-const cartBar = byId("cart-bar");
 const errorEl = byId("error");
 const payButton = byId("pay");
 
-/** "Only n left" from this many units down: LOW_STOCK_AT in src/domain/product.ts (the page without this script says it from the same number). */
-const LOW_STOCK_AT = 10;
-
-/** @type {Map<string, {id: string, name: string, description: string, unitAmount: number, currency: string, minorUnits: number, available: number | null, maxPerOrder: number | null}>} */
-let catalog = new Map();
+/**
+ * The catalogue as last loaded, by product id: filled again in place on each load (the
+ * product list and the cart read this same map).
+ * @type {Map<string, {id: string, name: string, description: string, unitAmount: number, currency: string, minorUnits: number, available: number | null, maxPerOrder: number | null}>}
+ */
+const catalog = new Map();
 let catalogLoaded = false;
 let paying = false;
-let cartInView = false;
 
 function showError(message) {
 	errorEl.textContent = message;
@@ -57,79 +46,47 @@ function clearError() {
 	errorEl.textContent = "";
 }
 
-function price(amount, money) {
-	return formatMoney(amount, money, locale);
-}
-
-/** Units left of a product, or null when its stock is unlimited. */
-function unitsLeft(product) {
-	return typeof product.available === "number" ? Math.max(product.available, 0) : null;
-}
-
-function isSoldOut(product) {
-	return unitsLeft(product) === 0;
-}
-
-/**
- * The most of a product the cart may hold: what is left, at most 99. Units
- * this browser's last checkout took count as the shopper's own (the server
- * counts them so when that checkout is resumed): back from Stripe, a cart is
- * not cut down by its own reservation. `ownHeld: false` leaves them out.
- */
-function capOf(product, { ownHeld = true } = {}) {
-	const left = unitsLeft(product);
-	if (left === null) return MAX_QUANTITY;
-	const held = ownHeld
-		? (getLastCheckout()?.items.find((i) => i.productId === product.id)?.quantity ?? 0)
-		: 0;
-	return Math.min(left + held, perOrder(product));
-}
-
-/** Why the cart may hold no more than `cap` of a product: the cart's limit, the order's, or what is left. */
-function capText(product, cap) {
-	if (cap === MAX_QUANTITY) return t("shop.maxQuantity", { max: MAX_QUANTITY });
-	return cap === perOrder(product) ? t("shop.maxPerOrder", { max: cap }) : tn("shop.maxStock", cap);
-}
-
-/** The most one order may take of a product (a limited one has its own limit, from the API). */
-function perOrder(product) {
-	return Number.isInteger(product.maxPerOrder)
-		? Math.min(product.maxPerOrder, MAX_QUANTITY)
-		: MAX_QUANTITY;
-}
-
-/** "Only 3 left" / "Sold out" for a card, or "" when there are plenty (or no limit). */
-function stockNote(product) {
-	const left = unitsLeft(product);
-	if (left === 0) return t("shop.soldOut");
-	return left !== null && left <= LOW_STOCK_AT ? tn("shop.onlyLeft", left) : "";
-}
-
 /** "A and B", in the page's language. */
 function listOf(names) {
 	return new Intl.ListFormat(locale, { type: "conjunction" }).format(names);
 }
 
-/**
- * A message naming a product, with the name for screen readers only:
- * "Add to cart" on screen, "Add Espresso beans to cart" read aloud.
- */
-function withHiddenName(key, name) {
-	const [before, after = ""] = t(key).split("{name}");
-	return [before.trimEnd(), srOnly(` ${name}`), after];
-}
+const products = productList({
+	list: productsEl,
+	catalog,
+	cartCurrency: (items) => cartGroups(items, catalog)[0]?.money.currency,
+	// `cart` is declared below: a click only comes once the page is wired.
+	onAdded(product, count) {
+		clearError();
+		cart.render();
+		say(cartStatus, t("shop.added", { name: product.name, count }));
+	},
+});
+
+const cart = cartView({
+	catalog,
+	isLoaded: () => catalogLoaded,
+	isPaying: () => paying,
+	payButton,
+	status: cartStatus,
+	clearError,
+	updateProducts: products.update,
+});
 
 // ---- products -------------------------------------------------------------
 
 /** Fetches the catalogue and shows it; drops cart lines for products no longer sold. */
 async function refreshCatalog() {
 	const data = await requestJson("/api/products");
-	const products = Array.isArray(data.products) ? data.products : [];
-	catalog = new Map(products.map((p) => [p.id, p]));
+	const list = Array.isArray(data.products) ? data.products : [];
+	const fresh = new Map(list.map((p) => [p.id, p]));
+	// Filled again in place (built first, so a bad answer leaves it as it was).
+	catalog.clear();
+	for (const [id, p] of fresh) catalog.set(id, p);
 	catalogLoaded = true;
-	renderProducts(products);
-	say(productsStatus, products.length ? "" : t("shop.noProducts"));
-	rememberNames(new Map(products.map((p) => [p.id, p.name])));
+	products.show(list);
+	say(productsStatus, list.length ? "" : t("shop.noProducts"));
+	rememberNames(new Map(list.map((p) => [p.id, p.name])));
 	dropUnavailableCartItems();
 }
 
@@ -141,7 +98,7 @@ async function loadProducts() {
 		// A cart kept from an earlier visit may ask for more than is left now.
 		const lowered = fitCartToStock();
 		if (lowered.length) showError(stockChangedText(lowered));
-		render();
+		cart.render();
 	} catch (err) {
 		replaceChildren(productsEl);
 		say(productsStatus, t("shop.loadFailed"));
@@ -157,178 +114,7 @@ async function loadProducts() {
 	}
 }
 
-/** The product's drawing, `/img/products/<id>.svg`; a product without one keeps the plain tile. */
-function productImage(product, card) {
-	const img = h("img", {
-		class: "product-image",
-		src: `/img/products/${encodeURIComponent(product.id)}.svg`,
-		alt: product.name,
-		width: 320,
-		height: 200,
-		loading: "lazy",
-		decoding: "async",
-	});
-	img.addEventListener(
-		"error",
-		() => {
-			img.remove();
-			card.classList.remove("has-image");
-		},
-		{ once: true },
-	);
-	return img;
-}
-
-function productCard(p) {
-	const headingId = `product-${p.id}-name`;
-	const noteId = `product-${p.id}-note`;
-	const stockId = `product-${p.id}-stock`;
-	const soldOut = isSoldOut(p);
-	const card = h("li", {
-		class: soldOut ? "product-card has-image sold-out" : "product-card has-image",
-		dataset: { productId: p.id },
-	});
-	card.append(
-		productImage(p, card),
-		h("h2", { class: "product-name", id: headingId }, p.name),
-		p.description ? h("p", { class: "product-desc" }, p.description) : "",
-		h(
-			"p",
-			{ class: "product-price" },
-			price(p.unitAmount, p),
-			h("span", { class: "in-cart-count" }),
-		),
-		h("p", { class: soldOut ? "stock-note sold-out" : "stock-note", id: stockId }, stockNote(p)),
-		h(
-			"div",
-			{ class: "product-actions" },
-			// Sold out: still listed, and the button says why it does nothing.
-			h(
-				"button",
-				{
-					type: "button",
-					class: "btn btn-primary",
-					dataset: { action: "add", item: p.id },
-					"aria-describedby": soldOut ? headingId : `${stockId} ${noteId}`,
-					disabled: soldOut,
-				},
-				soldOut ? t("shop.soldOut") : withHiddenName("shop.addNamed", p.name),
-			),
-			// Plain form post: works without this script (the server answers 303 to Stripe).
-			h(
-				"form",
-				{
-					method: "post",
-					action: "/create-checkout-session",
-					class: "buy-now",
-					hidden: soldOut,
-				},
-				h("input", { type: "hidden", name: "productId", value: p.id }),
-				h("input", { type: "hidden", name: "quantity", value: "1" }),
-				h("input", { type: "hidden", name: "locale", value: locale }),
-				h(
-					"button",
-					{ type: "submit", class: "btn btn-secondary" },
-					withHiddenName("shop.buyNamed", p.name),
-				),
-			),
-		),
-		h("p", { class: "product-note small", id: noteId }),
-	);
-	return card;
-}
-
-function renderProducts(products) {
-	replaceChildren(productsEl, products.map(productCard));
-}
-
-/** Why a product cannot be added right now, or "" when it can. */
-function addBlockedReason(product, items, currency) {
-	const line = items.find((i) => i.productId === product.id);
-	if (currency && product.currency !== currency) {
-		return t("shop.otherCurrency", {
-			cart: currencyLabel(currency),
-			other: currencyLabel(product.currency),
-		});
-	}
-	if (isSoldOut(product)) return t("shop.soldOut");
-	const cap = capOf(product);
-	if (line && line.quantity >= cap) return capText(product, cap);
-	if (!line && items.length >= MAX_LINES) return t("shop.maxLines", { max: MAX_LINES });
-	return "";
-}
-
-function updateProductButtons(items, currency) {
-	for (const card of productsEl.querySelectorAll("[data-product-id]")) {
-		const product = catalog.get(card.dataset.productId);
-		if (!product) continue;
-		const reason = addBlockedReason(product, items, currency);
-		const button = card.querySelector('[data-action="add"]');
-		const note = card.querySelector(".product-note");
-		button.disabled = reason !== "";
-		// A sold-out card's button and stock note already say so.
-		note.textContent = isSoldOut(product) ? "" : reason;
-		const inCart = items.find((i) => i.productId === product.id)?.quantity ?? 0;
-		card.classList.toggle("in-cart", inCart > 0);
-		card.querySelector(".in-cart-count").textContent =
-			inCart > 0 ? t("shop.inCart", { count: inCart }) : "";
-	}
-}
-
-productsEl.addEventListener("click", (event) => {
-	const button = event.target.closest('button[data-action="add"]');
-	if (!button || button.disabled) return;
-	const product = catalog.get(button.dataset.item);
-	if (!product) return;
-	const items = getItems();
-	if (addBlockedReason(product, items, cartGroups(items)[0]?.money.currency)) return;
-	const added = addItem(product.id, 1, product.name);
-	const count = added.find((i) => i.productId === product.id)?.quantity ?? 0;
-	clearError();
-	render();
-	say(cartStatus, t("shop.added", { name: product.name, count }));
-});
-
-// Stop a double submit of a "Buy now" form creating two orders.
-productsEl.addEventListener("submit", (event) => {
-	const form = event.target.closest("form.buy-now");
-	if (!form) return;
-	if (form.dataset.submitted) {
-		event.preventDefault();
-		return;
-	}
-	form.dataset.submitted = "true";
-	for (const button of form.querySelectorAll("button"))
-		button.setAttribute("aria-disabled", "true");
-});
-
-// ---- cart -----------------------------------------------------------------
-
-/**
- * The cart's known lines by currency, in the order the currencies first
- * appear: `[{money, items, total}]`. One group is a cart that can be paid;
- * more (an old cart, a product whose price moved to another currency, two
- * tabs) is a conflict, and amounts are never added across groups.
- */
-function cartGroups(items) {
-	const groups = new Map();
-	for (const item of items) {
-		const product = catalog.get(item.productId);
-		if (!product) continue;
-		let group = groups.get(product.currency);
-		if (!group) {
-			group = {
-				money: { currency: product.currency, minorUnits: product.minorUnits },
-				items: [],
-				total: 0,
-			};
-			groups.set(product.currency, group);
-		}
-		group.items.push(item);
-		group.total += product.unitAmount * item.quantity;
-	}
-	return [...groups.values()];
-}
+// ---- the cart against the stock -------------------------------------------
 
 /**
  * Lowers each cart line to what is left of its product, removing sold-out
@@ -385,245 +171,12 @@ function dropUnavailableCartItems() {
 	);
 }
 
-function render() {
-	const items = catalogLoaded ? getItems().filter((i) => catalog.has(i.productId)) : getItems();
-	const count = items.reduce((sum, i) => sum + i.quantity, 0);
-	cartCount.textContent = String(count);
-	cartCountUnit.textContent = tn("cart.items", count);
-
-	if (!catalogLoaded) {
-		payButton.disabled = true;
-		renderCartBar(count, "");
-		return;
-	}
-	const groups = cartGroups(items);
-	const mixed = groups.length > 1;
-	const currency = groups[0]?.money.currency ?? null;
-	const focusKey = focusedCartControl();
-	replaceChildren(
-		cartLines,
-		items.map((item) => cartLine(catalog.get(item.productId), item.quantity)),
-	);
-	restoreFocus(focusKey);
-
-	cartEmpty.hidden = items.length > 0;
-	const total = groups.length === 1 ? price(groups[0].total, groups[0].money) : "";
-	cartSummary.hidden = total === "";
-	cartTotal.textContent = total;
-	cartCurrency.hidden = total === "";
-	cartCurrency.textContent = total ? t("cart.currency", { currency: currencyLabel(currency) }) : "";
-	renderConflict(groups);
-	payButton.disabled = paying || items.length === 0 || mixed;
-	updateProductButtons(items, currency);
-	renderCartBar(count, total);
-}
-
-/** Two currencies in one cart: say so, and offer to remove the lines in each odd one. */
-function renderConflict(groups) {
-	cartConflict.hidden = groups.length < 2;
-	if (groups.length < 2) {
-		cartConflictText.textContent = "";
-		replaceChildren(cartConflictActions);
-		return;
-	}
-	const labels = groups.map((g) => currencyLabel(g.money.currency));
-	cartConflictText.textContent = t("cart.mixedCurrencies", {
-		currencies: new Intl.ListFormat(locale, { type: "conjunction" }).format(labels),
-	});
-	replaceChildren(
-		cartConflictActions,
-		groups.slice(1).map((g) =>
-			h(
-				"button",
-				{
-					type: "button",
-					class: "btn btn-secondary",
-					dataset: { action: "remove-currency", currency: g.money.currency },
-				},
-				t("cart.removeOdd", { currency: currencyLabel(g.money.currency) }),
-			),
-		),
-	);
-}
-
-/** Phones: "View cart (2) · $48.00" at the bottom while the cart itself is out of view. */
-function renderCartBar(count, total) {
-	cartBar.textContent = total ? t("cart.viewTotal", { count, total }) : t("cart.view", { count });
-	cartBar.hidden = count === 0 || cartInView;
-	cartBar.dataset.count = String(count);
-}
-
-function cartLine(product, quantity) {
-	const name = product.name;
-	const qtyId = `qty-${product.id}`;
-	const cap = capOf(product);
-	return h(
-		"li",
-		{ class: "cart-line", dataset: { cartLine: product.id } },
-		h(
-			"div",
-			{ class: "line-info" },
-			h("span", { class: "line-name" }, name),
-			h(
-				"span",
-				{ class: "line-unit small muted" },
-				t("cart.each", { price: price(product.unitAmount, product) }),
-			),
-		),
-		h(
-			"div",
-			{ class: "stepper" },
-			h(
-				"button",
-				{
-					type: "button",
-					class: "step",
-					dataset: { action: "dec", item: product.id },
-					"aria-label": t("cart.decrease", { name }),
-					disabled: quantity <= 1,
-				},
-				"−",
-			),
-			h("label", { for: qtyId, class: "visually-hidden" }, t("cart.quantityOf", { name })),
-			h("input", {
-				id: qtyId,
-				type: "number",
-				inputmode: "numeric",
-				min: 1,
-				max: Math.max(cap, 1),
-				step: 1,
-				value: quantity,
-				class: "qty",
-				dataset: { action: "qty", item: product.id },
-			}),
-			h(
-				"button",
-				{
-					type: "button",
-					class: "step",
-					dataset: { action: "inc", item: product.id },
-					"aria-label": t("cart.increase", { name }),
-					disabled: quantity >= cap,
-				},
-				"+",
-			),
-		),
-		h("span", { class: "line-total" }, price(product.unitAmount * quantity, product)),
-		h(
-			"button",
-			{
-				type: "button",
-				class: "link-button remove",
-				dataset: { action: "remove", item: product.id },
-				// Starts with the visible word, so voice control finds it by what it shows.
-				"aria-label": t("cart.removeNamed", { name }),
-			},
-			t("cart.remove"),
-		),
-	);
-}
-
-/** Which cart control has focus, so it can get it back after a re-render. */
-function focusedCartControl() {
-	const active = document.activeElement;
-	if (!active || !cartLines.contains(active)) return null;
-	return { action: active.dataset.action, item: active.dataset.item };
-}
-
-function restoreFocus(key) {
-	if (!key) return;
-	const selector = `[data-item="${CSS.escape(key.item)}"]`;
-	let target = cartLines.querySelector(`${selector}[data-action="${key.action}"]`);
-	if (!target || target.disabled)
-		target = cartLines.querySelector(`${selector}[data-action="qty"]`);
-	(target ?? cartEl).focus();
-}
-
-cartLines.addEventListener("click", (event) => {
-	const button = event.target.closest("button[data-action]");
-	if (!button || button.disabled) return;
-	const { action, item: productId } = button.dataset;
-	const product = catalog.get(productId);
-	if (!product) return;
-	const current = getItems().find((i) => i.productId === productId)?.quantity ?? 0;
-	clearError();
-	if (action === "inc" || action === "dec") {
-		const cap = capOf(product);
-		const quantity = action === "inc" ? Math.min(current + 1, cap) : Math.max(current - 1, 1);
-		setQuantity(productId, quantity);
-		render();
-		const set = t("cart.quantitySet", { name: product.name, quantity });
-		// The + button just went dim: say why.
-		say(
-			cartStatus,
-			quantity >= cap && cap < MAX_QUANTITY ? `${set} ${capText(product, cap)}` : set,
-		);
-	} else if (action === "remove") {
-		removeItem(productId);
-		render();
-		cartEl.focus();
-		say(cartStatus, t("cart.removed", { name: product.name }));
-	}
-});
-
-cartLines.addEventListener("change", (event) => {
-	const input = event.target.closest('input[data-action="qty"]');
-	if (!input) return;
-	const product = catalog.get(input.dataset.item);
-	if (!product) return;
-	const quantity = Number(input.value);
-	const cap = capOf(product);
-	if (Number.isInteger(quantity) && quantity > cap && quantity <= MAX_QUANTITY && cap >= 1) {
-		setQuantity(product.id, cap);
-		clearError();
-		say(cartStatus, capText(product, cap));
-	} else if (Number.isInteger(quantity) && quantity >= 1 && quantity <= MAX_QUANTITY) {
-		setQuantity(product.id, quantity);
-		clearError();
-		say(cartStatus, t("cart.quantitySet", { name: product.name, quantity }));
-	} else {
-		say(cartStatus, t("cart.quantityInvalid", { max: MAX_QUANTITY }));
-	}
-	render();
-});
-
-cartConflictActions.addEventListener("click", (event) => {
-	const button = event.target.closest('button[data-action="remove-currency"]');
-	if (!button) return;
-	const { currency } = button.dataset;
-	removeItems(
-		getItems()
-			.filter((i) => catalog.get(i.productId)?.currency === currency)
-			.map((i) => i.productId),
-	);
-	clearError();
-	render();
-	cartEl.focus();
-	say(cartStatus, t("cart.removedOdd", { currency: currencyLabel(currency) }));
-});
-
-// Keep tabs in step: another tab changed the cart (or the success page emptied it).
-window.addEventListener("storage", (event) => {
-	if (event.key === CART_STORAGE_KEY || event.key === null) render();
-});
-
-// The bar stands in for the cart only while the cart is out of view (the bar's own strip excluded).
-if ("IntersectionObserver" in window) {
-	new IntersectionObserver(
-		(entries) => {
-			cartInView = entries.some((e) => e.isIntersecting);
-			cartBar.hidden = cartBar.dataset.count === "0" || cartInView;
-		},
-		{ rootMargin: "0px 0px -96px 0px" },
-	).observe(cartEl);
-}
-
 // ---- pay ------------------------------------------------------------------
 
 payButton.addEventListener("click", async () => {
 	if (paying) return;
 	const items = getItems().filter((i) => catalog.has(i.productId));
-	if (!items.length || cartGroups(items).length > 1) return;
+	if (!items.length || cartGroups(items, catalog).length > 1) return;
 	paying = true;
 	payButton.disabled = true;
 	payButton.setAttribute("aria-busy", "true");
@@ -654,7 +207,12 @@ payButton.addEventListener("click", async () => {
 	}
 	paying = false;
 	payButton.removeAttribute("aria-busy");
-	render();
+	cart.render();
+});
+
+// Keep tabs in step: another tab changed the cart (or the success page emptied it).
+window.addEventListener("storage", (event) => {
+	if (event.key === CART_STORAGE_KEY || event.key === null) cart.render();
 });
 
 // Back from Stripe through the back/forward cache: the page is as we left it.
@@ -663,12 +221,9 @@ window.addEventListener("pageshow", (event) => {
 	paying = false;
 	payButton.removeAttribute("aria-busy");
 	say(cartStatus, "");
-	for (const form of productsEl.querySelectorAll("form.buy-now")) {
-		delete form.dataset.submitted;
-		for (const b of form.querySelectorAll("button")) b.removeAttribute("aria-disabled");
-	}
-	render();
+	products.reopenBuyNow();
+	cart.render();
 });
 
-render();
+cart.render();
 loadProducts();
