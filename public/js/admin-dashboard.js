@@ -1,14 +1,84 @@
 /**
- * The console's dashboard row, drawn: paid today and this week per currency,
+ * The console's dashboard row: paid today and this week per currency,
  * checkouts awaiting payment, alerts, failed e-mails and webhook delivery, each
  * tile with the button that goes where its figure comes from (`data-go`).
  */
-import { plural, relativeTime } from "./admin-view.js";
-import { h, srOnly } from "./dom.js";
+import { latestRequest, plural, relativeTime } from "./admin-view.js";
+import { h, replaceChildren, say, srOnly } from "./dom.js";
 import { formatMoney } from "./money.js";
+import { button, liveLine } from "./ui.js";
+
+/**
+ * Draws the row into `section` and loads it; `go(destination)` follows a
+ * tile's button. Answers `load` (after an action changed a figure) and `reset`.
+ * @param {HTMLElement} section
+ * @param {{
+ *   admin: (path: string, options?: object) => Promise<any>,
+ *   isHandled: (err: unknown) => boolean,
+ *   messageOf: (err: unknown) => string,
+ *   health: () => Promise<any>,
+ *   go: (destination: string) => void,
+ * }} deps
+ */
+export function dashboardView(section, { admin, isHandled, messageOf, health, go }) {
+	const refresh = button("Refresh", { id: "refresh-dashboard", small: true });
+	const status = liveLine("dashboard-status");
+	const tiles = h("ul", {
+		id: "dashboard-tiles",
+		class: "tiles",
+		"aria-labelledby": "dashboard-heading",
+	});
+	section.append(
+		h(
+			"div",
+			{ class: "dashboard-head" },
+			h("h2", { id: "dashboard-heading", class: "panel-heading" }, "At a glance"),
+			refresh,
+		),
+		status,
+		tiles,
+	);
+	const requests = latestRequest();
+
+	async function load() {
+		const request = requests.next();
+		// Said on the first load only: a refresh after an action must not talk over its answer.
+		if (tiles.childElementCount === 0) say(status, "Loading…");
+		try {
+			const [board, webhooks] = await Promise.all([
+				admin("/admin/dashboard", { signal: request }),
+				health().catch((err) => {
+					if (isHandled(err)) throw err;
+					return null;
+				}),
+			]);
+			if (request.aborted) return;
+			replaceChildren(tiles, dashboardTiles(board, webhooks));
+			say(status, "");
+		} catch (err) {
+			if (request.aborted || isHandled(err)) return;
+			say(status, `Could not load the dashboard: ${messageOf(err)}`);
+		}
+	}
+
+	tiles.addEventListener("click", (event) => {
+		const target = event.target.closest("button[data-go]");
+		if (target) go(target.dataset.go);
+	});
+	refresh.addEventListener("click", load);
+
+	return {
+		load,
+		reset() {
+			requests.next();
+			replaceChildren(tiles);
+			status.textContent = "";
+		},
+	};
+}
 
 /** The tiles for `GET /admin/dashboard` and the webhook health (null when it could not be read). */
-export function dashboardTiles(board, health) {
+function dashboardTiles(board, health) {
 	return [
 		tile("Paid today", [...paidLines(board.today), sinceLine(board.today?.since)]),
 		tile("This week", [...paidLines(board.week), sinceLine(board.week?.since)]),

@@ -3,8 +3,10 @@
  * Resend on each sent or failed e-mail that follows it through the queue, and
  * the open order's own e-mails under its detail. "Emails (n failed)" on the tab.
  */
-import { latestRequest, plural, shortOrderButton, statusBadge } from "./admin-view.js";
-import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
+import { emailRow, fillEmailRow } from "./admin-email-rows.js";
+import { latestRequest, plural } from "./admin-view.js";
+import { byId, h, replaceChildren, say } from "./dom.js";
+import { dataTable, liveLine, submit } from "./ui.js";
 
 /** What the API answers at most: a full page means there may be more. */
 const EMAILS_PAGE = 100;
@@ -12,19 +14,8 @@ const EMAILS_PAGE = 100;
 const FOLLOW_UP_MS = 2000;
 const FOLLOW_UP_TRIES = 8;
 
-const EMAIL_KINDS = {
-	order_confirmation: "Order confirmation",
-	payment_processing: "Payment processing",
-	payment_failed: "Payment failed",
-	refund: "Refund",
-	shipped: "Shipped",
-	sign_in: "Sign-in link",
-	subscription_started: "Subscription started",
-	subscription_payment_failed: "Subscription payment failed",
-	subscription_canceled: "Subscription canceled",
-};
-
 /**
+ * @param {HTMLElement} panel the tab's panel
  * @param {{
  *   admin: (path: string, options?: object) => Promise<any>,
  *   isHandled: (err: unknown) => boolean,
@@ -36,98 +27,41 @@ const EMAIL_KINDS = {
  * }} deps what admin.js shares, which order the detail shows, and what to
  *   refresh once a resend is settled (the dashboard's failed count)
  */
-export function emailsTab({
-	admin,
-	isHandled,
-	messageOf,
-	loaded,
-	signedIn,
-	currentOrderId,
-	onResent,
-}) {
+export function emailsTab(
+	panel,
+	{ admin, isHandled, messageOf, loaded, signedIn, currentOrderId, onResent },
+) {
+	const emailsFilter = h(
+		"select",
+		{ id: "emails-status-filter", name: "status" },
+		["", "pending", "sent", "failed"].map((value) => h("option", { value }, value || "All")),
+	);
+	const filterForm = h(
+		"form",
+		{ id: "emails-filter", class: "toolbar" },
+		h(
+			"div",
+			{ class: "field inline" },
+			h("label", { for: emailsFilter.id }, "Status"),
+			emailsFilter,
+		),
+		submit("Refresh", { kind: "secondary", small: true }),
+	);
+	const emailsStatus = liveLine("emails-status");
+	panel.append(
+		filterForm,
+		emailsStatus,
+		dataTable({
+			label: "Emails table",
+			caption: "E-mails the shop sends, newest first (at most 100)",
+			columns: ["Created", "Order", "E-mail", "Recipient", "Status", "Last error", "Action"],
+			bodyId: "emails-body",
+		}),
+	);
 	const emailsBody = byId("emails-body");
-	const emailsStatus = byId("emails-status");
-	const emailsFilter = byId("emails-status-filter");
 	const emailsFailedCount = byId("emails-failed-count");
 	const detailEmails = byId("detail-emails");
 	const detailEmailsStatus = byId("detail-emails-status");
-
-	function kindText(kind) {
-		if (!kind) return "—";
-		return EMAIL_KINDS[kind] ?? kind.replaceAll("_", " ");
-	}
-
-	/** A sent or failed e-mail can go again; a pending one is still on its way. */
-	const canResend = (email) => email.status === "sent" || email.status === "failed";
-
-	/**
-	 * Everything in an e-mail's row but its action cell, in few columns so the
-	 * status and Resend stay in view: the kind over its subject, the status over
-	 * its attempts and sending time. The Emails tab also names the order.
-	 */
-	function emailCells(email, { withOrder }) {
-		const line = (text) => h("span", { class: "email-line small muted" }, text);
-		return [
-			h("td", {}, timeEl(email.createdAt)),
-			withOrder ? h("td", {}, email.orderId ? shortOrderButton(email.orderId) : "—") : [],
-			h(
-				"td",
-				{ class: "email-what" },
-				h(
-					"span",
-					{ class: "email-line" },
-					kindText(email.kind),
-					email.locale ? ` (${email.locale})` : "",
-				),
-				line(email.subject ?? "—"),
-			),
-			h("td", {}, email.to ?? "—"),
-			h(
-				"td",
-				{ class: "email-state" },
-				statusBadge(email.status),
-				line(plural(email.attempts ?? 0, "attempt")),
-				// A resent or failed e-mail keeps the time it last went out.
-				email.sentAt
-					? line([email.status === "sent" ? "sent " : "last sent ", timeEl(email.sentAt)])
-					: [],
-			),
-			h("td", { class: "wrap-text email-error" }, email.lastError ?? "—"),
-		].flat();
-	}
-
-	function resendButton(email) {
-		return h(
-			"button",
-			{ type: "button", class: "btn btn-secondary btn-small", dataset: { resendEmail: email.id } },
-			"Resend",
-			srOnly(` the ${kindText(email.kind).toLowerCase()} e-mail to ${email.to ?? "the customer"}`),
-		);
-	}
-
-	/**
-	 * A row whose action cell (the Resend button and what became of it, a live
-	 * region) stays put when the row is updated, so the feedback is announced.
-	 */
-	function emailRow(email, options) {
-		const feedback = h("span", { class: "action-feedback small", "aria-live": "polite" });
-		const row = h(
-			"tr",
-			{ dataset: { emailId: email.id } },
-			h("td", { class: "email-action" }, feedback),
-		);
-		fillEmailRow(row, email, options);
-		return row;
-	}
-
-	function fillEmailRow(row, email, options) {
-		const action = row.lastElementChild;
-		while (row.firstElementChild !== action) row.firstElementChild.remove();
-		action.before(...emailCells(email, options));
-		const button = action.querySelector("button[data-resend-email]");
-		if (canResend(email) && !button) action.prepend(resendButton(email));
-		if (!canResend(email) && button) button.remove();
-	}
 
 	/** Both lists show the same e-mail alike. */
 	function showEmail(email) {
@@ -278,7 +212,7 @@ export function emailsTab({
 		}
 	});
 
-	byId("emails-filter").addEventListener("submit", (event) => {
+	filterForm.addEventListener("submit", (event) => {
 		event.preventDefault();
 		loadEmails();
 	});

@@ -2,14 +2,17 @@
  * What the operator may do with the open order, as the worker allows it
  * (`order.actions`: the console shows exactly those): sync from Stripe, refund
  * (all that is left, or part, with one Idempotency-Key per confirmed refund),
- * and "Mark shipped" with the carrier and tracking. Each says its answer beside
- * its button.
+ * and "Mark shipped" (admin-order-fulfil.js). Each says its answer beside its
+ * button.
  */
-import { byId, say } from "./dom.js";
+import { fulfilForm } from "./admin-order-fulfil.js";
+import { byId, h } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
+import { button, formActions, formField, submit, textInput } from "./ui.js";
 
 /**
+ * @param {HTMLElement} container the dialog's `.detail-actions`
  * @param {{
  *   admin: (path: string, options?: object) => Promise<any>,
  *   isHandled: (err: unknown) => boolean,
@@ -22,34 +25,31 @@ import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money
  *   dialog: HTMLDialogElement,
  * }} deps the Orders tab's: the open order, how to read and draw it again
  */
-export function orderActions({
-	admin,
-	isHandled,
-	messageOf,
-	onOrderChanged,
-	currentOrder,
-	reread,
-	render,
-	updateRow,
-	dialog,
-}) {
-	const fulfillStatus = byId("fulfill-status");
-	const syncButton = byId("sync");
+export function orderActions(
+	container,
+	{ admin, isHandled, messageOf, onOrderChanged, currentOrder, reread, render, updateRow, dialog },
+) {
+	const syncButton = button("Sync from Stripe", { id: "sync" });
+	const refundInput = textInput("amount", { inputmode: "decimal" });
+	const refundButton = submit("Refund", { id: "refund", kind: "danger" });
+	const refundForm = h(
+		"form",
+		{ id: "refund-form", class: "refund-form", novalidate: true },
+		formField(
+			{
+				id: "refund-amount",
+				label: ["Refund amount ", h("span", { id: "refund-currency" })],
+				hint: "",
+				hintId: "refund-hint",
+			},
+			refundInput,
+		),
+		formActions(refundButton, "refund-status"),
+	);
+	container.append(formActions(syncButton, "sync-status"), refundForm);
 	const syncStatus = byId("sync-status");
-	const refundForm = byId("refund-form");
-	const refundInput = byId("refund-amount");
-	const refundButton = byId("refund");
 	const refundStatus = byId("refund-status");
 	const refundInputs = { amount: refundInput };
-	const fulfillForm = byId("fulfill-form");
-	const fulfillError = byId("fulfill-error");
-	const fulfillButton = byId("fulfill");
-	/** The form's inputs by the API's field names (the error messages name them). */
-	const fulfillInputs = {
-		carrier: byId("fulfill-carrier"),
-		trackingNumber: byId("fulfill-tracking-number"),
-		trackingUrl: byId("fulfill-tracking-url"),
-	};
 	/** Orders whose refund is on its way: no second one until it is answered. */
 	const refunding = new Set();
 	/**
@@ -224,66 +224,15 @@ export function orderActions({
 		}
 	});
 
-	// ---- "Mark shipped" --------------------------------------------------------------
-
-	/** The message next to the form; `input`, when given, is the field it is about. */
-	function showFulfillError(message, input = null) {
-		for (const el of Object.values(fulfillInputs)) {
-			el.removeAttribute("aria-invalid");
-			el.removeAttribute("aria-describedby");
-		}
-		say(fulfillError, message);
-		if (input) {
-			input.setAttribute("aria-invalid", "true");
-			input.setAttribute("aria-describedby", "fulfill-error");
-			input.focus();
-		}
-	}
-
-	fulfillForm.addEventListener("submit", async (event) => {
-		event.preventDefault();
-		if (!currentOrder()) return;
-		const order = currentOrder();
-		const url = fulfillInputs.trackingUrl;
-		if (!url.checkValidity()) {
-			showFulfillError(
-				"The tracking URL must be a full web address, like https://carrier.example/track/123.",
-				url,
-			);
-			return;
-		}
-		const payload = {};
-		for (const [name, input] of Object.entries(fulfillInputs)) {
-			const value = input.value.trim();
-			if (value) payload[name] = value;
-		}
-		showFulfillError("");
-		fulfillButton.disabled = true;
-		tell(fulfillStatus, "Marking shipped…");
-		try {
-			const shipped = await admin(`/admin/orders/${encodeURIComponent(order.id)}/fulfill`, {
-				method: "POST",
-				body: payload,
-			});
-			onOrderChanged();
-			if (currentOrder()?.id !== order.id) {
-				updateRow(shipped);
-				return;
-			}
-			fulfillForm.reset();
-			render(shipped);
-			tell(fulfillStatus, `Marked shipped: the order is ${shipped.status}.`);
-			// The form is gone with its button: the keyboard goes to what it did.
-			refocus(fulfillButton, fulfillStatus);
-		} catch (err) {
-			if (isHandled(err) || currentOrder()?.id !== order.id) return;
-			tell(fulfillStatus, "");
-			// Validation messages start with the field's name ("trackingUrl must be …").
-			const about = /^(carrier|trackingNumber|trackingUrl)\b/.exec(messageOf(err))?.[1];
-			showFulfillError(`Could not mark shipped: ${messageOf(err)}`, fulfillInputs[about] ?? null);
-		} finally {
-			fulfillButton.disabled = false;
-		}
+	const fulfil = fulfilForm(container, {
+		admin,
+		isHandled,
+		messageOf,
+		onOrderChanged,
+		currentOrder,
+		render,
+		updateRow,
+		refocus,
 	});
 
 	return {
@@ -294,14 +243,10 @@ export function orderActions({
 				clearFieldErrors(refundInputs);
 				tell(refundStatus, "");
 				tell(syncStatus, "");
-				tell(fulfillStatus, "");
-				fulfillForm.reset();
-				showFulfillError("");
 			}
 			renderRefundForm(order);
-			fulfillForm.hidden = !order.actions.fulfill;
+			fulfil.show(order, { another });
 			syncButton.hidden = !order.actions.sync;
-			byId("fulfill-held").hidden = !heldPayment(order);
 		},
 	};
 }

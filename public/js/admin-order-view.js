@@ -4,11 +4,63 @@
  * may be done with it is the worker's `order.actions` (admin-order-actions.js).
  */
 import { arrowTo, code, field, statusBadge } from "./admin-view.js";
-import { cardBrand } from "./card-brand.js";
 import { byId, h, replaceChildren, timeEl, webLink } from "./dom.js";
 import { formatMoney } from "./money.js";
+import { button, dataTable, liveLine } from "./ui.js";
 
 const REFUND_SOURCES = { admin: "This console", dashboard: "Stripe dashboard" };
+
+/** The dialog's content, empty: `.detail-actions` takes the actions' forms (admin-order-actions.js). */
+export function orderDialogBody() {
+	return h(
+		"div",
+		{ class: "drawer-body" },
+		h(
+			"div",
+			{ class: "detail-head" },
+			h("h2", { id: "detail-heading" }, "Order"),
+			button("Close", { id: "close-detail", small: true }),
+		),
+		liveLine("detail-status", { muted: false }),
+		h(
+			"div",
+			{ id: "detail-body" },
+			h("dl", { id: "detail-fields", class: "fields" }),
+			h("h3", {}, "Actions"),
+			h("div", { class: "detail-actions" }),
+			h("h3", {}, "Items"),
+			dataTable({
+				label: "Order items table",
+				columns: [
+					"Product",
+					{ text: "Unit", num: true },
+					{ text: "Qty", num: true },
+					{ text: "Total", num: true },
+				],
+				bodyId: "detail-items",
+				footId: "detail-totals",
+			}),
+			h("h3", {}, "Shipping"),
+			h("dl", { id: "detail-shipping", class: "fields" }),
+			h("h3", {}, "History"),
+			dataTable({
+				label: "Order history table",
+				caption: "Status changes and refunds, oldest first",
+				columns: ["At", "Change", "By", "Stripe id"],
+				bodyId: "detail-transitions",
+				className: "history-table stacked-table",
+			}),
+			h("h3", {}, "E-mails"),
+			liveLine("detail-emails-status"),
+			dataTable({
+				label: "Order e-mails table",
+				caption: "This order's e-mails, newest first",
+				columns: ["Created", "E-mail", "Recipient", "Status", "Last error", "Action"],
+				bodyId: "detail-emails",
+			}),
+		),
+	);
+}
 
 /** Everything the dialog shows of the order but its forms. */
 export function renderOrder(order) {
@@ -66,7 +118,7 @@ export function renderOrder(order) {
 
 function paymentText(payment) {
 	if (!payment?.last4) return "—";
-	return `${cardBrand(payment.brand)} •••• ${payment.last4}`;
+	return `${payment.brandName ?? "Card"} •••• ${payment.last4}`;
 }
 
 const isAmount = (n) => Number.isInteger(n);

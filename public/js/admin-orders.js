@@ -7,21 +7,12 @@
  */
 
 import { orderActions } from "./admin-order-actions.js";
-import { renderOrder } from "./admin-order-view.js";
-import {
-	ageEl,
-	latestRequest,
-	plural,
-	relativeTime,
-	shortOrderButton,
-	statusBadge,
-} from "./admin-view.js";
-import { byId, h, replaceChildren, say } from "./dom.js";
-import { formatMoney } from "./money.js";
+import { orderRow, ordersPanel } from "./admin-order-list.js";
+import { orderDialogBody, renderOrder } from "./admin-order-view.js";
+import { latestRequest, plural } from "./admin-view.js";
+import { byId, replaceChildren, say } from "./dom.js";
 
 const PAGE_SIZE = 50;
-/** Item lines the list shows before "+ n more". */
-const SUMMARY_LINES = 2;
 
 /** What each view of the list holds, under the "Show" menu. */
 const VIEW_HINTS = {
@@ -32,6 +23,8 @@ const VIEW_HINTS = {
 };
 
 /**
+ * @param {HTMLElement} panel the tab's panel
+ * @param {HTMLDialogElement} detail the dialog the order opens in
  * @param {{
  *   admin: (path: string, options?: object) => Promise<any>,
  *   isHandled: (err: unknown) => boolean,
@@ -41,7 +34,13 @@ const VIEW_HINTS = {
  * }} deps what admin.js shares: its authenticated request, what to load beside an
  *   order (its e-mails), and what to refresh after a refund or a shipment (the dashboard)
  */
-export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderChanged }) {
+export function ordersTab(
+	panel,
+	detail,
+	{ admin, isHandled, messageOf, onOrderShown, onOrderChanged },
+) {
+	panel.append(...ordersPanel());
+	detail.append(orderDialogBody());
 	const body = byId("orders-body");
 	const status = byId("orders-status");
 	const filterForm = byId("orders-filter");
@@ -51,7 +50,6 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	const clearSearch = byId("clear-search");
 	const loadMore = byId("load-more");
 
-	const detail = byId("order-detail");
 	const detailBody = byId("detail-body");
 	const detailStatus = byId("detail-status");
 
@@ -69,54 +67,6 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 	let opener = null;
 
 	// ---- the list ------------------------------------------------------------------
-
-	function itemSummary(items = []) {
-		const lines = items.map((i) => `${i.quantity} × ${i.name}`);
-		const shown = lines.slice(0, SUMMARY_LINES).join(", ");
-		return lines.length > SUMMARY_LINES
-			? `${shown}, + ${lines.length - SUMMARY_LINES} more`
-			: shown;
-	}
-
-	/** A pending order is a checkout awaiting payment until its session expires. */
-	function statusCell(order) {
-		const awaiting = order.progress.awaitingPayment && order.checkoutExpiresAt;
-		return [
-			statusBadge(order.status),
-			awaiting
-				? h(
-						"span",
-						{ class: "email-line small muted" },
-						Date.parse(order.checkoutExpiresAt) > Date.now()
-							? `awaiting payment, expires ${relativeTime(order.checkoutExpiresAt)}`
-							: "checkout expired, not yet closed",
-					)
-				: [],
-		];
-	}
-
-	function orderRow(order) {
-		const money = (n) => formatMoney(n, order);
-		return h(
-			"tr",
-			{ dataset: { orderId: order.id }, class: "clickable" },
-			h("td", { class: "order-number" }, shortOrderButton(order.id)),
-			h(
-				"td",
-				{ class: "order-customer", dataset: { label: "Customer" } },
-				order.customerEmail ?? "—",
-			),
-			h("td", { class: "order-items", dataset: { label: "Items" } }, itemSummary(order.items)),
-			h("td", { class: "num", dataset: { label: "Amount" } }, money(order.amount)),
-			h(
-				"td",
-				{ class: "num", dataset: { label: "Refunded" } },
-				order.amountRefunded > 0 ? money(order.amountRefunded) : "—",
-			),
-			h("td", { class: "order-state", dataset: { label: "Status" } }, statusCell(order)),
-			h("td", { dataset: { label: "Age" } }, ageEl(order.createdAt)),
-		);
-	}
 
 	function describeList(shown) {
 		if (shownQuery)
@@ -262,7 +212,7 @@ export function ordersTab({ admin, isHandled, messageOf, onOrderShown, onOrderCh
 		}
 	}
 
-	const actions = orderActions({
+	const actions = orderActions(detail.querySelector(".detail-actions"), {
 		admin,
 		isHandled,
 		messageOf,

@@ -16,11 +16,13 @@ import {
 } from "./admin-view.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 import { tell } from "./form-feedback.js";
+import { button, dataTable, liveLine, toolbar } from "./ui.js";
 
 /** After this long without any event, the panel asks the owner to look at Stripe's side. */
 const QUIET_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * @param {HTMLElement} panel the tab's panel
  * @param {{
  *   admin: (path: string, options?: object) => Promise<any>,
  *   isHandled: (err: unknown) => boolean,
@@ -29,12 +31,33 @@ const QUIET_MS = 24 * 60 * 60 * 1000;
  *   onReplayed: () => void,
  * }} deps what admin.js shares, and what to refresh after a replay (the dashboard)
  */
-export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed }) {
+export function webhooksTab(panel, { admin, isHandled, messageOf, loaded, onReplayed }) {
+	const refresh = button("Refresh", { id: "refresh-events", small: true });
+	const status = liveLine("events-status");
+	const healthStatus = liveLine("health-status");
+	const healthFields = h("dl", { id: "health-fields", class: "fields" });
+	const verdict = h("p", { id: "health-verdict", class: "health-verdict" });
+	panel.append(
+		toolbar(refresh),
+		h(
+			"section",
+			{ id: "webhook-health", class: "panel health", "aria-labelledby": "health-heading" },
+			h("h2", { id: "health-heading", class: "panel-heading" }, "Delivery from Stripe"),
+			healthStatus,
+			healthFields,
+			verdict,
+		),
+		h("h2", { class: "panel-heading" }, "Failed events"),
+		status,
+		dataTable({
+			label: "Failed webhook events table",
+			caption: "Webhook events whose processing failed, with a Replay action",
+			columns: ["Received", "Event", "Order", "Error", "Action"],
+			bodyId: "events-body",
+			className: "events-table stacked-table",
+		}),
+	);
 	const body = byId("events-body");
-	const status = byId("events-status");
-	const healthStatus = byId("health-status");
-	const healthFields = byId("health-fields");
-	const verdict = byId("health-verdict");
 
 	const requests = latestRequest();
 	const healthRequests = latestRequest();
@@ -223,7 +246,7 @@ export function webhooksTab({ admin, isHandled, messageOf, loaded, onReplayed })
 		}
 	});
 
-	byId("refresh-events").addEventListener("click", load);
+	refresh.addEventListener("click", load);
 
 	return {
 		load,

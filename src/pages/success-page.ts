@@ -193,7 +193,7 @@ function facts(view: OrderView, locale: Locale): string {
 	}
 	if (view.emailHint) list.push([t("success.emailFor"), breakableAddress(view.emailHint)]);
 	if (view.payment?.last4) {
-		const brand = view.payment.brand ? cardBrand(view.payment.brand) : t("success.card");
+		const brand = view.payment.brandName ?? t("success.card");
 		list.push([
 			t("success.paidWith"),
 			t("success.cardEnding", { brand, last4: view.payment.last4 }),
@@ -232,19 +232,4 @@ function webLink(url: string, text: string) {
 	return href
 		? html`<a href="${href}" rel="noopener noreferrer" target="_blank">${text}</a>`
 		: text;
-}
-
-/** Stripe's card brand codes as people write them. */
-const BRANDS: Record<string, string> = {
-	visa: "Visa",
-	mastercard: "Mastercard",
-	amex: "American Express",
-	discover: "Discover",
-	jcb: "JCB",
-	unionpay: "UnionPay",
-	diners: "Diners Club",
-};
-
-function cardBrand(brand: string): string {
-	return BRANDS[brand] ?? brand.charAt(0).toUpperCase() + brand.slice(1);
 }

@@ -20,7 +20,7 @@ const CONSOLE = [
 	read("src/pages/shell.ts"),
 	...js.filter((f) => f.startsWith("admin")).map((f) => read(`public/js/${f}`)),
 	// Helpers both sides load.
-	...["dom.js", "api.js", "money.js", "form-feedback.js", "card-brand.js"].map((f) =>
+	...["dom.js", "api.js", "money.js", "form-feedback.js", "ui.js"].map((f) =>
 		read(`public/js/${f}`),
 	),
 ];

@@ -308,7 +308,7 @@ describe("totals from a paid session with a discount, shipping and tax", () => {
 			amountTax: tax,
 			shipping: { name: "Camille Martin", city: "Paris", country: "FR", rateName: "Express" },
 			emailHint: "c•••@example.com",
-			payment: { brand: "visa", last4: "4242", receiptUrl: order.receiptUrl },
+			payment: { brand: "visa", brandName: "Visa", last4: "4242", receiptUrl: order.receiptUrl },
 			fulfillment: null,
 		});
 		// The public view never carries the street, the phone or the whole address.

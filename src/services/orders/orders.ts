@@ -3,6 +3,7 @@ import type { Db } from "../../db/client.ts";
 import { rowReader } from "../../db/rows.ts";
 import { orderItems, orders } from "../../db/schema.ts";
 import { allowedActions, progress } from "../../domain/actions.ts";
+import { cardBrandName } from "../../domain/card-brand.ts";
 import { totalLines } from "../../domain/order-totals.ts";
 import { awaitsSessionReport } from "../../domain/transitions.ts";
 import { postalLines } from "../../lib/postal-address.ts";
@@ -103,7 +104,13 @@ export function publicOrder(order: OrderRow, items: OrderItemRow[]) {
 		emailHint: emailHint(order.customerEmail),
 		payment:
 			order.paymentLast4 || order.receiptUrl
-				? { brand: order.paymentBrand, last4: order.paymentLast4, receiptUrl: order.receiptUrl }
+				? {
+						brand: order.paymentBrand,
+						// As people write it ("American Express"), for every reader alike.
+						brandName: cardBrandName(order.paymentBrand),
+						last4: order.paymentLast4,
+						receiptUrl: order.receiptUrl,
+					}
 				: null,
 		fulfillment: fulfillment(order),
 		// Paid, but what Stripe's page reported (address, totals, card) has not reached us yet.

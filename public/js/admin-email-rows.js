@@ -1,0 +1,96 @@
+/**
+ * An e-mail's row, drawn alike in the Emails tab and under the open order:
+ * its kind and subject, recipient, status with attempts, last error, and a
+ * Resend while it can go again. Drawing only; admin-emails.js sends.
+ */
+import { plural, shortOrderButton, statusBadge } from "./admin-view.js";
+import { h, srOnly, timeEl } from "./dom.js";
+
+const EMAIL_KINDS = {
+	order_confirmation: "Order confirmation",
+	payment_processing: "Payment processing",
+	payment_failed: "Payment failed",
+	refund: "Refund",
+	shipped: "Shipped",
+	sign_in: "Sign-in link",
+	subscription_started: "Subscription started",
+	subscription_payment_failed: "Subscription payment failed",
+	subscription_canceled: "Subscription canceled",
+};
+
+export function kindText(kind) {
+	if (!kind) return "—";
+	return EMAIL_KINDS[kind] ?? kind.replaceAll("_", " ");
+}
+
+/** A sent or failed e-mail can go again; a pending one is still on its way. */
+export const canResend = (email) => email.status === "sent" || email.status === "failed";
+
+/**
+ * Everything in an e-mail's row but its action cell, in few columns so the
+ * status and Resend stay in view: the kind over its subject, the status over
+ * its attempts and sending time. The Emails tab also names the order.
+ */
+function emailCells(email, { withOrder }) {
+	const line = (text) => h("span", { class: "email-line small muted" }, text);
+	return [
+		h("td", {}, timeEl(email.createdAt)),
+		withOrder ? h("td", {}, email.orderId ? shortOrderButton(email.orderId) : "—") : [],
+		h(
+			"td",
+			{ class: "email-what" },
+			h(
+				"span",
+				{ class: "email-line" },
+				kindText(email.kind),
+				email.locale ? ` (${email.locale})` : "",
+			),
+			line(email.subject ?? "—"),
+		),
+		h("td", {}, email.to ?? "—"),
+		h(
+			"td",
+			{ class: "email-state" },
+			statusBadge(email.status),
+			line(plural(email.attempts ?? 0, "attempt")),
+			// A resent or failed e-mail keeps the time it last went out.
+			email.sentAt
+				? line([email.status === "sent" ? "sent " : "last sent ", timeEl(email.sentAt)])
+				: [],
+		),
+		h("td", { class: "wrap-text email-error" }, email.lastError ?? "—"),
+	].flat();
+}
+
+function resendButton(email) {
+	return h(
+		"button",
+		{ type: "button", class: "btn btn-secondary btn-small", dataset: { resendEmail: email.id } },
+		"Resend",
+		srOnly(` the ${kindText(email.kind).toLowerCase()} e-mail to ${email.to ?? "the customer"}`),
+	);
+}
+
+/**
+ * A row whose action cell (the Resend button and what became of it, a live
+ * region) stays put when the row is updated, so the feedback is announced.
+ */
+export function emailRow(email, options) {
+	const feedback = h("span", { class: "action-feedback small", "aria-live": "polite" });
+	const row = h(
+		"tr",
+		{ dataset: { emailId: email.id } },
+		h("td", { class: "email-action" }, feedback),
+	);
+	fillEmailRow(row, email, options);
+	return row;
+}
+
+export function fillEmailRow(row, email, options) {
+	const action = row.lastElementChild;
+	while (row.firstElementChild !== action) row.firstElementChild.remove();
+	action.before(...emailCells(email, options));
+	const button = action.querySelector("button[data-resend-email]");
+	if (canResend(email) && !button) action.prepend(resendButton(email));
+	if (!canResend(email) && button) button.remove();
+}

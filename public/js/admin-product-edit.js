@@ -1,0 +1,122 @@
+/**
+ * The opened product's edit form: name, price, description, tax code and
+ * "Ships", filled from the product, and only what the operator changed sent,
+ * through the detail's `change` (admin-product-detail.js).
+ */
+import { priceProblem, productFields, productForm, productPath } from "./admin-product-fields.js";
+import { FIELD_LABELS } from "./admin-product-view.js";
+import { byId, h } from "./dom.js";
+import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
+import { currencyLabel, toMajorString, toMinorUnits } from "./money.js";
+
+export function editProductForm() {
+	const fields = productFields("edit", {
+		nameWide: true,
+		priceHint: "Orders already placed keep their price.",
+		descriptionRows: 3,
+		taxCodeHint: "Empty: none.",
+		ships: false,
+	});
+	return productForm(
+		"edit-product",
+		"Save changes",
+		fields.name,
+		fields.price,
+		fields.description,
+		fields.taxCode,
+		h("div", { class: "field field-checks" }, fields.shippable),
+	);
+}
+
+/**
+ * Makes the edit form work, once its markup is in the page.
+ *
+ * @param {{
+ *   admin: (path: string, options?: object) => Promise<any>,
+ *   change: (form: HTMLElement, formStatus: HTMLElement, inputs: object, prefix: string,
+ *     send: (product: any) => Promise<any>, success: (updated: any, before: any) => string) => void,
+ *   current: () => any,
+ * }} deps the console's request, how the opened product is changed, and which one it is
+ * @returns `show(product)` (the product opened, as read) and `forget()` (it closed)
+ */
+export function productEdit({ admin, change, current }) {
+	const editForm = byId("edit-product-form");
+	/** The inputs by the API's field names (what `error.field` names). */
+	const editInputs = {
+		name: byId("edit-name"),
+		unitAmount: byId("edit-price"),
+		description: byId("edit-description"),
+		taxCode: byId("edit-tax-code"),
+		shippable: byId("edit-shippable"),
+	};
+	/** Whose values the edit form holds: what was typed stays until another product opens. */
+	let editFormFor = null;
+
+	function show(product) {
+		byId("edit-price-currency").textContent = `(${currencyLabel(product.currency)})`;
+		if (editFormFor !== product.id) fillEditForm(product);
+	}
+
+	function forget() {
+		editFormFor = null;
+	}
+
+	function fillEditForm(product) {
+		editFormFor = product.id;
+		clearFieldErrors(editInputs);
+		editInputs.name.value = product.name;
+		editInputs.unitAmount.value = toMajorString(product.unitAmount, product);
+		editInputs.description.value = product.description ?? "";
+		editInputs.taxCode.value = product.taxCode ?? "";
+		editInputs.shippable.checked = Boolean(product.shippable);
+		tell(byId("edit-product-status"), "");
+	}
+
+	editForm.addEventListener("submit", (event) => {
+		event.preventDefault();
+		const product = current();
+		if (!product?.currency) return;
+		const formStatus = byId("edit-product-status");
+		clearFieldErrors(editInputs);
+		const problems = [];
+		const name = editInputs.name.value.trim();
+		if (!name) problems.push([editInputs.name, "Enter a name."]);
+		const unitAmount = toMinorUnits(editInputs.unitAmount.value, product);
+		if (unitAmount === null) problems.push([editInputs.unitAmount, priceProblem(product)]);
+		if (problems.length) {
+			refuse(formStatus, "Not saved", problems);
+			return;
+		}
+		const wanted = {
+			name,
+			unitAmount,
+			description: editInputs.description.value.trim(),
+			taxCode: editInputs.taxCode.value.trim() || null,
+			shippable: editInputs.shippable.checked,
+		};
+		// Only what differs, so the trail names what the operator changed.
+		const patch = Object.fromEntries(
+			Object.entries(wanted).filter(
+				([key, value]) => value !== (product[key] ?? (key === "description" ? "" : null)),
+			),
+		);
+		if (Object.keys(patch).length === 0) {
+			tell(formStatus, "Nothing to save: no field changed.");
+			return;
+		}
+		change(
+			editForm,
+			formStatus,
+			editInputs,
+			"Not saved",
+			(p) => admin(productPath(p), { method: "PATCH", body: patch }),
+			(updated) => {
+				fillEditForm(updated);
+				const names = Object.keys(patch).map((key) => FIELD_LABELS[key] ?? key);
+				return `Saved: ${names.join(", ")}.`;
+			},
+		);
+	});
+
+	return { show, forget };
+}

@@ -1,0 +1,128 @@
+/**
+ * What the Catalog tab's new-product form and its edit form share: the fields
+ * both hold (name, price, description, tax code, "Ships"), the price's rules
+ * and examples in a currency's own decimals, and how an API refusal is shown
+ * beside the field it names (`error.field`).
+ */
+import { h } from "./dom.js";
+import { refuse, tell } from "./form-feedback.js";
+import { currencyLabel, formatMoney, toMajorString } from "./money.js";
+import { checkBox, formActions, formField, submit, textInput, VERBATIM } from "./ui.js";
+
+const MAX_UNIT_AMOUNT = 99_999_999;
+
+/** The API's path for a product, and what follows it (`/stock`). */
+export const productPath = (product, tail = "") =>
+	`/admin/products/${encodeURIComponent(product.id)}${tail}`;
+
+// ---- markup -------------------------------------------------------------------
+
+/** The line form-feedback.js writes a refusal of `id` into. */
+function errorLine(id) {
+	return h("p", { id: `${id}-error`, class: "field-error small" });
+}
+
+/** A check box and its error line (they go in a `.field-checks` group). */
+export function checkField(options) {
+	return [checkBox(options), errorLine(options.id)];
+}
+
+/**
+ * The fields both forms hold, by the API's names, each with its label, hint
+ * and error line; each form lays them out in its own order. Ids are
+ * `<prefix>-name`, `<prefix>-price` (its currency in `<prefix>-price-currency`),
+ * `<prefix>-description`, `<prefix>-tax-code` and `<prefix>-shippable`.
+ */
+export function productFields(
+	prefix,
+	{ nameWide = false, currency, priceHint, descriptionRows, descriptionHint, taxCodeHint, ships },
+) {
+	return {
+		name: formField(
+			{ id: `${prefix}-name`, label: "Name", wide: nameWide },
+			textInput("name", { maxlength: 200, required: true }),
+		),
+		price: formField(
+			{
+				id: `${prefix}-price`,
+				label: ["Price ", h("span", { id: `${prefix}-price-currency` }, currency)],
+				hint: priceHint,
+			},
+			textInput("price", { inputmode: "decimal", required: true }),
+		),
+		description: formField(
+			{ id: `${prefix}-description`, label: "Description", hint: descriptionHint, wide: true },
+			h("textarea", { name: "description", rows: descriptionRows, maxlength: 2000 }),
+		),
+		taxCode: formField(
+			{ id: `${prefix}-tax-code`, label: "Tax code", hint: taxCodeHint },
+			textInput("taxCode", { ...VERBATIM, maxlength: 14, placeholder: "txcd_99999999" }),
+		),
+		shippable: checkField({
+			id: `${prefix}-shippable`,
+			name: "shippable",
+			label: "Ships (physical goods)",
+			checked: ships,
+		}),
+	};
+}
+
+/** A product form, `<base>-form`: its fields, then its button with its answer (`<base>-status`). */
+export function productForm(base, action, ...fields) {
+	return h(
+		"form",
+		{ id: `${base}-form`, class: "catalog-form", novalidate: true },
+		h("div", { class: "catalog-fields" }, ...fields),
+		formActions(submit(action), `${base}-status`),
+	);
+}
+
+// ---- prices -------------------------------------------------------------------
+
+export function priceExample(money) {
+	return toMajorString(money.minorUnits === 0 ? 1500 : 1250 * 10 ** (money.minorUnits - 2), money);
+}
+
+export function priceProblem(money) {
+	const digits =
+		money.minorUnits === 0
+			? "a whole number"
+			: `at most ${money.minorUnits} decimal${money.minorUnits === 1 ? "" : "s"}`;
+	return `Enter a positive price in ${currencyLabel(money.currency)} (${digits}), like ${priceExample(money)}.`;
+}
+
+// ---- refusals -----------------------------------------------------------------
+
+/**
+ * `refuseFromApi(err, formStatus, prefix, inputs, money)`: shows an API
+ * refusal beside its field, or next to the button when it names none of
+ * `inputs` (the form's inputs by the API's field names).
+ */
+export function apiRefusals(messageOf) {
+	/** The field an API refusal is about: `error.field`, else the "field: …" its message starts with. */
+	function fieldOf(err) {
+		const field = err?.details?.field;
+		if (typeof field === "string") return field;
+		if (err?.code === "product_exists") return "id";
+		if (err?.code === "insufficient_stock") return "add";
+		return /^([a-zA-Z]+):/.exec(messageOf(err))?.[1];
+	}
+
+	/** The API's message for a field, in the operator's terms (prices in major units). */
+	function apiMessage(err, field, money) {
+		const text = messageOf(err).replace(/^[a-zA-Z]+:\s*/, "");
+		if (field === "unitAmount" && money)
+			return `Enter a price from ${formatMoney(1, money)} to ${formatMoney(MAX_UNIT_AMOUNT, money)}. (${text})`;
+		return text;
+	}
+
+	return function refuseFromApi(err, formStatus, prefix, inputs, money) {
+		const field = fieldOf(err);
+		const input = field ? inputs[field] : undefined;
+		if (input) {
+			refuse(formStatus, prefix, [[input, apiMessage(err, field, money)]]);
+			return;
+		}
+		tell(formStatus, `${prefix}: ${messageOf(err)}`, { error: true });
+	};
+}
