@@ -23,8 +23,8 @@ export function kindText(kind) {
 	return EMAIL_KINDS[kind] ?? kind.replaceAll("_", " ");
 }
 
-/** A sent or failed e-mail can go again; a pending one is still on its way. */
-export const canResend = (email) => email.status === "sent" || email.status === "failed";
+/** Whether it may go again is the worker's word (`resendable`). */
+const canResend = (email) => email.resendable === true;
 
 /**
  * Everything in an e-mail's row but its action cell, in few columns so the

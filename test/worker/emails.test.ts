@@ -315,14 +315,26 @@ describe("reconciliation and the operator", () => {
 				headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
 			});
 		const listed = await (await admin(`/emails?orderId=${order.id}`)).json<{
-			emails: { id: string; kind: string }[];
+			emails: { id: string; kind: string; resendable: boolean }[];
 		}>();
-		expect(listed.emails.map((e) => [e.id, e.kind])).toEqual([[id, "order_confirmation"]]);
+		// Still on its way: the console offers no Resend (the worker's word, not the browser's).
+		expect(listed.emails.map((e) => [e.id, e.kind, e.resendable])).toEqual([
+			[id, "order_confirmation", false],
+		]);
 		expect((await admin("/emails?status=nope")).status).toBe(400);
 		await db.update(emails).set({ status: "failed", attempts: 6 }).where(eq(emails.id, id));
+		const failed = await (await admin(`/emails?orderId=${order.id}`)).json<{
+			emails: { resendable: boolean }[];
+		}>();
+		expect(failed.emails.map((e) => e.resendable)).toEqual([true]);
 		const resent = await admin(`/emails/${id}/resend`, { method: "POST" });
 		expect(resent.status).toBe(200);
-		expect(await resent.json()).toMatchObject({ id, status: "pending", attempts: 0 });
+		expect(await resent.json()).toMatchObject({
+			id,
+			status: "pending",
+			attempts: 0,
+			resendable: false,
+		});
 		expect((await admin(`/emails/${crypto.randomUUID()}/resend`, { method: "POST" })).status).toBe(
 			404,
 		);

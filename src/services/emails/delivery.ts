@@ -243,6 +243,8 @@ export function adminEmail(email: EmailRow) {
 		locale: email.locale,
 		subject: email.subject,
 		status: email.status,
+		// A sent or failed e-mail may go again; a pending one is still on its way (the console's Resend).
+		resendable: email.status !== "pending",
 		attempts: email.attempts,
 		lastError: email.lastError,
 		createdAt: isoTime(email.createdAt),
