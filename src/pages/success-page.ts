@@ -12,8 +12,8 @@ import {
 } from "../i18n/catalogues.ts";
 import { webUrl } from "../lib/web-url.ts";
 import type { AppEnv } from "../routes/app-env.ts";
-import { publicOrder } from "../services/orders/orders.ts";
 import { currentOrderOfSession } from "../services/orders/sync.ts";
+import { publicOrder } from "../services/orders/view.ts";
 
 type OrderView = ReturnType<typeof publicOrder>;
 

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { orderNotFound } from "../lib/errors.ts";
-import { findOrderWithItems, publicOrder } from "../services/orders/orders.ts";
+import { findOrderWithItems } from "../services/orders/orders.ts";
 import { currentOrderOfSession } from "../services/orders/sync.ts";
+import { publicOrder } from "../services/orders/view.ts";
 import type { AppEnv } from "./app-env.ts";
 
 export const orderRoutes = new Hono<AppEnv>()

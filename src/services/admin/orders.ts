@@ -10,8 +10,9 @@ import { isoTime } from "../../lib/time.ts";
 import type { StripeDeps } from "../deps.ts";
 import { applyFact } from "../orders/apply-fact.ts";
 import type { OrderItemRow, OrderRow } from "../orders/orders.ts";
-import { adminOrder, findOrder, orderItemsOf } from "../orders/orders.ts";
+import { findOrder, orderItemsOf } from "../orders/orders.ts";
 import { retrieveSession, syncOrder } from "../orders/sync.ts";
+import { adminOrder } from "../orders/view.ts";
 import { refundsOf } from "../payments/refund-records.ts";
 import { noSession, orderNotShippable, stripeCallFailed } from "./errors.ts";
 

@@ -8,7 +8,8 @@ import { describeError, errorMessage } from "../../lib/log.ts";
 import { isoTime } from "../../lib/time.ts";
 import { raiseAlert } from "../alerts/alerts.ts";
 import type { Deps, MailDeps } from "../deps.ts";
-import { adminOrder, type OrderItemRow, type OrderRow } from "../orders/orders.ts";
+import type { OrderItemRow, OrderRow } from "../orders/orders.ts";
+import { adminOrder } from "../orders/view.ts";
 import { EmailSendError } from "./providers.ts";
 
 /** Tries of one e-mail before it is `failed` (Queues retry it in between, with our backoff). */
