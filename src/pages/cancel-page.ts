@@ -78,7 +78,13 @@ export async function withResumeForm(
 		: null;
 	const rewriter = new HTMLRewriter()
 		.on("#cancel-status-panel", {
-			element: (el) => void el.setAttribute("data-status", order.status),
+			// Its look: the spinner is for a page awaiting an answer, which this one never is
+			// (left on Stripe's page: a neutral look; held for a person's check: waiting).
+			element: (el) =>
+				void el.setAttribute(
+					"data-status",
+					state === "pending" ? "canceled" : state === "review" ? "processing" : order.status,
+				),
 		})
 		// The page's filler writes each key in the page's language.
 		.on("#cancel-heading", {

@@ -192,6 +192,8 @@ describe("the cancel page without JavaScript", () => {
 			detail: text("cancel-detail"),
 			resume: !/<form id="resume-form"[^>]*hidden/.test(html),
 			button: text("resume"),
+			/** The status panel's look: a spinner only where something is on its way. */
+			look: /id="cancel-status-panel" [^>]*data-status="([^"]+)"/.exec(html)?.[1],
 			viewOrder: /<a id="view-order" [^>]*hidden/.test(html)
 				? null
 				: (/<a id="view-order" [^>]*href="([^"]+)"/.exec(html)?.[1] ?? null),
@@ -200,20 +202,35 @@ describe("the cancel page without JavaScript", () => {
 
 	const en = CATALOGUES.en;
 	it.each([
-		["pending", {}, "pending", "cancel.resume"],
-		["declined", { status: "failed", failureCode: "card_declined" }, "failed", "cancel.retry"],
-		["expired", { status: "expired" }, "ended", "cancel.startAgain"],
-		["superseded", { status: "canceled", failureCode: "superseded" }, "ended", "cancel.startAgain"],
+		// Left on Stripe's page: nothing is loading here, so no spinner.
+		["pending", {}, "pending", "cancel.resume", "canceled"],
+		[
+			"declined",
+			{ status: "failed", failureCode: "card_declined" },
+			"failed",
+			"cancel.retry",
+			"failed",
+		],
+		["expired", { status: "expired" }, "ended", "cancel.startAgain", "expired"],
+		[
+			"superseded",
+			{ status: "canceled", failureCode: "superseded" },
+			"ended",
+			"cancel.startAgain",
+			"canceled",
+		],
 		[
 			"never reached Stripe",
 			{ status: "canceled", failureCode: "stripe_unavailable" },
 			"ended",
 			"cancel.startAgain",
+			"canceled",
 		],
 	] as const)(
 		"says a %s order's checkout is not paid, and offers to pay it",
-		async (_, fields, state, button) => {
+		async (_, fields, state, button, look) => {
 			const page = await cancelPageOf(fields);
+			expect(page.look).toBe(look);
 			expect(page.heading).toBe(en[`cancel.${state}.heading`]);
 			expect(page.detail).toBe(en[`cancel.${state}.detail`]);
 			expect(page.resume).toBe(true);
@@ -223,16 +240,28 @@ describe("the cancel page without JavaScript", () => {
 	);
 
 	it.each([
-		["paid", { status: "paid" }, "paid"],
-		["shipped", { status: "fulfilled" }, "paid"],
-		["processing", { status: "processing" }, "processing"],
-		["refunded", { status: "refunded", amountRefunded: 4800 }, "refunded"],
-		["held for a check", { status: "pending", failureCode: "amount_mismatch" }, "review"],
-		["refunded after a check", { status: "canceled", failureCode: "amount_mismatch" }, "returned"],
+		["paid", { status: "paid" }, "paid", "paid"],
+		["shipped", { status: "fulfilled" }, "paid", "fulfilled"],
+		["processing", { status: "processing" }, "processing", "processing"],
+		["refunded", { status: "refunded", amountRefunded: 4800 }, "refunded", "refunded"],
+		// A person decides, in hours: waiting, but not a page loading.
+		[
+			"held for a check",
+			{ status: "pending", failureCode: "amount_mismatch" },
+			"review",
+			"processing",
+		],
+		[
+			"refunded after a check",
+			{ status: "canceled", failureCode: "amount_mismatch" },
+			"returned",
+			"canceled",
+		],
 	] as const)(
 		"says a %s order is not to be paid again: no Resume, a link to its page, never 'nothing was charged'",
-		async (_, fields, state) => {
+		async (_, fields, state, look) => {
 			const page = await cancelPageOf(fields);
+			expect(page.look).toBe(look);
 			expect(page.heading).toBe(en[`cancel.${state}.heading`]);
 			expect(page.detail).toBe(en[`cancel.${state}.detail`]);
 			expect(page.resume).toBe(false);
