@@ -105,6 +105,18 @@ export function catalogTab(panel, { admin, isHandled, messageOf, loaded }) {
 		const row = body.querySelector(`tr[data-product-id="${CSS.escape(product.id)}"]`);
 		if (row) row.replaceWith(productRow(product));
 		else showList();
+		// A product deactivated or created here changes the count the line says.
+		describeList();
+	}
+
+	function describeList() {
+		const inactive = products.filter((p) => !p.active).length;
+		say(
+			status,
+			products.length
+				? `${plural(products.length, "product")}${inactive ? `, ${inactive} inactive` : ""}.`
+				: "No products.",
+		);
 	}
 
 	async function load() {
@@ -118,13 +130,7 @@ export function catalogTab(panel, { admin, isHandled, messageOf, loaded }) {
 			currencyDigits =
 				data.currencies && typeof data.currencies === "object" ? data.currencies : {};
 			showList();
-			const inactive = products.filter((p) => !p.active).length;
-			say(
-				status,
-				products.length
-					? `${plural(products.length, "product")}${inactive ? `, ${inactive} inactive` : ""}.`
-					: "No products.",
-			);
+			describeList();
 		} catch (err) {
 			if (request.aborted) return;
 			loaded.delete("panel-catalog");

@@ -34,11 +34,17 @@ const canResend = (email) => email.resendable === true;
 function emailCells(email, { withOrder }) {
 	const line = (text) => h("span", { class: "email-line small muted" }, text);
 	return [
-		h("td", {}, timeEl(email.createdAt)),
-		withOrder ? h("td", {}, email.orderId ? shortOrderButton(email.orderId) : "—") : [],
+		h("td", { dataset: { label: "Created" } }, timeEl(email.createdAt)),
+		withOrder
+			? h(
+					"td",
+					{ dataset: { label: "Order" } },
+					email.orderId ? shortOrderButton(email.orderId) : "—",
+				)
+			: [],
 		h(
 			"td",
-			{ class: "email-what" },
+			{ class: "email-what", dataset: { label: "E-mail" } },
 			h(
 				"span",
 				{ class: "email-line" },
@@ -47,10 +53,10 @@ function emailCells(email, { withOrder }) {
 			),
 			line(email.subject ?? "—"),
 		),
-		h("td", {}, email.to ?? "—"),
+		h("td", { class: "email-to", dataset: { label: "Recipient" } }, email.to ?? "—"),
 		h(
 			"td",
-			{ class: "email-state" },
+			{ class: "email-state", dataset: { label: "Status" } },
 			statusBadge(email.status),
 			line(plural(email.attempts ?? 0, "attempt")),
 			// A resent or failed e-mail keeps the time it last went out.
@@ -58,7 +64,11 @@ function emailCells(email, { withOrder }) {
 				? line([email.status === "sent" ? "sent " : "last sent ", timeEl(email.sentAt)])
 				: [],
 		),
-		h("td", { class: "wrap-text email-error" }, email.lastError ?? "—"),
+		h(
+			"td",
+			{ class: "wrap-text email-error", dataset: { label: "Last error" } },
+			email.lastError ?? "—",
+		),
 	].flat();
 }
 

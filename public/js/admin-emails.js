@@ -56,6 +56,7 @@ export function emailsTab(
 			caption: "E-mails the shop sends, newest first (at most 100)",
 			columns: ["Created", "Order", "E-mail", "Recipient", "Status", "Last error", "Action"],
 			bodyId: "emails-body",
+			className: "stacked-table",
 		}),
 	);
 	const emailsBody = byId("emails-body");

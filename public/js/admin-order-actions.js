@@ -6,6 +6,7 @@
  * button.
  */
 import { fulfilForm } from "./admin-order-fulfil.js";
+import { giveFocusBack } from "./admin-view.js";
 import { byId, h } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMajorString, toMinorUnits } from "./money.js";
@@ -121,20 +122,9 @@ export function orderActions(
 		}
 	});
 
-	/**
-	 * After an action whose button was disabled meanwhile (the browser then drops
-	 * the focus): the keyboard goes back to the button, or to the action's answer
-	 * when the button is gone or disabled for good.
-	 */
+	/** The keyboard back where it was, while the order's dialog is open. */
 	function refocus(button, answer) {
-		if (document.activeElement !== document.body && document.activeElement !== null) return;
-		if (!dialog.open) return;
-		if (button.isConnected && !button.disabled && button.offsetParent !== null) {
-			button.focus();
-			return;
-		}
-		answer.tabIndex = -1;
-		answer.focus();
+		if (dialog.open) giveFocusBack(button, answer);
 	}
 
 	/** The field, its message and the answer beside the button, all in view. */

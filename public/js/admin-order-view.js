@@ -57,6 +57,7 @@ export function orderDialogBody() {
 				caption: "This order's e-mails, newest first",
 				columns: ["Created", "E-mail", "Recipient", "Status", "Last error", "Action"],
 				bodyId: "detail-emails",
+				className: "stacked-table",
 			}),
 		),
 	);

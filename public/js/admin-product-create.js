@@ -12,6 +12,7 @@ import {
 	productPath,
 } from "./admin-product-fields.js";
 import { stockText } from "./admin-product-view.js";
+import { giveFocusBack } from "./admin-view.js";
 import { byId, h, replaceChildren } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMinorUnits } from "./money.js";
@@ -238,6 +239,7 @@ export function productCreate({ admin, isHandled, refuseFromApi, minorUnitsFor, 
 			else tell(formStatus, "");
 		} finally {
 			button.disabled = false;
+			giveFocusBack(button, formStatus);
 		}
 	});
 

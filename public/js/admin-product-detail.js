@@ -9,7 +9,7 @@ import { editProductForm, productEdit } from "./admin-product-edit.js";
 import { productPath } from "./admin-product-fields.js";
 import { productStock, stockForms } from "./admin-product-stock.js";
 import { renderChanges, stockText } from "./admin-product-view.js";
-import { code, field, latestRequest } from "./admin-view.js";
+import { code, field, giveFocusBack, latestRequest } from "./admin-view.js";
 import { byId, h, replaceChildren, say, srOnly, timeEl } from "./dom.js";
 import { tell } from "./form-feedback.js";
 import { formatMoney } from "./money.js";
@@ -196,6 +196,7 @@ export function productDetail({
 			refuseFromApi(err, formStatus, prefix, inputs, product);
 		} finally {
 			button.disabled = false;
+			if (current?.id === product.id) giveFocusBack(button, formStatus);
 		}
 	}
 

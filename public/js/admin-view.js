@@ -78,3 +78,20 @@ export function latestRequest() {
 		},
 	};
 }
+
+/**
+ * After an action whose button was disabled meanwhile (the browser then drops
+ * the focus to the page): the keyboard goes back to the button, or to the
+ * action's answer when the button is gone or hidden. Focus the operator moved
+ * elsewhere meanwhile stays where it is.
+ */
+export function giveFocusBack(button, answer) {
+	if (document.activeElement !== document.body && document.activeElement !== null) return;
+	if (button.isConnected && !button.disabled && button.offsetParent !== null) {
+		button.focus();
+		return;
+	}
+	if (!answer?.isConnected) return;
+	answer.tabIndex = -1;
+	answer.focus();
+}

@@ -175,7 +175,7 @@ const tabs = tabBar((panel) => {
 /** Where each dashboard tile's button goes. */
 const destinations = {
 	awaiting: () => {
-		tabs.select("panel-orders");
+		tabs.select("panel-orders", { focus: true });
 		orders.show("pending");
 	},
 	alerts: () => tabs.select("panel-alerts", { focus: true }),

@@ -7,22 +7,18 @@
  */
 import { h } from "./dom.js";
 
+/** Each kind of button's class, written out so a stylesheet's rule can be traced to it. */
+const BUTTON_KINDS = { primary: "btn-primary", secondary: "btn-secondary", danger: "btn-danger" };
+const buttonClass = (kind, small) => `btn ${BUTTON_KINDS[kind]}${small ? " btn-small" : ""}`;
+
 /** A button that does not submit: `kind` "primary", "secondary" or "danger"; `small` for toolbars. */
 export function button(text, { id, kind = "secondary", small = false, ...attrs } = {}) {
-	return h(
-		"button",
-		{ type: "button", id, class: `btn btn-${kind}${small ? " btn-small" : ""}`, ...attrs },
-		text,
-	);
+	return h("button", { type: "button", id, class: buttonClass(kind, small), ...attrs }, text);
 }
 
 /** A form's submit button. */
 export function submit(text, { id, kind = "primary", small = false } = {}) {
-	return h(
-		"button",
-		{ type: "submit", id, class: `btn btn-${kind}${small ? " btn-small" : ""}` },
-		text,
-	);
+	return h("button", { type: "submit", id, class: buttonClass(kind, small) }, text);
 }
 
 /** What a typed code or id needs: no autocorrect, no capital first letter. */

@@ -287,6 +287,10 @@ describe("admin page: the catalog", () => {
 		await page.getByLabel("Units available").fill("10");
 		await page.getByRole("button", { name: "Set stock" }).click();
 		await expect.poll(() => setStatus.textContent()).toBe("Stock set: unlimited → 10.");
+		// The button was disabled while it worked: the keyboard is given back to it.
+		await expect
+			.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim()))
+			.toBe("Set stock");
 
 		const addStatus = page.locator("#add-stock-status");
 		const units = page.getByLabel("Units to add");
@@ -320,6 +324,14 @@ describe("admin page: the catalog", () => {
 			.toBe("Deactivated: hidden from the storefront.");
 		expect(await cell(page, id, "status")).toBe("inactive");
 		expect(await storefrontIds()).not.toContain(id);
+		await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("toggle-active");
+		// The list's line counts what the list shows, this change included.
+		const inactiveRows = await page
+			.locator('#catalog-body td[data-cell="status"]')
+			.evaluateAll((cells) => cells.filter((td) => td.textContent?.trim() === "inactive").length);
+		expect(await page.locator("#catalog-status").textContent()).toMatch(
+			new RegExp(`, ${inactiveRows} inactive\\.$`),
+		);
 
 		// The trail, newest first: who, and each change from → to.
 		await expect.poll(() => trail(page, "active")).toEqual(["On sale: yes → no", "On sale: yes"]);

@@ -118,6 +118,20 @@ describe("admin page: e-mails", () => {
 		expect(await page.locator(tabRow).getByRole("button", { name: resendName }).count()).toBe(1);
 		expect(await seriousViolations(page)).toEqual([]);
 
+		// On a phone each e-mail is a card: nothing scrolls sideways, Resend is in reach.
+		await page.setViewportSize({ width: 390, height: 844 });
+		const wrap = await page.locator("#emails-body").evaluate((body) => {
+			const region = body.closest(".table-wrap") as HTMLElement;
+			return { scroll: region.scrollWidth, client: region.clientWidth };
+		});
+		expect(wrap.scroll).toBeLessThanOrEqual(wrap.client);
+		const resend = page.locator(tabRow).getByRole("button", { name: resendName });
+		await resend.scrollIntoViewIfNeeded();
+		const box = await resend.boundingBox();
+		expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+		expect(await seriousViolations(page)).toEqual([]);
+		await page.setViewportSize({ width: 1280, height: 900 });
+
 		// The order's own e-mails, under its detail (opened from the e-mail's row).
 		await page.locator(`${tabRow} button[data-open-order]`).click();
 		await page.locator("#detail-heading", { hasText: orderNumber(orderId) }).waitFor();

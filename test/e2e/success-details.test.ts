@@ -18,6 +18,7 @@ import {
 	PRODUCTS,
 	payByCard,
 	pressPay,
+	successPageShows,
 } from "./support/shop.ts";
 import { type Shopper, saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
@@ -161,6 +162,29 @@ describe("the success page on a phone", () => {
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
 			390,
 		);
+		expectCleanPages(shopper());
+	});
+
+	it("keeps the order's lines inside their card in French, where amounts are longest", async () => {
+		const { page } = shopper();
+		await openStorefront(page);
+		await addToCart(page, PRODUCTS.espresso, 2);
+		await addToCart(page, PRODUCTS.pourOver);
+		const sessionId = await pressPay(page);
+		await payByCard(page, CARD_OK);
+		await successPageShows(page, workerUrl, sessionId, "paid");
+		await page.goto(`/success.html?session_id=${sessionId}&lang=fr`);
+		const overflow = await page.locator("#order").evaluate((panel) => {
+			const padding = Number.parseFloat(getComputedStyle(panel).paddingRight);
+			const inner = panel.getBoundingClientRect().right - padding;
+			const table = panel.querySelector("table")?.getBoundingClientRect();
+			return {
+				right: (table?.right ?? Number.POSITIVE_INFINITY) - inner,
+				width: table?.width ?? 0,
+			};
+		});
+		expect(overflow.width).toBeGreaterThan(0);
+		expect(overflow.right).toBeLessThanOrEqual(0);
 		expectCleanPages(shopper());
 	});
 });
