@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import type { Plugin } from "vitest/config";
 import { defineConfig } from "vitest/config";
@@ -8,6 +9,8 @@ import {
 } from "./test/support/constants.ts";
 
 const migrations = await readD1Migrations("migrations");
+/** The demo shop (seeds/demo.sql), loaded after the migrations by test/worker/setup.ts. */
+const demoSeed = readFileSync("seeds/demo.sql", "utf8");
 
 /** stripe-node ships source maps without their sources: silence ~200 warnings a run. */
 function quietMissingSourceMaps(): Plugin {
@@ -36,6 +39,7 @@ export default defineConfig({
 						miniflare: {
 							bindings: {
 								TEST_MIGRATIONS: migrations,
+								TEST_DEMO_SEED: demoSeed,
 								STRIPE_SECRET_KEY: TEST_STRIPE_SECRET_KEY,
 								STRIPE_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
 								STRIPE_API_BASE: inject("stripeApiBase"),

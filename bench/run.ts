@@ -188,6 +188,7 @@ function prepareSite(): void {
 	writeFileSync(mailerConfig, built);
 	cpSync(join(ROOT, "public"), join(site, "public"), { recursive: true });
 	cpSync(join(ROOT, "migrations"), join(site, "migrations"), { recursive: true });
+	cpSync(join(ROOT, "seeds"), join(site, "seeds"), { recursive: true });
 	if (only.has("profile")) cpSync(site, profileSite, { recursive: true });
 }
 
@@ -217,6 +218,16 @@ async function prepareDatabases(emulator: Emulator): Promise<void> {
 		states.map(async (state) => {
 			const local = ["--local", "--config", siteConfig, "--persist-to", state];
 			await wrangler(["d1", "migrations", "apply", "DB", ...local]);
+			// The demo catalog the measured carts buy from.
+			await wrangler([
+				"d1",
+				"execute",
+				"DB",
+				...local,
+				"--file",
+				join(site, "seeds/demo.sql"),
+				"--yes",
+			]);
 			if (orders.length > 0)
 				await wrangler(["d1", "execute", "DB", ...local, "--file", ordersFile, "--yes"]);
 		}),

@@ -77,16 +77,5 @@ CREATE INDEX `orders_refund_check_idx` ON `orders` (`refund_check_at`) WHERE ref
 CREATE INDEX `orders_refund_window_idx` ON `orders` (`paid_at`) WHERE refund_check_at is not null;--> statement-breakpoint
 CREATE INDEX `orders_created_idx` ON `orders` (`created_at`);--> statement-breakpoint
 ALTER TABLE `products` ADD `shippable` integer DEFAULT true NOT NULL;--> statement-breakpoint
-ALTER TABLE `products` ADD `tax_code` text;--> statement-breakpoint
--- Demo catalog: coffee and mugs ship, the brewing guide is digital. Tax codes are Stripe's
--- (food and groceries, general tangible goods, digital books).
-UPDATE `products` SET `tax_code` = 'txcd_40060003' WHERE `id` IN ('espresso-beans', 'matcha-tin');--> statement-breakpoint
-UPDATE `products` SET `tax_code` = 'txcd_99999999' WHERE `id` IN ('pour-over-kit', 'travel-mug', 'retired-grinder');--> statement-breakpoint
-INSERT INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`) VALUES
-	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000');--> statement-breakpoint
--- A standard and an express rate per demo currency (minor units: $5.00, $15.00, ¥600, ¥1,800).
-INSERT INTO `shipping_rates` (`id`, `display_name`, `amount`, `currency`, `min_days`, `max_days`, `active`) VALUES
-	('usd-standard', 'Standard', 500, 'usd', 3, 5, 1),
-	('usd-express', 'Express', 1500, 'usd', 1, 2, 1),
-	('jpy-standard', 'Standard', 600, 'jpy', 3, 5, 1),
-	('jpy-express', 'Express', 1800, 'jpy', 1, 2, 1);
+ALTER TABLE `products` ADD `tax_code` text;
+-- (The demo catalog and rates that were inserted here live in seeds/demo.sql.)

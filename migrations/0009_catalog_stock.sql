@@ -13,7 +13,5 @@ CREATE TABLE `catalog_changes` (
 	`at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `catalog_changes_product_idx` ON `catalog_changes` (`product_id`,`id`);--> statement-breakpoint
--- Demo catalog: a small batch with a limited stock, to see "Only 5 left" and "Sold out".
-INSERT INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`) VALUES
-	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5);
+CREATE INDEX `catalog_changes_product_idx` ON `catalog_changes` (`product_id`,`id`);
+-- (The demo product inserted here lives in seeds/demo.sql.)

@@ -24,7 +24,7 @@ import {
 	readDevVars,
 	stripeMode,
 } from "./dev-vars.ts";
-import { freePort, migrateLocal, portIsFree, startShop } from "./stack.ts";
+import { freePort, migrateLocal, portIsFree, seedDemo, startShop } from "./stack.ts";
 
 // `npm run dev -- --port 3000` sets the shop's port as PORT does (wrangler must not get it twice).
 const { port, rest: wranglerArgs } = takePort(
@@ -54,6 +54,8 @@ const MAILBOX_REPLACES = ["EMAIL_API_BASE", "RESEND_API_KEY"];
 
 try {
 	migrateLocal();
+	// The demo shop, for the local database only (npm run db:seed:demo loads it elsewhere on request).
+	seedDemo();
 } catch (err) {
 	console.error((err as Error).message);
 	process.exit(1);

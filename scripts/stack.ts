@@ -93,6 +93,36 @@ export function migrateLocal(options: { persistTo?: string; config?: string } = 
 		throw new Error("Applying the D1 migrations to the local database failed (see above).");
 }
 
+/**
+ * Loads the demo shop (seeds/demo.sql: catalog and shipping rates) into the local
+ * database, after its migrations. A row whose id exists is left as it is, so the
+ * owner's edits to a demo product survive a restart.
+ */
+export function seedDemo(options: { persistTo?: string; config?: string } = {}): void {
+	const result = spawnSync(
+		process.execPath,
+		[
+			WRANGLER_JS,
+			"d1",
+			"execute",
+			"DB",
+			"--local",
+			"--file",
+			DEMO_SEED,
+			...(options.config ? ["--config", options.config] : []),
+			...(options.persistTo ? ["--persist-to", options.persistTo] : []),
+		],
+		{ cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: wranglerEnv(), timeout: 120_000 },
+	);
+	if (result.status !== 0)
+		throw new Error(
+			"Loading the demo shop (seeds/demo.sql) into the local database failed (see above).",
+		);
+}
+
+/** The demo shop's data: never a migration, so a production database starts empty. */
+export const DEMO_SEED = "seeds/demo.sql";
+
 /** Ports the README gives the shop, the emulator and the mailbox: never handed out here. */
 const KNOWN_PORTS = new Set([8787, 12111, 12112]);
 

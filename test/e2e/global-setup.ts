@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEMO_PROMOTION_CODES } from "stripe-emulator";
 import type { TestProject } from "vitest/node";
-import { migrateLocal, startShop } from "../../scripts/stack.ts";
+import { migrateLocal, seedDemo, startShop } from "../../scripts/stack.ts";
 
 declare module "vitest" {
 	interface ProvidedContext {
@@ -34,6 +34,7 @@ export default async function setup(project: TestProject) {
 	const envFile = join(persistDir, "e2e.env");
 	writeFileSync(envFile, "");
 	migrateLocal({ persistTo: persistDir });
+	seedDemo({ persistTo: persistDir });
 
 	const emulatorLog: string[] = [];
 	const mailboxLog: string[] = [];

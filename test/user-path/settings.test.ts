@@ -106,7 +106,11 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			};
 			writeDevVars(dir, vars);
 			const how = LAUNCHERS[launcher](port, await freePort());
-			if (launcher === "wrangler dev") await sh(dir, "npx wrangler d1 migrations apply DB --local");
+			// Plain wrangler dev, as the README says: the schema, then the demo shop on request.
+			if (launcher === "wrangler dev") {
+				await sh(dir, "npx wrangler d1 migrations apply DB --local");
+				await sh(dir, "npm run db:seed:demo -- --local");
+			}
 			shop = await start(dir, how.command, { port, env: how.env });
 		});
 

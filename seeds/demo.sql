@@ -1,0 +1,21 @@
+-- The demo shop: a coffee-and-tea catalog and its shipping rates, for `npm run dev`, the tests
+-- and a preview deployment (`npm run db:seed:demo -- --remote`). Never part of the migrations:
+-- a production database starts empty and the owner fills it from the console.
+-- Loading it again changes nothing: a row whose id exists is left as it is.
+-- Amounts are integer minor units of their currency: 2400 usd = $24.00, 1500 jpy = ¥1,500 (JPY
+-- has no minor unit). Tax codes are Stripe's: food and groceries (txcd_40060003), general
+-- tangible goods (txcd_99999999), digital books (txcd_10302000).
+INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`) VALUES
+	('espresso-beans', 'Espresso beans, 1 kg', 'Dark roast, whole beans.', 2400, 'usd', 1, 1, 'txcd_40060003', NULL),
+	('pour-over-kit', 'Pour-over kit', 'Dripper, filters and a glass server.', 4500, 'usd', 1, 1, 'txcd_99999999', NULL),
+	('travel-mug', 'Travel mug', 'Keeps it hot for six hours.', 1800, 'usd', 1, 1, 'txcd_99999999', NULL),
+	('matcha-tin', 'Uji matcha, 40 g', 'Ceremonial grade, from Kyoto.', 1500, 'jpy', 1, 1, 'txcd_40060003', NULL),
+	('retired-grinder', 'Hand grinder (retired)', 'No longer sold.', 3900, 'usd', 0, 1, 'txcd_99999999', NULL),
+	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000', NULL),
+	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5);
+-- A standard and an express rate per demo currency ($5.00, $15.00, ¥600, ¥1,800).
+INSERT OR IGNORE INTO `shipping_rates` (`id`, `display_name`, `amount`, `currency`, `min_days`, `max_days`, `active`) VALUES
+	('usd-standard', 'Standard', 500, 'usd', 3, 5, 1),
+	('usd-express', 'Express', 1500, 'usd', 1, 2, 1),
+	('jpy-standard', 'Standard', 600, 'jpy', 3, 5, 1),
+	('jpy-express', 'Express', 1800, 'jpy', 1, 2, 1);
