@@ -136,6 +136,9 @@ export function cartView({
 	const cartCurrency = byId("cart-currency");
 	const cartSummary = byId("cart-summary");
 	const cartTotal = byId("cart-total");
+	const cartExtras = byId("cart-extras");
+	/** Whether Stripe adds tax on its page (the worker writes it into the page). */
+	const automaticTax = cartSummary.dataset.automaticTax === "on";
 	const cartCount = byId("cart-count");
 	const cartCountUnit = byId("cart-count-unit");
 	const cartBar = byId("cart-bar");
@@ -168,6 +171,11 @@ export function cartView({
 		const total = groups.length === 1 ? price(groups[0].total, groups[0].money) : "";
 		cartSummary.hidden = total === "";
 		cartTotal.textContent = total;
+		// The total is the items' alone: what Stripe's page adds to it is said under it.
+		const ships = items.some((i) => catalog.get(i.productId)?.shippable);
+		const extras = ships && automaticTax ? "both" : ships ? "shipping" : automaticTax ? "tax" : "";
+		cartExtras.hidden = total === "" || extras === "";
+		cartExtras.textContent = total && extras ? t(`cart.extras.${extras}`) : "";
 		cartCurrency.hidden = total === "";
 		cartCurrency.textContent = total
 			? t("cart.currency", { currency: currencyLabel(currency) })

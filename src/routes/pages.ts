@@ -30,7 +30,7 @@ type Fill = (c: Context<AppEnv>, res: Response, locale: Locale) => Promise<Respo
 /** What the worker writes into each page before it leaves. */
 const FILL: Record<string, Fill> = {
 	"/index.html": async (c, res, locale) =>
-		withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale)),
+		withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale), c.var.config.automaticTax),
 	"/success.html": withOrderState,
 	"/cancel.html": withResumeForm,
 };
@@ -83,14 +83,22 @@ async function noScriptCatalog(db: Db, locale: Locale): Promise<string> {
 	return (await html`<ul class="product-grid">${items}</ul>`).toString();
 }
 
-function withBuyNowForms(res: Response, catalog: string): Response {
+function withBuyNowForms(res: Response, catalog: string, automaticTax: boolean): Response {
 	const page = new Response(res.body, res);
 	page.headers.set("Cache-Control", "no-cache");
-	return new HTMLRewriter()
-		.on("noscript", {
-			element(el) {
-				el.append(catalog, { html: true });
-			},
-		})
-		.transform(page);
+	return (
+		new HTMLRewriter()
+			.on("noscript", {
+				element(el) {
+					el.append(catalog, { html: true });
+				},
+			})
+			// What the cart's total leaves for Stripe's page: tax, when Stripe computes it.
+			.on("#cart-summary", {
+				element(el) {
+					el.setAttribute("data-automatic-tax", automaticTax ? "on" : "off");
+				},
+			})
+			.transform(page)
+	);
 }

@@ -127,6 +127,10 @@ describe("the storefront in English and French", () => {
 		await addOne(page, PRODUCTS.espresso.id, `Ajouter ${PRODUCTS.espresso.name} au panier`);
 		await addOne(page, PRODUCTS.espresso.id, `Ajouter ${PRODUCTS.espresso.name} au panier`);
 		expect(plain(await page.locator("#cart-total").textContent())).toBe("48,00 $US");
+		// The items' total: what Stripe's page adds (shipping, tax with AUTOMATIC_TAX=on) is said.
+		expect(await page.locator("#cart-extras").textContent()).toBe(
+			"Livraison et taxes calculées au paiement.",
+		);
 		expect(await page.locator("#cart-count-unit").textContent()).toBe("2 articles");
 		expect(await page.locator("#cart-status").textContent()).toContain("ajouté à votre panier");
 		const line = page.locator(`[data-cart-line="${PRODUCTS.espresso.id}"]`);
@@ -261,6 +265,8 @@ describe("the storefront in English and French", () => {
 		const conflict = page.locator("#cart-conflict");
 		await conflict.waitFor();
 		expect(await conflict.textContent()).toContain("USD and JPY");
+		// No total, so nothing said under it.
+		expect(await page.locator("#cart-extras").isVisible()).toBe(false);
 		expect(await page.locator("#cart-lines > li").count()).toBe(2);
 		expect(await page.locator("#cart-total").textContent()).toBe("");
 		expect(await page.locator("#cart-summary").isVisible()).toBe(false);
@@ -270,6 +276,9 @@ describe("the storefront in English and French", () => {
 		await conflict.getByRole("button", { name: "Remove the JPY items" }).click();
 		await conflict.waitFor({ state: "hidden" });
 		expect(await page.locator("#cart-total").textContent()).toBe("$48.00");
+		expect(await page.locator("#cart-extras").textContent()).toBe(
+			"Shipping and taxes calculated at checkout.",
+		);
 		expect(await page.locator("#pay").isEnabled()).toBe(true);
 		expect(await page.locator("#cart-status").textContent()).toBe(
 			"Removed the JPY items from your cart.",

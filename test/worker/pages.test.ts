@@ -78,6 +78,15 @@ describe("HTML pages", () => {
 		});
 	}
 
+	it("tells the storefront's cart whether Stripe adds tax on its page (AUTOMATIC_TAX)", async () => {
+		const summary = async (value: string) => {
+			const res = await fetchWithEnv(new Request(`${ORIGIN}/`), { AUTOMATIC_TAX: value });
+			return /<div id="cart-summary"[^>]*>/.exec(await res.text())?.[0] ?? "";
+		};
+		expect(await summary("on")).toContain('data-automatic-tax="on"');
+		expect(await summary("off")).toContain('data-automatic-tax="off"');
+	});
+
 	it("lets forms go to the emulator in local mode only", async () => {
 		const local = await exports.default.fetch(`${ORIGIN}/`);
 		expect(local.headers.get("content-security-policy")).toContain(
