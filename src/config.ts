@@ -36,6 +36,8 @@ export type Settings = {
 	EMAIL_FROM?: string;
 	RESEND_API_KEY?: string;
 	EMAIL_API_BASE?: string;
+	SHOP_NAME?: string;
+	CONTACT_EMAIL?: string;
 	/** The Email Service binding, for EMAIL_PROVIDER=cloudflare: only whether it is there. */
 	EMAIL?: unknown;
 };
@@ -182,6 +184,32 @@ export function defaultLocale(env: Settings): Locale {
 	return parse("DEFAULT_LOCALE", locale, env.DEFAULT_LOCALE) as Locale;
 }
 
+/** The shop's identity before the owner first saves it in the console (SPEC 17). */
+export type ShopDefaults = { name: string; contactEmail: string | null };
+
+const shopName = v.pipe(
+	v.optional(v.string(), ""),
+	v.transform((s) => s.trim() || "My shop"),
+	v.maxLength(100, "must be at most 100 characters"),
+);
+const contactEmail = v.pipe(
+	v.optional(v.string(), ""),
+	v.transform((s) => s.trim()),
+	v.check(
+		(s) => s === "" || /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/.test(s),
+		"must be one e-mail address",
+	),
+	v.transform((s) => s || null),
+);
+
+/** `SHOP_NAME` and `CONTACT_EMAIL`: the shop's name and contact until the console's first save. */
+function shopDefaultsOf(env: Settings): ShopDefaults {
+	return {
+		name: parse("SHOP_NAME", shopName, env.SHOP_NAME),
+		contactEmail: parse("CONTACT_EMAIL", contactEmail, env.CONTACT_EMAIL),
+	};
+}
+
 export type EmailConfig =
 	| { provider: "log"; from: string | null }
 	| { provider: "resend"; from: string; apiKey: string; apiBase: URL }
@@ -286,6 +314,7 @@ function problemsOf(
 	check(() => config.promotionCodes);
 	check(() => config.automaticTax);
 	check(() => config.defaultLocale);
+	check(() => config.shopDefaults);
 	check(() => {
 		if (options.email().provider === "cloudflare" && !options.emailBound)
 			throw new ConfigError("EMAIL", "is not bound (a [[send_email]] binding named EMAIL)");
@@ -321,6 +350,7 @@ export type Config = {
 	readonly checkout: CheckoutConfig;
 	readonly defaultLocale: Locale;
 	readonly email: EmailConfig;
+	readonly shopDefaults: ShopDefaults;
 	readonly appUrl: URL | null;
 	readonly maxOrderAmount: number;
 	readonly reconcileGraceSeconds: number;
@@ -363,6 +393,7 @@ export function configOf(bindings: Settings): Config {
 	const tax = once(() => automaticTax(env));
 	const locale = once(() => defaultLocale(env));
 	const email = once(() => emailConfig(env));
+	const shop = once(() => shopDefaultsOf(env));
 	const rateLimitOn = env.CHECKOUT_RATE_LIMIT?.trim().toLowerCase() !== "off";
 	const app = once(
 		(): AppConfig => ({
@@ -400,6 +431,9 @@ export function configOf(bindings: Settings): Config {
 		},
 		get email() {
 			return email();
+		},
+		get shopDefaults() {
+			return shop();
 		},
 		get appUrl() {
 			return appUrl();
@@ -460,6 +494,8 @@ const SETTING_NAMES = [
 	"EMAIL_FROM",
 	"RESEND_API_KEY",
 	"EMAIL_API_BASE",
+	"SHOP_NAME",
+	"CONTACT_EMAIL",
 	"EMAIL",
 ] as const satisfies readonly (keyof Settings)[];
 

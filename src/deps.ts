@@ -64,5 +64,8 @@ export function buildDeps(
 		get shopOrigin() {
 			return config.app.appUrl?.origin ?? null;
 		},
+		get shopDefaults() {
+			return config.shopDefaults;
+		},
 	};
 }

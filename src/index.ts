@@ -16,6 +16,8 @@ import { orderRoutes } from "./routes/orders.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { renderError } from "./routes/render-error.ts";
 import { securityHeaders } from "./routes/security-headers.ts";
+import { shopRoutes } from "./routes/shop.ts";
+import { themeRoutes } from "./routes/theme.ts";
 import { webhookRoutes } from "./routes/webhook.ts";
 import { type EmailMessage, runEmailQueue, runScheduled } from "./scheduled.ts";
 
@@ -37,10 +39,12 @@ app.use((c, next) => securityHeaders(c.var.config.stripeApiOrigin)(c, next));
 app.route("/", healthRoutes);
 app.route("/api/products", catalogRoutes);
 app.route("/api/config", configRoutes);
+app.route("/api/shop", shopRoutes);
 app.route("/api/orders", orderRoutes);
 app.route("/create-checkout-session", checkoutRoutes);
 app.route("/webhook", webhookRoutes);
 app.route("/admin", adminRoutes);
+app.route("/", themeRoutes);
 app.route("/", pageRoutes);
 
 app.notFound((c) =>

@@ -41,6 +41,31 @@ export const products = sqliteTable(
 );
 
 /** What Checkout offers for delivery, per currency. */
+/**
+ * The shop's identity (SPEC 17), one row (`id` 1) written by `PUT /admin/shop`.
+ * Before the first edit there is no row and the shop is `wrangler.toml`'s
+ * `SHOP_NAME` and `CONTACT_EMAIL`.
+ */
+export const shopIdentity = sqliteTable(
+	"shop_identity",
+	{
+		id: integer("id").primaryKey(),
+		name: text("name").notNull(),
+		/** The e-mails' reply-to and the pages' contact; null: none shown. */
+		contactEmail: text("contact_email"),
+		legalName: text("legal_name"),
+		legalAddress: text("legal_address"),
+		/** `#rrggbb`; null: the shop's own green. */
+		accentColor: text("accent_color"),
+		/** Prices are tax-inclusive (EU consumer prices): Checkout gets `tax_behavior: "inclusive"`. */
+		pricesIncludeTax: integer("prices_include_tax", { mode: "boolean" }).notNull().default(false),
+		/** `admin-token:<first 8 hex digits of its SHA-256>`, as the catalog's audit names it. */
+		updatedBy: text("updated_by").notNull(),
+		updatedAt: integer("updated_at").notNull().default(now),
+	},
+	(t) => [check("shop_identity_one_row", sql`${t.id} = 1`)],
+);
+
 export const shippingRates = sqliteTable(
 	"shipping_rates",
 	{

@@ -7,6 +7,7 @@ import {
 	type MessageKey,
 	translate,
 } from "../i18n/catalogues.ts";
+import type { ShopIdentity } from "../services/shop/identity.ts";
 import { withShell } from "./shell.ts";
 
 /**
@@ -24,17 +25,19 @@ export function localizePage(
 	res: Response,
 	locale: Locale,
 	url: URL,
+	shop: ShopIdentity,
 	/** Keys whose place takes another message (a page reused as a shell). */
 	instead: Partial<Record<MessageKey, MessageKey>> = {},
 ): Response {
 	const words = {
 		skip: translate(locale, "layout.skip"),
-		brand: translate(locale, "layout.brand"),
 		headerEnd:
 			html`<nav id="lang-switch" class="lang-switch" aria-label="${translate(locale, "layout.language")}">${raw(languageLinks(locale, url))}</nav>`.toString(),
-		footer: translate(locale, "layout.footer"),
+		contact: (email: string) => translate(locale, "layout.contact", { email }),
 	};
-	return withShell(new HTMLRewriter(), words)
+	// "{shop}" in a message (the pages' titles) is the shop's name.
+	const t = (key: MessageKey) => translate(locale, key, { shop: shop.name });
+	return withShell(new HTMLRewriter(), shop, words)
 		.on("html", {
 			element(el) {
 				el.setAttribute("lang", locale);
@@ -43,29 +46,31 @@ export function localizePage(
 		.on("[data-i18n]", {
 			element(el) {
 				const key = el.getAttribute("data-i18n");
-				if (isMessageKey(key)) el.setInnerContent(translate(locale, instead[key] ?? key));
+				if (isMessageKey(key)) el.setInnerContent(t(instead[key] ?? key));
 			},
 		})
 		.on("[data-i18n-attr]", {
 			element(el) {
 				for (const pair of (el.getAttribute("data-i18n-attr") ?? "").split(/\s+/)) {
 					const [attr, key] = pair.split(":");
-					if (attr && isMessageKey(key)) el.setAttribute(attr, translate(locale, key));
+					if (attr && isMessageKey(key)) el.setAttribute(attr, t(key));
 				}
 			},
 		})
 		.on("head", {
 			element(el) {
-				el.append(messagesBlock(locale), { html: true });
+				el.append(messagesBlock(locale, shop.name), { html: true });
 			},
 		})
 		.transform(res);
 }
 
 /** The catalogue as JSON that cannot close its `<script>` element. */
-function messagesBlock(locale: Locale): string {
+function messagesBlock(locale: Locale, shopName: string): string {
 	// The pages' scripts never show an e-mail's texts: they stay out of every page.
-	const forPages = Object.entries(catalogue(locale)).filter(([key]) => !key.startsWith("email."));
+	const forPages = Object.entries(catalogue(locale))
+		.filter(([key]) => !key.startsWith("email."))
+		.map(([key, text]) => [key, text.replaceAll("{shop}", shopName)]);
 	const json = JSON.stringify(Object.fromEntries(forPages)).replace(/</g, "\\u003c");
 	return `<script type="application/json" id="messages">${json}</script>`;
 }

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { isMessageKey, type Locale, loadCatalogues, type MessageKey } from "../i18n/catalogues.ts";
 import type { AppEnv } from "../routes/app-env.ts";
+import { type ShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import { requestLocale } from "./locale.ts";
 import { localizePage } from "./localize.ts";
 
@@ -49,11 +50,21 @@ export async function errorPage(
  * per isolate), so every page rendered from here can be put in any language.
  */
 export async function pageAsset(c: Context<AppEnv>, asset: string): Promise<Response> {
-	const [res] = await Promise.all([
+	const [res, , shop] = await Promise.all([
 		c.env.ASSETS.fetch(new Request(new URL(asset, c.req.url))),
 		loadCatalogues(c.env.ASSETS),
+		// The shop's name, colour and legal lines for the shell (read once per isolate and kept).
+		shopIdentity(c.var.deps.db, c.var.config.shopDefaults, c.var.deps.now()),
 	]);
+	c.set("shop", shop);
 	return new Response(res.body, res);
+}
+
+/** The identity `pageAsset` read for this request's page. */
+export function pageShop(c: Context<AppEnv>): ShopIdentity {
+	const shop = c.get("shop");
+	if (!shop) throw new Error("pageShop: the page was not read through pageAsset");
+	return shop;
 }
 
 /** The page in `locale`; it differs by language, so no validator is kept and caches must ask. */
@@ -64,7 +75,7 @@ export function localized(
 	instead: Partial<Record<MessageKey, MessageKey>> = {},
 	switchTo = new URL(c.req.url),
 ): Response {
-	const page = localizePage(res, locale, switchTo, instead);
+	const page = localizePage(res, locale, switchTo, pageShop(c), instead);
 	page.headers.delete("ETag");
 	page.headers.set("Cache-Control", "no-cache");
 	page.headers.set("Vary", "Accept-Language, Cookie");

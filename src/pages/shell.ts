@@ -1,10 +1,12 @@
 import { html } from "hono/html";
+import type { ShopIdentity } from "../services/shop/identity.ts";
 
 /**
  * What every page of the shop has around its own content, written once: the
  * head's common lines (before the page's own, so base.css comes before the
- * page's stylesheet), the skip link, the brand in the header and the footer.
- * A page in `public/` carries only what is its own, inside
+ * page's stylesheet), the shop's accent colour, the skip link, the shop's name
+ * in the header and the footer with its legal lines and contact. A page in
+ * `public/` carries only what is its own, inside
  * `<header class="site-header"><div class="wrap header-inner">…</div></header>`
  * and `<footer class="site-footer"></footer>`, and the worker writes the rest
  * as the page leaves (the shopper's pages in their language, the console in
@@ -12,11 +14,10 @@ import { html } from "hono/html";
  */
 export interface ShellWords {
 	skip: string;
-	brand: string;
-	/** The header's last word, after the brand: the shop's language links, or the console's tag. */
+	/** The header's last word, after the shop's name: the language links, or the console's tag. */
 	headerEnd: string;
-	/** The footer's line; a page without one (the console) has no footer. */
-	footer?: string;
+	/** The footer's contact line ("Contact: {email}"); the console has no footer. */
+	contact?: (email: string) => string;
 }
 
 const HEAD = `<meta charset="utf-8" />
@@ -26,11 +27,21 @@ const HEAD = `<meta charset="utf-8" />
 <link rel="stylesheet" href="/css/base.css" />`;
 
 /** Adds the shell's handlers to a page's rewriter. */
-export function withShell(rewriter: HTMLRewriter, words: ShellWords): HTMLRewriter {
+export function withShell(
+	rewriter: HTMLRewriter,
+	shop: ShopIdentity,
+	words: ShellWords,
+): HTMLRewriter {
 	return rewriter
 		.on("head", {
 			element(el) {
 				el.prepend(HEAD, { html: true });
+				// The owner's colour (the identity allows #rrggbb only), for the pages' accent.
+				if (shop.accentColor)
+					el.append(
+						`<link rel="stylesheet" href="/theme.css?accent=${shop.accentColor.slice(1)}" />`,
+						{ html: true },
+					);
 			},
 		})
 		.on("body", {
@@ -42,25 +53,40 @@ export function withShell(rewriter: HTMLRewriter, words: ShellWords): HTMLRewrit
 		})
 		.on(".site-header > .header-inner", {
 			element(el) {
-				const brand = html`<a class="brand" href="/"><img src="/favicon.svg" alt="" width="28" height="28" /><span>${words.brand}</span></a>`;
+				const brand = html`<a class="brand" href="/"><img src="/favicon.svg" alt="" width="28" height="28" /><span>${shop.name}</span></a>`;
 				el.prepend(`${brand}${words.headerEnd}`, { html: true });
 			},
 		})
 		.on("footer.site-footer", {
 			element(el) {
-				if (words.footer === undefined) return;
-				el.setInnerContent(html`<div class="wrap"><p>${words.footer}</p></div>`.toString(), {
-					html: true,
-				});
+				const contact = words.contact;
+				if (!contact) return;
+				el.setInnerContent(footer(shop, contact).toString(), { html: true });
 			},
 		});
 }
 
-/** The console's shell: English, the brand tagged "Admin", no footer. */
-export function consoleShell(res: Response): Response {
-	return withShell(new HTMLRewriter(), {
+/** Who sells (the legal name and address the owner gave, else the shop's name) and how to reach them. */
+function footer(shop: ShopIdentity, contact: (email: string) => string) {
+	const seller = [shop.legalName ?? shop.name, shop.legalAddress?.replace(/\s*\n\s*/g, ", ")]
+		.filter(Boolean)
+		.join(" · ");
+	const email = shop.contactEmail;
+	return html`<div class="wrap"><p>${seller}</p>${
+		email ? html`<p><a href="mailto:${email}">${contact(email)}</a></p>` : ""
+	}</div>`;
+}
+
+/** The console's shell: English, the shop's name tagged "Admin", no footer. */
+export function consoleShell(res: Response, shop: ShopIdentity): Response {
+	return withShell(new HTMLRewriter(), shop, {
 		skip: "Skip to content",
-		brand: "Bean & Leaf",
 		headerEnd: `<span class="header-tag">Admin</span>`,
-	}).transform(res);
+	})
+		.on("title", {
+			element(el) {
+				el.setInnerContent(`Admin — ${shop.name}`);
+			},
+		})
+		.transform(res);
 }

@@ -9,6 +9,7 @@ import {
 	parseStockChange,
 	productPatchSchema,
 } from "../domain/product.ts";
+import { shopIdentitySchema } from "../domain/shop.ts";
 import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
 import { bearerToken, sameToken } from "../lib/secret-compare.ts";
@@ -40,6 +41,7 @@ import {
 } from "../services/catalog/catalog-admin.ts";
 import { listEmails, resendEmail } from "../services/emails/delivery.ts";
 import { refundOrder } from "../services/payments/refunds.ts";
+import { saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { bodyKind, limitBody } from "./request-guards.ts";
@@ -216,6 +218,22 @@ export const adminRoutes = new Hono<AppEnv>()
 		const parsed = parseStockChange(await readJsonObject(c));
 		if (!parsed.ok) throw invalidProduct(parsed.field, parsed.message);
 		return c.json(await changeStock(c.var.deps, c.req.param("id"), parsed.change, await actor(c)));
+	})
+	.get("/shop", async (c) =>
+		c.json(await shopIdentity(c.var.deps.db, c.var.config.shopDefaults, c.var.deps.now())),
+	)
+	.put("/shop", limitBody(8 * 1024), async (c) => {
+		const parsed = v.safeParse(shopIdentitySchema, await readJsonObject(c));
+		if (!parsed.success) {
+			const issue = parsed.issues[0];
+			const field = issueField(issue);
+			throw new AppError("invalid_request", field ? `${field}: ${issue.message}` : issue.message, {
+				...(field && { field }),
+			});
+		}
+		return c.json(
+			await saveShopIdentity(c.var.deps.db, parsed.output, await actor(c), c.var.deps.now()),
+		);
 	})
 	.get("/emails", validQuery(emailsQuery), async (c) =>
 		c.json(await listEmails(c.var.deps, c.req.valid("query"))),

@@ -8,7 +8,7 @@ import { LOW_STOCK_AT, MAX_LIMITED_PER_CHECKOUT } from "../domain/product.ts";
 import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
 import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
-import { localized, pageAsset } from "../pages/serve.ts";
+import { localized, pageAsset, pageShop } from "../pages/serve.ts";
 import { consoleShell } from "../pages/shell.ts";
 import { withOrderState } from "../pages/success-page.ts";
 import { listActiveProducts } from "../services/catalog/catalog.ts";
@@ -39,7 +39,8 @@ for (const [path, asset] of Object.entries(PAGES)) {
 	pageRoutes.get(path, async (c) => {
 		const res = await pageAsset(c, asset);
 		if (!res.ok) return res;
-		if (asset === "/admin.html") return consoleShell(res); // the operator's console is English only
+		// The operator's console is English only.
+		if (asset === "/admin.html") return consoleShell(res, pageShop(c));
 		const locale = requestLocale(c);
 		rememberLocaleChoice(c);
 		const fill = FILL[asset];

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { ShopDefaults } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { Alert } from "../domain/vocabulary.ts";
 import type { Logger } from "../lib/log.ts";
@@ -32,7 +33,12 @@ export type StripeDeps = Deps & { stripe: Stripe; liveMode: boolean };
  * names, and the shop's public origin for the e-mails' links (APP_URL; null
  * when unset, as in local development, where the order's own origin is used).
  */
-export type MailDeps = Deps & { mailer: Mailer; shopOrigin: string | null };
+export type MailDeps = Deps & {
+	mailer: Mailer;
+	shopOrigin: string | null;
+	/** The shop's name and contact before the owner's first save (SHOP_NAME, CONTACT_EMAIL). */
+	shopDefaults: ShopDefaults;
+};
 
 /** Everything the composition root (`buildDeps`) hands a request, a Cron run or a queue batch. */
 export type AppDeps = StripeDeps & MailDeps;

@@ -30,6 +30,7 @@ const KINDS: EmailKind[] = [
 const LOCALES = ["en", "fr"] as const;
 
 const LINKS: EmailLinks = {
+	shopName: "Bean & Leaf",
 	statusUrl: "https://shop.test/success.html?order=ord_1&lang=fr",
 	resumeUrl: "https://shop.test/api/orders/ord_1/resume?token=tok_abc&lang=fr",
 	shopUrl: "https://shop.test/",
@@ -356,6 +357,7 @@ describe("hostile input stays text", () => {
 
 	it("links only to http(s), whatever URL it is given", () => {
 		const { html, text } = renderEmail("payment_failed", hostile, {
+			shopName: "<b>Shop</b>",
 			statusUrl: "javascript:alert(2)",
 			resumeUrl: "data:text/html,<script>alert(3)</script>",
 			shopUrl: "https://shop.test/",

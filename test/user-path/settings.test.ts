@@ -101,6 +101,9 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				DEFAULT_LOCALE: "fr",
 				EMAIL_PROVIDER: "resend",
 				EMAIL_FROM: "User Path Shop <orders@userpath.test>",
+				// Not wrangler.toml's: the shop's name and contact before the console's first save.
+				SHOP_NAME: "User Path Roastery",
+				CONTACT_EMAIL: "hello@userpath.test",
 				RESEND_API_KEY: resendKey,
 				EMAIL_API_BASE: mailbox.url,
 			};
@@ -124,6 +127,19 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 
 		it("is given a value for every variable .dev.vars.example documents", () => {
 			expect(Object.keys(vars).sort()).toEqual(documentedSettings().sort());
+		});
+
+		it("names the shop SHOP_NAME, with CONTACT_EMAIL, on /api/shop and every page, until the console saves one", async () => {
+			const shopInfo = await (await fetch(`${shop.url}/api/shop`)).json();
+			expect(shopInfo).toMatchObject({
+				name: "User Path Roastery",
+				contactEmail: "hello@userpath.test",
+				updatedAt: null,
+			});
+			const page = await (await fetch(`${shop.url}/`)).text();
+			expect(page).toContain("<span>User Path Roastery</span>");
+			expect(page).toContain('<a href="mailto:hello@userpath.test">');
+			expect(page).not.toContain("Bean &amp; Leaf");
 		});
 
 		it("serves STRIPE_PUBLISHABLE_KEY from /api/config", async () => {
@@ -213,6 +229,9 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				{ timeoutMs: 15_000 },
 			);
 			expect(mail.from).toBe("User Path Shop <orders@userpath.test>");
+			// CONTACT_EMAIL: a reply reaches the shop; SHOP_NAME names it in the message.
+			expect(mail.replyTo).toEqual(["hello@userpath.test"]);
+			expect(mail.text).toContain("User Path Roastery");
 			// DEFAULT_LOCALE=fr: an order placed from a browser we cannot tell is French, and so is its e-mail.
 			expect(mail.subject).toContain("confirmée");
 			expect(mail.html).toContain(`${appUrl}/success.html?session_id=${sessionId}`);

@@ -79,8 +79,10 @@ describe("shopper pages in the negotiated language", () => {
 			expect(res.status).toBe(200);
 			const html = await res.text();
 			expect(langOf(html)).toBe("fr");
-			expect(html).toContain(CATALOGUES.fr["layout.footer"]);
-			expect(html).not.toContain(CATALOGUES.en["layout.footer"]);
+			expect(html).toContain(
+				`<a class="skip-link" href="#main">${CATALOGUES.fr["layout.skip"]}</a>`,
+			);
+			expect(html).not.toContain(CATALOGUES.en["layout.skip"]);
 			expect(res.headers.get("vary")).toContain("Accept-Language");
 			// The scripts get the same catalogue, as data that never runs.
 			const block = /<script type="application\/json" id="messages">([\s\S]*?)<\/script>/.exec(

@@ -17,7 +17,7 @@ export function buildModel(
 	extra: EmailExtra = {},
 ): EmailModel {
 	const { locale } = order;
-	const brand = translate(locale, "layout.brand");
+	const brand = links.shopName;
 	const parts = kindParts(kind, order, links, extra, brand);
 	const address = addressLines(order);
 	return {

@@ -49,7 +49,16 @@ export type EmailOrder = {
 	totals: TotalLine[];
 };
 
-/** Absolute URLs: the order's status page, the same checkout again (with its resume token), the shop. */
-export type EmailLinks = { statusUrl: string; resumeUrl?: string | null; shopUrl: string };
+/**
+ * The shop as the e-mail names it (its name, from the shop's identity) and its
+ * absolute URLs: the order's status page, the same checkout again (with its
+ * resume token), the shop.
+ */
+export type EmailLinks = {
+	shopName: string;
+	statusUrl: string;
+	resumeUrl?: string | null;
+	shopUrl: string;
+};
 
 export type EmailExtra = { refundAmount?: number };

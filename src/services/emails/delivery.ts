@@ -10,6 +10,7 @@ import { raiseAlert } from "../alerts/alerts.ts";
 import type { Deps, MailDeps } from "../deps.ts";
 import type { OrderItemRow, OrderRow } from "../orders/orders.ts";
 import { adminOrder } from "../orders/view.ts";
+import { type ShopIdentity, shopIdentity } from "../shop/identity.ts";
 import { EmailSendError } from "./providers.ts";
 
 /** Tries of one e-mail before it is `failed` (Queues retry it in between, with our backoff). */
@@ -101,11 +102,14 @@ export async function deliverEmail(
 			return { outcome: "sent" };
 		}
 		const { mailer } = deps;
-		const content = renderFor(deps, email, order, items);
+		// The shop's name and contact (read once per isolate and kept): a reply reaches the owner.
+		const shop = await shopIdentity(deps.db, deps.shopDefaults, deps.now());
+		const content = renderFor(deps, shop, email, order, items);
 		subject = content.subject;
 		const providerMessageId = await mailer.send({
 			idempotencyKey: email.resends === 0 ? email.id : `${email.id}-resend-${email.resends}`,
 			from: mailer.from,
+			replyTo: shop.contactEmail,
 			to: email.to,
 			kind: email.kind,
 			...content,
@@ -149,7 +153,13 @@ function superseded(email: EmailRow, order: OrderRow): boolean {
 }
 
 /** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */
-function renderFor(deps: MailDeps, email: EmailRow, order: OrderRow, items: OrderItemRow[]) {
+function renderFor(
+	deps: MailDeps,
+	shop: ShopIdentity,
+	email: EmailRow,
+	order: OrderRow,
+	items: OrderItemRow[],
+) {
 	// APP_URL once deployed (checkout requires it there); locally, where the order was placed.
 	const origin = deps.shopOrigin ?? order.origin;
 	if (!origin)
@@ -169,7 +179,7 @@ function renderFor(deps: MailDeps, email: EmailRow, order: OrderRow, items: Orde
 	return renderEmail(
 		email.kind,
 		{ ...view, locale: lang },
-		{ statusUrl, resumeUrl, shopUrl: `${origin}/?lang=${lang}` },
+		{ shopName: shop.name, statusUrl, resumeUrl, shopUrl: `${origin}/?lang=${lang}` },
 		email.amount === null ? {} : { refundAmount: email.amount },
 	);
 }

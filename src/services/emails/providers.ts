@@ -5,6 +5,8 @@ import type { Logger } from "../../lib/log.ts";
 export type OutgoingEmail = {
 	idempotencyKey: string;
 	from: string;
+	/** Where a reply goes (the shop's contact e-mail); null: to the sender. */
+	replyTo: string | null;
 	to: string;
 	subject: string;
 	html: string;
@@ -71,6 +73,7 @@ function emailProvider(
 				try {
 					const sent = await binding.send({
 						from: email.from,
+						...(email.replyTo && { replyTo: email.replyTo }),
 						to: email.to,
 						subject: email.subject,
 						html: email.html,
@@ -105,6 +108,7 @@ async function sendWithResend(
 			},
 			body: JSON.stringify({
 				from: email.from,
+				...(email.replyTo && { reply_to: email.replyTo }),
 				to: [email.to],
 				subject: email.subject,
 				html: email.html,

@@ -1,0 +1,92 @@
+import type { ShopDefaults } from "../../config.ts";
+import type { Db } from "../../db/client.ts";
+import { shopIdentity as identityTable } from "../../db/schema.ts";
+import type { ShopIdentityInput } from "../../domain/shop.ts";
+import { isoTime } from "../../lib/time.ts";
+
+/** The shop as every page, e-mail, the console and Stripe's page name it (`GET /api/shop`). */
+export type ShopIdentity = {
+	name: string;
+	contactEmail: string | null;
+	legalName: string | null;
+	legalAddress: string | null;
+	/** `#rrggbb`, or null: the shop's own green. */
+	accentColor: string | null;
+	/** Until logos are uploaded (R2), the shop's mark. */
+	logoUrl: string | null;
+	pricesIncludeTax: boolean;
+	/** When the owner last saved it; null: still `wrangler.toml`'s defaults. */
+	updatedAt: string | null;
+};
+
+/**
+ * How long an isolate keeps the identity it read: pages, e-mails and checkouts
+ * do not each pay a D1 read for it. An edit shows at once in the isolate that
+ * saved it, and within this long everywhere else.
+ */
+export const IDENTITY_KEPT_MS = 30_000;
+/** Kept per set of settings (one per isolate in production); a save in this isolate drops them all. */
+const kept = new WeakMap<ShopDefaults, { identity: ShopIdentity; until: number; saves: number }>();
+let saves = 0;
+
+/** The shop's identity: the owner's, or `SHOP_NAME` / `CONTACT_EMAIL` before their first save. */
+export async function shopIdentity(
+	db: Db,
+	defaults: ShopDefaults,
+	nowMs: number,
+): Promise<ShopIdentity> {
+	const cached = kept.get(defaults);
+	if (cached && cached.until > nowMs && cached.saves === saves) return cached.identity;
+	const row = await db.$client
+		.prepare(
+			"select name, contact_email, legal_name, legal_address, accent_color, prices_include_tax, updated_at from shop_identity where id = 1",
+		)
+		.first<{
+			name: string;
+			contact_email: string | null;
+			legal_name: string | null;
+			legal_address: string | null;
+			accent_color: string | null;
+			prices_include_tax: number;
+			updated_at: number;
+		}>();
+	const identity: ShopIdentity = row
+		? {
+				name: row.name,
+				contactEmail: row.contact_email,
+				legalName: row.legal_name,
+				legalAddress: row.legal_address,
+				accentColor: row.accent_color,
+				logoUrl: null,
+				pricesIncludeTax: row.prices_include_tax === 1,
+				updatedAt: isoTime(row.updated_at),
+			}
+		: {
+				name: defaults.name,
+				contactEmail: defaults.contactEmail,
+				legalName: null,
+				legalAddress: null,
+				accentColor: null,
+				logoUrl: null,
+				pricesIncludeTax: false,
+				updatedAt: null,
+			};
+	kept.set(defaults, { identity, until: nowMs + IDENTITY_KEPT_MS, saves });
+	return identity;
+}
+
+/** `PUT /admin/shop`: the whole identity, saved; this isolate shows it from now on. */
+export async function saveShopIdentity(
+	db: Db,
+	input: ShopIdentityInput,
+	actor: string,
+	nowMs: number,
+): Promise<ShopIdentity> {
+	const values = { ...input, updatedBy: actor, updatedAt: nowMs };
+	await db
+		.insert(identityTable)
+		.values({ id: 1, ...values })
+		.onConflictDoUpdate({ target: identityTable.id, set: values });
+	saves += 1;
+	return shopIdentity(db, { name: input.name, contactEmail: input.contactEmail }, nowMs);
+}
