@@ -14,6 +14,7 @@ const TABS = [
 	["events", "Webhooks"],
 	["alerts", "Alerts"],
 	["emails", ["Emails", h("span", { id: "emails-failed-count" })]],
+	["shop", "Shop"],
 ];
 
 /** The tab bar and the empty panels, the first one shown; the dialog the orders open. */

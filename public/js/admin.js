@@ -7,6 +7,7 @@ import { catalogTab } from "./admin-catalog.js";
 import { dashboardView } from "./admin-dashboard.js";
 import { emailsTab } from "./admin-emails.js";
 import { ordersTab } from "./admin-orders.js";
+import { shopTab } from "./admin-shop.js";
 import { consoleFrame, tabBar } from "./admin-tabs.js";
 import { webhooksTab } from "./admin-webhooks.js";
 import { ApiError, requestJson } from "./api.js";
@@ -154,6 +155,7 @@ const webhooks = webhooksTab(byId("panel-events"), {
 	onReplayed: () => dashboard.load(),
 });
 const alerts = alertsTab(byId("panel-alerts"), shared);
+const shop = shopTab(byId("panel-shop"), shared);
 const emails = emailsTab(byId("panel-emails"), {
 	...shared,
 	signedIn: () => memoryToken !== null,
@@ -167,6 +169,7 @@ const firstLoad = {
 	"panel-events": () => webhooks.load(),
 	"panel-alerts": () => alerts.load(),
 	"panel-emails": () => emails.load(),
+	"panel-shop": () => shop.load(),
 };
 const tabs = tabBar((panel) => {
 	if (!loaded.has(panel)) firstLoad[panel]?.();
@@ -202,7 +205,7 @@ byId("sign-out").addEventListener("click", () => {
 
 function resetData() {
 	loaded.clear();
-	for (const view of [dashboard, orders, catalog, webhooks, alerts, emails]) view.reset();
+	for (const view of [dashboard, orders, catalog, webhooks, alerts, emails, shop]) view.reset();
 }
 
 async function start() {
