@@ -137,8 +137,8 @@ export function cartView({
 	const cartSummary = byId("cart-summary");
 	const cartTotal = byId("cart-total");
 	const cartExtras = byId("cart-extras");
-	/** Whether Stripe adds tax on its page (the worker writes it into the page). */
-	const automaticTax = cartSummary.dataset.automaticTax === "on";
+	/** Whether Stripe adds tax on its page (the worker writes it into the page: `data-taxes`). */
+	const taxAdded = document.body.dataset.taxes === "added";
 	const cartCount = byId("cart-count");
 	const cartCountUnit = byId("cart-count-unit");
 	const cartBar = byId("cart-bar");
@@ -173,7 +173,7 @@ export function cartView({
 		cartTotal.textContent = total;
 		// The total is the items' alone: what Stripe's page adds to it is said under it.
 		const ships = items.some((i) => catalog.get(i.productId)?.shippable);
-		const extras = ships && automaticTax ? "both" : ships ? "shipping" : automaticTax ? "tax" : "";
+		const extras = ships && taxAdded ? "both" : ships ? "shipping" : taxAdded ? "tax" : "";
 		cartExtras.hidden = total === "" || extras === "";
 		cartExtras.textContent = total && extras ? t(`cart.extras.${extras}`) : "";
 		cartCurrency.hidden = total === "";

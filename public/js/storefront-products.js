@@ -15,6 +15,10 @@ export function price(amount, money) {
 	return formatMoney(amount, money, locale);
 }
 
+/** What a product's price says of tax ("incl. VAT", "excl. tax"), as the worker wrote it into the page. */
+const TAX_LABELS = { included: "shop.taxIncluded", added: "shop.taxAdded" };
+const taxLabel = TAX_LABELS[document.body.dataset.taxes] ?? null;
+
 /** Units left of a product, or null when its stock is unlimited. */
 export function unitsLeft(product) {
 	return typeof product.available === "number" ? Math.max(product.available, 0) : null;
@@ -107,6 +111,7 @@ function productCard(p) {
 			"p",
 			{ class: "product-price" },
 			price(p.unitAmount, p),
+			taxLabel ? h("span", { class: "tax-label" }, ` ${t(taxLabel)}`) : null,
 			h("span", { class: "in-cart-count" }),
 		),
 		h("p", { class: soldOut ? "stock-note sold-out" : "stock-note", id: stockId }, stockNote(p)),

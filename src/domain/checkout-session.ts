@@ -22,6 +22,20 @@ export type CheckoutOptions = {
 	shippingRates: readonly ShippingRate[];
 	promotionCodes: boolean;
 	automaticTax: boolean;
+	/** The shop as Stripe's page shows it (the shop's identity, SPEC 17); absent: the account's. */
+	shop?: CheckoutShop;
+};
+
+/** What Stripe's page takes of the shop's identity. */
+export type CheckoutShop = {
+	/** `branding_settings.display_name`: the business name on Stripe's page. */
+	name: string;
+	/** `branding_settings.button_color`; null: the account's. */
+	accentColor: string | null;
+	/** Prices include tax: with automatic tax, `tax_behavior: "inclusive"` (else "exclusive"). */
+	pricesIncludeTax: boolean;
+	/** Under the Pay button, in the shopper's language ("Sold by …"); null: nothing. */
+	sellerLine: string | null;
 };
 
 const NO_OPTIONS: CheckoutOptions = {
@@ -41,9 +55,10 @@ export function collectsShipping(cart: PricedCart, countries: readonly string[])
  * (`price_data`), the order id in every place Stripe lets us put it, the way
  * back to our pages (the cancel URL with the order's resume token), an
  * expiry, and what the shop's settings ask for: a shipping address and
- * options for physical goods, promotion codes, automatic tax (prices are
- * tax-exclusive: tax is added on top). No `payment_method_types` (removed in
- * API 2026-09-30.endive).
+ * options for physical goods, promotion codes, automatic tax (tax added on
+ * top, or included in tax-inclusive prices), and the shop's name, colour and
+ * seller line on Stripe's page. No `payment_method_types` (removed in API
+ * 2026-09-30.endive).
  */
 export function sessionParams(
 	order: { id: string; resumeToken: string; locale?: string },
@@ -53,7 +68,11 @@ export function sessionParams(
 	options: CheckoutOptions = NO_OPTIONS,
 ): Stripe.Checkout.SessionCreateParams {
 	const tax = options.automaticTax;
+	const taxBehavior = options.shop?.pricesIncludeTax
+		? ("inclusive" as const)
+		: ("exclusive" as const);
 	const shipping = collectsShipping(cart, options.shippingCountries);
+	const shop = options.shop;
 	return {
 		mode: "payment",
 		line_items: cart.lines.map((line) => ({
@@ -61,7 +80,7 @@ export function sessionParams(
 			price_data: {
 				currency: cart.currency,
 				unit_amount: line.unitAmount,
-				...(tax && { tax_behavior: "exclusive" as const }),
+				...(tax && { tax_behavior: taxBehavior }),
 				product_data: {
 					name: line.name,
 					...(line.description && { description: line.description }),
@@ -89,17 +108,26 @@ export function sessionParams(
 				shipping_options: options.shippingRates
 					.filter((rate) => rate.currency === cart.currency)
 					.slice(0, MAX_SHIPPING_OPTIONS)
-					.map((rate) => ({ shipping_rate_data: shippingRateData(rate, tax) })),
+					.map((rate) => ({
+						shipping_rate_data: shippingRateData(rate, tax ? taxBehavior : null),
+					})),
 			}),
 		}),
 		...(options.promotionCodes && { allow_promotion_codes: true }),
 		...(tax && { automatic_tax: { enabled: true } }),
+		...(shop && {
+			branding_settings: {
+				display_name: shop.name,
+				...(shop.accentColor && { button_color: shop.accentColor }),
+			},
+			...(shop.sellerLine && { custom_text: { submit: { message: shop.sellerLine } } }),
+		}),
 	};
 }
 
 function shippingRateData(
 	rate: ShippingRate,
-	tax: boolean,
+	taxBehavior: "inclusive" | "exclusive" | null,
 ): Stripe.Checkout.SessionCreateParams.ShippingOption.ShippingRateData {
 	const estimate = {
 		...(rate.minDays !== null && {
@@ -114,7 +142,7 @@ function shippingRateData(
 		display_name: rate.displayName,
 		fixed_amount: { amount: rate.amount, currency: rate.currency },
 		...(Object.keys(estimate).length > 0 && { delivery_estimate: estimate }),
-		...(tax && { tax_behavior: "exclusive" as const }),
+		...(taxBehavior && { tax_behavior: taxBehavior }),
 		metadata: { shipping_rate_id: rate.id },
 	};
 }

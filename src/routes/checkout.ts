@@ -10,7 +10,8 @@ import {
 	formResumeSchema,
 	normalizeCart,
 } from "../domain/cart.ts";
-import { collectsShipping } from "../domain/checkout-session.ts";
+import { type CheckoutShop, collectsShipping } from "../domain/checkout-session.ts";
+import { type Locale, translate } from "../i18n/catalogues.ts";
 import { clientFingerprint } from "../lib/client-key.ts";
 import { AppError, invalidCart } from "../lib/errors.ts";
 import { requestLocale } from "../pages/locale.ts";
@@ -21,6 +22,7 @@ import {
 	resumeUnchanged,
 	startCheckout,
 } from "../services/payments/checkout.ts";
+import { type ShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { publicOrigin } from "./public-origin.ts";
@@ -51,12 +53,15 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const locale = requestLocale(c, input.locale);
 		const cart = await priceCart(d.db, input.items, app.maxOrderAmount);
 		const shipping = collectsShipping(cart, settings.shippingCountries);
+		// Read once per isolate and kept: not a round trip of this checkout's.
+		const shop = await shopIdentity(d.db, config.shopDefaults, d.now());
 		const result = await startCheckout(d, {
 			cart,
 			origin: publicOrigin(c),
 			options: {
 				...settings,
 				shippingRates: shipping ? await shippingRatesFor(d.db, cart.currency) : [],
+				shop: checkoutShop(shop, locale),
 			},
 			resume,
 			locale,
@@ -71,6 +76,19 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		return answer(result);
 	},
 );
+
+/** What Stripe's page shows of the shop, in the shopper's language. */
+function checkoutShop(shop: ShopIdentity, locale: Locale): CheckoutShop {
+	const seller = shop.legalName
+		? [shop.legalName, shop.legalAddress?.replace(/\s*\n\s*/g, ", ")].filter(Boolean).join(", ")
+		: null;
+	return {
+		name: shop.name,
+		accentColor: shop.accentColor,
+		pricesIncludeTax: shop.pricesIncludeTax,
+		sellerLine: seller && translate(locale, "checkout.soldBy", { seller }),
+	};
+}
 
 /** The checkout request, from JSON or a "Buy now" form post; 400 `invalid_cart` (or 415) otherwise. */
 function readCheckout(c: Context<AppEnv>): Promise<CheckoutRequest> {

@@ -29,8 +29,10 @@ type Fill = (c: Context<AppEnv>, res: Response, locale: Locale) => Promise<Respo
 
 /** What the worker writes into each page before it leaves. */
 const FILL: Record<string, Fill> = {
-	"/index.html": async (c, res, locale) =>
-		withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale), c.var.config.automaticTax),
+	"/index.html": async (c, res, locale) => {
+		const taxes = taxNote(c.var.config.automaticTax, pageShop(c).pricesIncludeTax);
+		return withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale, taxes), taxes);
+	},
 	"/success.html": withOrderState,
 	"/cancel.html": withResumeForm,
 };
@@ -52,7 +54,11 @@ for (const [path, asset] of Object.entries(PAGES)) {
  * Without JavaScript the storefront still sells: one "Buy now" form per
  * product, inside <noscript>; a sold-out one stays listed, its button disabled.
  */
-async function noScriptCatalog(db: Db, locale: Locale): Promise<string> {
+async function noScriptCatalog(db: Db, locale: Locale, taxes: TaxNote): Promise<string> {
+	const label =
+		taxes === "none"
+			? ""
+			: ` ${translate(locale, taxes === "included" ? "shop.taxIncluded" : "shop.taxAdded")}`;
 	const products = await listActiveProducts(db);
 	const items = products.map((p) => {
 		const soldOut = p.stock !== null && p.stock <= 0;
@@ -66,7 +72,7 @@ async function noScriptCatalog(db: Db, locale: Locale): Promise<string> {
 	<img class="product-image" src="/img/products/${p.id}.svg" alt="${p.name}" width="320" height="200" loading="lazy" />
 	<h2>${p.name}</h2>
 	<p>${p.description}</p>
-	<p class="price">${formatMoney(p.unitAmount, p.currency, locale)}</p>
+	<p class="price">${formatMoney(p.unitAmount, p.currency, locale)}${label}</p>
 	${stockNote}
 	<form method="post" action="/create-checkout-session">
 		<input type="hidden" name="productId" value="${p.id}" />
@@ -84,7 +90,15 @@ async function noScriptCatalog(db: Db, locale: Locale): Promise<string> {
 	return (await html`<ul class="product-grid">${items}</ul>`).toString();
 }
 
-function withBuyNowForms(res: Response, catalog: string, automaticTax: boolean): Response {
+/**
+ * What the storefront says of tax: prices that include it ("incl. VAT"), prices
+ * Stripe adds it to ("excl. tax", with AUTOMATIC_TAX=on), or nothing.
+ */
+type TaxNote = "included" | "added" | "none";
+const taxNote = (automaticTax: boolean, pricesIncludeTax: boolean): TaxNote =>
+	pricesIncludeTax ? "included" : automaticTax ? "added" : "none";
+
+function withBuyNowForms(res: Response, catalog: string, taxes: TaxNote): Response {
 	const page = new Response(res.body, res);
 	page.headers.set("Cache-Control", "no-cache");
 	return (
@@ -94,10 +108,10 @@ function withBuyNowForms(res: Response, catalog: string, automaticTax: boolean):
 					el.append(catalog, { html: true });
 				},
 			})
-			// What the cart's total leaves for Stripe's page: tax, when Stripe computes it.
-			.on("#cart-summary", {
+			// How the storefront's script labels prices, and what the cart's total leaves to Stripe's page.
+			.on("body", {
 				element(el) {
-					el.setAttribute("data-automatic-tax", automaticTax ? "on" : "off");
+					el.setAttribute("data-taxes", taxes);
 				},
 			})
 			.transform(page)

@@ -114,7 +114,8 @@ describe("the storefront in English and French", () => {
 			exact: true,
 		});
 		expect(await visibleText(add)).toBe("Ajouter au panier");
-		expect(plain(await espresso.locator(".product-price").textContent())).toBe("24,00 $US");
+		// AUTOMATIC_TAX=on here: prices are before tax, and say so ("HT" in French).
+		expect(plain(await espresso.locator(".product-price").textContent())).toBe("24,00 $US HT");
 		expect(
 			await espresso
 				.getByRole("button", { name: `Acheter ${PRODUCTS.espresso.name} maintenant` })
@@ -168,7 +169,7 @@ describe("the storefront in English and French", () => {
 				exact: true,
 			});
 			expect(await visibleText(add)).toBe("Add to cart");
-			expect(await espresso.locator(".product-price").textContent()).toBe("$24.00");
+			expect(await espresso.locator(".product-price").textContent()).toBe("$24.00 excl. tax");
 			expect(await page.locator("#cart").getByRole("button", { name: "Pay" }).count()).toBe(1);
 			expect(problems).toEqual([]);
 		}
@@ -180,11 +181,12 @@ describe("the storefront in English and French", () => {
 			await storefront(page);
 			const espresso = card(page, PRODUCTS.espresso.id);
 			const matcha = card(page, PRODUCTS.matcha.id);
+			const beforeTax = lang === "fr" ? " HT" : " excl. tax";
 			expect(plain(await espresso.locator(".product-price").textContent())).toBe(
-				intlMoney(lang, 2400, USD),
+				`${intlMoney(lang, 2400, USD)}${beforeTax}`,
 			);
 			expect(plain(await matcha.locator(".product-price").textContent())).toBe(
-				intlMoney(lang, 1500, JPY),
+				`${intlMoney(lang, 1500, JPY)}${beforeTax}`,
 			);
 			const addMatcha =
 				lang === "fr"

@@ -12,8 +12,10 @@ import { readableOnWhite } from "../../src/domain/shop.ts";
 import type { Bindings } from "../../src/env.ts";
 import { deliverEmail } from "../../src/services/emails/delivery.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
 import { db, depsFor, pendingEmail } from "./helpers/db.ts";
+import { stripe } from "./helpers/emulator.ts";
 
 function admin(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
 	return exports.default.fetch(`${ORIGIN}/admin${path}`, {
@@ -109,6 +111,9 @@ describe("the shop's identity", () => {
 			'<footer class="site-footer"><div class="wrap"><p>Kōhī SAS · 12 rue des Lilas, 75011 Paris, France</p><p><a href="mailto:bonjour@kohi.example">Contact : bonjour@kohi.example</a></p></div></footer>',
 		);
 		expect(store).toContain('<link rel="stylesheet" href="/theme.css?accent=1f4e79" />');
+		// Tax-inclusive prices say so ("TTC" in French), without JavaScript too.
+		expect(store).toContain('<body data-taxes="included">');
+		expect(store).toMatch(/<p class="price">1\s500\sJPY TTC<\/p>/);
 		expect(store).not.toContain("Bean &amp; Leaf");
 		// The pages' scripts read the same name in their messages.
 		const messages = /<script type="application\/json" id="messages">([\s\S]*?)<\/script>/.exec(
@@ -125,6 +130,36 @@ describe("the shop's identity", () => {
 		expect(theme.headers.get("cache-control")).toContain("immutable");
 		expect(await theme.text()).toContain("--accent: #1f4e79;");
 		expect((await exports.default.fetch(`${ORIGIN}/theme.css?accent=red;}`)).status).toBe(404);
+	});
+
+	it("names the shop on Stripe's page, in its colour, says who sells, and sends tax-inclusive prices", async () => {
+		await admin("/shop", { method: "PUT", body: OWNER });
+		const res = await fetchWithEnv(
+			new Request(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({
+					items: [{ productId: "espresso-beans", quantity: 1 }],
+					locale: "fr",
+				}),
+			}),
+			{ AUTOMATIC_TAX: "on", SHIPPING_COUNTRIES: "FR" },
+		);
+		expect(res.status).toBe(200);
+		const { sessionId } = await res.json<{ sessionId: string }>();
+		const session = await stripe().checkout.sessions.retrieve(sessionId, {
+			expand: ["line_items", "shipping_options.shipping_rate"],
+		});
+		expect(session.branding_settings).toMatchObject({
+			display_name: "Maison Kōhī",
+			button_color: "#1f4e79",
+		});
+		expect(session.custom_text.submit).toEqual({
+			message: "Vendu par Kōhī SAS, 12 rue des Lilas, 75011 Paris, France.",
+		});
+		expect(session.line_items?.data[0]?.price?.tax_behavior).toBe("inclusive");
+		const rate = session.shipping_options[0]?.shipping_rate;
+		expect(typeof rate === "object" && rate?.tax_behavior).toBe("inclusive");
 	});
 
 	it("names the shop in the e-mails, and a reply goes to its contact address", async () => {

@@ -120,6 +120,40 @@ describe("creating a Checkout Session", () => {
 		expect(error.message).toBe("Received unknown parameter: payment_method_types");
 	});
 
+	it("shows the business the session names (branding_settings) and the line under Pay (custom_text)", async () => {
+		const session = await test.stripe.checkout.sessions.create({
+			...sessionParams(),
+			branding_settings: { display_name: "Maison Kōhī", button_color: "#1f4e79" },
+			custom_text: { submit: { message: "Sold by Kōhī SAS, Paris." } },
+		});
+		expect(session.branding_settings).toMatchObject({
+			display_name: "Maison Kōhī",
+			button_color: "#1f4e79",
+		});
+		expect(session.custom_text.submit).toEqual({ message: "Sold by Kōhī SAS, Paris." });
+		const page = await (await fetch(session.url ?? "")).text();
+		expect(page).toContain('<p class="merchant" id="merchant">Maison Kōhī</p>');
+		expect(page).toContain('<p class="hint" id="submit-message">Sold by Kōhī SAS, Paris.</p>');
+
+		const plain = await test.stripe.checkout.sessions.create(sessionParams());
+		expect(plain.branding_settings?.display_name).toBe("Emulated business");
+		expect(plain.custom_text.submit).toBeNull();
+	});
+
+	it.each([
+		[{ branding_settings: { button_color: "blue" } }, "branding_settings[button_color]"],
+		[{ branding_settings: { display_name: "x".repeat(101) } }, "branding_settings[display_name]"],
+		[{ branding_settings: { tagline: "x" } }, "branding_settings[tagline]"],
+		[{ custom_text: { submit: { message: "x".repeat(1201) } } }, "custom_text[submit][message]"],
+		[{ custom_text: { footer: { message: "x" } } }, "custom_text[footer]"],
+	])("refuses %o, naming the parameter", async (extra, param) => {
+		const error = await stripeError(
+			test.stripe.rawRequest("POST", "/v1/checkout/sessions", { ...sessionParams(), ...extra }),
+		);
+		expect(error.statusCode).toBe(400);
+		expect(error.param).toBe(param);
+	});
+
 	it("answers 404 resource_missing for an unknown session", async () => {
 		const error = await stripeError(test.stripe.checkout.sessions.retrieve("cs_test_nope"));
 		expect(error.statusCode).toBe(404);

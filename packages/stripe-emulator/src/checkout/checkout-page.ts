@@ -4,6 +4,7 @@ import type { SessionRecord } from "../state/store.ts";
 import type { CardFormFields } from "./card-form.ts";
 import { pageShell } from "./html.ts";
 import { labelsFor, pageLanguage, pageMoney } from "./page-labels.ts";
+import { ACCOUNT_NAME } from "./session-object.ts";
 import { findShippingRate, type ShippingInput } from "./shipping-details.ts";
 import {
 	renderContactFields,
@@ -101,6 +102,7 @@ ${radio("delayed-failure", "delayed_failure", labels.delayedFailure)}
 		`${payLabel} · Stripe emulator`,
 		html`${backLink(session, labels)}
 <p class="badge">${labels.testMode}</p>
+<p class="merchant" id="merchant">${session.branding?.displayName ?? ACCOUNT_NAME}</p>
 <h1>${paymentRequired ? labels.pay : labels.completeOrder} <span id="total">${total}</span></h1>
 <section aria-labelledby="summary-heading">
 <h2 id="summary-heading">${labels.orderSummary}</h2>
@@ -119,6 +121,7 @@ ${session.allowPromotionCodes ? renderPromotionCodeField(state.appliedCode ?? nu
 ${canUpdate ? html`<button type="submit" class="secondary" id="update-total" formnovalidate name="intent" value="update">${labels.updateTotal}</button>` : ""}
 ${payment}
 <button type="submit" id="pay">${payLabel}</button>
+${session.submitMessage ? html`<p class="hint" id="submit-message">${session.submitMessage}</p>` : ""}
 </form>`,
 		lang,
 	);

@@ -42,6 +42,8 @@ const SESSION_PARAMS = [
 	"shipping_options",
 	"phone_number_collection",
 	"automatic_tax",
+	"branding_settings",
+	"custom_text",
 ];
 // The pinned API version's `locale` values.
 const LOCALES = [
@@ -136,6 +138,8 @@ export function createSessionRecord(
 		paymentIntentId: null,
 		customerDetailsEmail: null,
 		origin,
+		branding: parseBranding(params.branding_settings),
+		submitMessage: parseCustomText(params.custom_text),
 	};
 	session.discount = parseDiscounts(state, session, params.discounts, now);
 	return session;
@@ -271,4 +275,69 @@ function optionalEnum(
 		throw invalidParam(`Invalid ${name}: must be one of ${allowed.join(", ")}`, name);
 	}
 	return text;
+}
+
+const HEX_COLOR = /^#[0-9a-f]{6}$/i;
+const BRANDING_PARAMS = [
+	"display_name",
+	"button_color",
+	"background_color",
+	"border_style",
+	"font_family",
+	"icon",
+	"logo",
+];
+
+/** `branding_settings`: what the page shows of the business (its name, its button's colour). */
+function parseBranding(value: ParamObject[string] | undefined): SessionRecord["branding"] {
+	const branding = optionalObject(value, "branding_settings");
+	if (!branding) return { displayName: null, buttonColor: null };
+	rejectUnknown(branding, BRANDING_PARAMS, "branding_settings");
+	const displayName = optionalString(branding.display_name, "branding_settings[display_name]");
+	if (displayName !== undefined && (displayName.trim() === "" || displayName.length > 100)) {
+		throw invalidParam(
+			"branding_settings[display_name] must be 1 to 100 characters.",
+			"branding_settings[display_name]",
+		);
+	}
+	for (const name of ["button_color", "background_color"]) {
+		const color = optionalString(branding[name], `branding_settings[${name}]`);
+		if (color !== undefined && color !== "" && !HEX_COLOR.test(color)) {
+			throw invalidParam(
+				`Invalid hex color: branding_settings[${name}] must look like #1f6f4a.`,
+				`branding_settings[${name}]`,
+			);
+		}
+	}
+	const buttonColor = optionalString(branding.button_color, "branding_settings[button_color]");
+	return { displayName: displayName ?? null, buttonColor: buttonColor || null };
+}
+
+const CUSTOM_TEXT_PARAMS = [
+	"after_submit",
+	"shipping_address",
+	"submit",
+	"terms_of_service_acceptance",
+];
+
+/** `custom_text`: each `{message}` at most 1200 characters; the emulator's page shows `submit`'s. */
+function parseCustomText(value: ParamObject[string] | undefined): string | null {
+	const text = optionalObject(value, "custom_text");
+	if (!text) return null;
+	rejectUnknown(text, CUSTOM_TEXT_PARAMS, "custom_text");
+	let submit: string | null = null;
+	for (const name of CUSTOM_TEXT_PARAMS) {
+		const part = optionalObject(text[name], `custom_text[${name}]`);
+		if (!part) continue;
+		rejectUnknown(part, ["message"], `custom_text[${name}]`);
+		const message = requiredString(part.message, `custom_text[${name}][message]`);
+		if (message.length > 1200) {
+			throw invalidParam(
+				`custom_text[${name}][message] must be at most 1200 characters.`,
+				`custom_text[${name}][message]`,
+			);
+		}
+		if (name === "submit") submit = message;
+	}
+	return submit;
 }

@@ -3,6 +3,9 @@ import type { JsonObject } from "../state/json.ts";
 import type { SessionRecord } from "../state/store.ts";
 import { sessionTotals } from "./totals.ts";
 
+/** The business name a session without `branding_settings[display_name]` shows: the account's. */
+export const ACCOUNT_NAME = "Emulated business";
+
 /** The payment method types a session offers: cards plus one delayed (bank debit) method. */
 export function sessionPaymentMethodTypes(currency: string): string[] {
 	return ["card", delayedMethodFor(currency)];
@@ -33,6 +36,15 @@ export function renderSession(session: SessionRecord): JsonObject {
 		amount_total: totals.total,
 		automatic_tax: renderAutomaticTax(session),
 		billing_address_collection: session.billingAddressCollection,
+		branding_settings: {
+			background_color: "#ffffff",
+			border_style: "rounded",
+			button_color: session.branding?.buttonColor ?? "#0074d4",
+			display_name: session.branding?.displayName ?? ACCOUNT_NAME,
+			font_family: "default",
+			icon: null,
+			logo: null,
+		},
 		cancel_url: session.cancelUrl,
 		client_reference_id: session.clientReferenceId,
 		client_secret: null,
@@ -48,7 +60,7 @@ export function renderSession(session: SessionRecord): JsonObject {
 		custom_text: {
 			after_submit: null,
 			shipping_address: null,
-			submit: null,
+			submit: session.submitMessage ? { message: session.submitMessage } : null,
 			terms_of_service_acceptance: null,
 		},
 		customer: null,

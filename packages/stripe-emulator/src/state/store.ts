@@ -127,6 +127,13 @@ export type SessionRecord = {
 	customerDetailsEmail: string | null;
 	/** The url prefix of the emulator that created it, for `url`. */
 	origin: string;
+	/**
+	 * `branding_settings`: the business name and button colour the page shows;
+	 * null: the account's. Absent from sessions a state file kept from before it.
+	 */
+	branding?: { displayName: string | null; buttonColor: string | null };
+	/** `custom_text[submit][message]`: the line under the Pay button; null (or absent): none. */
+	submitMessage?: string | null;
 };
 
 export type PaymentMethodRecord = {
