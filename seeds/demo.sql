@@ -1,18 +1,19 @@
 -- The demo shop: a coffee-and-tea catalog and its shipping rates, for `npm run dev`, the tests
 -- and a preview deployment (`npm run db:seed:demo -- --remote`). Never part of the migrations:
 -- a production database starts empty and the owner fills it from the console.
--- Loading it again changes nothing: a row whose id exists is left as it is.
+-- Loading it again changes nothing: a row whose id exists is left as it is. The demo's pictures
+-- are drawings in public/img/products/ (an owner's own are uploaded in the console, to R2).
 -- Amounts are integer minor units of their currency: 2400 usd = $24.00, 1500 jpy = ¥1,500 (JPY
 -- has no minor unit). Tax codes are Stripe's: food and groceries (txcd_40060003), general
 -- tangible goods (txcd_99999999), digital books (txcd_10302000).
-INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`) VALUES
-	('espresso-beans', 'Espresso beans, 1 kg', 'Dark roast, whole beans.', 2400, 'usd', 1, 1, 'txcd_40060003', NULL),
-	('pour-over-kit', 'Pour-over kit', 'Dripper, filters and a glass server.', 4500, 'usd', 1, 1, 'txcd_99999999', NULL),
-	('travel-mug', 'Travel mug', 'Keeps it hot for six hours.', 1800, 'usd', 1, 1, 'txcd_99999999', NULL),
-	('matcha-tin', 'Uji matcha, 40 g', 'Ceremonial grade, from Kyoto.', 1500, 'jpy', 1, 1, 'txcd_40060003', NULL),
-	('retired-grinder', 'Hand grinder (retired)', 'No longer sold.', 3900, 'usd', 0, 1, 'txcd_99999999', NULL),
-	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000', NULL),
-	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5);
+INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`, `image_url`) VALUES
+	('espresso-beans', 'Espresso beans, 1 kg', 'Dark roast, whole beans.', 2400, 'usd', 1, 1, 'txcd_40060003', NULL, '/img/products/espresso-beans.svg'),
+	('pour-over-kit', 'Pour-over kit', 'Dripper, filters and a glass server.', 4500, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/pour-over-kit.svg'),
+	('travel-mug', 'Travel mug', 'Keeps it hot for six hours.', 1800, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/travel-mug.svg'),
+	('matcha-tin', 'Uji matcha, 40 g', 'Ceremonial grade, from Kyoto.', 1500, 'jpy', 1, 1, 'txcd_40060003', NULL, '/img/products/matcha-tin.svg'),
+	('retired-grinder', 'Hand grinder (retired)', 'No longer sold.', 3900, 'usd', 0, 1, 'txcd_99999999', NULL, '/img/products/retired-grinder.svg'),
+	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000', NULL, '/img/products/brewing-guide.svg'),
+	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5, '/img/products/tasting-box.svg');
 -- A standard and an express rate per demo currency ($5.00, $15.00, ¥600, ¥1,800).
 INSERT OR IGNORE INTO `shipping_rates` (`id`, `display_name`, `amount`, `currency`, `min_days`, `max_days`, `active`) VALUES
 	('usd-standard', 'Standard', 500, 'usd', 3, 5, 1),

@@ -12,6 +12,7 @@ import { catalogRoutes } from "./routes/catalog.ts";
 import { checkoutRoutes } from "./routes/checkout.ts";
 import { configRoutes } from "./routes/config.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { mediaRoutes } from "./routes/media.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { pageRoutes } from "./routes/pages.ts";
 import { renderError } from "./routes/render-error.ts";
@@ -45,6 +46,7 @@ app.route("/create-checkout-session", checkoutRoutes);
 app.route("/webhook", webhookRoutes);
 app.route("/admin", adminRoutes);
 app.route("/", themeRoutes);
+app.route("/media", mediaRoutes);
 app.route("/", pageRoutes);
 
 app.notFound((c) =>

@@ -7,6 +7,7 @@
 
 import { editProductForm, productEdit } from "./admin-product-edit.js";
 import { productPath } from "./admin-product-fields.js";
+import { imageForm, productImage } from "./admin-product-image.js";
 import { productStock, stockForms } from "./admin-product-stock.js";
 import { renderChanges, stockText } from "./admin-product-view.js";
 import { code, field, giveFocusBack, latestRequest } from "./admin-view.js";
@@ -42,6 +43,8 @@ export function productDetailSection() {
 			button("Deactivate", { id: "toggle-active" }),
 			formStatus("toggle-active-status"),
 		),
+		h("h3", {}, "Picture"),
+		imageForm(),
 		h("h3", {}, "Stock"),
 		stockForms(),
 		h("h3", {}, "Edit"),
@@ -92,6 +95,7 @@ export function productDetail({
 	let current = null;
 	const detailRequests = latestRequest();
 	const stock = productStock({ admin, change });
+	const image = productImage({ admin, change });
 	const edit = productEdit({ admin, change, current: () => current });
 
 	function showProduct(product) {
@@ -116,11 +120,13 @@ export function productDetail({
 		toggleActive.textContent = product.active ? "Deactivate" : "Reactivate";
 		toggleActive.append(srOnly(` ${product.name}`));
 		edit.show(product);
+		image.show(product);
 		updateRow(product);
 	}
 
 	function clearStockForms() {
 		stock.clear();
+		image.clear();
 		tell(byId("toggle-active-status"), "");
 	}
 

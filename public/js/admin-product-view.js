@@ -16,6 +16,7 @@ export const FIELD_LABELS = {
 	stock: "Stock",
 	taxCode: "Tax code",
 	active: "On sale",
+	imageUrl: "Picture",
 };
 
 const ACTION_LABELS = { create: "Created", update: "Edited", stock: "Stock" };

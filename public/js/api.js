@@ -45,7 +45,11 @@ export async function requestJson(path, { method = "GET", body, headers = {}, si
 		cache: "no-store",
 		signal,
 	};
-	if (body !== undefined) {
+	if (body instanceof Blob) {
+		// A file (a product's picture): sent as it is, with its own type.
+		init.headers["Content-Type"] = body.type;
+		init.body = body;
+	} else if (body !== undefined) {
 		init.headers["Content-Type"] = "application/json";
 		init.body = JSON.stringify(body);
 	}

@@ -72,11 +72,15 @@ function withHiddenName(key, name) {
 	return [before.trimEnd(), srOnly(` ${name}`), after];
 }
 
-/** The product's drawing, `/img/products/<id>.svg`; a product without one keeps the plain tile. */
+/**
+ * The product's picture (`imageUrl`, a path of this shop); null without one: the
+ * card keeps its neutral tile. A picture that fails to load leaves the tile too.
+ */
 function productImage(product, card) {
+	if (!product.imageUrl) return null;
 	const img = h("img", {
 		class: "product-image",
-		src: `/img/products/${encodeURIComponent(product.id)}.svg`,
+		src: product.imageUrl,
 		alt: product.name,
 		width: 320,
 		height: 200,
@@ -100,7 +104,9 @@ function productCard(p) {
 	const stockId = `product-${p.id}-stock`;
 	const soldOut = isSoldOut(p);
 	const card = h("li", {
-		class: soldOut ? "product-card has-image sold-out" : "product-card has-image",
+		class: ["product-card", p.imageUrl && "has-image", soldOut && "sold-out"]
+			.filter(Boolean)
+			.join(" "),
 		dataset: { productId: p.id },
 	});
 	card.append(

@@ -34,6 +34,12 @@ export const products = sqliteTable(
 		 * that ends expired or canceled gives its units back.
 		 */
 		stock: integer("stock"),
+		/**
+		 * Where its picture is, a path of this shop: `/media/<key>` for one the owner
+		 * uploaded (R2, `MEDIA`), or a static drawing of the demo; null: the pages
+		 * draw a neutral tile.
+		 */
+		imageUrl: text("image_url"),
 		createdAt: integer("created_at").notNull().default(now),
 		updatedAt: integer("updated_at").notNull().default(now),
 	},

@@ -53,6 +53,8 @@ export type PricedLine = {
 	shippable?: boolean;
 	/** Stripe tax code for automatic tax. */
 	taxCode?: string | null;
+	/** Its picture, a path of the shop (Stripe's page gets it as an absolute URL). */
+	imageUrl?: string | null;
 };
 export type PricedCart = {
 	currency: string;

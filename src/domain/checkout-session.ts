@@ -84,6 +84,9 @@ export function sessionParams(
 				product_data: {
 					name: line.name,
 					...(line.description && { description: line.description }),
+					// Stripe fetches it: an absolute URL. SVG (the demo's drawings) is not one it shows.
+					...(line.imageUrl &&
+						!line.imageUrl.endsWith(".svg") && { images: [`${origin}${line.imageUrl}`] }),
 					...(tax && line.taxCode && { tax_code: line.taxCode }),
 					metadata: { product_id: line.productId },
 				},

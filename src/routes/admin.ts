@@ -39,6 +39,7 @@ import {
 	productDetail,
 	updateProduct,
 } from "../services/catalog/catalog-admin.ts";
+import { MAX_IMAGE_BYTES, setProductImage } from "../services/catalog/product-image.ts";
 import { listEmails, resendEmail } from "../services/emails/delivery.ts";
 import { refundOrder } from "../services/payments/refunds.ts";
 import { saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
@@ -213,6 +214,13 @@ export const adminRoutes = new Hono<AppEnv>()
 	.patch("/products/:id", limitBody(16 * 1024), async (c) => {
 		const patch = validProduct(productPatchSchema, await readJsonObject(c));
 		return c.json(await updateProduct(c.var.deps, c.req.param("id"), patch, await actor(c)));
+	})
+	.post("/products/:id/image", limitBody(MAX_IMAGE_BYTES), async (c) => {
+		const body = await c.req.arrayBuffer();
+		const upload = { type: c.req.header("Content-Type"), body };
+		return c.json(
+			await setProductImage(c.var.deps, c.env.MEDIA, c.req.param("id"), upload, await actor(c)),
+		);
 	})
 	.post("/products/:id/stock", limitBody(1024), async (c) => {
 		const parsed = parseStockChange(await readJsonObject(c));

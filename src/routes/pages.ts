@@ -68,8 +68,12 @@ async function noScriptCatalog(db: Db, locale: Locale, taxes: TaxNote): Promise<
 			: p.stock !== null && p.stock <= LOW_STOCK_AT
 				? html`<p class="stock-note">${translatePlural(locale, "shop.onlyLeft", p.stock)}</p>`
 				: "";
-		return html`<li class="product-card has-image">
-	<img class="product-image" src="/img/products/${p.id}.svg" alt="${p.name}" width="320" height="200" loading="lazy" />
+		// Without a picture, the card's neutral tile (never a broken image).
+		const image = p.imageUrl
+			? html`<img class="product-image" src="${p.imageUrl}" alt="${p.name}" width="320" height="200" loading="lazy" />`
+			: "";
+		return html`<li class="product-card${p.imageUrl ? " has-image" : ""}">
+	${image}
 	<h2>${p.name}</h2>
 	<p>${p.description}</p>
 	<p class="price">${formatMoney(p.unitAmount, p.currency, locale)}${label}</p>

@@ -142,6 +142,20 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect(page).not.toContain("Bean &amp; Leaf");
 		});
 
+		it("keeps an uploaded picture in the local R2 bucket (MEDIA) and serves it at /media", async () => {
+			const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+			const res = await fetch(`${shop.url}/admin/products/${ESPRESSO}/image`, {
+				method: "POST",
+				headers: { authorization: `Bearer ${adminToken}`, "content-type": "image/png" },
+				body: png,
+			});
+			expect(res.status).toBe(200);
+			const { imageUrl } = (await res.json()) as { imageUrl: string };
+			const served = await fetch(`${shop.url}${imageUrl}`);
+			expect(served.headers.get("content-type")).toBe("image/png");
+			expect(new Uint8Array(await served.arrayBuffer())).toEqual(png);
+		});
+
 		it("serves STRIPE_PUBLISHABLE_KEY from /api/config", async () => {
 			const res = await fetch(`${shop.url}/api/config`);
 			expect(await res.json()).toEqual({ publishableKey: "pk_test_userpath" });

@@ -164,6 +164,8 @@ const PATCHABLE = {
 	stock: products.stock,
 	taxCode: products.taxCode,
 	active: products.active,
+	// Set by an upload (product-image.ts), never by the PATCH route's body.
+	imageUrl: products.imageUrl,
 } as const;
 
 /**
@@ -171,7 +173,12 @@ const PATCHABLE = {
  * and set in one batch: a concurrent edit (or a checkout's reservation, when
  * `stock` is set) makes it read and compare again.
  */
-export async function updateProduct(deps: Deps, id: string, patch: ProductPatch, actor: string) {
+export async function updateProduct(
+	deps: Deps,
+	id: string,
+	patch: ProductPatch & { imageUrl?: string | null },
+	actor: string,
+) {
 	const { db } = deps;
 	for (let attempt = 0; attempt < 5; attempt++) {
 		const row = await db.query.products.findFirst({ where: eq(products.id, id) });

@@ -21,6 +21,8 @@ export function productView(p: typeof products.$inferSelect) {
 		currency: p.currency,
 		minorUnits: minorUnitDigits(p.currency),
 		shippable: p.shippable,
+		// A path of this shop; null: the pages draw a neutral tile (never a broken image).
+		imageUrl: p.imageUrl,
 		// One-time products only until subscriptions (SPEC 15) are built.
 		recurringInterval: null,
 		// Units left to buy (0: sold out, still listed); null when unlimited.
@@ -73,6 +75,7 @@ export async function priceCart(
 			quantity: line.quantity,
 			shippable: product.shippable,
 			taxCode: product.taxCode,
+			imageUrl: product.imageUrl,
 		};
 	});
 
