@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { catalogChanges, orderItems } from "../../src/db/schema.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
+import { adminRequest } from "./helpers/admin.ts";
 import { checkout, ORIGIN, postCheckout } from "./helpers/checkout.ts";
 import { db, getOrder } from "./helpers/db.ts";
 
@@ -29,16 +30,7 @@ type Change = {
 	at: string;
 };
 
-function admin(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
-	return exports.default.fetch(`${ORIGIN}/admin${path}`, {
-		method: init.method ?? "GET",
-		headers: {
-			authorization: `Bearer ${init.token ?? TEST_ADMIN_TOKEN}`,
-			...(init.body !== undefined && { "content-type": "application/json" }),
-		},
-		body: init.body === undefined ? undefined : JSON.stringify(init.body),
-	});
-}
+const admin = adminRequest;
 
 const newId = () => `p-${crypto.randomUUID().slice(0, 8)}`;
 const valid = (id = newId()) => ({ id, name: "Cold brew kit", unitAmount: 3500, currency: "usd" });

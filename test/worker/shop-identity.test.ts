@@ -12,21 +12,13 @@ import { readableOnWhite } from "../../src/domain/shop.ts";
 import type { Bindings } from "../../src/env.ts";
 import { deliverEmail } from "../../src/services/emails/delivery.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
+import { adminRequest } from "./helpers/admin.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
 import { db, depsFor, pendingEmail } from "./helpers/db.ts";
 import { stripe } from "./helpers/emulator.ts";
 
-function admin(path: string, init: { method?: string; body?: unknown; token?: string } = {}) {
-	return exports.default.fetch(`${ORIGIN}/admin${path}`, {
-		method: init.method ?? "GET",
-		headers: {
-			authorization: `Bearer ${init.token ?? TEST_ADMIN_TOKEN}`,
-			...(init.body !== undefined && { "content-type": "application/json" }),
-		},
-		body: init.body === undefined ? undefined : JSON.stringify(init.body),
-	});
-}
+const admin = adminRequest;
 const page = async (path: string) => (await exports.default.fetch(`${ORIGIN}${path}`)).text();
 const publicShop = async () =>
 	(await exports.default.fetch(`${ORIGIN}/api/shop`)).json<Record<string, unknown>>();
