@@ -2,18 +2,19 @@
 -- and a preview deployment (`npm run db:seed:demo -- --remote`). Never part of the migrations:
 -- a production database starts empty and the owner fills it from the console.
 -- Loading it again changes nothing: a row whose id exists is left as it is. The demo's pictures
--- are drawings in public/img/products/ (an owner's own are uploaded in the console, to R2).
+-- are drawings in public/img/products/ (an owner's own are uploaded in the console, to R2); their
+-- French names are translations, as the console writes them.
 -- Amounts are integer minor units of their currency: 2400 usd = $24.00, 1500 jpy = ¥1,500 (JPY
 -- has no minor unit). Tax codes are Stripe's: food and groceries (txcd_40060003), general
 -- tangible goods (txcd_99999999), digital books (txcd_10302000).
-INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`, `image_url`) VALUES
-	('espresso-beans', 'Espresso beans, 1 kg', 'Dark roast, whole beans.', 2400, 'usd', 1, 1, 'txcd_40060003', NULL, '/img/products/espresso-beans.svg'),
-	('pour-over-kit', 'Pour-over kit', 'Dripper, filters and a glass server.', 4500, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/pour-over-kit.svg'),
-	('travel-mug', 'Travel mug', 'Keeps it hot for six hours.', 1800, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/travel-mug.svg'),
-	('matcha-tin', 'Uji matcha, 40 g', 'Ceremonial grade, from Kyoto.', 1500, 'jpy', 1, 1, 'txcd_40060003', NULL, '/img/products/matcha-tin.svg'),
-	('retired-grinder', 'Hand grinder (retired)', 'No longer sold.', 3900, 'usd', 0, 1, 'txcd_99999999', NULL, '/img/products/retired-grinder.svg'),
-	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000', NULL, '/img/products/brewing-guide.svg'),
-	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5, '/img/products/tasting-box.svg');
+INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`, `image_url`, `translations`) VALUES
+	('espresso-beans', 'Espresso beans, 1 kg', 'Dark roast, whole beans.', 2400, 'usd', 1, 1, 'txcd_40060003', NULL, '/img/products/espresso-beans.svg', '{"fr":{"name":"Grains pour espresso, 1 kg","description":"Torréfaction foncée, grains entiers."}}'),
+	('pour-over-kit', 'Pour-over kit', 'Dripper, filters and a glass server.', 4500, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/pour-over-kit.svg', '{"fr":{"name":"Kit de filtration","description":"Porte-filtre, filtres et carafe en verre."}}'),
+	('travel-mug', 'Travel mug', 'Keeps it hot for six hours.', 1800, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/travel-mug.svg', '{"fr":{"name":"Mug de voyage","description":"Garde au chaud six heures."}}'),
+	('matcha-tin', 'Uji matcha, 40 g', 'Ceremonial grade, from Kyoto.', 1500, 'jpy', 1, 1, 'txcd_40060003', NULL, '/img/products/matcha-tin.svg', '{"fr":{"name":"Matcha d''Uji, 40 g","description":"Qualité cérémonie, de Kyoto."}}'),
+	('retired-grinder', 'Hand grinder (retired)', 'No longer sold.', 3900, 'usd', 0, 1, 'txcd_99999999', NULL, '/img/products/retired-grinder.svg', '{"fr":{"name":"Moulin manuel (retiré)","description":"Plus vendu."}}'),
+	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000', NULL, '/img/products/brewing-guide.svg', '{"fr":{"name":"Guide d''infusion (e-book)","description":"Douze recettes, de l''espresso au cold brew. PDF."}}'),
+	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5, '/img/products/tasting-box.svg', '{"fr":{"name":"Coffret dégustation pure origine","description":"Quatre sachets de 100 g d''une petite récolte. Série limitée."}}');
 -- A standard and an express rate per demo currency ($5.00, $15.00, ¥600, ¥1,800).
 INSERT OR IGNORE INTO `shipping_rates` (`id`, `display_name`, `amount`, `currency`, `min_days`, `max_days`, `active`) VALUES
 	('usd-standard', 'Standard', 500, 'usd', 3, 5, 1),

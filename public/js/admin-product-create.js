@@ -10,6 +10,7 @@ import {
 	productFields,
 	productForm,
 	productPath,
+	typedTranslations,
 } from "./admin-product-fields.js";
 import { stockText } from "./admin-product-view.js";
 import { giveFocusBack } from "./admin-view.js";
@@ -77,6 +78,8 @@ export function newProductSection() {
 			),
 			shared.name,
 			shared.description,
+			shared.frName,
+			shared.frDescription,
 			currencyField,
 			shared.price,
 			formField(
@@ -129,6 +132,9 @@ export function productCreate({ admin, isHandled, refuseFromApi, minorUnitsFor, 
 		taxCode: byId("create-tax-code"),
 		shippable: byId("create-shippable"),
 		active: byId("create-active"),
+		// The API names `translations` when a French text is refused.
+		translations: byId("create-fr-name"),
+		frDescription: byId("create-fr-description"),
 	};
 
 	/** The currency typed in the create form, and its decimals. */
@@ -198,6 +204,7 @@ export function productCreate({ admin, isHandled, refuseFromApi, minorUnitsFor, 
 				taxCode: text(createInputs.taxCode) || null,
 				shippable: createInputs.shippable.checked,
 				active: createInputs.active.checked,
+				translations: typedTranslations(createInputs.translations, createInputs.frDescription),
 			},
 		};
 	}

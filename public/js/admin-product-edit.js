@@ -3,7 +3,14 @@
  * "Ships", filled from the product, and only what the operator changed sent,
  * through the detail's `change` (admin-product-detail.js).
  */
-import { priceProblem, productFields, productForm, productPath } from "./admin-product-fields.js";
+import {
+	priceProblem,
+	productFields,
+	productForm,
+	productPath,
+	sameTranslations,
+	typedTranslations,
+} from "./admin-product-fields.js";
 import { FIELD_LABELS } from "./admin-product-view.js";
 import { byId, h } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
@@ -23,6 +30,8 @@ export function editProductForm() {
 		fields.name,
 		fields.price,
 		fields.description,
+		fields.frName,
+		fields.frDescription,
 		fields.taxCode,
 		h("div", { class: "field field-checks" }, fields.shippable),
 	);
@@ -48,6 +57,9 @@ export function productEdit({ admin, change, current }) {
 		description: byId("edit-description"),
 		taxCode: byId("edit-tax-code"),
 		shippable: byId("edit-shippable"),
+		// The API names `translations` when a French text is refused.
+		translations: byId("edit-fr-name"),
+		frDescription: byId("edit-fr-description"),
 	};
 	/** Whose values the edit form holds: what was typed stays until another product opens. */
 	let editFormFor = null;
@@ -69,6 +81,8 @@ export function productEdit({ admin, change, current }) {
 		editInputs.description.value = product.description ?? "";
 		editInputs.taxCode.value = product.taxCode ?? "";
 		editInputs.shippable.checked = Boolean(product.shippable);
+		editInputs.translations.value = product.translations?.fr?.name ?? "";
+		editInputs.frDescription.value = product.translations?.fr?.description ?? "";
 		tell(byId("edit-product-status"), "");
 	}
 
@@ -100,6 +114,8 @@ export function productEdit({ admin, change, current }) {
 				([key, value]) => value !== (product[key] ?? (key === "description" ? "" : null)),
 			),
 		);
+		const translations = typedTranslations(editInputs.translations, editInputs.frDescription);
+		if (!sameTranslations(translations, product.translations)) patch.translations = translations;
 		if (Object.keys(patch).length === 0) {
 			tell(formStatus, "Nothing to save: no field changed.");
 			return;

@@ -31,7 +31,8 @@ export function checkField(options) {
  * The fields both forms hold, by the API's names, each with its label, hint
  * and error line; each form lays them out in its own order. Ids are
  * `<prefix>-name`, `<prefix>-price` (its currency in `<prefix>-price-currency`),
- * `<prefix>-description`, `<prefix>-tax-code` and `<prefix>-shippable`.
+ * `<prefix>-description`, `<prefix>-tax-code`, `<prefix>-fr-name`, `<prefix>-fr-description`
+ * and `<prefix>-shippable`.
  */
 export function productFields(
 	prefix,
@@ -58,6 +59,19 @@ export function productFields(
 			{ id: `${prefix}-tax-code`, label: "Tax code", hint: taxCodeHint },
 			textInput("taxCode", { ...VERBATIM, maxlength: 14, placeholder: "txcd_99999999" }),
 		),
+		// Optional: the French pages, Stripe's page and e-mails show the name above without it.
+		frName: formField(
+			{
+				id: `${prefix}-fr-name`,
+				label: "Name in French",
+				hint: "Optional: French pages use the name above without it.",
+			},
+			textInput("frName", { maxlength: 200, lang: "fr" }),
+		),
+		frDescription: formField(
+			{ id: `${prefix}-fr-description`, label: "Description in French", wide: true },
+			h("textarea", { name: "frDescription", rows: descriptionRows, maxlength: 2000, lang: "fr" }),
+		),
 		shippable: checkField({
 			id: `${prefix}-shippable`,
 			name: "shippable",
@@ -75,6 +89,22 @@ export function productForm(base, action, ...fields) {
 		h("div", { class: "catalog-fields" }, ...fields),
 		formActions(submit(action), `${base}-status`),
 	);
+}
+
+// ---- translations ---------------------------------------------------------------
+
+/** The French name and description typed, as the API takes them (`{fr: {…}}`; null: none). */
+export function typedTranslations(frName, frDescription) {
+	const name = frName.value.trim();
+	const description = frDescription.value.trim();
+	if (!name && !description) return null;
+	return { fr: { ...(name && { name }), ...(description && { description }) } };
+}
+
+/** Whether two translations say the same (the API's `{}` and null both mean none). */
+export function sameTranslations(a, b) {
+	const fr = (t) => ({ name: t?.fr?.name ?? "", description: t?.fr?.description ?? "" });
+	return JSON.stringify(fr(a)) === JSON.stringify(fr(b));
 }
 
 // ---- prices -------------------------------------------------------------------
@@ -105,6 +135,8 @@ export function apiRefusals(messageOf) {
 		if (typeof field === "string") return field;
 		if (err?.code === "product_exists") return "id";
 		if (err?.code === "insufficient_stock") return "add";
+		// A picture refused for its type or size: the file field.
+		if (err?.code === "unsupported_media_type" || err?.code === "payload_too_large") return "image";
 		return /^([a-zA-Z]+):/.exec(messageOf(err))?.[1];
 	}
 

@@ -17,6 +17,7 @@ export const FIELD_LABELS = {
 	taxCode: "Tax code",
 	active: "On sale",
 	imageUrl: "Picture",
+	translations: "French",
 };
 
 const ACTION_LABELS = { create: "Created", update: "Edited", stock: "Stock" };
@@ -38,6 +39,10 @@ export function productRow(p) {
 			{ class: "catalog-name" },
 			h("span", { class: "product-title" }, p.name),
 			h("code", { class: "mono small" }, p.id),
+			// What French shoppers would read in English: the owner sees it at a glance.
+			p.translations?.fr?.name
+				? null
+				: h("span", { class: "catalog-note small muted" }, "No French name yet"),
 		),
 		cell("price", "Price", { class: "num" }, formatMoney(p.unitAmount, p)),
 		cell("status", "Status", {}, statusBadge(p.active ? "active" : "inactive")),
@@ -63,10 +68,21 @@ export function productRow(p) {
 	);
 }
 
+/** A stored translation (`{"fr":{"name"…}}`, as the audit keeps it) as the French name it gives. */
+function frenchText(value) {
+	try {
+		const fr = JSON.parse(value ?? "null")?.fr;
+		return fr?.name ?? (fr?.description ? "(a description)" : "—");
+	} catch {
+		return "—";
+	}
+}
+
 function valueText(fieldName, value, product) {
 	if (fieldName === "unitAmount" && Number.isInteger(value)) return formatMoney(value, product);
 	if (fieldName === "stock") return stockText(value);
 	if (fieldName === "currency" && typeof value === "string") return currencyLabel(value);
+	if (fieldName === "translations") return frenchText(value);
 	if (typeof value === "boolean") return value ? "yes" : "no";
 	if (value === null || value === undefined || value === "") return "—";
 	return String(value);

@@ -12,6 +12,18 @@ import { checkBox, formActions, formField, liveLine, submit, textInput } from ".
 const ACCENT = /^#[0-9a-f]{6}$/i;
 
 /**
+ * The API's message in the owner's words, beside its field: "accentColor: accentColor
+ * is too light…" becomes "Too light…", as a sentence.
+ */
+function ownerWords(message, field) {
+	const text = message
+		.replace(/^[a-zA-Z]+:\s*/, "")
+		.replace(new RegExp(`^${field}\\s+(is\\s+)?`), "");
+	const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+	return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
+/**
  * @param {HTMLElement} panel the tab's panel
  * @param {{
  *   admin: (path: string, options?: object) => Promise<any>,
@@ -166,7 +178,7 @@ export function shopTab(panel, { admin, isHandled, messageOf, loaded }) {
 			if (isHandled(err)) return;
 			const field = err?.details?.field;
 			const input = typeof field === "string" ? inputs[field] : null;
-			const message = messageOf(err).replace(/^[a-zA-Z]+:\s*/, "");
+			const message = ownerWords(messageOf(err), field);
 			if (input) refuse(formStatus, "Not saved", [[input, message]]);
 			else tell(formStatus, `Not saved: ${messageOf(err)}`, { error: true });
 		} finally {

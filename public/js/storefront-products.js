@@ -109,8 +109,10 @@ function productCard(p) {
 			.join(" "),
 		dataset: { productId: p.id },
 	});
+	// No picture: nothing appended (`append(null)` would write the word "null").
+	const image = productImage(p, card);
 	card.append(
-		productImage(p, card),
+		...(image ? [image] : []),
 		h("h2", { class: "product-name", id: headingId }, p.name),
 		p.description ? h("p", { class: "product-desc" }, p.description) : "",
 		h(

@@ -77,7 +77,8 @@ const cart = cartView({
 
 /** Fetches the catalogue and shows it; drops cart lines for products no longer sold. */
 async function refreshCatalog() {
-	const data = await requestJson("/api/products");
+	// The names and descriptions in the page's language.
+	const data = await requestJson(`/api/products?lang=${encodeURIComponent(locale)}`);
 	const list = Array.isArray(data.products) ? data.products : [];
 	const fresh = new Map(list.map((p) => [p.id, p]));
 	// Filled again in place (built first, so a bad answer leaves it as it was).

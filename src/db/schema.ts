@@ -40,6 +40,12 @@ export const products = sqliteTable(
 		 * draw a neutral tile.
 		 */
 		imageUrl: text("image_url"),
+		/**
+		 * Its name and description in other languages, as JSON written by
+		 * `translationsSchema` (`{"fr":{"name":"…","description":"…"}}`); a language
+		 * without them shows the default text.
+		 */
+		translations: text("translations"),
 		createdAt: integer("created_at").notNull().default(now),
 		updatedAt: integer("updated_at").notNull().default(now),
 	},

@@ -62,6 +62,76 @@ const taxCode = v.nullable(
 		v.nullable(v.pipe(v.string(), v.regex(/^txcd_\d{8}$/, "taxCode must look like txcd_99999999"))),
 	),
 );
+/** A product's name and description in one language, each optional. */
+const translation = (lang: string) =>
+	v.optional(
+		v.strictObject(
+			{
+				name: v.optional(
+					v.pipe(
+						v.string(`translations.${lang}.name must be a string`),
+						v.trim(),
+						v.maxLength(200, `translations.${lang}.name must be at most 200 characters`),
+					),
+				),
+				description: v.optional(
+					v.pipe(
+						v.string(`translations.${lang}.description must be a string`),
+						v.trim(),
+						v.maxLength(2000, `translations.${lang}.description must be at most 2000 characters`),
+					),
+				),
+			},
+			`translations.${lang} takes name and description`,
+		),
+	);
+
+/**
+ * A product's name and description per language (`{"fr": {"name", "description"}}`),
+ * each optional: a shopper reading that language sees the default text where the
+ * owner left it empty. Kept as canonical JSON (null when empty), so an edit that
+ * changes nothing is no change.
+ */
+export const translationsSchema = v.pipe(
+	v.nullable(
+		v.strictObject(
+			{ en: translation("en"), fr: translation("fr") },
+			"translations takes en and fr",
+		),
+	),
+	v.transform((t) => {
+		const kept: ProductTranslations = {};
+		for (const lang of ["en", "fr"] as const) {
+			const name = t?.[lang]?.name || undefined;
+			const description = t?.[lang]?.description || undefined;
+			if (name || description) kept[lang] = { name, description };
+		}
+		return Object.keys(kept).length > 0 ? JSON.stringify(kept) : null;
+	}),
+);
+
+type Translation = { name?: string; description?: string };
+export type ProductTranslations = { en?: Translation; fr?: Translation };
+
+/** The stored translations, read back (an unreadable value is none). */
+export function translationsOf(stored: string | null): ProductTranslations {
+	if (!stored) return {};
+	try {
+		return JSON.parse(stored) as ProductTranslations;
+	} catch {
+		return {};
+	}
+}
+
+/** A product's name and description in `locale`, the default text where there is no translation. */
+export function productText(
+	p: { name: string; description: string; translations: string | null },
+	locale: string,
+): { name: string; description: string } {
+	const own = translationsOf(p.translations)[locale as keyof ProductTranslations];
+	return { name: own?.name || p.name, description: own?.description || p.description };
+}
+
 /** Plans come with subscriptions (SPEC 15): until then every product is sold once. */
 const recurringInterval = v.optional(
 	v.null("recurringInterval is not available yet: subscriptions are not built"),
@@ -78,6 +148,7 @@ export const newProductSchema = v.strictObject(
 		stock: v.optional(stock, null),
 		taxCode: v.optional(taxCode, null),
 		active: v.optional(flag("active"), true),
+		translations: v.optional(translationsSchema, null),
 		recurringInterval,
 	},
 	"unknown field",
@@ -97,6 +168,7 @@ export const productPatchSchema = v.strictObject(
 		stock: v.optional(stock),
 		taxCode: v.optional(taxCode),
 		active: v.optional(flag("active")),
+		translations: v.optional(translationsSchema),
 		recurringInterval,
 	},
 	"unknown field",

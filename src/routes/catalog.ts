@@ -1,4 +1,6 @@
 import { Hono } from "hono";
+import { isLocale } from "../i18n/catalogues.ts";
+import { requestLocale } from "../pages/locale.ts";
 import { listActiveProducts, productView } from "../services/catalog/catalog.ts";
 import type { AppEnv } from "./app-env.ts";
 
@@ -8,6 +10,10 @@ import type { AppEnv } from "./app-env.ts";
  */
 export const catalogRoutes = new Hono<AppEnv>().get("/", async (c) => {
 	const rows = await listActiveProducts(c.var.deps.db);
+	// Names and descriptions in the page's language (`?lang=`), else the shopper's.
+	const lang = c.req.query("lang");
+	const locale = isLocale(lang) ? lang : requestLocale(c);
 	c.header("Cache-Control", "no-store");
-	return c.json({ products: rows.map(productView) });
+	c.header("Vary", "Accept-Language, Cookie");
+	return c.json({ products: rows.map((p) => productView(p, locale)) });
 });

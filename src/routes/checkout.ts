@@ -51,7 +51,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const settings = config.checkout;
 		const app = config.app;
 		const locale = requestLocale(c, input.locale);
-		const cart = await priceCart(d.db, input.items, app.maxOrderAmount);
+		const cart = await priceCart(d.db, input.items, app.maxOrderAmount, locale);
 		const shipping = collectsShipping(cart, settings.shippingCountries);
 		// Read once per isolate and kept: not a round trip of this checkout's.
 		const shop = await shopIdentity(d.db, config.shopDefaults, d.now());

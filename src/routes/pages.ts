@@ -4,7 +4,7 @@ import { html } from "hono/html";
 import { formatMoney } from "shop-money";
 import type { Db } from "../db/client.ts";
 import { MAX_QUANTITY } from "../domain/cart.ts";
-import { LOW_STOCK_AT, MAX_LIMITED_PER_CHECKOUT } from "../domain/product.ts";
+import { LOW_STOCK_AT, MAX_LIMITED_PER_CHECKOUT, productText } from "../domain/product.ts";
 import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
 import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
@@ -59,7 +59,7 @@ async function noScriptCatalog(db: Db, locale: Locale, taxes: TaxNote): Promise<
 		taxes === "none"
 			? ""
 			: ` ${translate(locale, taxes === "included" ? "shop.taxIncluded" : "shop.taxAdded")}`;
-	const products = await listActiveProducts(db);
+	const products = (await listActiveProducts(db)).map((p) => ({ ...p, ...productText(p, locale) }));
 	const items = products.map((p) => {
 		const soldOut = p.stock !== null && p.stock <= 0;
 		const max = p.stock === null ? MAX_QUANTITY : Math.min(MAX_LIMITED_PER_CHECKOUT, p.stock);

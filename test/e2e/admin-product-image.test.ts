@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
-import { expectCleanPages, useShopper } from "./support/journey.ts";
+import { useShopper } from "./support/journey.ts";
 import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
@@ -36,6 +36,8 @@ describe("a product's picture", () => {
 		const card = page.locator(`[data-product-id="${id}"]`);
 		await card.waitFor();
 		expect(await card.locator("img").count()).toBe(0);
+		// The card starts with the tile, then its name: no stray word where the picture would be.
+		expect((await card.innerText()).trimStart().startsWith(name)).toBe(true);
 		expect(await card.getAttribute("class")).not.toContain("has-image");
 		// The tile is the picture's size, not a strip.
 		const tile = await card.evaluate((el) => getComputedStyle(el, "::before").aspectRatio);
@@ -59,6 +61,16 @@ describe("a product's picture", () => {
 		await expect
 			.poll(() => page.locator("#product-image-error").textContent())
 			.toBe("Choose a JPEG, PNG or WebP picture.");
+		// Named .png, but not one: the worker's refusal, beside the same field.
+		await page.getByLabel("New picture").setInputFiles({
+			name: "fake.png",
+			mimeType: "image/png",
+			buffer: Buffer.from("not a picture"),
+		});
+		await page.getByRole("button", { name: "Upload picture" }).click();
+		await expect
+			.poll(() => page.locator("#product-image-error").textContent())
+			.toContain("not a JPEG, PNG or WebP picture");
 
 		await page.getByLabel("New picture").setInputFiles({
 			name: "mug.png",
@@ -73,6 +85,15 @@ describe("a product's picture", () => {
 		expect(await shown.getAttribute("src")).toMatch(
 			/^\/media\/products\/photo-[0-9a-f]+\/[0-9a-f]{32}\.png$/,
 		);
+		// The list says what French shoppers would miss; the edit form gives it its French name.
+		const row = page.locator(`#catalog-body tr[data-product-id="${id}"]`);
+		expect(await row.locator(".catalog-note").textContent()).toBe("No French name yet");
+		await page.locator("#edit-fr-name").fill(`Mug photo ${id}`);
+		await page.getByRole("button", { name: "Save changes" }).click();
+		await expect
+			.poll(() => page.locator("#edit-product-status").textContent())
+			.toBe("Saved: French.");
+		expect(await row.locator(".catalog-note").count()).toBe(0);
 		expect(await seriousViolations(page)).toEqual([]);
 		await saveScreenshot(page, "admin-product-picture");
 
@@ -83,7 +104,16 @@ describe("a product's picture", () => {
 			.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth))
 			.toBeGreaterThan(0);
 		expect(await img.getAttribute("alt")).toBe(name);
-		expectCleanPages(shopper());
+		// In French, its French name.
+		await page.goto("/?lang=fr");
+		await card.locator(".product-name").waitFor();
+		expect(await card.locator(".product-name").textContent()).toBe(`Mug photo ${id}`);
+		// Clean but for the worker's 415 the fake picture got on purpose.
+		expect(
+			shopper()
+				.problemsOnOurPages()
+				.filter((p) => !/status of 415/.test(p.text)),
+		).toEqual([]);
 
 		// Out of the shop again, for the other files' lists.
 		await fetch(`${workerUrl}/admin/products/${id}`, {

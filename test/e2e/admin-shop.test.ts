@@ -57,7 +57,9 @@ describe("the Shop tab", () => {
 				await page.getByRole("button", { name: "Save the shop" }).click();
 				// The API's refusal, beside the field it names, and the keyboard taken there.
 				const error = page.locator("#shop-accent-color-error");
-				await expect.poll(() => error.textContent()).toContain("too light");
+				await expect
+					.poll(() => error.textContent())
+					.toContain("Too light: white text on it must be readable");
 				expect(await page.getByLabel("Accent colour").getAttribute("aria-invalid")).toBe("true");
 				expect(await page.evaluate(() => document.activeElement?.id)).toBe("shop-accent-color");
 				expect(await seriousViolations(page)).toEqual([]);

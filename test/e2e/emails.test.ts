@@ -35,7 +35,7 @@ describe("the confirmation in French", () => {
 		await openStorefront(page);
 		await page
 			.locator(`[data-product-id="${PRODUCTS.espresso.id}"]`)
-			.getByRole("button", { name: `Ajouter ${PRODUCTS.espresso.name} au panier` })
+			.getByRole("button", { name: `Ajouter ${PRODUCTS.espresso.fr} au panier` })
 			.click();
 		await page.locator("#cart").getByRole("button", { name: "Payer", exact: true }).click();
 		const sessionId = await onHostedPage(page);
@@ -52,14 +52,15 @@ describe("the confirmation in French", () => {
 		);
 		expect(mail.subject).toMatch(/^Votre commande Bean & Leaf [0-9A-F]{8} est confirmée$/);
 		expect(mail.html).toMatch(/<html lang="fr"/);
-		expect(plain(mail.text)).toContain(PRODUCTS.espresso.name);
+		// The order is French: its lines are too.
+		expect(plain(mail.text)).toContain(PRODUCTS.espresso.fr);
 		expect(plain(mail.text)).toContain(total);
 		expect(plain(mail.text)).toContain("Camille Martin");
 		// The developer reads it in the mailbox's page, as a shopper would in theirs.
 		const inbox = await context.newPage();
 		await inbox.goto(mailboxUrl);
 		await inbox.getByRole("link", { name: mail.subject }).click();
-		await inbox.frameLocator("iframe").getByText(PRODUCTS.espresso.name).first().waitFor();
+		await inbox.frameLocator("iframe").getByText(PRODUCTS.espresso.fr).first().waitFor();
 		await saveScreenshot(inbox, "mailbox-confirmation-fr");
 	});
 });

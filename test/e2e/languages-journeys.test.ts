@@ -37,7 +37,7 @@ describe("a French shopper", () => {
 		expect(await page.locator("html").getAttribute("lang")).toBe("fr");
 		await page
 			.locator(`[data-product-id="${PRODUCTS.espresso.id}"]`)
-			.getByRole("button", { name: `Ajouter ${PRODUCTS.espresso.name} au panier` })
+			.getByRole("button", { name: `Ajouter ${PRODUCTS.espresso.fr} au panier` })
 			.click();
 		await page.locator("#cart").getByRole("button", { name: "Payer", exact: true }).click();
 		const sessionId = await onHostedPage(page);
@@ -129,7 +129,7 @@ describe("the axe audit in French and in dark mode", () => {
 		await openStorefront(page);
 		await page
 			.locator(`[data-product-id="${PRODUCTS.espresso.id}"]`)
-			.getByRole("button", { name: `Ajouter ${PRODUCTS.espresso.name} au panier` })
+			.getByRole("button", { name: `Ajouter ${PRODUCTS.espresso.fr} au panier` })
 			.click();
 		await page.locator("#cart-count").filter({ hasText: "1" }).waitFor();
 		found.storefront = await seriousViolations(page);

@@ -105,12 +105,12 @@ describe("the storefront in English and French", () => {
 		const { page, problems } = await visitor({ locale: "fr-FR" });
 		await storefront(page);
 		expect(await page.locator("html").getAttribute("lang")).toBe("fr");
-		expect(await page.locator("h1").textContent()).toBe("Café & thé");
+		expect(await page.locator("h1").textContent()).toBe("Nos produits");
 		expect(await page.title()).toBe("Bean & Leaf — boutique");
 
 		const espresso = card(page, PRODUCTS.espresso.id);
 		const add = espresso.getByRole("button", {
-			name: `Ajouter ${PRODUCTS.espresso.name} au panier`,
+			name: `Ajouter ${PRODUCTS.espresso.fr} au panier`,
 			exact: true,
 		});
 		expect(await visibleText(add)).toBe("Ajouter au panier");
@@ -118,15 +118,15 @@ describe("the storefront in English and French", () => {
 		expect(plain(await espresso.locator(".product-price").textContent())).toBe("24,00 $US HT");
 		expect(
 			await espresso
-				.getByRole("button", { name: `Acheter ${PRODUCTS.espresso.name} maintenant` })
+				.getByRole("button", { name: `Acheter ${PRODUCTS.espresso.fr} maintenant` })
 				.count(),
 		).toBe(1);
 		expect(await espresso.locator('form.buy-now input[name="locale"]').inputValue()).toBe("fr");
 
 		expect(await page.locator("#cart-heading").textContent()).toBe("Votre panier");
 		expect(await page.locator("#cart-empty").textContent()).toBe("Votre panier est vide.");
-		await addOne(page, PRODUCTS.espresso.id, `Ajouter ${PRODUCTS.espresso.name} au panier`);
-		await addOne(page, PRODUCTS.espresso.id, `Ajouter ${PRODUCTS.espresso.name} au panier`);
+		await addOne(page, PRODUCTS.espresso.id, `Ajouter ${PRODUCTS.espresso.fr} au panier`);
+		await addOne(page, PRODUCTS.espresso.id, `Ajouter ${PRODUCTS.espresso.fr} au panier`);
 		expect(plain(await page.locator("#cart-total").textContent())).toBe("48,00 $US");
 		// The items' total: what Stripe's page adds (shipping, tax with AUTOMATIC_TAX=on) is said.
 		expect(await page.locator("#cart-extras").textContent()).toBe(
@@ -137,18 +137,16 @@ describe("the storefront in English and French", () => {
 		const line = page.locator(`[data-cart-line="${PRODUCTS.espresso.id}"]`);
 		expect(
 			await line
-				.getByRole("button", { name: `Retirer ${PRODUCTS.espresso.name} du panier` })
+				.getByRole("button", { name: `Retirer ${PRODUCTS.espresso.fr} du panier` })
 				.textContent(),
 		).toBe("Retirer");
 		expect(
-			await line
-				.getByRole("spinbutton", { name: `Quantité pour ${PRODUCTS.espresso.name}` })
-				.count(),
+			await line.getByRole("spinbutton", { name: `Quantité pour ${PRODUCTS.espresso.fr}` }).count(),
 		).toBe(1);
 		// French elides "de" before a vowel ("d'Espresso"); "pour" reads right before any name.
 		expect(
 			await line
-				.getByRole("button", { name: `Augmenter la quantité pour ${PRODUCTS.espresso.name}` })
+				.getByRole("button", { name: `Augmenter la quantité pour ${PRODUCTS.espresso.fr}` })
 				.count(),
 		).toBe(1);
 		const pay = page.locator("#cart").getByRole("button", { name: "Payer", exact: true });
@@ -162,7 +160,7 @@ describe("the storefront in English and French", () => {
 			const { page, problems } = await visitor({ locale });
 			await storefront(page);
 			expect(await page.locator("html").getAttribute("lang"), locale).toBe("en");
-			expect(await page.locator("h1").textContent()).toBe("Coffee & tea");
+			expect(await page.locator("h1").textContent()).toBe("Our products");
 			const espresso = card(page, PRODUCTS.espresso.id);
 			const add = espresso.getByRole("button", {
 				name: `Add ${PRODUCTS.espresso.name} to cart`,
@@ -190,7 +188,7 @@ describe("the storefront in English and French", () => {
 			);
 			const addMatcha =
 				lang === "fr"
-					? `Ajouter ${PRODUCTS.matcha.name} au panier`
+					? `Ajouter ${PRODUCTS.matcha.fr} au panier`
 					: `Add ${PRODUCTS.matcha.name} to cart`;
 			await addOne(page, PRODUCTS.matcha.id, addMatcha);
 			expect(plain(await page.locator("#cart-total").textContent())).toBe(
@@ -212,7 +210,7 @@ describe("the storefront in English and French", () => {
 		await page.waitForURL(/[?&]lang=fr/);
 		await page.locator("[data-product-id]").first().waitFor();
 		expect(await page.locator("html").getAttribute("lang")).toBe("fr");
-		expect(await page.locator("h1").textContent()).toBe("Café & thé");
+		expect(await page.locator("h1").textContent()).toBe("Nos produits");
 
 		// A later visit without ?lang= (the browser still asks for English): the cookie decides.
 		await storefront(page, "/");
@@ -227,9 +225,22 @@ describe("the storefront in English and French", () => {
 		for (const [locale, texts] of [
 			[
 				"fr-FR",
-				{ buy: "Acheter {name} maintenant", notice: /Sans JavaScript/, loading: /Chargement/ },
+				{
+					buy: "Acheter {name} maintenant",
+					name: PRODUCTS.espresso.fr,
+					notice: /Sans JavaScript/,
+					loading: /Chargement/,
+				},
 			],
-			["en-US", { buy: "Buy {name} now", notice: /Without JavaScript/, loading: /Loading/ }],
+			[
+				"en-US",
+				{
+					buy: "Buy {name} now",
+					name: PRODUCTS.espresso.name,
+					notice: /Without JavaScript/,
+					loading: /Loading/,
+				},
+			],
 		] as const) {
 			const { page } = await visitor({ locale, javaScriptEnabled: false });
 			await page.goto("/");
@@ -243,7 +254,7 @@ describe("the storefront in English and French", () => {
 			expect(await page.locator("#cart-bar").isVisible()).toBe(false);
 
 			const buy = page.getByRole("button", {
-				name: texts.buy.replace("{name}", PRODUCTS.espresso.name),
+				name: texts.buy.replace("{name}", texts.name),
 				exact: true,
 			});
 			expect(await buy.isVisible()).toBe(true);

@@ -17,7 +17,12 @@ import { stack } from "./support/stack.ts";
 
 const { workerUrl, adminToken, persistDir } = stack();
 
-const BOX = { id: "tasting-box", name: "Single-origin tasting box", unitAmount: 3200 };
+const BOX = {
+	id: "tasting-box",
+	name: "Single-origin tasting box",
+	fr: "Coffret dégustation pure origine",
+	unitAmount: 3200,
+};
 const DEMO_STOCK = 5;
 
 /** Sets the box's stock the way the operator does, and checks the catalogue now says so. */
@@ -106,7 +111,11 @@ describe("stock on the storefront", () => {
 		const found: Record<string, string[]> = {};
 		const texts = {
 			en: { few: "Only 3 left", soldOut: "Sold out", add: `Add ${BOX.name} to cart` },
-			fr: { few: "Plus que 3 en stock", soldOut: "Épuisé", add: `Ajouter ${BOX.name} au panier` },
+			fr: {
+				few: "Plus que 3 en stock",
+				soldOut: "Épuisé",
+				add: `Ajouter ${BOX.fr} au panier`,
+			},
 		};
 
 		await setStock(3);
@@ -133,7 +142,9 @@ describe("stock on the storefront", () => {
 			await inColourScheme(page, "light");
 			await storefront(page, `/?lang=${lang}`);
 			// Still listed, and says why it cannot be bought.
-			expect(await card(page).locator(".product-name").textContent()).toBe(BOX.name);
+			expect(await card(page).locator(".product-name").textContent()).toBe(
+				lang === "fr" ? BOX.fr : BOX.name,
+			);
 			expect(await card(page).locator(".stock-note").textContent()).toBe(texts[lang].soldOut);
 			const soldOut = card(page).getByRole("button", { name: texts[lang].soldOut, exact: true });
 			expect(await soldOut.isDisabled()).toBe(true);

@@ -9,6 +9,7 @@ import {
 	type NewProduct,
 	type ProductPatch,
 	type StockChange,
+	translationsOf,
 } from "../../domain/product.ts";
 import { OPEN_STATUSES } from "../../domain/transitions.ts";
 import type { CatalogAction } from "../../domain/vocabulary.ts";
@@ -34,6 +35,8 @@ const productNotFound = () => new AppError("product_not_found", "No such product
 function adminProduct(p: ProductRow, reserved: number) {
 	return {
 		...productView(p),
+		// Per language, for the console's fields (the storefront shows one of them).
+		translations: translationsOf(p.translations),
 		active: p.active,
 		taxCode: p.taxCode,
 		/** Units new checkouts may still take; null: unlimited. */
@@ -164,6 +167,7 @@ const PATCHABLE = {
 	stock: products.stock,
 	taxCode: products.taxCode,
 	active: products.active,
+	translations: products.translations,
 	// Set by an upload (product-image.ts), never by the PATCH route's body.
 	imageUrl: products.imageUrl,
 } as const;

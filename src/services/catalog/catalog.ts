@@ -4,7 +4,7 @@ import { products, shippingRates } from "../../db/schema.ts";
 import type { CartLine, PricedCart, PricedLine } from "../../domain/cart.ts";
 import { MAX_QUANTITY, normalizeCart } from "../../domain/cart.ts";
 import { MAX_SHIPPING_OPTIONS } from "../../domain/checkout-session.ts";
-import { MAX_LIMITED_PER_CHECKOUT } from "../../domain/product.ts";
+import { MAX_LIMITED_PER_CHECKOUT, productText } from "../../domain/product.ts";
 import { invalidCart } from "../../lib/errors.ts";
 
 export type { PricedCart, PricedLine } from "../../domain/cart.ts";
@@ -12,11 +12,13 @@ export type { PricedCart, PricedLine } from "../../domain/cart.ts";
 import { formatMoney, minorUnitDigits } from "shop-money";
 
 /** A product as the storefront sees it (`GET /api/products`). */
-export function productView(p: typeof products.$inferSelect) {
+/** A product as the storefront shows it, its name and description in `locale` (the default text otherwise). */
+export function productView(p: typeof products.$inferSelect, locale?: string) {
+	const text = locale ? productText(p, locale) : p;
 	return {
 		id: p.id,
-		name: p.name,
-		description: p.description,
+		name: text.name,
+		description: text.description,
 		unitAmount: p.unitAmount,
 		currency: p.currency,
 		minorUnits: minorUnitDigits(p.currency),
@@ -44,6 +46,8 @@ export async function priceCart(
 	db: Db,
 	cart: readonly CartLine[],
 	maxOrderAmount: number,
+	/** The order's language, for its lines' names (the default text without a translation). */
+	locale = "",
 ): Promise<PricedCart> {
 	const lines = normalizeCart(cart);
 	if (lines.length === 0) throw invalidCart("The cart is empty.");
@@ -69,8 +73,8 @@ export async function priceCart(
 			);
 		return {
 			productId: product.id,
-			name: product.name,
-			description: product.description,
+			// In the order's language: Stripe's page and the order's own lines say it.
+			...productText(product, locale),
 			unitAmount: product.unitAmount,
 			quantity: line.quantity,
 			shippable: product.shippable,

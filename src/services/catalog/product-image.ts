@@ -56,7 +56,7 @@ export async function setProductImage(
 	if (!format)
 		throw new AppError(
 			"unsupported_media_type",
-			"The picture must be a JPEG, PNG or WebP image, sent with its Content-Type.",
+			"This file is not a JPEG, PNG or WebP picture (its Content-Type must say which).",
 		);
 	const before = await deps.db.query.products.findFirst({
 		where: (p, { eq }) => eq(p.id, id),

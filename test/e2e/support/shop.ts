@@ -8,12 +8,17 @@ import type { Page } from "playwright-core";
 export const CARD_OK = "4242 4242 4242 4242";
 export const CARD_DECLINED = "4000 0000 0000 0002";
 
+/** The demo's products (seeds/demo.sql), with their names in English and in French. */
 export const PRODUCTS = {
-	espresso: { id: "espresso-beans", name: "Espresso beans, 1 kg" },
-	pourOver: { id: "pour-over-kit", name: "Pour-over kit" },
-	mug: { id: "travel-mug", name: "Travel mug" },
-	matcha: { id: "matcha-tin", name: "Uji matcha, 40 g" },
-	guide: { id: "brewing-guide", name: "Brewing guide (e-book)" },
+	espresso: {
+		id: "espresso-beans",
+		name: "Espresso beans, 1 kg",
+		fr: "Grains pour espresso, 1 kg",
+	},
+	pourOver: { id: "pour-over-kit", name: "Pour-over kit", fr: "Kit de filtration" },
+	mug: { id: "travel-mug", name: "Travel mug", fr: "Mug de voyage" },
+	matcha: { id: "matcha-tin", name: "Uji matcha, 40 g", fr: "Matcha d'Uji, 40 g" },
+	guide: { id: "brewing-guide", name: "Brewing guide (e-book)", fr: "Guide d'infusion (e-book)" },
 } as const;
 
 type Product = (typeof PRODUCTS)[keyof typeof PRODUCTS];
