@@ -140,7 +140,7 @@ function renderTotals(order) {
 		subtotal: () => "Subtotal",
 		discount: (line) => (line.code ? `Discount (${line.code})` : "Discount"),
 		shipping: (line) => (line.rateName ? `Shipping (${line.rateName})` : "Shipping"),
-		tax: () => "Tax",
+		tax: (line) => (line.included ? "Including tax" : "Tax"),
 		total: () => "Total charged",
 		refunded: () => "Refunded so far",
 	};

@@ -9,7 +9,8 @@ export type TotalLine =
 	| { kind: "subtotal"; amount: number }
 	| { kind: "discount"; amount: number; code: string | null }
 	| { kind: "shipping"; amount: number; rateName: string | null }
-	| { kind: "tax"; amount: number }
+	/** `included`: tax-inclusive prices, the tax inside the total (never added on top). */
+	| { kind: "tax"; amount: number; included: boolean }
 	| { kind: "total"; amount: number }
 	| { kind: "refunded"; amount: number };
 
@@ -37,7 +38,12 @@ export function totalLines(order: TotalsOrder): TotalLine[] {
 			amount: order.amountShipping,
 			rateName: order.shippingRateName,
 		});
-	if (order.amountTax > 0) lines.push({ kind: "tax", amount: order.amountTax });
+	if (order.amountTax > 0) {
+		// With tax-inclusive prices the total is the items, less the discount, plus shipping:
+		// the tax is in it, and readers say so ("Including tax") rather than add it again.
+		const beforeTax = order.subtotal - order.amountDiscount + order.amountShipping;
+		lines.push({ kind: "tax", amount: order.amountTax, included: order.amount === beforeTax });
+	}
 	lines.push({ kind: "total", amount: order.amount });
 	if (order.amountRefunded > 0) lines.push({ kind: "refunded", amount: order.amountRefunded });
 	return lines;

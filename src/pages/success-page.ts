@@ -169,7 +169,11 @@ function totalRows(view: OrderView, locale: Locale): string {
 					money(line.amount),
 				);
 			case "tax":
-				return row("tax", t("success.tax"), money(line.amount));
+				return row(
+					"tax",
+					t(line.included ? "success.taxIncluded" : "success.tax"),
+					money(line.amount),
+				);
 			case "total":
 				return row("total", t("success.total"), money(line.amount), true);
 			case "refunded":

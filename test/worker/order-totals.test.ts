@@ -63,4 +63,33 @@ describe("an order's totals, the same for every reader (the one view)", () => {
 		);
 		expect(shown).toEqual(EXPECTED);
 	});
+
+	it("say tax-inclusive prices' tax is included, never as if added on top", async () => {
+		// Tax-inclusive prices: the total is items − discount + shipping; the tax is inside it.
+		const order = await insertOrder({
+			...FIELDS,
+			amountTax: 1095,
+			amount: 6250,
+			amountRefunded: 0,
+		});
+		const page = await (
+			await exports.default.fetch(
+				`${ORIGIN}/success.html?session_id=${order.stripeCheckoutSessionId}&lang=fr`,
+			)
+		).text();
+		expect(page).toMatch(/Dont taxes<\/th>\s*<td class="num" id="order-tax">10,95\s\$US/);
+		const row = await getOrder(order.id);
+		const view = adminOrder(row, await orderItemsOf(db, order.id), Date.now());
+		expect(view.totals.find((line) => line.kind === "tax")).toEqual({
+			kind: "tax",
+			amount: 1095,
+			included: true,
+		});
+		expect(totalRows({ ...view, locale: "en" }).find((r) => r.value === "$10.95")?.label).toBe(
+			"Including tax",
+		);
+		// Tax added on top (the first test's order) is not "included".
+		const added = adminOrder(await getOrder((await insertOrder(FIELDS)).id), [], Date.now());
+		expect(added.totals.find((line) => line.kind === "tax")).toMatchObject({ included: false });
+	});
 });

@@ -46,7 +46,10 @@ export function totalRows(
 				});
 				break;
 			case "tax":
-				rows.push({ label: t("email.tax"), value: money(line.amount) });
+				rows.push({
+					label: t(line.included ? "email.taxIncluded" : "email.tax"),
+					value: money(line.amount),
+				});
 				break;
 			case "total":
 				// A declined payment's e-mail tells what the payment page asked (shipping and tax in).
