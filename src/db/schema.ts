@@ -36,7 +36,7 @@ export const products = sqliteTable(
 		stock: integer("stock"),
 		/**
 		 * Where its picture is, a path of this shop: `/media/<key>` for one the owner
-		 * uploaded (R2, `MEDIA`), or a static drawing of the demo; null: the pages
+		 * uploaded (R2, `MEDIA`), or a static drawing of public/img (seeds/demo.sql); null: the pages
 		 * draw a neutral tile.
 		 */
 		imageUrl: text("image_url"),

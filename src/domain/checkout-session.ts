@@ -84,7 +84,7 @@ export function sessionParams(
 				product_data: {
 					name: line.name,
 					...(line.description && { description: line.description }),
-					// Stripe fetches it: an absolute URL. SVG (the demo's drawings) is not one it shows.
+					// Stripe fetches it: an absolute URL. SVG (the seed's static drawings) is not one it shows.
 					...(line.imageUrl &&
 						!line.imageUrl.endsWith(".svg") && { images: [`${origin}${line.imageUrl}`] }),
 					...(tax && line.taxCode && { tax_code: line.taxCode }),
