@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import type { ShopIdentity } from "../services/shop/identity.ts";
+import { addressOnOneLine, type ShopIdentity } from "../services/shop/identity.ts";
 
 /**
  * What every page of the shop has around its own content, written once: the
@@ -68,9 +68,7 @@ export function withShell(
 
 /** Who sells (the legal name and address the owner gave, else the shop's name) and how to reach them. */
 function footer(shop: ShopIdentity, contact: (email: string) => string) {
-	const seller = [shop.legalName ?? shop.name, shop.legalAddress?.replace(/\s*\n\s*/g, ", ")]
-		.filter(Boolean)
-		.join(" · ");
+	const seller = [shop.legalName ?? shop.name, addressOnOneLine(shop)].filter(Boolean).join(" · ");
 	const email = shop.contactEmail;
 	return html`<div class="wrap"><p>${seller}</p>${
 		email ? html`<p><a href="mailto:${email}">${contact(email)}</a></p>` : ""

@@ -22,7 +22,7 @@ import {
 	resumeUnchanged,
 	startCheckout,
 } from "../services/payments/checkout.ts";
-import { type ShopIdentity, shopIdentity } from "../services/shop/identity.ts";
+import { addressOnOneLine, type ShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { publicOrigin } from "./public-origin.ts";
@@ -80,7 +80,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 /** What Stripe's page shows of the shop, in the shopper's language. */
 function checkoutShop(shop: ShopIdentity, locale: Locale): CheckoutShop {
 	const seller = shop.legalName
-		? [shop.legalName, shop.legalAddress?.replace(/\s*\n\s*/g, ", ")].filter(Boolean).join(", ")
+		? [shop.legalName, addressOnOneLine(shop)].filter(Boolean).join(", ")
 		: null;
 	return {
 		name: shop.name,

@@ -19,6 +19,11 @@ export type ShopIdentity = {
 	updatedAt: string | null;
 };
 
+/** The legal address on one line ("12 rue des Lilas, 75011 Paris"), as the footer and Stripe's page print it. */
+export function addressOnOneLine(shop: ShopIdentity): string | null {
+	return shop.legalAddress?.replace(/\s*\n\s*/g, ", ") ?? null;
+}
+
 /**
  * How long an isolate keeps the identity it read: pages, e-mails and checkouts
  * do not each pay a D1 read for it. An edit shows at once in the isolate that
