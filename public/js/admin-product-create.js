@@ -9,6 +9,7 @@ import {
 	priceProblem,
 	productFields,
 	productForm,
+	productInputs,
 	productPath,
 	typedTranslations,
 } from "./admin-product-fields.js";
@@ -124,17 +125,10 @@ export function productCreate({ admin, isHandled, refuseFromApi, minorUnitsFor, 
 	/** The inputs by the API's field names (what `error.field` names). */
 	const createInputs = {
 		id: byId("create-id"),
-		name: byId("create-name"),
-		description: byId("create-description"),
+		...productInputs("create"),
 		currency: byId("create-currency"),
-		unitAmount: byId("create-price"),
 		stock: byId("create-stock"),
-		taxCode: byId("create-tax-code"),
-		shippable: byId("create-shippable"),
 		active: byId("create-active"),
-		// The API names `translations` when a French text is refused.
-		translations: byId("create-fr-name"),
-		frDescription: byId("create-fr-description"),
 	};
 
 	/** The currency typed in the create form, and its decimals. */

@@ -7,6 +7,7 @@ import {
 	priceProblem,
 	productFields,
 	productForm,
+	productInputs,
 	productPath,
 	sameTranslations,
 	typedTranslations,
@@ -51,16 +52,7 @@ export function editProductForm() {
 export function productEdit({ admin, change, current }) {
 	const editForm = byId("edit-product-form");
 	/** The inputs by the API's field names (what `error.field` names). */
-	const editInputs = {
-		name: byId("edit-name"),
-		unitAmount: byId("edit-price"),
-		description: byId("edit-description"),
-		taxCode: byId("edit-tax-code"),
-		shippable: byId("edit-shippable"),
-		// The API names `translations` when a French text is refused.
-		translations: byId("edit-fr-name"),
-		frDescription: byId("edit-fr-description"),
-	};
+	const editInputs = productInputs("edit");
 	/** Whose values the edit form holds: what was typed stays until another product opens. */
 	let editFormFor = null;
 

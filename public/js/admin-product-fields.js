@@ -4,7 +4,7 @@
  * and examples in a currency's own decimals, and how an API refusal is shown
  * beside the field it names (`error.field`).
  */
-import { h } from "./dom.js";
+import { byId, h } from "./dom.js";
 import { refuse, tell } from "./form-feedback.js";
 import { currencyLabel, formatMoney, toMajorString } from "./money.js";
 import { checkBox, formActions, formField, submit, textInput, VERBATIM } from "./ui.js";
@@ -78,6 +78,20 @@ export function productFields(
 			label: "Ships (physical goods)",
 			checked: ships,
 		}),
+	};
+}
+
+/** The inputs `productFields(prefix)` made, by the API's field names (what `error.field` names). */
+export function productInputs(prefix) {
+	return {
+		name: byId(`${prefix}-name`),
+		unitAmount: byId(`${prefix}-price`),
+		description: byId(`${prefix}-description`),
+		taxCode: byId(`${prefix}-tax-code`),
+		shippable: byId(`${prefix}-shippable`),
+		// The API names `translations` when a French text is refused.
+		translations: byId(`${prefix}-fr-name`),
+		frDescription: byId(`${prefix}-fr-description`),
 	};
 }
 
