@@ -92,6 +92,8 @@ export async function saveShopIdentity(
 		.insert(identityTable)
 		.values({ id: 1, ...values })
 		.onConflictDoUpdate({ target: identityTable.id, set: values });
+	// This isolate's kept copies are dropped (the next read reads the row); others' expire within 30 s.
 	saves += 1;
-	return shopIdentity(db, { name: input.name, contactEmail: input.contactEmail }, nowMs);
+	// What was written, as the read would answer it: no second round trip to read it back.
+	return { ...input, logoUrl: null, updatedAt: isoTime(nowMs) };
 }
