@@ -32,7 +32,7 @@ export type CheckoutShop = {
 	name: string;
 	/** `branding_settings.button_color`; null: the account's. */
 	accentColor: string | null;
-	/** Prices include tax: with automatic tax, `tax_behavior: "inclusive"` (else "exclusive"). */
+	/** Prices include tax: `tax_behavior: "inclusive"` (else "exclusive", said only with automatic tax). */
 	pricesIncludeTax: boolean;
 	/** Under the Pay button, in the shopper's language ("Sold by …"); null: nothing. */
 	sellerLine: string | null;
@@ -68,9 +68,12 @@ export function sessionParams(
 	options: CheckoutOptions = NO_OPTIONS,
 ): Stripe.Checkout.SessionCreateParams {
 	const tax = options.automaticTax;
+	// Tax-inclusive prices are said so to Stripe always; tax-exclusive ones matter only to its tax.
 	const taxBehavior = options.shop?.pricesIncludeTax
 		? ("inclusive" as const)
-		: ("exclusive" as const);
+		: tax
+			? ("exclusive" as const)
+			: null;
 	const shipping = collectsShipping(cart, options.shippingCountries);
 	const shop = options.shop;
 	return {
@@ -80,7 +83,7 @@ export function sessionParams(
 			price_data: {
 				currency: cart.currency,
 				unit_amount: line.unitAmount,
-				...(tax && { tax_behavior: taxBehavior }),
+				...(taxBehavior && { tax_behavior: taxBehavior }),
 				product_data: {
 					name: line.name,
 					...(line.description && { description: line.description }),
@@ -112,7 +115,7 @@ export function sessionParams(
 					.filter((rate) => rate.currency === cart.currency)
 					.slice(0, MAX_SHIPPING_OPTIONS)
 					.map((rate) => ({
-						shipping_rate_data: shippingRateData(rate, tax ? taxBehavior : null),
+						shipping_rate_data: shippingRateData(rate, taxBehavior),
 					})),
 			}),
 		}),

@@ -180,6 +180,15 @@ describe("the Checkout Session a cart asks for", () => {
 		expect(untaxed.line_items?.[0]?.price_data?.product_data).not.toHaveProperty("tax_code");
 		expect(untaxed.shipping_options?.[0]?.shipping_rate_data).not.toHaveProperty("tax_behavior");
 	});
+
+	it("says tax-inclusive prices are inclusive with or without automatic tax (SPEC 17)", () => {
+		const shop = { name: "Kōhī", accentColor: null, pricesIncludeTax: true, sellerLine: null };
+		for (const automaticTax of [false, true]) {
+			const sent = params(cart(line("beans", true)), options({ automaticTax, shop }));
+			expect(sent.line_items?.[0]?.price_data?.tax_behavior).toBe("inclusive");
+			expect(sent.shipping_options?.[0]?.shipping_rate_data?.tax_behavior).toBe("inclusive");
+		}
+	});
 });
 
 describe("POST /create-checkout-session with the shop's settings", () => {
