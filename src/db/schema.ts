@@ -83,6 +83,8 @@ export const shippingRates = sqliteTable(
 	{
 		id: text("id").primaryKey(),
 		displayName: text("display_name").notNull(),
+		/** The name per language (`{"fr": {"name"}}`, canonical JSON); null: the display name everywhere. */
+		translations: text("translations"),
 		amount: integer("amount").notNull(),
 		currency: text("currency").notNull(),
 		minDays: integer("min_days"),

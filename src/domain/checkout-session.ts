@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { PricedCart } from "./cart.ts";
+import { translationIn } from "./product.ts";
 
 /** Checkout shows at most five shipping options. */
 export const MAX_SHIPPING_OPTIONS = 5;
@@ -8,6 +9,8 @@ export const MAX_SHIPPING_OPTIONS = 5;
 export type ShippingRate = {
 	id: string;
 	displayName: string;
+	/** The name per language (`{"fr": {"name"}}`); null: the display name in every language. */
+	translations: string | null;
 	amount: number;
 	currency: string;
 	minDays: number | null;
@@ -115,7 +118,7 @@ export function sessionParams(
 					.filter((rate) => rate.currency === cart.currency)
 					.slice(0, MAX_SHIPPING_OPTIONS)
 					.map((rate) => ({
-						shipping_rate_data: shippingRateData(rate, taxBehavior),
+						shipping_rate_data: shippingRateData(rate, taxBehavior, order.locale),
 					})),
 			}),
 		}),
@@ -134,6 +137,7 @@ export function sessionParams(
 function shippingRateData(
 	rate: ShippingRate,
 	taxBehavior: "inclusive" | "exclusive" | null,
+	locale = "en",
 ): Stripe.Checkout.SessionCreateParams.ShippingOption.ShippingRateData {
 	const estimate = {
 		...(rate.minDays !== null && {
@@ -145,7 +149,8 @@ function shippingRateData(
 	};
 	return {
 		type: "fixed_amount",
-		display_name: rate.displayName,
+		// In the order's language: Stripe's page shows it, and the order keeps what Stripe says back.
+		display_name: translationIn(rate.translations, locale).name || rate.displayName,
 		fixed_amount: { amount: rate.amount, currency: rate.currency },
 		...(Object.keys(estimate).length > 0 && { delivery_estimate: estimate }),
 		...(taxBehavior && { tax_behavior: taxBehavior }),

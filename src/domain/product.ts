@@ -123,13 +123,18 @@ export function translationsOf(stored: string | null): ProductTranslations {
 	}
 }
 
+/** The stored translations' texts in `locale` (none: an empty object). */
+export function translationIn(stored: string | null, locale: string): Translation {
+	return translationsOf(stored)[locale as keyof ProductTranslations] ?? {};
+}
+
 /** A product's name and description in `locale`, the default text where there is no translation. */
 export function productText(
 	p: { name: string; description: string; translations: string | null },
 	locale: string,
 ): { name: string; description: string } {
-	const own = translationsOf(p.translations)[locale as keyof ProductTranslations];
-	return { name: own?.name || p.name, description: own?.description || p.description };
+	const own = translationIn(p.translations, locale);
+	return { name: own.name || p.name, description: own.description || p.description };
 }
 
 /** Plans come with subscriptions (SPEC 15): until then every product is sold once. */

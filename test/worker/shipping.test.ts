@@ -79,6 +79,7 @@ describe("the Checkout Session a cart asks for", () => {
 		{
 			id: "usd-standard",
 			displayName: "Standard",
+			translations: null,
 			amount: 500,
 			currency: "usd",
 			minDays: 3,
@@ -87,6 +88,7 @@ describe("the Checkout Session a cart asks for", () => {
 		{
 			id: "usd-express",
 			displayName: "Express",
+			translations: JSON.stringify({ fr: { name: "Livraison express" } }),
 			amount: 1500,
 			currency: "usd",
 			minDays: 1,
@@ -179,6 +181,20 @@ describe("the Checkout Session a cart asks for", () => {
 		expect(untaxed.line_items?.[0]?.price_data).not.toHaveProperty("tax_behavior");
 		expect(untaxed.line_items?.[0]?.price_data?.product_data).not.toHaveProperty("tax_code");
 		expect(untaxed.shipping_options?.[0]?.shipping_rate_data).not.toHaveProperty("tax_behavior");
+	});
+
+	it("names each rate in the order's language, the default name where it has none", () => {
+		const names = (locale?: string) =>
+			sessionParams(
+				{ id: "ord_1", resumeToken: "tok", ...(locale && { locale }) },
+				cart(line("beans", true)),
+				ORIGIN,
+				2_000_000_000,
+				options(),
+			).shipping_options?.map((o) => o.shipping_rate_data?.display_name);
+		expect(names("fr")).toEqual(["Standard", "Livraison express"]);
+		expect(names("en")).toEqual(["Standard", "Express"]);
+		expect(names()).toEqual(["Standard", "Express"]);
 	});
 
 	it("says tax-inclusive prices are inclusive with or without automatic tax (SPEC 17)", () => {

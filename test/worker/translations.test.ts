@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { orderItems } from "../../src/db/schema.ts";
 import { adminRequest as admin } from "./helpers/admin.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN, postCheckout } from "./helpers/checkout.ts";
 import { db } from "./helpers/db.ts";
 import { stripe } from "./helpers/emulator.ts";
@@ -98,5 +99,31 @@ describe("a product in both languages", () => {
 		expect(res.status).toBe(400);
 		const { error } = await res.json<{ error: { code: string; field: string } }>();
 		expect(error).toMatchObject({ code: "invalid_product", field: "translations" });
+	});
+});
+
+describe("A shipping rate in both languages", () => {
+	it("is named on Stripe's page in the order's language, the default name in English", async () => {
+		const names = async (locale: string) => {
+			const res = await fetchWithEnv(
+				new Request(`${ORIGIN}/create-checkout-session`, {
+					method: "POST",
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify({ items: [{ productId: "espresso-beans", quantity: 1 }], locale }),
+				}),
+				{ SHIPPING_COUNTRIES: "FR,US" },
+			);
+			expect(res.status).toBe(200);
+			const { sessionId } = await res.json<{ sessionId: string }>();
+			const session = await stripe().checkout.sessions.retrieve(sessionId, {
+				expand: ["shipping_options.shipping_rate"],
+			});
+			return session.shipping_options.map((o) =>
+				typeof o.shipping_rate === "object" ? o.shipping_rate.display_name : null,
+			);
+		};
+		// The demo seed's rates carry French names (seeds/demo.sql).
+		expect(await names("fr")).toEqual(["Livraison standard", "Livraison express"]);
+		expect(await names("en")).toEqual(["Standard", "Express"]);
 	});
 });
