@@ -12,6 +12,7 @@ import { catalogRoutes } from "./routes/catalog.ts";
 import { checkoutRoutes } from "./routes/checkout.ts";
 import { configRoutes } from "./routes/config.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { infoPageRoutes } from "./routes/info-pages.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { pageRoutes } from "./routes/pages.ts";
@@ -47,6 +48,7 @@ app.route("/webhook", webhookRoutes);
 app.route("/admin", adminRoutes);
 app.route("/", themeRoutes);
 app.route("/media", mediaRoutes);
+app.route("/pages", infoPageRoutes);
 app.route("/", pageRoutes);
 
 app.notFound((c) =>

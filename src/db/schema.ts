@@ -5,6 +5,7 @@ import {
 	CATALOG_ACTIONS,
 	EMAIL_KINDS,
 	EMAIL_STATUSES,
+	INFO_PAGES,
 	ORDER_STATUSES,
 	REFUND_SOURCES,
 	TRANSITION_SOURCES,
@@ -71,11 +72,36 @@ export const shopIdentity = sqliteTable(
 		accentColor: text("accent_color"),
 		/** Prices are tax-inclusive (EU consumer prices): Checkout gets `tax_behavior: "inclusive"`. */
 		pricesIncludeTax: integer("prices_include_tax", { mode: "boolean" }).notNull().default(false),
+		/** The shop's logo (`/media/shop/…`, uploaded by `POST /admin/shop/logo`); null: the shop's mark. */
+		logoUrl: text("logo_url"),
 		/** `admin-token:<first 8 hex digits of its SHA-256>`, as the catalog's audit names it. */
 		updatedBy: text("updated_by").notNull(),
 		updatedAt: integer("updated_at").notNull().default(now),
 	},
 	(t) => [check("shop_identity_one_row", sql`${t.id} = 1`)],
+);
+
+/**
+ * The shop's information pages (SPEC 17: terms of sale, privacy, returns and
+ * withdrawal, legal notice, contact), one row per page the owner saved, its
+ * text per language (`""`: none in that language). A page with no text is
+ * not published (404, no link).
+ */
+export const infoPages = sqliteTable(
+	"info_pages",
+	{
+		slug: text("slug", { enum: INFO_PAGES }).primaryKey(),
+		en: text("en").notNull().default(""),
+		fr: text("fr").notNull().default(""),
+		updatedBy: text("updated_by").notNull(),
+		updatedAt: integer("updated_at").notNull().default(now),
+	},
+	() => [
+		check(
+			"info_pages_slug_check",
+			sql.raw(`slug in (${INFO_PAGES.map((s) => `'${s}'`).join(", ")})`),
+		),
+	],
 );
 
 export const shippingRates = sqliteTable(

@@ -69,3 +69,22 @@ export const shopIdentitySchema = v.strictObject(
 	"unknown field",
 );
 export type ShopIdentityInput = v.InferOutput<typeof shopIdentitySchema>;
+
+/** The longest text of an information page, per language. */
+export const MAX_PAGE_TEXT = 20_000;
+
+const pageText = (lang: string) =>
+	v.optional(
+		v.pipe(
+			v.string(`${lang} must be text`),
+			v.trim(),
+			v.maxLength(MAX_PAGE_TEXT, `${lang} must be at most ${MAX_PAGE_TEXT} characters`),
+		),
+		"",
+	);
+
+/** `PUT /admin/pages/<slug>`: the page's text in each language; empty (or left out): none in it. */
+export const infoPageSchema = v.strictObject(
+	{ en: pageText("en"), fr: pageText("fr") },
+	"unknown field",
+);

@@ -59,3 +59,7 @@ export type Alert = {
 /** Who made a refund: the shop's operator (`admin`), or someone in Stripe's Dashboard (or another API client). */
 export const REFUND_SOURCES = ["admin", "dashboard"] as const;
 export type RefundSource = (typeof REFUND_SOURCES)[number];
+
+/** The shop's information pages (SPEC 17), each at `/pages/<slug>`, in the footer's order. */
+export const INFO_PAGES = ["terms", "returns", "privacy", "legal", "contact"] as const;
+export type InfoPage = (typeof INFO_PAGES)[number];

@@ -24,6 +24,7 @@ export type ErrorCode =
 	| "product_not_found"
 	| "event_not_found"
 	| "email_not_found"
+	| "page_not_found"
 	| "not_found"
 	// What the state of things allows now.
 	| "order_not_paid"

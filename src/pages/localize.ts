@@ -1,4 +1,5 @@
 import { html, raw } from "hono/html";
+import type { InfoPage } from "../domain/vocabulary.ts";
 import {
 	catalogue,
 	isMessageKey,
@@ -9,6 +10,9 @@ import {
 } from "../i18n/catalogues.ts";
 import type { ShopIdentity } from "../services/shop/identity.ts";
 import { withShell } from "./shell.ts";
+
+/** An information page's title's message. */
+export const infoPageTitle = (slug: InfoPage): MessageKey => `pages.${slug}`;
 
 /**
  * Puts a page in the shopper's language before it leaves the worker, so it is
@@ -33,7 +37,11 @@ export function localizePage(
 		skip: translate(locale, "layout.skip"),
 		headerEnd:
 			html`<nav id="lang-switch" class="lang-switch" aria-label="${translate(locale, "layout.language")}">${raw(languageLinks(locale, url))}</nav>`.toString(),
-		contact: (email: string) => translate(locale, "layout.contact", { email }),
+		footer: {
+			contact: (email: string) => translate(locale, "layout.contact", { email }),
+			pagesLabel: translate(locale, "layout.infoPages"),
+			pageTitle: (slug: InfoPage) => translate(locale, infoPageTitle(slug)),
+		},
 	};
 	// "{shop}" in a message (the pages' titles) is the shop's name.
 	const t = (key: MessageKey) => translate(locale, key, { shop: shop.name });

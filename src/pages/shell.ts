@@ -1,4 +1,5 @@
 import { html } from "hono/html";
+import type { InfoPage } from "../domain/vocabulary.ts";
 import { addressOnOneLine, type ShopIdentity } from "../services/shop/identity.ts";
 
 /**
@@ -16,8 +17,16 @@ export interface ShellWords {
 	skip: string;
 	/** The header's last word, after the shop's name: the language links, or the console's tag. */
 	headerEnd: string;
-	/** The footer's contact line ("Contact: {email}"); the console has no footer. */
-	contact?: (email: string) => string;
+	/** The footer's words; the console has no footer. */
+	footer?: FooterWords;
+}
+
+export interface FooterWords {
+	/** The contact line ("Contact: {email}"). */
+	contact: (email: string) => string;
+	/** The information pages' list's name, and each page's title. */
+	pagesLabel: string;
+	pageTitle: (slug: InfoPage) => string;
 }
 
 const HEAD = `<meta charset="utf-8" />
@@ -53,25 +62,30 @@ export function withShell(
 		})
 		.on(".site-header > .header-inner", {
 			element(el) {
-				const brand = html`<a class="brand" href="/"><img src="/favicon.svg" alt="" width="28" height="28" /><span>${shop.name}</span></a>`;
+				// The owner's logo, else the shop's mark; the name beside it says what it is (alt "").
+				const brand = html`<a class="brand" href="/"><img src="${shop.logoUrl ?? "/favicon.svg"}" alt="" width="28" height="28" /><span>${shop.name}</span></a>`;
 				el.prepend(`${brand}${words.headerEnd}`, { html: true });
 			},
 		})
 		.on("footer.site-footer", {
 			element(el) {
-				const contact = words.contact;
-				if (!contact) return;
-				el.setInnerContent(footer(shop, contact).toString(), { html: true });
+				if (words.footer) el.setInnerContent(footer(shop, words.footer).toString(), { html: true });
 			},
 		});
 }
 
-/** Who sells (the legal name and address the owner gave, else the shop's name) and how to reach them. */
-function footer(shop: ShopIdentity, contact: (email: string) => string) {
+/** Who sells (the legal name and address the owner gave, else the shop's name), how to reach them, and the information pages with text. */
+function footer(shop: ShopIdentity, words: FooterWords) {
 	const seller = [shop.legalName ?? shop.name, addressOnOneLine(shop)].filter(Boolean).join(" · ");
 	const email = shop.contactEmail;
 	return html`<div class="wrap"><p>${seller}</p>${
-		email ? html`<p><a href="mailto:${email}">${contact(email)}</a></p>` : ""
+		email ? html`<p><a href="mailto:${email}">${words.contact(email)}</a></p>` : ""
+	}${
+		shop.pages.length > 0
+			? html`<nav class="footer-pages" aria-label="${words.pagesLabel}"><ul>${shop.pages.map(
+					(slug) => html`<li><a href="/pages/${slug}">${words.pageTitle(slug)}</a></li>`,
+				)}</ul></nav>`
+			: ""
 	}</div>`;
 }
 

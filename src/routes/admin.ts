@@ -9,7 +9,7 @@ import {
 	parseStockChange,
 	productPatchSchema,
 } from "../domain/product.ts";
-import { shopIdentitySchema } from "../domain/shop.ts";
+import { infoPageSchema, shopIdentitySchema } from "../domain/shop.ts";
 import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
 import { AppError } from "../lib/errors.ts";
 import { bearerToken, sameToken } from "../lib/secret-compare.ts";
@@ -39,10 +39,13 @@ import {
 	productDetail,
 	updateProduct,
 } from "../services/catalog/catalog-admin.ts";
-import { MAX_IMAGE_BYTES, setProductImage } from "../services/catalog/product-image.ts";
+import { setProductImage } from "../services/catalog/product-image.ts";
 import { listEmails, resendEmail } from "../services/emails/delivery.ts";
+import { MAX_IMAGE_BYTES } from "../services/media/images.ts";
 import { refundOrder } from "../services/payments/refunds.ts";
 import { saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
+import { allInfoPages, isInfoPage, saveInfoPage } from "../services/shop/info-pages.ts";
+import { setShopLogo } from "../services/shop/logo.ts";
 import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { bodyKind, limitBody } from "./request-guards.ts";
@@ -231,17 +234,27 @@ export const adminRoutes = new Hono<AppEnv>()
 		c.json(await shopIdentity(c.var.deps.db, c.var.config.shopDefaults, c.var.deps.now())),
 	)
 	.put("/shop", limitBody(8 * 1024), async (c) => {
-		const parsed = v.safeParse(shopIdentitySchema, await readJsonObject(c));
-		if (!parsed.success) {
-			const issue = parsed.issues[0];
-			const field = issueField(issue);
-			throw new AppError("invalid_request", field ? `${field}: ${issue.message}` : issue.message, {
-				...(field && { field }),
-			});
-		}
+		const input = validBody(shopIdentitySchema, await readJsonObject(c));
+		const { deps, config } = c.var;
 		return c.json(
-			await saveShopIdentity(c.var.deps.db, parsed.output, await actor(c), c.var.deps.now()),
+			await saveShopIdentity(deps.db, config.shopDefaults, input, await actor(c), deps.now()),
 		);
+	})
+	.post("/shop/logo", limitBody(MAX_IMAGE_BYTES), async (c) => {
+		const upload = { type: c.req.header("Content-Type"), body: await c.req.arrayBuffer() };
+		return c.json(await saveLogo(c, upload));
+	})
+	.delete("/shop/logo", async (c) => c.json(await saveLogo(c, null)))
+	.get("/pages", async (c) => c.json({ pages: await allInfoPages(c.var.deps.db) }))
+	.put("/pages/:slug", limitBody(2 * 64 * 1024), async (c) => {
+		const slug = c.req.param("slug");
+		if (!isInfoPage(slug))
+			throw new AppError(
+				"page_not_found",
+				"No such page: terms, returns, privacy, legal or contact.",
+			);
+		const texts = validBody(infoPageSchema, await readJsonObject(c));
+		return c.json(await saveInfoPage(c.var.deps.db, slug, texts, await actor(c), c.var.deps.now()));
 	})
 	.get("/emails", validQuery(emailsQuery), async (c) =>
 		c.json(await listEmails(c.var.deps, c.req.valid("query"))),
@@ -257,6 +270,34 @@ function validProduct<const T extends v.GenericSchema>(schema: T, body: unknown)
 	const issue = parsed.issues[0];
 	const field = issueField(issue);
 	throw invalidProduct(field, field ? `${field}: ${issue.message}` : issue.message);
+}
+
+/** A body's fields, or 400 `invalid_request` naming the first field at fault. */
+function validBody<const T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
+	const parsed = v.safeParse(schema, body);
+	if (parsed.success) return parsed.output;
+	const issue = parsed.issues[0];
+	const field = issueField(issue);
+	throw new AppError("invalid_request", field ? `${field}: ${issue.message}` : issue.message, {
+		...(field && { field }),
+	});
+}
+
+/** The shop's logo uploaded (or, null, removed). */
+async function saveLogo(
+	c: Context<AppEnv>,
+	upload: { type: string | undefined; body: ArrayBuffer } | null,
+) {
+	const { deps, config } = c.var;
+	return setShopLogo(
+		deps.db,
+		c.env.MEDIA,
+		config.shopDefaults,
+		upload,
+		await actor(c),
+		deps.now(),
+		(work) => deps.defer(work),
+	);
 }
 
 /** Who is acting: the admin token's fingerprint (the request passed `adminAuth`). */

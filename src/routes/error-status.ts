@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
 	product_not_found: 404,
 	event_not_found: 404,
 	email_not_found: 404,
+	page_not_found: 404,
 	not_found: 404,
 	order_not_paid: 409,
 	order_already_paid: 409,

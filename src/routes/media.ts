@@ -8,7 +8,8 @@ import type { AppEnv } from "./app-env.ts";
  */
 export const mediaRoutes = new Hono<AppEnv>().get("/*", async (c) => {
 	const key = decodeURIComponent(new URL(c.req.url).pathname.slice("/media/".length));
-	if (!/^products\/[a-z0-9-]{1,64}\/[0-9a-f]{32}\.(jpg|png|webp)$/.test(key)) return c.notFound();
+	if (!/^(products\/[a-z0-9-]{1,64}|shop)\/[0-9a-f]{32}\.(jpg|png|webp)$/.test(key))
+		return c.notFound();
 	const object = await c.env.MEDIA.get(key);
 	if (!object) return c.notFound();
 	const headers = new Headers();

@@ -47,6 +47,7 @@ describe("the shop's identity", () => {
 			accentColor: null,
 			logoUrl: null,
 			pricesIncludeTax: false,
+			pages: [],
 			updatedAt: null,
 		});
 	});

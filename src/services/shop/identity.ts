@@ -2,6 +2,7 @@ import type { ShopDefaults } from "../../config.ts";
 import type { Db } from "../../db/client.ts";
 import { shopIdentity as identityTable } from "../../db/schema.ts";
 import type { ShopIdentityInput } from "../../domain/shop.ts";
+import { INFO_PAGES, type InfoPage } from "../../domain/vocabulary.ts";
 import { isoTime } from "../../lib/time.ts";
 
 /** The shop as every page, e-mail, the console and Stripe's page name it (`GET /api/shop`). */
@@ -12,9 +13,11 @@ export type ShopIdentity = {
 	legalAddress: string | null;
 	/** `#rrggbb`, or null: the shop's own green. */
 	accentColor: string | null;
-	/** Until logos are uploaded (R2), the shop's mark. */
+	/** The owner's logo (`/media/shop/…`); null: the shop's mark (`/favicon.svg`). */
 	logoUrl: string | null;
 	pricesIncludeTax: boolean;
+	/** The information pages with text (SPEC 17), in the footer's order: what footers and e-mails link. */
+	pages: InfoPage[];
 	/** When the owner last saved it; null: still `wrangler.toml`'s defaults. */
 	updatedAt: string | null;
 };
@@ -42,19 +45,16 @@ export async function shopIdentity(
 ): Promise<ShopIdentity> {
 	const cached = kept.get(defaults);
 	if (cached && cached.until > nowMs && cached.saves === saves) return cached.identity;
-	const row = await db.$client
-		.prepare(
-			"select name, contact_email, legal_name, legal_address, accent_color, prices_include_tax, updated_at from shop_identity where id = 1",
-		)
-		.first<{
-			name: string;
-			contact_email: string | null;
-			legal_name: string | null;
-			legal_address: string | null;
-			accent_color: string | null;
-			prices_include_tax: number;
-			updated_at: number;
-		}>();
+	// One round trip for both: the identity row and which information pages have text.
+	const [identityRows, pageRows] = await db.$client.batch<Record<string, unknown>>([
+		db.$client.prepare(
+			"select name, contact_email, legal_name, legal_address, accent_color, logo_url, prices_include_tax, updated_at from shop_identity where id = 1",
+		),
+		db.$client.prepare("select slug from info_pages where en <> '' or fr <> ''"),
+	]);
+	const row = identityRows?.results[0] as IdentityRow | undefined;
+	const published = new Set((pageRows?.results ?? []).map((r) => r.slug));
+	const pages = INFO_PAGES.filter((slug) => published.has(slug));
 	const identity: ShopIdentity = row
 		? {
 				name: row.name,
@@ -62,8 +62,9 @@ export async function shopIdentity(
 				legalName: row.legal_name,
 				legalAddress: row.legal_address,
 				accentColor: row.accent_color,
-				logoUrl: null,
+				logoUrl: row.logo_url,
 				pricesIncludeTax: row.prices_include_tax === 1,
+				pages,
 				updatedAt: isoTime(row.updated_at),
 			}
 		: {
@@ -74,26 +75,47 @@ export async function shopIdentity(
 				accentColor: null,
 				logoUrl: null,
 				pricesIncludeTax: false,
+				pages,
 				updatedAt: null,
 			};
 	kept.set(defaults, { identity, until: nowMs + IDENTITY_KEPT_MS, saves });
 	return identity;
 }
 
-/** `PUT /admin/shop`: the whole identity, saved; this isolate shows it from now on. */
+type IdentityRow = {
+	name: string;
+	contact_email: string | null;
+	legal_name: string | null;
+	legal_address: string | null;
+	accent_color: string | null;
+	logo_url: string | null;
+	prices_include_tax: number;
+	updated_at: number;
+};
+
+/** The identity's row or an information page was saved: this isolate's kept identities are dropped. */
+export function shopSaved(): void {
+	saves += 1;
+}
+
+/** `PUT /admin/shop`: the whole identity (the logo apart, which has its own route), saved; this isolate shows it from now on. */
 export async function saveShopIdentity(
 	db: Db,
+	defaults: ShopDefaults,
 	input: ShopIdentityInput,
 	actor: string,
 	nowMs: number,
 ): Promise<ShopIdentity> {
+	// The pages it lists are not this save's: the kept copy's (usually no round trip).
+	const { pages } = await shopIdentity(db, defaults, nowMs);
 	const values = { ...input, updatedBy: actor, updatedAt: nowMs };
-	await db
+	const [written] = await db
 		.insert(identityTable)
 		.values({ id: 1, ...values })
-		.onConflictDoUpdate({ target: identityTable.id, set: values });
+		.onConflictDoUpdate({ target: identityTable.id, set: values })
+		.returning({ logoUrl: identityTable.logoUrl });
 	// This isolate's kept copies are dropped (the next read reads the row); others' expire within 30 s.
 	saves += 1;
-	// What was written, as the read would answer it: no second round trip to read it back.
-	return { ...input, logoUrl: null, updatedAt: isoTime(nowMs) };
+	// What was written, as the read would answer it (with the logo the row keeps): no read back.
+	return { ...input, logoUrl: written?.logoUrl ?? null, pages, updatedAt: isoTime(nowMs) };
 }
