@@ -31,6 +31,7 @@ export type Settings = {
 	SHIPPING_COUNTRIES?: string;
 	ALLOW_PROMOTION_CODES?: string;
 	AUTOMATIC_TAX?: string;
+	REQUIRE_TERMS?: string;
 	DEFAULT_LOCALE?: string;
 	EMAIL_PROVIDER?: string;
 	EMAIL_FROM?: string;
@@ -142,6 +143,8 @@ export type CheckoutConfig = {
 	shippingCountries: string[];
 	promotionCodes: boolean;
 	automaticTax: boolean;
+	/** Checkout asks the shopper to accept the terms of sale (when the shop has them, SPEC 17). */
+	requireTerms: boolean;
 };
 
 const countryList = v.pipe(
@@ -172,6 +175,7 @@ const shippingCountries = (env: Settings) =>
 const promotionCodes = (env: Settings) =>
 	parse("ALLOW_PROMOTION_CODES", onOff("on"), env.ALLOW_PROMOTION_CODES);
 const automaticTax = (env: Settings) => parse("AUTOMATIC_TAX", onOff("off"), env.AUTOMATIC_TAX);
+const requireTerms = (env: Settings) => parse("REQUIRE_TERMS", onOff("off"), env.REQUIRE_TERMS);
 
 const locale = v.pipe(
 	v.optional(v.string(), "en"),
@@ -313,6 +317,7 @@ function problemsOf(
 	check(() => config.shippingCountries);
 	check(() => config.promotionCodes);
 	check(() => config.automaticTax);
+	check(() => config.checkout.requireTerms);
 	check(() => config.defaultLocale);
 	check(() => config.shopDefaults);
 	check(() => {
@@ -391,6 +396,7 @@ export function configOf(bindings: Settings): Config {
 	const countries = once(() => shippingCountries(env));
 	const promotions = once(() => promotionCodes(env));
 	const tax = once(() => automaticTax(env));
+	const terms = once(() => requireTerms(env));
 	const locale = once(() => defaultLocale(env));
 	const email = once(() => emailConfig(env));
 	const shop = once(() => shopDefaultsOf(env));
@@ -408,6 +414,7 @@ export function configOf(bindings: Settings): Config {
 			shippingCountries: countries(),
 			promotionCodes: promotions(),
 			automaticTax: tax(),
+			requireTerms: terms(),
 		}),
 	);
 	const problems = new Map<boolean, SettingProblem[]>();
@@ -489,6 +496,7 @@ const SETTING_NAMES = [
 	"SHIPPING_COUNTRIES",
 	"ALLOW_PROMOTION_CODES",
 	"AUTOMATIC_TAX",
+	"REQUIRE_TERMS",
 	"DEFAULT_LOCALE",
 	"EMAIL_PROVIDER",
 	"EMAIL_FROM",

@@ -39,6 +39,8 @@ export type CheckoutShop = {
 	pricesIncludeTax: boolean;
 	/** Under the Pay button, in the shopper's language ("Sold by …"); null: nothing. */
 	sellerLine: string | null;
+	/** The box the shopper must tick to accept the terms of sale (Markdown, with a link to them); null: none asked. */
+	termsAcceptance: string | null;
 };
 
 const NO_OPTIONS: CheckoutOptions = {
@@ -129,7 +131,16 @@ export function sessionParams(
 				display_name: shop.name,
 				...(shop.accentColor && { button_color: shop.accentColor }),
 			},
-			...(shop.sellerLine && { custom_text: { submit: { message: shop.sellerLine } } }),
+			...((shop.sellerLine || shop.termsAcceptance) && {
+				custom_text: {
+					...(shop.sellerLine && { submit: { message: shop.sellerLine } }),
+					...(shop.termsAcceptance && {
+						terms_of_service_acceptance: { message: shop.termsAcceptance },
+					}),
+				},
+			}),
+			// Stripe also needs the terms' URL in the Dashboard's public details (README).
+			...(shop.termsAcceptance && { consent_collection: { terms_of_service: "required" } }),
 		}),
 	};
 }

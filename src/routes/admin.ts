@@ -245,7 +245,13 @@ export const adminRoutes = new Hono<AppEnv>()
 		return c.json(await saveLogo(c, upload));
 	})
 	.delete("/shop/logo", async (c) => c.json(await saveLogo(c, null)))
-	.get("/pages", async (c) => c.json({ pages: await allInfoPages(c.var.deps.db) }))
+	.get("/pages", async (c) =>
+		c.json({
+			pages: await allInfoPages(c.var.deps.db),
+			// Whether Stripe's page asks for consent to the terms once they are written.
+			requireTerms: c.var.config.checkout.requireTerms,
+		}),
+	)
 	.put("/pages/:slug", limitBody(2 * 64 * 1024), async (c) => {
 		const slug = c.req.param("slug");
 		if (!isInfoPage(slug))

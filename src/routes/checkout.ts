@@ -55,13 +55,14 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const shipping = collectsShipping(cart, settings.shippingCountries);
 		// Read once per isolate and kept: not a round trip of this checkout's.
 		const shop = await shopIdentity(d.db, config.shopDefaults, d.now());
+		const origin = publicOrigin(c);
 		const result = await startCheckout(d, {
 			cart,
-			origin: publicOrigin(c),
+			origin,
 			options: {
 				...settings,
 				shippingRates: shipping ? await shippingRatesFor(d.db, cart.currency) : [],
-				shop: checkoutShop(shop, locale),
+				shop: checkoutShop(shop, locale, settings.requireTerms, origin),
 			},
 			resume,
 			locale,
@@ -77,16 +78,31 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 	},
 );
 
-/** What Stripe's page shows of the shop, in the shopper's language. */
-function checkoutShop(shop: ShopIdentity, locale: Locale): CheckoutShop {
+/**
+ * What Stripe's page shows of the shop, in the shopper's language; with
+ * `REQUIRE_TERMS=on` and terms of sale written, the box to accept them, linked
+ * to our page in the shopper's language.
+ */
+function checkoutShop(
+	shop: ShopIdentity,
+	locale: Locale,
+	requireTerms: boolean,
+	origin: string,
+): CheckoutShop {
 	const seller = shop.legalName
 		? [shop.legalName, addressOnOneLine(shop)].filter(Boolean).join(", ")
 		: null;
+	const terms = requireTerms && shop.pages.includes("terms");
 	return {
 		name: shop.name,
 		accentColor: shop.accentColor,
 		pricesIncludeTax: shop.pricesIncludeTax,
 		sellerLine: seller && translate(locale, "checkout.soldBy", { seller }),
+		termsAcceptance: terms
+			? translate(locale, "checkout.termsAcceptance", {
+					url: `${origin}/pages/terms?lang=${locale}`,
+				})
+			: null,
 	};
 }
 

@@ -10,7 +10,9 @@ import { infoTextHtml } from "../../src/domain/info-text.ts";
 import { INFO_PAGES } from "../../src/domain/vocabulary.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { adminRequest as admin } from "./helpers/admin.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
+import { stripe } from "./helpers/emulator.ts";
 
 const get = (path: string, lang = "en") =>
 	exports.default.fetch(`${ORIGIN}${path}`, {
@@ -185,5 +187,46 @@ describe("the shop's logo", () => {
 		await expect
 			.poll(async () => (await exports.default.fetch(`${ORIGIN}${logoUrl}`)).status)
 			.toBe(404);
+	});
+});
+
+describe("REQUIRE_TERMS", () => {
+	afterAll(async () => {
+		await save("terms", { en: "", fr: "" });
+	});
+	const sessionFor = async (settings: Record<string, string>) => {
+		const res = await fetchWithEnv(
+			new Request(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({
+					items: [{ productId: "espresso-beans", quantity: 1 }],
+					locale: "fr",
+				}),
+			}),
+			settings,
+		);
+		expect(res.status).toBe(200);
+		const { sessionId } = await res.json<{ sessionId: string }>();
+		return stripe().checkout.sessions.retrieve(sessionId);
+	};
+
+	it("asks Stripe's page for the shopper's consent to the terms, linked in their language", async () => {
+		await save("terms", TERMS);
+		const session = await sessionFor({ REQUIRE_TERMS: "on" });
+		expect(session.consent_collection?.terms_of_service).toBe("required");
+		expect(session.custom_text.terms_of_service_acceptance).toEqual({
+			message: `J’accepte les [conditions générales de vente](${ORIGIN}/pages/terms?lang=fr).`,
+		});
+	});
+
+	it("asks nothing when off, nor while the shop has no terms to accept", async () => {
+		await save("terms", TERMS);
+		const off = await sessionFor({ REQUIRE_TERMS: "off" });
+		expect(off.consent_collection).toBeNull();
+		await save("terms", { en: "", fr: "" });
+		const none = await sessionFor({ REQUIRE_TERMS: "on" });
+		expect(none.consent_collection).toBeNull();
+		expect(none.custom_text.terms_of_service_acceptance).toBeNull();
 	});
 });

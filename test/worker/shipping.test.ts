@@ -198,7 +198,13 @@ describe("the Checkout Session a cart asks for", () => {
 	});
 
 	it("says tax-inclusive prices are inclusive with or without automatic tax (SPEC 17)", () => {
-		const shop = { name: "Kōhī", accentColor: null, pricesIncludeTax: true, sellerLine: null };
+		const shop = {
+			name: "Kōhī",
+			accentColor: null,
+			pricesIncludeTax: true,
+			sellerLine: null,
+			termsAcceptance: null,
+		};
 		for (const automaticTax of [false, true]) {
 			const sent = params(cart(line("beans", true)), options({ automaticTax, shop }));
 			expect(sent.line_items?.[0]?.price_data?.tax_behavior).toBe("inclusive");

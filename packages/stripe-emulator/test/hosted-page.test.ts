@@ -5,6 +5,7 @@ import {
 	startTestEmulator,
 	type TestEmulator,
 } from "./helpers/emulator.ts";
+import { stripeError } from "./helpers/errors.ts";
 
 let test: TestEmulator;
 beforeAll(async () => {
@@ -163,5 +164,56 @@ describe("the hosted checkout page", () => {
 		expect(late.status).toBe(409);
 
 		expect((await page(`${test.emulator.url}/pay/cs_test_unknown`)).status).toBe(404);
+	});
+});
+
+describe("the terms of service box (consent_collection)", () => {
+	const termsSession = () =>
+		test.stripe.checkout.sessions.create({
+			...sessionParams(),
+			consent_collection: { terms_of_service: "required" },
+			custom_text: {
+				terms_of_service_acceptance: {
+					message: "J’accepte les [conditions de vente](https://shop.test/pages/terms?lang=fr).",
+				},
+			},
+		});
+
+	it("shows the session's words with their link, and takes no payment until it is ticked", async () => {
+		const session = await termsSession();
+		expect(session.consent_collection).toMatchObject({ terms_of_service: "required" });
+		expect(session.custom_text.terms_of_service_acceptance?.message).toContain("conditions");
+		const url = session.url ?? "";
+		const { html } = await page(url);
+		expect(html).toContain(
+			'<input type="checkbox" id="terms" name="terms" value="accepted" required>',
+		);
+		expect(html).toContain(
+			'<a href="https://shop.test/pages/terms?lang=fr" target="_blank" rel="noopener">conditions de vente</a>',
+		);
+
+		const unticked = await submit(url, card("4242424242424242"));
+		expect(unticked.status).toBe(422);
+		expect(unticked.html).toContain(
+			'id="terms" name="terms" value="accepted" required aria-invalid="true"',
+		);
+		const still = await test.stripe.checkout.sessions.retrieve(session.id);
+		expect(still).toMatchObject({ status: "open", payment_intent: null, consent: null });
+
+		const paid = await submit(url, { ...card("4242424242424242"), terms: "accepted" });
+		expect(paid.status).toBe(303);
+		const done = await test.stripe.checkout.sessions.retrieve(session.id);
+		expect(done.consent).toEqual({ promotions: null, terms_of_service: "accepted" });
+	});
+
+	it("refuses the terms' words without the box, as Stripe does", async () => {
+		const error = await stripeError(
+			test.stripe.rawRequest("POST", "/v1/checkout/sessions", {
+				...sessionParams(),
+				custom_text: { terms_of_service_acceptance: { message: "I agree." } },
+			}),
+		);
+		expect(error.statusCode).toBe(400);
+		expect(error.param).toBe("custom_text[terms_of_service_acceptance]");
 	});
 });

@@ -120,11 +120,29 @@ ${renderShippingOptions(session, selectedRate, labels, lang)}
 ${session.allowPromotionCodes ? renderPromotionCodeField(state.appliedCode ?? null, values.promotionCode, state.promotionError ?? null, labels) : ""}
 ${canUpdate ? html`<button type="submit" class="secondary" id="update-total" formnovalidate name="intent" value="update">${labels.updateTotal}</button>` : ""}
 ${payment}
+${session.terms ? renderTermsBox(session.terms.message ?? labels.acceptTerms, invalid("terms")) : ""}
 <button type="submit" id="pay">${payLabel}</button>
 ${session.submitMessage ? html`<p class="hint" id="submit-message">${session.submitMessage}</p>` : ""}
 </form>`,
 		lang,
 	);
+}
+
+/**
+ * The box to accept the terms (`consent_collection[terms_of_service]`), its
+ * words the session's (Markdown links made links, as Stripe's page does;
+ * everything else escaped).
+ */
+function renderTermsBox(message: string, invalid: ReturnType<typeof raw>): Html {
+	const parts: Html[] = [];
+	let from = 0;
+	for (const m of message.matchAll(/\[([^\]]+)\]\((https?:\/\/[^\s)"<>]+)\)/g)) {
+		parts.push(html`${message.slice(from, m.index)}`);
+		parts.push(html`<a href="${m[2]}" target="_blank" rel="noopener">${m[1]}</a>`);
+		from = m.index + m[0].length;
+	}
+	parts.push(html`${message.slice(from)}`);
+	return html`<p class="choice terms"><input type="checkbox" id="terms" name="terms" value="accepted" required${invalid}> <label for="terms">${parts}</label></p>`;
 }
 
 function renderLineItem(

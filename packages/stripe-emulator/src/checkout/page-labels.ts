@@ -40,6 +40,8 @@ const EN = {
 	noPayment: "Nothing to pay: your discount covers the whole order.",
 	codeInvalid: "This code is invalid.",
 	totalChanged: "Your total changed with your choices: check it, then press Pay.",
+	acceptTerms: "I agree to the Terms of Service.",
+	termsRequired: "Please agree to the terms to continue.",
 	free: "Free",
 	testCards:
 		"Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and any CVC.",
@@ -86,6 +88,8 @@ const FR: Labels = {
 	noPayment: "Rien à payer : votre remise couvre toute la commande.",
 	codeInvalid: "Ce code n'est pas valide.",
 	totalChanged: "Votre total a changé avec vos choix : vérifiez-le, puis appuyez sur Payer.",
+	acceptTerms: "J'accepte les conditions d'utilisation.",
+	termsRequired: "Veuillez accepter les conditions pour continuer.",
 	free: "Gratuit",
 	testCards:
 		"Cartes de test : 4242 4242 4242 4242 réussit ; 4000 0000 0000 0002 est refusée ; 4000 0000 0000 9995 n'a pas assez de fonds. N'importe quelle date future et n'importe quel CVC.",

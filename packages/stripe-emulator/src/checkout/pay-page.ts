@@ -93,6 +93,11 @@ export function submitPayPage(
 		const message = labelsFor(pageLanguage(session.locale)).totalChanged;
 		return render(409, { error: { field: null, message } });
 	}
+	// As Stripe's page: the terms' box, when asked, must be ticked before anything is charged.
+	if (session.terms && form.get("terms") !== "accepted") {
+		const message = labelsFor(pageLanguage(session.locale)).termsRequired;
+		return render(422, { error: { field: "terms", message } });
+	}
 	const paymentRequired = pageTotals(session, { error: null, values }).total > 0;
 	const checked = validateCardForm(fields, new Date(ctx.clock.now() * 1000), paymentRequired);
 	if (!checked.ok) {
@@ -104,6 +109,7 @@ export function submitPayPage(
 	}
 	session.shippingDetails = contact.details;
 	session.customerPhone = contact.phone;
+	if (session.terms) session.terms.accepted = true;
 	const result = attemptPayment(ctx, session, checked.input);
 	if (result.outcome === "declined") {
 		const error = {

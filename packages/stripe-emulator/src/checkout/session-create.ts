@@ -44,6 +44,7 @@ const SESSION_PARAMS = [
 	"automatic_tax",
 	"branding_settings",
 	"custom_text",
+	"consent_collection",
 ];
 // The pinned API version's `locale` values.
 const LOCALES = [
@@ -139,7 +140,7 @@ export function createSessionRecord(
 		customerDetailsEmail: null,
 		origin,
 		branding: parseBranding(params.branding_settings),
-		submitMessage: parseCustomText(params.custom_text),
+		...sessionTexts(params),
 	};
 	session.discount = parseDiscounts(state, session, params.discounts, now);
 	return session;
@@ -320,12 +321,12 @@ const CUSTOM_TEXT_PARAMS = [
 	"terms_of_service_acceptance",
 ];
 
-/** `custom_text`: each `{message}` at most 1200 characters; the emulator's page shows `submit`'s. */
-function parseCustomText(value: ParamObject[string] | undefined): string | null {
+/** `custom_text`: each `{message}` at most 1200 characters; the emulator's page shows `submit`'s and the terms'. */
+function parseCustomText(value: ParamObject[string] | undefined): Record<string, string> {
 	const text = optionalObject(value, "custom_text");
-	if (!text) return null;
+	if (!text) return {};
 	rejectUnknown(text, CUSTOM_TEXT_PARAMS, "custom_text");
-	let submit: string | null = null;
+	const messages: Record<string, string> = {};
 	for (const name of CUSTOM_TEXT_PARAMS) {
 		const part = optionalObject(text[name], `custom_text[${name}]`);
 		if (!part) continue;
@@ -337,7 +338,40 @@ function parseCustomText(value: ParamObject[string] | undefined): string | null 
 				`custom_text[${name}][message]`,
 			);
 		}
-		if (name === "submit") submit = message;
+		messages[name] = message;
 	}
-	return submit;
+	return messages;
+}
+
+/**
+ * `consent_collection` (`terms_of_service`: `none` or `required`; `promotions`:
+ * `auto` or `none`) with `custom_text`: the line under Pay and the box to
+ * accept the terms. As Stripe, the terms' words need the box asked for.
+ */
+function sessionTexts(params: ParamObject): Pick<SessionRecord, "submitMessage" | "terms"> {
+	const texts = parseCustomText(params.custom_text);
+	const consent = optionalObject(params.consent_collection, "consent_collection");
+	if (consent)
+		rejectUnknown(
+			consent,
+			["terms_of_service", "promotions", "payment_method_reuse_agreement"],
+			"consent_collection",
+		);
+	const terms = consent
+		? optionalEnum(consent.terms_of_service, "consent_collection[terms_of_service]", [
+				"none",
+				"required",
+			])
+		: undefined;
+	if (consent) optionalEnum(consent.promotions, "consent_collection[promotions]", ["auto", "none"]);
+	const termsMessage = texts.terms_of_service_acceptance ?? null;
+	if (termsMessage !== null && terms !== "required")
+		throw invalidParam(
+			"custom_text[terms_of_service_acceptance] can only be set when consent_collection[terms_of_service] is required.",
+			"custom_text[terms_of_service_acceptance]",
+		);
+	return {
+		submitMessage: texts.submit ?? null,
+		...(terms === "required" && { terms: { message: termsMessage, accepted: false } }),
+	};
 }

@@ -51,8 +51,14 @@ export function renderSession(session: SessionRecord): JsonObject {
 		collected_information: complete
 			? { business_name: null, individual_name: null, shipping_details: shippingDetails }
 			: null,
-		consent: null,
-		consent_collection: null,
+		consent: session.terms?.accepted ? { promotions: null, terms_of_service: "accepted" } : null,
+		consent_collection: session.terms
+			? {
+					payment_method_reuse_agreement: null,
+					promotions: "none",
+					terms_of_service: "required",
+				}
+			: null,
 		created: session.created,
 		currency: session.currency,
 		currency_conversion: null,
@@ -61,7 +67,9 @@ export function renderSession(session: SessionRecord): JsonObject {
 			after_submit: null,
 			shipping_address: null,
 			submit: session.submitMessage ? { message: session.submitMessage } : null,
-			terms_of_service_acceptance: null,
+			terms_of_service_acceptance: session.terms?.message
+				? { message: session.terms.message }
+				: null,
 		},
 		customer: null,
 		customer_account: null,

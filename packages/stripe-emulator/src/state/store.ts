@@ -134,6 +134,12 @@ export type SessionRecord = {
 	branding?: { displayName: string | null; buttonColor: string | null };
 	/** `custom_text[submit][message]`: the line under the Pay button; null (or absent): none. */
 	submitMessage?: string | null;
+	/**
+	 * `consent_collection[terms_of_service]: required`: the page's box to accept
+	 * the terms, with `custom_text[terms_of_service_acceptance][message]`
+	 * (null: Stripe's own words); absent: none asked.
+	 */
+	terms?: { message: string | null; accepted: boolean };
 };
 
 export type PaymentMethodRecord = {
