@@ -1,9 +1,11 @@
 /**
  * The console's Shop tab (SPEC 17): the shop's identity as every page, e-mail
  * and Stripe's page show it — name, contact e-mail, legal name and address,
- * accent colour, tax-inclusive prices — saved whole with `PUT /admin/shop`. A
- * refusal is shown beside the field the API names in `error.field`.
+ * accent colour, tax-inclusive prices — saved whole with `PUT /admin/shop`, and
+ * its logo (admin-shop-logo.js). A refusal is shown beside the field the API
+ * names in `error.field`.
  */
+import { shopLogo } from "./admin-shop-logo.js";
 import { latestRequest } from "./admin-view.js";
 import { h, say } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
@@ -33,6 +35,7 @@ function ownerWords(message, field) {
  * }} deps what admin.js shares
  */
 export function shopTab(panel, { admin, isHandled, messageOf, loaded }) {
+	const logo = shopLogo({ admin, isHandled, messageOf });
 	const taxCheck = checkBox({
 		id: "shop-prices-include-tax",
 		name: "pricesIncludeTax",
@@ -111,6 +114,7 @@ export function shopTab(panel, { admin, isHandled, messageOf, loaded }) {
 		h("h2", { class: "panel-heading" }, "The shop"),
 		status,
 		h("section", { class: "panel catalog-panel", "aria-label": "The shop's identity" }, form),
+		logo.section,
 	);
 	const formStatus = form.querySelector(`#${said}`);
 	const button = form.querySelector("button[type=submit]");
@@ -123,6 +127,7 @@ export function shopTab(panel, { admin, isHandled, messageOf, loaded }) {
 		inputs.legalAddress.value = shop.legalAddress ?? "";
 		inputs.accentColor.value = shop.accentColor ?? "";
 		inputs.pricesIncludeTax.checked = Boolean(shop.pricesIncludeTax);
+		logo.show(shop);
 	}
 
 	async function load() {
@@ -194,6 +199,7 @@ export function shopTab(panel, { admin, isHandled, messageOf, loaded }) {
 			clearFieldErrors(inputs);
 			tell(formStatus, "");
 			status.textContent = "";
+			logo.reset();
 		},
 	};
 }

@@ -15,6 +15,7 @@ const TABS = [
 	["alerts", "Alerts"],
 	["emails", ["Emails", h("span", { id: "emails-failed-count" })]],
 	["shop", "Shop"],
+	["pages", "Pages"],
 ];
 
 /** The tab bar and the empty panels, the first one shown; the dialog the orders open. */

@@ -7,6 +7,7 @@ import { catalogTab } from "./admin-catalog.js";
 import { dashboardView } from "./admin-dashboard.js";
 import { emailsTab } from "./admin-emails.js";
 import { ordersTab } from "./admin-orders.js";
+import { pagesTab } from "./admin-pages.js";
 import { shopTab } from "./admin-shop.js";
 import { consoleFrame, tabBar } from "./admin-tabs.js";
 import { webhooksTab } from "./admin-webhooks.js";
@@ -156,6 +157,7 @@ const webhooks = webhooksTab(byId("panel-events"), {
 });
 const alerts = alertsTab(byId("panel-alerts"), shared);
 const shop = shopTab(byId("panel-shop"), shared);
+const pages = pagesTab(byId("panel-pages"), shared);
 const emails = emailsTab(byId("panel-emails"), {
 	...shared,
 	signedIn: () => memoryToken !== null,
@@ -170,6 +172,7 @@ const firstLoad = {
 	"panel-alerts": () => alerts.load(),
 	"panel-emails": () => emails.load(),
 	"panel-shop": () => shop.load(),
+	"panel-pages": () => pages.load(),
 };
 const tabs = tabBar((panel) => {
 	if (!loaded.has(panel)) firstLoad[panel]?.();
@@ -205,7 +208,8 @@ byId("sign-out").addEventListener("click", () => {
 
 function resetData() {
 	loaded.clear();
-	for (const view of [dashboard, orders, catalog, webhooks, alerts, emails, shop]) view.reset();
+	for (const view of [dashboard, orders, catalog, webhooks, alerts, emails, shop, pages])
+		view.reset();
 }
 
 async function start() {

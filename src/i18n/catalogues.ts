@@ -1,4 +1,5 @@
 import type en from "../../public/i18n/en.json";
+import type { InfoPage } from "../domain/vocabulary.ts";
 
 /**
  * Every text a shopper reads lives in `public/i18n/<locale>.json`, one flat
@@ -105,3 +106,6 @@ export function countryName(code: string | null, locale: Locale): string | null 
 		return code;
 	}
 }
+
+/** An information page's title (SPEC 17): the footer's link, the page's heading, the e-mails' link. */
+export const infoPageTitle = (slug: InfoPage): MessageKey => `pages.${slug}`;

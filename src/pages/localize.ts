@@ -2,6 +2,7 @@ import { html, raw } from "hono/html";
 import type { InfoPage } from "../domain/vocabulary.ts";
 import {
 	catalogue,
+	infoPageTitle,
 	isMessageKey,
 	LOCALES,
 	type Locale,
@@ -10,9 +11,6 @@ import {
 } from "../i18n/catalogues.ts";
 import type { ShopIdentity } from "../services/shop/identity.ts";
 import { withShell } from "./shell.ts";
-
-/** An information page's title's message. */
-export const infoPageTitle = (slug: InfoPage): MessageKey => `pages.${slug}`;
 
 /**
  * Puts a page in the shopper's language before it leaves the worker, so it is

@@ -1,8 +1,7 @@
 import { Hono } from "hono";
 import { infoTextHtml } from "../domain/info-text.ts";
-import { translate } from "../i18n/catalogues.ts";
+import { infoPageTitle, translate } from "../i18n/catalogues.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
-import { infoPageTitle } from "../pages/localize.ts";
 import { localized, pageAsset, pageShop } from "../pages/serve.ts";
 import { infoPageText, isInfoPage } from "../services/shop/info-pages.ts";
 import type { AppEnv } from "./app-env.ts";

@@ -368,7 +368,7 @@ describe("hostile input stays text", () => {
 		expect(text).toContain("javascript:alert(2)");
 	});
 
-	it("has no scripts, no images, no stylesheets: inline styles only", () => {
+	it("has no scripts, no stylesheets, and no images the shop did not give: inline styles only", () => {
 		for (const kind of KINDS)
 			for (const locale of LOCALES) {
 				const { html } = renderEmail(kind, { ...hostile, locale }, LINKS);
@@ -378,6 +378,57 @@ describe("hostile input stays text", () => {
 				for (const [, href] of html.matchAll(/href="([^"]*)"/g))
 					expect(href).toMatch(/^https?:\/\//);
 			}
+	});
+});
+
+describe("the shop's own look in an e-mail (SPEC 17)", () => {
+	const OWN: EmailLinks = {
+		...LINKS,
+		logoUrl: "https://shop.test/media/shop/0123456789abcdef0123456789abcdef.png",
+		accentColor: "#1f4e79",
+		pages: [
+			{ slug: "terms", url: "https://shop.test/pages/terms?lang=fr" },
+			{ slug: "returns", url: "https://shop.test/pages/returns?lang=fr" },
+		],
+	};
+	const pictured = () =>
+		anOrder({
+			locale: "fr",
+			items: [
+				{
+					name: "Espresso",
+					quantity: 2,
+					unitAmount: 1200,
+					imageUrl: "https://shop.test/media/products/espresso/ab.png",
+				},
+				{ name: "Sachet", quantity: 1, unitAmount: 500, imageUrl: null },
+			],
+		});
+
+	it("shows the logo (the shop's name as its alt), its colour, and the products' pictures", () => {
+		const { html } = renderEmail("order_confirmation", pictured(), OWN);
+		expect(html).toContain(
+			'<img src="https://shop.test/media/shop/0123456789abcdef0123456789abcdef.png" alt="Bean &amp; Leaf"',
+		);
+		expect(html).toContain("border:2px solid #1f4e79;");
+		expect(html).not.toContain("#7a4a22");
+		// The picture beside its name (alt "": the name is written next to it); none for the other.
+		expect(html).toMatch(
+			/<img src="https:\/\/shop.test\/media\/products\/espresso\/ab.png" alt=""[^>]*>Espresso × 2/,
+		);
+		expect([...html.matchAll(/<img /g)]).toHaveLength(2);
+	});
+
+	it("links the shop's information pages in its language, in both versions", () => {
+		const { html, text } = renderEmail("refund", pictured(), OWN);
+		expect(html).toContain(
+			'<a href="https://shop.test/pages/terms?lang=fr" style="color:#1f4e79;text-decoration:underline;">Conditions générales de vente</a>',
+		);
+		expect(html).toContain(">Retours et rétractation</a>");
+		expect(text).toContain("Conditions générales de vente : https://shop.test/pages/terms?lang=fr");
+		const plain = renderEmail("refund", pictured(), LINKS);
+		expect(plain.html).not.toContain("/pages/");
+		expect(plain.text).not.toContain("/pages/");
 	});
 });
 

@@ -4,14 +4,18 @@
  * languages, served at /pages/<slug> in the shopper's language (404 while
  * empty) and linked from every page's footer; and the shop's logo.
  */
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
+import { orderItems, products } from "../../src/db/schema.ts";
 import { infoTextHtml } from "../../src/domain/info-text.ts";
 import { INFO_PAGES } from "../../src/domain/vocabulary.ts";
+import type { Bindings } from "../../src/env.ts";
+import { deliverEmail } from "../../src/services/emails/delivery.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { adminRequest as admin } from "./helpers/admin.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
+import { db, depsFor, pendingEmail } from "./helpers/db.ts";
 import { stripe } from "./helpers/emulator.ts";
 
 const get = (path: string, lang = "en") =>
@@ -228,5 +232,62 @@ describe("REQUIRE_TERMS", () => {
 		const none = await sessionFor({ REQUIRE_TERMS: "on" });
 		expect(none.consent_collection).toBeNull();
 		expect(none.custom_text.terms_of_service_acceptance).toBeNull();
+	});
+});
+
+describe("an e-mail of a shop with pages, a logo and pictures", () => {
+	afterAll(async () => {
+		await save("terms", { en: "", fr: "" });
+		await admin("/shop/logo", { method: "DELETE" });
+		await admin("/shop", { method: "PUT", body: { name: "Bean & Leaf" } });
+	});
+
+	it("links the pages and shows the logo and each product's picture, from the shop's origin", async () => {
+		await save("terms", TERMS);
+		const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 2]);
+		const logo = await exports.default.fetch(`${ORIGIN}/admin/shop/logo`, {
+			method: "POST",
+			headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, "content-type": "image/png" },
+			body: PNG,
+		});
+		const { logoUrl } = await logo.json<{ logoUrl: string }>();
+		const productId = `mail-${crypto.randomUUID().slice(0, 8)}`;
+		const picture = `/media/products/${productId}/0123456789abcdef0123456789abcdef.png`;
+		await db.insert(products).values({
+			id: productId,
+			name: "Pictured mug",
+			unitAmount: 1500,
+			currency: "usd",
+			imageUrl: picture,
+		});
+		const { order, id } = await pendingEmail("order_confirmation", "fr");
+		await db
+			.insert(orderItems)
+			.values({ orderId: order.id, productId, name: "Tasse", unitAmount: 1500, quantity: 1 });
+
+		const sent: { html: string; text: string }[] = [];
+		const binding = {
+			send: async (message: { html: string; text: string }) => {
+				sent.push(message);
+				return { messageId: "cf-msg-pages" };
+			},
+		};
+		const bindings = {
+			...env,
+			EMAIL_PROVIDER: "cloudflare",
+			EMAIL_FROM: "orders@kohi.example",
+			APP_URL: "https://kohi.example",
+			EMAIL: binding as unknown as SendEmail,
+		} as Bindings;
+		expect(await deliverEmail(depsFor(bindings), id, 1)).toEqual({ outcome: "sent" });
+		const [mail] = sent;
+		expect(mail?.html).toContain('href="https://kohi.example/pages/terms?lang=fr"');
+		expect(mail?.text).toContain(
+			"Conditions générales de vente : https://kohi.example/pages/terms?lang=fr",
+		);
+		expect(mail?.html).toContain(`<img src="https://kohi.example${logoUrl}" alt="Bean &amp; Leaf"`);
+		expect(mail?.html).toContain(`<img src="https://kohi.example${picture}" alt=""`);
+		// The seed's SVG drawing (espresso beans) is not a picture mail clients show.
+		expect(mail?.html).not.toContain(".svg");
 	});
 });

@@ -1,5 +1,5 @@
 import { formatMoney } from "shop-money";
-import { declineText, type MessageKey, translate } from "../../i18n/catalogues.ts";
+import { declineText, infoPageTitle, type MessageKey, translate } from "../../i18n/catalogues.ts";
 import { webUrl } from "../../lib/web-url.ts";
 import type { EmailModel, Link, Row } from "./model.ts";
 import { addressLines, itemRows, totalRows } from "./order-parts.ts";
@@ -23,6 +23,8 @@ export function buildModel(
 	return {
 		locale,
 		brand,
+		logoUrl: links.logoUrl ?? null,
+		accent: links.accentColor ?? DEFAULT_ACCENT,
 		subject: parts.subject,
 		preheader: parts.paragraphs[0] ?? parts.heading,
 		heading: parts.heading,
@@ -39,8 +41,15 @@ export function buildModel(
 		status: { label: translate(locale, "email.viewOrder"), url: links.statusUrl },
 		shop: { label: translate(locale, "email.visitShop"), url: links.shopUrl },
 		footer: translate(locale, "email.footer", { brand }),
+		pages: (links.pages ?? []).map(({ slug, url }) => ({
+			label: translate(locale, infoPageTitle(slug)),
+			url,
+		})),
 	};
 }
+
+/** The e-mails' colour when the owner chose none. */
+export const DEFAULT_ACCENT = "#7a4a22";
 
 function kindParts(
 	kind: EmailKind,

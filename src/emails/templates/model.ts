@@ -2,7 +2,7 @@ import { type Locale, translate } from "../../i18n/catalogues.ts";
 
 /** A link; the renderers make it clickable only when `url` is http(s). */
 export type Link = { label: string; url: string };
-export type Row = { label: string; value: string; strong?: boolean };
+export type Row = { label: string; value: string; strong?: boolean; image?: string | null };
 
 /**
  * One email as data, before it is HTML or text: both versions are written from
@@ -11,6 +11,10 @@ export type Row = { label: string; value: string; strong?: boolean };
 export type EmailModel = {
 	locale: Locale;
 	brand: string;
+	/** The shop's logo above the e-mail (its name as the alt text); null: the name written out. */
+	logoUrl: string | null;
+	/** The colour of the name, buttons and links. */
+	accent: string;
 	subject: string;
 	/** The line mail clients show after the subject. */
 	preheader: string;
@@ -30,6 +34,8 @@ export type EmailModel = {
 	status: Link;
 	shop: Link;
 	footer: string;
+	/** The shop's information pages (terms, returns, privacy…), in the footer. */
+	pages: Link[];
 };
 
 /** "Label: value", with the language's spacing ("Total : 12,00 €" in French). */

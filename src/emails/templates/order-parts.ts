@@ -10,6 +10,7 @@ export function itemRows(order: EmailOrder): Row[] {
 	return order.items.map((item) => ({
 		label: translate(locale, "email.itemLine", { name: item.name, quantity: item.quantity }),
 		value: formatMoney(item.unitAmount * item.quantity, order.currency, locale),
+		image: item.imageUrl ?? null,
 	}));
 }
 

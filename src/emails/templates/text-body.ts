@@ -16,7 +16,9 @@ export function renderText(m: EmailModel): string {
 	blocks.push(rows(m.locale, m.totals).join("\n"));
 	if (m.address) blocks.push([m.address.heading, ...m.address.lines].join("\n"));
 	blocks.push(link(m.locale, m.status));
-	blocks.push(["--", m.footer, link(m.locale, m.shop)].join("\n"));
+	blocks.push(
+		["--", m.footer, link(m.locale, m.shop), ...m.pages.map((p) => link(m.locale, p))].join("\n"),
+	);
 	return `${blocks.join("\n\n")}\n`;
 }
 

@@ -1,4 +1,5 @@
 import type { TotalLine } from "../../domain/order-totals.ts";
+import type { InfoPage } from "../../domain/vocabulary.ts";
 import type { Locale } from "../../i18n/catalogues.ts";
 import type { PostalAddress } from "../../lib/postal-address.ts";
 
@@ -18,7 +19,8 @@ export type EmailOrder = {
 	number: string;
 	locale: Locale;
 	currency: string;
-	items: { name: string; quantity: number; unitAmount: number }[];
+	/** `imageUrl`: the product's picture, an absolute URL a mail client can fetch; null: none shown. */
+	items: { name: string; quantity: number; unitAmount: number; imageUrl?: string | null }[];
 	subtotal: number;
 	amountDiscount: number;
 	/** The promotion code the shopper entered, when there was one. */
@@ -59,6 +61,12 @@ export type EmailLinks = {
 	statusUrl: string;
 	resumeUrl?: string | null;
 	shopUrl: string;
+	/** The shop's logo, an absolute URL; null (or absent): its name alone. */
+	logoUrl?: string | null;
+	/** The owner's colour (`#rrggbb`, readable under white text); null (or absent): the e-mails' own. */
+	accentColor?: string | null;
+	/** The information pages with text, each an absolute URL in the e-mail's language (SPEC 17). */
+	pages?: { slug: InfoPage; url: string }[];
 };
 
 export type EmailExtra = { refundAmount?: number };

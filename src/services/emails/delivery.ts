@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
-import { emails, orderItems, orders } from "../../db/schema.ts";
+import { emails, orderItems, orders, products } from "../../db/schema.ts";
 import type { EmailStatus } from "../../domain/vocabulary.ts";
 import { renderEmail } from "../../emails/templates/index.ts";
 import { isSingleAddress } from "../../lib/email-address.ts";
@@ -68,9 +68,11 @@ export async function deliverEmail(
 			.where(eq(emails.id, emailId))
 			.limit(1),
 		db.select().from(orders).where(eq(orders.id, orderOfEmail)).limit(1),
+		// With each product's picture now (the order keeps no copy of it).
 		db
-			.select()
+			.select({ item: orderItems, imageUrl: products.imageUrl })
 			.from(orderItems)
+			.leftJoin(products, eq(products.id, orderItems.productId))
 			.where(eq(orderItems.orderId, orderOfEmail))
 			.orderBy(asc(orderItems.id)),
 	]);
@@ -158,7 +160,7 @@ function renderFor(
 	shop: ShopIdentity,
 	email: EmailRow,
 	order: OrderRow,
-	items: OrderItemRow[],
+	lines: { item: OrderItemRow; imageUrl: string | null }[],
 ) {
 	// APP_URL once deployed (checkout requires it there); locally, where the order was placed.
 	const origin = deps.shopOrigin ?? order.origin;
@@ -167,7 +169,11 @@ function renderFor(
 			"config_invalid",
 			"Server misconfigured: APP_URL is not set (e-mails link to the shop).",
 		);
-	const view = adminOrder(order, items, deps.now());
+	const view = adminOrder(
+		order,
+		lines.map((l) => l.item),
+		deps.now(),
+	);
 	// The language it was owed in (the order's at the time).
 	const lang = email.locale;
 	const statusUrl = order.stripeCheckoutSessionId
@@ -176,10 +182,24 @@ function renderFor(
 	const resumeUrl = order.resumeToken
 		? `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken, lang })}`
 		: null;
+	// Pictures mail clients show (the seed's SVG drawings are not among them), from the shop's origin.
+	const picture = (url: string | null) => (url && !url.endsWith(".svg") ? `${origin}${url}` : null);
+	const items = view.items.map((item, i) => ({
+		...item,
+		imageUrl: picture(lines[i]?.imageUrl ?? null),
+	}));
 	return renderEmail(
 		email.kind,
-		{ ...view, locale: lang },
-		{ shopName: shop.name, statusUrl, resumeUrl, shopUrl: `${origin}/?lang=${lang}` },
+		{ ...view, items, locale: lang },
+		{
+			shopName: shop.name,
+			statusUrl,
+			resumeUrl,
+			shopUrl: `${origin}/?lang=${lang}`,
+			logoUrl: picture(shop.logoUrl),
+			accentColor: shop.accentColor,
+			pages: shop.pages.map((slug) => ({ slug, url: `${origin}/pages/${slug}?lang=${lang}` })),
+		},
 		email.amount === null ? {} : { refundAmount: email.amount },
 	);
 }
