@@ -21,12 +21,15 @@ export function infoTextHtml(text: string): string {
 }
 
 function blockHtml(block: string): string {
-	const heading = /^(#{1,2})\s+(.+)$/.exec(block);
-	if (heading && !block.includes("\n")) {
+	const [first = "", ...rest] = block.split("\n").map((l) => l.trim());
+	// A heading line starts the block; what follows it (without a blank line) is its own block.
+	const heading = /^(#{1,2})\s+(.+)$/.exec(first);
+	if (heading) {
 		const tag = heading[1] === "#" ? "h2" : "h3";
-		return `<${tag}>${inline(heading[2] ?? "")}</${tag}>`;
+		const after = rest.filter(Boolean);
+		return `<${tag}>${inline(heading[2] ?? "")}</${tag}>${after.length > 0 ? `\n${blockHtml(after.join("\n"))}` : ""}`;
 	}
-	const lines = block.split("\n").map((l) => l.trim());
+	const lines = [first, ...rest];
 	if (lines.every((l) => /^[-*]\s+/.test(l)))
 		return `<ul>${lines.map((l) => `<li>${inline(l.replace(/^[-*]\s+/, ""))}</li>`).join("")}</ul>`;
 	return `<p>${lines.map(inline).join("<br>")}</p>`;
