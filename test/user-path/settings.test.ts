@@ -98,6 +98,8 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				SHIPPING_COUNTRIES: "FR,BE",
 				ALLOW_PROMOTION_CODES: "off",
 				AUTOMATIC_TAX: "on",
+				// Not wrangler.toml's: Stripe's page asks for the terms once the console has written them.
+				REQUIRE_TERMS: "on",
 				DEFAULT_LOCALE: "fr",
 				EMAIL_PROVIDER: "resend",
 				EMAIL_FROM: "User Path Shop <orders@userpath.test>",
@@ -154,6 +156,31 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			const served = await fetch(`${shop.url}${imageUrl}`);
 			expect(served.headers.get("content-type")).toBe("image/png");
 			expect(new Uint8Array(await served.arrayBuffer())).toEqual(png);
+		});
+
+		it("asks for consent to the terms written in the console (REQUIRE_TERMS), and serves them at /pages/terms", async () => {
+			const before = await checkoutOk(shop.url, [{ productId: ESPRESSO, quantity: 1 }]);
+			expect((await sessionAtStripe(before.sessionId)).consent_collection).toBeNull();
+			const saved = await fetch(`${shop.url}/admin/pages/terms`, {
+				method: "PUT",
+				headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+				body: JSON.stringify({ en: "# Terms\nBe kind.", fr: "# Conditions\nSoyez aimable." }),
+			});
+			expect(saved.status).toBe(200);
+			const terms = await fetch(`${shop.url}/pages/terms`, { headers: { accept: "text/html" } });
+			expect(terms.status).toBe(200);
+			// DEFAULT_LOCALE=fr: the French text, linked from every footer.
+			const text = await terms.text();
+			expect(text).toContain("<h2>Conditions</h2>");
+			expect(await (await fetch(`${shop.url}/`)).text()).toContain(
+				'<a href="/pages/terms">Conditions générales de vente</a>',
+			);
+			const after = await checkoutOk(shop.url, [{ productId: ESPRESSO, quantity: 1 }]);
+			const session = await sessionAtStripe(after.sessionId);
+			expect(session.consent_collection?.terms_of_service).toBe("required");
+			expect(session.custom_text.terms_of_service_acceptance?.message).toContain(
+				`(${appUrl}/pages/terms?lang=`,
+			);
 		});
 
 		it("serves STRIPE_PUBLISHABLE_KEY from /api/config", async () => {
