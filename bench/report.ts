@@ -311,7 +311,8 @@ export function buildReport(
 			worker.wranglerGzipKiB,
 			"KiB",
 			honoStripe ? { label: "Hono + stripe", value: honoStripe.wranglerGzipKiB } : null,
-			{ op: "<=", limit: 105, of: "value" },
+			// Issue 26's budget for the worker with every coming feature (25's was 105 before them).
+			{ op: "<=", limit: 115, of: "value" },
 		);
 		figure(
 			"3. bundle",
