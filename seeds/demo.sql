@@ -17,7 +17,7 @@ INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `c
 	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5, '/img/products/tasting-box.svg', '{"fr":{"name":"Coffret dégustation pure origine","description":"Quatre sachets de 100 g d''une petite récolte. Série limitée."}}');
 -- A standard and an express rate per demo currency ($5.00, $15.00, ¥600, ¥1,800).
 INSERT OR IGNORE INTO `shipping_rates` (`id`, `display_name`, `translations`, `amount`, `currency`, `min_days`, `max_days`, `active`) VALUES
-	('usd-standard', 'Standard', '{"fr":{"name":"Livraison standard"}}', 500, 'usd', 3, 5, 1),
-	('usd-express', 'Express', '{"fr":{"name":"Livraison express"}}', 1500, 'usd', 1, 2, 1),
-	('jpy-standard', 'Standard', '{"fr":{"name":"Livraison standard"}}', 600, 'jpy', 3, 5, 1),
-	('jpy-express', 'Express', '{"fr":{"name":"Livraison express"}}', 1800, 'jpy', 1, 2, 1);
+	('usd-standard', 'Standard', '{"fr":{"name":"Normale"}}', 500, 'usd', 3, 5, 1),
+	('usd-express', 'Express', '{"fr":{"name":"Rapide"}}', 1500, 'usd', 1, 2, 1),
+	('jpy-standard', 'Standard', '{"fr":{"name":"Normale"}}', 600, 'jpy', 3, 5, 1),
+	('jpy-express', 'Express', '{"fr":{"name":"Rapide"}}', 1800, 'jpy', 1, 2, 1);

@@ -4,8 +4,9 @@
  * English and French and saved with `PUT /admin/pages/<slug>`. A page with
  * text is published at /pages/<slug> and linked from every footer and e-mail;
  * an empty one is not. "Start from a draft" fills the empty fields with the
- * starting texts in /drafts/, the shop's name and contact put in: drafts to
- * review, marked as such, never published until the owner saves them.
+ * starting texts in /drafts/, the shop's name, contact and prices put in:
+ * drafts to review, marked as such; the worker refuses to publish a text that
+ * still holds the draft's first line or one of its gaps.
  */
 import { latestRequest } from "./admin-view.js";
 import { h, replaceChildren, say } from "./dom.js";
@@ -25,16 +26,38 @@ const LANGUAGES = [
 ];
 const MAX_TEXT = 20_000;
 
-/** A draft with the shop's own words put in. */
-function fillDraft(text, shop) {
+/** What a draft says of prices and of a missing contact, per language. */
+const DRAFT_WORDS = {
+	en: {
+		included: "Prices include VAT.",
+		added: "Taxes, where due, are added on the payment page.",
+		noContact: "(your contact e-mail)",
+	},
+	fr: {
+		included: "Les prix sont indiqués TTC.",
+		added: "Les taxes éventuelles sont ajoutées sur la page de paiement.",
+		noContact: "(votre adresse de contact)",
+	},
+};
+
+/** A draft with the shop's own words put in (as the Shop tab has them now). */
+function fillDraft(text, shop, lang) {
+	const words = DRAFT_WORDS[lang];
 	const seller = [shop.legalName ?? shop.name, shop.legalAddress?.replace(/\s*\n\s*/g, ", ")]
 		.filter(Boolean)
 		.join(", ");
 	const email = shop.contactEmail
 		? `[${shop.contactEmail}](mailto:${shop.contactEmail})`
-		: "(your contact e-mail)";
-	return text.replaceAll("{seller}", seller).replaceAll("{email}", email);
+		: words.noContact;
+	return text
+		.replaceAll("{seller}", seller)
+		.replaceAll("{email}", email)
+		.replaceAll("{prices}", shop.pricesIncludeTax ? words.included : words.added);
 }
+
+/** The API's refusal as the owner reads it: "en: en is still a draft…" becomes "This text is still a draft…". */
+const ownerWords = (message) =>
+	message.replace(/^(en|fr):\s*(en|fr)\s+/, "This text ").replace(/^[a-z]+:\s*/, "");
 
 /**
  * @param {HTMLElement} panel the tab's panel
@@ -61,15 +84,13 @@ export function pagesTab(panel, { admin, isHandled, messageOf, loaded }) {
 		list,
 	);
 	const requests = latestRequest();
-	/** The shop's identity, for the drafts' words (read when the tab loads). */
-	let shop = { name: "", contactEmail: null, legalName: null, legalAddress: null };
 
 	function pageForm(page) {
 		const prefix = `page-${page.slug}`;
 		const inputs = Object.fromEntries(
 			LANGUAGES.map(([lang]) => [
 				lang,
-				h("textarea", { name: lang, rows: 10, maxlength: MAX_TEXT, spellcheck: "true", lang }),
+				h("textarea", { name: lang, rows: 8, maxlength: MAX_TEXT, spellcheck: "true", lang }),
 			]),
 		);
 		for (const [lang] of LANGUAGES) inputs[lang].value = page[lang];
@@ -112,15 +133,24 @@ export function pagesTab(panel, { admin, isHandled, messageOf, loaded }) {
 		draft.addEventListener("click", async () => {
 			draft.disabled = true;
 			try {
+				// The shop as it is now (the Shop tab may have changed it since this tab loaded).
+				const shop = await admin("/admin/shop");
 				for (const [lang] of LANGUAGES) {
 					if (inputs[lang].value.trim()) continue;
 					const res = await fetch(`/drafts/${page.slug}.${lang}.txt`);
 					if (!res.ok) throw new Error(`the draft answered ${res.status}`);
-					inputs[lang].value = fillDraft(await res.text(), shop);
+					inputs[lang].value = fillDraft(await res.text(), shop, lang);
 				}
-				tell(formStatus, "Draft filled in: review it, delete its first line, then save.");
+				tell(
+					formStatus,
+					"Draft filled in: review it, complete what it leaves “(to complete)”, delete its first line, then save.",
+				);
+				// At its first line, which says it is a draft.
 				inputs.en.focus();
+				inputs.en.setSelectionRange(0, 0);
+				inputs.en.scrollTop = 0;
 			} catch (err) {
+				if (isHandled(err)) return;
 				tell(formStatus, `Could not load the draft: ${messageOf(err)}`, { error: true });
 			} finally {
 				draft.disabled = false;
@@ -152,7 +182,7 @@ export function pagesTab(panel, { admin, isHandled, messageOf, loaded }) {
 			} catch (err) {
 				if (isHandled(err)) return;
 				const input = inputs[err?.details?.field];
-				if (input) refuse(formStatus, "Not saved", [[input, messageOf(err)]]);
+				if (input) refuse(formStatus, "Not saved", [[input, ownerWords(messageOf(err))]]);
 				else tell(formStatus, `Not saved: ${messageOf(err)}`, { error: true });
 			} finally {
 				saveButton.disabled = false;
@@ -166,12 +196,8 @@ export function pagesTab(panel, { admin, isHandled, messageOf, loaded }) {
 		const request = requests.next();
 		say(status, "Loading the pages…");
 		try {
-			const [pages, identity] = await Promise.all([
-				admin("/admin/pages", { signal: request }),
-				admin("/admin/shop", { signal: request }),
-			]);
+			const pages = await admin("/admin/pages", { signal: request });
 			if (request.aborted) return;
-			shop = identity;
 			say(
 				termsNote,
 				pages.requireTerms

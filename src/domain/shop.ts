@@ -73,12 +73,33 @@ export type ShopIdentityInput = v.InferOutput<typeof shopIdentitySchema>;
 /** The longest text of an information page, per language. */
 export const MAX_PAGE_TEXT = 20_000;
 
+/**
+ * What the starting texts (`public/drafts/`) leave for the owner: their first
+ * line and their gaps. A page still holding one is a draft, never published.
+ */
+export const DRAFT_MARKS = [
+	"DRAFT to review",
+	"BROUILLON à relire",
+	"(to complete",
+	"(à compléter",
+	"(your contact e-mail)",
+	"(votre adresse de contact)",
+] as const;
+
 const pageText = (lang: string) =>
 	v.optional(
 		v.pipe(
 			v.string(`${lang} must be text`),
 			v.trim(),
 			v.maxLength(MAX_PAGE_TEXT, `${lang} must be at most ${MAX_PAGE_TEXT} characters`),
+			v.rawCheck(({ dataset, addIssue }) => {
+				if (!dataset.typed) return;
+				const mark = DRAFT_MARKS.find((m) => dataset.value.includes(m));
+				if (mark)
+					addIssue({
+						message: `${lang} is still a draft: it holds “${mark}…”, which you must write or remove before the page is published`,
+					});
+			}),
 		),
 		"",
 	);

@@ -65,6 +65,9 @@ export function securityHeaders(stripeApiOrigin: string | null): MiddlewareHandl
 		middleware = async (c, next) => {
 			await next();
 			for (const [name, value] of headers) c.res.headers.set(name, value);
+			// The owner's pictures are shown elsewhere too: in the e-mails, read in any mail client.
+			if (c.req.path.startsWith("/media/"))
+				c.res.headers.set("Cross-Origin-Resource-Policy", "cross-origin");
 		};
 		middlewares.set(key, middleware);
 	}

@@ -47,11 +47,27 @@ describe("the Pages tab", () => {
 		// The shop's own name is in the draft, not a placeholder.
 		expect(await english.inputValue()).toContain("Bean & Leaf");
 		expect(await english.inputValue()).not.toContain("{seller}");
-		// The owner deletes the draft's first line in both languages, as it asks.
+		// Saved as drafted, it is refused: a draft is never published.
+		await page.getByRole("button", { name: "Save page" }).first().click();
+		await expect
+			.poll(() => page.locator("#page-terms-en-error").textContent())
+			.toContain("This text is still a draft");
+		expect(await state.textContent()).toContain("Not published");
+		// The owner deletes the draft's first line and writes what it leaves to complete.
 		for (const lang of ["en", "fr"]) {
 			const field = page.locator(`#page-terms-${lang}`);
 			const text = await field.inputValue();
-			await field.fill(text.split("\n").slice(2).join("\n"));
+			const written = text
+				.split("\n")
+				.slice(2)
+				.join("\n")
+				.replace(
+					/\((to complete|à compléter)[^)]*\)/g,
+					"Médiateur du e-commerce, mediateurfevad.fr",
+				)
+				// No contact e-mail in the Shop tab yet: the draft left a gap for it too.
+				.replace(/\((your contact e-mail|votre adresse de contact)\)/g, "bonjour@shop.example");
+			await field.fill(written);
 		}
 		expect(await seriousViolations(page)).toEqual([]);
 		await page.getByRole("button", { name: "Save page" }).first().click();

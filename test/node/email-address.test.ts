@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSingleAddress } from "../../src/lib/email-address.ts";
+import { isSingleAddress, senderHeader, senderOf } from "../../src/lib/email-address.ts";
 
 describe("one plain e-mail address", () => {
 	it.each(["ada@example.com", "Grace.Hopper+orders@mail.example.co.uk", "o'brien@example.ie"])(
@@ -20,4 +20,25 @@ describe("one plain e-mail address", () => {
 		["nothing", ""],
 		["a 255-character address", `${"a".repeat(243)}@example.com`],
 	])("refuses %s", (_, text) => expect(isSingleAddress(text)).toBe(false));
+});
+
+describe("the sender of the shop's e-mails", () => {
+	it("is the shop's name at EMAIL_FROM's address, whatever name EMAIL_FROM gives", () => {
+		expect(senderOf("Maison Kōhī", "Bean & Leaf <orders@kohi.example>")).toEqual({
+			name: "Maison Kōhī",
+			email: "orders@kohi.example",
+		});
+		expect(senderOf("Kōhī", "orders@kohi.example")).toEqual({
+			name: "Kōhī",
+			email: "orders@kohi.example",
+		});
+	});
+
+	it("quotes the name in the header, and never lets a line break through", () => {
+		expect(senderHeader(senderOf('Le "Petit" Café\\', "a@b.example"))).toBe(
+			'"Le \\"Petit\\" Café\\\\" <a@b.example>',
+		);
+		const sender = senderOf("Shop\r\nBcc: x@evil.example", "a@b.example");
+		expect(senderHeader(sender)).toBe('"Shop Bcc: x@evil.example" <a@b.example>');
+	});
 });

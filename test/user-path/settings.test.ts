@@ -260,7 +260,7 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect((await sessionAtStripe(sessionId)).locale).toBe("fr");
 		});
 
-		it("sends the confirmation through EMAIL_PROVIDER=resend at EMAIL_API_BASE, from EMAIL_FROM, with RESEND_API_KEY", async () => {
+		it("sends the confirmation through EMAIL_PROVIDER=resend at EMAIL_API_BASE, from EMAIL_FROM's address in the shop's name, with RESEND_API_KEY", async () => {
 			const { sessionId } = await checkoutOk(shop.url, [{ productId: ESPRESSO, quantity: 1 }]);
 			const control = emulatorClient(emulator.url);
 			await control.pay(sessionId, { email: "userpath@example.com", shipping: PARIS });
@@ -269,7 +269,8 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				{ to: "userpath@example.com" },
 				{ timeoutMs: 15_000 },
 			);
-			expect(mail.from).toBe("User Path Shop <orders@userpath.test>");
+			// EMAIL_FROM's address, written as the shop (SHOP_NAME here) rather than EMAIL_FROM's name.
+			expect(mail.from).toBe('"User Path Roastery" <orders@userpath.test>');
 			// CONTACT_EMAIL: a reply reaches the shop; SHOP_NAME names it in the message.
 			expect(mail.replyTo).toEqual(["hello@userpath.test"]);
 			expect(mail.text).toContain("User Path Roastery");

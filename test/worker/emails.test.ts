@@ -187,7 +187,11 @@ describe("delivery", () => {
 		expect(request.headers.get("content-type")).toBe("application/json");
 		const body = (await request.json()) as Record<string, unknown>;
 		expect(Object.keys(body).sort()).toEqual(["from", "html", "subject", "text", "to"]);
-		expect(body).toMatchObject({ from: "Bean & Leaf <orders@shop.test>", to: ["ada@example.com"] });
+		// The shop's name (its identity) at EMAIL_FROM's address, the name quoted.
+		expect(body).toMatchObject({
+			from: '"Bean & Leaf" <orders@shop.test>',
+			to: ["ada@example.com"],
+		});
 		expect(body.subject).toContain("confirmée");
 		expect(String(body.html)).toMatch(/^<!doctype html>\s*<html lang="fr"/i);
 		expect(String(body.text)).toContain(
@@ -358,7 +362,10 @@ describe("the Email Service provider", () => {
 		});
 		expect(await deliverEmail(depsFor(config), id, 1)).toEqual({ outcome: "sent" });
 		expect(sent).toHaveLength(1);
-		expect(sent[0]).toMatchObject({ from: "orders@shop.test", to: "ada@example.com" });
+		expect(sent[0]).toMatchObject({
+			from: { name: "Bean & Leaf", email: "orders@shop.test" },
+			to: "ada@example.com",
+		});
 		expect(Object.keys(sent[0] ?? {}).sort()).toEqual([
 			"from",
 			"headers",

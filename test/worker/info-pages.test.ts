@@ -126,6 +126,21 @@ describe("/pages/<slug>", () => {
 		["/pages/terms", { en: 5 }, 400, "invalid_request", "en"],
 		["/pages/terms", { en: "x".repeat(20_001) }, 400, "invalid_request", "en"],
 		["/pages/terms", { de: "Bedingungen" }, 400, "invalid_request", "de"],
+		// A draft is not published: its first line, or a gap it leaves.
+		[
+			"/pages/terms",
+			{ en: "DRAFT to review before you publish.\n\nOurs." },
+			400,
+			"invalid_request",
+			"en",
+		],
+		[
+			"/pages/legal",
+			{ en: "Kōhī SAS", fr: "Capital social : (à compléter)" },
+			400,
+			"invalid_request",
+			"fr",
+		],
 	])("refuses PUT %s %#, naming what is wrong", async (path, body, status, code, field) => {
 		const before = await (await admin("/pages")).json();
 		const res = await admin(path, { method: "PUT", body });

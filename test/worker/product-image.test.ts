@@ -57,6 +57,13 @@ describe("product pictures", () => {
 		expect(served.status).toBe(200);
 		expect(served.headers.get("content-type")).toBe("image/png");
 		expect(served.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+		// Mail clients show it from their own origin: the pictures alone may be read cross-origin.
+		expect(served.headers.get("cross-origin-resource-policy")).toBe("cross-origin");
+		expect(
+			(await exports.default.fetch(`${ORIGIN}/api/products`)).headers.get(
+				"cross-origin-resource-policy",
+			),
+		).toBe("same-origin");
 		expect(new Uint8Array(await served.arrayBuffer())).toEqual(PNG);
 
 		const detail = await (

@@ -88,7 +88,7 @@ describe("the Checkout Session a cart asks for", () => {
 		{
 			id: "usd-express",
 			displayName: "Express",
-			translations: JSON.stringify({ fr: { name: "Livraison express" } }),
+			translations: JSON.stringify({ fr: { name: "Rapide" } }),
 			amount: 1500,
 			currency: "usd",
 			minDays: 1,
@@ -192,7 +192,7 @@ describe("the Checkout Session a cart asks for", () => {
 				2_000_000_000,
 				options(),
 			).shipping_options?.map((o) => o.shipping_rate_data?.display_name);
-		expect(names("fr")).toEqual(["Standard", "Livraison express"]);
+		expect(names("fr")).toEqual(["Standard", "Rapide"]);
 		expect(names("en")).toEqual(["Standard", "Express"]);
 		expect(names()).toEqual(["Standard", "Express"]);
 	});

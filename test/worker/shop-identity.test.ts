@@ -172,7 +172,11 @@ describe("the shop's identity", () => {
 			EMAIL: binding as unknown as SendEmail,
 		} as Bindings;
 		expect(await deliverEmail(depsFor(bindings), id, 1)).toEqual({ outcome: "sent" });
-		expect(sent[0]).toMatchObject({ from: "orders@kohi.example", replyTo: "bonjour@kohi.example" });
+		// From the shop as it is named now, at EMAIL_FROM's address; a reply goes to its contact.
+		expect(sent[0]).toMatchObject({
+			from: { name: "Maison Kōhī", email: "orders@kohi.example" },
+			replyTo: "bonjour@kohi.example",
+		});
 		expect(String(sent[0]?.text)).toContain("Maison Kōhī");
 		expect(String(sent[0]?.text)).not.toContain("Bean & Leaf");
 		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });

@@ -123,7 +123,7 @@ describe("A shipping rate in both languages", () => {
 			);
 		};
 		// The demo seed's rates carry French names (seeds/demo.sql).
-		expect(await names("fr")).toEqual(["Livraison standard", "Livraison express"]);
+		expect(await names("fr")).toEqual(["Normale", "Rapide"]);
 		expect(await names("en")).toEqual(["Standard", "Express"]);
 	});
 });

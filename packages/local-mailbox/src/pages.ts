@@ -29,6 +29,8 @@ export function pages(store: MailStore): Hono {
 	app.use("/", headers);
 	app.use("/messages/*", headers);
 	app.get("/", (c) => c.html(inboxPage(store.list())));
+	// The browser's request for an icon: nothing to show, and no 404 in its console.
+	app.get("/favicon.ico", (c) => c.body(null, 204));
 	app.get("/messages/:id", (c) => {
 		const message = store.get(c.req.param("id"));
 		if (!message)

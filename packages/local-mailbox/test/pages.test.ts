@@ -14,6 +14,10 @@ const get = async (path: string) => {
 };
 
 describe("the mailbox pages", () => {
+	it("answers the browser's icon request with nothing rather than a 404", async () => {
+		expect((await get("/favicon.ico")).status).toBe(204);
+	});
+
 	it("lists messages newest first, each linking to its page, with the subject escaped", async () => {
 		const older = await send(mailbox, shopEmail({ to: ["list@example.com"], subject: "Older" }));
 		const newer = await send(

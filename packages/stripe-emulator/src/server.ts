@@ -155,6 +155,8 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 	app.get("/", (c) =>
 		c.json({ emulator: "stripe", api: "/v1", control: "/_emulator", checkout: "/pay/:id" }),
 	);
+	// The browser's request for an icon: nothing to show, and no 404 in its console.
+	app.get("/favicon.ico", (c) => c.body(null, 204));
 	app.notFound((c) =>
 		c.json({ error: { type: "invalid_request_error", message: `Not found: ${c.req.path}` } }, 404),
 	);

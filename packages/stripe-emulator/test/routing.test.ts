@@ -19,6 +19,10 @@ async function call(path: string, init: RequestInit = {}) {
 }
 
 describe("routing", () => {
+	it("answers the browser's icon request (the hosted page's tab) with nothing rather than a 404", async () => {
+		expect((await fetch(`${test.emulator.url}/favicon.ico`)).status).toBe(204);
+	});
+
 	it("answers an unknown /v1 URL as Stripe does, after authenticating", async () => {
 		const answer = await call("/v1/customers", { headers: auth });
 		expect(answer.status).toBe(404);

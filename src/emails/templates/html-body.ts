@@ -85,7 +85,7 @@ function table(rows: Row[], kind: "amounts" | "totals" | "facts") {
 	return html`<table width="100%" cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;${kind === "totals" ? "margin-top:8px;" : ""}">
 ${rows.map(
 	(row) => html`<tr>
-<th scope="row" align="left" style="${CELL}text-align:left;${weight(row)}">${row.image ? html`<img src="${row.image}" alt="" width="48" height="48" style="width:48px;height:48px;object-fit:cover;border-radius:4px;vertical-align:middle;margin-right:12px;border:0;">` : ""}${row.label}</th>
+<th scope="row" align="left" style="${CELL}text-align:left;${weight(row)}">${row.image ? html`<img src="${row.image}" alt="" width="48" style="width:48px;height:auto;border-radius:4px;vertical-align:middle;margin-right:12px;border:0;">` : ""}${row.label}</th>
 <td align="${kind === "facts" ? "left" : "right"}" style="${CELL}${value}padding-left:12px;${weight(row)}">${row.value}</td>
 </tr>`,
 )}

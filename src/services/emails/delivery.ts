@@ -2,7 +2,7 @@ import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { emails, orderItems, orders, products } from "../../db/schema.ts";
 import type { EmailStatus } from "../../domain/vocabulary.ts";
 import { renderEmail } from "../../emails/templates/index.ts";
-import { isSingleAddress } from "../../lib/email-address.ts";
+import { isSingleAddress, senderOf } from "../../lib/email-address.ts";
 import { AppError, isRefusal } from "../../lib/errors.ts";
 import { describeError, errorMessage } from "../../lib/log.ts";
 import { isoTime } from "../../lib/time.ts";
@@ -110,7 +110,7 @@ export async function deliverEmail(
 		subject = content.subject;
 		const providerMessageId = await mailer.send({
 			idempotencyKey: email.resends === 0 ? email.id : `${email.id}-resend-${email.resends}`,
-			from: mailer.from,
+			from: senderOf(shop.name, mailer.from),
 			replyTo: shop.contactEmail,
 			to: email.to,
 			kind: email.kind,

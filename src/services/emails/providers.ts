@@ -1,10 +1,12 @@
 import type { EmailConfig } from "../../config.ts";
+import { type Sender, senderHeader } from "../../lib/email-address.ts";
 import type { Logger } from "../../lib/log.ts";
 
 /** One e-mail as a provider takes it. `idempotencyKey` makes a repeated send one e-mail. */
 export type OutgoingEmail = {
 	idempotencyKey: string;
-	from: string;
+	/** The shop's name and EMAIL_FROM's address. */
+	from: Sender;
 	/** Where a reply goes (the shop's contact e-mail); null: to the sender. */
 	replyTo: string | null;
 	to: string;
@@ -72,7 +74,7 @@ function emailProvider(
 					);
 				try {
 					const sent = await binding.send({
-						from: email.from,
+						from: email.from.name ? email.from : email.from.email,
 						...(email.replyTo && { replyTo: email.replyTo }),
 						to: email.to,
 						subject: email.subject,
@@ -107,7 +109,7 @@ async function sendWithResend(
 				"Idempotency-Key": email.idempotencyKey,
 			},
 			body: JSON.stringify({
-				from: email.from,
+				from: senderHeader(email.from),
 				...(email.replyTo && { reply_to: email.replyTo }),
 				to: [email.to],
 				subject: email.subject,
