@@ -100,7 +100,7 @@ function dashboardTiles(board, health) {
 	];
 }
 
-/** Each currency's paid orders and revenue, one line each; refunds said beside. */
+/** Each currency's paid orders and gross revenue, one line each; with refunds, what went back and the net. */
 function paidLines(period) {
 	const paid = Array.isArray(period?.paid) ? period.paid : [];
 	if (paid.length === 0) return [h("span", { class: "tile-line" }, "No paid orders")];
@@ -110,7 +110,9 @@ function paidLines(period) {
 			{ class: "tile-line" },
 			h("strong", {}, formatMoney(p.revenue, p)),
 			` · ${plural(p.orders, "order")}`,
-			p.refunded > 0 ? `, ${formatMoney(p.refunded, p)} refunded` : "",
+			p.refunded > 0
+				? `, ${formatMoney(p.refunded, p)} refunded, ${formatMoney(p.net, p)} net`
+				: "",
 		),
 	);
 }

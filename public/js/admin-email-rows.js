@@ -52,6 +52,7 @@ function emailCells(email, { withOrder }) {
 				email.locale ? ` (${email.locale})` : "",
 			),
 			line(email.subject ?? "—"),
+			email.resendOf ? line("Sent again to a corrected address") : [],
 		),
 		h("td", { class: "email-to", dataset: { label: "Recipient" } }, email.to ?? "—"),
 		h(
@@ -81,6 +82,23 @@ function resendButton(email) {
 	);
 }
 
+/** A corrected address for this e-mail: a new e-mail of the outbox, the first one kept. */
+function resendToForm(email) {
+	const id = `resend-to-${email.id}`;
+	return h(
+		"details",
+		{ class: "resend-to", dataset: { resendToFor: email.id } },
+		h("summary", {}, "To another address"),
+		h(
+			"form",
+			{ dataset: { resendTo: email.id }, novalidate: true },
+			h("label", { for: id }, "Corrected address"),
+			h("input", { id, name: "to", type: "email", required: true, value: email.to ?? "" }),
+			h("button", { type: "submit", class: "btn btn-secondary btn-small" }, "Send there"),
+		),
+	);
+}
+
 /**
  * A row whose action cell (the Resend button and what became of it, a live
  * region) stays put when the row is updated, so the feedback is announced.
@@ -103,4 +121,8 @@ export function fillEmailRow(row, email, options) {
 	const button = action.querySelector("button[data-resend-email]");
 	if (canResend(email) && !button) action.prepend(resendButton(email));
 	if (!canResend(email) && button) button.remove();
+	const resendTo = action.querySelector("details[data-resend-to-for]");
+	if (canResend(email) && !resendTo)
+		action.querySelector(".action-feedback").before(resendToForm(email));
+	if (!canResend(email) && resendTo) resendTo.remove();
 }

@@ -213,6 +213,39 @@ export function emailsTab(
 		}
 	});
 
+	// A corrected address: the worker writes a new e-mail, listed beside the first one.
+	document.addEventListener("submit", async (event) => {
+		const form = event.target.closest("form[data-resend-to]");
+		if (!form) return;
+		event.preventDefault();
+		const input = form.elements.to;
+		const feedback = form.closest("td").querySelector(".action-feedback");
+		const to = input.value.trim();
+		if (!input.checkValidity() || !to) {
+			say(feedback, "Enter one e-mail address, like name@example.com.");
+			input.focus();
+			return;
+		}
+		const send = form.querySelector("button[type=submit]");
+		send.disabled = true;
+		say(feedback, `Sending to ${to}…`);
+		try {
+			const copy = await admin(
+				`/admin/emails/${encodeURIComponent(form.dataset.resendTo)}/resend`,
+				{ method: "POST", body: { to } },
+			);
+			say(feedback, `Queued to ${copy.to}, as a new e-mail of this order.`);
+			form.closest("details").open = false;
+			if (copy.orderId && detailEmails.dataset.orderId === copy.orderId)
+				loadOrderEmails(copy.orderId);
+			if (!emailsBody.closest("[hidden]")) loadEmails();
+		} catch (err) {
+			if (!isHandled(err)) say(feedback, `Not sent: ${messageOf(err)}`);
+		} finally {
+			send.disabled = false;
+		}
+	});
+
 	filterForm.addEventListener("submit", (event) => {
 		event.preventDefault();
 		loadEmails();

@@ -49,8 +49,37 @@ export function ordersPanel() {
 			button("Clear search", { id: "clear-search", small: true, hidden: true }),
 		),
 	);
+	const exportForm = h(
+		"form",
+		{ id: "orders-export", class: "toolbar orders-toolbar", novalidate: true },
+		formField(
+			{
+				id: "export-from",
+				label: "From",
+				error: false,
+				hint: "A day (UTC); empty: from the first order.",
+			},
+			h("input", { name: "from", type: "date" }),
+		),
+		formField(
+			{ id: "export-to", label: "To", error: false, hint: "Included; empty: up to today." },
+			h("input", { name: "to", type: "date" }),
+		),
+		h(
+			"div",
+			{ class: "toolbar-actions" },
+			submit("Export CSV", { small: true, kind: "secondary" }),
+			h("p", { id: "export-status", class: "form-status small", role: "status" }),
+		),
+	);
 	return [
 		h("search", {}, filter),
+		h(
+			"details",
+			{ class: "orders-export" },
+			h("summary", {}, "Export the orders shown to CSV"),
+			exportForm,
+		),
 		liveLine("orders-status"),
 		dataTable({
 			label: "Orders table",

@@ -45,7 +45,7 @@ export function orderDialogBody() {
 			h("h3", {}, "History"),
 			dataTable({
 				label: "Order history table",
-				caption: "Status changes and refunds, oldest first",
+				caption: "Status changes, refunds and notes, oldest first",
 				columns: ["At", "Change", "By", "Stripe id"],
 				bodyId: "detail-transitions",
 				className: "history-table stacked-table",
@@ -188,7 +188,7 @@ function renderShipping(order) {
 	);
 }
 
-/** Status changes and refunds in one time line, oldest first. */
+/** Status changes, refunds and the operator's notes in one time line, oldest first. */
 function renderHistory(order) {
 	const money = (n) => formatMoney(n, order);
 	const changes = (order.transitions ?? []).map((t) => ({
@@ -214,8 +214,14 @@ function renderHistory(order) {
 			code(r.id),
 		],
 	}));
+	const notes = (order.notes ?? []).map((n) => ({
+		at: n.at,
+		cells: [h("span", { class: "history-note" }, `Note: ${n.text}`), n.by, "—"],
+	}));
 	// A stable sort keeps each list's own order within one second.
-	const lines = [...changes, ...refunds].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+	const lines = [...changes, ...refunds, ...notes].sort(
+		(a, b) => Date.parse(a.at) - Date.parse(b.at),
+	);
 	replaceChildren(
 		byId("detail-transitions"),
 		lines.length

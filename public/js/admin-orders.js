@@ -7,7 +7,9 @@
  */
 
 import { orderActions } from "./admin-order-actions.js";
+import { ordersExport } from "./admin-order-export.js";
 import { orderRow, ordersPanel } from "./admin-order-list.js";
+import { orderNotes } from "./admin-order-notes.js";
 import { orderDialogBody, renderOrder } from "./admin-order-view.js";
 import { latestRequest, plural } from "./admin-view.js";
 import { byId, replaceChildren, say } from "./dom.js";
@@ -127,6 +129,13 @@ export function ordersTab(
 		search.focus();
 	});
 	loadMore.addEventListener("click", () => load({ reset: false }));
+	// The export takes the list's search or view (admin-order-export.js).
+	ordersExport(byId("orders-export"), {
+		admin,
+		isHandled,
+		messageOf,
+		filters: () => (shownQuery ? { q: shownQuery } : view.value ? { status: view.value } : {}),
+	});
 
 	body.addEventListener("click", (event) => {
 		const row = event.target.closest("tr[data-order-id]");
@@ -153,6 +162,7 @@ export function ordersTab(
 		current = order;
 		renderOrder(order);
 		actions.show(order, { another });
+		if (another) notes.clear();
 		updateRow(order);
 		onOrderShown(order);
 	}
@@ -222,6 +232,14 @@ export function ordersTab(
 		render,
 		updateRow,
 		dialog: detail,
+	});
+
+	const notes = orderNotes(detail.querySelector(".detail-actions"), {
+		admin,
+		isHandled,
+		messageOf,
+		currentOrder: () => current,
+		reread,
 	});
 
 	document.addEventListener("click", (event) => {

@@ -34,10 +34,14 @@ function parseRetryAfter(value) {
 }
 
 /**
- * fetch() for our JSON API. Resolves with the parsed body of a 2xx answer;
- * rejects with an ApiError carrying the server's error code and message.
+ * fetch() for our JSON API. Resolves with the parsed body of a 2xx answer (its
+ * text with `answer: "text"`); rejects with an ApiError carrying the server's
+ * error code and message.
  */
-export async function requestJson(path, { method = "GET", body, headers = {}, signal } = {}) {
+export async function requestJson(
+	path,
+	{ method = "GET", body, headers = {}, signal, answer = "json" } = {},
+) {
 	const init = {
 		method,
 		headers: { Accept: "application/json", ...headers },
@@ -61,12 +65,15 @@ export async function requestJson(path, { method = "GET", body, headers = {}, si
 		throw new ApiError(0, "network_error", fallbackMessage(0));
 	}
 	let data = null;
+	let text = "";
 	try {
-		const text = await res.text();
+		text = await res.text();
 		data = text ? JSON.parse(text) : null;
 	} catch {
 		data = null;
 	}
+	// A page or a file the console opens (a packing slip, a CSV export): its text as sent.
+	if (res.ok && answer === "text") return text;
 	if (res.ok) {
 		if (data === null || typeof data !== "object") {
 			throw new ApiError(res.status, "bad_response", "The shop sent an unexpected answer.");

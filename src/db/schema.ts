@@ -348,6 +348,22 @@ export const orderTransitions = sqliteTable(
 	(t) => [index("order_transitions_order_idx").on(t.orderId, t.id)],
 );
 
+/** The operator's private notes on an order (SPEC 17), shown in its history; never to the shopper. */
+export const orderNotes = sqliteTable(
+	"order_notes",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		orderId: text("order_id")
+			.notNull()
+			.references(() => orders.id),
+		text: text("text").notNull(),
+		/** `admin-token:<first 8 hex digits of its SHA-256>`, as the catalog's audit names it. */
+		createdBy: text("created_by").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [index("order_notes_order_idx").on(t.orderId, t.id)],
+);
+
 export const alerts = sqliteTable(
 	"alerts",
 	{
@@ -407,6 +423,8 @@ export const emails = sqliteTable(
 		providerMessageId: text("provider_message_id"),
 		/** How often the operator asked to send it again: part of the provider's idempotency key. */
 		resends: integer("resends").notNull().default(0),
+		/** The e-mail this one sends again to a corrected address (`POST /admin/emails/:id/resend` with `to`). */
+		resendOf: text("resend_of"),
 		dedupeKey: text("dedupe_key").notNull(),
 		createdAt: integer("created_at").notNull(),
 		sentAt: integer("sent_at"),

@@ -11,11 +11,16 @@ import {
 } from "../domain/product.ts";
 import { infoPageSchema, shopIdentitySchema } from "../domain/shop.ts";
 import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
-import { AppError } from "../lib/errors.ts";
+import { loadCatalogues } from "../i18n/catalogues.ts";
+import { isSingleAddress } from "../lib/email-address.ts";
+import { AppError, orderNotFound } from "../lib/errors.ts";
 import { bearerToken, sameToken } from "../lib/secret-compare.ts";
+import { DAY_MS } from "../lib/time.ts";
+import { packingSlip } from "../pages/packing-slip.ts";
 import { dashboard } from "../services/admin/dashboard.ts";
 import { invalidAmount, invalidRequest } from "../services/admin/errors.ts";
 import {
+	addOrderNote,
 	DEFAULT_PAGE_SIZE,
 	decodeCursor,
 	forceSync,
@@ -24,6 +29,7 @@ import {
 	MAX_PAGE_SIZE,
 	orderDetail,
 } from "../services/admin/orders.ts";
+import { ordersCsv } from "../services/admin/orders-csv.ts";
 import {
 	listAlerts,
 	listWebhookEvents,
@@ -42,6 +48,7 @@ import {
 import { setProductImage } from "../services/catalog/product-image.ts";
 import { listEmails, resendEmail } from "../services/emails/delivery.ts";
 import { MAX_IMAGE_BYTES } from "../services/media/images.ts";
+import { findOrderWithItems } from "../services/orders/orders.ts";
 import { refundOrder } from "../services/payments/refunds.ts";
 import { saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import { allInfoPages, isInfoPage, saveInfoPage } from "../services/shop/info-pages.ts";
@@ -99,7 +106,19 @@ const listOrdersQuery = v.object({
 		),
 	),
 	cursor: v.optional(v.string("cursor must be given once")),
+	from: v.optional(utcDay("from")),
+	to: v.optional(utcDay("to")),
 });
+
+/** `from` / `to`: a day (`YYYY-MM-DD`, UTC), its first millisecond. */
+function utcDay(name: string) {
+	return v.pipe(
+		v.string(`${name} must be given once`),
+		v.regex(/^\d{4}-\d{2}-\d{2}$/, `${name} must be a day like 2026-12-06`),
+		v.transform((day) => Date.parse(`${day}T00:00:00Z`)),
+		v.check((ms) => Number.isFinite(ms), `${name} must be a real day`),
+	);
+}
 
 const emailsQuery = v.object({
 	status: v.optional(
@@ -167,12 +186,23 @@ function validQuery<const T extends v.GenericSchema>(schema: T) {
 export const adminRoutes = new Hono<AppEnv>()
 	.use(adminAuth)
 	.get("/orders", validQuery(listOrdersQuery), async (c) => {
-		const { cursor, ...filters } = c.req.valid("query");
+		const { cursor, from, to, ...filters } = c.req.valid("query");
 		const position = cursor === undefined ? undefined : decodeCursor(cursor);
 		if (position === null) throw invalidRequest("cursor is not one this API gave out.");
+		const days = dayRange(from, to);
 		return c.json(
-			await listOrders(c.var.deps.db, { ...filters, cursor: position }, c.var.deps.now()),
+			await listOrders(c.var.deps.db, { ...filters, ...days, cursor: position }, c.var.deps.now()),
 		);
+	})
+	// The list's filters, every page of it, as CSV (streamed: the export never holds them all).
+	.get("/orders.csv", validQuery(listOrdersQuery), async (c) => {
+		const { status, q, from, to } = c.req.valid("query");
+		const filters = { status, q, ...dayRange(from, to) };
+		const day = new Date(c.var.deps.now()).toISOString().slice(0, 10);
+		return c.body(ordersCsv(c.var.deps.db, filters), 200, {
+			"Content-Type": "text/csv; charset=utf-8",
+			"Content-Disposition": `attachment; filename="orders-${day}.csv"`,
+		});
 	})
 	.get("/orders/:id", async (c) =>
 		c.json(await orderDetail(c.var.deps.db, c.req.param("id"), c.var.deps.now())),
@@ -189,6 +219,21 @@ export const adminRoutes = new Hono<AppEnv>()
 		}),
 		async (c) => c.json(await refundOrder(c.var.deps, c.req.param("id"), c.var.input)),
 	)
+	.get("/orders/:id/packing-slip", async (c) => {
+		const { deps, config } = c.var;
+		const [found, shop] = await Promise.all([
+			findOrderWithItems(deps.db, { id: c.req.param("id") }),
+			shopIdentity(deps.db, config.shopDefaults, deps.now()),
+			loadCatalogues(c.env.ASSETS),
+		]);
+		if (!found) throw orderNotFound();
+		return c.html(packingSlip(found.order, found.items, shop));
+	})
+	.post("/orders/:id/notes", limitBody(8 * 1024), async (c) => {
+		const { text } = validBody(noteBody, await readJsonObject(c));
+		const { deps } = c.var;
+		return c.json(await addOrderNote(deps.db, c.req.param("id"), text, await actor(c), deps.now()));
+	})
 	.post("/orders/:id/fulfill", limitBody(4096), async (c) => {
 		const body = fulfillBodyOf(await readJsonObject(c));
 		return c.json(
@@ -265,9 +310,38 @@ export const adminRoutes = new Hono<AppEnv>()
 	.get("/emails", validQuery(emailsQuery), async (c) =>
 		c.json(await listEmails(c.var.deps, c.req.valid("query"))),
 	)
-	.post("/emails/:id/resend", async (c) =>
-		c.json(await resendEmail(c.var.deps, c.req.param("id"))),
-	);
+	.post("/emails/:id/resend", limitBody(1024), async (c) => {
+		// An empty body: the same address; `{"to"}`: a corrected one.
+		const body = validBody(resendBody, await readJsonObject(c));
+		return c.json(await resendEmail(c.var.deps, c.req.param("id"), body.to));
+	});
+
+/** `POST /admin/orders/:id/notes`: `{"text"}`, 1 to 2,000 characters. */
+const noteBody = v.strictObject(
+	{
+		text: v.pipe(
+			v.string("text must be text"),
+			v.trim(),
+			v.minLength(1, "text is required"),
+			v.maxLength(2000, "text must be at most 2000 characters"),
+		),
+	},
+	"unknown field",
+);
+
+/** `POST /admin/emails/:id/resend`: `{"to"?}`, one plain address. */
+const resendBody = v.strictObject(
+	{
+		to: v.optional(
+			v.pipe(
+				v.string("to must be an e-mail address"),
+				v.trim(),
+				v.check(isSingleAddress, "to must be one plain e-mail address (name@example.com)"),
+			),
+		),
+	},
+	"unknown field",
+);
 
 /** A product's fields, or 400 `invalid_product` naming the first field at fault. */
 function validProduct<const T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
@@ -276,6 +350,16 @@ function validProduct<const T extends v.GenericSchema>(schema: T, body: unknown)
 	const issue = parsed.issues[0];
 	const field = issueField(issue);
 	throw invalidProduct(field, field ? `${field}: ${issue.message}` : issue.message);
+}
+
+/** The days asked for, as created-at bounds: from the first one's start to the last one's end. */
+function dayRange(from: number | undefined, to: number | undefined) {
+	if (from !== undefined && to !== undefined && to < from)
+		throw invalidRequest("to must be on or after from.");
+	return {
+		...(from !== undefined && { createdFrom: from }),
+		...(to !== undefined && { createdBefore: to + DAY_MS }),
+	};
 }
 
 /** A body's fields, or 400 `invalid_request` naming the first field at fault. */

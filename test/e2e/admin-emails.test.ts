@@ -111,7 +111,8 @@ describe("admin page: e-mails", () => {
 			Recipient: [to],
 			Status: ["sent", "1 attempt", expect.stringMatching(/^sent \S/)],
 			"Last error": ["—"],
-			Action: ["Resend"],
+			// Resend, and the form to send it to a corrected address.
+			Action: expect.arrayContaining(["Resend"]),
 		});
 		// One "Resend" per row, each named for its e-mail.
 		const resendName = `Resend the order confirmation e-mail to ${to}`;
@@ -142,7 +143,8 @@ describe("admin page: e-mails", () => {
 			"E-mail": listed["E-mail"],
 			Recipient: [to],
 			Status: listed.Status,
-			Action: ["Resend"],
+			// Resend, and the form to send it to a corrected address.
+			Action: expect.arrayContaining(["Resend"]),
 		});
 		expect(await seriousViolations(page)).toEqual([]);
 
@@ -158,7 +160,8 @@ describe("admin page: e-mails", () => {
 		expect(await rowByHeader(page, tabRow)).toMatchObject({
 			Status: ["failed", "1 attempt", expect.stringMatching(/^last sent \S/)],
 			"Last error": ["test"],
-			Action: ["Resend"],
+			// Resend, and the form to send it to a corrected address.
+			Action: expect.arrayContaining(["Resend"]),
 		});
 		// Other files' e-mails may fail too: at least this one is counted.
 		const tab = page.getByRole("tab", { name: /^Emails/ });
@@ -185,7 +188,7 @@ describe("admin page: e-mails", () => {
 		expect(await rowByHeader(page, tabRow)).toMatchObject({
 			Status: ["sent", "1 attempt", expect.stringMatching(/^sent \S/)],
 			"Last error": ["—"],
-			Action: ["Resend", "Sent again."],
+			Action: expect.arrayContaining(["Resend", "Sent again."]),
 		});
 		if (mailboxUrl) {
 			const mailbox = mailboxClient(mailboxUrl);

@@ -135,8 +135,14 @@ describe("GET /admin/dashboard", () => {
 			orders: 2,
 			revenue: 1500,
 			refunded: 500,
+			net: 1000,
 		});
-		expect(chf(after.week.paid)).toMatchObject({ orders: 3, revenue: 3500, refunded: 500 });
+		expect(chf(after.week.paid)).toMatchObject({
+			orders: 3,
+			revenue: 3500,
+			refunded: 500,
+			net: 3000,
+		});
 		expect(after.awaitingPayment - before.awaitingPayment).toBe(1);
 		expect(after.failedEmails - before.failedEmails).toBe(1);
 

@@ -12,7 +12,7 @@ export function periodStarts(nowMs: number): { today: number; week: number } {
 	return { today, week: today - sinceMonday * DAY_MS };
 }
 
-/** Orders paid since `from`, per currency: how many, what they charged and what was refunded. */
+/** Orders paid since `from`, per currency: how many, what they charged, what was refunded, and the net. */
 async function paidSince(db: Db, from: number) {
 	const rows = await db
 		.select({
@@ -25,13 +25,19 @@ async function paidSince(db: Db, from: number) {
 		.where(and(isNotNull(orders.paidAt), gte(orders.paidAt, from)))
 		.groupBy(orders.currency)
 		.orderBy(orders.currency);
-	return rows.map((r) => ({
-		currency: r.currency,
-		minorUnits: minorUnitDigits(r.currency),
-		orders: r.orders,
-		revenue: Number(r.revenue ?? 0),
-		refunded: Number(r.refunded ?? 0),
-	}));
+	return rows.map((r) => {
+		const revenue = Number(r.revenue ?? 0);
+		const refunded = Number(r.refunded ?? 0);
+		// Gross (what was charged), what went back, and what the shop keeps (SPEC 17).
+		return {
+			currency: r.currency,
+			minorUnits: minorUnitDigits(r.currency),
+			orders: r.orders,
+			revenue,
+			refunded,
+			net: revenue - refunded,
+		};
+	});
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { SQL } from "drizzle-orm";
-import { and, asc, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { orderItems, orders, orderTransitions } from "../../db/schema.ts";
+import { orderItems, orderNotes, orders, orderTransitions } from "../../db/schema.ts";
 import { allowedActions } from "../../domain/actions.ts";
 import { factFromSession } from "../../domain/stripe-facts.ts";
 import type { OrderStatus } from "../../domain/vocabulary.ts";
@@ -44,13 +44,36 @@ export function decodeCursor(raw: string): OrderCursor | null {
 	return { createdAt: Number(match[1]), id: match[2] };
 }
 
-export type OrderListQuery = {
-	status?: OrderStatus;
+export type OrderFilters = {
+	status?: OrderStatus | undefined;
 	/** An exact customer e-mail (any case), order id or number, Checkout Session id or PaymentIntent id. */
-	q?: string;
-	limit: number;
-	cursor?: OrderCursor;
+	q?: string | undefined;
+	/** Created at or after (epoch ms). */
+	createdFrom?: number;
+	/** Created before (epoch ms). */
+	createdBefore?: number;
 };
+
+export type OrderListQuery = OrderFilters & { limit: number; cursor?: OrderCursor };
+
+/** The list's filters, and where a page starts: newest first, keyset. */
+export function listCondition(filters: OrderFilters, cursor?: OrderCursor): SQL | undefined {
+	const { status, q, createdFrom, createdBefore } = filters;
+	// `created_at <= ?` lets SQLite walk orders_created_idx / orders_status_created_idx from the cursor on.
+	const after = cursor
+		? and(
+				lte(orders.createdAt, cursor.createdAt),
+				or(lt(orders.createdAt, cursor.createdAt), lt(orders.id, cursor.id)),
+			)
+		: undefined;
+	return and(
+		status ? eq(orders.status, status) : undefined,
+		q ? searchCondition(q) : undefined,
+		createdFrom !== undefined ? gte(orders.createdAt, createdFrom) : undefined,
+		createdBefore !== undefined ? lt(orders.createdAt, createdBefore) : undefined,
+		after,
+	);
+}
 
 /** What `q` names, by its form: each key has its own index, so a search reads only what it finds. */
 function searchCondition(q: string): SQL {
@@ -68,24 +91,11 @@ function searchCondition(q: string): SQL {
 
 /** One page of orders, newest first, with the cursor of the next page (null on the last). */
 export async function listOrders(db: Db, query: OrderListQuery, nowMs: number) {
-	const { status, q, limit, cursor } = query;
-	// `created_at <= ?` lets SQLite walk orders_created_idx / orders_status_created_idx from the cursor on.
-	const after = cursor
-		? and(
-				lte(orders.createdAt, cursor.createdAt),
-				or(lt(orders.createdAt, cursor.createdAt), lt(orders.id, cursor.id)),
-			)
-		: undefined;
+	const { limit, cursor } = query;
 	const rows = await db
 		.select()
 		.from(orders)
-		.where(
-			and(
-				status ? eq(orders.status, status) : undefined,
-				q ? searchCondition(q) : undefined,
-				after,
-			),
-		)
+		.where(listCondition(query, cursor))
 		.orderBy(desc(orders.createdAt), desc(orders.id))
 		.limit(limit + 1);
 	const page = rows.slice(0, limit);
@@ -102,7 +112,7 @@ export async function listOrders(db: Db, query: OrderListQuery, nowMs: number) {
 }
 
 /** One query for a page's items: at most MAX_PAGE_SIZE ids, within D1's 100 bound parameters. */
-async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, OrderItemRow[]>> {
+export async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, OrderItemRow[]>> {
 	const byOrder = new Map<string, OrderItemRow[]>();
 	if (orderIds.length === 0) return byOrder;
 	const rows = await db
@@ -118,7 +128,7 @@ async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, OrderIte
 export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 	const order = await findOrder(db, orderId);
 	if (!order) throw orderNotFound();
-	const [items, transitions, refunds] = await Promise.all([
+	const [items, transitions, refunds, notes] = await Promise.all([
 		orderItemsOf(db, order.id),
 		db
 			.select()
@@ -126,6 +136,11 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 			.where(eq(orderTransitions.orderId, order.id))
 			.orderBy(asc(orderTransitions.id)),
 		refundsOf(db, order.id),
+		db
+			.select()
+			.from(orderNotes)
+			.where(eq(orderNotes.orderId, order.id))
+			.orderBy(asc(orderNotes.id)),
 	]);
 	return {
 		...adminOrder(order, items, nowMs),
@@ -137,7 +152,35 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 			at: isoTime(t.at),
 		})),
 		refunds,
+		// The operator's private notes, oldest first (the console shows them in the history).
+		notes: notes.map(noteView),
 	};
+}
+
+const noteView = (n: typeof orderNotes.$inferSelect) => ({
+	id: n.id,
+	text: n.text,
+	by: n.createdBy,
+	at: isoTime(n.createdAt),
+});
+
+/** `POST /admin/orders/:id/notes`: a private note on the order, kept in its history. Throws 404. */
+export async function addOrderNote(
+	db: Db,
+	orderId: string,
+	text: string,
+	actor: string,
+	nowMs: number,
+) {
+	// Written only if the order exists: one statement, no read first.
+	const note = await db.$client
+		.prepare(
+			"insert into order_notes (order_id, text, created_by, created_at) select id, ?, ?, ? from orders where id = ? returning id, text, created_by, created_at",
+		)
+		.bind(text, actor, nowMs, orderId)
+		.first<{ id: number; text: string; created_by: string; created_at: number }>();
+	if (!note) throw orderNotFound();
+	return { id: note.id, text: note.text, by: note.created_by, at: isoTime(note.created_at) };
 }
 
 /**

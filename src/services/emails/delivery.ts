@@ -276,6 +276,8 @@ export function adminEmail(email: EmailRow) {
 		status: email.status,
 		// A sent or failed e-mail may go again; a pending one is still on its way (the console's Resend).
 		resendable: email.status !== "pending",
+		// Sent again to a corrected address: the e-mail it repeats.
+		resendOf: email.resendOf,
 		attempts: email.attempts,
 		lastError: email.lastError,
 		createdAt: isoTime(email.createdAt),
@@ -283,10 +285,16 @@ export function adminEmail(email: EmailRow) {
 	};
 }
 
-/** `POST /admin/emails/:id/resend`: the same message again, through the queue. Throws 404. */
-export async function resendEmail(deps: Deps, emailId: string) {
+/**
+ * `POST /admin/emails/:id/resend`: the same message again, through the queue.
+ * With `to` (a corrected address, one plain address), a new e-mail of the
+ * outbox sends it there, recorded as a resend of this one (`resendOf`); the
+ * first one stays as it was, to the address it went to. Throws 404.
+ */
+export async function resendEmail(deps: Deps, emailId: string, to?: string) {
 	const email = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
 	if (!email) throw new AppError("email_not_found", "No such e-mail.");
+	if (to !== undefined && to !== email.to) return resendTo(deps, email, to);
 	const [updated] = await deps.db
 		.update(emails)
 		.set({
@@ -301,4 +309,31 @@ export async function resendEmail(deps: Deps, emailId: string) {
 		.returning();
 	await deps.enqueueEmails([email.id]);
 	return adminEmail(updated ?? email);
+}
+
+async function resendTo(deps: Deps, email: EmailRow, to: string) {
+	const now = deps.now();
+	const [copy] = await deps.db
+		.insert(emails)
+		.values({
+			id: crypto.randomUUID(),
+			orderId: email.orderId,
+			kind: email.kind,
+			to,
+			locale: email.locale,
+			amount: email.amount,
+			resendOf: email.id,
+			// Each correction is its own e-mail: never deduplicated against the first or another.
+			dedupeKey: `${email.dedupeKey}:resend:${crypto.randomUUID()}`,
+			createdAt: now,
+		})
+		.returning();
+	if (!copy) throw new Error(`the resend of e-mail ${email.id} was not written`);
+	deps.log.info("e-mail resent to a corrected address", {
+		emailId: email.id,
+		resendId: copy.id,
+		orderId: email.orderId,
+	});
+	await deps.enqueueEmails([copy.id]);
+	return adminEmail(copy);
 }

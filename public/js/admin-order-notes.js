@@ -1,0 +1,107 @@
+/**
+ * The open order's private note and its packing slip (SPEC 17): a note is
+ * added with `POST /admin/orders/:id/notes` and shows in the order's history;
+ * "Print packing slip" reads `GET /admin/orders/:id/packing-slip` with the
+ * token and opens it in a window of its own, where the browser's print view
+ * opens (no token ever in an address).
+ */
+import { h } from "./dom.js";
+import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
+import { button, formActions, formField, submit } from "./ui.js";
+
+/**
+ * @param {HTMLElement} container the dialog's `.detail-actions`
+ * @param {{
+ *   admin: (path: string, options?: object) => Promise<any>,
+ *   isHandled: (err: unknown) => boolean,
+ *   messageOf: (err: unknown) => string,
+ *   currentOrder: () => any,
+ *   reread: (id: string) => Promise<boolean>,
+ * }} deps the Orders tab's
+ */
+export function orderNotes(container, { admin, isHandled, messageOf, currentOrder, reread }) {
+	const text = h("textarea", { name: "text", rows: 2, maxlength: 2000 });
+	const inputs = { text };
+	const form = h(
+		"form",
+		{ id: "note-form", class: "note-form", novalidate: true },
+		formField(
+			{
+				id: "note-text",
+				label: "Private note",
+				hint: "Kept in the order's history; never shown to the shopper.",
+			},
+			text,
+		),
+		formActions(submit("Add note", { kind: "secondary" }), "note-status"),
+	);
+	const slip = button("Print packing slip", { id: "packing-slip" });
+	container.append(form, formActions(slip, "packing-slip-status"));
+	const status = form.querySelector("#note-status");
+	const slipStatus = container.querySelector("#packing-slip-status");
+
+	form.addEventListener("submit", async (event) => {
+		event.preventDefault();
+		const order = currentOrder();
+		if (!order) return;
+		clearFieldErrors(inputs);
+		if (!text.value.trim()) {
+			refuse(status, "Not added", [[text, "Write the note first."]]);
+			return;
+		}
+		const add = form.querySelector("button[type=submit]");
+		add.disabled = true;
+		tell(status, "Adding…");
+		try {
+			await admin(`/admin/orders/${encodeURIComponent(order.id)}/notes`, {
+				method: "POST",
+				body: { text: text.value },
+			});
+			form.reset();
+			await reread(order.id);
+			tell(status, "Added to the history.");
+		} catch (err) {
+			if (isHandled(err)) return;
+			refuse(status, "Not added", [[text, messageOf(err)]]);
+		} finally {
+			add.disabled = false;
+		}
+	});
+
+	slip.addEventListener("click", async () => {
+		const order = currentOrder();
+		if (!order) return;
+		// Opened now, while the click still counts as the owner's: a window opened later is blocked.
+		const view = window.open("", "_blank");
+		if (!view) {
+			tell(slipStatus, "The browser blocked the new window: allow pop-ups for the console.", {
+				error: true,
+			});
+			return;
+		}
+		tell(slipStatus, "Opening…");
+		try {
+			const page = await admin(`/admin/orders/${encodeURIComponent(order.id)}/packing-slip`, {
+				answer: "text",
+			});
+			view.document.open();
+			view.document.write(page);
+			view.document.close();
+			view.addEventListener("load", () => view.print(), { once: true });
+			tell(slipStatus, "Opened in a new window, with the print view.");
+		} catch (err) {
+			view.close();
+			if (isHandled(err)) return;
+			tell(slipStatus, `Could not open it: ${messageOf(err)}`, { error: true });
+		}
+	});
+
+	return {
+		clear() {
+			form.reset();
+			clearFieldErrors(inputs);
+			tell(status, "");
+			tell(slipStatus, "");
+		},
+	};
+}

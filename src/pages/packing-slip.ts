@@ -1,0 +1,74 @@
+import { html } from "hono/html";
+import { type Locale, translate } from "../i18n/catalogues.ts";
+import { postalLines } from "../lib/postal-address.ts";
+import type { OrderItemRow, OrderRow } from "../services/orders/orders.ts";
+import { orderNumber } from "../services/orders/view.ts";
+import { addressOnOneLine, type ShopIdentity } from "../services/shop/identity.ts";
+
+/**
+ * `GET /admin/orders/:id/packing-slip` (SPEC 17): a page to print and put in
+ * the parcel, in the order's language: the shop (its logo, name, who sells
+ * and its contact), the order's number and date, where it goes, and what is in
+ * it (no prices: a slip travels with the goods, perhaps as a gift).
+ */
+export function packingSlip(order: OrderRow, items: OrderItemRow[], shop: ShopIdentity): string {
+	const locale: Locale = order.locale === "fr" ? "fr" : "en";
+	const t = (key: Parameters<typeof translate>[1], params?: Record<string, string>) =>
+		translate(locale, key, params);
+	const number = orderNumber(order.id);
+	const date = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
+		order.paidAt ?? order.createdAt,
+	);
+	const address = postalLines(
+		order.shippingName,
+		{
+			line1: order.shippingLine1,
+			line2: order.shippingLine2,
+			city: order.shippingCity,
+			postalCode: order.shippingPostalCode,
+			state: order.shippingState,
+			country: order.shippingCountry,
+		},
+		locale,
+	);
+	const seller = [shop.legalName ?? shop.name, addressOnOneLine(shop)].filter(Boolean).join(" · ");
+	const page = html`<!doctype html>
+<html lang="${locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${t("slip.title")} · ${t("slip.order", { number })}</title>
+<link rel="stylesheet" href="/css/slip.css">
+</head>
+<body>
+<header class="slip-shop">
+${shop.logoUrl ? html`<img src="${shop.logoUrl}" alt="" height="40">` : ""}
+<p class="slip-shop-name">${shop.name}</p>
+</header>
+<main>
+<h1>${t("slip.title")}</h1>
+<p class="slip-order"><strong>${t("slip.order", { number })}</strong><br>${t("slip.date", { date })}</p>
+${
+	address.length > 0
+		? html`<section class="slip-address"><h2>${t("slip.shipTo")}</h2><p>${address.map((l, i) => html`${i > 0 ? html`<br>` : ""}${l}`)}</p></section>`
+		: ""
+}
+<table class="slip-items">
+<thead><tr><th scope="col">${t("slip.item")}</th><th scope="col" class="slip-qty">${t("slip.quantity")}</th></tr></thead>
+<tbody>
+${items.map((i) => html`<tr><td>${i.name}</td><td class="slip-qty">${i.quantity}</td></tr>`)}
+</tbody>
+</table>
+<p>${t("slip.thanks")}</p>
+</main>
+<footer class="slip-footer">
+<p>${seller}</p>
+${shop.contactEmail ? html`<p>${t("slip.questions", { email: shop.contactEmail })}</p>` : ""}
+</footer>
+</body>
+</html>
+`;
+	if (page instanceof Promise) throw new Error("the packing slip must render synchronously");
+	return page.toString();
+}

@@ -1,0 +1,108 @@
+/**
+ * The owner's day one in the console (SPEC 17): a private note in the order's
+ * history, the packing slip printed from its own window, the day's orders
+ * exported to CSV, and a confirmation sent again to a corrected address, read
+ * in the local mailbox.
+ */
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mailboxClient } from "local-mailbox/client";
+import { emulatorClient } from "stripe-emulator/client";
+import { describe, expect, it } from "vitest";
+import { orderNumber, signIn } from "./support/admin.ts";
+import { seriousViolations } from "./support/axe.ts";
+import { orderReaches, useShopper } from "./support/journey.ts";
+import { saveScreenshot } from "./support/shopper.ts";
+import { stack } from "./support/stack.ts";
+
+const { workerUrl, emulatorUrl, mailboxUrl } = stack();
+const emulator = emulatorClient(emulatorUrl);
+
+/** A paid order of this test's own: coffee to ship to Paris, its e-mail given on the emulator's page. */
+async function paidOrder(email: string): Promise<string> {
+	const res = await fetch(`${workerUrl}/create-checkout-session`, {
+		method: "POST",
+		headers: { "content-type": "application/json" },
+		body: JSON.stringify({ items: [{ productId: "brewing-guide", quantity: 1 }] }),
+	});
+	expect(res.status).toBe(200);
+	const { orderId, sessionId } = (await res.json()) as { orderId: string; sessionId: string };
+	await emulator.pay(sessionId, { email });
+	await orderReaches(orderId, "paid");
+	return orderId;
+}
+
+describe("the owner's day one", () => {
+	const shopper = useShopper({ acceptDownloads: true });
+
+	it("notes an order, prints its packing slip, exports the day's orders and resends its confirmation to a corrected address", async () => {
+		const typo = `day1-${randomBytes(3).toString("hex")}@exmaple.com`;
+		const orderId = await paidOrder(typo);
+		const number = orderNumber(orderId);
+		const { page } = shopper();
+		await signIn(page);
+
+		// Find it and open it.
+		await page.getByLabel("Find an order").fill(typo);
+		await page.getByRole("button", { name: "Search" }).click();
+		await page.locator(`button[data-open-order="${orderId}"]`).click();
+		await expect.poll(() => page.locator("#detail-heading").textContent()).toBe(`Order ${number}`);
+
+		// A private note, in the history.
+		await page.getByLabel("Private note").fill("Customer phoned: the address had a typo.");
+		await page.getByRole("button", { name: "Add note" }).click();
+		await expect
+			.poll(() => page.locator("#detail-transitions").innerText())
+			.toContain("Note: Customer phoned: the address had a typo.");
+		expect(await seriousViolations(page)).toEqual([]);
+
+		// The packing slip, in a window of its own.
+		const [slip] = await Promise.all([
+			page.waitForEvent("popup"),
+			page.getByRole("button", { name: "Print packing slip" }).click(),
+		]);
+		await slip.waitForLoadState();
+		await expect.poll(() => slip.locator("h1").textContent()).toBe("Packing slip");
+		expect(await slip.locator(".slip-items").innerText()).toContain("Brewing guide");
+		await saveScreenshot(slip, "packing-slip");
+		await slip.close();
+		await page.locator("#close-detail").click();
+
+		// The day's orders, to CSV: the list's search, today.
+		await page.getByText("Export the orders shown to CSV").click();
+		const today = new Date().toISOString().slice(0, 10);
+		await page.locator("#export-from").fill(today);
+		await page.locator("#export-to").fill(today);
+		const [download] = await Promise.all([
+			page.waitForEvent("download"),
+			page.getByRole("button", { name: "Export CSV" }).click(),
+		]);
+		const csv = readFileSync((await download.path()) ?? "", "utf8");
+		expect(csv.charCodeAt(0)).toBe(0xfeff);
+		const lines = csv.slice(1).split("\r\n").filter(Boolean);
+		expect(lines).toHaveLength(2);
+		expect(lines[1]).toContain(`${number},${orderId},`);
+		expect(lines[1]).toContain(typo);
+		expect(await page.locator("#export-status").textContent()).toBe("Exported 1 order.");
+
+		// The confirmation went to the mistyped address; sent again, from the Emails tab, to the right one.
+		const mailbox = mailboxClient(mailboxUrl);
+		await mailbox.waitFor({ to: typo }, { timeoutMs: 15_000 });
+		await page.getByRole("tab", { name: /Emails/ }).click();
+		const row = page.locator("#emails-body tr", { hasText: typo }).first();
+		await row.waitFor();
+		await expect.poll(() => row.locator("details.resend-to").count()).toBe(1);
+		await row.getByText("To another address").click();
+		const fixed = typo.replace("exmaple", "example");
+		await row.getByLabel("Corrected address").fill(fixed);
+		await row.getByRole("button", { name: "Send there" }).click();
+		const mail = await mailbox.waitFor({ to: fixed }, { timeoutMs: 15_000 });
+		expect(mail.subject).toContain(number);
+		await expect.poll(() => page.locator("#emails-body").innerText()).toContain(fixed);
+		expect(await page.locator("#emails-body").innerText()).toContain(
+			"Sent again to a corrected address",
+		);
+		expect(await seriousViolations(page)).toEqual([]);
+		await saveScreenshot(page, "admin-resend-to");
+	});
+});
