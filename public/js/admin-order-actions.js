@@ -1,11 +1,14 @@
 /**
  * What the operator may do with the open order, as the worker allows it
  * (`order.actions`: the console shows exactly those): sync from Stripe, refund
- * (all that is left, or part, with one Idempotency-Key per confirmed refund),
+ * (all that is left, or part, with a reason, a note and what goes back in
+ * stock, confirmed in the page's own dialog (admin-refund-details.js), with one
+ * Idempotency-Key per confirmed refund),
  * and "Mark shipped" (admin-order-fulfil.js). Each says its answer beside its
  * button.
  */
 import { fulfilForm } from "./admin-order-fulfil.js";
+import { refundDetails } from "./admin-refund-details.js";
 import { giveFocusBack } from "./admin-view.js";
 import { byId, h } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
@@ -48,6 +51,7 @@ export function orderActions(
 		formActions(refundButton, "refund-status"),
 	);
 	container.append(formActions(syncButton, "sync-status"), refundForm);
+	const details = refundDetails(refundForm);
 	const syncStatus = byId("sync-status");
 	const refundStatus = byId("refund-status");
 	const refundInputs = { amount: refundInput };
@@ -160,8 +164,19 @@ export function orderActions(
 			return;
 		}
 		const what = all ? "everything Stripe took" : formatMoney(amount, order);
-		if (!window.confirm(`Refund ${what} of order ${order.number}? This cannot be undone.`)) {
+		const extra = details.values();
+		const back = (extra.restock ?? [])
+			.map(
+				(r) =>
+					`${r.quantity} × ${order.items.find((i) => i.productId === r.productId)?.name ?? r.productId}`,
+			)
+			.join(", ");
+		const confirmed = await details.confirm(
+			`Refund ${what} of order ${order.number} to the customer's card?${back ? ` Put back in stock: ${back}.` : ""} This cannot be undone.`,
+		);
+		if (!confirmed) {
 			tell(refundStatus, "Nothing was refunded.");
+			refundButton.focus();
 			return;
 		}
 		/** The dialog still shows this order: its form may say what became of the refund. */
@@ -169,7 +184,7 @@ export function orderActions(
 		refunding.add(order.id);
 		renderRefundForm(order);
 		tell(refundStatus, `Refunding ${what}…`);
-		const body = text === "" ? {} : { amount };
+		const body = { ...(text === "" ? {} : { amount }), ...extra };
 		const same = unanswered?.orderId === order.id && unanswered.body === JSON.stringify(body);
 		const key = same ? unanswered.key : crypto.randomUUID();
 		unanswered = { orderId: order.id, body: JSON.stringify(body), key };
@@ -187,6 +202,7 @@ export function orderActions(
 			onOrderChanged();
 			if (mine()) {
 				refundInput.value = "";
+				details.clear();
 				tell(refundStatus, shown ? done : `${done} Reload the order to see it.`);
 			}
 		} catch (err) {
@@ -197,6 +213,8 @@ export function orderActions(
 			if (mine()) {
 				if (err?.code === "invalid_amount") {
 					refuse(refundStatus, "Not refunded", [[refundInput, messageOf(err)]]);
+				} else if (err?.details?.field === "restock") {
+					tell(refundStatus, `Not refunded: ${messageOf(err)}`, { error: true });
 				} else {
 					// The API says why in full ("Fully refunded: nothing is left…").
 					tell(refundStatus, messageOf(err), { error: true });
@@ -235,6 +253,8 @@ export function orderActions(
 				tell(syncStatus, "");
 			}
 			renderRefundForm(order);
+			if (another) details.clear();
+			details.show(order);
 			fulfil.show(order, { another });
 			syncButton.hidden = !order.actions.sync;
 		},

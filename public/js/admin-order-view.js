@@ -209,6 +209,10 @@ function renderHistory(order) {
 				{ class: "history-refund" },
 				`Refund of ${money(r.amount)}`,
 				` (${r.status}${r.reason ? `, ${r.reason.replaceAll("_", " ")}` : ""})`,
+				r.restock?.length
+					? `; back in stock: ${r.restock.map((b) => `${b.quantity} × ${itemName(order, b.productId)}`).join(", ")}`
+					: "",
+				r.note ? `; note: ${r.note}` : "",
 			),
 			REFUND_SOURCES[r.source] ?? r.source ?? "—",
 			code(r.id),
@@ -237,4 +241,9 @@ function renderHistory(order) {
 				)
 			: h("tr", {}, h("td", { colspan: 4 }, "No status changes recorded.")),
 	);
+}
+
+/** An order's item's name by its product (the product's id when the order does not name it). */
+function itemName(order, productId) {
+	return order.items?.find((i) => i.productId === productId)?.name ?? productId;
 }

@@ -488,6 +488,14 @@ export const refundRequests = sqliteTable(
 		amount: integer("amount").notNull(),
 		/** Stripe's `re_…` once its answer is recorded. */
 		refundId: text("refund_id"),
+		/** Stripe's reason sent with it (`requested_by_customer`, `duplicate`, `fraudulent`); null: none. */
+		reason: text("reason"),
+		/** The operator's own words about it, kept by us (never sent to Stripe). */
+		note: text("note"),
+		/** Units to put back in stock once refunded: JSON `[{"productId","quantity"}]`; null: none. */
+		restock: text("restock"),
+		/** 1 once its units are back in stock (in the batch that answers it): never twice. */
+		restocked: integer("restocked", { mode: "boolean" }).notNull().default(false),
 		createdAt: integer("created_at").notNull(),
 		answeredAt: integer("answered_at"),
 	},

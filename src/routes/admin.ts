@@ -49,7 +49,7 @@ import { setProductImage } from "../services/catalog/product-image.ts";
 import { listEmails, resendEmail } from "../services/emails/delivery.ts";
 import { MAX_IMAGE_BYTES } from "../services/media/images.ts";
 import { findOrderWithItems } from "../services/orders/orders.ts";
-import { refundOrder } from "../services/payments/refunds.ts";
+import { REFUND_REASONS, type RefundInput, refundOrder } from "../services/payments/refunds.ts";
 import { saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import { allInfoPages, isInfoPage, saveInfoPage } from "../services/shop/info-pages.ts";
 import { setShopLogo } from "../services/shop/logo.ts";
@@ -160,15 +160,51 @@ const fulfillBody = v.object({
 	),
 });
 
-const refundBody = v.object({
-	amount: v.nullish(
-		v.pipe(
-			v.number("amount must be a number"),
-			v.safeInteger("amount must be a whole number of minor units"),
-			v.minValue(1, "amount must be positive"),
-		),
+const refundAmount = v.nullish(
+	v.pipe(
+		v.number("amount must be a number"),
+		v.safeInteger("amount must be a whole number of minor units"),
+		v.minValue(1, "amount must be positive"),
 	),
-});
+);
+
+/** `POST /admin/orders/:id/refund`: each field optional; an unknown one is refused, never dropped. */
+const refundBody = v.strictObject(
+	{
+		amount: refundAmount,
+		reason: v.nullish(
+			v.picklist(REFUND_REASONS, `reason must be one of ${REFUND_REASONS.join(", ")}`),
+		),
+		note: v.nullish(
+			v.pipe(
+				v.string("note must be text"),
+				v.trim(),
+				v.maxLength(500, "note must be at most 500 characters"),
+			),
+		),
+		restock: v.nullish(
+			v.pipe(
+				v.array(
+					v.strictObject(
+						{
+							productId: v.pipe(v.string("restock's productId must be text"), v.maxLength(64)),
+							quantity: v.pipe(
+								v.number("restock's quantity must be a number"),
+								v.safeInteger("restock's quantity must be a whole number"),
+								v.minValue(1, "restock's quantity must be at least 1"),
+								v.maxValue(99, "restock's quantity must be at most 99"),
+							),
+						},
+						"restock takes productId and quantity",
+					),
+					"restock must be a list of {productId, quantity}",
+				),
+				v.maxLength(50, "restock lists at most 50 products"),
+			),
+		),
+	},
+	"unknown field",
+);
 
 /** Validates the query string (blanks dropped first); a refusal is 400 `invalid_request`. */
 function validQuery<const T extends v.GenericSchema>(schema: T) {
@@ -211,11 +247,17 @@ export const adminRoutes = new Hono<AppEnv>()
 	.post(
 		"/orders/:id/refund",
 		limitBody(1024),
-		parsedInput(readRefundAmount),
-		idempotency<number | undefined>({
+		parsedInput(readRefund),
+		idempotency<RefundInput>({
 			// A space never appears in checkout's keys: the two cannot collide.
 			scope: (c) => `admin refund ${c.req.param("id")} `,
-			request: (amount, c) => ({ orderId: c.req.param("id"), amount: amount ?? null }),
+			request: (input, c) => ({
+				orderId: c.req.param("id"),
+				amount: input.amount ?? null,
+				reason: input.reason ?? null,
+				note: input.note ?? null,
+				restock: input.restock ?? null,
+			}),
 		}),
 		async (c) => c.json(await refundOrder(c.var.deps, c.req.param("id"), c.var.input)),
 	)
@@ -394,10 +436,22 @@ async function saveLogo(
 const actor = (c: Context<AppEnv>) => actorOf(bearerToken(c.req.header("Authorization")) ?? "");
 
 /** `{"amount"?}` in minor units; an empty body refunds the rest. */
-async function readRefundAmount(c: Context<AppEnv>): Promise<number | undefined> {
+/** The refund asked for: an amount at fault is 400 `invalid_amount`, another field 400 `invalid_request` naming it. */
+async function readRefund(c: Context<AppEnv>): Promise<RefundInput> {
 	const parsed = v.safeParse(refundBody, await readJsonObject(c));
-	if (!parsed.success) throw invalidAmount(firstIssue(parsed.issues));
-	return parsed.output.amount ?? undefined;
+	if (!parsed.success) {
+		const issue = parsed.issues[0];
+		const field = issueField(issue);
+		if (field === "amount") throw invalidAmount(firstIssue(parsed.issues));
+		throw new AppError("invalid_request", firstIssue(parsed.issues), { ...(field && { field }) });
+	}
+	const { amount, reason, note, restock } = parsed.output;
+	return {
+		...(amount != null && { amount }),
+		...(reason != null && { reason }),
+		...(note && { note }),
+		...(restock && restock.length > 0 && { restock }),
+	};
 }
 
 function fulfillBodyOf(body: Record<string, unknown>) {

@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
-import { orderNumber, signIn } from "./support/admin.ts";
+import { orderNumber, refundConfirmed, signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { d1Query, orderInD1 } from "./support/d1.ts";
 import { holdWebhooks, orderReaches, useShopper } from "./support/journey.ts";
@@ -174,7 +174,6 @@ describe("admin console: orders, search and refunds", () => {
 			);
 			const waiting = await checkout([{ productId: "espresso-beans", quantity: 1 }]);
 			const { page } = shopper();
-			page.on("dialog", (dialog) => void dialog.accept());
 			await page.setViewportSize(viewport);
 			await signIn(page);
 
@@ -277,7 +276,6 @@ describe("admin console: orders, search and refunds", () => {
 				uniqueEmail("refund"),
 			);
 			const { page } = shopper();
-			page.on("dialog", (dialog) => void dialog.accept());
 			await page.setViewportSize(viewport);
 			await signIn(page);
 			await row(page, paid.orderId).waitFor();
@@ -320,7 +318,7 @@ describe("admin console: orders, search and refunds", () => {
 
 			// 10: refunded; the field is valid again, the answer beside the button, the refund in the history.
 			await input.fill("10");
-			await refund.click();
+			await refundConfirmed(page);
 			await expect
 				.poll(() => status.textContent())
 				.toMatch(/^Refunded \$10\.00: succeeded \(re_\w+\)\.$/);
@@ -373,7 +371,7 @@ describe("admin console: orders, search and refunds", () => {
 			await dashboardRefund(paid.paymentIntentId);
 			await orderReaches(paid.orderId, "refunded");
 			await input.fill("1");
-			await refund.click();
+			await refundConfirmed(page);
 			await expect
 				.poll(() => status.textContent())
 				.toBe("Fully refunded: nothing is left to refund on this order.");
@@ -400,7 +398,6 @@ describe("admin console: orders, search and refunds", () => {
 	it("on a phone, lists orders as cards without sideways scrolling and refunds ¥1,000 typed with a thousands separator (390×844)", async () => {
 		const paid = await paidOrder([{ productId: "matcha-tin", quantity: 2 }], uniqueEmail("yen"));
 		const { page } = shopper();
-		page.on("dialog", (dialog) => void dialog.accept());
 		await page.setViewportSize(PHONE);
 		await signIn(page);
 		await row(page, paid.orderId).waitFor();
@@ -427,7 +424,7 @@ describe("admin console: orders, search and refunds", () => {
 		const dialogBox = await page.locator("#order-detail").boundingBox();
 		expect(dialogBox?.width).toBe(PHONE.width);
 		await page.locator("#refund-amount").fill("1,000");
-		await page.locator("#refund").click();
+		await refundConfirmed(page);
 		await expect
 			.poll(() => page.locator("#refund-status").textContent())
 			.toMatch(/^Refunded ¥1,000: succeeded \(re_\w+\)\.$/);

@@ -1,6 +1,7 @@
 /**
  * The owner's day one in the console (SPEC 17): a private note in the order's
- * history, the packing slip printed from its own window, the day's orders
+ * history, the packing slip printed from its own window, a refund with its
+ * reason, note and restock confirmed in the page's own dialog, the day's orders
  * exported to CSV, and a confirmation sent again to a corrected address, read
  * in the local mailbox.
  */
@@ -35,7 +36,7 @@ async function paidOrder(email: string): Promise<string> {
 describe("the owner's day one", () => {
 	const shopper = useShopper({ acceptDownloads: true });
 
-	it("notes an order, prints its packing slip, exports the day's orders and resends its confirmation to a corrected address", async () => {
+	it("notes an order, prints its packing slip, refunds it with a reason and a restock, exports the day's orders and resends its confirmation to a corrected address", async () => {
 		const typo = `day1-${randomBytes(3).toString("hex")}@exmaple.com`;
 		const orderId = await paidOrder(typo);
 		const number = orderNumber(orderId);
@@ -66,6 +67,23 @@ describe("the owner's day one", () => {
 		expect(await slip.locator(".slip-items").innerText()).toContain("Brewing guide");
 		await saveScreenshot(slip, "packing-slip");
 		await slip.close();
+
+		// Refund it with a reason, a note and its guide back in stock, confirmed in the page's own dialog.
+		await page.getByLabel("Reason").selectOption("requested_by_customer");
+		await page.getByLabel("Note", { exact: true }).fill("Bought twice by mistake.");
+		await page.getByLabel("Brewing guide (e-book) (of 1)").fill("1");
+		await page.locator("#refund").click();
+		const confirm = page.locator("#refund-confirm");
+		await confirm.waitFor();
+		expect(await confirm.innerText()).toContain("Put back in stock: 1 × Brewing guide (e-book).");
+		expect(await seriousViolations(page)).toEqual([]);
+		await page.locator("#refund-confirm-yes").click();
+		await expect
+			.poll(() => page.locator("#refund-status").textContent())
+			.toMatch(/^Refunded \$9\.00: succeeded/);
+		expect(await page.locator("#detail-transitions").innerText()).toContain(
+			"requested by customer); back in stock: 1 × Brewing guide (e-book); note: Bought twice by mistake.",
+		);
 		await page.locator("#close-detail").click();
 
 		// The day's orders, to CSV: the list's search, today.
@@ -83,6 +101,7 @@ describe("the owner's day one", () => {
 		expect(lines).toHaveLength(2);
 		expect(lines[1]).toContain(`${number},${orderId},`);
 		expect(lines[1]).toContain(typo);
+		expect(lines[1]).toContain(",refunded,");
 		expect(await page.locator("#export-status").textContent()).toBe("Exported 1 order.");
 
 		// The confirmation went to the mistyped address; sent again, from the Emails tab, to the right one.

@@ -4,6 +4,7 @@
  * event agree.
  */
 import { describe, expect, it } from "vitest";
+import { refundConfirmed } from "./support/admin.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
 import { saveScreenshot } from "./support/shopper.ts";
@@ -33,7 +34,6 @@ describe("admin page", () => {
 	it("refuses a wrong token, then shows a paid order's history and refunds part of it", async () => {
 		const orderId = await paidOrder();
 		const { page } = shopper();
-		page.on("dialog", (dialog) => void dialog.accept());
 		await page.goto("/admin.html");
 
 		await page.getByLabel("Admin token").fill("not-the-token");
@@ -53,7 +53,7 @@ describe("admin page", () => {
 		await expect.poll(detail).toMatch(/checkout[\s\S]*pending[\s\S]*paid[\s\S]*webhook/);
 
 		await page.locator("#refund-amount").fill("30");
-		await page.locator("#refund").click();
+		await refundConfirmed(page);
 		await expect
 			.poll(async () => (await orderInD1(persistDir, orderId))?.amountRefunded, { timeout: 15_000 })
 			.toBe(3000);

@@ -60,6 +60,9 @@ describe("the refunds of an order", () => {
 				status: "succeeded",
 				reason: null,
 				source: "admin",
+				// The console's request: no note, nothing put back in stock.
+				note: null,
+				restock: [],
 				at: expect.any(String),
 			},
 		]);

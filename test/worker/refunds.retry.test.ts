@@ -19,7 +19,7 @@ import { deliver } from "./helpers/webhooks.ts";
 const AFTER_STRIPE = {
 	refundRow: /^\s*insert into "refunds"/i,
 	orderUpdate: /^\s*update "orders"/i,
-	answered: /^\s*update "refund_requests"/i,
+	answered: /^\s*update "?refund_requests"?/i,
 } as const;
 type FaultPoint = keyof typeof AFTER_STRIPE;
 

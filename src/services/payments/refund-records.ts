@@ -1,7 +1,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import type { Db } from "../../db/client.ts";
-import { refunds } from "../../db/schema.ts";
+import { refundRequests, refunds } from "../../db/schema.ts";
 import type { RefundSource } from "../../domain/vocabulary.ts";
 import { isoTime } from "../../lib/time.ts";
 
@@ -74,21 +74,38 @@ export async function refundsOfCharge(
 	return list.data;
 }
 
-/** An order's refunds for the operator, oldest first. */
+/** Units of a product a refund puts back in stock. */
+export type Restock = { productId: string; quantity: number };
+
+/** A request's stored restock, read back (an unreadable one is none). */
+export function restockOf(stored: string | null): Restock[] {
+	if (!stored) return [];
+	try {
+		return JSON.parse(stored) as Restock[];
+	} catch {
+		return [];
+	}
+}
+
+/** An order's refunds for the operator, oldest first, with the console's note and restock. */
 export async function refundsOf(db: Db, orderId: string) {
 	const rows = await db
-		.select()
+		.select({ refund: refunds, note: refundRequests.note, restock: refundRequests.restock })
 		.from(refunds)
+		// The console's own request, when it made it: the operator's note and what went back in stock.
+		.leftJoin(refundRequests, eq(refundRequests.refundId, refunds.id))
 		.where(eq(refunds.orderId, orderId))
 		// Stripe's times are in seconds: within one, the first recorded first.
-		.orderBy(asc(refunds.createdAt), sql`rowid`);
-	return rows.map((r) => ({
+		.orderBy(asc(refunds.createdAt), sql`${refunds}.rowid`);
+	return rows.map(({ refund: r, note, restock }) => ({
 		id: r.id,
 		amount: r.amount,
 		currency: r.currency,
 		status: r.status,
 		reason: r.reason,
 		source: r.source,
+		note: note ?? null,
+		restock: restockOf(restock ?? null),
 		at: isoTime(r.createdAt),
 	}));
 }

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
 import { formatMoney } from "shop-money";
 import type Stripe from "stripe";
 import { runBatch } from "../../db/batch.ts";
-import { orders, refundRequests } from "../../db/schema.ts";
+import { orderItems, orders, refundRequests } from "../../db/schema.ts";
 import { allowedActions } from "../../domain/actions.ts";
 import type { Fact } from "../../domain/facts.ts";
 import { AppError, orderNotFound } from "../../lib/errors.ts";
@@ -19,9 +19,24 @@ import { applyFact } from "../orders/apply-fact.ts";
 import type { OrderRow } from "../orders/orders.ts";
 import { retrieveSession } from "../orders/sync.ts";
 import { checkRefunds } from "./refund-check.ts";
-import { ADMIN_REFUND_METADATA, recordRefunds } from "./refund-records.ts";
+import { ADMIN_REFUND_METADATA, type Restock, recordRefunds, restockOf } from "./refund-records.ts";
 
 export type RefundAnswer = { refundId: string; amount: number; status: string | null };
+
+/** Stripe's reasons for a refund (sent with it; the Dashboard and the shopper's bank see them). */
+export const REFUND_REASONS = ["requested_by_customer", "duplicate", "fraudulent"] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+/**
+ * `POST /admin/orders/:id/refund`: how much (minor units; absent: the rest),
+ * Stripe's reason, the operator's note (ours), and what goes back in stock.
+ */
+export type RefundInput = {
+	amount?: number | undefined;
+	reason?: RefundReason | undefined;
+	note?: string | undefined;
+	restock?: Restock[] | undefined;
+};
 
 type RefundRequest = typeof refundRequests.$inferSelect;
 
@@ -54,11 +69,12 @@ export function refundRequestKey(requestId: string): string {
 export async function refundOrder(
 	deps: StripeDeps,
 	orderId: string,
-	requested?: number,
+	input: RefundInput = {},
 ): Promise<RefundAnswer> {
 	const { db } = deps;
 	const now = deps.now();
-	const [found, unanswered] = await db.batch([
+	const requested = input.amount;
+	const [found, unanswered, items, restockedBefore] = await db.batch([
 		db.select().from(orders).where(eq(orders.id, orderId)).limit(1),
 		db
 			.select()
@@ -71,6 +87,12 @@ export async function refundOrder(
 				),
 			)
 			.orderBy(asc(refundRequests.createdAt)),
+		db.select().from(orderItems).where(eq(orderItems.orderId, orderId)),
+		// What earlier refunds put back (or will, once answered): a unit goes back once.
+		db
+			.select({ restock: refundRequests.restock })
+			.from(refundRequests)
+			.where(and(eq(refundRequests.orderId, orderId), isNotNull(refundRequests.restock))),
 	]);
 	let order = found[0];
 	if (!order) throw orderNotFound();
@@ -94,7 +116,53 @@ export async function refundOrder(
 			`${formatMoney(amount, order.currency)} is more than the ${formatMoney(rest, order.currency)} left to refund.`,
 		);
 	}
-	return carryOut(deps, order, await openRequest(deps, order.id, requested ?? null, amount), log);
+	const restock = checkRestock(input.restock ?? [], items, restockedBefore);
+	const details = {
+		reason: input.reason ?? null,
+		note: input.note ?? null,
+		restock: restock.length > 0 ? JSON.stringify(restock) : null,
+	};
+	return carryOut(
+		deps,
+		order,
+		await openRequest(deps, order.id, requested ?? null, amount, details),
+		log,
+	);
+}
+
+/**
+ * The units to put back, each product's at most what the order held less what
+ * earlier refunds put back (or will); 400 `invalid_request` naming `restock`
+ * otherwise. Lines of one product are added up.
+ */
+function checkRestock(
+	asked: Restock[],
+	items: { productId: string; quantity: number }[],
+	before: { restock: string | null }[],
+): Restock[] {
+	const held = new Map<string, number>();
+	for (const item of items)
+		held.set(item.productId, (held.get(item.productId) ?? 0) + item.quantity);
+	for (const earlier of before)
+		for (const r of restockOf(earlier.restock))
+			held.set(r.productId, (held.get(r.productId) ?? 0) - r.quantity);
+	const wanted = new Map<string, number>();
+	for (const r of asked) wanted.set(r.productId, (wanted.get(r.productId) ?? 0) + r.quantity);
+	for (const [productId, quantity] of wanted) {
+		const left = held.get(productId);
+		if (left === undefined) throw invalidRestock(`restock: the order holds no ${productId}.`);
+		if (quantity > left)
+			throw invalidRestock(
+				`restock: at most ${Math.max(0, left)} of ${productId} can go back in stock (the order held ${items
+					.filter((i) => i.productId === productId)
+					.reduce((n, i) => n + i.quantity, 0)}).`,
+			);
+	}
+	return [...wanted].map(([productId, quantity]) => ({ productId, quantity }));
+}
+
+function invalidRestock(message: string): AppError {
+	return new AppError("invalid_request", message, { field: "restock" });
 }
 
 /**
@@ -107,16 +175,26 @@ async function openRequest(
 	orderId: string,
 	requested: number | null,
 	amount: number,
+	details: { reason: string | null; note: string | null; restock: string | null },
 ): Promise<RefundRequest> {
 	const now = deps.now();
 	const same = sql`order_id = ${orderId} and requested is ${requested} and answered_at is null and created_at > ${now - RETRY_WINDOW_MS}`;
 	const [, chosen] = await runBatch(deps.db, [
-		sql`insert into refund_requests (id, order_id, requested, amount, created_at)
-			select ${crypto.randomUUID()}, ${orderId}, ${requested}, ${amount}, ${now}
+		sql`insert into refund_requests (id, order_id, requested, amount, reason, note, restock, created_at)
+			select ${crypto.randomUUID()}, ${orderId}, ${requested}, ${amount}, ${details.reason}, ${details.note}, ${details.restock}, ${now}
 			where not exists (select 1 from refund_requests where ${same})`,
-		sql`select id, amount, created_at from refund_requests where ${same} order by created_at limit 1`,
+		sql`select id, amount, reason, note, restock, created_at from refund_requests where ${same} order by created_at limit 1`,
 	]);
-	const row = chosen?.results[0] as { id: string; amount: number; created_at: number } | undefined;
+	const row = chosen?.results[0] as
+		| {
+				id: string;
+				amount: number;
+				reason: string | null;
+				note: string | null;
+				restock: string | null;
+				created_at: number;
+		  }
+		| undefined;
 	if (!row) throw new Error(`refund request of order ${orderId} not written`);
 	return {
 		id: row.id,
@@ -124,6 +202,10 @@ async function openRequest(
 		requested,
 		amount: row.amount,
 		refundId: null,
+		reason: row.reason,
+		note: row.note,
+		restock: row.restock,
+		restocked: false,
 		createdAt: row.created_at,
 		answeredAt: null,
 	};
@@ -156,6 +238,7 @@ async function carryOut(
 				{
 					payment_intent: paymentIntentId,
 					amount: request.amount,
+					...(isRefundReason(request.reason) && { reason: request.reason }),
 					metadata: { order_id: order.id, ...ADMIN_REFUND_METADATA, refund_request: request.id },
 					// The charge tells the cumulative amount refunded, Dashboard refunds included.
 					expand: ["charge"],
@@ -165,7 +248,7 @@ async function carryOut(
 		);
 	} catch (err) {
 		// Stripe refused it (already refunded in the Dashboard, say): answered, nothing to retry.
-		if (isStripeRequestError(err)) await markAnswered(deps, request.id, null);
+		if (isStripeRequestError(err)) await markAnswered(deps, request, null);
 		throw stripeCallFailed(log, "admin refund", err);
 	}
 	log.info("admin refund created", {
@@ -182,15 +265,38 @@ async function carryOut(
 			source: "admin",
 		});
 	}
-	await markAnswered(deps, request.id, refund.id);
+	const refunded = refund.status !== "failed" && refund.status !== "canceled";
+	await markAnswered(deps, request, refund.id, refunded);
 	return { refundId: refund.id, amount: refund.amount, status: refund.status };
 }
 
-async function markAnswered(deps: StripeDeps, requestId: string, refundId: string | null) {
-	await deps.db
-		.update(refundRequests)
-		.set({ refundId, answeredAt: deps.now() })
-		.where(eq(refundRequests.id, requestId));
+const isRefundReason = (reason: string | null): reason is RefundReason =>
+	(REFUND_REASONS as readonly string[]).includes(reason ?? "");
+
+/**
+ * The request answered; with a refund made, its units back in stock in the
+ * same batch, once: the stock moves only while the request is not yet marked
+ * restocked, and the batch's last statement marks it (a retry finds it done).
+ * A product of unlimited stock stays unlimited.
+ */
+async function markAnswered(
+	deps: StripeDeps,
+	request: RefundRequest,
+	refundId: string | null,
+	refunded = false,
+) {
+	const now = deps.now();
+	const restock = refunded ? restockOf(request.restock) : [];
+	await runBatch(deps.db, [
+		...restock.map(
+			(r) => sql`update products set stock = stock + ${r.quantity}, updated_at = ${now}
+				where id = ${r.productId} and stock is not null
+				and exists (select 1 from refund_requests where id = ${request.id} and restocked = 0)`,
+		),
+		sql`update refund_requests set refund_id = ${refundId}, answered_at = ${now},
+			restocked = ${restock.length > 0 ? 1 : 0} or restocked
+			where id = ${request.id}`,
+	]);
 }
 
 /**

@@ -11,3 +11,9 @@ export async function signIn(page: Page): Promise<void> {
 
 /** The short number shoppers read on their page and in every e-mail, as the worker makes it. */
 export const orderNumber = (orderId: string) => orderId.replace(/-/g, "").slice(0, 8).toUpperCase();
+
+/** Presses Refund in the open order, then confirms in the console's own dialog. */
+export async function refundConfirmed(page: Page): Promise<void> {
+	await page.locator("#refund").click();
+	await page.locator("#refund-confirm-yes").click();
+}

@@ -4,9 +4,15 @@ import { getOrder } from "./db.ts";
 import { emulator } from "./emulator.ts";
 import { deliver } from "./webhooks.ts";
 
-/** A real checkout for 2 × espresso beans ($48.00), paid at the emulator, its webhook delivered. */
-export async function paidOrder() {
-	const { orderId, sessionId } = await checkout([{ productId: "espresso-beans", quantity: 2 }]);
+/**
+ * A real checkout (by default 2 × espresso beans, $48.00), paid at the emulator,
+ * its webhook delivered.
+ */
+export async function paidOrder(
+	items = [{ productId: "espresso-beans", quantity: 2 }],
+	amount = 4800,
+) {
+	const { orderId, sessionId } = await checkout(items);
 	await emulator.pay(sessionId);
 	const [completed] = await emulator.events({
 		objectId: sessionId,
@@ -15,7 +21,7 @@ export async function paidOrder() {
 	if (!completed) throw new Error("no checkout.session.completed at the emulator");
 	expect((await deliver(completed)).status).toBe(200);
 	const order = await getOrder(orderId);
-	expect(order).toMatchObject({ status: "paid", amount: 4800, amountRefunded: 0 });
+	expect(order).toMatchObject({ status: "paid", amount, amountRefunded: 0 });
 	if (!order.stripePaymentIntentId) throw new Error("no PaymentIntent recorded");
 	return { orderId, sessionId, paymentIntentId: order.stripePaymentIntentId };
 }
