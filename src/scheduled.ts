@@ -3,6 +3,7 @@ import { buildDeps } from "./deps.ts";
 import type { Bindings } from "./env.ts";
 import { loadCatalogues } from "./i18n/catalogues.ts";
 import { createLogger, describeError } from "./lib/log.ts";
+import { alertLowStock } from "./services/catalog/low-stock.ts";
 import { deliverEmail, requeueLostEmails, retryDelaySeconds } from "./services/emails/delivery.ts";
 import { purgeIdempotencyKeys } from "./services/idempotency.ts";
 import type { ReconcileReport } from "./services/orders/reconcile.ts";
@@ -10,7 +11,8 @@ import { reconcile } from "./services/orders/reconcile.ts";
 
 /**
  * The Cron Trigger: reconcile with Stripe, send again the e-mails whose enqueue
- * was lost, then drop idempotency keys past their 24 h.
+ * was lost, drop idempotency keys past their 24 h, and alert on products low in
+ * stock.
  */
 export async function runScheduled(
 	env: Bindings,
@@ -25,10 +27,14 @@ export async function runScheduled(
 			if (requeued > 0) log.warn("lost e-mails enqueued again", { emails: requeued });
 		});
 		const purge = purgeIdempotencyKeys(deps.db, deps.now());
+		const lowStock = alertLowStock(deps).then((raised) => {
+			if (raised > 0) log.warn("products low in stock", { products: raised });
+		});
 		const [report, ...others] = await Promise.allSettled([
 			reconcile(deps, { graceSeconds: configOf(env).app.reconcileGraceSeconds }),
 			requeue,
 			purge,
+			lowStock,
 		]);
 		for (const other of others)
 			if (other.status === "rejected")

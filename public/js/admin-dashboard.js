@@ -97,6 +97,7 @@ function dashboardTiles(board, health) {
 			warn: board.failedEmails > 0,
 		}),
 		webhookTile(health),
+		...(board.lowStock?.length > 0 ? [lowStockTile(board.lowStock)] : []),
 	];
 }
 
@@ -178,5 +179,14 @@ function webhookTile(health) {
 			h("span", { class: "tile-line" }, `${plural(failed, "failure")} in 24 h`),
 		],
 		{ action: "See webhooks", go: "webhooks", warn: failed > 0 || !health.lastReceivedAt },
+	);
+}
+
+/** Products at or under their low-stock threshold (shown only when there are some). */
+function lowStockTile(products) {
+	return tile(
+		"Low stock",
+		products.map((p) => h("span", { class: "tile-line" }, `${p.name}: ${p.stock} left`)),
+		{ action: "See the catalog", go: "catalog", warn: true },
 	);
 }

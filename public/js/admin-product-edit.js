@@ -16,6 +16,7 @@ import { FIELD_LABELS } from "./admin-product-view.js";
 import { byId, h } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { currencyLabel, toMajorString, toMinorUnits } from "./money.js";
+import { formField, textInput } from "./ui.js";
 
 export function editProductForm() {
 	const fields = productFields("edit", {
@@ -34,6 +35,14 @@ export function editProductForm() {
 		fields.frName,
 		fields.frDescription,
 		fields.taxCode,
+		formField(
+			{
+				id: "edit-low-stock",
+				label: "Low-stock alert at",
+				hint: "One alert (and the dashboard) when the stock comes down to this many. Empty: never.",
+			},
+			textInput("lowStockThreshold", { inputmode: "numeric" }),
+		),
 		h("div", { class: "field field-checks" }, fields.shippable),
 	);
 }
@@ -52,7 +61,7 @@ export function editProductForm() {
 export function productEdit({ admin, change, current }) {
 	const editForm = byId("edit-product-form");
 	/** The inputs by the API's field names (what `error.field` names). */
-	const editInputs = productInputs("edit");
+	const editInputs = { ...productInputs("edit"), lowStockThreshold: byId("edit-low-stock") };
 	/** Whose values the edit form holds: what was typed stays until another product opens. */
 	let editFormFor = null;
 
@@ -72,6 +81,7 @@ export function productEdit({ admin, change, current }) {
 		editInputs.unitAmount.value = toMajorString(product.unitAmount, product);
 		editInputs.description.value = product.description ?? "";
 		editInputs.taxCode.value = product.taxCode ?? "";
+		editInputs.lowStockThreshold.value = product.lowStockThreshold ?? "";
 		editInputs.shippable.checked = Boolean(product.shippable);
 		editInputs.translations.value = product.translations?.fr?.name ?? "";
 		editInputs.frDescription.value = product.translations?.fr?.description ?? "";
@@ -89,6 +99,12 @@ export function productEdit({ admin, change, current }) {
 		if (!name) problems.push([editInputs.name, "Enter a name."]);
 		const unitAmount = toMinorUnits(editInputs.unitAmount.value, product);
 		if (unitAmount === null) problems.push([editInputs.unitAmount, priceProblem(product)]);
+		const threshold = editInputs.lowStockThreshold.value.trim();
+		if (threshold !== "" && !/^\d{1,7}$/.test(threshold))
+			problems.push([
+				editInputs.lowStockThreshold,
+				"Enter a whole number of units (0 or more), or leave it empty for no alert.",
+			]);
 		if (problems.length) {
 			refuse(formStatus, "Not saved", problems);
 			return;
@@ -99,6 +115,7 @@ export function productEdit({ admin, change, current }) {
 			description: editInputs.description.value.trim(),
 			taxCode: editInputs.taxCode.value.trim() || null,
 			shippable: editInputs.shippable.checked,
+			lowStockThreshold: threshold === "" ? null : Number(threshold),
 		};
 		// Only what differs, so the trail names what the operator changed.
 		const patch = Object.fromEntries(

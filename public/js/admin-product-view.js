@@ -18,6 +18,7 @@ export const FIELD_LABELS = {
 	active: "On sale",
 	imageUrl: "Picture",
 	translations: "French",
+	lowStockThreshold: "Low-stock alert",
 };
 
 const ACTION_LABELS = { create: "Created", update: "Edited", stock: "Stock" };

@@ -190,6 +190,7 @@ const destinations = {
 		emails.showFailed();
 	},
 	webhooks: () => tabs.select("panel-events", { focus: true }),
+	catalog: () => tabs.select("panel-catalog", { focus: true }),
 };
 
 const dashboard = dashboardView(byId("dashboard"), {

@@ -47,6 +47,10 @@ export const products = sqliteTable(
 		 * without them shows the default text.
 		 */
 		translations: text("translations"),
+		/** Stock at or under which the owner wants to know (one `low_stock` alert); null: never. */
+		lowStockThreshold: integer("low_stock_threshold"),
+		/** Set once its alert is raised, cleared once the stock is back above the threshold. */
+		lowStockAlerted: integer("low_stock_alerted", { mode: "boolean" }).notNull().default(false),
 		createdAt: integer("created_at").notNull().default(now),
 		updatedAt: integer("updated_at").notNull().default(now),
 	},

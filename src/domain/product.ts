@@ -137,6 +137,9 @@ export function productText(
 	return { name: own.name || p.name, description: own.description || p.description };
 }
 
+/** The stock at or under which the owner is alerted (SPEC 17), or null: never. */
+const lowStockThreshold = v.nullable(stockCount("lowStockThreshold"));
+
 /** Plans come with subscriptions (SPEC 15): until then every product is sold once. */
 const recurringInterval = v.optional(
 	v.null("recurringInterval is not available yet: subscriptions are not built"),
@@ -154,6 +157,7 @@ export const newProductSchema = v.strictObject(
 		taxCode: v.optional(taxCode, null),
 		active: v.optional(flag("active"), true),
 		translations: v.optional(translationsSchema, null),
+		lowStockThreshold: v.optional(lowStockThreshold, null),
 		recurringInterval,
 	},
 	"unknown field",
@@ -174,6 +178,7 @@ export const productPatchSchema = v.strictObject(
 		taxCode: v.optional(taxCode),
 		active: v.optional(flag("active")),
 		translations: v.optional(translationsSchema),
+		lowStockThreshold: v.optional(lowStockThreshold),
 		recurringInterval,
 	},
 	"unknown field",

@@ -1,7 +1,7 @@
-import { and, count, eq, gt, gte, isNotNull, sum } from "drizzle-orm";
+import { and, count, eq, gt, gte, isNotNull, sql, sum } from "drizzle-orm";
 import { minorUnitDigits } from "shop-money";
 import type { Db } from "../../db/client.ts";
-import { alerts, emails, orders } from "../../db/schema.ts";
+import { alerts, emails, orders, products } from "../../db/schema.ts";
 import { DAY_MS, isoTime } from "../../lib/time.ts";
 
 /** Midnight UTC of `nowMs`'s day, and of the Monday of its week. */
@@ -48,30 +48,50 @@ async function paidSince(db: Db, from: number) {
  */
 export async function dashboard(db: Db, nowMs: number) {
 	const { today, week } = periodStarts(nowMs);
-	const [paidToday, paidThisWeek, [recentAlerts], [failedEmails], [awaiting]] = await Promise.all([
-		paidSince(db, today),
-		paidSince(db, week),
-		db
-			.select({ n: count() })
-			.from(alerts)
-			.where(gte(alerts.createdAt, nowMs - 7 * DAY_MS)),
-		db.select({ n: count() }).from(emails).where(eq(emails.status, "failed")),
-		db
-			.select({ n: count() })
-			.from(orders)
-			.where(
-				and(
-					eq(orders.status, "pending"),
-					isNotNull(orders.stripeCheckoutSessionId),
-					gt(orders.checkoutExpiresAt, nowMs),
+	const [paidToday, paidThisWeek, [recentAlerts], [failedEmails], [awaiting], lowStock] =
+		await Promise.all([
+			paidSince(db, today),
+			paidSince(db, week),
+			db
+				.select({ n: count() })
+				.from(alerts)
+				.where(gte(alerts.createdAt, nowMs - 7 * DAY_MS)),
+			db.select({ n: count() }).from(emails).where(eq(emails.status, "failed")),
+			db
+				.select({ n: count() })
+				.from(orders)
+				.where(
+					and(
+						eq(orders.status, "pending"),
+						isNotNull(orders.stripeCheckoutSessionId),
+						gt(orders.checkoutExpiresAt, nowMs),
+					),
 				),
-			),
-	]);
+			// Products for sale at or under their low-stock threshold, the fewest left first.
+			db
+				.select({
+					id: products.id,
+					name: products.name,
+					stock: products.stock,
+					lowStockThreshold: products.lowStockThreshold,
+				})
+				.from(products)
+				.where(
+					and(
+						eq(products.active, true),
+						isNotNull(products.lowStockThreshold),
+						sql`${products.stock} <= ${products.lowStockThreshold}`,
+					),
+				)
+				.orderBy(products.stock, products.id)
+				.limit(20),
+		]);
 	return {
 		today: { since: isoTime(today), paid: paidToday },
 		week: { since: isoTime(week), paid: paidThisWeek },
 		alertsLast7Days: recentAlerts?.n ?? 0,
 		failedEmails: failedEmails?.n ?? 0,
 		awaitingPayment: awaiting?.n ?? 0,
+		lowStock,
 	};
 }

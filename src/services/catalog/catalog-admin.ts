@@ -43,6 +43,8 @@ function adminProduct(p: ProductRow, reserved: number) {
 		stock: p.stock,
 		/** Units held by checkouts still open (pending, processing, failed). */
 		reserved,
+		/** At or under it, one `low_stock` alert; null: none. */
+		lowStockThreshold: p.lowStockThreshold,
 		createdAt: isoTime(p.createdAt),
 		updatedAt: isoTime(p.updatedAt),
 	};
@@ -168,6 +170,7 @@ const PATCHABLE = {
 	taxCode: products.taxCode,
 	active: products.active,
 	translations: products.translations,
+	lowStockThreshold: products.lowStockThreshold,
 	// Set by an upload (product-image.ts), never by the PATCH route's body.
 	imageUrl: products.imageUrl,
 } as const;
