@@ -14,6 +14,7 @@ const TABS = [
 	["events", "Webhooks"],
 	["alerts", "Alerts"],
 	["emails", ["Emails", h("span", { id: "emails-failed-count" })]],
+	["shipping", "Shipping"],
 	["shop", "Shop"],
 	["pages", "Pages"],
 ];

@@ -8,6 +8,7 @@ import { dashboardView } from "./admin-dashboard.js";
 import { emailsTab } from "./admin-emails.js";
 import { ordersTab } from "./admin-orders.js";
 import { pagesTab } from "./admin-pages.js";
+import { shippingTab } from "./admin-shipping.js";
 import { shopTab } from "./admin-shop.js";
 import { consoleFrame, tabBar } from "./admin-tabs.js";
 import { webhooksTab } from "./admin-webhooks.js";
@@ -158,6 +159,7 @@ const webhooks = webhooksTab(byId("panel-events"), {
 const alerts = alertsTab(byId("panel-alerts"), shared);
 const shop = shopTab(byId("panel-shop"), shared);
 const pages = pagesTab(byId("panel-pages"), shared);
+const shipping = shippingTab(byId("panel-shipping"), shared);
 const emails = emailsTab(byId("panel-emails"), {
 	...shared,
 	signedIn: () => memoryToken !== null,
@@ -173,6 +175,7 @@ const firstLoad = {
 	"panel-emails": () => emails.load(),
 	"panel-shop": () => shop.load(),
 	"panel-pages": () => pages.load(),
+	"panel-shipping": () => shipping.load(),
 };
 const tabs = tabBar((panel) => {
 	if (!loaded.has(panel)) firstLoad[panel]?.();
@@ -209,7 +212,7 @@ byId("sign-out").addEventListener("click", () => {
 
 function resetData() {
 	loaded.clear();
-	for (const view of [dashboard, orders, catalog, webhooks, alerts, emails, shop, pages])
+	for (const view of [dashboard, orders, catalog, webhooks, alerts, emails, shipping, shop, pages])
 		view.reset();
 }
 

@@ -119,6 +119,8 @@ export const shippingRates = sqliteTable(
 		currency: text("currency").notNull(),
 		minDays: integer("min_days"),
 		maxDays: integer("max_days"),
+		/** The cart subtotal (minor units of its currency) from which it costs 0; null: never free. */
+		freeAbove: integer("free_above"),
 		active: integer("active", { mode: "boolean" }).notNull().default(true),
 		createdAt: integer("created_at").notNull().default(now),
 		updatedAt: integer("updated_at").notNull().default(now),
@@ -309,6 +311,22 @@ export const catalogChanges = sqliteTable(
 		at: integer("at").notNull(),
 	},
 	(t) => [index("catalog_changes_product_idx").on(t.productId, t.id)],
+);
+
+/** The shipping rates' audit trail (the console's Shipping tab), as the catalog's is for products. */
+export const shippingRateChanges = sqliteTable(
+	"shipping_rate_changes",
+	{
+		id: integer("id").primaryKey({ autoIncrement: true }),
+		rateId: text("rate_id").notNull(),
+		/** `create` or `update`. */
+		action: text("action", { enum: ["create", "update"] }).notNull(),
+		actor: text("actor").notNull(),
+		/** JSON: `{"<field>": {"from": …, "to": …}}`. */
+		changes: text("changes").notNull(),
+		at: integer("at").notNull(),
+	},
+	(t) => [index("shipping_rate_changes_rate_idx").on(t.rateId, t.id)],
 );
 
 export const webhookEvents = sqliteTable(

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { PricedCart } from "./cart.ts";
 import { translationIn } from "./product.ts";
+import { rateAmount } from "./shipping-rate.ts";
 
 /** Checkout shows at most five shipping options. */
 export const MAX_SHIPPING_OPTIONS = 5;
@@ -15,6 +16,8 @@ export type ShippingRate = {
 	currency: string;
 	minDays: number | null;
 	maxDays: number | null;
+	/** The cart subtotal from which it costs 0 (SPEC 17); null (or absent): never free. */
+	freeAbove?: number | null;
 };
 
 /** What the shop's settings add to a session: shipping, promotion codes, tax. */
@@ -120,7 +123,11 @@ export function sessionParams(
 					.filter((rate) => rate.currency === cart.currency)
 					.slice(0, MAX_SHIPPING_OPTIONS)
 					.map((rate) => ({
-						shipping_rate_data: shippingRateData(rate, taxBehavior, order.locale),
+						shipping_rate_data: shippingRateData(
+							{ ...rate, amount: rateAmount(rate, cart.subtotal) },
+							taxBehavior,
+							order.locale,
+						),
 					})),
 			}),
 		}),

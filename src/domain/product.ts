@@ -18,7 +18,7 @@ export const LOW_STOCK_AT = 10;
 export const MAX_LIMITED_PER_CHECKOUT = 10;
 export const MAX_LIMITED_PER_CLIENT = 20;
 
-const id = v.pipe(
+export const id = v.pipe(
 	v.string("id must be a string"),
 	v.regex(/^[a-z0-9-]{1,64}$/, "id must be 1 to 64 characters: a-z, 0-9 and -"),
 );
@@ -39,7 +39,7 @@ const unitAmount = v.pipe(
 	v.minValue(1, "unitAmount must be at least 1"),
 	v.maxValue(MAX_UNIT_AMOUNT, `unitAmount must be at most ${MAX_UNIT_AMOUNT}`),
 );
-const currency = v.pipe(
+export const currency = v.pipe(
 	v.string("currency must be a string"),
 	v.toLowerCase(),
 	v.check(isStripeCurrency, "currency must be a three-letter code Stripe supports, like usd"),

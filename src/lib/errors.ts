@@ -8,6 +8,7 @@ export type ErrorCode =
 	| "invalid_amount"
 	| "invalid_request"
 	| "invalid_product"
+	| "invalid_shipping_rate"
 	| "invalid_json"
 	| "invalid_idempotency_key"
 	| "invalid_signature"
@@ -25,6 +26,7 @@ export type ErrorCode =
 	| "event_not_found"
 	| "email_not_found"
 	| "page_not_found"
+	| "shipping_rate_not_found"
 	| "not_found"
 	// What the state of things allows now.
 	| "order_not_paid"
@@ -35,6 +37,7 @@ export type ErrorCode =
 	| "insufficient_stock"
 	| "hold_limit"
 	| "product_exists"
+	| "shipping_rate_exists"
 	| "product_changed"
 	| "event_not_failed"
 	| "request_in_progress"

@@ -9,6 +9,7 @@ import {
 	parseStockChange,
 	productPatchSchema,
 } from "../domain/product.ts";
+import { newShippingRateSchema, shippingRatePatchSchema } from "../domain/shipping-rate.ts";
 import { infoPageSchema, shopIdentitySchema } from "../domain/shop.ts";
 import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
 import { loadCatalogues } from "../i18n/catalogues.ts";
@@ -46,6 +47,13 @@ import {
 	updateProduct,
 } from "../services/catalog/catalog-admin.ts";
 import { setProductImage } from "../services/catalog/product-image.ts";
+import {
+	createShippingRate,
+	invalidShippingRate,
+	listShippingRates,
+	shippingRateDetail,
+	updateShippingRate,
+} from "../services/catalog/shipping-rates-admin.ts";
 import { listEmails, resendEmail } from "../services/emails/delivery.ts";
 import { MAX_IMAGE_BYTES } from "../services/media/images.ts";
 import { findOrderWithItems } from "../services/orders/orders.ts";
@@ -317,6 +325,18 @@ export const adminRoutes = new Hono<AppEnv>()
 		if (!parsed.ok) throw invalidProduct(parsed.field, parsed.message);
 		return c.json(await changeStock(c.var.deps, c.req.param("id"), parsed.change, await actor(c)));
 	})
+	.get("/shipping-rates", async (c) => c.json(await listShippingRates(c.var.deps.db)))
+	.get("/shipping-rates/:id", async (c) =>
+		c.json(await shippingRateDetail(c.var.deps.db, c.req.param("id"))),
+	)
+	.post("/shipping-rates", limitBody(4 * 1024), async (c) => {
+		const input = validRate(newShippingRateSchema, await readJsonObject(c));
+		return c.json(await createShippingRate(c.var.deps, input, await actor(c)));
+	})
+	.patch("/shipping-rates/:id", limitBody(4 * 1024), async (c) => {
+		const patch = validRate(shippingRatePatchSchema, await readJsonObject(c));
+		return c.json(await updateShippingRate(c.var.deps, c.req.param("id"), patch, await actor(c)));
+	})
 	.get("/shop", async (c) =>
 		c.json(await shopIdentity(c.var.deps.db, c.var.config.shopDefaults, c.var.deps.now())),
 	)
@@ -402,6 +422,15 @@ function dayRange(from: number | undefined, to: number | undefined) {
 		...(from !== undefined && { createdFrom: from }),
 		...(to !== undefined && { createdBefore: to + DAY_MS }),
 	};
+}
+
+/** A shipping rate's fields, or 400 `invalid_shipping_rate` naming the first field at fault. */
+function validRate<const T extends v.GenericSchema>(schema: T, body: unknown): v.InferOutput<T> {
+	const parsed = v.safeParse(schema, body);
+	if (parsed.success) return parsed.output;
+	const issue = parsed.issues[0];
+	const field = issueField(issue);
+	throw invalidShippingRate(field, field ? `${field}: ${issue.message}` : issue.message);
 }
 
 /** A body's fields, or 400 `invalid_request` naming the first field at fault. */

@@ -1,0 +1,154 @@
+import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { minorUnitDigits, stripeCurrencyDigits } from "shop-money";
+import { runBatch } from "../../db/batch.ts";
+import type { Db } from "../../db/client.ts";
+import { shippingRateChanges, shippingRates } from "../../db/schema.ts";
+import {
+	daysInOrder,
+	type NewShippingRate,
+	type ShippingRatePatch,
+} from "../../domain/shipping-rate.ts";
+import { AppError } from "../../lib/errors.ts";
+import { isoTime } from "../../lib/time.ts";
+import type { Deps } from "../deps.ts";
+
+/**
+ * The console's shipping rates (SPEC 17): created, edited and deactivated per
+ * currency, each change written with its audit row in one D1 batch, guarded by
+ * the values it was judged on, as the catalog's products are.
+ */
+
+type RateRow = typeof shippingRates.$inferSelect;
+
+export const invalidShippingRate = (field: string | undefined, message: string) =>
+	new AppError("invalid_shipping_rate", message, field ? { field } : {});
+const rateNotFound = () => new AppError("shipping_rate_not_found", "No such shipping rate.");
+
+function rateView(r: RateRow) {
+	return {
+		id: r.id,
+		displayName: r.displayName,
+		translations: r.translations
+			? (JSON.parse(r.translations) as Record<string, { name: string }>)
+			: {},
+		amount: r.amount,
+		currency: r.currency,
+		minorUnits: minorUnitDigits(r.currency),
+		minDays: r.minDays,
+		maxDays: r.maxDays,
+		freeAbove: r.freeAbove,
+		active: r.active,
+		createdAt: isoTime(r.createdAt),
+		updatedAt: isoTime(r.updatedAt),
+	};
+}
+
+/** `GET /admin/shipping-rates`: every rate, inactive ones too, by currency then price. */
+export async function listShippingRates(db: Db) {
+	const rows = await db
+		.select()
+		.from(shippingRates)
+		.orderBy(asc(shippingRates.currency), asc(shippingRates.amount), asc(shippingRates.id));
+	// Each currency Stripe charges in, with its minor units: how the console reads a typed price.
+	return { rates: rows.map(rateView), currencies: stripeCurrencyDigits() };
+}
+
+/** `GET /admin/shipping-rates/:id`: the rate with its audit trail, oldest first. */
+export async function shippingRateDetail(db: Db, id: string) {
+	const [rows, changes] = await db.batch([
+		db.select().from(shippingRates).where(eq(shippingRates.id, id)).limit(1),
+		db
+			.select()
+			.from(shippingRateChanges)
+			.where(eq(shippingRateChanges.rateId, id))
+			.orderBy(asc(shippingRateChanges.id)),
+	]);
+	const row = rows[0];
+	if (!row) throw rateNotFound();
+	return {
+		...rateView(row),
+		changes: changes.map((c) => ({
+			action: c.action,
+			actor: c.actor,
+			changes: JSON.parse(c.changes) as Record<string, { from: unknown; to: unknown }>,
+			at: isoTime(c.at),
+		})),
+	};
+}
+
+export async function createShippingRate(deps: Deps, input: NewShippingRate, actor: string) {
+	const { db } = deps;
+	if (!daysInOrder(input)) throw invalidShippingRate("minDays", "minDays must be at most maxDays.");
+	const now = deps.now();
+	const changes = Object.fromEntries(
+		Object.entries(input).map(([field, value]) => [field, { from: null, to: value }]),
+	);
+	const results = await runBatch(db, [
+		sql`insert into shipping_rates (id, display_name, translations, amount, currency, min_days, max_days, free_above, active, created_at, updated_at)
+			values (${input.id}, ${input.displayName}, ${input.translations}, ${input.amount}, ${input.currency}, ${input.minDays}, ${input.maxDays}, ${input.freeAbove}, ${input.active ? 1 : 0}, ${now}, ${now})
+			on conflict (id) do nothing`,
+		sql`insert into shipping_rate_changes (rate_id, action, actor, changes, at)
+			select ${input.id}, 'create', ${actor}, ${JSON.stringify(changes)}, ${now} where changes() = 1`,
+	]);
+	if (results[0]?.meta.changes !== 1)
+		throw new AppError("shipping_rate_exists", "A shipping rate with this id exists already.", {
+			field: "id",
+		});
+	deps.log.info("shipping rate created", { rateId: input.id, actor });
+	return shippingRateDetail(db, input.id);
+}
+
+const PATCHABLE = {
+	displayName: shippingRates.displayName,
+	translations: shippingRates.translations,
+	amount: shippingRates.amount,
+	minDays: shippingRates.minDays,
+	maxDays: shippingRates.maxDays,
+	freeAbove: shippingRates.freeAbove,
+	active: shippingRates.active,
+} as const;
+
+/** Changes the fields given and audits those that differ; a concurrent edit makes it compare again. */
+export async function updateShippingRate(
+	deps: Deps,
+	id: string,
+	patch: ShippingRatePatch,
+	actor: string,
+) {
+	const { db } = deps;
+	for (let attempt = 0; attempt < 5; attempt++) {
+		const row = await db.query.shippingRates.findFirst({ where: eq(shippingRates.id, id) });
+		if (!row) throw rateNotFound();
+		const changed = (Object.keys(PATCHABLE) as (keyof typeof PATCHABLE)[]).filter(
+			(field) => patch[field] !== undefined && patch[field] !== row[field],
+		);
+		if (changed.length === 0) return shippingRateDetail(db, id);
+		const after = { ...row, ...Object.fromEntries(changed.map((f) => [f, patch[f]])) };
+		if (!daysInOrder(after))
+			throw invalidShippingRate("minDays", "minDays must be at most maxDays.");
+		const changes = Object.fromEntries(
+			changed.map((field) => [field, { from: row[field], to: patch[field] }]),
+		);
+		const unchanged = and(
+			eq(shippingRates.id, id),
+			...changed.map((field) =>
+				row[field] === null ? isNull(PATCHABLE[field]) : eq(PATCHABLE[field], row[field]),
+			),
+		) as SQL;
+		const now = deps.now();
+		const results = await runBatch(db, [
+			db
+				.update(shippingRates)
+				.set({ ...Object.fromEntries(changed.map((f) => [f, patch[f]])), updatedAt: now })
+				.where(unchanged)
+				.getSQL(),
+			sql`insert into shipping_rate_changes (rate_id, action, actor, changes, at)
+				select ${id}, 'update', ${actor}, ${JSON.stringify(changes)}, ${now} where changes() = 1`,
+		]);
+		if (results[0]?.meta.changes === 1) {
+			deps.log.info("shipping rate updated", { rateId: id, fields: changed, actor });
+			return shippingRateDetail(db, id);
+		}
+	}
+	throw new AppError("product_changed", "The rate kept changing: try again.");
+}

@@ -1,0 +1,145 @@
+/**
+ * Shipping rates in the console (SPEC 17): created, edited and deactivated per
+ * currency with the catalog's validation and audit; their French names and a
+ * free-shipping threshold reach Stripe's page.
+ */
+import { describe, expect, it } from "vitest";
+import { adminRequest as admin } from "./helpers/admin.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
+import { ORIGIN } from "./helpers/checkout.ts";
+import { stripe } from "./helpers/emulator.ts";
+
+type Rate = { id: string; amount: number; active: boolean; freeAbove: number | null };
+
+/** The rates (name, amount) Stripe's page offers for this cart; each test uses a currency of its own. */
+async function offered(productId: string, quantity: number, locale = "en") {
+	const res = await fetchWithEnv(
+		new Request(`${ORIGIN}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ items: [{ productId, quantity }], locale }),
+		}),
+		{ SHIPPING_COUNTRIES: "FR" },
+	);
+	expect(res.status, await res.clone().text()).toBe(200);
+	const { sessionId } = await res.json<{ sessionId: string }>();
+	const session = await stripe().checkout.sessions.retrieve(sessionId, {
+		expand: ["shipping_options.shipping_rate"],
+	});
+	return session.shipping_options.map((o) =>
+		typeof o.shipping_rate === "object"
+			? [o.shipping_rate.display_name, o.shipping_rate.fixed_amount?.amount]
+			: null,
+	);
+}
+
+/** A shippable product in `currency`, priced `unitAmount`. */
+async function product(currency: string, unitAmount: number): Promise<string> {
+	const id = `ship-${crypto.randomUUID().slice(0, 8)}`;
+	const res = await admin("/products", {
+		method: "POST",
+		body: { id, name: "Coffee tin", unitAmount, currency, shippable: true },
+	});
+	expect(res.status).toBe(200);
+	return id;
+}
+
+describe("shipping rates in the console", () => {
+	it("are created, renamed in French, given a free-shipping threshold, and Stripe's page shows them", async () => {
+		const currency = "nok";
+		const created = await admin("/shipping-rates", {
+			method: "POST",
+			body: {
+				id: "nok-post",
+				displayName: "Post",
+				translations: { fr: { name: "La Poste" } },
+				amount: 9900,
+				currency: "NOK",
+				minDays: 2,
+				maxDays: 4,
+				freeAbove: 50000,
+			},
+		});
+		expect(created.status, await created.clone().text()).toBe(200);
+		expect(await created.json()).toMatchObject({
+			id: "nok-post",
+			currency: "nok",
+			translations: { fr: { name: "La Poste" } },
+			freeAbove: 50000,
+			active: true,
+			changes: [{ action: "create" }],
+		});
+		const small = await product(currency, 20000);
+		expect(await offered(small, 1)).toEqual([["Post", 9900]]);
+		expect(await offered(small, 1, "fr")).toEqual([["La Poste", 9900]]);
+		// From 500 NOK of goods on, it costs nothing.
+		expect(await offered(small, 3)).toEqual([["Post", 0]]);
+
+		const edited = await admin("/shipping-rates/nok-post", {
+			method: "PATCH",
+			body: { amount: 12900, translations: { fr: { name: "Colis postal" } }, freeAbove: null },
+		});
+		expect(edited.status).toBe(200);
+		const detail = await edited.json<{ changes: { action: string; changes: object }[] }>();
+		expect(detail.changes.at(-1)).toMatchObject({
+			action: "update",
+			changes: {
+				amount: { from: 9900, to: 12900 },
+				freeAbove: { from: 50000, to: null },
+			},
+		});
+		expect(await offered(small, 3, "fr")).toEqual([["Colis postal", 12900]]);
+
+		await admin("/shipping-rates/nok-post", { method: "PATCH", body: { active: false } });
+		expect(await offered(small, 1)).toEqual([]);
+		const listed = await (await admin("/shipping-rates")).json<{ rates: Rate[] }>();
+		expect(listed.rates.find((r) => r.id === "nok-post")).toMatchObject({ active: false });
+	});
+
+	it("changes nothing when nothing differs", async () => {
+		await admin("/shipping-rates", {
+			method: "POST",
+			body: { id: "sek-post", displayName: "Post", amount: 5900, currency: "sek" },
+		});
+		const same = await admin("/shipping-rates/sek-post", {
+			method: "PATCH",
+			body: { amount: 5900 },
+		});
+		expect((await same.json<{ changes: unknown[] }>()).changes).toHaveLength(1);
+	});
+
+	it.each([
+		[{ id: "Bad Id", displayName: "x", amount: 100, currency: "usd" }, "id"],
+		[{ id: "r1", displayName: "", amount: 100, currency: "usd" }, "displayName"],
+		[{ id: "r2", displayName: "x", amount: -1, currency: "usd" }, "amount"],
+		[{ id: "r3", displayName: "x", amount: 100, currency: "xyz" }, "currency"],
+		[
+			{ id: "r4", displayName: "x", amount: 100, currency: "usd", minDays: 5, maxDays: 2 },
+			"minDays",
+		],
+		[{ id: "r5", displayName: "x", amount: 100, currency: "usd", freeAbove: 0 }, "freeAbove"],
+		[{ id: "r6", displayName: "x", amount: 100, currency: "usd", countries: ["FR"] }, "countries"],
+	])("refuses %o, naming %s", async (body, field) => {
+		const res = await admin("/shipping-rates", { method: "POST", body });
+		expect(res.status).toBe(400);
+		expect(await res.json()).toMatchObject({ error: { code: "invalid_shipping_rate", field } });
+		expect((await admin(`/shipping-rates/${body.id}`)).status).toBe(404);
+	});
+
+	it("refuses a second rate with the same id, a currency change, and strangers", async () => {
+		const body = { id: "dkk-post", displayName: "Post", amount: 4900, currency: "dkk" };
+		expect((await admin("/shipping-rates", { method: "POST", body })).status).toBe(200);
+		const again = await admin("/shipping-rates", { method: "POST", body });
+		expect(again.status).toBe(409);
+		expect(await again.json()).toMatchObject({ error: { code: "shipping_rate_exists" } });
+		const moved = await admin("/shipping-rates/dkk-post", {
+			method: "PATCH",
+			body: { currency: "eur" },
+		});
+		expect(moved.status).toBe(400);
+		expect(
+			(await admin("/shipping-rates/nope", { method: "PATCH", body: { amount: 1 } })).status,
+		).toBe(404);
+		expect((await admin("/shipping-rates", { token: "wrong" })).status).toBe(401);
+	});
+});
