@@ -1,12 +1,12 @@
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "./schema.ts";
 
 const clients = new WeakMap<D1Database, ReturnType<typeof build>>();
-const build = (d1: D1Database) => drizzle(d1, { schema });
+// No schema given: the services use the query builder only, never the relational API, so the
+// bundle carries none of it and no isolate walks the schema to build its relations.
+const build = (d1: D1Database) => drizzle(d1);
 
 /**
- * The drizzle client for a D1 binding, built once per binding object: building
- * it walks the whole schema, which is measurable CPU on every request.
+ * The drizzle client for a D1 binding, built once per binding object.
  */
 export function createDb(d1: D1Database) {
 	let db = clients.get(d1);

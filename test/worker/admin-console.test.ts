@@ -7,7 +7,7 @@ import { dashboard, periodStarts } from "../../src/services/admin/dashboard.ts";
 import { webhookHealth } from "../../src/services/admin/webhooks.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { checkout } from "./helpers/checkout.ts";
-import { db, getOrder, insertOrder } from "./helpers/db.ts";
+import { db, dbq, getOrder, insertOrder } from "./helpers/db.ts";
 import { emulator } from "./helpers/emulator.ts";
 
 const authorization = `Bearer ${TEST_ADMIN_TOKEN}`;
@@ -60,7 +60,7 @@ describe("POST /admin/webhook-events/:id/replay", () => {
 		const res = await adminFetch(`/webhook-events/${id}/replay`, "POST");
 		expect(res.status).toBe(409);
 		expect(await res.json()).toMatchObject({ error: { code: "stripe_rejected" } });
-		const row = await db.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, id) });
+		const row = await dbq.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, id) });
 		expect(row?.result).toBe("failed");
 	});
 });

@@ -12,7 +12,7 @@ import { emails, orders, products } from "../../src/db/schema.ts";
 import { CATALOGUES } from "../support/catalogues.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { checkout } from "./helpers/checkout.ts";
-import { alertsOf, db, getOrder, transitionsOf } from "./helpers/db.ts";
+import { alertsOf, db, dbq, getOrder, transitionsOf } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
 import { deliver } from "./helpers/webhooks.ts";
 
@@ -48,7 +48,7 @@ async function mismatchedOrder() {
 }
 
 const stockOf = async (id: string) =>
-	(await db.query.products.findFirst({ where: eq(products.id, id) }))?.stock;
+	(await dbq.query.products.findFirst({ where: eq(products.id, id) }))?.stock;
 const mailOf = async (orderId: string) =>
 	(await db.select().from(emails).where(eq(emails.orderId, orderId))).map((e) => e.kind).sort();
 

@@ -13,7 +13,7 @@ import { STRIPE_CALL_DEADLINE_MS } from "../../src/lib/stripe.ts";
 import { reconcile } from "../../src/services/orders/reconcile.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { uniqueOrigin } from "./helpers/checkout.ts";
-import { d1WithOutage, db, insertProduct, stockOf, testDeps } from "./helpers/db.ts";
+import { d1WithOutage, db, dbq, insertProduct, stockOf, testDeps } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
 
 afterEach(() => vi.restoreAllMocks());
@@ -33,7 +33,7 @@ describe("Stripe answering after the client's time-out", () => {
 		);
 		expect(res.status, await res.clone().text()).toBe(200);
 		const answer = await res.json<{ orderId: string; sessionId: string }>();
-		const order = await db.query.orders.findFirst({
+		const order = await dbq.query.orders.findFirst({
 			where: (o, { eq }) => eq(o.id, answer.orderId),
 		});
 		expect(order).toMatchObject({ status: "pending", stripeCheckoutSessionId: answer.sessionId });
@@ -85,7 +85,7 @@ describe("D1 failing while Stripe creates the session", () => {
 		);
 		const unrecorded = ofRun.find((s) => s.id !== answer.sessionId);
 		expect(unrecorded?.status).toBe("expired");
-		const failed = await db.query.orders.findFirst({
+		const failed = await dbq.query.orders.findFirst({
 			where: (o, { eq }) => eq(o.id, unrecorded?.metadata?.order_id ?? ""),
 		});
 		expect(failed).toMatchObject({ status: "canceled", failureCode: "checkout_not_recorded" });
@@ -137,7 +137,7 @@ describe("a checkout never sent to Stripe", () => {
 		expect(await stockOf(stuck)).toBe(1);
 		const deps = testDeps({ now: () => Date.now() + STRIPE_CALL_DEADLINE_MS + 1000 });
 		await reconcile({ ...deps, stripe: stripe(), liveMode: false }, { graceSeconds: 900 });
-		expect(await db.query.orders.findFirst({ where: eq(orders.id, orderId) })).toMatchObject({
+		expect(await dbq.query.orders.findFirst({ where: eq(orders.id, orderId) })).toMatchObject({
 			status: "canceled",
 			failureCode: "checkout_not_created",
 		});

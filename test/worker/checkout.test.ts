@@ -3,7 +3,7 @@ import { STRIPE_API_VERSION } from "../../src/lib/stripe.ts";
 import { CHECKOUT_TTL_SECONDS } from "../../src/services/payments/checkout.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { checkout, ORIGIN, postCheckout, postForm, uniqueOrigin } from "./helpers/checkout.ts";
-import { db, getOrder, tableCounts, transitionsOf } from "./helpers/db.ts";
+import { dbq, getOrder, tableCounts, transitionsOf } from "./helpers/db.ts";
 import { emulator } from "./helpers/emulator.ts";
 
 const sessionsPath = "/v1/checkout/sessions";
@@ -39,7 +39,7 @@ describe("POST /create-checkout-session", () => {
 			stripeCheckoutSessionId: answer.sessionId,
 			checkoutUrl: answer.url,
 		});
-		const items = await db.query.orderItems.findMany({
+		const items = await dbq.query.orderItems.findMany({
 			where: (i, { eq }) => eq(i.orderId, answer.orderId),
 		});
 		expect(items.map((i) => [i.productId, i.name, i.unitAmount, i.quantity])).toEqual([
@@ -126,7 +126,7 @@ describe("POST /create-checkout-session", () => {
 		const res = await postForm({ productId: "travel-mug", quantity: "2" }, { origin: ORIGIN });
 		expect(res.status).toBe(303);
 		const location = res.headers.get("location") ?? "";
-		const order = await db.query.orders.findFirst({
+		const order = await dbq.query.orders.findFirst({
 			where: (o, { eq }) => eq(o.checkoutUrl, location),
 		});
 		expect(order).toMatchObject({ amount: 3600, status: "pending" });
@@ -150,7 +150,7 @@ describe("POST /create-checkout-session with an Idempotency-Key", () => {
 		expect(again.status).toBe(200);
 		expect(await again.json()).toEqual(a);
 		expect(await createRequestFor(a.orderId)).toHaveLength(1);
-		const ordersForKey = await db.query.orders.findMany({
+		const ordersForKey = await dbq.query.orders.findMany({
 			where: (o, { eq }) => eq(o.id, a.orderId),
 		});
 		expect(ordersForKey).toHaveLength(1);
@@ -235,7 +235,7 @@ describe("POST /create-checkout-session when Stripe fails", () => {
 		);
 		expect(res.status).toBe(502);
 		expect(await res.json()).toMatchObject({ error: { code: "stripe_unavailable" } });
-		const order = await db.query.orders.findFirst({
+		const order = await dbq.query.orders.findFirst({
 			where: (o, { and, eq }) =>
 				and(eq(o.amount, 3 * 4500), eq(o.failureCode, "stripe_unavailable")),
 		});

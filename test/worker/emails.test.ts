@@ -20,6 +20,7 @@ import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import {
 	d1FailingWrites,
 	db,
+	dbq,
 	depsFor,
 	getOrder,
 	insertOrder,
@@ -197,7 +198,7 @@ describe("delivery", () => {
 		expect(String(body.text)).toContain(
 			`https://shop.test/success.html?session_id=${order.stripeCheckoutSessionId}`,
 		);
-		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+		const row = await dbq.query.emails.findFirst({ where: eq(emails.id, id) });
 		expect(row).toMatchObject({ status: "sent", attempts: 1, providerMessageId: "re_msg_1" });
 		expect(row?.subject).toBe(body.subject);
 		// A second delivery of the same message (Queues deliver at least once) sends nothing.
@@ -217,14 +218,14 @@ describe("delivery", () => {
 			const first = await deliverEmail(depsFor(withEnv(RESEND)), id, 1);
 			expect(first).toMatchObject({ outcome: "retry" });
 			expect((first as { delaySeconds: number }).delaySeconds).toBeLessThan(30);
-			expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+			expect(await dbq.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
 				status: "pending",
 				attempts: 1,
 			});
 			expect(await deliverEmail(depsFor(withEnv(RESEND)), id, MAX_EMAIL_TRIES)).toEqual({
 				outcome: "failed",
 			});
-			const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+			const row = await dbq.query.emails.findFirst({ where: eq(emails.id, id) });
 			expect(row?.status).toBe("failed");
 			expect(row?.lastError).toBeTruthy();
 			const raised = await db.select().from(alerts).where(eq(alerts.orderId, order.id));
@@ -241,7 +242,7 @@ describe("delivery", () => {
 			),
 		);
 		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "failed" });
-		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+		const row = await dbq.query.emails.findFirst({ where: eq(emails.id, id) });
 		expect(row).toMatchObject({ status: "failed", attempts: 1 });
 		expect(row?.lastError).toContain("Invalid `to` field");
 	});
@@ -282,7 +283,7 @@ describe("delivery", () => {
 			props: {},
 		} as never);
 		expect(acked).toEqual([id]);
-		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+		expect(await dbq.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
 			status: "sent",
 		});
 	});
@@ -374,7 +375,7 @@ describe("the Email Service provider", () => {
 			"text",
 			"to",
 		]);
-		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+		expect(await dbq.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
 			status: "sent",
 			providerMessageId: "cf-msg-1",
 		});
@@ -388,7 +389,7 @@ describe("the Email Service provider", () => {
 			1,
 		);
 		expect(outcome).toMatchObject({ outcome: "retry" });
-		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+		const row = await dbq.query.emails.findFirst({ where: eq(emails.id, id) });
 		expect(row?.lastError).toContain("EMAIL_FROM");
 	});
 });
@@ -477,10 +478,12 @@ describe("what a review found", () => {
 		await resendEmail(testDeps(), id);
 		release();
 		await first;
-		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.status).toBe("pending");
+		expect((await dbq.query.emails.findFirst({ where: eq(emails.id, id) }))?.status).toBe(
+			"pending",
+		);
 		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "sent" });
 		expect(sent.map((r) => r.headers.get("idempotency-key"))).toEqual([id, `${id}-resend-1`]);
-		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+		expect(await dbq.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
 			status: "sent",
 			providerMessageId: `re_${id}-resend-1`,
 		});
@@ -503,7 +506,7 @@ describe("what a review found", () => {
 		const sent = interceptResend(async () => Response.json({ id: "re_never" }));
 		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "failed" });
 		expect(sent).toHaveLength(0);
-		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.lastError).toContain(
+		expect((await dbq.query.emails.findFirst({ where: eq(emails.id, id) }))?.lastError).toContain(
 			"not one plain e-mail address",
 		);
 	});
@@ -526,7 +529,7 @@ describe("what a review found", () => {
 		const sent = interceptResend(async () => Response.json({ id: "re_never" }));
 		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 1)).toEqual({ outcome: "sent" });
 		expect(sent).toHaveLength(0);
-		expect((await db.query.emails.findFirst({ where: eq(emails.id, id) }))?.lastError).toContain(
+		expect((await dbq.query.emails.findFirst({ where: eq(emails.id, id) }))?.lastError).toContain(
 			"moved on",
 		);
 	});
@@ -566,7 +569,7 @@ describe("an earlier try whose answer was lost", () => {
 			),
 		);
 		expect(await deliverEmail(depsFor(withEnv(RESEND)), id, 2)).toEqual({ outcome: "sent" });
-		expect(await db.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
+		expect(await dbq.query.emails.findFirst({ where: eq(emails.id, id) })).toMatchObject({
 			status: "sent",
 		});
 	});

@@ -22,7 +22,7 @@ import { reconcile } from "../../src/services/orders/reconcile.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { uniqueOrigin } from "./helpers/checkout.ts";
-import { d1WithOutage, db, testDeps } from "./helpers/db.ts";
+import { d1WithOutage, db, dbq, testDeps } from "./helpers/db.ts";
 import { emulator, pressPay, stripe } from "./helpers/emulator.ts";
 import { signature } from "./helpers/webhooks.ts";
 
@@ -128,7 +128,7 @@ describe("concurrent shoppers with D1 and Stripe faults", () => {
 			.where(eq(orders.origin, origin))
 			.then((rows) => rows.filter((o) => o.stripeCheckoutSessionId === null));
 		expect(unsent.every((o) => o.status === "canceled")).toBe(true);
-		const limitedRow = await db.query.products.findFirst({ where: eq(products.id, limited) });
+		const limitedRow = await dbq.query.products.findFirst({ where: eq(products.id, limited) });
 		expect(limitedRow?.stock).toBe(0);
 
 		// Everyone pays; some mistype their address, are declined, correct it and pay.
@@ -236,7 +236,7 @@ describe("concurrent shoppers with D1 and Stripe faults", () => {
 		const payerOf = new Map<string, string>();
 		for (const session of sessions) {
 			const orderId = session.metadata?.order_id ?? "";
-			const order = await db.query.orders.findFirst({ where: eq(orders.id, orderId) });
+			const order = await dbq.query.orders.findFirst({ where: eq(orders.id, orderId) });
 			if (session.payment_status === "paid") {
 				expect(order?.status, `order of paid session ${session.id}`).toBe("paid");
 				const pi = await stripe().paymentIntents.retrieve(String(session.payment_intent), {

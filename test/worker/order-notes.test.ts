@@ -10,7 +10,7 @@ import { emails } from "../../src/db/schema.ts";
 import { resendEmail } from "../../src/services/emails/delivery.ts";
 import { adminRequest as admin } from "./helpers/admin.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
-import { db, insertOrder, pendingEmail, testDeps } from "./helpers/db.ts";
+import { db, dbq, insertOrder, pendingEmail, testDeps } from "./helpers/db.ts";
 
 type Note = { id: number; text: string; by: string; at: string };
 
@@ -85,7 +85,7 @@ describe("an e-mail sent again to a corrected address", () => {
 		});
 		expect(copy.id).not.toBe(id);
 		expect(queued).toEqual([copy.id]);
-		const first = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+		const first = await dbq.query.emails.findFirst({ where: eq(emails.id, id) });
 		expect(first).toMatchObject({ to: "ada@example.com", status: "sent", resends: 0 });
 		// A second correction is another e-mail again.
 		const again = await resendEmail(deps, id, "ada@lovelace.example");

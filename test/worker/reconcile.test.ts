@@ -37,6 +37,7 @@ import {
 	alertsOf,
 	d1FailingWrites,
 	db,
+	dbq,
 	getOrder,
 	insertOrder,
 	ledgerRow,
@@ -397,7 +398,7 @@ describe("refunds no webhook reported", () => {
 			status: "paid",
 			amountRefunded: 700,
 		});
-		const recorded = await db.query.refunds.findMany({
+		const recorded = await dbq.query.refunds.findMany({
 			where: (r, { eq }) => eq(r.orderId, refundedOutside.id),
 		});
 		expect(recorded.map((r) => [r.amount, r.source])).toEqual([[700, "dashboard"]]);

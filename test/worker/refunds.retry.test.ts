@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { refundOrder } from "../../src/services/payments/refunds.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
-import { d1WithOutage, db, getOrder, testDeps } from "./helpers/db.ts";
+import { d1WithOutage, dbq, getOrder, testDeps } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
 import { paidOrder } from "./helpers/paid-order.ts";
 import { deliver } from "./helpers/webhooks.ts";
@@ -54,7 +54,7 @@ async function deliverRefundEvents(orderId: string) {
 }
 
 const recordedRefunds = (orderId: string) =>
-	db.query.refunds.findMany({ where: (r, { eq }) => eq(r.orderId, orderId) });
+	dbq.query.refunds.findMany({ where: (r, { eq }) => eq(r.orderId, orderId) });
 
 describe("a refund retried after its answer was lost", () => {
 	it.each([

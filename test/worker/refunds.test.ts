@@ -4,7 +4,7 @@ import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema.ts";
 import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
-import { db, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db.ts";
+import { db, dbq, getOrder, insertOrder, ledgerRow, transitionsOf } from "./helpers/db.ts";
 import { emulator, stripe } from "./helpers/emulator.ts";
 import { paidOrder } from "./helpers/paid-order.ts";
 import { deliver } from "./helpers/webhooks.ts";
@@ -61,7 +61,7 @@ async function refundEvents(orderId: string): Promise<Stripe.Event[]> {
 
 /** The refund requests recorded for an order, oldest first. */
 const requestsOf = (orderId: string) =>
-	db.query.refundRequests.findMany({
+	dbq.query.refundRequests.findMany({
 		where: (r, { eq }) => eq(r.orderId, orderId),
 		orderBy: (r, { asc }) => [asc(r.createdAt), sql`rowid`],
 	});

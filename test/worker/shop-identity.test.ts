@@ -15,7 +15,7 @@ import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { adminRequest } from "./helpers/admin.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
-import { db, depsFor, pendingEmail } from "./helpers/db.ts";
+import { dbq, depsFor, pendingEmail } from "./helpers/db.ts";
 import { stripe } from "./helpers/emulator.ts";
 
 const admin = adminRequest;
@@ -179,7 +179,7 @@ describe("the shop's identity", () => {
 		});
 		expect(String(sent[0]?.text)).toContain("Maison Kōhī");
 		expect(String(sent[0]?.text)).not.toContain("Bean & Leaf");
-		const row = await db.query.emails.findFirst({ where: eq(emails.id, id) });
+		const row = await dbq.query.emails.findFirst({ where: eq(emails.id, id) });
 		expect(row?.status).toBe("sent");
 	});
 });

@@ -65,7 +65,11 @@ function ledgerView(e: LedgerRow) {
  * 409 `event_not_failed` for one that needs no replay.
  */
 export async function replayWebhookEvent(deps: StripeDeps, id: string) {
-	const before = await deps.db.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, id) });
+	const [before] = await deps.db
+		.select()
+		.from(webhookEvents)
+		.where(eq(webhookEvents.id, id))
+		.limit(1);
 	if (!before) throw new AppError("event_not_found", "No such event in the ledger.");
 	if (!mayReplay(before))
 		throw new AppError("event_not_failed", `This event was ${before.result}: nothing to replay.`);
@@ -83,7 +87,11 @@ export async function replayWebhookEvent(deps: StripeDeps, id: string) {
 		outcome = { result: "failed", detail: err instanceof Error ? err.message : String(err) };
 	}
 	deps.log.info("webhook event replayed", { stripeEventId: id, result: outcome.result });
-	const after = await deps.db.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, id) });
+	const [after] = await deps.db
+		.select()
+		.from(webhookEvents)
+		.where(eq(webhookEvents.id, id))
+		.limit(1);
 	return { event: ledgerView(after ?? before), outcome };
 }
 

@@ -84,7 +84,7 @@ export async function listAllProducts(db: Db) {
 }
 
 async function viewOf(db: Db, id: string) {
-	const row = await db.query.products.findFirst({ where: eq(products.id, id) });
+	const [row] = await db.select().from(products).where(eq(products.id, id)).limit(1);
 	if (!row) throw productNotFound();
 	const reserved = await reservedBy(db, [id]);
 	return adminProduct(row, reserved.get(id) ?? 0);
@@ -126,7 +126,10 @@ function auditInsert(
 
 export async function createProduct(deps: Deps, input: NewProduct, actor: string) {
 	const { db } = deps;
-	if (await db.query.products.findFirst({ where: eq(products.id, input.id) }))
+	if (
+		(await db.select({ id: products.id }).from(products).where(eq(products.id, input.id))).length >
+		0
+	)
 		throw productExists();
 	const now = deps.now();
 	const { recurringInterval: _, ...fields } = input;
@@ -150,7 +153,10 @@ export async function createProduct(deps: Deps, input: NewProduct, actor: string
 		]);
 	} catch (err) {
 		// Created by someone else between the look and the write.
-		if (await db.query.products.findFirst({ where: eq(products.id, input.id) }))
+		if (
+			(await db.select({ id: products.id }).from(products).where(eq(products.id, input.id)))
+				.length > 0
+		)
 			throw productExists();
 		throw err;
 	}
@@ -188,7 +194,7 @@ export async function updateProduct(
 ) {
 	const { db } = deps;
 	for (let attempt = 0; attempt < 5; attempt++) {
-		const row = await db.query.products.findFirst({ where: eq(products.id, id) });
+		const [row] = await db.select().from(products).where(eq(products.id, id)).limit(1);
 		if (!row) throw productNotFound();
 		const changed = (Object.keys(PATCHABLE) as (keyof typeof PATCHABLE)[]).filter(
 			(field) => patch[field] !== undefined && patch[field] !== row[field],
@@ -248,7 +254,7 @@ export async function changeStock(deps: Deps, id: string, change: StockChange, a
 		sql`update products set stock = ${to}, updated_at = ${now} where ${when}`,
 	]);
 	if (results[1]?.meta.changes !== 1) {
-		const row = await db.query.products.findFirst({ where: eq(products.id, id) });
+		const [row] = await db.select().from(products).where(eq(products.id, id)).limit(1);
 		if (!row) throw productNotFound();
 		if (row.stock === null)
 			throw invalidProduct("add", "This product's stock is unlimited: set a number first.");

@@ -35,10 +35,11 @@ export function productView(p: typeof products.$inferSelect, locale?: string) {
 }
 
 export async function listActiveProducts(db: Db) {
-	return db.query.products.findMany({
-		where: (p, { eq }) => eq(p.active, true),
-		orderBy: (p, { asc }) => [asc(p.currency), asc(p.name)],
-	});
+	return db
+		.select()
+		.from(products)
+		.where(eq(products.active, true))
+		.orderBy(asc(products.currency), asc(products.name));
 }
 
 /** Prices a cart from the catalog in D1, never from the client. Throws `invalid_cart`. */

@@ -1,3 +1,5 @@
+import { eq } from "drizzle-orm";
+import { products } from "../../db/schema.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { Deps } from "../deps.ts";
 import { removeReplaced, storeImage } from "../media/images.ts";
@@ -16,10 +18,11 @@ export async function setProductImage(
 	upload: { type: string | undefined; body: ArrayBuffer },
 	actor: string,
 ) {
-	const before = await deps.db.query.products.findFirst({
-		where: (p, { eq }) => eq(p.id, id),
-		columns: { imageUrl: true },
-	});
+	const [before] = await deps.db
+		.select({ imageUrl: products.imageUrl })
+		.from(products)
+		.where(eq(products.id, id))
+		.limit(1);
 	if (!before) throw new AppError("product_not_found", "No such product.");
 	const imageUrl = await storeImage(media, `products/${id}`, upload);
 	const product = await updateProduct(deps, id, { imageUrl }, actor);

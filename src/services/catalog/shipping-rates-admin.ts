@@ -117,7 +117,7 @@ export async function updateShippingRate(
 ) {
 	const { db } = deps;
 	for (let attempt = 0; attempt < 5; attempt++) {
-		const row = await db.query.shippingRates.findFirst({ where: eq(shippingRates.id, id) });
+		const [row] = await db.select().from(shippingRates).where(eq(shippingRates.id, id)).limit(1);
 		if (!row) throw rateNotFound();
 		const changed = (Object.keys(PATCHABLE) as (keyof typeof PATCHABLE)[]).filter(
 			(field) => patch[field] !== undefined && patch[field] !== row[field],

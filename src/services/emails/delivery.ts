@@ -292,7 +292,7 @@ export function adminEmail(email: EmailRow) {
  * first one stays as it was, to the address it went to. Throws 404.
  */
 export async function resendEmail(deps: Deps, emailId: string, to?: string) {
-	const email = await deps.db.query.emails.findFirst({ where: eq(emails.id, emailId) });
+	const [email] = await deps.db.select().from(emails).where(eq(emails.id, emailId)).limit(1);
 	if (!email) throw new AppError("email_not_found", "No such e-mail.");
 	if (to !== undefined && to !== email.to) return resendTo(deps, email, to);
 	const [updated] = await deps.db

@@ -328,7 +328,7 @@ async function settleEarlier(
 		.update(refundRequests)
 		.set({ answeredAt: now })
 		.where(and(eq(refundRequests.orderId, order.id), isNull(refundRequests.answeredAt)));
-	return (await deps.db.query.orders.findFirst({ where: eq(orders.id, order.id) })) ?? order;
+	return (await deps.db.select().from(orders).where(eq(orders.id, order.id)).limit(1))[0] ?? order;
 }
 
 /** What Stripe still holds of an order's payment (taken less refunded), from its latest charge. */

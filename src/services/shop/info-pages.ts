@@ -1,3 +1,4 @@
+import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { infoPages } from "../../db/schema.ts";
 import { hasText } from "../../domain/info-text.ts";
@@ -39,7 +40,7 @@ export async function infoPageText(
 	slug: InfoPage,
 	locale: Locale,
 ): Promise<{ text: string; locale: Locale } | null> {
-	const row = await db.query.infoPages.findFirst({ where: (p, { eq }) => eq(p.slug, slug) });
+	const [row] = await db.select().from(infoPages).where(eq(infoPages.slug, slug)).limit(1);
 	if (!row) return null;
 	if (hasText(row[locale])) return { text: row[locale], locale };
 	if (hasText(row.en)) return { text: row.en, locale: "en" };

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { createDb } from "../../../src/db/client.ts";
+import * as schema from "../../../src/db/schema.ts";
 import {
 	alerts,
 	emails,
@@ -18,6 +20,8 @@ import type { AppDeps, Deps } from "../../../src/services/deps.ts";
 import { sessionOfOrder, uniqueId } from "./stripe-objects.ts";
 
 export const db = createDb(env.DB);
+/** The same database with drizzle's relational API, for the tests' own reads (the worker has none). */
+export const dbq = drizzle(env.DB, { schema });
 
 export function testDeps(overrides: Partial<Deps> = {}): Deps {
 	return {
@@ -113,13 +117,13 @@ export async function insertProduct(stock: number | null, unitAmount = 1000): Pr
 
 /** What is left of a product (null: unlimited). */
 export async function stockOf(id: string): Promise<number | null> {
-	const row = await db.query.products.findFirst({ where: eq(products.id, id) });
+	const row = await dbq.query.products.findFirst({ where: eq(products.id, id) });
 	if (!row) throw new Error(`no product ${id}`);
 	return row.stock;
 }
 
 export async function getOrder(id: string) {
-	const order = await db.query.orders.findFirst({ where: eq(orders.id, id) });
+	const order = await dbq.query.orders.findFirst({ where: eq(orders.id, id) });
 	if (!order) throw new Error(`order ${id} not found`);
 	return order;
 }
@@ -132,7 +136,7 @@ export const transitionsOf = (orderId: string) =>
 		.orderBy(orderTransitions.id);
 
 export const ledgerRow = (eventId: string) =>
-	db.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, eventId) });
+	dbq.query.webhookEvents.findFirst({ where: eq(webhookEvents.id, eventId) });
 
 export const alertsOf = (orderId: string) =>
 	db.select().from(alerts).where(eq(alerts.orderId, orderId));
