@@ -16,7 +16,7 @@ import { orderReaches, useShopper } from "./support/journey.ts";
 import { saveScreenshot } from "./support/shopper.ts";
 import { stack } from "./support/stack.ts";
 
-const { workerUrl, emulatorUrl, mailboxUrl } = stack();
+const { workerUrl, emulatorUrl, mailboxUrl, adminToken } = stack();
 const emulator = emulatorClient(emulatorUrl);
 
 /** A paid order of this test's own: coffee to ship to Paris, its e-mail given on the emulator's page. */
@@ -107,6 +107,21 @@ describe("the owner's day one", () => {
 		// The confirmation went to the mistyped address; sent again, from the Emails tab, to the right one.
 		const mailbox = mailboxClient(mailboxUrl);
 		await mailbox.waitFor({ to: typo }, { timeoutMs: 15_000 });
+		// The mailbox has it before the worker records it sent: Resend is offered once it is.
+		await expect
+			.poll(
+				async () => {
+					const res = await fetch(`${workerUrl}/admin/emails?orderId=${orderId}`, {
+						headers: { authorization: `Bearer ${adminToken}` },
+					});
+					const { emails } = (await res.json()) as { emails: { status: string }[] };
+					// Its confirmation and its refund's e-mail.
+					return emails.map((e) => e.status).join(",");
+				},
+				{ timeout: 15_000 },
+			)
+			// Its refund's e-mail and its confirmation, newest first.
+			.toBe("sent,sent");
 		await page.getByRole("tab", { name: /Emails/ }).click();
 		const row = page.locator("#emails-body tr", { hasText: typo }).first();
 		await row.waitFor();
