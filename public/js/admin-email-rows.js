@@ -83,8 +83,9 @@ function resendButton(email) {
 }
 
 /** A corrected address for this e-mail: a new e-mail of the outbox, the first one kept. */
-function resendToForm(email) {
-	const id = `resend-to-${email.id}`;
+function resendToForm(email, { withOrder }) {
+	// The same e-mail is drawn in the Emails tab and in its order's dialog: an id for each place.
+	const id = `resend-to-${withOrder ? "list" : "order"}-${email.id}`;
 	return h(
 		"details",
 		{ class: "resend-to", dataset: { resendToFor: email.id } },
@@ -123,6 +124,6 @@ export function fillEmailRow(row, email, options) {
 	if (!canResend(email) && button) button.remove();
 	const resendTo = action.querySelector("details[data-resend-to-for]");
 	if (canResend(email) && !resendTo)
-		action.querySelector(".action-feedback").before(resendToForm(email));
+		action.querySelector(".action-feedback").before(resendToForm(email, options));
 	if (!canResend(email) && resendTo) resendTo.remove();
 }

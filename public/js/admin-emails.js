@@ -234,11 +234,20 @@ export function emailsTab(
 				`/admin/emails/${encodeURIComponent(form.dataset.resendTo)}/resend`,
 				{ method: "POST", body: { to } },
 			);
-			say(feedback, `Queued to ${copy.to}, as a new e-mail of this order.`);
-			form.closest("details").open = false;
-			if (copy.orderId && detailEmails.dataset.orderId === copy.orderId)
-				loadOrderEmails(copy.orderId);
-			if (!emailsBody.closest("[hidden]")) loadEmails();
+			const done = `Queued to ${copy.to}, as a new e-mail of this order.`;
+			say(feedback, done);
+			const inDialog = Boolean(form.closest("#order-detail"));
+			// The lists are drawn again with the new e-mail; the answer stays in their status line.
+			await Promise.all([
+				copy.orderId && detailEmails.dataset.orderId === copy.orderId
+					? loadOrderEmails(copy.orderId)
+					: null,
+				emailsBody.closest("[hidden]") ? null : loadEmails(),
+			]);
+			const line = inDialog ? detailEmailsStatus : emailsStatus;
+			say(line, done);
+			line.tabIndex = -1;
+			line.focus();
 		} catch (err) {
 			if (!isHandled(err)) say(feedback, `Not sent: ${messageOf(err)}`);
 		} finally {

@@ -3,7 +3,7 @@
  * its view), between the days asked for, as CSV from `GET /admin/orders.csv`
  * (read with the token, never a token in an address), saved as a file.
  */
-import { plural } from "./admin-view.js";
+import { giveFocusBack, plural } from "./admin-view.js";
 import { h } from "./dom.js";
 import { tell } from "./form-feedback.js";
 
@@ -46,6 +46,8 @@ export function ordersExport(exportForm, { admin, isHandled, messageOf, filters 
 			tell(exportStatus, `Not exported: ${messageOf(err)}`, { error: true });
 		} finally {
 			submitButton.disabled = false;
+			// Disabled while it worked, the button let the keyboard fall to the page: back to it.
+			giveFocusBack(submitButton, exportStatus);
 		}
 	});
 }

@@ -5,6 +5,7 @@
  * token and opens it in a window of its own, where the browser's print view
  * opens (no token ever in an address).
  */
+import { giveFocusBack } from "./admin-view.js";
 import { h } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { button, formActions, formField, submit } from "./ui.js";
@@ -65,6 +66,8 @@ export function orderNotes(container, { admin, isHandled, messageOf, currentOrde
 			refuse(status, "Not added", [[text, messageOf(err)]]);
 		} finally {
 			add.disabled = false;
+			// Disabled while it worked, the button let the keyboard fall to the page: back to it.
+			giveFocusBack(add, status);
 		}
 	});
 

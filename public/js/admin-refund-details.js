@@ -56,32 +56,36 @@ export function refundDetails(form) {
 	form.append(dialog);
 
 	return {
-		/** One quantity field per item of the order: how many go back in stock (0: none). */
+		/**
+		 * One quantity field per product that may go back in stock (the worker's
+		 * `restockable`: limited products, less what earlier refunds put back).
+		 */
 		show(order) {
-			const items = order.items ?? [];
+			const back = order.restockable ?? [];
+			const name = (id) => order.items?.find((i) => i.productId === id)?.name ?? id;
 			replaceChildren(
 				restock,
 				h("legend", {}, "Put back in stock"),
-				items.map((item, i) =>
+				back.map((r, i) =>
 					formField(
 						{
 							id: `refund-restock-${i}`,
-							label: `${item.name} (of ${item.quantity})`,
+							label: `${name(r.productId)} (up to ${r.max})`,
 							error: false,
 						},
 						h("input", {
 							name: "restock",
 							type: "number",
 							min: 0,
-							max: item.quantity,
+							max: r.max,
 							value: 0,
 							inputmode: "numeric",
-							dataset: { productId: item.productId },
+							dataset: { productId: r.productId },
 						}),
 					),
 				),
 			);
-			restock.hidden = items.length === 0;
+			restock.hidden = back.length === 0;
 		},
 		values() {
 			const back = [...restock.querySelectorAll("input[name=restock]")]
@@ -97,7 +101,8 @@ export function refundDetails(form) {
 		confirm(message) {
 			text.textContent = message;
 			dialog.showModal();
-			yes.focus();
+			// The safe answer has the keyboard: Enter twice never refunds by accident.
+			no.focus();
 			return new Promise((resolve) => {
 				const done = (answer) => {
 					yes.removeEventListener("click", onYes);

@@ -8,7 +8,7 @@
  */
 
 import { rateForm } from "./admin-shipping-form.js";
-import { latestRequest } from "./admin-view.js";
+import { giveFocusBack, latestRequest } from "./admin-view.js";
 import { h, replaceChildren, say } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { formatMoney, toMajorString, toMinorUnits } from "./money.js";
@@ -203,7 +203,7 @@ export function shippingTab(panel, { admin, isHandled, messageOf, loaded }) {
 			fill(saved);
 			tell(
 				formStatus,
-				`Saved: ${saved.displayName} (${saved.currency.toUpperCase()}). Stripe's page offers it from the next checkout.`,
+				`Saved: ${saved.displayName} at ${formatMoney(saved.amount, saved)}${saved.freeAbove === null ? "" : `, free from ${formatMoney(saved.freeAbove, saved)}`}${saved.active ? "; offered from the next checkout in this currency." : "; not offered."}`,
 			);
 		} catch (err) {
 			if (isHandled(err)) return;
@@ -214,6 +214,8 @@ export function shippingTab(panel, { admin, isHandled, messageOf, loaded }) {
 			else tell(formStatus, `Not saved: ${messageOf(err)}`, { error: true });
 		} finally {
 			save.disabled = false;
+			// Disabled while it worked, the button let the keyboard fall to the page: back to it.
+			giveFocusBack(save, formStatus);
 		}
 	});
 

@@ -19,12 +19,45 @@ import { stack } from "./support/stack.ts";
 const { workerUrl, emulatorUrl, mailboxUrl, adminToken } = stack();
 const emulator = emulatorClient(emulatorUrl);
 
-/** A paid order of this test's own: coffee to ship to Paris, its e-mail given on the emulator's page. */
-async function paidOrder(email: string): Promise<string> {
+/** A gift card of this test's own, 10 in stock: what a refund may put back. */
+async function limitedProduct(): Promise<string> {
+	const id = `gift-${randomBytes(3).toString("hex")}`;
+	const res = await fetch(`${workerUrl}/admin/products`, {
+		method: "POST",
+		headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+		body: JSON.stringify({
+			id,
+			name: `Gift card ${id}`,
+			unitAmount: 2000,
+			currency: "usd",
+			shippable: false,
+			stock: 10,
+		}),
+	});
+	expect(res.status).toBe(200);
+	return id;
+}
+
+const stockOf = async (id: string) =>
+	(
+		(await (
+			await fetch(`${workerUrl}/admin/products/${id}`, {
+				headers: { authorization: `Bearer ${adminToken}` },
+			})
+		).json()) as { stock: number | null }
+	).stock;
+
+/** A paid order of this test's own: the e-book and a gift card, its e-mail given on the emulator's page. */
+async function paidOrder(email: string, gift: string): Promise<string> {
 	const res = await fetch(`${workerUrl}/create-checkout-session`, {
 		method: "POST",
 		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ items: [{ productId: "brewing-guide", quantity: 1 }] }),
+		body: JSON.stringify({
+			items: [
+				{ productId: "brewing-guide", quantity: 1 },
+				{ productId: gift, quantity: 1 },
+			],
+		}),
 	});
 	expect(res.status).toBe(200);
 	const { orderId, sessionId } = (await res.json()) as { orderId: string; sessionId: string };
@@ -38,7 +71,9 @@ describe("the owner's day one", () => {
 
 	it("notes an order, prints its packing slip, refunds it with a reason and a restock, exports the day's orders and resends its confirmation to a corrected address", async () => {
 		const typo = `day1-${randomBytes(3).toString("hex")}@exmaple.com`;
-		const orderId = await paidOrder(typo);
+		const gift = await limitedProduct();
+		const orderId = await paidOrder(typo, gift);
+		expect(await stockOf(gift)).toBe(9);
 		const number = orderNumber(orderId);
 		const { page } = shopper();
 		await signIn(page);
@@ -65,25 +100,31 @@ describe("the owner's day one", () => {
 		await slip.waitForLoadState();
 		await expect.poll(() => slip.locator("h1").textContent()).toBe("Packing slip");
 		expect(await slip.locator(".slip-items").innerText()).toContain("Brewing guide");
+		expect(await slip.locator(".slip-items").innerText()).toContain(`Gift card ${gift}`);
 		await saveScreenshot(slip, "packing-slip");
 		await slip.close();
 
 		// Refund it with a reason, a note and its guide back in stock, confirmed in the page's own dialog.
 		await page.getByLabel("Reason").selectOption("requested_by_customer");
 		await page.getByLabel("Note", { exact: true }).fill("Bought twice by mistake.");
-		await page.getByLabel("Brewing guide (e-book) (of 1)").fill("1");
+		// Only the gift card may go back (the e-book's stock is unlimited).
+		expect(await page.locator("#refund-restock input").count()).toBe(1);
+		await page.getByLabel(`Gift card ${gift} (up to 1)`).fill("1");
 		await page.locator("#refund").click();
 		const confirm = page.locator("#refund-confirm");
 		await confirm.waitFor();
-		expect(await confirm.innerText()).toContain("Put back in stock: 1 × Brewing guide (e-book).");
+		expect(await confirm.innerText()).toContain(`Put back in stock: 1 × Gift card ${gift}.`);
+		// The safe answer has the keyboard.
+		expect(await page.evaluate(() => document.activeElement?.id)).toBe("refund-confirm-no");
 		expect(await seriousViolations(page)).toEqual([]);
 		await page.locator("#refund-confirm-yes").click();
 		await expect
 			.poll(() => page.locator("#refund-status").textContent())
-			.toMatch(/^Refunded \$9\.00: succeeded/);
+			.toMatch(/^Refunded \$29\.00: succeeded/);
 		expect(await page.locator("#detail-transitions").innerText()).toContain(
-			"requested by customer); back in stock: 1 × Brewing guide (e-book); note: Bought twice by mistake.",
+			`requested by customer); back in stock: 1 × Gift card ${gift}; note: Bought twice by mistake.`,
 		);
+		expect(await stockOf(gift)).toBe(10);
 		await page.locator("#close-detail").click();
 
 		// The day's orders, to CSV: the list's search, today.

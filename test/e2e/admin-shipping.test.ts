@@ -44,7 +44,7 @@ describe("the Shipping tab", () => {
 		await page.getByRole("button", { name: "Save rate" }).click();
 		await expect
 			.poll(() => page.locator("#rate-status").textContent())
-			.toContain("Saved: Standard (USD)");
+			.toContain("Saved: Standard at $6.50, free from $40.00");
 		expect(await page.locator("#rates-body").innerText()).toContain("Colissimo");
 		await saveScreenshot(page, "admin-shipping");
 

@@ -121,6 +121,11 @@ describe("GET /admin/orders.csv", () => {
 		const paid = (await rows(await csvOf(`${q}&status=paid&to=2026-03-11`))).slice(1);
 		expect(paid).toHaveLength(1);
 		expect(paid[0]?.[header.indexOf("ship_to")]).toBe('"Lovelace, Ada"');
+		// A checkout never paid keeps its total (what was asked) but the shop keeps nothing of it.
+		await insertOrder({ customerEmail: email, status: "canceled", createdAt: day });
+		const canceled = (await rows(await csvOf(`${q}&status=canceled`))).slice(1);
+		expect(canceled[0]?.[header.indexOf("total")]).toBe("48.00");
+		expect(canceled[0]?.[header.indexOf("net")]).toBe("0.00");
 		const refunded = (await rows(await csvOf(`${q}&status=refunded`))).slice(1);
 		expect(refunded[0]?.[header.indexOf("refunded")]).toBe("48.00");
 		expect(refunded[0]?.[header.indexOf("net")]).toBe("0.00");

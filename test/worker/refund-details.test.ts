@@ -96,10 +96,28 @@ describe("a refund with a reason, a note and a restock", () => {
 		expect(await stockOf(productId)).toBe(7);
 	});
 
-	it("leaves a product of unlimited stock unlimited", async () => {
+	it("refuses to put back a product of unlimited stock (nothing would go back), and offers none", async () => {
 		const { orderId } = await paidOrder();
 		const res = await refund(orderId, { restock: [{ productId: "espresso-beans", quantity: 2 }] });
-		expect(res.status).toBe(200);
+		expect(res.status).toBe(400);
+		expect(await res.json()).toMatchObject({
+			error: { code: "invalid_request", field: "restock" },
+		});
 		expect(await stockOf("espresso-beans")).toBeNull();
+		expect((await getOrder(orderId)).amountRefunded).toBe(0);
+		// The console offers only what may go back: none of an unlimited product.
+		const detail = await (await admin(`/orders/${orderId}`)).json<{ restockable: unknown[] }>();
+		expect(detail.restockable).toEqual([]);
+	});
+
+	it("tells the console what may still go back, less earlier restocks", async () => {
+		const { orderId, productId } = await paidLimitedOrder();
+		const detail = async () =>
+			(await admin(`/orders/${orderId}`)).json<{
+				restockable: { productId: string; max: number }[];
+			}>();
+		expect((await detail()).restockable).toEqual([{ productId, max: 3 }]);
+		await refund(orderId, { amount: 1000, restock: [{ productId, quantity: 2 }] });
+		expect((await detail()).restockable).toEqual([{ productId, max: 1 }]);
 	});
 });

@@ -22,7 +22,8 @@ const COLUMNS: [string, (order: OrderRow, items: OrderItemRow[]) => string | num
 	["tax", (o) => major(o.amountTax, o.currency)],
 	["total", (o) => major(o.amount, o.currency)],
 	["refunded", (o) => major(o.amountRefunded, o.currency)],
-	["net", (o) => major(o.amount - o.amountRefunded, o.currency)],
+	// What the shop keeps: nothing for an order never paid (its total is what was asked).
+	["net", (o) => major(o.paidAt === null ? 0 : o.amount - o.amountRefunded, o.currency)],
 	["items", (_, items) => items.map((i) => `${i.quantity} × ${i.name}`).join("; ")],
 	["ship_to", (o) => o.shippingName],
 	["country", (o) => o.shippingCountry],

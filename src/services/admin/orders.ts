@@ -1,7 +1,14 @@
 import type { SQL } from "drizzle-orm";
-import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
-import { orderItems, orderNotes, orders, orderTransitions } from "../../db/schema.ts";
+import {
+	orderItems,
+	orderNotes,
+	orders,
+	orderTransitions,
+	products,
+	refundRequests,
+} from "../../db/schema.ts";
 import { allowedActions } from "../../domain/actions.ts";
 import { factFromSession } from "../../domain/stripe-facts.ts";
 import type { OrderStatus } from "../../domain/vocabulary.ts";
@@ -13,7 +20,7 @@ import type { OrderItemRow, OrderRow } from "../orders/orders.ts";
 import { findOrder, orderItemsOf } from "../orders/orders.ts";
 import { retrieveSession, syncOrder } from "../orders/sync.ts";
 import { adminOrder } from "../orders/view.ts";
-import { refundsOf } from "../payments/refund-records.ts";
+import { refundsOf, restockOf } from "../payments/refund-records.ts";
 import { noSession, orderNotShippable, stripeCallFailed } from "./errors.ts";
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -128,7 +135,7 @@ export async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, O
 export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 	const order = await findOrder(db, orderId);
 	if (!order) throw orderNotFound();
-	const [items, transitions, refunds, notes] = await Promise.all([
+	const [items, transitions, refunds, notes, restocked] = await Promise.all([
 		orderItemsOf(db, order.id),
 		db
 			.select()
@@ -141,7 +148,25 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 			.from(orderNotes)
 			.where(eq(orderNotes.orderId, order.id))
 			.orderBy(asc(orderNotes.id)),
+		// What a refund may still put back: each limited product's units, less earlier restocks.
+		db
+			.select({ restock: refundRequests.restock })
+			.from(refundRequests)
+			.where(and(eq(refundRequests.orderId, order.id), isNotNull(refundRequests.restock))),
 	]);
+	const limited = new Set(
+		(
+			await db
+				.select({ id: products.id })
+				.from(products)
+				.where(
+					and(
+						inArray(products.id, [...new Set(items.map((i) => i.productId)), ""]),
+						isNotNull(products.stock),
+					),
+				)
+		).map((p) => p.id),
+	);
 	return {
 		...adminOrder(order, items, nowMs),
 		transitions: transitions.map((t) => ({
@@ -154,7 +179,23 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 		refunds,
 		// The operator's private notes, oldest first (the console shows them in the history).
 		notes: notes.map(noteView),
+		// What a refund may put back in stock: limited products only (an unlimited one stays so).
+		restockable: restockable(items, restocked, limited),
 	};
+}
+
+function restockable(
+	items: OrderItemRow[],
+	earlier: { restock: string | null }[],
+	limited: Set<string>,
+): { productId: string; max: number }[] {
+	const left = new Map<string, number>();
+	for (const i of items)
+		if (limited.has(i.productId)) left.set(i.productId, (left.get(i.productId) ?? 0) + i.quantity);
+	for (const e of earlier)
+		for (const r of restockOf(e.restock))
+			if (left.has(r.productId)) left.set(r.productId, (left.get(r.productId) ?? 0) - r.quantity);
+	return [...left].filter(([, max]) => max > 0).map(([productId, max]) => ({ productId, max }));
 }
 
 const noteView = (n: typeof orderNotes.$inferSelect) => ({

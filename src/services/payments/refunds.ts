@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { formatMoney } from "shop-money";
 import type Stripe from "stripe";
 import { runBatch } from "../../db/batch.ts";
-import { orderItems, orders, refundRequests } from "../../db/schema.ts";
+import { orderItems, orders, products, refundRequests } from "../../db/schema.ts";
 import { allowedActions } from "../../domain/actions.ts";
 import type { Fact } from "../../domain/facts.ts";
 import { AppError, orderNotFound } from "../../lib/errors.ts";
@@ -74,7 +74,7 @@ export async function refundOrder(
 	const { db } = deps;
 	const now = deps.now();
 	const requested = input.amount;
-	const [found, unanswered, items, restockedBefore] = await db.batch([
+	const [found, unanswered, items, restockedBefore, unlimited] = await db.batch([
 		db.select().from(orders).where(eq(orders.id, orderId)).limit(1),
 		db
 			.select()
@@ -93,6 +93,22 @@ export async function refundOrder(
 			.select({ restock: refundRequests.restock })
 			.from(refundRequests)
 			.where(and(eq(refundRequests.orderId, orderId), isNotNull(refundRequests.restock))),
+		// The order's products of unlimited stock: nothing of theirs goes back.
+		db
+			.select({ id: products.id })
+			.from(products)
+			.where(
+				and(
+					isNull(products.stock),
+					inArray(
+						products.id,
+						db
+							.select({ id: orderItems.productId })
+							.from(orderItems)
+							.where(eq(orderItems.orderId, orderId)),
+					),
+				),
+			),
 	]);
 	let order = found[0];
 	if (!order) throw orderNotFound();
@@ -116,7 +132,12 @@ export async function refundOrder(
 			`${formatMoney(amount, order.currency)} is more than the ${formatMoney(rest, order.currency)} left to refund.`,
 		);
 	}
-	const restock = checkRestock(input.restock ?? [], items, restockedBefore);
+	const restock = checkRestock(
+		input.restock ?? [],
+		items,
+		restockedBefore,
+		new Set(unlimited.map((p) => p.id)),
+	);
 	const details = {
 		reason: input.reason ?? null,
 		note: input.note ?? null,
@@ -139,6 +160,7 @@ function checkRestock(
 	asked: Restock[],
 	items: { productId: string; quantity: number }[],
 	before: { restock: string | null }[],
+	unlimited: Set<string>,
 ): Restock[] {
 	const held = new Map<string, number>();
 	for (const item of items)
@@ -151,6 +173,8 @@ function checkRestock(
 	for (const [productId, quantity] of wanted) {
 		const left = held.get(productId);
 		if (left === undefined) throw invalidRestock(`restock: the order holds no ${productId}.`);
+		if (unlimited.has(productId))
+			throw invalidRestock(`restock: ${productId} has unlimited stock: nothing to put back.`);
 		if (quantity > left)
 			throw invalidRestock(
 				`restock: at most ${Math.max(0, left)} of ${productId} can go back in stock (the order held ${items
