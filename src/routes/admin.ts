@@ -1,6 +1,6 @@
-import { sValidator } from "@hono/standard-validator";
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
+import { validator } from "hono/validator";
 import * as v from "valibot";
 import { firstIssue } from "../domain/cart.ts";
 import {
@@ -222,8 +222,10 @@ function validQuery<const T extends v.GenericSchema>(schema: T) {
 		// What the query string holds once blanks are gone is what `schema` reads.
 		schema as unknown as v.GenericSchema<Query, v.InferOutput<T>>,
 	);
-	return sValidator("query", withBlanksDropped, (result) => {
-		if (!result.success) throw invalidRequest(firstIssue(result.error));
+	return validator("query", (query) => {
+		const parsed = v.safeParse(withBlanksDropped, query);
+		if (!parsed.success) throw invalidRequest(firstIssue(parsed.issues));
+		return parsed.output;
 	});
 }
 
