@@ -26,6 +26,8 @@ export function alertsTab(panel, { admin, isHandled, messageOf, loaded }) {
 			caption: "Alerts, newest first",
 			columns: ["Created", "Kind", "Order", "Message"],
 			bodyId: "alerts-body",
+			// Cards on a phone: the message, the part to read, never out of view.
+			className: "stacked-table",
 		}),
 	);
 	const body = panel.querySelector("#alerts-body");
@@ -45,10 +47,10 @@ export function alertsTab(panel, { admin, isHandled, messageOf, loaded }) {
 					h(
 						"tr",
 						{},
-						h("td", {}, timeEl(a.createdAt)),
-						h("td", {}, a.kind ?? "—"),
-						h("td", {}, a.orderId ? shortOrderButton(a.orderId) : "—"),
-						h("td", { class: "wrap-text" }, a.message ?? "—"),
+						h("td", { dataset: { label: "Created" } }, timeEl(a.createdAt)),
+						h("td", { dataset: { label: "Kind" } }, (a.kind ?? "—").replaceAll("_", " ")),
+						h("td", { dataset: { label: "Order" } }, a.orderId ? shortOrderButton(a.orderId) : "—"),
+						h("td", { class: "wrap-text", dataset: { label: "Message" } }, a.message ?? "—"),
 					),
 				),
 			);
