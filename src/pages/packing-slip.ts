@@ -2,7 +2,7 @@ import { html } from "hono/html";
 import { type Locale, translate } from "../i18n/catalogues.ts";
 import { postalLines } from "../lib/postal-address.ts";
 import type { OrderItemRow, OrderRow } from "../services/orders/orders.ts";
-import { orderNumber } from "../services/orders/view.ts";
+import { orderNumber, shippingAddressOf } from "../services/orders/view.ts";
 import { addressOnOneLine, type ShopIdentity } from "../services/shop/identity.ts";
 
 /**
@@ -19,18 +19,7 @@ export function packingSlip(order: OrderRow, items: OrderItemRow[], shop: ShopId
 	const date = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
 		order.paidAt ?? order.createdAt,
 	);
-	const address = postalLines(
-		order.shippingName,
-		{
-			line1: order.shippingLine1,
-			line2: order.shippingLine2,
-			city: order.shippingCity,
-			postalCode: order.shippingPostalCode,
-			state: order.shippingState,
-			country: order.shippingCountry,
-		},
-		locale,
-	);
+	const address = postalLines(order.shippingName, shippingAddressOf(order), locale);
 	const seller = [shop.legalName ?? shop.name, addressOnOneLine(shop)].filter(Boolean).join(" · ");
 	const page = html`<!doctype html>
 <html lang="${locale}">

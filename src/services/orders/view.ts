@@ -97,9 +97,9 @@ export function adminOrder(order: OrderRow, items: OrderItemRow[], nowMs: number
 	};
 }
 
-/** Where it ships, in full, with the lines as the console shows them (English, as the console is). */
-function adminShipping(order: OrderRow) {
-	const address = {
+/** The order's shipping address as its row holds it, for `postalLines`. */
+export function shippingAddressOf(order: OrderRow) {
+	return {
 		line1: order.shippingLine1,
 		line2: order.shippingLine2,
 		city: order.shippingCity,
@@ -107,6 +107,11 @@ function adminShipping(order: OrderRow) {
 		state: order.shippingState,
 		country: order.shippingCountry,
 	};
+}
+
+/** Where it ships, in full, with the lines as the console shows them (English, as the console is). */
+function adminShipping(order: OrderRow) {
+	const address = shippingAddressOf(order);
 	return {
 		name: order.shippingName,
 		phone: order.shippingPhone,
