@@ -11,6 +11,7 @@ import type { AppEnv } from "./routes/app-env.ts";
 import { catalogRoutes } from "./routes/catalog.ts";
 import { checkoutRoutes } from "./routes/checkout.ts";
 import { configRoutes } from "./routes/config.ts";
+import { downloadRoutes } from "./routes/downloads.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { infoPageRoutes } from "./routes/info-pages.ts";
 import { mediaRoutes } from "./routes/media.ts";
@@ -48,6 +49,7 @@ app.route("/webhook", webhookRoutes);
 app.route("/admin", adminRoutes);
 app.route("/", themeRoutes);
 app.route("/media", mediaRoutes);
+app.route("/downloads", downloadRoutes);
 app.route("/pages", infoPageRoutes);
 app.route("/", pageRoutes);
 

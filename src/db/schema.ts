@@ -47,6 +47,11 @@ export const products = sqliteTable(
 		 * without them shows the default text.
 		 */
 		translations: text("translations"),
+		/**
+		 * What a buyer downloads (SPEC 17), as JSON written by `fileColumn`
+		 * (`{"key","name","type","size"}`, its R2 key under `files/`); null: nothing to download.
+		 */
+		file: text("file"),
 		/** Stock at or under which the owner wants to know (one `low_stock` alert); null: never. */
 		lowStockThreshold: integer("low_stock_threshold"),
 		/** Set once its alert is raised, cleared once the stock is back above the threshold. */
@@ -289,6 +294,29 @@ export const orderItems = sqliteTable(
 			sql`${t.quantity} between 1 and 99 and ${t.unitAmount} >= 0`,
 		),
 	],
+);
+
+/**
+ * Download links (SPEC 17): one per order line whose product carries a file,
+ * written in the batch that makes the order paid (or by the console's
+ * re-issue, which replaces them). The token is the link: random, and kept as
+ * is so the success page and a resent e-mail show the same link again.
+ */
+export const downloads = sqliteTable(
+	"downloads",
+	{
+		token: text("token").primaryKey(),
+		orderId: text("order_id")
+			.notNull()
+			.references(() => orders.id),
+		orderItemId: integer("order_item_id").notNull(),
+		productId: text("product_id").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+		/** Downloads started with it; at `DOWNLOAD_LIMIT` it is refused. */
+		used: integer("used").notNull().default(0),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [index("downloads_order_idx").on(t.orderId)],
 );
 
 /**

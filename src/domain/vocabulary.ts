@@ -23,6 +23,8 @@ export const TRANSITION_SOURCES = [
 	"success_page",
 	"reconcile",
 	"admin",
+	/** A paid order whose every line is a download: fulfilled by its links (SPEC 17). */
+	"delivery",
 ] as const;
 export type TransitionSource = (typeof TRANSITION_SOURCES)[number];
 

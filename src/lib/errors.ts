@@ -27,6 +27,7 @@ export type ErrorCode =
 	| "email_not_found"
 	| "page_not_found"
 	| "shipping_rate_not_found"
+	| "download_not_found"
 	| "not_found"
 	// What the state of things allows now.
 	| "order_not_paid"
@@ -42,6 +43,10 @@ export type ErrorCode =
 	| "event_not_failed"
 	| "request_in_progress"
 	| "stripe_rejected"
+	| "no_downloads"
+	| "download_expired"
+	| "download_limit_reached"
+	| "download_revoked"
 	// Failures on our side or Stripe's: the request was fine.
 	| "config_invalid"
 	| "stripe_unavailable"

@@ -18,7 +18,7 @@ export async function notFoundPage(c: Context<AppEnv>): Promise<Response> {
 }
 
 /**
- * A refused form post from a browser: the shop's page (the 404 page's layout)
+ * A refused form post (or download link) from a browser: the shop's page (the 404 page's layout)
  * with our words for the error's code and a link back to the shop, under the
  * same status as the JSON answer.
  */
@@ -26,6 +26,7 @@ export async function errorPage(
 	c: Context<AppEnv>,
 	status: number,
 	code: string,
+	heading: MessageKey = "errorPage.heading",
 ): Promise<Response> {
 	const res = await pageAsset(c, "/404.html");
 	const message = `error.${code}`;
@@ -38,7 +39,7 @@ export async function errorPage(
 		requestLocale(c),
 		{
 			"notFound.title": "errorPage.title",
-			"notFound.heading": "errorPage.heading",
+			"notFound.heading": heading,
 			"notFound.detail": detail,
 		},
 		new URL("/", c.req.url),

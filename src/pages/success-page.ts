@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { formatMoney } from "shop-money";
+import { DOWNLOAD_LIMIT } from "../domain/downloads.ts";
 import type { TotalLine } from "../domain/order-totals.ts";
 import { isOpenStatus } from "../domain/transitions.ts";
 import {
@@ -12,6 +13,7 @@ import {
 } from "../i18n/catalogues.ts";
 import { webUrl } from "../lib/web-url.ts";
 import type { AppEnv } from "../routes/app-env.ts";
+import type { DownloadRow } from "../services/orders/orders.ts";
 import { currentOrderOfSession } from "../services/orders/sync.ts";
 import { publicOrder } from "../services/orders/view.ts";
 
@@ -41,6 +43,9 @@ export async function withOrderState(
 	}
 	const { order } = found;
 	const view = publicOrder(order, found.items);
+	// Its files, while they may be downloaded: a paid order's, never a refunded one's.
+	const delivering = order.status === "paid" || order.status === "fulfilled";
+	const links = delivering ? found.downloads : [];
 	const [text, detail] = statusTexts(view, locale);
 	// Still changing: not final, or paid while what Stripe's page reported is on its way.
 	const open = !view.progress.settled;
@@ -73,6 +78,18 @@ export async function withOrderState(
 		})
 		.on("#order-totals", {
 			element: (el) => void el.setInnerContent(totalRows(view, locale), { html: true }),
+		})
+		.on("#downloads", {
+			element(el) {
+				if (links.length > 0) el.removeAttribute("hidden");
+			},
+		})
+		.on("#download-list", {
+			element: (el) =>
+				void el.setInnerContent(downloadItems(links, locale, c.var.deps.now()), { html: true }),
+		})
+		.on("#download-note", {
+			element: (el) => void el.setInnerContent(downloadNote(links, locale)),
 		})
 		.on("#order-facts", {
 			element: (el) => void el.setInnerContent(facts(view, locale), { html: true }),
@@ -111,6 +128,11 @@ function statusTexts(view: OrderView, locale: Locale): [string, string] {
 			? [t("success.pending"), t("success.underReview")]
 			: [t("success.returned"), t("success.returnedDetail")];
 	switch (view.status) {
+		case "fulfilled":
+			// Fulfilled with no parcel: delivered by its download links.
+			return view.fulfillment
+				? [t("success.fulfilled"), t("success.fulfilledDetail")]
+				: [t("success.delivered"), t("success.deliveredDetail")];
 		case "failed":
 			return [
 				t("success.failed"),
@@ -119,12 +141,34 @@ function statusTexts(view: OrderView, locale: Locale): [string, string] {
 		case "pending":
 		case "processing":
 		case "paid":
-		case "fulfilled":
 		case "expired":
 		case "canceled":
 		case "refunded":
 			return [t(`success.${view.status}`), t(`success.${view.status}Detail`)];
 	}
+}
+
+/** A button per file; a link that may not be used any more says why instead. */
+function downloadItems(links: DownloadRow[], locale: Locale, nowMs: number): string {
+	const count = String(DOWNLOAD_LIMIT);
+	return links
+		.map((link) => {
+			const name = link.name;
+			if (link.expiresAt <= nowMs)
+				return html`<li>${translate(locale, "success.downloadExpired", { name })}</li>`;
+			if (link.used >= DOWNLOAD_LIMIT)
+				return html`<li>${translate(locale, "success.downloadUsedUp", { name, count })}</li>`;
+			return html`<li><a class="btn btn-primary" href="/downloads/${link.token}">${translate(locale, "success.download", { name })}</a></li>`;
+		})
+		.join("");
+}
+
+/** How long and how often the links work (they were all issued together). */
+function downloadNote(links: DownloadRow[], locale: Locale): string {
+	const first = links[0];
+	if (!first) return "";
+	const date = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(first.expiresAt);
+	return translate(locale, "success.downloadNote", { count: String(DOWNLOAD_LIMIT), date });
 }
 
 function itemRows(view: OrderView, locale: Locale): string {

@@ -46,6 +46,11 @@ import {
 	productDetail,
 	updateProduct,
 } from "../services/catalog/catalog-admin.ts";
+import {
+	MAX_FILE_BYTES,
+	removeProductFile,
+	setProductFile,
+} from "../services/catalog/product-file.ts";
 import { setProductImage } from "../services/catalog/product-image.ts";
 import {
 	createShippingRate,
@@ -56,6 +61,7 @@ import {
 } from "../services/catalog/shipping-rates-admin.ts";
 import { listEmails, resendEmail } from "../services/emails/delivery.ts";
 import { MAX_IMAGE_BYTES } from "../services/media/images.ts";
+import { issueDownloads } from "../services/orders/delivery.ts";
 import { findOrderWithItems } from "../services/orders/orders.ts";
 import { REFUND_REASONS, type RefundInput, refundOrder } from "../services/payments/refunds.ts";
 import { saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
@@ -281,6 +287,12 @@ export const adminRoutes = new Hono<AppEnv>()
 		if (!found) throw orderNotFound();
 		return c.html(packingSlip(found.order, found.items, shop));
 	})
+	// New download links for a paid order (the old ones stop working), answered with the order.
+	.post("/orders/:id/downloads", async (c) => {
+		const { deps } = c.var;
+		await issueDownloads(deps, c.req.param("id"));
+		return c.json(await orderDetail(deps.db, c.req.param("id"), deps.now()));
+	})
 	.post("/orders/:id/notes", limitBody(8 * 1024), async (c) => {
 		const { text } = validBody(noteBody, await readJsonObject(c));
 		const { deps } = c.var;
@@ -322,6 +334,21 @@ export const adminRoutes = new Hono<AppEnv>()
 			await setProductImage(c.var.deps, c.env.MEDIA, c.req.param("id"), upload, await actor(c)),
 		);
 	})
+	.post("/products/:id/file", limitBody(MAX_FILE_BYTES), async (c) => {
+		const length = c.req.header("Content-Length");
+		const upload = {
+			name: c.req.query("name"),
+			type: c.req.header("Content-Type"),
+			size: length && /^\d+$/.test(length) ? Number(length) : null,
+			body: c.req.raw.body,
+		};
+		return c.json(
+			await setProductFile(c.var.deps, c.env.MEDIA, c.req.param("id"), upload, await actor(c)),
+		);
+	})
+	.delete("/products/:id/file", async (c) =>
+		c.json(await removeProductFile(c.var.deps, c.env.MEDIA, c.req.param("id"), await actor(c))),
+	)
 	.post("/products/:id/stock", limitBody(1024), async (c) => {
 		const parsed = parseStockChange(await readJsonObject(c));
 		if (!parsed.ok) throw invalidProduct(parsed.field, parsed.message);

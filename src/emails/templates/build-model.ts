@@ -1,4 +1,5 @@
 import { formatMoney } from "shop-money";
+import { DOWNLOAD_LIMIT } from "../../domain/downloads.ts";
 import { declineText, infoPageTitle, type MessageKey, translate } from "../../i18n/catalogues.ts";
 import { webUrl } from "../../lib/web-url.ts";
 import type { EmailModel, Link, Row } from "./model.ts";
@@ -33,6 +34,7 @@ export function buildModel(
 		notice: parts.notice,
 		action: parts.action,
 		shipment: parts.shipment ?? null,
+		downloads: kind === "order_confirmation" ? downloads(order, links) : null,
 		orderLabel: translate(locale, "email.order", { number: order.number }),
 		itemsHeading: translate(locale, "email.items"),
 		items: itemRows(order),
@@ -135,6 +137,23 @@ function kindParts(
 				shipment: shipment(order, t),
 			};
 	}
+}
+
+/** The files a paid order delivers; none once it is refunded (its links are refused then). */
+function downloads(order: EmailOrder, links: EmailLinks): EmailModel["downloads"] {
+	const files = links.downloads ?? [];
+	const first = files[0];
+	if (!first || (order.status !== "paid" && order.status !== "fulfilled")) return null;
+	const { locale } = order;
+	const date = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(first.expiresAt);
+	return {
+		heading: translate(locale, "email.downloads"),
+		links: files.map((f) => ({
+			label: translate(locale, "email.download", { name: f.name }),
+			url: f.url,
+		})),
+		note: translate(locale, "email.downloadNote", { count: String(DOWNLOAD_LIMIT), date }),
+	};
 }
 
 function shipment(

@@ -49,6 +49,7 @@ ${m.paragraphs.map((p) => html`<p style="margin:0 0 12px;${TEXT}">${p}</p>`)}
 ${m.notice ? html`<p style="margin:0 0 16px;padding:12px 16px;background-color:#fbf1e6;border-left:4px solid ${accent};${TEXT}">${m.notice}</p>` : ""}
 ${m.action ? button(m.locale, m.action, accent) : ""}
 </td></tr>
+${m.downloads ? section(m.downloads.heading, html`${m.downloads.links.map((l) => button(m.locale, l, accent))}<p style="margin:0;${SMALL}">${m.downloads.note}</p>`) : ""}
 ${m.shipment ? section(m.shipment.heading, html`${table(m.shipment.rows, "facts")}${m.shipment.link ? html`<p style="margin:12px 0 0;${TEXT}">${link(m.locale, m.shipment.link, accent)}</p>` : ""}`) : ""}
 ${section(m.orderLabel, html`<p style="margin:0 0 8px;${SMALL}">${m.itemsHeading}</p>${table(m.items, "amounts")}${table(m.totals, "totals")}`)}
 ${m.address ? section(m.address.heading, html`<p style="margin:0;${TEXT}">${m.address.lines.map((line, i) => html`${i > 0 ? raw("<br>") : ""}${line}`)}</p>`) : ""}

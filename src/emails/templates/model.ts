@@ -26,6 +26,8 @@ export type EmailModel = {
 	/** The one button, e.g. "Resume payment". */
 	action: Link | null;
 	shipment: { heading: string; rows: Row[]; link: Link | null } | null;
+	/** A paid order's files (SPEC 17): a button each, and how long and how often they work. */
+	downloads: { heading: string; links: Link[]; note: string } | null;
 	orderLabel: string;
 	itemsHeading: string;
 	items: Row[];

@@ -7,6 +7,10 @@ export function renderText(m: EmailModel): string {
 	const blocks: string[] = [m.brand, m.heading, [m.greeting, ...m.paragraphs].join("\n")];
 	if (m.notice) blocks.push(m.notice);
 	if (m.action) blocks.push(link(m.locale, m.action));
+	if (m.downloads) {
+		const { heading, links, note } = m.downloads;
+		blocks.push([heading, ...links.map((l) => link(m.locale, l)), note].join("\n"));
+	}
 	if (m.shipment) {
 		const lines = [m.shipment.heading, ...rows(m.locale, m.shipment.rows)];
 		if (m.shipment.link) lines.push(link(m.locale, m.shipment.link));

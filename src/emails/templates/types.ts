@@ -65,6 +65,8 @@ export type EmailLinks = {
 	logoUrl?: string | null;
 	/** The owner's colour (`#rrggbb`, readable under white text); null (or absent): the e-mails' own. */
 	accentColor?: string | null;
+	/** The order's download links (absolute), each with its line's name and when it expires. */
+	downloads?: { name: string; url: string; expiresAt: number }[];
 	/** The information pages with text, each an absolute URL in the e-mail's language (SPEC 17). */
 	pages?: { slug: InfoPage; url: string }[];
 };

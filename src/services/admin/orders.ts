@@ -16,8 +16,9 @@ import { orderNotFound } from "../../lib/errors.ts";
 import { isoTime } from "../../lib/time.ts";
 import type { StripeDeps } from "../deps.ts";
 import { applyFact } from "../orders/apply-fact.ts";
+import { downloadView } from "../orders/delivery.ts";
 import type { OrderItemRow, OrderRow } from "../orders/orders.ts";
-import { findOrder, orderItemsOf } from "../orders/orders.ts";
+import { downloadsOf, findOrder, orderItemsOf } from "../orders/orders.ts";
 import { retrieveSession, syncOrder } from "../orders/sync.ts";
 import { adminOrder } from "../orders/view.ts";
 import { refundsOf, restockOf } from "../payments/refund-records.ts";
@@ -135,7 +136,7 @@ export async function itemsOf(db: Db, orderIds: string[]): Promise<Map<string, O
 export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 	const order = await findOrder(db, orderId);
 	if (!order) throw orderNotFound();
-	const [items, transitions, refunds, notes, restocked] = await Promise.all([
+	const [items, transitions, refunds, notes, restocked, links] = await Promise.all([
 		orderItemsOf(db, order.id),
 		db
 			.select()
@@ -153,20 +154,14 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 			.select({ restock: refundRequests.restock })
 			.from(refundRequests)
 			.where(and(eq(refundRequests.orderId, order.id), isNotNull(refundRequests.restock))),
+		downloadsOf(db, order.id),
 	]);
-	const limited = new Set(
-		(
-			await db
-				.select({ id: products.id })
-				.from(products)
-				.where(
-					and(
-						inArray(products.id, [...new Set(items.map((i) => i.productId)), ""]),
-						isNotNull(products.stock),
-					),
-				)
-		).map((p) => p.id),
-	);
+	const itemProducts = await db
+		.select({ id: products.id, stock: products.stock, file: products.file })
+		.from(products)
+		.where(inArray(products.id, [...new Set(items.map((i) => i.productId)), ""]));
+	const limited = new Set(itemProducts.filter((p) => p.stock !== null).map((p) => p.id));
+	const delivering = order.status === "paid" || order.status === "fulfilled";
 	return {
 		...adminOrder(order, items, nowMs),
 		transitions: transitions.map((t) => ({
@@ -181,6 +176,10 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 		notes: notes.map(noteView),
 		// What a refund may put back in stock: limited products only (an unlimited one stays so).
 		restockable: restockable(items, restocked, limited),
+		// Its download links (SPEC 17), and whether new ones can be issued (a line with a file, paid).
+		// Paths of this shop (the console is on it): a copied link is whole.
+		downloads: links.map((link) => downloadView(link, "", nowMs)),
+		canIssueDownloads: delivering && itemProducts.some((p) => p.file !== null),
 	};
 }
 

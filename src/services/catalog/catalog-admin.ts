@@ -4,6 +4,7 @@ import { stripeCurrencyDigits } from "shop-money";
 import { runBatch } from "../../db/batch.ts";
 import type { Db } from "../../db/client.ts";
 import { catalogChanges, orderItems, orders, products } from "../../db/schema.ts";
+import { fileOf } from "../../domain/downloads.ts";
 import {
 	MAX_STOCK,
 	type NewProduct,
@@ -45,9 +46,16 @@ function adminProduct(p: ProductRow, reserved: number) {
 		reserved,
 		/** At or under it, one `low_stock` alert; null: none. */
 		lowStockThreshold: p.lowStockThreshold,
+		/** What its buyers download (SPEC 17); null: nothing. Its place in R2 is never shown. */
+		file: fileSummary(p.file),
 		createdAt: isoTime(p.createdAt),
 		updatedAt: isoTime(p.updatedAt),
 	};
+}
+
+function fileSummary(column: string | null) {
+	const file = fileOf(column);
+	return file && { name: file.name, type: file.type, size: file.size };
 }
 
 /** Units held by open orders, per product. */
@@ -177,8 +185,9 @@ const PATCHABLE = {
 	active: products.active,
 	translations: products.translations,
 	lowStockThreshold: products.lowStockThreshold,
-	// Set by an upload (product-image.ts), never by the PATCH route's body.
+	// Set by an upload (product-image.ts, product-file.ts), never by the PATCH route's body.
 	imageUrl: products.imageUrl,
+	file: products.file,
 } as const;
 
 /**
@@ -189,7 +198,7 @@ const PATCHABLE = {
 export async function updateProduct(
 	deps: Deps,
 	id: string,
-	patch: ProductPatch & { imageUrl?: string | null },
+	patch: ProductPatch & { imageUrl?: string | null; file?: string | null },
 	actor: string,
 ) {
 	const { db } = deps;

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
-import { emails, orderItems, orders, products } from "../../db/schema.ts";
+import { downloads, emails, orderItems, orders, products } from "../../db/schema.ts";
 import type { EmailStatus } from "../../domain/vocabulary.ts";
 import { renderEmail } from "../../emails/templates/index.ts";
 import { isSingleAddress, senderOf } from "../../lib/email-address.ts";
@@ -8,7 +8,8 @@ import { describeError, errorMessage } from "../../lib/log.ts";
 import { isoTime } from "../../lib/time.ts";
 import { raiseAlert } from "../alerts/alerts.ts";
 import type { Deps, MailDeps } from "../deps.ts";
-import type { OrderItemRow, OrderRow } from "../orders/orders.ts";
+import { downloadView } from "../orders/delivery.ts";
+import type { DownloadRow, OrderItemRow, OrderRow } from "../orders/orders.ts";
 import { adminOrder } from "../orders/view.ts";
 import { type ShopIdentity, shopIdentity } from "../shop/identity.ts";
 import { EmailSendError } from "./providers.ts";
@@ -50,7 +51,7 @@ export async function deliverEmail(
 	// One round trip: claim this try (a second delivery of the same row, as Queues deliver at least
 	// once and the Cron may enqueue it again, stands back while the claim holds), and read the
 	// row as it is then, its order and the order's items.
-	const [claimed, current, orderRows, items] = await db.batch([
+	const [claimed, current, orderRows, items, links] = await db.batch([
 		db
 			.update(emails)
 			.set({ attempts: sql`${emails.attempts} + 1`, claimedAt: now })
@@ -74,6 +75,18 @@ export async function deliverEmail(
 			.from(orderItems)
 			.leftJoin(products, eq(products.id, orderItems.productId))
 			.where(eq(orderItems.orderId, orderOfEmail))
+			.orderBy(asc(orderItems.id)),
+		// Its download links, for a confirmation (SPEC 17).
+		db
+			.select({
+				token: downloads.token,
+				name: orderItems.name,
+				expiresAt: downloads.expiresAt,
+				used: downloads.used,
+			})
+			.from(downloads)
+			.innerJoin(orderItems, eq(orderItems.id, downloads.orderItemId))
+			.where(eq(downloads.orderId, orderOfEmail))
 			.orderBy(asc(orderItems.id)),
 	]);
 	const email = claimed[0];
@@ -106,7 +119,7 @@ export async function deliverEmail(
 		const { mailer } = deps;
 		// The shop's name and contact (read once per isolate and kept): a reply reaches the owner.
 		const shop = await shopIdentity(deps.db, deps.shopDefaults, deps.now());
-		const content = renderFor(deps, shop, email, order, items);
+		const content = renderFor(deps, shop, email, order, items, links);
 		subject = content.subject;
 		const providerMessageId = await mailer.send({
 			idempotencyKey: email.resends === 0 ? email.id : `${email.id}-resend-${email.resends}`,
@@ -161,6 +174,7 @@ function renderFor(
 	email: EmailRow,
 	order: OrderRow,
 	lines: { item: OrderItemRow; imageUrl: string | null }[],
+	links: DownloadRow[],
 ) {
 	// APP_URL once deployed (checkout requires it there); locally, where the order was placed.
 	const origin = deps.shopOrigin ?? order.origin;
@@ -199,6 +213,10 @@ function renderFor(
 			logoUrl: picture(shop.logoUrl),
 			accentColor: shop.accentColor,
 			pages: shop.pages.map((slug) => ({ slug, url: `${origin}/pages/${slug}?lang=${lang}` })),
+			// Only links that still open their file (a resend after the owner issued new ones shows those).
+			downloads: links
+				.map((link) => ({ ...downloadView(link, origin, deps.now()), expiresAt: link.expiresAt }))
+				.filter((link) => link.usable),
 		},
 		email.amount === null ? {} : { refundAmount: email.amount },
 	);

@@ -9,6 +9,7 @@ import type { OrderStatus, TransitionSource } from "../../domain/vocabulary.ts";
 import { alertFor } from "../alerts/messages.ts";
 import type { Deps } from "../deps.ts";
 import { type LedgerEvent, ledgerWrite } from "../webhooks/ledger.ts";
+import { deliveryStatements } from "./delivery.ts";
 import { findOrder, type OrderRow } from "./orders.ts";
 import { judgeRetake, release, releasedLines, retake } from "./stock.ts";
 
@@ -160,8 +161,12 @@ export async function applyFact(
 				: retaking
 					? [retake(order.id, applied)]
 					: [];
-		const results = await runBatch(db, [...writes, update, ...stock]);
+		// A payment delivers what can be downloaded (and fulfils an order that is only that).
+		const delivery =
+			decision.to === "paid" ? deliveryStatements(order.id, order.version + 1, now) : [];
+		const results = await runBatch(db, [...writes, update, ...stock, ...delivery]);
 		if (results[writes.length]?.meta.changes === 1) {
+			const delivered = delivery.length > 0 && results.at(-1)?.meta.changes === 1;
 			for (const alert of raised) deps.notify(alert);
 			// An e-mail already owed by the same cause was not written again: nothing to send.
 			const written = owed.filter((_, i) => results[firstEmail + i]?.meta.changes === 1);
@@ -172,13 +177,14 @@ export async function applyFact(
 				outcome: decision.outcome,
 				from: order.status,
 				to: decision.to ?? order.status,
+				...(delivered && { delivered: true }),
 				source: src.source,
 				stripeEventId: src.event?.id,
 			});
 			return {
 				...decision,
 				from: order.status,
-				status: decision.to ?? order.status,
+				status: delivered ? "fulfilled" : (decision.to ?? order.status),
 				written: true,
 			};
 		}

@@ -19,6 +19,32 @@ const ITEMS_OF = {
 	session: `select ${ITEM.columns} from order_items
 		where order_id = (select id from orders where stripe_checkout_session_id = ?) order by id`,
 };
+/** An order's download links (SPEC 17), with each line's name as the order holds it. */
+const DOWNLOADS = `select d.token, oi.name, d.expires_at, d.used
+	from downloads d join order_items oi on oi.id = d.order_item_id`;
+const DOWNLOADS_OF = {
+	id: `${DOWNLOADS} where d.order_id = ? order by oi.id`,
+	session: `${DOWNLOADS} where d.order_id =
+		(select id from orders where stripe_checkout_session_id = ?) order by oi.id`,
+};
+
+export type DownloadRow = { token: string; name: string; expiresAt: number; used: number };
+
+const readDownload = (r: Record<string, unknown>): DownloadRow => ({
+	token: String(r.token),
+	name: String(r.name),
+	expiresAt: Number(r.expires_at),
+	used: Number(r.used),
+});
+
+/** An order's download links, by line. */
+export async function downloadsOf(db: Db, orderId: string): Promise<DownloadRow[]> {
+	const { results } = await db.$client
+		.prepare(DOWNLOADS_OF.id)
+		.bind(orderId)
+		.all<Record<string, unknown>>();
+	return results.map(readDownload);
+}
 
 async function orderBy(db: Db, sql: string, value: string): Promise<OrderRow | undefined> {
 	const raw = await db.$client.prepare(sql).bind(value).first<Record<string, unknown>>();
@@ -52,18 +78,25 @@ export async function orderItemsOf(db: Db, orderId: string): Promise<OrderItemRo
 	return results.map((raw) => ITEM.read(raw));
 }
 
-export type OrderWithItems = { order: OrderRow; items: OrderItemRow[] };
+export type OrderWithItems = { order: OrderRow; items: OrderItemRow[]; downloads: DownloadRow[] };
 
-/** An order, by its id or its Checkout Session's, with its items: one D1 round trip. */
+/** An order, by its id or its Checkout Session's, with its items and links: one D1 round trip. */
 export async function findOrderWithItems(
 	db: Db,
 	by: { id: string } | { sessionId: string },
 ): Promise<OrderWithItems | undefined> {
 	const [key, value] = "id" in by ? (["id", by.id] as const) : (["session", by.sessionId] as const);
-	const [found, items] = await db.$client.batch<Record<string, unknown>>([
+	const [found, items, links] = await db.$client.batch<Record<string, unknown>>([
 		db.$client.prepare(ORDER_BY[key]).bind(value),
 		db.$client.prepare(ITEMS_OF[key]).bind(value),
+		db.$client.prepare(DOWNLOADS_OF[key]).bind(value),
 	]);
 	const raw = found?.results[0];
-	return raw && { order: ORDER.read(raw), items: (items?.results ?? []).map((r) => ITEM.read(r)) };
+	return (
+		raw && {
+			order: ORDER.read(raw),
+			items: (items?.results ?? []).map((r) => ITEM.read(r)),
+			downloads: (links?.results ?? []).map(readDownload),
+		}
+	);
 }

@@ -1,0 +1,38 @@
+import { Hono } from "hono";
+import { AppError } from "../lib/errors.ts";
+import { errorPage } from "../pages/serve.ts";
+import { openDownload } from "../services/orders/delivery.ts";
+import type { AppEnv } from "./app-env.ts";
+import { statusOf } from "./error-status.ts";
+
+/**
+ * `GET /downloads/<token>`: the file a paid order's line bought, from R2, as an
+ * attachment. The bucket and its keys never show: the token is all a link
+ * holds. A browser refused a file reads why on the shop's page, in its language.
+ */
+export const downloadRoutes = new Hono<AppEnv>().get("/:token", async (c) => {
+	// A HEAD (a mail client checking the link) does not count as a download.
+	const head = c.req.method === "HEAD";
+	try {
+		const { file, undo } = await openDownload(c.var.deps, c.req.param("token"), !head);
+		const object = head ? await c.env.MEDIA.head(file.key) : await c.env.MEDIA.get(file.key);
+		if (!object) {
+			await undo();
+			throw new AppError("download_not_found", "This file is no longer available.");
+		}
+		const ascii = file.name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+		return new Response(head ? null : (object as R2ObjectBody).body, {
+			headers: {
+				"Content-Type": file.type,
+				"Content-Length": String(object.size),
+				"Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+				"Cache-Control": "private, no-store",
+				"X-Robots-Tag": "noindex",
+			},
+		});
+	} catch (err) {
+		if (err instanceof AppError && c.req.header("Accept")?.includes("text/html"))
+			return errorPage(c, statusOf(err), err.code, "download.heading");
+		throw err;
+	}
+});
