@@ -1,14 +1,13 @@
-import type Stripe from "stripe";
 import { type Config, configOf } from "./config.ts";
 import { createDb } from "./db/client.ts";
 import type { Bindings } from "./env.ts";
 import { describeError, type Logger } from "./lib/log.ts";
-import { createStripe } from "./lib/stripe.ts";
+import { createStripe, type StripeClient } from "./lib/stripe.ts";
 import { createNotifier } from "./services/alerts/alerts.ts";
 import type { AppDeps } from "./services/deps.ts";
 import { createMailer } from "./services/emails/providers.ts";
 
-const stripeClients = new WeakMap<Config, Stripe>();
+const stripeClients = new WeakMap<Config, StripeClient>();
 
 /**
  * The composition root: everything a request, a Cron run or a queue batch

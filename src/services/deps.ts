@@ -1,8 +1,8 @@
-import type Stripe from "stripe";
 import type { ShopDefaults } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { Alert } from "../domain/vocabulary.ts";
 import type { Logger } from "../lib/log.ts";
+import type { StripeClient } from "../lib/stripe.ts";
 import type { Mailer } from "./emails/providers.ts";
 
 /** What the service functions need, passed explicitly so tests can call them directly. */
@@ -26,7 +26,7 @@ export type Deps = {
  * Deps plus a Stripe client, for services that call Stripe, and whether the
  * key is a live one (an event of the other mode is not ours).
  */
-export type StripeDeps = Deps & { stripe: Stripe; liveMode: boolean };
+export type StripeDeps = Deps & { stripe: StripeClient; liveMode: boolean };
 
 /**
  * Deps plus what sending the shop's e-mails takes: the mailer EMAIL_PROVIDER

@@ -24,7 +24,7 @@ describe("orders read by the written-once statements", () => {
 		const bySession = await findOrderWithItems(db, {
 			sessionId: order.stripeCheckoutSessionId ?? "",
 		});
-		expect(bySession).toStrictEqual({ order: drizzleOrder, items: drizzleItems });
+		expect(bySession).toStrictEqual({ order: drizzleOrder, items: drizzleItems, downloads: [] });
 		expect(drizzleItems).toHaveLength(1);
 	});
 

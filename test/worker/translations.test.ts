@@ -11,7 +11,7 @@ import { adminRequest as admin } from "./helpers/admin.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN, postCheckout } from "./helpers/checkout.ts";
 import { db } from "./helpers/db.ts";
-import { stripe } from "./helpers/emulator.ts";
+import { dashboard, stripe } from "./helpers/emulator.ts";
 
 type Listed = { id: string; name: string; description: string };
 
@@ -65,7 +65,7 @@ describe("a product in both languages", () => {
 		const res = await postCheckout({ items: [{ productId: id, quantity: 1 }], locale: "fr" });
 		expect(res.status).toBe(200);
 		const { sessionId, orderId } = await res.json<{ sessionId: string; orderId: string }>();
-		const items = await stripe().checkout.sessions.listLineItems(sessionId);
+		const items = await dashboard().checkout.sessions.listLineItems(sessionId);
 		expect(items.data[0]?.description).toBe("Bouteille de cold brew");
 		const [line] = await db.select().from(orderItems).where(eq(orderItems.orderId, orderId));
 		expect(line?.name).toBe("Bouteille de cold brew");

@@ -5,6 +5,7 @@ import { factFromSession } from "../../domain/stripe-facts.ts";
 import { awaitsSessionReport, isOpenStatus } from "../../domain/transitions.ts";
 import type { TransitionSource } from "../../domain/vocabulary.ts";
 import { describeError } from "../../lib/log.ts";
+import type { StripeClient } from "../../lib/stripe.ts";
 import type { Deps, StripeDeps } from "../deps.ts";
 import type { ApplyResult } from "./apply-fact.ts";
 import { applyFact } from "./apply-fact.ts";
@@ -12,7 +13,7 @@ import type { OrderRow, OrderWithItems } from "./orders.ts";
 import { findOrderWithItems } from "./orders.ts";
 
 export async function retrieveSession(
-	stripe: Stripe,
+	stripe: StripeClient,
 	sessionId: string,
 ): Promise<Stripe.Checkout.Session> {
 	return stripe.checkout.sessions.retrieve(sessionId, {

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { StripeClient } from "../../lib/stripe.ts";
 import type { StripeDeps } from "../deps.ts";
 import { applyFact } from "../orders/apply-fact.ts";
 import type { OrderRow } from "../orders/orders.ts";
@@ -31,7 +32,7 @@ export async function checkRefunds(deps: StripeDeps, order: OrderRow): Promise<b
 	return result.outcome !== "not_found" && result.written;
 }
 
-async function latestCharge(stripe: Stripe, order: OrderRow): Promise<Stripe.Charge | null> {
+async function latestCharge(stripe: StripeClient, order: OrderRow): Promise<Stripe.Charge | null> {
 	let intent: Stripe.PaymentIntent | null = null;
 	if (order.stripePaymentIntentId) {
 		intent = await stripe.paymentIntents.retrieve(order.stripePaymentIntentId, {

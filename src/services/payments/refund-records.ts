@@ -3,6 +3,7 @@ import type Stripe from "stripe";
 import type { Db } from "../../db/client.ts";
 import { refundRequests, refunds } from "../../db/schema.ts";
 import type { RefundSource } from "../../domain/vocabulary.ts";
+import type { StripeClient } from "../../lib/stripe.ts";
 import { isoTime } from "../../lib/time.ts";
 
 /**
@@ -60,7 +61,7 @@ export async function recordRefunds(
  * 2022-11-15 leave `refunds` out unless expanded).
  */
 export async function refundsOfCharge(
-	stripe: Stripe,
+	stripe: StripeClient,
 	charge: Stripe.Charge,
 ): Promise<Stripe.Refund[]> {
 	if (charge.refunds && !charge.refunds.has_more) return charge.refunds.data;

@@ -10,6 +10,7 @@ import type { Logger } from "../../lib/log.ts";
 import {
 	isStripeRequestError,
 	STRIPE_CALL_DEADLINE_MS,
+	type StripeResponse,
 	untilStripeAnswers,
 } from "../../lib/stripe.ts";
 import { DAY_MS } from "../../lib/time.ts";
@@ -254,7 +255,7 @@ async function carryOut(
 		currency: order.currency,
 		amountRefundedBefore: order.amountRefunded,
 	});
-	let refund: Stripe.Response<Stripe.Refund>;
+	let refund: StripeResponse<Stripe.Refund>;
 	try {
 		// A double click (or ten) is one refund: the others wait for it and get it replayed.
 		refund = await untilStripeAnswers(() =>

@@ -1,11 +1,22 @@
 import { env } from "cloudflare:workers";
+import Stripe from "stripe";
 import { emulatorClient } from "stripe-emulator/client";
 import { stripeConfig } from "../../../src/config.ts";
-import { createStripe } from "../../../src/lib/stripe.ts";
+import { createStripe, STRIPE_API_VERSION } from "../../../src/lib/stripe.ts";
 
 /** The emulator started by the global setup, seen from inside the Workers runtime. */
 export const emulatorBase = () => env.STRIPE_API_BASE;
+/** The worker's own Stripe client, pointed at the emulator. */
 export const stripe = () => createStripe(stripeConfig(env));
+/** stripe-node, for what the owner makes in the Dashboard (the worker's client has no such calls). */
+export const dashboard = () =>
+	new Stripe(stripeConfig(env).secretKey, {
+		apiVersion: STRIPE_API_VERSION,
+		httpClient: Stripe.createFetchHttpClient(),
+		host: new URL(emulatorBase()).hostname,
+		port: new URL(emulatorBase()).port,
+		protocol: "http",
+	});
 
 /** The emulator's control API, through its typed client (emulator/README.md "Control API"). */
 export const emulator = emulatorClient(emulatorBase());
@@ -38,9 +49,12 @@ export async function paidAtEmulator(orderId: string, amount = 4800, currency = 
 export async function promotionCode(
 	off: { percent_off: number } | { amount_off: number; currency: string },
 ): Promise<string> {
-	const coupon = await stripe().coupons.create({ duration: "once", ...off });
+	const coupon = await dashboard().coupons.create({ duration: "once", ...off });
 	const code = `T${crypto.randomUUID().slice(0, 8).toUpperCase()}`;
-	await stripe().promotionCodes.create({ promotion: { type: "coupon", coupon: coupon.id }, code });
+	await dashboard().promotionCodes.create({
+		promotion: { type: "coupon", coupon: coupon.id },
+		code,
+	});
 	return code;
 }
 
