@@ -99,26 +99,40 @@ export function migrateLocal(options: { persistTo?: string; config?: string } = 
  * owner's edits to a demo product survive a restart.
  */
 export function seedDemo(options: { persistTo?: string; config?: string } = {}): void {
-	const result = spawnSync(
-		process.execPath,
+	const shared = [
+		"--local",
+		...(options.config ? ["--config", options.config] : []),
+		...(options.persistTo ? ["--persist-to", options.persistTo] : []),
+	];
+	const run = (args: string[], what: string) => {
+		const result = spawnSync(process.execPath, [WRANGLER_JS, ...args, ...shared], {
+			cwd: ROOT,
+			stdio: ["ignore", "ignore", "inherit"],
+			env: wranglerEnv(),
+			timeout: 120_000,
+		});
+		if (result.status !== 0) throw new Error(`Loading the demo shop (${what}) failed (see above).`);
+	};
+	run(["d1", "execute", "DB", "--file", DEMO_SEED], DEMO_SEED);
+	// The e-book's file (its product names it in seeds/demo.sql), in the local R2 bucket.
+	run(
 		[
-			WRANGLER_JS,
-			"d1",
-			"execute",
-			"DB",
-			"--local",
+			"r2",
+			"object",
+			"put",
+			`${DEMO_BUCKET}/${DEMO_FILE.key}`,
 			"--file",
-			DEMO_SEED,
-			...(options.config ? ["--config", options.config] : []),
-			...(options.persistTo ? ["--persist-to", options.persistTo] : []),
+			DEMO_FILE.path,
+			"--content-type",
+			"application/pdf",
 		],
-		{ cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], env: wranglerEnv(), timeout: 120_000 },
+		DEMO_FILE.path,
 	);
-	if (result.status !== 0)
-		throw new Error(
-			"Loading the demo shop (seeds/demo.sql) into the local database failed (see above).",
-		);
 }
+
+/** The demo e-book's file: where seeds/demo.sql says it is in R2, and where it is here. */
+export const DEMO_FILE = { key: "files/brewing-guide/demo", path: "seeds/files/brewing-guide.pdf" };
+const DEMO_BUCKET = "shop-media";
 
 /** The demo shop's data: never a migration, so a production database starts empty. */
 export const DEMO_SEED = "seeds/demo.sql";

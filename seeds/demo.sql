@@ -6,15 +6,17 @@
 -- French names are translations, as the console writes them.
 -- Amounts are integer minor units of their currency: 2400 usd = $24.00, 1500 jpy = ¥1,500 (JPY
 -- has no minor unit). Tax codes are Stripe's: food and groceries (txcd_40060003), general
--- tangible goods (txcd_99999999), digital books (txcd_10302000).
-INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`, `image_url`, `translations`) VALUES
-	('espresso-beans', 'Espresso beans, 1 kg', 'Dark roast, whole beans.', 2400, 'usd', 1, 1, 'txcd_40060003', NULL, '/img/products/espresso-beans.svg', '{"fr":{"name":"Grains pour espresso, 1 kg","description":"Torréfaction foncée, grains entiers."}}'),
-	('pour-over-kit', 'Pour-over kit', 'Dripper, filters and a glass server.', 4500, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/pour-over-kit.svg', '{"fr":{"name":"Kit de filtration","description":"Porte-filtre, filtres et carafe en verre."}}'),
-	('travel-mug', 'Travel mug', 'Keeps it hot for six hours.', 1800, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/travel-mug.svg', '{"fr":{"name":"Mug de voyage","description":"Garde au chaud six heures."}}'),
-	('matcha-tin', 'Uji matcha, 40 g', 'Ceremonial grade, from Kyoto.', 1500, 'jpy', 1, 1, 'txcd_40060003', NULL, '/img/products/matcha-tin.svg', '{"fr":{"name":"Matcha d''Uji, 40 g","description":"Qualité cérémonie, de Kyoto."}}'),
-	('retired-grinder', 'Hand grinder (retired)', 'No longer sold.', 3900, 'usd', 0, 1, 'txcd_99999999', NULL, '/img/products/retired-grinder.svg', '{"fr":{"name":"Moulin manuel (retiré)","description":"Plus vendu."}}'),
-	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000', NULL, '/img/products/brewing-guide.svg', '{"fr":{"name":"Guide d''infusion (e-book)","description":"Douze recettes, de l''espresso au cold brew. PDF."}}'),
-	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5, '/img/products/tasting-box.svg', '{"fr":{"name":"Coffret dégustation pure origine","description":"Quatre sachets de 100 g d''une petite récolte. Série limitée."}}');
+-- tangible goods (txcd_99999999), digital books (txcd_10302000). The e-book is delivered by
+-- download: its file is seeds/files/brewing-guide.pdf, put in the local R2 bucket by `npm run dev`
+-- (elsewhere: wrangler r2 object put shop-media/files/brewing-guide/demo --file seeds/files/brewing-guide.pdf).
+INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`, `image_url`, `translations`, `file`) VALUES
+	('espresso-beans', 'Espresso beans, 1 kg', 'Dark roast, whole beans.', 2400, 'usd', 1, 1, 'txcd_40060003', NULL, '/img/products/espresso-beans.svg', '{"fr":{"name":"Grains pour espresso, 1 kg","description":"Torréfaction foncée, grains entiers."}}', NULL),
+	('pour-over-kit', 'Pour-over kit', 'Dripper, filters and a glass server.', 4500, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/pour-over-kit.svg', '{"fr":{"name":"Kit de filtration","description":"Porte-filtre, filtres et carafe en verre."}}', NULL),
+	('travel-mug', 'Travel mug', 'Keeps it hot for six hours.', 1800, 'usd', 1, 1, 'txcd_99999999', NULL, '/img/products/travel-mug.svg', '{"fr":{"name":"Mug de voyage","description":"Garde au chaud six heures."}}', NULL),
+	('matcha-tin', 'Uji matcha, 40 g', 'Ceremonial grade, from Kyoto.', 1500, 'jpy', 1, 1, 'txcd_40060003', NULL, '/img/products/matcha-tin.svg', '{"fr":{"name":"Matcha d''Uji, 40 g","description":"Qualité cérémonie, de Kyoto."}}', NULL),
+	('retired-grinder', 'Hand grinder (retired)', 'No longer sold.', 3900, 'usd', 0, 1, 'txcd_99999999', NULL, '/img/products/retired-grinder.svg', '{"fr":{"name":"Moulin manuel (retiré)","description":"Plus vendu."}}', NULL),
+	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000', NULL, '/img/products/brewing-guide.svg', '{"fr":{"name":"Guide d''infusion (e-book)","description":"Douze recettes, de l''espresso au cold brew. PDF."}}', '{"key":"files/brewing-guide/demo","name":"brewing-guide.pdf","type":"application/pdf","size":1016}'),
+	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5, '/img/products/tasting-box.svg', '{"fr":{"name":"Coffret dégustation pure origine","description":"Quatre sachets de 100 g d''une petite récolte. Série limitée."}}', NULL);
 -- A standard and an express rate per demo currency ($5.00, $15.00, ¥600, ¥1,800).
 INSERT OR IGNORE INTO `shipping_rates` (`id`, `display_name`, `translations`, `amount`, `currency`, `min_days`, `max_days`, `active`) VALUES
 	('usd-standard', 'Standard', '{"fr":{"name":"Normale"}}', 500, 'usd', 3, 5, 1),

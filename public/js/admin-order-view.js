@@ -3,6 +3,7 @@
  * worker's `order.totals`), where it ships and its history. Drawing only: what
  * may be done with it is the worker's `order.actions` (admin-order-actions.js).
  */
+import { downloadsSection } from "./admin-order-downloads.js";
 import { arrowTo, code, field, statusBadge } from "./admin-view.js";
 import { byId, h, replaceChildren, timeEl, webLink } from "./dom.js";
 import { formatMoney } from "./money.js";
@@ -42,6 +43,7 @@ export function orderDialogBody() {
 			}),
 			h("h3", {}, "Shipping"),
 			h("dl", { id: "detail-shipping", class: "fields" }),
+			downloadsSection(),
 			h("h3", {}, "History"),
 			dataTable({
 				label: "Order history table",

@@ -7,6 +7,7 @@
  */
 
 import { orderActions } from "./admin-order-actions.js";
+import { orderDownloads } from "./admin-order-downloads.js";
 import { ordersExport } from "./admin-order-export.js";
 import { orderRow, ordersPanel } from "./admin-order-list.js";
 import { orderNotes } from "./admin-order-notes.js";
@@ -162,7 +163,11 @@ export function ordersTab(
 		current = order;
 		renderOrder(order);
 		actions.show(order, { another });
-		if (another) notes.clear();
+		downloads.show(order);
+		if (another) {
+			notes.clear();
+			downloads.clear();
+		}
 		updateRow(order);
 		onOrderShown(order);
 	}
@@ -232,6 +237,14 @@ export function ordersTab(
 		render,
 		updateRow,
 		dialog: detail,
+	});
+
+	const downloads = orderDownloads({
+		admin,
+		isHandled,
+		messageOf,
+		currentOrder: () => current,
+		render,
 	});
 
 	const notes = orderNotes(detail.querySelector(".detail-actions"), {

@@ -7,6 +7,7 @@
 
 import { editProductForm, productEdit } from "./admin-product-edit.js";
 import { productPath } from "./admin-product-fields.js";
+import { fileForm, productFile } from "./admin-product-file.js";
 import { imageForm, productImage } from "./admin-product-image.js";
 import { productStock, stockForms } from "./admin-product-stock.js";
 import { renderChanges, stockText } from "./admin-product-view.js";
@@ -45,6 +46,8 @@ export function productDetailSection() {
 		),
 		h("h3", {}, "Picture"),
 		imageForm(),
+		h("h3", {}, "Download"),
+		fileForm(),
 		h("h3", {}, "Stock"),
 		stockForms(),
 		h("h3", {}, "Edit"),
@@ -96,6 +99,7 @@ export function productDetail({
 	const detailRequests = latestRequest();
 	const stock = productStock({ admin, change });
 	const image = productImage({ admin, change });
+	const file = productFile({ admin, change });
 	const edit = productEdit({ admin, change, current: () => current });
 
 	function showProduct(product) {
@@ -121,12 +125,14 @@ export function productDetail({
 		toggleActive.append(srOnly(` ${product.name}`));
 		edit.show(product);
 		image.show(product);
+		file.show(product);
 		updateRow(product);
 	}
 
 	function clearStockForms() {
 		stock.clear();
 		image.clear();
+		file.clear();
 		tell(byId("toggle-active-status"), "");
 	}
 

@@ -17,6 +17,7 @@ export const FIELD_LABELS = {
 	taxCode: "Tax code",
 	active: "On sale",
 	imageUrl: "Picture",
+	file: "Download",
 	translations: "French",
 	lowStockThreshold: "Low-stock alert",
 };
@@ -47,7 +48,12 @@ export function productRow(p) {
 		),
 		cell("price", "Price", { class: "num" }, formatMoney(p.unitAmount, p)),
 		cell("status", "Status", {}, statusBadge(p.active ? "active" : "inactive")),
-		cell("shipping", "Shipping", {}, p.shippable ? "Ships" : "Digital"),
+		cell(
+			"shipping",
+			"Shipping",
+			{},
+			p.shippable ? "Ships" : p.file ? "Download" : "Digital: no file",
+		),
 		cell(
 			"stock",
 			"Stock",
@@ -69,6 +75,15 @@ export function productRow(p) {
 	);
 }
 
+/** A stored file (`{"key","name",…}`, as the audit keeps it) as its name. */
+function fileName(value) {
+	try {
+		return JSON.parse(value ?? "null")?.name ?? "—";
+	} catch {
+		return "—";
+	}
+}
+
 /** A stored translation (`{"fr":{"name"…}}`, as the audit keeps it) as the French name it gives. */
 function frenchText(value) {
 	try {
@@ -84,6 +99,7 @@ function valueText(fieldName, value, product) {
 	if (fieldName === "stock") return stockText(value);
 	if (fieldName === "currency" && typeof value === "string") return currencyLabel(value);
 	if (fieldName === "translations") return frenchText(value);
+	if (fieldName === "file") return fileName(value);
 	if (typeof value === "boolean") return value ? "yes" : "no";
 	if (value === null || value === undefined || value === "") return "—";
 	return String(value);

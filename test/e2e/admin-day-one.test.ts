@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { mailboxClient } from "local-mailbox/client";
 import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
-import { orderNumber, signIn } from "./support/admin.ts";
+import { createProduct, orderNumber, signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
 import { saveScreenshot } from "./support/shopper.ts";
@@ -20,24 +20,6 @@ const { workerUrl, emulatorUrl, mailboxUrl, adminToken } = stack();
 const emulator = emulatorClient(emulatorUrl);
 
 /** A gift card of this test's own, 10 in stock: what a refund may put back. */
-async function limitedProduct(): Promise<string> {
-	const id = `gift-${randomBytes(3).toString("hex")}`;
-	const res = await fetch(`${workerUrl}/admin/products`, {
-		method: "POST",
-		headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
-		body: JSON.stringify({
-			id,
-			name: `Gift card ${id}`,
-			unitAmount: 2000,
-			currency: "usd",
-			shippable: false,
-			stock: 10,
-		}),
-	});
-	expect(res.status).toBe(200);
-	return id;
-}
-
 const stockOf = async (id: string) =>
 	(
 		(await (
@@ -71,7 +53,7 @@ describe("the owner's day one", () => {
 
 	it("notes an order, prints its packing slip, refunds it with a reason and a restock, exports the day's orders and resends its confirmation to a corrected address", async () => {
 		const typo = `day1-${randomBytes(3).toString("hex")}@exmaple.com`;
-		const gift = await limitedProduct();
+		const gift = await createProduct({ stock: 10 });
 		const orderId = await paidOrder(typo, gift);
 		expect(await stockOf(gift)).toBe(9);
 		const number = orderNumber(orderId);

@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { orderNumber, signIn } from "./support/admin.ts";
+import { createProduct, orderNumber, signIn } from "./support/admin.ts";
 import { seriousViolations } from "./support/axe.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { orderReaches, useShopper } from "./support/journey.ts";
@@ -226,8 +226,10 @@ describe("admin page: shipping an order", () => {
 		expect(problems.filter((p) => p.text.includes("status of 400"))).toHaveLength(1);
 	});
 
-	it("shows no address for a digital order, still marks it shipped, and lists it under fulfilled", async () => {
-		const orderId = await paidOrder([{ productId: "brewing-guide", quantity: 1 }], {
+	it("shows no address for an order with nothing to ship, still marks it shipped, and lists it under fulfilled", async () => {
+		// A gift card: neither shipped nor downloaded (the e-book is fulfilled by its download).
+		const gift = await createProduct({ unitAmount: 900 });
+		const orderId = await paidOrder([{ productId: gift, quantity: 1 }], {
 			email: "reader@example.com",
 		});
 		const { page } = shopper();

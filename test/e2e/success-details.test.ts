@@ -62,6 +62,7 @@ async function detailsAppear(page: Page, timeout: number) {
 /**
  * The e-book is bought on the hosted page while Stripe's events are held and
  * the shop cannot look the session up: the page shows the payment pending.
+ * Once paid it is delivered (fulfilled) by its download link.
  */
 async function paidWithEventsHeld(shopper: Shopper, javaScriptEnabled: boolean) {
 	const { page } = shopper;
@@ -95,7 +96,7 @@ for (const javaScriptEnabled of [true, false]) {
 			const { page, sessionId, orderId } = await paidWithEventsHeld(shopper(), javaScriptEnabled);
 			// The payment's event arrives while Stripe cannot be asked about the session: paid, no details.
 			await deliver("payment_intent.succeeded", sessionId, orderId);
-			await page.locator('#status[data-status="paid"]').waitFor({ timeout });
+			await page.locator('#status[data-status="fulfilled"]').waitFor({ timeout });
 			expect(await shownDetails(page)).toEqual({ email: false, card: false, receipt: false });
 			// Then Stripe answers again, and the session's own event arrives: the page catches up by itself.
 			await emulator.clearFaults();
@@ -109,7 +110,7 @@ for (const javaScriptEnabled of [true, false]) {
 			const { page, sessionId, orderId } = await paidWithEventsHeld(shopper(), javaScriptEnabled);
 			await emulator.clearFaults();
 			await deliver("checkout.session.completed", sessionId, orderId);
-			await page.locator('#status[data-status="paid"]').waitFor({ timeout });
+			await page.locator('#status[data-status="fulfilled"]').waitFor({ timeout });
 			await detailsAppear(page, timeout);
 			await deliver("payment_intent.succeeded", sessionId, orderId);
 			expect(await shownDetails(page)).toEqual({ email: true, card: true, receipt: true });

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { DEMO_FILE } from "../../scripts/stack.ts";
 
 /**
  * Demo data only where it belongs: `npm run db:migrate:remote` applies the
@@ -30,6 +31,17 @@ describe("the migrations", () => {
 
 describe("seeds/demo.sql", () => {
 	const seed = readFileSync("seeds/demo.sql", "utf8");
+
+	it("names the e-book's file where npm run dev puts it, with its real size and type", () => {
+		const file = JSON.parse(/'(\{"key":"files\/[^']+)'/.exec(seed)?.[1] ?? "null");
+		expect(file).toEqual({
+			key: DEMO_FILE.key,
+			name: "brewing-guide.pdf",
+			type: "application/pdf",
+			size: statSync(DEMO_FILE.path).size,
+		});
+		expect(readFileSync(DEMO_FILE.path).subarray(0, 5).toString()).toBe("%PDF-");
+	});
 
 	it("leaves an existing row as it is: every insert is INSERT OR IGNORE", () => {
 		const statements = statementsOf(seed);

@@ -176,9 +176,10 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 		notes: notes.map(noteView),
 		// What a refund may put back in stock: limited products only (an unlimited one stays so).
 		restockable: restockable(items, restocked, limited),
-		// Its download links (SPEC 17), and whether new ones can be issued (a line with a file, paid).
+		// Its download links while they work (SPEC 17: never once refunded), and whether new ones
+		// can be issued (a line with a file, paid).
 		// Paths of this shop (the console is on it): a copied link is whole.
-		downloads: links.map((link) => downloadView(link, "", nowMs)),
+		downloads: delivering ? links.map((link) => downloadView(link, "", nowMs)) : [],
 		canIssueDownloads: delivering && itemProducts.some((p) => p.file !== null),
 	};
 }
