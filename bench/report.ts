@@ -394,6 +394,29 @@ export function buildReport(
 				]);
 			}
 		}
+		const [few, many] = [small, large].map((size) => g.exports.find((e) => e.size === size));
+		if (few && many) {
+			// Its memory must not grow with the count: a page of a hundred orders at a time.
+			figure(
+				"4. growth",
+				`orders export (CSV): live memory @${large / 1000}k`,
+				many.peakLiveMiB,
+				"MiB",
+				{ label: `@${small / 1000}k`, value: few.peakLiveMiB },
+				{ op: "<=", limit: 2, of: "value" },
+			);
+			rows.push(
+				...[few, many].map((e) => [
+					`orders export: ${e.rows} rows, ${e.megabytes.toFixed(1)} MB`,
+					"steady",
+					"",
+					"",
+					`${Math.round(e.rows / e.seconds)} rows/s`,
+					`${e.peakLiveMiB.toFixed(2)} MiB live`,
+					"—",
+				]),
+			);
+		}
 		output.push(
 			table(
 				`4. Growth: median µs per query on local D1 (SQLite) files, ${small} vs ${large} orders; open orders ${Object.entries(

@@ -94,27 +94,32 @@ export function migrateLocal(options: { persistTo?: string; config?: string } = 
 }
 
 /**
- * Loads the demo shop (seeds/demo.sql: catalog and shipping rates) into the local
- * database, after its migrations. A row whose id exists is left as it is, so the
- * owner's edits to a demo product survive a restart.
+ * Loads the demo shop (seeds/demo.sql: catalog and shipping rates, and the
+ * e-book's file in R2) into the local database and bucket, after the
+ * migrations; `remote` into the deployed ones (`npm run db:seed:demo -- --remote`).
+ * A row whose id exists is left as it is, so the owner's edits to a demo product
+ * survive a restart.
  */
-export function seedDemo(options: { persistTo?: string; config?: string } = {}): void {
+export function seedDemo(
+	options: { persistTo?: string; config?: string; remote?: boolean } = {},
+): void {
 	const shared = [
-		"--local",
+		options.remote ? "--remote" : "--local",
 		...(options.config ? ["--config", options.config] : []),
 		...(options.persistTo ? ["--persist-to", options.persistTo] : []),
 	];
 	const run = (args: string[], what: string) => {
 		const result = spawnSync(process.execPath, [WRANGLER_JS, ...args, ...shared], {
 			cwd: ROOT,
-			stdio: ["ignore", "ignore", "inherit"],
+			// A remote load may ask the owner to confirm or sign in: it is theirs to answer.
+			stdio: options.remote ? "inherit" : ["ignore", "ignore", "inherit"],
 			env: wranglerEnv(),
-			timeout: 120_000,
+			timeout: options.remote ? undefined : 120_000,
 		});
 		if (result.status !== 0) throw new Error(`Loading the demo shop (${what}) failed (see above).`);
 	};
 	run(["d1", "execute", "DB", "--file", DEMO_SEED], DEMO_SEED);
-	// The e-book's file (its product names it in seeds/demo.sql), in the local R2 bucket.
+	// The e-book's file (its product names it in seeds/demo.sql), in the R2 bucket.
 	run(
 		[
 			"r2",

@@ -6,14 +6,18 @@
  * D1 local is SQLite: migrations are applied once by wrangler to a template
  * persist dir, each data set is a copy of it filled and queried with
  * node:sqlite. The SQL is captured from the worker's functions (worker-sql.ts).
+ * The orders export runs the worker's own code on each steady data set.
  */
 import { randomBytes } from "node:crypto";
 import { cpSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync as DatabaseSyncType, SQLInputValue } from "node:sqlite";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { localD1File, openSqlite } from "../../scripts/stack.ts";
 import { median } from "../lib/load.ts";
-import { wrangler } from "../lib/proc.ts";
+import { ROOT, wrangler } from "../lib/proc.ts";
+import { sqliteD1 } from "../lib/sqlite-d1.ts";
 import { type CapturedQuery, captureWorkerQueries, KEY, searchKeys } from "../lib/worker-sql.ts";
 
 const DAY = 86_400_000;
@@ -40,11 +44,21 @@ export type QueryPlan = {
 	plan: string[];
 	usesIndex: boolean;
 };
+/** The orders export (`GET /admin/orders.csv`, every order) over one data set. */
+export type ExportRun = {
+	size: number;
+	rows: number;
+	megabytes: number;
+	seconds: number;
+	/** The most live heap it held above where it started, measured after a GC every 1,000 orders. */
+	peakLiveMiB: number;
+};
 export type GrowthResult = {
 	sql: Record<string, CapturedQuery>;
 	timings: QueryTiming[];
 	plans: QueryPlan[];
 	openOrders: Record<string, number>;
+	exports: ExportRun[];
 };
 
 const id = (n: number) => randomBytes(n).toString("base64url").replace(/[-_]/g, "x");
@@ -354,11 +368,61 @@ export async function measureGrowth(options: {
 			});
 		}
 	}
+	const exports: ExportRun[] = [];
+	for (const d of dbs.filter((x) => x.dataset === "steady")) {
+		exports.push(await measureExport(d.db, d.size));
+		const run = exports.at(-1) as ExportRun;
+		options.log(
+			`  export: ${run.rows} orders, ${run.megabytes.toFixed(1)} MB in ${run.seconds.toFixed(1)} s, ${run.peakLiveMiB.toFixed(2)} MiB live at most`,
+		);
+	}
 	for (const d of dbs) d.db.close();
 	return {
 		sql: Object.fromEntries(queries.map(([name, q]) => [name, q])),
 		timings,
 		plans,
 		openOrders,
+		exports,
 	};
+}
+
+/** V8's collector, for measuring what is live (node --expose-gc, set here instead of on the command line). */
+function collector(): () => void {
+	setFlagsFromString("--expose_gc");
+	return runInNewContext("gc") as () => void;
+}
+
+/**
+ * The worker's own export (`ordersCsv`, as `GET /admin/orders.csv` streams it)
+ * of every order of a data set, read to its end on a D1 stand-in over the same
+ * SQLite file: its size, time and the live memory it holds (sampled after a
+ * GC every ten pages), which must not grow with the count.
+ */
+async function measureExport(db: DatabaseSyncType, size: number): Promise<ExportRun> {
+	const worker = (path: string) => import(`${ROOT}/${path}`);
+	const { ordersCsv } = await worker("src/services/admin/orders-csv.ts");
+	const { createDb } = await worker("src/db/client.ts");
+	const gc = collector();
+	gc();
+	const base = process.memoryUsage().heapUsed;
+	let peak = 0;
+	let bytes = 0;
+	let lines = 0;
+	let chunks = 0;
+	const started = performance.now();
+	const reader = (ordersCsv(createDb(sqliteD1(db)), {}) as ReadableStream<Uint8Array>).getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		bytes += value.byteLength;
+		for (const byte of value) if (byte === 0x0a) lines++;
+		if (++chunks % 10 === 0) {
+			gc();
+			peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+		}
+	}
+	const seconds = (performance.now() - started) / 1000;
+	gc();
+	peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+	return { size, rows: lines - 1, megabytes: bytes / 1e6, seconds, peakLiveMiB: peak / 2 ** 20 };
 }

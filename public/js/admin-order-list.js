@@ -80,6 +80,12 @@ export function ordersPanel() {
 			h("summary", {}, "Export the orders shown to CSV"),
 			exportForm,
 		),
+		h(
+			"div",
+			{ class: "form-actions" },
+			button("Print packing slips of the orders shown", { id: "print-slips", small: true }),
+			h("p", { id: "print-slips-status", class: "form-status small", role: "status" }),
+		),
 		liveLine("orders-status"),
 		dataTable({
 			label: "Orders table",

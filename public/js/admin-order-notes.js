@@ -3,8 +3,9 @@
  * added with `POST /admin/orders/:id/notes` and shows in the order's history;
  * "Print packing slip" reads `GET /admin/orders/:id/packing-slip` with the
  * token and opens it in a window of its own, where the browser's print view
- * opens (no token ever in an address).
+ * opens (admin-packing-slips.js).
  */
+import { printSlips } from "./admin-packing-slips.js";
 import { giveFocusBack } from "./admin-view.js";
 import { h } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
@@ -71,32 +72,11 @@ export function orderNotes(container, { admin, isHandled, messageOf, currentOrde
 		}
 	});
 
-	slip.addEventListener("click", async () => {
+	slip.addEventListener("click", () => {
 		const order = currentOrder();
 		if (!order) return;
-		// Opened now, while the click still counts as the owner's: a window opened later is blocked.
-		const view = window.open("", "_blank");
-		if (!view) {
-			tell(slipStatus, "The browser blocked the new window: allow pop-ups for the console.", {
-				error: true,
-			});
-			return;
-		}
-		tell(slipStatus, "Opening…");
-		try {
-			const page = await admin(`/admin/orders/${encodeURIComponent(order.id)}/packing-slip`, {
-				answer: "text",
-			});
-			view.document.open();
-			view.document.write(page);
-			view.document.close();
-			view.addEventListener("load", () => view.print(), { once: true });
-			tell(slipStatus, "Opened in a new window, with the print view.");
-		} catch (err) {
-			view.close();
-			if (isHandled(err)) return;
-			tell(slipStatus, `Could not open it: ${messageOf(err)}`, { error: true });
-		}
+		const path = `/admin/orders/${encodeURIComponent(order.id)}/packing-slip`;
+		printSlips({ admin, isHandled, messageOf }, path, slipStatus);
 	});
 
 	return {

@@ -12,8 +12,10 @@ import { ordersExport } from "./admin-order-export.js";
 import { orderRow, ordersPanel } from "./admin-order-list.js";
 import { orderNotes } from "./admin-order-notes.js";
 import { orderDialogBody, renderOrder } from "./admin-order-view.js";
+import { printSlips } from "./admin-packing-slips.js";
 import { latestRequest, plural } from "./admin-view.js";
 import { byId, replaceChildren, say } from "./dom.js";
+import { tell } from "./form-feedback.js";
 
 const PAGE_SIZE = 50;
 
@@ -136,6 +138,18 @@ export function ordersTab(
 		isHandled,
 		messageOf,
 		filters: () => (shownQuery ? { q: shownQuery } : view.value ? { status: view.value } : {}),
+	});
+
+	// Each order the list shows (a page of it), its slip on a printed page of its own.
+	byId("print-slips").addEventListener("click", () => {
+		const ids = [...body.querySelectorAll("tr[data-order-id]")].map((r) => r.dataset.orderId);
+		const status = byId("print-slips-status");
+		if (ids.length === 0) {
+			tell(status, "No orders shown: nothing to print.", { error: true });
+			return;
+		}
+		const path = `/admin/packing-slips?ids=${ids.map(encodeURIComponent).join(",")}`;
+		printSlips({ admin, isHandled, messageOf }, path, status);
 	});
 
 	body.addEventListener("click", (event) => {

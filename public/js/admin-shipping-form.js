@@ -22,6 +22,12 @@ export function rateForm() {
 		minDays: textInput("minDays", { inputmode: "numeric" }),
 		maxDays: textInput("maxDays", { inputmode: "numeric" }),
 		freeAbove: textInput("freeAbove", { inputmode: "decimal" }),
+		countries: textInput("countries", {
+			maxlength: 750,
+			spellcheck: "false",
+			autocapitalize: "characters",
+			placeholder: "FR, BE",
+		}),
 		active: active.querySelector("input"),
 	};
 	const heading = h("h3", { id: "rate-form-heading" }, "New rate");
@@ -81,6 +87,14 @@ export function rateForm() {
 					hint: "Optional: from this cart subtotal on, it costs 0.",
 				},
 				inputs.freeAbove,
+			),
+			formField(
+				{
+					id: "rate-countries",
+					label: "Countries",
+					hint: "Optional: two-letter codes, like FR, BE. Empty: every country the shop ships to. The cart then asks where the goods go.",
+				},
+				inputs.countries,
 			),
 			h(
 				"div",

@@ -45,6 +45,7 @@ export function shippingTab(panel, { admin, isHandled, messageOf, loaded }) {
 				{ text: "Price", num: true },
 				"Delivery",
 				"Free from",
+				"Countries",
 				"Status",
 				"Action",
 			],
@@ -84,6 +85,7 @@ export function shippingTab(panel, { admin, isHandled, messageOf, loaded }) {
 				{ dataset: { label: "Free from" } },
 				rate.freeAbove === null ? "—" : formatMoney(rate.freeAbove, rate),
 			),
+			h("td", { dataset: { label: "Countries" } }, rate.countries?.join(", ") ?? "All"),
 			h("td", { dataset: { label: "Status" } }, rate.active ? "Offered" : "Not offered"),
 			h(
 				"td",
@@ -119,6 +121,7 @@ export function shippingTab(panel, { admin, isHandled, messageOf, loaded }) {
 		inputs.minDays.value = rate?.minDays ?? "";
 		inputs.maxDays.value = rate?.maxDays ?? "";
 		inputs.freeAbove.value = rate?.freeAbove == null ? "" : toMajorString(rate.freeAbove, rate);
+		inputs.countries.value = rate?.countries?.join(", ") ?? "";
 		inputs.active.checked = rate ? rate.active : true;
 	}
 
@@ -157,6 +160,15 @@ export function shippingTab(panel, { admin, isHandled, messageOf, loaded }) {
 		const freeAbove = freeText === "" ? null : toMinorUnits(freeText, money);
 		if (freeAbove === null && freeText !== "")
 			problems.push([inputs.freeAbove, "Enter an amount like 50.00, or leave it empty."]);
+		const countries = inputs.countries.value
+			.split(/[\s,]+/)
+			.map((c) => c.trim().toUpperCase())
+			.filter(Boolean);
+		if (countries.some((c) => !/^[A-Z]{2}$/.test(c)))
+			problems.push([
+				inputs.countries,
+				"Enter two-letter country codes like FR, BE, or leave it empty.",
+			]);
 		const day = (input) => {
 			const text = input.value.trim();
 			if (text === "") return null;
@@ -173,6 +185,7 @@ export function shippingTab(panel, { admin, isHandled, messageOf, loaded }) {
 			minDays: day(inputs.minDays),
 			maxDays: day(inputs.maxDays),
 			freeAbove,
+			countries: countries.length > 0 ? countries : null,
 			active: inputs.active.checked,
 		};
 		if (!values.displayName) problems.push([inputs.displayName, "Enter the rate's name."]);

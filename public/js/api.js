@@ -118,12 +118,14 @@ function safeRedirectUrl(url) {
  * `onWait(seconds)` is called before each wait.
  */
 export async function createCheckoutSession(
-	{ items, orderId, resumeToken, locale },
+	{ items, orderId, resumeToken, locale, country },
 	{ onWait } = {},
 ) {
 	const body = { items: items.map((i) => ({ productId: i.productId, quantity: i.quantity })) };
 	// The page's language: Stripe's page and the order's e-mails speak it too.
 	if (locale) body.locale = locale;
+	// Where the goods go, chosen in the cart: Stripe's page offers that country's rates.
+	if (country) body.country = country;
 	if (orderId && resumeToken) {
 		body.orderId = orderId;
 		body.resumeToken = resumeToken;

@@ -111,6 +111,7 @@ function cartLine(product, quantity) {
  *   catalog: Map<string, any>,
  *   isLoaded: () => boolean,
  *   isPaying: () => boolean,
+ *   destination: { show: (ships: boolean) => void },
  *   payButton: HTMLButtonElement,
  *   status: HTMLElement,
  *   clearError: () => void,
@@ -120,6 +121,7 @@ function cartLine(product, quantity) {
  */
 export function cartView({
 	catalog,
+	destination,
 	isLoaded,
 	isPaying,
 	payButton,
@@ -173,6 +175,7 @@ export function cartView({
 		cartTotal.textContent = total;
 		// The total is the items' alone: what Stripe's page adds to it is said under it.
 		const ships = items.some((i) => catalog.get(i.productId)?.shippable);
+		destination.show(ships && total !== "");
 		const extras = ships && taxAdded ? "both" : ships ? "shipping" : taxAdded ? "tax" : "";
 		cartExtras.hidden = total === "" || extras === "";
 		cartExtras.textContent = total && extras ? t(`cart.extras.${extras}`) : "";

@@ -18,6 +18,7 @@ import {
 import { byId, h, replaceChildren, say } from "./dom.js";
 import { errorText, locale, t, tn } from "./i18n.js";
 import { cartGroups, cartView } from "./storefront-cart.js";
+import { destinationField } from "./storefront-destination.js";
 import { capOf, productList, unitsLeft } from "./storefront-products.js";
 
 // The cart needs this script: the stylesheet keeps it out of sight until then (html:not(.js)).
@@ -63,8 +64,11 @@ const products = productList({
 	},
 });
 
+const destination = destinationField();
+
 const cart = cartView({
 	catalog,
+	destination,
 	isLoaded: () => catalogLoaded,
 	isPaying: () => paying,
 	payButton,
@@ -187,8 +191,10 @@ payButton.addEventListener("click", async () => {
 	// cart, or replaces the old order when the cart changed.
 	const last = getLastCheckout();
 	try {
+		const ships = items.some((i) => catalog.get(i.productId)?.shippable);
+		const country = destination.country(ships);
 		const result = await createCheckoutSession(
-			{ items, orderId: last?.orderId, resumeToken: last?.resumeToken, locale },
+			{ items, orderId: last?.orderId, resumeToken: last?.resumeToken, locale, country },
 			{ onWait: (seconds) => say(cartStatus, t("cart.stillPreparing", { seconds })) },
 		);
 		setLastCheckout(result.orderId, items, result.resumeToken);

@@ -126,6 +126,11 @@ export const shippingRates = sqliteTable(
 		maxDays: integer("max_days"),
 		/** The cart subtotal (minor units of its currency) from which it costs 0; null: never free. */
 		freeAbove: integer("free_above"),
+		/**
+		 * The destinations it is offered for, as a JSON array of ISO country codes
+		 * (`["FR","BE"]`, written by `countries` in domain/shipping-rate.ts); null: all.
+		 */
+		countries: text("countries"),
 		active: integer("active", { mode: "boolean" }).notNull().default(true),
 		createdAt: integer("created_at").notNull().default(now),
 		updatedAt: integer("updated_at").notNull().default(now),

@@ -19,6 +19,14 @@ const productId = v.pipe(
 
 export const cartLineSchema = v.object({ productId, quantity });
 
+/** Where the goods go, when the shopper chose it before Stripe's page (ISO 3166-1 alpha-2). */
+export const countrySchema = v.pipe(
+	v.string("country must be a two-letter country code"),
+	v.trim(),
+	v.toUpperCase(),
+	v.regex(/^[A-Z]{2}$/, "country must be a two-letter country code, like FR"),
+);
+
 export const checkoutRequestSchema = v.object({
 	items: v.pipe(
 		v.array(cartLineSchema, "items must be a list"),
@@ -38,6 +46,7 @@ export const checkoutRequestSchema = v.object({
 	locale: v.optional(
 		v.nullable(v.picklist(LOCALES, `locale must be one of ${LOCALES.join(", ")}`)),
 	),
+	country: v.optional(v.nullable(countrySchema)),
 });
 
 export type CartLine = v.InferOutput<typeof cartLineSchema>;

@@ -37,6 +37,36 @@ const freeAbove = v.nullable(
 		v.maxValue(MAX_UNIT_AMOUNT, `freeAbove must be at most ${MAX_UNIT_AMOUNT}`),
 	),
 );
+/** Where it is offered: ISO 3166-1 alpha-2 codes, stored as canonical JSON (sorted, once each); null: everywhere. */
+const countries = v.pipe(
+	v.nullable(
+		v.pipe(
+			v.array(
+				v.pipe(
+					v.string("countries: two-letter country codes, like FR"),
+					v.trim(),
+					v.toUpperCase(),
+					v.regex(/^[A-Z]{2}$/, "countries: two-letter country codes, like FR"),
+				),
+				"countries must be a list of country codes, or null for every country",
+			),
+			v.minLength(1, "countries: at least one, or null for every country"),
+			v.maxLength(250, "countries: at most 250"),
+		),
+	),
+	v.transform((list) => (list ? JSON.stringify([...new Set(list)].sort()) : null)),
+);
+
+/** A rate's countries as stored (null: every country). */
+export const countriesOf = (stored: string | null): string[] | null =>
+	stored ? (JSON.parse(stored) as string[]) : null;
+
+/** Whether a rate may be offered for a destination (none known: only a rate for every country). */
+export const offeredFor = (rate: { countries?: string | null }, country: string | null) => {
+	const list = countriesOf(rate.countries ?? null);
+	return list === null || (country !== null && list.includes(country));
+};
+
 /** The rate's name per language (`{"fr": {"name"}}`), canonical JSON; null: none. */
 const rateTranslations = v.pipe(
 	v.nullable(
@@ -79,6 +109,7 @@ export const newShippingRateSchema = v.strictObject(
 		minDays: v.optional(days("minDays"), null),
 		maxDays: v.optional(days("maxDays"), null),
 		freeAbove: v.optional(freeAbove, null),
+		countries: v.optional(countries, null),
 		active: v.optional(v.boolean("active must be true or false"), true),
 	},
 	"unknown field",
@@ -97,6 +128,7 @@ export const shippingRatePatchSchema = v.strictObject(
 		minDays: v.optional(days("minDays")),
 		maxDays: v.optional(days("maxDays")),
 		freeAbove: v.optional(freeAbove),
+		countries: v.optional(countries),
 		active: v.optional(v.boolean("active must be true or false")),
 	},
 	"unknown field",

@@ -17,7 +17,7 @@ import { isSingleAddress } from "../lib/email-address.ts";
 import { AppError, orderNotFound } from "../lib/errors.ts";
 import { bearerToken, sameToken } from "../lib/secret-compare.ts";
 import { DAY_MS } from "../lib/time.ts";
-import { packingSlip } from "../pages/packing-slip.ts";
+import { packingSlips } from "../pages/packing-slip.ts";
 import { dashboard } from "../services/admin/dashboard.ts";
 import { invalidAmount, invalidRequest } from "../services/admin/errors.ts";
 import {
@@ -29,6 +29,7 @@ import {
 	listOrders,
 	MAX_PAGE_SIZE,
 	orderDetail,
+	ordersWithItems,
 } from "../services/admin/orders.ts";
 import { ordersCsv } from "../services/admin/orders-csv.ts";
 import {
@@ -64,7 +65,7 @@ import { MAX_IMAGE_BYTES } from "../services/media/images.ts";
 import { issueDownloads } from "../services/orders/delivery.ts";
 import { findOrderWithItems } from "../services/orders/orders.ts";
 import { REFUND_REASONS, type RefundInput, refundOrder } from "../services/payments/refunds.ts";
-import { saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
+import { identityBody, saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import { allInfoPages, isInfoPage, saveInfoPage } from "../services/shop/info-pages.ts";
 import { setShopLogo } from "../services/shop/logo.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -144,6 +145,23 @@ const emailsQuery = v.object({
 const webhookEventsQuery = v.object({
 	result: v.optional(
 		v.picklist(WEBHOOK_RESULTS, `result must be one of ${WEBHOOK_RESULTS.join(", ")}`),
+	),
+});
+
+/** `ids=a,b,c`: the orders whose slips are printed together, in that order (at most a page's 50). */
+const packingSlipsQuery = v.object({
+	ids: v.pipe(
+		v.string("ids: the orders' ids, separated by commas"),
+		v.transform((ids) => [
+			...new Set(
+				ids
+					.split(",")
+					.map((id) => id.trim())
+					.filter(Boolean),
+			),
+		]),
+		v.minLength(1, "ids: the orders' ids, separated by commas"),
+		v.maxLength(50, "ids: at most 50 orders at once"),
 	),
 });
 
@@ -285,7 +303,7 @@ export const adminRoutes = new Hono<AppEnv>()
 			loadCatalogues(c.env.ASSETS),
 		]);
 		if (!found) throw orderNotFound();
-		return c.html(packingSlip(found.order, found.items, shop));
+		return c.html(packingSlips([found], shop));
 	})
 	// New download links for a paid order (the old ones stop working), answered with the order.
 	.post("/orders/:id/downloads", async (c) => {
@@ -307,6 +325,16 @@ export const adminRoutes = new Hono<AppEnv>()
 				trackingUrl: body.trackingUrl ?? null,
 			}),
 		);
+	})
+	// The slips of several orders in one page to print (the console's list as it is shown).
+	.get("/packing-slips", validQuery(packingSlipsQuery), async (c) => {
+		const { deps, config } = c.var;
+		const [found, shop] = await Promise.all([
+			ordersWithItems(deps.db, c.req.valid("query").ids),
+			shopIdentity(deps.db, config.shopDefaults, deps.now()),
+			loadCatalogues(c.env.ASSETS),
+		]);
+		return c.html(packingSlips(found, shop));
 	})
 	.get("/webhook-events", validQuery(webhookEventsQuery), async (c) =>
 		c.json(await listWebhookEvents(c.var.deps.db, c.req.valid("query"))),
@@ -367,20 +395,24 @@ export const adminRoutes = new Hono<AppEnv>()
 		return c.json(await updateShippingRate(c.var.deps, c.req.param("id"), patch, await actor(c)));
 	})
 	.get("/shop", async (c) =>
-		c.json(await shopIdentity(c.var.deps.db, c.var.config.shopDefaults, c.var.deps.now())),
+		c.json(
+			identityBody(await shopIdentity(c.var.deps.db, c.var.config.shopDefaults, c.var.deps.now())),
+		),
 	)
 	.put("/shop", limitBody(8 * 1024), async (c) => {
 		const input = validBody(shopIdentitySchema, await readJsonObject(c));
 		const { deps, config } = c.var;
 		return c.json(
-			await saveShopIdentity(deps.db, config.shopDefaults, input, await actor(c), deps.now()),
+			identityBody(
+				await saveShopIdentity(deps.db, config.shopDefaults, input, await actor(c), deps.now()),
+			),
 		);
 	})
 	.post("/shop/logo", limitBody(MAX_IMAGE_BYTES), async (c) => {
 		const upload = { type: c.req.header("Content-Type"), body: await c.req.arrayBuffer() };
-		return c.json(await saveLogo(c, upload));
+		return c.json(identityBody(await saveLogo(c, upload)));
 	})
-	.delete("/shop/logo", async (c) => c.json(await saveLogo(c, null)))
+	.delete("/shop/logo", async (c) => c.json(identityBody(await saveLogo(c, null))))
 	.get("/pages", async (c) =>
 		c.json({
 			pages: await allInfoPages(c.var.deps.db),

@@ -4,6 +4,7 @@ import * as v from "valibot";
 import type { CheckoutRequest } from "../domain/cart.ts";
 import {
 	checkoutRequestSchema,
+	countrySchema,
 	firstIssue,
 	formCheckoutSchema,
 	formLocaleSchema,
@@ -53,6 +54,10 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const locale = requestLocale(c, input.locale);
 		const cart = await priceCart(d.db, input.items, app.maxOrderAmount, locale);
 		const shipping = collectsShipping(cart, settings.shippingCountries);
+		// A destination chosen in the cart: Stripe's page asks an address there, and offers its rates.
+		const country = shipping ? (input.country ?? null) : null;
+		if (country && !settings.shippingCountries.includes(country))
+			throw invalidCart(`The shop does not ship to ${country}.`);
 		// Read once per isolate and kept: not a round trip of this checkout's.
 		const shop = await shopIdentity(d.db, config.shopDefaults, d.now());
 		const origin = publicOrigin(c);
@@ -61,7 +66,8 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 			origin,
 			options: {
 				...settings,
-				shippingRates: shipping ? await shippingRatesFor(d.db, cart.currency) : [],
+				shippingCountries: country ? [country] : settings.shippingCountries,
+				shippingRates: shipping ? await shippingRatesFor(d.db, cart.currency, country) : [],
 				shop: checkoutShop(shop, locale, settings.requireTerms, origin),
 			},
 			resume,
@@ -118,6 +124,7 @@ function checkoutIdentity(input: CheckoutRequest) {
 		orderId: input.orderId ?? null,
 		resumeToken: input.resumeToken ?? null,
 		locale: input.locale ?? null,
+		country: input.country ?? null,
 	};
 }
 
@@ -142,6 +149,8 @@ async function readForm(c: Context<AppEnv>): Promise<CheckoutRequest> {
 	const form = await c.req.parseBody();
 	const locale = v.safeParse(formLocaleSchema, form.locale || undefined);
 	if (!locale.success) throw invalidCart(firstIssue(locale.issues));
+	const country = v.safeParse(v.optional(countrySchema), form.country || undefined);
+	if (!country.success) throw invalidCart(firstIssue(country.issues));
 	if (form.productId === undefined && form.orderId !== undefined) {
 		const resume = v.safeParse(formResumeSchema, {
 			orderId: form.orderId,
@@ -151,12 +160,12 @@ async function readForm(c: Context<AppEnv>): Promise<CheckoutRequest> {
 		const { orderId, resumeToken } = resume.output;
 		const items = await resumableItems(c.var.deps.db, orderId, resumeToken);
 		if (!items) throw invalidCart("There is no checkout to resume for this order.");
-		return { items, orderId, resumeToken, locale: locale.output };
+		return { items, orderId, resumeToken, locale: locale.output, country: country.output };
 	}
 	const parsed = v.safeParse(formCheckoutSchema, {
 		productId: form.productId,
 		quantity: form.quantity,
 	});
 	if (!parsed.success) throw invalidCart(firstIssue(parsed.issues));
-	return { items: [parsed.output], locale: locale.output };
+	return { items: [parsed.output], locale: locale.output, country: country.output };
 }

@@ -30,8 +30,13 @@ type Fill = (c: Context<AppEnv>, res: Response, locale: Locale) => Promise<Respo
 /** What the worker writes into each page before it leaves. */
 const FILL: Record<string, Fill> = {
 	"/index.html": async (c, res, locale) => {
-		const taxes = taxNote(c.var.config.automaticTax, pageShop(c).pricesIncludeTax);
-		return withBuyNowForms(res, await noScriptCatalog(c.var.deps.db, locale, taxes), taxes);
+		const shop = pageShop(c);
+		const taxes = taxNote(c.var.config.automaticTax, shop.pricesIncludeTax);
+		// Rates for some countries only: the cart asks where the goods go, among these.
+		const countries = c.var.config.checkout.shippingCountries;
+		const shipsTo = shop.ratesByCountry && countries.length > 0 ? countries : [];
+		const catalog = await noScriptCatalog(c.var.deps.db, locale, taxes);
+		return withBuyNowForms(res, catalog, taxes, shipsTo);
 	},
 	"/success.html": withOrderState,
 	"/cancel.html": withResumeForm,
@@ -102,7 +107,12 @@ type TaxNote = "included" | "added" | "none";
 const taxNote = (automaticTax: boolean, pricesIncludeTax: boolean): TaxNote =>
 	pricesIncludeTax ? "included" : automaticTax ? "added" : "none";
 
-function withBuyNowForms(res: Response, catalog: string, taxes: TaxNote): Response {
+function withBuyNowForms(
+	res: Response,
+	catalog: string,
+	taxes: TaxNote,
+	shipsTo: readonly string[],
+): Response {
 	const page = new Response(res.body, res);
 	page.headers.set("Cache-Control", "no-cache");
 	return (
@@ -116,6 +126,7 @@ function withBuyNowForms(res: Response, catalog: string, taxes: TaxNote): Respon
 			.on("body", {
 				element(el) {
 					el.setAttribute("data-taxes", taxes);
+					if (shipsTo.length > 0) el.setAttribute("data-ships-to", shipsTo.join(","));
 				},
 			})
 			.transform(page)

@@ -63,6 +63,16 @@ describe("the owner's day one", () => {
 		// Find it and open it.
 		await page.getByLabel("Find an order").fill(typo);
 		await page.getByRole("button", { name: "Search" }).click();
+		await page.locator(`button[data-open-order="${orderId}"]`).waitFor();
+		// The list as shown, its slips printed together (one order found: one slip).
+		const [slips] = await Promise.all([
+			page.waitForEvent("popup"),
+			page.getByRole("button", { name: "Print packing slips of the orders shown" }).click(),
+		]);
+		await slips.waitForLoadState();
+		await expect.poll(() => slips.locator("article.slip").count()).toBe(1);
+		expect(await slips.locator(".slip-order").innerText()).toContain(number);
+		await slips.close();
 		await page.locator(`button[data-open-order="${orderId}"]`).click();
 		await expect.poll(() => page.locator("#detail-heading").textContent()).toBe(`Order ${number}`);
 
@@ -77,7 +87,7 @@ describe("the owner's day one", () => {
 		// The packing slip, in a window of its own.
 		const [slip] = await Promise.all([
 			page.waitForEvent("popup"),
-			page.getByRole("button", { name: "Print packing slip" }).click(),
+			page.getByRole("button", { name: "Print packing slip", exact: true }).click(),
 		]);
 		await slip.waitForLoadState();
 		await expect.poll(() => slip.locator("h1").textContent()).toBe("Packing slip");

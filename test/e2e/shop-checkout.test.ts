@@ -103,7 +103,7 @@ describe("a real shop's checkout", () => {
 		expect(await page.locator("#total-amount").textContent()).toBe("$9.00");
 		await payByCard(page, CARD_OK);
 
-		await successPageShows(page, workerUrl, sessionId, "paid");
+		await successPageShows(page, workerUrl, sessionId, "fulfilled");
 		expect(await page.locator("#row-shipping").isHidden()).toBe(true);
 		expect(await page.locator("#order-total").textContent()).toBe("$9.00");
 		expect((await orderFacts(page)).some((fact) => fact.startsWith("Shipping to"))).toBe(false);

@@ -55,7 +55,9 @@ describe("seeds/demo.sql", () => {
 			string,
 			string
 		>;
-		expect(scripts["db:seed:demo"]).toBe("wrangler d1 execute DB --file seeds/demo.sql");
+		expect(scripts["db:seed:demo"]).toBe("node scripts/seed-demo.ts");
+		const seeding = readFileSync("scripts/stack.ts", "utf8");
+		expect(seeding).toContain('"d1", "execute", "DB", "--file", DEMO_SEED');
 		expect(scripts["db:migrate:remote"]).not.toContain("seeds");
 		const dev = readFileSync("scripts/dev.ts", "utf8");
 		expect(dev.indexOf("seedDemo()")).toBeGreaterThan(dev.indexOf("migrateLocal()"));

@@ -327,6 +327,62 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect(await again.json()).toMatchObject({ status: "pending", attempts: 0 });
 		});
 
+		it("delivers the demo e-book from the local R2 bucket (MEDIA) and runs the owner's day one through the admin routes", async () => {
+			const { orderId, sessionId } = await checkoutOk(shop.url, [
+				{ productId: "brewing-guide", quantity: 1 },
+			]);
+			const control = emulatorClient(emulator.url);
+			await control.pay(sessionId, { email: "reader@example.com" });
+			await control.drain();
+			// Only a download: fulfilled by its delivery.
+			expect(await orderStatus(shop.url, orderId)).toBe("fulfilled");
+			type Detail = { downloads: { url: string; downloadsLeft: number }[]; notes: unknown[] };
+			const detail = async () =>
+				(await (await admin(shop.url, adminToken, `/orders/${orderId}`)).json()) as Detail;
+			const [link] = (await detail()).downloads;
+			// The PDF npm run dev (or npm run db:seed:demo) put in the bucket, counted once.
+			const file = await fetch(`${shop.url}${link?.url}`);
+			expect(file.status).toBe(200);
+			expect(Buffer.from(await file.arrayBuffer())).toEqual(
+				readFileSync(`${dir}/seeds/files/brewing-guide.pdf`),
+			);
+			expect((await detail()).downloads[0]?.downloadsLeft).toBe(4);
+			const reissued = await admin(shop.url, adminToken, `/orders/${orderId}/downloads`, {});
+			expect(reissued.status).toBe(200);
+			expect((await fetch(`${shop.url}${link?.url}`)).status).toBe(404);
+
+			expect(
+				(await admin(shop.url, adminToken, `/orders/${orderId}/notes`, { text: "Gift" })).status,
+			).toBe(200);
+			expect((await detail()).notes).toHaveLength(1);
+			const slip = await admin(shop.url, adminToken, `/orders/${orderId}/packing-slip`);
+			expect(await slip.text()).toContain("Brewing guide");
+			const csv = await (await admin(shop.url, adminToken, `/orders.csv?q=${orderId}`)).text();
+			expect(csv.split("\n")[1]).toContain(`,${orderId},`);
+
+			const rateId = `eur-${randomBytes(3).toString("hex")}`;
+			const rate = { id: rateId, displayName: "Colissimo", amount: 690, currency: "eur" };
+			expect((await admin(shop.url, adminToken, "/shipping-rates", rate)).status).toBe(200);
+			const patched = await fetch(`${shop.url}/admin/shipping-rates/${rateId}`, {
+				method: "PATCH",
+				headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+				body: JSON.stringify({ freeAbove: 5000 }),
+			});
+			expect(await patched.json()).toMatchObject({ id: rateId, amount: 690, freeAbove: 5000 });
+
+			// The confirmation, sent again to a corrected address through EMAIL_PROVIDER.
+			const emails = await eventually(async () => {
+				const res = await admin(shop.url, adminToken, `/emails?orderId=${orderId}`);
+				const body = (await res.json()) as { emails: { id: string; status: string }[] };
+				return body.emails[0]?.status === "sent" ? body.emails : undefined;
+			}, "the confirmation, sent");
+			const to = `fixed-${randomBytes(3).toString("hex")}@example.com`;
+			const resent = await admin(shop.url, adminToken, `/emails/${emails[0]?.id}/resend`, { to });
+			expect(resent.status).toBe(200);
+			const mail = await mailboxClient(mailbox.url).waitFor({ to }, { timeoutMs: 15_000 });
+			expect(mail.text).toContain("/downloads/");
+		});
+
 		it("answers ?lang=en in place and remembers it over DEFAULT_LOCALE", async () => {
 			const res = await fetch(`${shop.url}/success.html?lang=en`, {
 				headers: { "accept-language": "ja" },

@@ -174,3 +174,35 @@ describe("GET /admin/orders/:id/packing-slip", () => {
 		expect((await admin(`/orders/${order.id}/packing-slip`, { token: "wrong" })).status).toBe(401);
 	});
 });
+
+describe("GET /admin/packing-slips?ids=", () => {
+	it("prints the slips of several orders in one page, in the order asked, each in its order's language", async () => {
+		const fr = await insertOrder({ status: "paid", paidAt: Date.now(), locale: "fr" });
+		const en = await insertOrder({ status: "paid", paidAt: Date.now(), locale: "en" });
+		const res = await admin(`/packing-slips?ids=${en.id},${fr.id},${en.id}`);
+		expect(res.status).toBe(200);
+		const page = await res.text();
+		const slips = [...page.matchAll(/<article class="slip" lang="(\w+)">[\s\S]*?<\/article>/g)];
+		// Each order once, as asked: the English one, then the French one.
+		expect(slips.map((s) => s[1])).toEqual(["en", "fr"]);
+		expect(slips[0]?.[0]).toContain(en.id.replace(/-/g, "").slice(0, 8).toUpperCase());
+		expect(slips[1]?.[0]).toContain("<h1>Bon de livraison</h1>");
+		// One page landmark for all of them.
+		expect(page.match(/<main>/g)).toHaveLength(1);
+	});
+
+	it("refuses no ids, more than 50, an unknown order (naming it), and a request without the token", async () => {
+		const order = await insertOrder({ status: "paid", paidAt: Date.now() });
+		const none = await admin("/packing-slips?ids=,");
+		expect(none.status).toBe(400);
+		const many = Array.from({ length: 51 }, () => crypto.randomUUID()).join(",");
+		expect((await admin(`/packing-slips?ids=${many}`)).status).toBe(400);
+		const unknown = crypto.randomUUID();
+		const missing = await admin(`/packing-slips?ids=${order.id},${unknown}`);
+		expect(missing.status).toBe(404);
+		expect(await missing.json()).toMatchObject({
+			error: { code: "order_not_found", orderIds: [unknown] },
+		});
+		expect((await admin(`/packing-slips?ids=${order.id}`, { token: "wrong" })).status).toBe(401);
+	});
+});

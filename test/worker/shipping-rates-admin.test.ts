@@ -118,7 +118,9 @@ describe("shipping rates in the console", () => {
 			"minDays",
 		],
 		[{ id: "r5", displayName: "x", amount: 100, currency: "usd", freeAbove: 0 }, "freeAbove"],
-		[{ id: "r6", displayName: "x", amount: 100, currency: "usd", countries: ["FR"] }, "countries"],
+		[{ id: "r6", displayName: "x", amount: 100, currency: "usd", countries: ["FRA"] }, "countries"],
+		[{ id: "r7", displayName: "x", amount: 100, currency: "usd", countries: [] }, "countries"],
+		[{ id: "r8", displayName: "x", amount: 100, currency: "usd", countries: "FR" }, "countries"],
 	])("refuses %o, naming %s", async (body, field) => {
 		const res = await admin("/shipping-rates", { method: "POST", body });
 		expect(res.status).toBe(400);
@@ -141,5 +143,109 @@ describe("shipping rates in the console", () => {
 			(await admin("/shipping-rates/nope", { method: "PATCH", body: { amount: 1 } })).status,
 		).toBe(404);
 		expect((await admin("/shipping-rates", { token: "wrong" })).status).toBe(401);
+	});
+});
+
+describe("a rate for some countries", () => {
+	/** Stripe's page for this cart, bought for `country` (or none chosen), the shop shipping to FR, BE and US. */
+	async function checkoutTo(productId: string, country?: string) {
+		const res = await fetchWithEnv(
+			new Request(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ items: [{ productId, quantity: 1 }], ...(country && { country }) }),
+			}),
+			{ SHIPPING_COUNTRIES: "FR,BE,US" },
+		);
+		return res;
+	}
+	async function sessionOf(res: Response) {
+		expect(res.status, await res.clone().text()).toBe(200);
+		const { sessionId } = await res.json<{ sessionId: string }>();
+		const session = await stripe().checkout.sessions.retrieve(sessionId, {
+			expand: ["shipping_options.shipping_rate"],
+		});
+		return {
+			countries: session.shipping_address_collection?.allowed_countries,
+			rates: session.shipping_options.map((o) =>
+				typeof o.shipping_rate === "object" ? o.shipping_rate.display_name : null,
+			),
+		};
+	}
+
+	it("is offered only when the cart names one of its countries, and Stripe's page asks an address there", async () => {
+		const currency = "chf";
+		const everywhere = { displayName: "Post", amount: 9900, currency };
+		expect(
+			(await admin("/shipping-rates", { method: "POST", body: { id: "chf-post", ...everywhere } }))
+				.status,
+		).toBe(200);
+		const created = await admin("/shipping-rates", {
+			method: "POST",
+			body: {
+				id: "chf-colissimo",
+				displayName: "Colissimo",
+				amount: 4900,
+				currency,
+				countries: ["fr", "BE", "FR"],
+			},
+		});
+		expect(await created.json()).toMatchObject({ countries: ["BE", "FR"] });
+		const item = await product(currency, 20000);
+
+		expect(await sessionOf(await checkoutTo(item, "fr"))).toEqual({
+			countries: ["FR"],
+			rates: ["Colissimo", "Post"],
+		});
+		expect(await sessionOf(await checkoutTo(item, "US"))).toEqual({
+			countries: ["US"],
+			rates: ["Post"],
+		});
+		// No destination chosen (a form without it): every country, the rates for every country.
+		expect(await sessionOf(await checkoutTo(item))).toEqual({
+			countries: ["FR", "BE", "US"],
+			rates: ["Post"],
+		});
+		const abroad = await checkoutTo(item, "JP");
+		expect(abroad.status).toBe(400);
+		expect(await abroad.json()).toMatchObject({ error: { code: "invalid_cart" } });
+		expect((await checkoutTo(item, "France")).status).toBe(400);
+
+		// Every country again: offered without a destination.
+		const patched = await admin("/shipping-rates/chf-colissimo", {
+			method: "PATCH",
+			body: { countries: null },
+		});
+		expect(await patched.json()).toMatchObject({
+			countries: null,
+			changes: [
+				{ action: "create" },
+				{ changes: { countries: { from: '["BE","FR"]', to: null } } },
+			],
+		});
+		expect((await sessionOf(await checkoutTo(item))).rates).toEqual(["Colissimo", "Post"]);
+	});
+
+	it("makes the storefront's cart ask where the goods go, among the shop's countries", async () => {
+		const page = async () =>
+			(
+				await fetchWithEnv(new Request(`${ORIGIN}/`, { headers: { accept: "text/html" } }), {
+					SHIPPING_COUNTRIES: "FR,BE",
+				})
+			).text();
+		expect(await page()).not.toContain("data-ships-to");
+		await admin("/shipping-rates", {
+			method: "POST",
+			body: {
+				id: "pln-kurier",
+				displayName: "Kurier",
+				amount: 1500,
+				currency: "pln",
+				countries: ["BE"],
+			},
+		});
+		expect(await page()).toContain('data-ships-to="FR,BE"');
+		await admin("/shipping-rates/pln-kurier", { method: "PATCH", body: { active: false } });
+		expect(await page()).not.toContain("data-ships-to");
 	});
 });

@@ -5,6 +5,7 @@ import type { CartLine, PricedCart, PricedLine } from "../../domain/cart.ts";
 import { MAX_QUANTITY, normalizeCart } from "../../domain/cart.ts";
 import { MAX_SHIPPING_OPTIONS } from "../../domain/checkout-session.ts";
 import { MAX_LIMITED_PER_CHECKOUT, productText } from "../../domain/product.ts";
+import { offeredFor } from "../../domain/shipping-rate.ts";
 import { invalidCart } from "../../lib/errors.ts";
 
 export type { PricedCart, PricedLine } from "../../domain/cart.ts";
@@ -99,12 +100,16 @@ export async function priceCart(
 	return { currency, subtotal, lines: priced, itemsKey };
 }
 
-/** The active shipping rates of a currency, cheapest first: at most the five Checkout shows. */
-export async function shippingRatesFor(db: Db, currency: string) {
-	return db
+/**
+ * The active shipping rates of a currency offered for a destination (none
+ * chosen: the rates for every country), cheapest first: at most the five
+ * Checkout shows.
+ */
+export async function shippingRatesFor(db: Db, currency: string, country: string | null = null) {
+	const rates = await db
 		.select()
 		.from(shippingRates)
 		.where(and(eq(shippingRates.currency, currency), eq(shippingRates.active, true)))
-		.orderBy(asc(shippingRates.amount), asc(shippingRates.id))
-		.limit(MAX_SHIPPING_OPTIONS);
+		.orderBy(asc(shippingRates.amount), asc(shippingRates.id));
+	return rates.filter((rate) => offeredFor(rate, country)).slice(0, MAX_SHIPPING_OPTIONS);
 }

@@ -4,6 +4,7 @@ import { runBatch } from "../../db/batch.ts";
 import type { Db } from "../../db/client.ts";
 import { shippingRateChanges, shippingRates } from "../../db/schema.ts";
 import {
+	countriesOf,
 	daysInOrder,
 	type NewShippingRate,
 	type ShippingRatePatch,
@@ -11,6 +12,7 @@ import {
 import { AppError } from "../../lib/errors.ts";
 import { isoTime } from "../../lib/time.ts";
 import type { Deps } from "../deps.ts";
+import { shopSaved } from "../shop/identity.ts";
 
 /**
  * The console's shipping rates (SPEC 17): created, edited and deactivated per
@@ -37,6 +39,7 @@ function rateView(r: RateRow) {
 		minDays: r.minDays,
 		maxDays: r.maxDays,
 		freeAbove: r.freeAbove,
+		countries: countriesOf(r.countries),
 		active: r.active,
 		createdAt: isoTime(r.createdAt),
 		updatedAt: isoTime(r.updatedAt),
@@ -84,8 +87,8 @@ export async function createShippingRate(deps: Deps, input: NewShippingRate, act
 		Object.entries(input).map(([field, value]) => [field, { from: null, to: value }]),
 	);
 	const results = await runBatch(db, [
-		sql`insert into shipping_rates (id, display_name, translations, amount, currency, min_days, max_days, free_above, active, created_at, updated_at)
-			values (${input.id}, ${input.displayName}, ${input.translations}, ${input.amount}, ${input.currency}, ${input.minDays}, ${input.maxDays}, ${input.freeAbove}, ${input.active ? 1 : 0}, ${now}, ${now})
+		sql`insert into shipping_rates (id, display_name, translations, amount, currency, min_days, max_days, free_above, countries, active, created_at, updated_at)
+			values (${input.id}, ${input.displayName}, ${input.translations}, ${input.amount}, ${input.currency}, ${input.minDays}, ${input.maxDays}, ${input.freeAbove}, ${input.countries}, ${input.active ? 1 : 0}, ${now}, ${now})
 			on conflict (id) do nothing`,
 		sql`insert into shipping_rate_changes (rate_id, action, actor, changes, at)
 			select ${input.id}, 'create', ${actor}, ${JSON.stringify(changes)}, ${now} where changes() = 1`,
@@ -95,6 +98,8 @@ export async function createShippingRate(deps: Deps, input: NewShippingRate, act
 			field: "id",
 		});
 	deps.log.info("shipping rate created", { rateId: input.id, actor });
+	// Whether the cart asks where the goods go follows the rates (kept with the identity).
+	shopSaved();
 	return shippingRateDetail(db, input.id);
 }
 
@@ -105,6 +110,7 @@ const PATCHABLE = {
 	minDays: shippingRates.minDays,
 	maxDays: shippingRates.maxDays,
 	freeAbove: shippingRates.freeAbove,
+	countries: shippingRates.countries,
 	active: shippingRates.active,
 } as const;
 
@@ -147,6 +153,7 @@ export async function updateShippingRate(
 		]);
 		if (results[0]?.meta.changes === 1) {
 			deps.log.info("shipping rate updated", { rateId: id, fields: changed, actor });
+			shopSaved();
 			return shippingRateDetail(db, id);
 		}
 	}

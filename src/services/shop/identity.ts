@@ -20,7 +20,12 @@ export type ShopIdentity = {
 	pages: InfoPage[];
 	/** When the owner last saved it; null: still `wrangler.toml`'s defaults. */
 	updatedAt: string | null;
+	/** An active shipping rate is limited to some countries: the cart asks where the goods go. */
+	ratesByCountry: boolean;
 };
+
+/** The identity as `GET /api/shop` and the console answer it (what the pages need beside it left out). */
+export const identityBody = ({ ratesByCountry: _, ...identity }: ShopIdentity) => identity;
 
 /** The legal address on one line ("12 rue des Lilas, 75011 Paris"), as the footer and Stripe's page print it. */
 export function addressOnOneLine(shop: ShopIdentity): string | null {
@@ -46,12 +51,16 @@ export async function shopIdentity(
 	const cached = kept.get(defaults);
 	if (cached && cached.until > nowMs && cached.saves === saves) return cached.identity;
 	// One round trip for both: the identity row and which information pages have text.
-	const [identityRows, pageRows] = await db.$client.batch<Record<string, unknown>>([
+	const [identityRows, pageRows, countryRates] = await db.$client.batch<Record<string, unknown>>([
 		db.$client.prepare(
 			"select name, contact_email, legal_name, legal_address, accent_color, logo_url, prices_include_tax, updated_at from shop_identity where id = 1",
 		),
 		db.$client.prepare("select slug from info_pages where en <> '' or fr <> ''"),
+		db.$client.prepare(
+			"select 1 from shipping_rates where active = 1 and countries is not null limit 1",
+		),
 	]);
+	const ratesByCountry = (countryRates?.results.length ?? 0) > 0;
 	const row = identityRows?.results[0] as IdentityRow | undefined;
 	const published = new Set((pageRows?.results ?? []).map((r) => r.slug));
 	const pages = INFO_PAGES.filter((slug) => published.has(slug));
@@ -66,6 +75,7 @@ export async function shopIdentity(
 				pricesIncludeTax: row.prices_include_tax === 1,
 				pages,
 				updatedAt: isoTime(row.updated_at),
+				ratesByCountry,
 			}
 		: {
 				name: defaults.name,
@@ -77,6 +87,7 @@ export async function shopIdentity(
 				pricesIncludeTax: false,
 				pages,
 				updatedAt: null,
+				ratesByCountry,
 			};
 	kept.set(defaults, { identity, until: nowMs + IDENTITY_KEPT_MS, saves });
 	return identity;
@@ -93,7 +104,7 @@ type IdentityRow = {
 	updated_at: number;
 };
 
-/** The identity's row or an information page was saved: this isolate's kept identities are dropped. */
+/** The identity's row, an information page or a shipping rate was saved: this isolate's kept identities are dropped. */
 export function shopSaved(): void {
 	saves += 1;
 }
@@ -107,7 +118,7 @@ export async function saveShopIdentity(
 	nowMs: number,
 ): Promise<ShopIdentity> {
 	// The pages it lists are not this save's: the kept copy's (usually no round trip).
-	const { pages } = await shopIdentity(db, defaults, nowMs);
+	const { pages, ratesByCountry } = await shopIdentity(db, defaults, nowMs);
 	const values = { ...input, updatedBy: actor, updatedAt: nowMs };
 	const [written] = await db
 		.insert(identityTable)
@@ -117,5 +128,11 @@ export async function saveShopIdentity(
 	// This isolate's kept copies are dropped (the next read reads the row); others' expire within 30 s.
 	saves += 1;
 	// What was written, as the read would answer it (with the logo the row keeps): no read back.
-	return { ...input, logoUrl: written?.logoUrl ?? null, pages, updatedAt: isoTime(nowMs) };
+	return {
+		...input,
+		logoUrl: written?.logoUrl ?? null,
+		pages,
+		updatedAt: isoTime(nowMs),
+		ratesByCountry,
+	};
 }
