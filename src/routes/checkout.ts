@@ -46,10 +46,10 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 			form ? c.redirect(result.url, 303) : c.json(result);
 		const { keepAnswer } = c.var;
 		const resume = { orderId: input.orderId, token: input.resumeToken };
-		// Before pricing: the shopper's own checkout, at its own prices, whatever the catalog says now.
-		const resumed = await resumeUnchanged(d, resume, input.items);
-		if (resumed) return answer(resumed);
 		const settings = config.checkout;
+		// Before pricing: the shopper's own checkout, at its own prices, whatever the catalog says now.
+		const resumed = await resumeUnchanged(d, resume, input.items, input.country ?? null);
+		if (resumed) return answer(resumed);
 		const app = config.app;
 		const locale = requestLocale(c, input.locale);
 		const cart = await priceCart(d.db, input.items, app.maxOrderAmount, locale);

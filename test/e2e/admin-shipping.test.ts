@@ -69,3 +69,54 @@ describe("the Shipping tab", () => {
 		expect(await free.innerText()).toMatch(/Colissimo · Gratuit/);
 	});
 });
+
+describe("a rate for one country", () => {
+	const shopper = useShopper();
+	const id = `usd-fr-${Date.now().toString(36)}`;
+	afterAll(() =>
+		fetch(`${workerUrl}/admin/shipping-rates/${id}`, {
+			method: "PATCH",
+			headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+			body: JSON.stringify({ active: false }),
+		}),
+	);
+
+	it("is created in the console, makes the cart ask where the goods go, and is offered on Stripe's page for it alone", async () => {
+		const { page } = shopper();
+		await signIn(page);
+		await page.getByRole("tab", { name: "Shipping" }).click();
+		await page.locator("#rate-id").fill(id);
+		await page.locator("#rate-name").fill("Colissimo France");
+		await page.locator("#rate-currency").fill("usd");
+		await page.locator("#rate-amount").fill("3.90");
+		await page.locator("#rate-countries").fill("fr");
+		await page.getByRole("button", { name: "Create rate" }).click();
+		await expect.poll(() => page.locator("#rate-status").textContent()).toContain("Saved");
+		const row = page.locator("#rates-body tr", { hasText: "Colissimo France" });
+		expect(await row.innerText()).toContain("FR");
+
+		// The storefront (its identity, rates included, is kept 30 s per isolate: this one saved it).
+		await page.goto("/");
+		await page.locator("[data-product-id]").first().waitFor();
+		await page
+			.locator('[data-product-id="espresso-beans"]')
+			.getByRole("button", { name: "Add Espresso beans, 1 kg to cart", exact: true })
+			.click();
+		const shipTo = page.getByLabel("Ship to");
+		await shipTo.waitFor();
+		expect(await seriousViolations(page)).toEqual([]);
+		await saveScreenshot(page, "cart-ship-to");
+
+		const offeredFor = async (country: string) => {
+			await page.goto("/");
+			await page.getByLabel("Ship to").selectOption({ label: country });
+			await page.locator("#cart").getByRole("button", { name: "Pay", exact: true }).click();
+			await page.waitForURL(/\/pay\/cs_/);
+			const options = await page.locator("#shipping-options").innerText();
+			const countries = await page.locator("#shipping-country option").allTextContents();
+			return { colissimo: options.includes("Colissimo France"), countries };
+		};
+		expect(await offeredFor("France")).toEqual({ colissimo: true, countries: ["France"] });
+		expect(await offeredFor("Canada")).toEqual({ colissimo: false, countries: ["Canada"] });
+	});
+});

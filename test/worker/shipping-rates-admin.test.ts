@@ -148,12 +148,20 @@ describe("shipping rates in the console", () => {
 
 describe("a rate for some countries", () => {
 	/** Stripe's page for this cart, bought for `country` (or none chosen), the shop shipping to FR, BE and US. */
-	async function checkoutTo(productId: string, country?: string) {
+	async function checkoutTo(
+		productId: string,
+		country?: string,
+		resume?: { orderId: string; resumeToken: string },
+	) {
 		const res = await fetchWithEnv(
 			new Request(`${ORIGIN}/create-checkout-session`, {
 				method: "POST",
 				headers: { "content-type": "application/json" },
-				body: JSON.stringify({ items: [{ productId, quantity: 1 }], ...(country && { country }) }),
+				body: JSON.stringify({
+					items: [{ productId, quantity: 1 }],
+					...(country && { country }),
+					...resume,
+				}),
 			}),
 			{ SHIPPING_COUNTRIES: "FR,BE,US" },
 		);
@@ -224,6 +232,22 @@ describe("a rate for some countries", () => {
 			],
 		});
 		expect((await sessionOf(await checkoutTo(item))).rates).toEqual(["Colissimo", "Post"]);
+	});
+
+	it("resumes the same session for the same destination, and starts another for another one", async () => {
+		const item = await product("chf", 3000);
+		type Answer = { orderId: string; sessionId: string; resumeToken: string };
+		const first = await (await checkoutTo(item, "FR")).json<Answer>();
+		const again = await (await checkoutTo(item, "FR", first)).json<Answer>();
+		expect(again.sessionId).toBe(first.sessionId);
+		// From the cancel page (no destination named): the session's own.
+		expect((await (await checkoutTo(item, undefined, first)).json<Answer>()).sessionId).toBe(
+			first.sessionId,
+		);
+		const moved = await checkoutTo(item, "BE", first);
+		const { sessionId } = await moved.clone().json<Answer>();
+		expect(sessionId).not.toBe(first.sessionId);
+		expect((await sessionOf(moved)).countries).toEqual(["BE"]);
 	});
 
 	it("makes the storefront's cart ask where the goods go, among the shop's countries", async () => {

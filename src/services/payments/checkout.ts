@@ -269,6 +269,8 @@ export async function resumeUnchanged(
 	deps: StripeDeps,
 	resume: { orderId?: string | null; token?: string | null },
 	items: readonly CartLine[],
+	/** A destination chosen in the cart; null: the session's own (a resume from the cancel page). */
+	country: string | null = null,
 ): Promise<CheckoutResult | null> {
 	const found = await resumableOrder(deps, resume);
 	const order = found?.order;
@@ -276,6 +278,9 @@ export async function resumeUnchanged(
 	if (!sameItems(found.items, items)) return null;
 	const sessionId = order.stripeCheckoutSessionId;
 	const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
+	// Another destination chosen in the cart is another checkout (its rates differ).
+	const asked = session.shipping_address_collection?.allowed_countries;
+	if (country && asked && (asked.length !== 1 || asked[0] !== country)) return null;
 	if (session.status === "open" && session.url)
 		return { orderId: order.id, sessionId, url: session.url, resumeToken: order.resumeToken ?? "" };
 	return settleClosedSession(deps, order, session);
