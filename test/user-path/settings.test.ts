@@ -356,7 +356,8 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			).toBe(200);
 			expect((await detail()).notes).toHaveLength(1);
 			const slip = await admin(shop.url, adminToken, `/orders/${orderId}/packing-slip`);
-			expect(await slip.text()).toContain("Brewing guide");
+			// DEFAULT_LOCALE=fr: the order, and its slip, are in French.
+			expect(await slip.text()).toContain("infusion (e-book)");
 			const csv = await (await admin(shop.url, adminToken, `/orders.csv?q=${orderId}`)).text();
 			expect(csv.split("\n")[1]).toContain(`,${orderId},`);
 
