@@ -4,11 +4,10 @@
  * `change` (admin-product-detail.js); a refusal is said beside the field.
  */
 import { productPath } from "./admin-product-fields.js";
+import { chosenFile, downloadProblem } from "./admin-upload.js";
 import { byId, h, replaceChildren } from "./dom.js";
-import { clearFieldErrors, refuse } from "./form-feedback.js";
+import { clearFieldErrors } from "./form-feedback.js";
 import { button, formField, formStatus, submit } from "./ui.js";
-
-const MAX_BYTES = 100 * 1024 * 1024;
 
 export function fileForm() {
 	return h(
@@ -58,19 +57,12 @@ export function productFile({ admin, change }) {
 	form.addEventListener("submit", (event) => {
 		event.preventDefault();
 		const formStatus = byId("product-file-status");
-		clearFieldErrors(inputs);
-		const file = input.files?.[0];
-		const problem = !file
-			? "Choose a file first."
-			: file.size === 0
-				? "This file is empty."
-				: file.size > MAX_BYTES
-					? "This file is over 100 MB."
-					: null;
-		if (problem) {
-			refuse(formStatus, "Not uploaded", [[input, problem]]);
-			return;
-		}
+		const file = chosenFile(input, formStatus, {
+			problemOf: downloadProblem,
+			what: "a file",
+			inputs,
+		});
+		if (!file) return;
 		change(
 			form,
 			formStatus,

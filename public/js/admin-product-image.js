@@ -5,12 +5,10 @@
  * checks the type and size again; a refusal is said beside the field.
  */
 import { productPath } from "./admin-product-fields.js";
+import { chosenFile, PICTURE_TYPES, pictureProblem } from "./admin-upload.js";
 import { byId, h, replaceChildren } from "./dom.js";
-import { clearFieldErrors, refuse } from "./form-feedback.js";
+import { clearFieldErrors } from "./form-feedback.js";
 import { formActions, formField, submit } from "./ui.js";
-
-const TYPES = ["image/jpeg", "image/png", "image/webp"];
-const MAX_BYTES = 5 * 1024 * 1024;
 
 export function imageForm() {
 	return h(
@@ -23,7 +21,7 @@ export function imageForm() {
 				label: "New picture",
 				hint: "JPEG, PNG or WebP, at most 5 MB; it replaces the one shown.",
 			},
-			h("input", { name: "image", type: "file", accept: TYPES.join(",") }),
+			h("input", { name: "image", type: "file", accept: PICTURE_TYPES.join(",") }),
 		),
 		formActions(submit("Upload picture"), "product-image-status"),
 	);
@@ -46,19 +44,12 @@ export function productImage({ admin, change }) {
 	form.addEventListener("submit", (event) => {
 		event.preventDefault();
 		const formStatus = byId("product-image-status");
-		clearFieldErrors(inputs);
-		const file = input.files?.[0];
-		const problem = !file
-			? "Choose a picture first."
-			: !TYPES.includes(file.type)
-				? "Choose a JPEG, PNG or WebP picture."
-				: file.size > MAX_BYTES
-					? "This picture is over 5 MB: make it smaller first."
-					: null;
-		if (problem) {
-			refuse(formStatus, "Not uploaded", [[input, problem]]);
-			return;
-		}
+		const file = chosenFile(input, formStatus, {
+			problemOf: pictureProblem,
+			what: "a picture",
+			inputs,
+		});
+		if (!file) return;
 		change(
 			form,
 			formStatus,

@@ -4,12 +4,10 @@
  * (`POST /admin/shop/logo`, checked again by the worker) and a button to go
  * back to the mark (`DELETE /admin/shop/logo`).
  */
+import { chosenFile, PICTURE_TYPES, pictureProblem } from "./admin-upload.js";
 import { h, replaceChildren } from "./dom.js";
 import { clearFieldErrors, refuse, tell } from "./form-feedback.js";
 import { button, formActions, formField, submit } from "./ui.js";
-
-const TYPES = ["image/jpeg", "image/png", "image/webp"];
-const MAX_BYTES = 5 * 1024 * 1024;
 
 /**
  * @param {{
@@ -20,7 +18,7 @@ const MAX_BYTES = 5 * 1024 * 1024;
  * @returns the section, `show(shop)` and `reset()`
  */
 export function shopLogo({ admin, isHandled, messageOf }) {
-	const input = h("input", { name: "logo", type: "file", accept: TYPES.join(",") });
+	const input = h("input", { name: "logo", type: "file", accept: PICTURE_TYPES.join(",") });
 	const inputs = { logo: input };
 	const now = h("div", { id: "shop-logo-now", class: "product-image-now" });
 	const remove = button("Use the shop's mark instead", { id: "shop-logo-remove", small: true });
@@ -72,19 +70,12 @@ export function shopLogo({ admin, isHandled, messageOf }) {
 
 	form.addEventListener("submit", (event) => {
 		event.preventDefault();
-		clearFieldErrors(inputs);
-		const file = input.files?.[0];
-		const problem = !file
-			? "Choose a picture first."
-			: !TYPES.includes(file.type)
-				? "Choose a JPEG, PNG or WebP picture."
-				: file.size > MAX_BYTES
-					? "This picture is over 5 MB: make it smaller first."
-					: null;
-		if (problem) {
-			refuse(formStatus, "Not uploaded", [[input, problem]]);
-			return;
-		}
+		const file = chosenFile(input, formStatus, {
+			problemOf: pictureProblem,
+			what: "a picture",
+			inputs,
+		});
+		if (!file) return;
 		send(
 			() => admin("/admin/shop/logo", { method: "POST", body: file }),
 			"Uploaded: every page's header shows it now.",
