@@ -20,11 +20,20 @@ export function downloadsSection() {
 	);
 }
 
+/** A link as text to copy (opening it here would use one of the shopper's downloads). */
 function linkItem(link) {
 	const state = link.usable
 		? [`${link.downloadsLeft} of 5 downloads left, until `, timeEl(link.expiresAt)]
 		: [link.downloadsLeft === 0 ? "used up" : "expired"];
-	return h("li", {}, h("a", { href: link.url, rel: "noreferrer" }, link.name), " — ", ...state);
+	return h(
+		"li",
+		{},
+		link.name,
+		" — ",
+		...state,
+		h("br"),
+		h("code", { class: "small" }, new URL(link.url, location.origin).href),
+	);
 }
 
 /**
@@ -75,7 +84,11 @@ export function orderDownloads({ admin, isHandled, messageOf, currentOrder, rend
 				list,
 				links.length > 0
 					? links.map(linkItem)
-					: h("li", { class: "muted" }, "No links yet: its files were added after the payment."),
+					: h(
+							"li",
+							{ class: "muted" },
+							"No links: its products had no file when it was paid. Issue them now.",
+						),
 			);
 		},
 		clear() {

@@ -186,7 +186,10 @@ function renderShipping(order) {
 					...field("Tracking number", f.trackingNumber ? code(f.trackingNumber) : null),
 					...field("Tracking link", f.trackingUrl ? webLink(f.trackingUrl, f.trackingUrl) : null),
 				]
-			: field("Shipped", "Not yet"),
+			: order.status === "fulfilled" || (order.status === "refunded" && !s)
+				? // Fulfilled with no parcel: by its download links (the history says "delivery").
+					field("Shipped", "Nothing to ship: delivered by its download links")
+				: field("Shipped", "Not yet"),
 	);
 }
 

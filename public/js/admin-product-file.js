@@ -6,7 +6,7 @@
 import { productPath } from "./admin-product-fields.js";
 import { chosenFile, downloadProblem } from "./admin-upload.js";
 import { byId, h, replaceChildren } from "./dom.js";
-import { clearFieldErrors } from "./form-feedback.js";
+import { clearFieldErrors, tell } from "./form-feedback.js";
 import { button, formField, formStatus, submit } from "./ui.js";
 
 export function fileForm() {
@@ -75,20 +75,41 @@ export function productFile({ admin, change }) {
 				}),
 			() => {
 				form.reset();
-				return "Uploaded: orders paid from now on get a link to it.";
+				return "Uploaded: every buyer's link opens this file from now on, links already sent included.";
 			},
 		);
 	});
 
+	// Two presses: removing it ends every buyer's downloads, and an order paid meanwhile gets none.
+	let armed = false;
+	const disarm = () => {
+		armed = false;
+		remove.textContent = "Remove file";
+	};
 	remove.addEventListener("click", () => {
+		const formStatus = byId("product-file-status");
+		if (!armed) {
+			armed = true;
+			remove.textContent = "Press again to remove it";
+			tell(
+				formStatus,
+				"Removing it stops every buyer's download link, and orders paid until you upload another file get none. Press again to remove it.",
+			);
+			return;
+		}
+		disarm();
 		change(
 			form,
-			byId("product-file-status"),
+			formStatus,
 			inputs,
 			"Not removed",
 			(p) => admin(productPath(p, "/file"), { method: "DELETE" }),
-			() => "Removed: links to it no longer work.",
+			() =>
+				"Removed: buyers' links open no file until you upload one again; deactivate the product if it is no longer sold.",
 		);
+	});
+	remove.addEventListener("blur", () => {
+		if (armed) disarm();
 	});
 
 	return {

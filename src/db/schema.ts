@@ -319,6 +319,8 @@ export const downloads = sqliteTable(
 		expiresAt: integer("expires_at").notNull(),
 		/** Downloads started with it; at `DOWNLOAD_LIMIT` it is refused. */
 		used: integer("used").notNull().default(0),
+		/** When the console issued new links in its place (it is refused since, saying so); null: current. */
+		replacedAt: integer("replaced_at"),
 		createdAt: integer("created_at").notNull(),
 	},
 	(t) => [index("downloads_order_idx").on(t.orderId)],

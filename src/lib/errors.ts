@@ -47,6 +47,7 @@ export type ErrorCode =
 	| "download_expired"
 	| "download_limit_reached"
 	| "download_revoked"
+	| "download_replaced"
 	// Failures on our side or Stripe's: the request was fine.
 	| "config_invalid"
 	| "stripe_unavailable"

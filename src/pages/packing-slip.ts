@@ -65,7 +65,14 @@ ${shop.logoUrl ? html`<img src="${shop.logoUrl}" alt="" height="40">` : ""}
 <p class="slip-order"><strong>${t("slip.order", { number })}</strong><br>${t("slip.date", { date })}</p>
 ${
 	address.length > 0
-		? html`<section class="slip-address"><h2>${t("slip.shipTo")}</h2><p>${address.map((l, i) => html`${i > 0 ? html`<br>` : ""}${l}`)}</p></section>`
+		? html`<section class="slip-address"><h2>${t("slip.shipTo")}</h2><p>${address.map((l, i) => html`${i > 0 ? html`<br>` : ""}${l}`)}</p>${
+				order.shippingPhone ? html`<p>${t("slip.phone", { phone: order.shippingPhone })}</p>` : ""
+			}${
+				// Which carrier the packer hands it to.
+				order.shippingRateName
+					? html`<p class="slip-method">${t("slip.method", { rate: order.shippingRateName })}</p>`
+					: ""
+			}</section>`
 		: ""
 }
 <table class="slip-items">

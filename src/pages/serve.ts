@@ -27,12 +27,13 @@ export async function errorPage(
 	status: number,
 	code: string,
 	heading: MessageKey = "errorPage.heading",
+	/** Where its language switch leads: the shop by default (a refused post cannot be fetched again). */
+	switchTo = new URL("/", c.req.url),
 ): Promise<Response> {
 	const res = await pageAsset(c, "/404.html");
 	const message = `error.${code}`;
 	const detail = isMessageKey(message) ? message : "error.generic";
 	const page = new Response(res.body, { status, headers: res.headers });
-	// Its language switch leads to the shop: the refused post cannot be fetched again.
 	return localized(
 		c,
 		page,
@@ -42,7 +43,7 @@ export async function errorPage(
 			"notFound.heading": heading,
 			"notFound.detail": detail,
 		},
-		new URL("/", c.req.url),
+		switchTo,
 	);
 }
 

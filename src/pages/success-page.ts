@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import { formatMoney } from "shop-money";
-import { DOWNLOAD_LIMIT } from "../domain/downloads.ts";
+import { DOWNLOAD_LIMIT, linkEnds } from "../domain/downloads.ts";
 import type { TotalLine } from "../domain/order-totals.ts";
 import { isOpenStatus } from "../domain/transitions.ts";
 import {
@@ -46,7 +46,7 @@ export async function withOrderState(
 	// Its files, while they may be downloaded: a paid order's, never a refunded one's.
 	const delivering = order.status === "paid" || order.status === "fulfilled";
 	const links = delivering ? found.downloads : [];
-	const [text, detail] = statusTexts(view, locale);
+	const [text, detail] = statusTexts(view, locale, usableLinks(links, c.var.deps.now()));
 	// Still changing: not final, or paid while what Stripe's page reported is on its way.
 	const open = !view.progress.settled;
 	return new HTMLRewriter()
@@ -120,8 +120,11 @@ function withStatus(res: Response, status: string, text: string, detail: string)
 		.transform(res);
 }
 
+const usableLinks = (links: DownloadRow[], nowMs: number) =>
+	links.filter((l) => l.used < DOWNLOAD_LIMIT && l.expiresAt > nowMs).length;
+
 /** The headline and the line under it, in the shopper's words. */
-function statusTexts(view: OrderView, locale: Locale): [string, string] {
+function statusTexts(view: OrderView, locale: Locale, usable: number): [string, string] {
 	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
 	if (view.failureCode === "amount_mismatch")
 		return isOpenStatus(view.status)
@@ -132,7 +135,10 @@ function statusTexts(view: OrderView, locale: Locale): [string, string] {
 			// Fulfilled with no parcel: delivered by its download links.
 			return view.fulfillment
 				? [t("success.fulfilled"), t("success.fulfilledDetail")]
-				: [t("success.delivered"), t("success.deliveredDetail")];
+				: [
+						t("success.delivered"),
+						t(usable > 0 ? "success.deliveredDetail" : "success.deliveredEnded"),
+					];
 		case "failed":
 			return [
 				t("success.failed"),
@@ -158,7 +164,11 @@ function downloadItems(links: DownloadRow[], locale: Locale, nowMs: number): str
 				return html`<li>${translate(locale, "success.downloadExpired", { name })}</li>`;
 			if (link.used >= DOWNLOAD_LIMIT)
 				return html`<li>${translate(locale, "success.downloadUsedUp", { name, count })}</li>`;
-			return html`<li><a class="btn btn-primary" href="/downloads/${link.token}">${translate(locale, "success.download", { name })}</a></li>`;
+			const left = translate(locale, "success.downloadsLeft", {
+				left: String(DOWNLOAD_LIMIT - link.used),
+				count,
+			});
+			return html`<li><a class="btn btn-primary" href="/downloads/${link.token}">${translate(locale, "success.download", { name })}</a> <span class="small muted">${left}</span></li>`;
 		})
 		.join("");
 }
@@ -167,7 +177,7 @@ function downloadItems(links: DownloadRow[], locale: Locale, nowMs: number): str
 function downloadNote(links: DownloadRow[], locale: Locale): string {
 	const first = links[0];
 	if (!first) return "";
-	const date = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(first.expiresAt);
+	const date = linkEnds(first.expiresAt, locale);
 	return translate(locale, "success.downloadNote", { count: String(DOWNLOAD_LIMIT), date });
 }
 

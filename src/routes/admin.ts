@@ -308,7 +308,7 @@ export const adminRoutes = new Hono<AppEnv>()
 	// New download links for a paid order (the old ones stop working), answered with the order.
 	.post("/orders/:id/downloads", async (c) => {
 		const { deps } = c.var;
-		await issueDownloads(deps, c.req.param("id"));
+		await issueDownloads(deps, c.req.param("id"), await actor(c));
 		return c.json(await orderDetail(deps.db, c.req.param("id"), deps.now()));
 	})
 	.post("/orders/:id/notes", limitBody(8 * 1024), async (c) => {

@@ -32,7 +32,8 @@ export const downloadRoutes = new Hono<AppEnv>().get("/:token", async (c) => {
 		});
 	} catch (err) {
 		if (err instanceof AppError && c.req.header("Accept")?.includes("text/html"))
-			return errorPage(c, statusOf(err), err.code, "download.heading");
+			// Its language switch asks the same link again: the explanation in the other language.
+			return errorPage(c, statusOf(err), err.code, "download.heading", new URL(c.req.url));
 		throw err;
 	}
 });

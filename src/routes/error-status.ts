@@ -43,6 +43,7 @@ export const ERROR_STATUS = {
 	download_expired: 410,
 	download_limit_reached: 410,
 	download_revoked: 410,
+	download_replaced: 410,
 	config_invalid: 500,
 	stripe_unavailable: 502,
 	internal_error: 500,

@@ -159,9 +159,13 @@ describe("a paid order of downloads", () => {
 			`${ORIGIN}/success.html?session_id=${sessionId}&lang=fr`,
 		);
 		const html = await page.text();
-		expect(html).toContain("Votre commande est livrée.");
+		// (The page carries its catalogue for its script: read the rendered lines themselves.)
+		expect(/id="status-text"[^>]*>([^<]*)</.exec(html)?.[1]).toBe("Votre commande est livrée.");
 		expect(html).toContain(`href="/downloads/${link?.token}"`);
 		expect(html).toContain("Télécharger Brewing guide");
+		expect(html).toContain("Téléchargements restants : 5 sur 5");
+		// Until when, to the minute and saying which clock.
+		expect(html).toMatch(/jusqu'au \d{1,2} \S+ \d{4} (à )?\d{2}:\d{2} UTC/);
 		expect(html).toMatch(/<section id="downloads"(?![^>]*hidden)/);
 
 		const sent: OutgoingEmail[] = [];
@@ -206,12 +210,30 @@ describe("a paid order of downloads", () => {
 		expect(await codeOf(sixth)).toBe("download_limit_reached");
 		const [after] = await linksOf(orderId);
 		expect(after?.used).toBe(5);
+		// The success page no longer says "download below": the links have ended.
+		const { sessionId } = await (await adminRequest(`/orders/${orderId}`))
+			.json<{
+				stripeCheckoutSessionId: string;
+			}>()
+			.then((o) => ({ sessionId: o.stripeCheckoutSessionId }));
+		const ended = await (
+			await exports.default.fetch(`${ORIGIN}/success.html?session_id=${sessionId}`)
+		).text();
+		// (The page carries its catalogue for its script: read the rendered line itself.)
+		expect(/id="status-detail"[^>]*>([^<]*)</.exec(ended)?.[1]).toBe(
+			"Its download links have ended. Reply to your confirmation e-mail and we will send new ones.",
+		);
 
 		// A browser reads why, in its language, on the shop's page.
 		const page = await download(token, { accept: "text/html", "accept-language": "fr" });
 		expect(page.status).toBe(410);
 		expect(page.headers.get("content-type")).toContain("text/html");
-		expect(await page.text()).toContain("Ce lien de téléchargement ne fonctionne pas");
+		const refusal = await page.text();
+		expect(/<h1[^>]*>([^<]*)</.exec(refusal)?.[1]).toBe(
+			"Ce lien de téléchargement ne fonctionne pas",
+		);
+		// Its language switch asks the same link again, not the shop's home page.
+		expect(refusal).toContain(`href="/downloads/${token}?lang=en"`);
 	});
 
 	it("refuses a link past its seven days, an unknown one, and every link once the order is refunded", async () => {
@@ -309,11 +331,20 @@ describe("new links from the console", () => {
 
 		const again = await (
 			await adminRequest(`/orders/${orderId}/downloads`, { method: "POST" })
-		).json<{ downloads: { url: string }[]; transitions: unknown[] }>();
+		).json<{ downloads: { url: string }[]; transitions: unknown[]; notes: { text: string }[] }>();
 		expect(again.transitions).toHaveLength(detail.transitions.length);
+		// Each issue in the order's history, with who did it.
+		expect(again.notes.map((n) => n.text)).toEqual([
+			"Download links issued.",
+			"New download links issued; the earlier ones stopped working.",
+		]);
 		const newUrl = again.downloads[0]?.url ?? "";
+		expect(again.downloads).toHaveLength(1);
 		expect(newUrl).not.toBe(oldUrl);
-		expect((await exports.default.fetch(`${ORIGIN}${oldUrl}`)).status).toBe(404);
+		// The old link says it was replaced (a shopper with the old e-mail is told so).
+		const old = await exports.default.fetch(`${ORIGIN}${oldUrl}`);
+		expect(old.status).toBe(410);
+		expect(await codeOf(old)).toBe("download_replaced");
 		expect((await exports.default.fetch(`${ORIGIN}${newUrl}`)).status).toBe(200);
 	});
 

@@ -151,6 +151,8 @@ describe("GET /admin/orders/:id/packing-slip", () => {
 			shippingCity: "Paris",
 			shippingPostalCode: "75011",
 			shippingCountry: "FR",
+			shippingPhone: "+33 6 12 34 56 78",
+			shippingRateName: "Colissimo",
 		});
 		const res = await exports.default.fetch(`${ORIGIN}/admin/orders/${order.id}/packing-slip`, {
 			headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
@@ -163,6 +165,9 @@ describe("GET /admin/orders/:id/packing-slip", () => {
 		expect(page).toContain("Commandée le 10 mars 2026");
 		expect(page).toContain("Ada &lt;Lovelace&gt;<br>12 rue des Lilas<br>75011 Paris");
 		expect(page).toContain('<td>Espresso beans, 1 kg</td><td class="slip-qty">2</td>');
+		// The carrier to hand it to, and a phone for the courier.
+		expect(page).toContain('<p class="slip-method">Livraison : Colissimo</p>');
+		expect(page).toContain("<p>Téléphone : +33 6 12 34 56 78</p>");
 		expect(page).toContain('<p class="slip-shop-name">Bean &amp; Leaf</p>');
 		expect(page).not.toMatch(/48[.,]00/);
 		expect(page).toContain('<link rel="stylesheet" href="/css/slip.css">');

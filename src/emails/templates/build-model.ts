@@ -1,5 +1,5 @@
 import { formatMoney } from "shop-money";
-import { DOWNLOAD_LIMIT } from "../../domain/downloads.ts";
+import { DOWNLOAD_LIMIT, linkEnds } from "../../domain/downloads.ts";
 import { declineText, infoPageTitle, type MessageKey, translate } from "../../i18n/catalogues.ts";
 import { webUrl } from "../../lib/web-url.ts";
 import type { EmailModel, Link, Row } from "./model.ts";
@@ -145,7 +145,7 @@ function downloads(order: EmailOrder, links: EmailLinks): EmailModel["downloads"
 	const first = files[0];
 	if (!first || (order.status !== "paid" && order.status !== "fulfilled")) return null;
 	const { locale } = order;
-	const date = new Intl.DateTimeFormat(locale, { dateStyle: "long" }).format(first.expiresAt);
+	const date = linkEnds(first.expiresAt, locale);
 	return {
 		heading: translate(locale, "email.downloads"),
 		links: files.map((f) => ({

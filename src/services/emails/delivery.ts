@@ -86,7 +86,7 @@ export async function deliverEmail(
 			})
 			.from(downloads)
 			.innerJoin(orderItems, eq(orderItems.id, downloads.orderItemId))
-			.where(eq(downloads.orderId, orderOfEmail))
+			.where(and(eq(downloads.orderId, orderOfEmail), isNull(downloads.replacedAt)))
 			.orderBy(asc(orderItems.id)),
 	]);
 	const email = claimed[0];

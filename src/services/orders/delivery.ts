@@ -83,7 +83,7 @@ export function downloadView(row: DownloadRow, origin: string, nowMs: number) {
  * who lost the e-mail, or used up a link); the old ones stop working. An
  * order still waiting for its delivery (a file added since) is fulfilled by it.
  */
-export async function issueDownloads(deps: Deps, orderId: string) {
+export async function issueDownloads(deps: Deps, orderId: string, actor: string) {
 	const { db } = deps;
 	const order = await findOrder(db, orderId);
 	if (!order) throw new AppError("order_not_found", "No such order.");
@@ -95,13 +95,31 @@ export async function issueDownloads(deps: Deps, orderId: string) {
 				: "Only a paid order has downloads.",
 		);
 	const now = deps.now();
+	const earlier = (await downloadsOf(db, order.id)).length > 0;
+	const guard = `exists (select 1 from orders where id = ? and version = ? and status in ${DELIVERABLE})`;
 	const results = await runBatch(db, [
+		// The old links say they were replaced (a shopper with an old e-mail is told so, not "no such link").
 		{
-			sql: `delete from downloads where order_id = ? and exists
-				(select 1 from orders where id = ? and version = ? and status in ${DELIVERABLE})`,
-			params: [order.id, order.id, order.version],
+			sql: `update downloads set replaced_at = ? where order_id = ? and replaced_at is null and ${guard}`,
+			params: [now, order.id, order.id, order.version],
 		},
 		...deliveryStatements(order.id, order.version, now),
+		// In the order's history, with who did it.
+		{
+			sql: `insert into order_notes (order_id, text, created_by, created_at)
+				select ?, ?, ?, ? where exists
+					(select 1 from downloads where order_id = ? and created_at = ? and replaced_at is null)`,
+			params: [
+				order.id,
+				earlier
+					? "New download links issued; the earlier ones stopped working."
+					: "Download links issued.",
+				actor,
+				now,
+				order.id,
+				now,
+			],
+		},
 	]);
 	if ((results[1]?.meta.changes ?? 0) === 0) {
 		const current = await findOrder(db, orderId);
@@ -124,6 +142,7 @@ const REFUSED = {
 	],
 	refunded: ["download_revoked", "This order was refunded: its downloads have ended."],
 	no_file: ["download_not_found", "This file is no longer available."],
+	replaced: ["download_replaced", "This download link was replaced by a newer one."],
 } as const;
 
 function refused(why: keyof typeof REFUSED): AppError {
@@ -144,26 +163,33 @@ export async function openDownload(
 	const { db } = deps;
 	const now = deps.now();
 	if (!/^[0-9a-f]{32}\d{1,15}$/.test(token)) throw refused("not_found");
-	const usable = `token = ?1 and used < ${DOWNLOAD_LIMIT} and expires_at > ?2
+	const usable = `token = ?1 and replaced_at is null and used < ${DOWNLOAD_LIMIT} and expires_at > ?2
 		and (select status from orders where id = downloads.order_id) in ${DELIVERABLE}`;
 	const [counted, read] = await runBatch(db, [
 		count
 			? { sql: `update downloads set used = used + 1 where ${usable}`, params: [token, now] }
 			: { sql: `select 1 from downloads where ${usable}`, params: [token, now] },
 		{
-			sql: `select d.expires_at, d.used, o.status, p.file from downloads d
+			sql: `select d.expires_at, d.used, d.replaced_at, o.status, p.file from downloads d
 				join orders o on o.id = d.order_id left join products p on p.id = d.product_id
 				where d.token = ?`,
 			params: [token],
 		},
 	]);
 	const row = read?.results[0] as
-		| { expires_at: number; used: number; status: string; file: string | null }
+		| {
+				expires_at: number;
+				used: number;
+				replaced_at: number | null;
+				status: string;
+				file: string | null;
+		  }
 		| undefined;
 	const ok = count ? counted?.meta.changes === 1 : (counted?.results.length ?? 0) > 0;
 	if (!row) throw refused("not_found");
 	if (!ok) {
 		if (row.status !== "paid" && row.status !== "fulfilled") throw refused("refunded");
+		if (row.replaced_at !== null) throw refused("replaced");
 		if (row.expires_at <= now) throw refused("expired");
 		throw refused("used_up");
 	}

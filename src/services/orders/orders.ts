@@ -22,10 +22,12 @@ const ITEMS_OF = {
 /** An order's download links (SPEC 17), with each line's name as the order holds it. */
 const DOWNLOADS = `select d.token, oi.name, d.expires_at, d.used
 	from downloads d join order_items oi on oi.id = d.order_item_id`;
+/** Its current links: not those the console replaced. */
 const DOWNLOADS_OF = {
-	id: `${DOWNLOADS} where d.order_id = ? order by oi.id`,
+	id: `${DOWNLOADS} where d.order_id = ? and d.replaced_at is null order by oi.id`,
 	session: `${DOWNLOADS} where d.order_id =
-		(select id from orders where stripe_checkout_session_id = ?) order by oi.id`,
+		(select id from orders where stripe_checkout_session_id = ?) and d.replaced_at is null
+		order by oi.id`,
 };
 
 export type DownloadRow = { token: string; name: string; expiresAt: number; used: number };

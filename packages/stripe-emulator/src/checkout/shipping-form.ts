@@ -18,7 +18,7 @@ export function renderContactFields(
 	invalid: Invalid,
 ): Html {
 	const phone = session.phoneNumberCollection
-		? html`<label for="phone">${labels.phone}</label>
+		? html`<label for="phone">${labels.phone} <span class="required">${labels.required}</span></label>
 <input type="tel" id="phone" name="phone" autocomplete="tel" required value="${values.phone ?? session.customerPhone ?? ""}"${invalid("phone")}>`
 		: "";
 	const countries = session.shippingCountries;

@@ -1,0 +1,1 @@
+ALTER TABLE `downloads` ADD `replaced_at` integer;
