@@ -336,7 +336,10 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			await control.drain();
 			// Only a download: fulfilled by its delivery.
 			expect(await orderStatus(shop.url, orderId)).toBe("fulfilled");
-			type Detail = { downloads: { url: string; downloadsLeft: number }[]; notes: unknown[] };
+			type Detail = {
+				downloads: { url: string; downloadsLeft: number }[];
+				notes: { text: string }[];
+			};
 			const detail = async () =>
 				(await (await admin(shop.url, adminToken, `/orders/${orderId}`)).json()) as Detail;
 			const [link] = (await detail()).downloads;
@@ -349,12 +352,17 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect((await detail()).downloads[0]?.downloadsLeft).toBe(4);
 			const reissued = await admin(shop.url, adminToken, `/orders/${orderId}/downloads`, {});
 			expect(reissued.status).toBe(200);
-			expect((await fetch(`${shop.url}${link?.url}`)).status).toBe(404);
+			// The old link says it was replaced.
+			expect((await fetch(`${shop.url}${link?.url}`)).status).toBe(410);
 
 			expect(
 				(await admin(shop.url, adminToken, `/orders/${orderId}/notes`, { text: "Gift" })).status,
 			).toBe(200);
-			expect((await detail()).notes).toHaveLength(1);
+			// The new links' note (the console's), then the owner's own.
+			expect((await detail()).notes.map((n) => n.text)).toEqual([
+				"New download links issued; the earlier ones stopped working.",
+				"Gift",
+			]);
 			const slip = await admin(shop.url, adminToken, `/orders/${orderId}/packing-slip`);
 			// DEFAULT_LOCALE=fr: the order, and its slip, are in French.
 			expect(await slip.text()).toContain("infusion (e-book)");
