@@ -32,6 +32,7 @@ export type Settings = {
 	ALLOW_PROMOTION_CODES?: string;
 	AUTOMATIC_TAX?: string;
 	REQUIRE_TERMS?: string;
+	CHECKOUT_UI?: string;
 	DEFAULT_LOCALE?: string;
 	EMAIL_PROVIDER?: string;
 	EMAIL_FROM?: string;
@@ -145,7 +146,13 @@ export type CheckoutConfig = {
 	automaticTax: boolean;
 	/** Checkout asks the shopper to accept the terms of sale (when the shop has them, SPEC 17). */
 	requireTerms: boolean;
+	/** Where the storefront's shopper pays (SPEC 16): Stripe's hosted page, or ours with the Payment Element. */
+	ui: CheckoutUi;
 };
+
+/** SPEC 16's names: `hosted` (Stripe's `hosted_page`) or `elements` (the Payment Element on our page). */
+export const CHECKOUT_UIS = ["hosted", "elements"] as const;
+export type CheckoutUi = (typeof CHECKOUT_UIS)[number];
 
 const countryList = v.pipe(
 	v.optional(v.string(), ""),
@@ -176,6 +183,16 @@ const promotionCodes = (env: Settings) =>
 	parse("ALLOW_PROMOTION_CODES", onOff("on"), env.ALLOW_PROMOTION_CODES);
 const automaticTax = (env: Settings) => parse("AUTOMATIC_TAX", onOff("off"), env.AUTOMATIC_TAX);
 const requireTerms = (env: Settings) => parse("REQUIRE_TERMS", onOff("off"), env.REQUIRE_TERMS);
+const checkoutUi = (env: Settings) =>
+	parse(
+		"CHECKOUT_UI",
+		v.pipe(
+			v.optional(v.string(), "hosted"),
+			v.transform((s) => s.trim().toLowerCase() || "hosted"),
+			v.picklist(CHECKOUT_UIS, "must be hosted or elements"),
+		),
+		env.CHECKOUT_UI,
+	);
 
 const locale = v.pipe(
 	v.optional(v.string(), "en"),
@@ -318,6 +335,7 @@ function problemsOf(
 	check(() => config.promotionCodes);
 	check(() => config.automaticTax);
 	check(() => config.checkout.requireTerms);
+	check(() => config.checkout.ui);
 	check(() => config.defaultLocale);
 	check(() => config.shopDefaults);
 	check(() => {
@@ -397,6 +415,7 @@ export function configOf(bindings: Settings): Config {
 	const promotions = once(() => promotionCodes(env));
 	const tax = once(() => automaticTax(env));
 	const terms = once(() => requireTerms(env));
+	const ui = once(() => checkoutUi(env));
 	const locale = once(() => defaultLocale(env));
 	const email = once(() => emailConfig(env));
 	const shop = once(() => shopDefaultsOf(env));
@@ -415,6 +434,7 @@ export function configOf(bindings: Settings): Config {
 			promotionCodes: promotions(),
 			automaticTax: tax(),
 			requireTerms: terms(),
+			ui: ui(),
 		}),
 	);
 	const problems = new Map<boolean, SettingProblem[]>();
@@ -497,6 +517,7 @@ const SETTING_NAMES = [
 	"ALLOW_PROMOTION_CODES",
 	"AUTOMATIC_TAX",
 	"REQUIRE_TERMS",
+	"CHECKOUT_UI",
 	"DEFAULT_LOCALE",
 	"EMAIL_PROVIDER",
 	"EMAIL_FROM",

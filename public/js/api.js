@@ -121,7 +121,11 @@ export async function createCheckoutSession(
 	{ items, orderId, resumeToken, locale, country },
 	{ onWait } = {},
 ) {
-	const body = { items: items.map((i) => ({ productId: i.productId, quantity: i.quantity })) };
+	// Stripe's hosted page, whatever CHECKOUT_UI says, until the shop's own payment page lands (SPEC 16).
+	const body = {
+		items: items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
+		uiMode: "hosted",
+	};
 	// The page's language: Stripe's page and the order's e-mails speak it too.
 	if (locale) body.locale = locale;
 	// Where the goods go, chosen in the cart: Stripe's page offers that country's rates.

@@ -47,6 +47,10 @@ export const checkoutRequestSchema = v.object({
 		v.nullable(v.picklist(LOCALES, `locale must be one of ${LOCALES.join(", ")}`)),
 	),
 	country: v.optional(v.nullable(countrySchema)),
+	/** Where to pay (SPEC 16): Stripe's hosted page, or ours with the Payment Element; default CHECKOUT_UI. */
+	uiMode: v.optional(
+		v.nullable(v.picklist(["hosted", "elements"], "uiMode must be hosted or elements")),
+	),
 });
 
 export type CartLine = v.InferOutput<typeof cartLineSchema>;

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import type { CheckoutUi } from "../config.ts";
 import type { PricedCart } from "./cart.ts";
 import { translationIn } from "./product.ts";
 import { rateAmount } from "./shipping-rate.ts";
@@ -30,6 +31,8 @@ export type CheckoutOptions = {
 	automaticTax: boolean;
 	/** The shop as Stripe's page shows it (the shop's identity, SPEC 17); absent: the account's. */
 	shop?: CheckoutShop;
+	/** `elements`: paid on our page with the Payment Element (SPEC 16); absent: Stripe's hosted page. */
+	uiMode?: CheckoutUi;
 };
 
 /** What Stripe's page takes of the shop's identity. */
@@ -106,8 +109,16 @@ export function sessionParams(
 		client_reference_id: order.id,
 		metadata: { order_id: order.id },
 		payment_intent_data: { metadata: { order_id: order.id } },
-		success_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
-		cancel_url: `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken })}`,
+		// Paid on our page (SPEC 16): Stripe.js returns there; no page of Stripe's to leave.
+		...(options.uiMode === "elements"
+			? {
+					ui_mode: "elements" as const,
+					return_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
+				}
+			: {
+					success_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
+					cancel_url: `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken })}`,
+				}),
 		expires_at: expiresAt,
 		// Stripe's page in the shopper's language, as our pages were.
 		...(order.locale && { locale: order.locale as Stripe.Checkout.SessionCreateParams.Locale }),

@@ -42,13 +42,15 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const { input, config } = c.var;
 		const d = c.var.deps;
 		const form = bodyKind(c) === "form";
+		// A form post (no JavaScript) always pays on Stripe's hosted page: it has a url to go to.
 		const answer = (result: CheckoutResult) =>
-			form ? c.redirect(result.url, 303) : c.json(result);
+			form && "url" in result ? c.redirect(result.url, 303) : c.json(result);
 		const { keepAnswer } = c.var;
 		const resume = { orderId: input.orderId, token: input.resumeToken };
 		const settings = config.checkout;
+		const uiMode = form ? "hosted" : (input.uiMode ?? settings.ui);
 		// Before pricing: the shopper's own checkout, at its own prices, whatever the catalog says now.
-		const resumed = await resumeUnchanged(d, resume, input.items, input.country ?? null);
+		const resumed = await resumeUnchanged(d, resume, input.items, input.country ?? null, uiMode);
 		if (resumed) return answer(resumed);
 		const app = config.app;
 		const locale = requestLocale(c, input.locale);
@@ -69,6 +71,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 				shippingCountries: country ? [country] : settings.shippingCountries,
 				shippingRates: shipping ? await shippingRatesFor(d.db, cart.currency, country) : [],
 				shop: checkoutShop(shop, locale, settings.requireTerms, origin),
+				uiMode,
 			},
 			resume,
 			locale,
@@ -78,7 +81,11 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 			alsoCommit:
 				keepAnswer &&
 				((r) =>
-					keepAnswer(form ? { status: 303, body: { location: r.url } } : { status: 200, body: r })),
+					keepAnswer(
+						form && "url" in r
+							? { status: 303, body: { location: r.url } }
+							: { status: 200, body: r },
+					)),
 		});
 		return answer(result);
 	},
@@ -125,6 +132,7 @@ function checkoutIdentity(input: CheckoutRequest) {
 		resumeToken: input.resumeToken ?? null,
 		locale: input.locale ?? null,
 		country: input.country ?? null,
+		uiMode: input.uiMode ?? null,
 	};
 }
 

@@ -100,6 +100,8 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				AUTOMATIC_TAX: "on",
 				// Not wrangler.toml's: Stripe's page asks for the terms once the console has written them.
 				REQUIRE_TERMS: "on",
+				// Not wrangler.toml's: a JSON checkout that names no uiMode is paid on our page.
+				CHECKOUT_UI: "elements",
 				DEFAULT_LOCALE: "fr",
 				EMAIL_PROVIDER: "resend",
 				EMAIL_FROM: "User Path Shop <orders@userpath.test>",
@@ -202,6 +204,25 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			const session = (await res.json()) as Stripe.Checkout.Session;
 			expect(new URL(session.success_url ?? "").origin).toBe(appUrl);
 			expect(new URL(session.cancel_url ?? "").origin).toBe(appUrl);
+		});
+
+		it("makes a JSON checkout that names no uiMode an elements session with CHECKOUT_UI=elements", async () => {
+			const res = await fetch(`${shop.url}/create-checkout-session`, {
+				method: "POST",
+				headers: { "content-type": "application/json" },
+				body: JSON.stringify({ items: [{ productId: ESPRESSO, quantity: 1 }] }),
+			});
+			expect(res.status).toBe(200);
+			const answer = (await res.json()) as {
+				sessionId: string;
+				clientSecret?: string;
+				url?: string;
+			};
+			expect(answer.url).toBeUndefined();
+			const session = await sessionAtStripe(answer.sessionId);
+			expect(session.ui_mode).toBe("elements");
+			expect(session.client_secret).toBe(answer.clientSecret);
+			expect(new URL(session.return_url ?? "").origin).toBe(appUrl);
 		});
 
 		/** The session the shop created at the emulator for this checkout. */

@@ -76,6 +76,21 @@ describe("round trips per operation", () => {
 		});
 	});
 
+	it("checkout on our page (uiMode elements), new cart: the same 3 D1 round trips, 1 Stripe call", async () => {
+		const counted = await shop.count(async (call) => {
+			const res = await call(checkoutRequest({ items: ITEMS, uiMode: "elements" }));
+			expect(res.status).toBe(200);
+			return res.json<Answer & { clientSecret: string }>();
+		});
+		const { result, ...counts } = counted;
+		expect(result.clientSecret).toMatch(/_secret_/);
+		expect({ ...counts, stripe: await stripeCallsAbout([result.orderId]) }).toEqual({
+			d1: 3,
+			queue: 0,
+			stripe: 1,
+		});
+	});
+
 	it("checkout, new cart with an Idempotency-Key: 4 D1 round trips, 1 Stripe call", async () => {
 		const counted = await shop.count(async (call) => {
 			const res = await call(

@@ -36,6 +36,28 @@ describe("creating a Checkout Session", () => {
 		expect(Math.abs(session.created - Date.now() / 1000)).toBeLessThan(5);
 	});
 
+	it("answers an elements session with its client secret, its return_url and no page of its own", async () => {
+		const { success_url: _, cancel_url: __, ...params } = sessionParams();
+		const returnUrl = "https://shop.test/success.html?session_id={CHECKOUT_SESSION_ID}";
+		const session = await test.stripe.checkout.sessions.create({
+			...params,
+			ui_mode: "elements",
+			return_url: returnUrl,
+		});
+		expect(session).toMatchObject({
+			ui_mode: "elements",
+			return_url: returnUrl,
+			success_url: null,
+			cancel_url: null,
+			url: null,
+		});
+		expect(session.client_secret).toMatch(new RegExp(`^${session.id}_secret_[A-Za-z0-9]{24}$`));
+		// Retrieved again, the same secret (the shop's page may be reloaded).
+		const again = await test.stripe.checkout.sessions.retrieve(session.id);
+		expect(again.client_secret).toBe(session.client_secret);
+		expect((await fetch(`${test.emulator.url}/pay/${session.id}`)).status).toBe(404);
+	});
+
 	it("defaults expires_at to 24 hours after creation", async () => {
 		const { expires_at: _, ...params } = sessionParams();
 		const session = await test.stripe.checkout.sessions.create(params);
@@ -65,6 +87,25 @@ describe("creating a Checkout Session", () => {
 			/Missing required param: line_items/,
 		],
 		["success_url is missing", { success_url: undefined }, "success_url", /success_url/],
+		["ui_mode is an old name", { ui_mode: "custom" }, "ui_mode", /hosted_page, elements/],
+		[
+			"an elements session has a success_url",
+			{ ui_mode: "elements", return_url: "https://shop.test/done" },
+			"success_url",
+			/return_url/,
+		],
+		[
+			"an elements session has no return_url",
+			{ ui_mode: "elements", success_url: undefined, cancel_url: undefined },
+			"return_url",
+			/Missing required param: return_url/,
+		],
+		[
+			"a hosted page has a return_url",
+			{ return_url: "https://shop.test/done" },
+			"return_url",
+			/ui_mode=elements/,
+		],
 		[
 			"expires_at is under 30 minutes ahead",
 			{ expires_at: now() + 60 },

@@ -1,5 +1,6 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type Stripe from "stripe";
+import type { CheckoutUi } from "../../config.ts";
 import { runBatch } from "../../db/batch.ts";
 import type { Db } from "../../db/client.ts";
 import { orders } from "../../db/schema.ts";
@@ -32,12 +33,20 @@ import { retrieveSession, syncOrder } from "../orders/sync.ts";
 /** How long a Checkout Session stays payable (Stripe allows 30 min to 24 h). */
 export const CHECKOUT_TTL_SECONDS = 60 * 60;
 
-export type CheckoutResult = {
-	orderId: string;
-	sessionId: string;
-	url: string;
-	resumeToken: string;
-};
+/** A checkout to go to: Stripe's page (`url`), or ours with the session's `clientSecret` (SPEC 16). */
+export type CheckoutResult = { orderId: string; sessionId: string; resumeToken: string } & (
+	| { url: string }
+	| { clientSecret: string }
+);
+
+/** Where a session is paid: its `url`, or the secret our page initialises Stripe.js with. */
+function payWith(
+	session: Stripe.Checkout.Session,
+): { url: string } | { clientSecret: string } | null {
+	if (session.ui_mode === "elements")
+		return session.client_secret ? { clientSecret: session.client_secret } : null;
+	return session.url ? { url: session.url } : null;
+}
 
 const alreadyPaid = () =>
 	new AppError(
@@ -101,19 +110,20 @@ export async function startCheckout(
 		});
 		throw stripeUnavailable();
 	}
-	if (!session.url) throw new Error(`Checkout Session ${session.id} has no url`);
+	const where = payWith(session);
+	if (!where) throw new Error(`Checkout Session ${session.id} has no url or client secret`);
 	const result: CheckoutResult = {
 		orderId: order.id,
 		sessionId: session.id,
-		url: session.url,
 		resumeToken: order.resumeToken,
+		...where,
 	};
 	try {
 		const record = deps.db
 			.update(orders)
 			.set({
 				stripeCheckoutSessionId: session.id,
-				checkoutUrl: session.url,
+				checkoutUrl: session.url ?? null,
 				checkoutExpiresAt: session.expires_at * 1000,
 				updatedAt: deps.now(),
 			})
@@ -271,6 +281,8 @@ export async function resumeUnchanged(
 	items: readonly CartLine[],
 	/** A destination chosen in the cart; null: the session's own (a resume from the cancel page). */
 	country: string | null = null,
+	/** Where it is to be paid now: a session of the other kind is another checkout. */
+	uiMode: CheckoutUi = "hosted",
 ): Promise<CheckoutResult | null> {
 	const found = await resumableOrder(deps, resume);
 	const order = found?.order;
@@ -281,8 +293,10 @@ export async function resumeUnchanged(
 	// Another destination chosen in the cart is another checkout (its rates differ).
 	const asked = session.shipping_address_collection?.allowed_countries;
 	if (country && asked && (asked.length !== 1 || asked[0] !== country)) return null;
-	if (session.status === "open" && session.url)
-		return { orderId: order.id, sessionId, url: session.url, resumeToken: order.resumeToken ?? "" };
+	if ((session.ui_mode === "elements") !== (uiMode === "elements")) return null;
+	const where = session.status === "open" ? payWith(session) : null;
+	if (where)
+		return { orderId: order.id, sessionId, resumeToken: order.resumeToken ?? "", ...where };
 	return settleClosedSession(deps, order, session);
 }
 

@@ -18,7 +18,8 @@ export async function checkout(
 	return fetch(`${shop}/create-checkout-session`, {
 		method: "POST",
 		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ items }),
+		// As the storefront asks it: Stripe's hosted page, whatever CHECKOUT_UI says.
+		body: JSON.stringify({ items, uiMode: "hosted" }),
 	});
 }
 

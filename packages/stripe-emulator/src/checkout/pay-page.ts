@@ -19,7 +19,8 @@ import { shippingFieldName } from "./shipping-form.ts";
 /** `GET /pay/:id`: the hosted page, or a clear page when the session cannot be paid. */
 export function showPayPage(ctx: EmulatorContext, sessionId: string): HttpAnswer {
 	const session = ctx.state.sessions.get(sessionId);
-	if (!session) return htmlAnswer(404, renderNotFoundPage());
+	// An elements session has no page here: the shop's own page takes its payment (Stripe: no url).
+	if (!session || session.uiMode === "elements") return htmlAnswer(404, renderNotFoundPage());
 	if (session.status !== "open") return htmlAnswer(200, renderClosedPage(session));
 	const state = { error: null, values: {}, appliedCode: appliedCode(ctx, session) };
 	return htmlAnswer(200, renderCheckoutPage(session, state));
@@ -36,7 +37,7 @@ export function submitPayPage(
 	rawBody: string,
 ): HttpAnswer {
 	const session = ctx.state.sessions.get(sessionId);
-	if (!session) return htmlAnswer(404, renderNotFoundPage());
+	if (!session || session.uiMode === "elements") return htmlAnswer(404, renderNotFoundPage());
 	if (session.status !== "open") return htmlAnswer(409, renderClosedPage(session));
 	const form = new URLSearchParams(rawBody);
 	const intent = form.get("intent") ?? "pay";

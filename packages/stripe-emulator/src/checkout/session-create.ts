@@ -12,7 +12,7 @@ import {
 } from "../api/params.ts";
 import { couponValid } from "../discounts/coupons.ts";
 import { checkPromotionCode } from "../discounts/promotion-codes.ts";
-import { newSessionId } from "../state/ids.ts";
+import { newSessionId, randomToken } from "../state/ids.ts";
 import type { SessionRecord, State } from "../state/store.ts";
 import { MAX_AMOUNT, parseLineItems } from "./line-item-params.ts";
 import {
@@ -38,6 +38,7 @@ const SESSION_PARAMS = [
 	"allow_promotion_codes",
 	"discounts",
 	"ui_mode",
+	"return_url",
 	"shipping_address_collection",
 	"shipping_options",
 	"phone_number_collection",
@@ -81,10 +82,17 @@ export function createSessionRecord(
 	if (mode !== "payment") {
 		throw invalidParam(`The emulator only supports mode=payment (got ${mode}).`, "mode");
 	}
-	const uiMode = optionalString(params.ui_mode, "ui_mode");
-	if (uiMode !== undefined && uiMode !== "hosted_page") {
-		throw invalidParam(`Invalid ui_mode: the emulator only supports hosted_page.`, "ui_mode");
-	}
+	// The pinned API's names: the old ones (hosted, embedded, custom) are refused, as Stripe does.
+	const uiMode = (optionalEnum(params.ui_mode, "ui_mode", ["hosted_page", "elements"]) ??
+		"hosted_page") as "hosted_page" | "elements";
+	const elements = uiMode === "elements";
+	if (elements && (params.success_url !== undefined || params.cancel_url !== undefined))
+		throw invalidParam(
+			"success_url and cancel_url cannot be used with ui_mode=elements: use return_url.",
+			params.success_url !== undefined ? "success_url" : "cancel_url",
+		);
+	if (!elements && params.return_url !== undefined)
+		throw invalidParam("return_url can only be used with ui_mode=elements.", "return_url");
 	const lineItems = parseLineItems(params.line_items, now);
 	const currency = lineItems[0]?.currency ?? "usd";
 	const subtotal = lineItems.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
@@ -122,8 +130,12 @@ export function createSessionRecord(
 		discount: null,
 		shippingDetails: null,
 		customerPhone: null,
-		successUrl: parseUrl(requiredString(params.success_url, "success_url"), "success_url"),
-		cancelUrl: optionalUrl(params.cancel_url, "cancel_url"),
+		successUrl: elements
+			? parseUrl(requiredString(params.return_url, "return_url"), "return_url")
+			: parseUrl(requiredString(params.success_url, "success_url"), "success_url"),
+		cancelUrl: elements ? null : optionalUrl(params.cancel_url, "cancel_url"),
+		uiMode,
+		clientSecret: null,
 		clientReferenceId: parseClientReferenceId(params.client_reference_id),
 		customerEmail: optionalEmail(params.customer_email, "customer_email"),
 		locale: optionalEnum(params.locale, "locale", LOCALES),
@@ -143,6 +155,7 @@ export function createSessionRecord(
 		...sessionTexts(params),
 	};
 	session.discount = parseDiscounts(state, session, params.discounts, now);
+	if (elements) session.clientSecret = `${session.id}_secret_${randomToken(24)}`;
 	return session;
 }
 

@@ -19,6 +19,7 @@ export function delayedMethodFor(currency: string): "sepa_debit" | "us_bank_acco
 /** The session's `checkout.session` object, with every field Stripe sends for a payment-mode session. */
 export function renderSession(session: SessionRecord): JsonObject {
 	const complete = session.status === "complete";
+	const elements = session.uiMode === "elements";
 	const totals = sessionTotals(session);
 	const shippingDetails = session.shippingDetails
 		? {
@@ -47,7 +48,8 @@ export function renderSession(session: SessionRecord): JsonObject {
 		},
 		cancel_url: session.cancelUrl,
 		client_reference_id: session.clientReferenceId,
-		client_secret: null,
+		// Stripe.js on the shop's page initialises with it (elements sessions only).
+		client_secret: session.clientSecret ?? null,
 		collected_information: complete
 			? { business_name: null, individual_name: null, shipping_details: shippingDetails }
 			: null,
@@ -130,15 +132,16 @@ export function renderSession(session: SessionRecord): JsonObject {
 		status: session.status,
 		submit_type: session.submitType,
 		subscription: null,
-		success_url: session.successUrl,
+		success_url: elements ? null : session.successUrl,
+		return_url: elements ? session.successUrl : null,
 		total_details: {
 			amount_discount: totals.discount,
 			amount_shipping: totals.shipping,
 			amount_tax: totals.tax,
 		},
-		ui_mode: "hosted_page",
-		// Stripe only gives the URL while the session can still be paid.
-		url: session.status === "open" ? `${session.origin}/pay/${session.id}` : null,
+		ui_mode: session.uiMode ?? "hosted_page",
+		// Stripe only gives the URL while the session can still be paid, and only for its own page.
+		url: session.status === "open" && !elements ? `${session.origin}/pay/${session.id}` : null,
 		wallet_options: null,
 	};
 }

@@ -108,8 +108,16 @@ export type SessionRecord = {
 	shippingDetails: ShippingDetailsRecord | null;
 	/** Set when the shopper pays, if `phone_number_collection` is on. */
 	customerPhone: string | null;
+	/**
+	 * Where the shopper goes once paid: `success_url` of a hosted page, `return_url`
+	 * of an `elements` session (the shop's own page confirms it there).
+	 */
 	successUrl: string;
 	cancelUrl: string | null;
+	/** `hosted_page` (absent in state saved before elements sessions) or `elements`. */
+	uiMode?: "hosted_page" | "elements";
+	/** An `elements` session's secret for Stripe.js on the shop's page; null for a hosted page. */
+	clientSecret?: string | null;
 	clientReferenceId: string | null;
 	customerEmail: string | null;
 	locale: string | null;
