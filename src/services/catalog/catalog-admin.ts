@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import { and, asc, desc, eq, gt, inArray, isNull, sql, sum } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql, sum } from "drizzle-orm";
 import { stripeCurrencyDigits } from "shop-money";
 import { runBatch } from "../../db/batch.ts";
 import type { Db } from "../../db/client.ts";
@@ -17,6 +17,7 @@ import type { CatalogAction } from "../../domain/vocabulary.ts";
 import { AppError } from "../../lib/errors.ts";
 import { isoTime } from "../../lib/time.ts";
 import type { Deps } from "../deps.ts";
+import { auditedPatch } from "./audited-patch.ts";
 import { productView } from "./catalog.ts";
 
 /**
@@ -205,25 +206,20 @@ export async function updateProduct(
 	for (let attempt = 0; attempt < 5; attempt++) {
 		const [row] = await db.select().from(products).where(eq(products.id, id)).limit(1);
 		if (!row) throw productNotFound();
-		const changed = (Object.keys(PATCHABLE) as (keyof typeof PATCHABLE)[]).filter(
-			(field) => patch[field] !== undefined && patch[field] !== row[field],
+		const { changed, changes, set, unchanged } = auditedPatch(
+			PATCHABLE,
+			products.id,
+			id,
+			row,
+			patch,
 		);
 		if (changed.length === 0) return viewOf(db, id);
-		const changes = Object.fromEntries(
-			changed.map((field) => [field, { from: row[field], to: patch[field] }]),
-		);
-		const unchanged = and(
-			eq(products.id, id),
-			...changed.map((field) =>
-				row[field] === null ? isNull(PATCHABLE[field]) : eq(PATCHABLE[field], row[field]),
-			),
-		) as SQL;
 		const now = deps.now();
 		const results = await runBatch(db, [
 			auditInsert(id, "update", actor, sql`${JSON.stringify(changes)}`, now, unchanged),
 			db
 				.update(products)
-				.set({ ...Object.fromEntries(changed.map((f) => [f, patch[f]])), updatedAt: now })
+				.set({ ...set, updatedAt: now })
 				.where(unchanged)
 				.getSQL(),
 		]);

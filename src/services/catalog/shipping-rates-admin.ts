@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { minorUnitDigits, stripeCurrencyDigits } from "shop-money";
 import { runBatch } from "../../db/batch.ts";
 import type { Db } from "../../db/client.ts";
@@ -13,6 +13,7 @@ import { AppError } from "../../lib/errors.ts";
 import { isoTime } from "../../lib/time.ts";
 import type { Deps } from "../deps.ts";
 import { shopSaved } from "../shop/identity.ts";
+import { auditedPatch } from "./audited-patch.ts";
 
 /**
  * The console's shipping rates (SPEC 17): created, edited and deactivated per
@@ -125,27 +126,21 @@ export async function updateShippingRate(
 	for (let attempt = 0; attempt < 5; attempt++) {
 		const [row] = await db.select().from(shippingRates).where(eq(shippingRates.id, id)).limit(1);
 		if (!row) throw rateNotFound();
-		const changed = (Object.keys(PATCHABLE) as (keyof typeof PATCHABLE)[]).filter(
-			(field) => patch[field] !== undefined && patch[field] !== row[field],
+		const { changed, changes, set, unchanged } = auditedPatch(
+			PATCHABLE,
+			shippingRates.id,
+			id,
+			row,
+			patch,
 		);
 		if (changed.length === 0) return shippingRateDetail(db, id);
-		const after = { ...row, ...Object.fromEntries(changed.map((f) => [f, patch[f]])) };
-		if (!daysInOrder(after))
+		if (!daysInOrder({ ...row, ...set }))
 			throw invalidShippingRate("minDays", "minDays must be at most maxDays.");
-		const changes = Object.fromEntries(
-			changed.map((field) => [field, { from: row[field], to: patch[field] }]),
-		);
-		const unchanged = and(
-			eq(shippingRates.id, id),
-			...changed.map((field) =>
-				row[field] === null ? isNull(PATCHABLE[field]) : eq(PATCHABLE[field], row[field]),
-			),
-		) as SQL;
 		const now = deps.now();
 		const results = await runBatch(db, [
 			db
 				.update(shippingRates)
-				.set({ ...Object.fromEntries(changed.map((f) => [f, patch[f]])), updatedAt: now })
+				.set({ ...set, updatedAt: now })
 				.where(unchanged)
 				.getSQL(),
 			sql`insert into shipping_rate_changes (rate_id, action, actor, changes, at)
