@@ -13,6 +13,7 @@ import {
 } from "../i18n/catalogues.ts";
 import { webUrl } from "../lib/web-url.ts";
 import type { AppEnv } from "../routes/app-env.ts";
+import { type DownloadView, downloadView } from "../services/orders/delivery.ts";
 import type { DownloadRow } from "../services/orders/orders.ts";
 import { currentOrderOfSession } from "../services/orders/sync.ts";
 import { publicOrder } from "../services/orders/view.ts";
@@ -46,7 +47,10 @@ export async function withOrderState(
 	// Its files, while they may be downloaded: a paid order's, never a refunded one's.
 	const delivering = order.status === "paid" || order.status === "fulfilled";
 	const links = delivering ? found.downloads : [];
-	const [text, detail] = statusTexts(view, locale, usableLinks(links, c.var.deps.now()));
+	// Each link as every reader sees it (what it has left, whether it still opens its file).
+	const shown = links.map((link) => downloadView(link, "", c.var.deps.now()));
+	const usable = shown.filter((link) => link.usable).length;
+	const [text, detail] = statusTexts(view, locale, usable);
 	// Still changing: not final, or paid while what Stripe's page reported is on its way.
 	const open = !view.progress.settled;
 	return new HTMLRewriter()
@@ -85,8 +89,7 @@ export async function withOrderState(
 			},
 		})
 		.on("#download-list", {
-			element: (el) =>
-				void el.setInnerContent(downloadItems(links, locale, c.var.deps.now()), { html: true }),
+			element: (el) => void el.setInnerContent(downloadItems(shown, locale), { html: true }),
 		})
 		.on("#download-note", {
 			element: (el) => void el.setInnerContent(downloadNote(links, locale)),
@@ -120,9 +123,6 @@ function withStatus(res: Response, status: string, text: string, detail: string)
 		.transform(res);
 }
 
-const usableLinks = (links: DownloadRow[], nowMs: number) =>
-	links.filter((l) => l.used < DOWNLOAD_LIMIT && l.expiresAt > nowMs).length;
-
 /** The headline and the line under it, in the shopper's words. */
 function statusTexts(view: OrderView, locale: Locale, usable: number): [string, string] {
 	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
@@ -155,20 +155,20 @@ function statusTexts(view: OrderView, locale: Locale, usable: number): [string, 
 }
 
 /** A button per file; a link that may not be used any more says why instead. */
-function downloadItems(links: DownloadRow[], locale: Locale, nowMs: number): string {
+function downloadItems(links: DownloadView[], locale: Locale): string {
 	const count = String(DOWNLOAD_LIMIT);
 	return links
 		.map((link) => {
 			const name = link.name;
-			if (link.expiresAt <= nowMs)
-				return html`<li>${translate(locale, "success.downloadExpired", { name })}</li>`;
-			if (link.used >= DOWNLOAD_LIMIT)
-				return html`<li>${translate(locale, "success.downloadUsedUp", { name, count })}</li>`;
+			if (!link.usable)
+				return link.downloadsLeft === 0
+					? html`<li>${translate(locale, "success.downloadUsedUp", { name, count })}</li>`
+					: html`<li>${translate(locale, "success.downloadExpired", { name })}</li>`;
 			const left = translate(locale, "success.downloadsLeft", {
-				left: String(DOWNLOAD_LIMIT - link.used),
+				left: String(link.downloadsLeft),
 				count,
 			});
-			return html`<li><a class="btn btn-primary" href="/downloads/${link.token}">${translate(locale, "success.download", { name })}</a> <span class="small muted">${left}</span></li>`;
+			return html`<li><a class="btn btn-primary" href="${link.url}">${translate(locale, "success.download", { name })}</a> <span class="small muted">${left}</span></li>`;
 		})
 		.join("");
 }

@@ -14,12 +14,12 @@ export const downloadRoutes = new Hono<AppEnv>().get("/:token", async (c) => {
 	// A HEAD (a mail client checking the link) does not count as a download.
 	const head = c.req.method === "HEAD";
 	try {
-		const { file, undo } = await openDownload(c.var.deps, c.req.param("token"), !head);
-		const object = head ? await c.env.MEDIA.head(file.key) : await c.env.MEDIA.get(file.key);
-		if (!object) {
-			await undo();
-			throw new AppError("download_not_found", "This file is no longer available.");
-		}
+		const { file, object } = await openDownload(
+			c.var.deps,
+			c.env.MEDIA,
+			c.req.param("token"),
+			!head,
+		);
 		const ascii = file.name.replace(/[^\x20-\x7e]|["\\]/g, "_");
 		return new Response(head ? null : (object as R2ObjectBody).body, {
 			headers: {

@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
 import { getOrder } from "./helpers/db.ts";
-import { emulator, stripe } from "./helpers/emulator.ts";
-import { deliver } from "./helpers/webhooks.ts";
+import { stripe } from "./helpers/emulator.ts";
+import { payAndDeliver } from "./helpers/paid-order.ts";
 
 const ITEMS = [{ productId: "espresso-beans", quantity: 1 }];
 type Answer = {
@@ -53,13 +53,7 @@ describe("a checkout paid on our page", () => {
 		});
 
 		// Paid there (as Stripe.js would confirm it), its events make the order paid as for hosted.
-		await emulator.pay(answer.sessionId);
-		const [completed] = await emulator.events({
-			objectId: answer.sessionId,
-			type: "checkout.session.completed",
-		});
-		if (!completed) throw new Error("no checkout.session.completed");
-		expect((await deliver(completed)).status).toBe(200);
+		await payAndDeliver(answer.sessionId);
 		expect((await getOrder(answer.orderId)).status).toBe("paid");
 	});
 

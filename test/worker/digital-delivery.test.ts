@@ -16,8 +16,7 @@ import { TEST_ADMIN_TOKEN } from "../support/constants.ts";
 import { adminRequest } from "./helpers/admin.ts";
 import { checkout, ORIGIN } from "./helpers/checkout.ts";
 import { db, depsFor, getOrder, testDeps, transitionsOf } from "./helpers/db.ts";
-import { emulator } from "./helpers/emulator.ts";
-import { deliver } from "./helpers/webhooks.ts";
+import { payAndDeliver } from "./helpers/paid-order.ts";
 
 beforeAll(() => loadCatalogues(env.ASSETS));
 
@@ -46,13 +45,7 @@ async function digitalProduct(withFile = true, shippable = false): Promise<strin
 /** A real checkout of `items`, paid at the emulator, its completed session delivered. */
 async function buy(items: { productId: string; quantity: number }[]) {
 	const { orderId, sessionId } = await checkout(items);
-	await emulator.pay(sessionId);
-	const [completed] = await emulator.events({
-		objectId: sessionId,
-		type: "checkout.session.completed",
-	});
-	if (!completed) throw new Error("no checkout.session.completed at the emulator");
-	expect((await deliver(completed)).status).toBe(200);
+	await payAndDeliver(sessionId);
 	return { orderId, sessionId };
 }
 

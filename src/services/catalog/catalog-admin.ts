@@ -191,6 +191,17 @@ const PATCHABLE = {
 	file: products.file,
 } as const;
 
+/** One field of a product as it is now (what an upload replaces); 404 `product_not_found`. */
+export async function productField<K extends "imageUrl" | "file">(db: Db, id: string, field: K) {
+	const [row] = await db
+		.select({ value: PATCHABLE[field] })
+		.from(products)
+		.where(eq(products.id, id))
+		.limit(1);
+	if (!row) throw productNotFound();
+	return row.value as ProductRow[K];
+}
+
 /**
  * Changes the fields given, and audits those whose value differs. Compared
  * and set in one batch: a concurrent edit (or a checkout's reservation, when

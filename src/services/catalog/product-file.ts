@@ -1,9 +1,7 @@
-import { eq } from "drizzle-orm";
-import { products } from "../../db/schema.ts";
 import { fileOf } from "../../domain/downloads.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { Deps } from "../deps.ts";
-import { invalidProduct, updateProduct } from "./catalog-admin.ts";
+import { invalidProduct, productField, updateProduct } from "./catalog-admin.ts";
 
 /** The largest file an owner may sell: what a Worker may receive in one request. */
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -44,7 +42,7 @@ export async function setProductFile(
 	if (upload.size === 0) throw invalidProduct("file", "The file is empty.");
 	if (upload.size > MAX_FILE_BYTES)
 		throw new AppError("payload_too_large", "The file is over 100 MB.");
-	const before = await fileColumn(deps, id);
+	const before = await productField(deps.db, id, "file");
 	const key = `files/${id}/${crypto.randomUUID()}`;
 	await media.put(key, upload.body, { httpMetadata: { contentType: type } });
 	const file = JSON.stringify({ key, name, type, size: upload.size });
@@ -60,20 +58,10 @@ export async function setProductFile(
 
 /** `DELETE /admin/products/:id/file`: the product sells no file any more; links to it stop working. */
 export async function removeProductFile(deps: Deps, media: R2Bucket, id: string, actor: string) {
-	const before = await fileColumn(deps, id);
+	const before = await productField(deps.db, id, "file");
 	const product = await updateProduct(deps, id, { file: null }, actor);
 	removeFile(deps, media, before);
 	return product;
-}
-
-async function fileColumn(deps: Deps, id: string): Promise<string | null> {
-	const [row] = await deps.db
-		.select({ file: products.file })
-		.from(products)
-		.where(eq(products.id, id))
-		.limit(1);
-	if (!row) throw new AppError("product_not_found", "No such product.");
-	return row.file;
 }
 
 function removeFile(deps: Deps, media: R2Bucket, column: string | null): void {

@@ -1,9 +1,6 @@
-import { eq } from "drizzle-orm";
-import { products } from "../../db/schema.ts";
-import { AppError } from "../../lib/errors.ts";
 import type { Deps } from "../deps.ts";
 import { removeReplaced, storeImage } from "../media/images.ts";
-import { updateProduct } from "./catalog-admin.ts";
+import { productField, updateProduct } from "./catalog-admin.ts";
 
 /**
  * `POST /admin/products/:id/image`: the picture stored in R2 under a key named
@@ -18,15 +15,10 @@ export async function setProductImage(
 	upload: { type: string | undefined; body: ArrayBuffer },
 	actor: string,
 ) {
-	const [before] = await deps.db
-		.select({ imageUrl: products.imageUrl })
-		.from(products)
-		.where(eq(products.id, id))
-		.limit(1);
-	if (!before) throw new AppError("product_not_found", "No such product.");
+	const before = await productField(deps.db, id, "imageUrl");
 	const imageUrl = await storeImage(media, `products/${id}`, upload);
 	const product = await updateProduct(deps, id, { imageUrl }, actor);
-	const removed = removeReplaced(media, before.imageUrl, imageUrl);
+	const removed = removeReplaced(media, before, imageUrl);
 	if (removed) deps.defer(removed);
 	return product;
 }

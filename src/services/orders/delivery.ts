@@ -66,6 +66,8 @@ export function deliveryStatements(orderId: string, version: number, now: number
 	];
 }
 
+export type DownloadView = ReturnType<typeof downloadView>;
+
 /** A link as its reader sees it: where, until when, how many downloads are left. */
 export function downloadView(row: DownloadRow, origin: string, nowMs: number) {
 	const left = Math.max(0, DOWNLOAD_LIMIT - row.used);
@@ -151,15 +153,17 @@ function refused(why: keyof typeof REFUSED): AppError {
 }
 
 /**
- * `GET /downloads/<token>`: counts one download and answers where its file
- * is, in one round trip (the count and the read in one batch); a link that
- * may not be used is refused with why. `count: false` (a HEAD) only checks.
+ * `GET /downloads/<token>`: counts one download and answers its file from R2
+ * (the count and the read of where it is in one D1 round trip); a link that may
+ * not be used is refused with why, and a file gone from the bucket is not
+ * counted. `count: false` (a HEAD) only checks, and reads the object's head.
  */
 export async function openDownload(
 	deps: Deps,
+	media: R2Bucket,
 	token: string,
 	count: boolean,
-): Promise<{ file: ProductFile; undo: () => Promise<unknown> }> {
+): Promise<{ file: ProductFile; object: R2Object | R2ObjectBody }> {
 	const { db } = deps;
 	const now = deps.now();
 	if (!/^[0-9a-f]{32}\d{1,15}$/.test(token)) throw refused("not_found");
@@ -193,19 +197,18 @@ export async function openDownload(
 		if (row.expires_at <= now) throw refused("expired");
 		throw refused("used_up");
 	}
-	const undo = () =>
-		count
-			? runBatch(db, [
-					{
-						sql: "update downloads set used = used - 1 where token = ? and used > 0",
-						params: [token],
-					},
-				])
-			: Promise.resolve();
 	const file = fileOf(row.file);
-	if (!file) {
-		await undo();
+	const object = file && (count ? await media.get(file.key) : await media.head(file.key));
+	if (!file || !object) {
+		// Not a download: the count it took goes back.
+		if (count)
+			await runBatch(db, [
+				{
+					sql: "update downloads set used = used - 1 where token = ? and used > 0",
+					params: [token],
+				},
+			]);
 		throw refused("no_file");
 	}
-	return { file, undo };
+	return { file, object };
 }
