@@ -50,7 +50,7 @@ export async function withOrderState(
 	// Each link as every reader sees it (what it has left, whether it still opens its file).
 	const shown = links.map((link) => downloadView(link, "", c.var.deps.now()));
 	const usable = shown.filter((link) => link.usable).length;
-	const [text, detail] = statusTexts(view, locale, usable);
+	const [text, detail] = statusTexts(view, locale, { usable, issued: found.downloads.length });
 	// Still changing: not final, or paid while what Stripe's page reported is on its way.
 	const open = !view.progress.settled;
 	return new HTMLRewriter()
@@ -124,7 +124,11 @@ function withStatus(res: Response, status: string, text: string, detail: string)
 }
 
 /** The headline and the line under it, in the shopper's words. */
-function statusTexts(view: OrderView, locale: Locale, usable: number): [string, string] {
+function statusTexts(
+	view: OrderView,
+	locale: Locale,
+	links: { usable: number; issued: number },
+): [string, string] {
 	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
 	if (view.failureCode === "amount_mismatch")
 		return isOpenStatus(view.status)
@@ -137,19 +141,26 @@ function statusTexts(view: OrderView, locale: Locale, usable: number): [string, 
 				? [t("success.fulfilled"), t("success.fulfilledDetail")]
 				: [
 						t("success.delivered"),
-						t(usable > 0 ? "success.deliveredDetail" : "success.deliveredEnded"),
+						t(links.usable > 0 ? "success.deliveredDetail" : "success.deliveredEnded"),
 					];
 		case "failed":
 			return [
 				t("success.failed"),
 				t("success.failedDetail", { reason: declineText(view.failureCode, locale) }),
 			];
+		case "refunded":
+			// Its downloads, if it had any, were refused from the refund on.
+			return [
+				t("success.refunded"),
+				links.issued > 0
+					? `${t("success.refundedDetail")} ${t("success.downloadsEnded")}`
+					: t("success.refundedDetail"),
+			];
 		case "pending":
 		case "processing":
 		case "paid":
 		case "expired":
 		case "canceled":
-		case "refunded":
 			return [t(`success.${view.status}`), t(`success.${view.status}Detail`)];
 	}
 }

@@ -5,7 +5,7 @@
  * fulfilled by its delivery; new links from the console.
  */
 import { env, exports } from "cloudflare:workers";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { downloads, emails } from "../../src/db/schema.ts";
 import { loadCatalogues } from "../../src/i18n/catalogues.ts";
@@ -214,7 +214,7 @@ describe("a paid order of downloads", () => {
 		).text();
 		// (The page carries its catalogue for its script: read the rendered line itself.)
 		expect(/id="status-detail"[^>]*>([^<]*)</.exec(ended)?.[1]).toBe(
-			"Its download links have ended. Reply to your confirmation e-mail and we will send new ones.",
+			"Its download links have ended; the shop can send you new ones.",
 		);
 
 		// A browser reads why, in its language, on the shop's page.
@@ -231,7 +231,7 @@ describe("a paid order of downloads", () => {
 
 	it("refuses a link past its seven days, an unknown one, and every link once the order is refunded", async () => {
 		const productId = await digitalProduct();
-		const { orderId } = await buy([{ productId, quantity: 2 }]);
+		const { orderId, sessionId } = await buy([{ productId, quantity: 2 }]);
 		const [link] = await linksOf(orderId);
 		const token = link?.token ?? "";
 
@@ -261,6 +261,29 @@ describe("a paid order of downloads", () => {
 		expect(await codeOf(revoked)).toBe("download_revoked");
 		const [after] = await linksOf(orderId);
 		expect(after?.used).toBe(1);
+
+		// The success page and the refund's e-mail say so.
+		const page = await (
+			await exports.default.fetch(`${ORIGIN}/success.html?session_id=${sessionId}`)
+		).text();
+		expect(/id="status-detail"[^>]*>([^<]*)</.exec(page)?.[1]).toBe(
+			"The money goes back to your original payment method; it can take a few business days to appear. Its download links no longer work.",
+		);
+		const [refundEmail] = await db
+			.select()
+			.from(emails)
+			.where(and(eq(emails.orderId, orderId), eq(emails.kind, "refund")));
+		const sent: OutgoingEmail[] = [];
+		const mailer = {
+			from: "orders@shop.test",
+			send: async (e: OutgoingEmail) => {
+				sent.push(e);
+				return "m2";
+			},
+		};
+		const deps = Object.create(depsFor(env), { mailer: { value: mailer } });
+		await deliverEmail(deps, refundEmail?.id ?? "", 1);
+		expect(sent[0]?.text).toContain("Its download links no longer work.");
 	});
 
 	it("made of downloads and goods stays paid until shipped; a line with neither leaves it paid", async () => {

@@ -123,6 +123,8 @@ function kindParts(
 				paragraphs: [
 					t("email.refund.intro", { amount }),
 					...(full ? [t("email.refund.full")] : []),
+					// Links that still worked until now: refused from the full refund on.
+					...(full && (links.downloads?.length ?? 0) > 0 ? [t("email.refund.downloadsEnded")] : []),
 					t("email.refund.delay"),
 				],
 				refundedNow,
