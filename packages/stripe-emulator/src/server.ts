@@ -16,6 +16,7 @@ import { showReceipt } from "./payments/receipt-page.ts";
 import { createContext, type EmulatorContext } from "./state/context.ts";
 import { newWebhookSecret } from "./state/ids.ts";
 import { loadState, persistState } from "./state/persistence.ts";
+import { STRIPE_JS_ROUTES } from "./stripe-js/routes.ts";
 
 export type EmulatorOptions = {
 	/** 0 = a random free port; default 12111. */
@@ -92,7 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 }
 
-/** The emulator's routes: the control API, the hosted page, Stripe's `/v1`, all on Hono. */
+/** The emulator's routes: the control API, the hosted page, Stripe.js, Stripe's `/v1`, all on Hono. */
 function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 	const app = new Hono();
 	app.use(
@@ -132,6 +133,19 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 	app.post("/pay/:id", async (c) =>
 		toResponse(submitPayPage(ctx, c.req.param("id"), await c.req.text())),
 	);
+	// The Stripe.js stand-in: its scripts, the Payment Element's frame, the SDK's endpoints.
+	for (const route of STRIPE_JS_ROUTES) {
+		app.on(route.method, route.pattern, async (c) =>
+			toResponse(
+				route.handler({
+					ctx,
+					pathParams: c.req.param(),
+					query: new URL(c.req.url).searchParams,
+					rawBody: route.method === "POST" ? await c.req.text() : "",
+				}),
+			),
+		);
+	}
 	const api = async (c: Context, endpoint: Endpoint<ApiHandler> | null) =>
 		toResponse(
 			await handleApi(ctx, faults, {
@@ -153,7 +167,13 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 	// Anything else under /v1 still goes through auth and the request log, as on Stripe.
 	app.all("/v1/*", (c) => api(c, null));
 	app.get("/", (c) =>
-		c.json({ emulator: "stripe", api: "/v1", control: "/_emulator", checkout: "/pay/:id" }),
+		c.json({
+			emulator: "stripe",
+			api: "/v1",
+			control: "/_emulator",
+			checkout: "/pay/:id",
+			stripeJs: "/js/stripe.js",
+		}),
 	);
 	// The browser's request for an icon: nothing to show, and no 404 in its console.
 	app.get("/favicon.ico", (c) => c.body(null, 204));

@@ -247,4 +247,25 @@ describe("the hosted page of a session that ships", () => {
 		expect(html).toContain("3 à 5 jours ouvrés");
 		expect(html).toMatch(/<button type="submit" id="pay">Payer 35,00\s\$US<\/button>/);
 	});
+
+	it("says declines and form problems in French for locale=fr, the API staying English", async () => {
+		const session = await createShopSession(test, { locale: "fr" });
+		const noCity = await submit(String(session.url), { ...PAYMENT, ...PARIS, shippingCity: "" });
+		expect(noCity.status).toBe(422);
+		expect(noCity.html).toContain("Votre ville est obligatoire.");
+		const declined = await submit(String(session.url), {
+			...PAYMENT,
+			...PARIS,
+			cardNumber: "4000 0000 0000 9995",
+		});
+		expect(declined.status).toBe(402);
+		expect(declined.html).toMatch(
+			/id="payment-error">Les fonds de votre carte sont insuffisants\.</,
+		);
+		const retrieved = await test.stripe.checkout.sessions.retrieve(session.id, {
+			expand: ["payment_intent"],
+		});
+		const intent = retrieved.payment_intent as { last_payment_error: { message: string } };
+		expect(intent.last_payment_error.message).toBe("Your card has insufficient funds.");
+	});
 });

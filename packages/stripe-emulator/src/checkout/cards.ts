@@ -1,3 +1,5 @@
+import type { PageLanguage } from "./page-labels.ts";
+
 /** What the card network says about a test card. */
 export type CardOutcome =
 	| { kind: "success"; brand: string; last4: string; funding: string }
@@ -71,4 +73,28 @@ export function cardOutcome(input: string): CardOutcome {
 		message: "Your card number is incorrect.",
 		createsCharge: false,
 	};
+}
+
+// The decline messages in French, by `decline_code` (or `code` when there is none).
+const FRENCH_DECLINES: Record<string, string> = {
+	generic_decline: "Votre carte a été refusée.",
+	insufficient_funds: "Les fonds de votre carte sont insuffisants.",
+	lost_card: "Votre carte a été refusée.",
+	expired_card: "Votre carte a expiré.",
+	incorrect_cvc: "Le code de sécurité de votre carte est incorrect.",
+	processing_error:
+		"Une erreur est survenue lors du traitement de votre carte. Réessayez dans quelques instants.",
+	incorrect_number: "Le numéro de votre carte est incorrect.",
+};
+
+/**
+ * A decline as the page says it to the shopper: the API's (English) message, or its French
+ * version. The API objects (`last_payment_error`, `failure_message`) keep the English one.
+ */
+export function declineMessage(
+	decline: { code: string; declineCode: string | null; message: string },
+	lang: PageLanguage,
+): string {
+	if (lang === "en") return decline.message;
+	return FRENCH_DECLINES[decline.declineCode ?? decline.code] ?? decline.message;
 }

@@ -5,6 +5,7 @@ import {
 	optionalEnumParam,
 	optionalObject,
 	optionalString,
+	optionalStringArray,
 	type ParamObject,
 	rejectUnknown,
 	requiredInteger,
@@ -90,6 +91,7 @@ function parseLineItem(value: ParamObject[string], name: string, now: number): L
 		created: now,
 		taxBehavior,
 		taxCode: parseTaxCode(productData.tax_code, `${productPrefix}[tax_code]`),
+		images: optionalStringArray(productData.images, `${productPrefix}[images]`) ?? [],
 	};
 }
 

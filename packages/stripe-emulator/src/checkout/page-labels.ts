@@ -43,6 +43,15 @@ const EN = {
 	acceptTerms: "I agree to the Terms of Service.",
 	termsRequired: "Please agree to the terms to continue.",
 	free: "Free",
+	securityCode: "Security code",
+	testCardHint: "Test mode: use 4242 4242 4242 4242",
+	frameTitle: "Card details",
+	emailLocked: "This checkout's email address cannot be changed.",
+	noShippingAddress: "This checkout does not collect a shipping address.",
+	shippingOptionUnknown: "This shipping option is not available.",
+	sessionNotOpen: "This checkout is no longer open.",
+	sessionNotFound: "This checkout could not be found.",
+	codeNotRemovable: "This discount cannot be removed.",
 	testCards:
 		"Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and any CVC.",
 };
@@ -91,12 +100,24 @@ const FR: Labels = {
 	acceptTerms: "J'accepte les conditions d'utilisation.",
 	termsRequired: "Veuillez accepter les conditions pour continuer.",
 	free: "Gratuit",
+	securityCode: "Code de sécurité",
+	testCardHint: "Mode test : utilisez 4242 4242 4242 4242",
+	frameTitle: "Informations de la carte",
+	emailLocked: "L'adresse e-mail de ce paiement ne peut pas être modifiée.",
+	noShippingAddress: "Ce paiement ne demande pas d'adresse de livraison.",
+	shippingOptionUnknown: "Ce mode de livraison n'est pas disponible.",
+	sessionNotOpen: "Ce paiement n'est plus ouvert.",
+	sessionNotFound: "Ce paiement est introuvable.",
+	codeNotRemovable: "Cette remise ne peut pas être retirée.",
 	testCards:
 		"Cartes de test : 4242 4242 4242 4242 réussit ; 4000 0000 0000 0002 est refusée ; 4000 0000 0000 9995 n'a pas assez de fonds. N'importe quelle date future et n'importe quel CVC.",
 };
 
+/** The two languages the pages (and the Stripe.js stand-in) speak. */
+export type PageLanguage = "en" | "fr";
+
 /** The page's language: French for `fr` and `fr-CA`, English otherwise (including `auto`). */
-export function pageLanguage(locale: string | null): "en" | "fr" {
+export function pageLanguage(locale: string | null): PageLanguage {
 	return locale?.startsWith("fr") ? "fr" : "en";
 }
 

@@ -1,9 +1,6 @@
 import { type HttpAnswer, htmlAnswer, redirectAnswer } from "../api/http-io.ts";
-import { checkPromotionCode } from "../discounts/promotion-codes.ts";
-import { attemptPayment } from "../payments/payments.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import type { SessionRecord } from "../state/store.ts";
-import { validateCardForm } from "./card-form.ts";
 import {
 	type CheckoutFormState,
 	pageTotals,
@@ -12,8 +9,9 @@ import {
 	renderNotFoundPage,
 	successUrl,
 } from "./checkout-page.ts";
+import { applyPromotionCode, submitPayment } from "./checkout-steps.ts";
 import { labelsFor, pageLanguage } from "./page-labels.ts";
-import { checkShippingInput, findShippingRate, type ShippingInput } from "./shipping-details.ts";
+import { findShippingRate, type ShippingInput } from "./shipping-details.ts";
 import { shippingFieldName } from "./shipping-form.ts";
 
 /** `GET /pay/:id`: the hosted page, or a clear page when the session cannot be paid. */
@@ -73,51 +71,28 @@ export function submitPayPage(
 		session.discount = null;
 		return render(200, { values: { ...values, promotionCode: "" } });
 	}
+	const lang = pageLanguage(session.locale);
 	const current = appliedCode(ctx, session);
 	const wantsCode =
 		session.allowPromotionCodes === true &&
 		typedCode !== "" &&
 		typedCode.toLowerCase() !== current?.toLowerCase();
 	if (wantsCode) {
-		const subtotal = pageTotals(session, { error: null, values }).subtotal;
-		const check = checkPromotionCode(ctx.state, session, typedCode, subtotal, ctx.clock.now());
-		if (!check.ok) {
-			const message = labelsFor(pageLanguage(session.locale)).codeInvalid;
-			return render(422, { promotionError: message });
-		}
-		session.discount = check.discount;
+		const applied = applyPromotionCode(ctx, session, typedCode, lang);
+		if (!applied.ok) return render(422, { promotionError: applied.message });
 	}
 	if (intent === "apply_promotion_code" || intent === "update") return render(200);
 	// The page has no script: a shipping option or code chosen just before Pay changed the
 	// total the button showed. Show the new total rather than charge what was not shown.
 	if (pageTotals(session, { error: null, values }).total !== totalBefore) {
-		const message = labelsFor(pageLanguage(session.locale)).totalChanged;
+		const message = labelsFor(lang).totalChanged;
 		return render(409, { error: { field: null, message } });
 	}
-	// As Stripe's page: the terms' box, when asked, must be ticked before anything is charged.
-	if (session.terms && form.get("terms") !== "accepted") {
-		const message = labelsFor(pageLanguage(session.locale)).termsRequired;
-		return render(422, { error: { field: "terms", message } });
-	}
-	const paymentRequired = pageTotals(session, { error: null, values }).total > 0;
-	const checked = validateCardForm(fields, new Date(ctx.clock.now() * 1000), paymentRequired);
-	if (!checked.ok) {
-		return render(422, { error: { field: checked.field, message: checked.message } });
-	}
-	const contact = checkShippingInput(session, shipping);
-	if (!contact.ok) {
-		return render(422, { error: { field: contact.field, message: contact.message } });
-	}
-	session.shippingDetails = contact.details;
-	session.customerPhone = contact.phone;
-	if (session.terms) session.terms.accepted = true;
-	const result = attemptPayment(ctx, session, checked.input);
-	if (result.outcome === "declined") {
-		const error = {
-			field: declinedField(result.error?.code),
-			message: result.error?.message ?? "",
-		};
-		return render(402, { error });
+	const termsAccepted = form.get("terms") === "accepted";
+	const outcome = submitPayment(ctx, session, { fields, shipping, termsAccepted }, lang);
+	if (!outcome.ok) {
+		const error = { field: outcome.field, message: outcome.message };
+		return render(outcome.kind === "declined" ? 402 : 422, { error });
 	}
 	return redirectAnswer(successUrl(session));
 }
@@ -125,11 +100,4 @@ export function submitPayPage(
 function appliedCode(ctx: EmulatorContext, session: SessionRecord): string | null {
 	const id = session.discount?.promotionCodeId;
 	return id ? (ctx.state.promotionCodes.get(id)?.code ?? null) : null;
-}
-
-// Point the shopper at the field the decline is about.
-function declinedField(code: string | undefined): string {
-	if (code === "incorrect_cvc") return "card-cvc";
-	if (code === "expired_card") return "card-expiry";
-	return "card-number";
 }

@@ -1,4 +1,5 @@
 import type { AddressRecord, SessionRecord, ShippingDetailsRecord } from "../state/store.ts";
+import type { PageLanguage } from "./page-labels.ts";
 
 /** What the shopper typed: the hosted page's fields or the control API's `shipping`. */
 export type ShippingInput = {
@@ -29,43 +30,89 @@ export type ShippingCheck =
 /** Stripe's form asks for a state or province in these countries. */
 export const STATE_REQUIRED: ReadonlySet<string> = new Set(["US", "CA", "AU"]);
 
+const MESSAGES = {
+	en: {
+		name: "Your name is required.",
+		line1: "Your address is incomplete.",
+		city: "Your city is required.",
+		postalCode: "Your postal code is incomplete.",
+		country: "We cannot ship to this country.",
+		state: "Your state is required.",
+		phone: "Your phone number is invalid.",
+	},
+	fr: {
+		name: "Votre nom est obligatoire.",
+		line1: "Votre adresse est incomplète.",
+		city: "Votre ville est obligatoire.",
+		postalCode: "Votre code postal est incomplet.",
+		country: "Nous ne livrons pas dans ce pays.",
+		state: "Votre État ou province est obligatoire.",
+		phone: "Votre numéro de téléphone n'est pas valide.",
+	},
+} satisfies Record<PageLanguage, Record<string, string>>;
+
 /** Checks the shipping step as Stripe's page does: required fields, an allowed country, a phone when asked. */
-export function checkShippingInput(session: SessionRecord, input: ShippingInput): ShippingCheck {
+export function checkShippingInput(
+	session: SessionRecord,
+	input: ShippingInput,
+	lang: PageLanguage = "en",
+): ShippingCheck {
+	const address = checkShippingAddress(session, input, lang);
+	if (!address.ok) return address;
+	const phone = checkPhone(session, input.phone, lang);
+	if (!phone.ok) return phone;
+	return { ok: true, details: address.details, phone: phone.phone };
+}
+
+/** The address part of the shipping step; null details when the session ships nothing. */
+export function checkShippingAddress(
+	session: SessionRecord,
+	input: Omit<ShippingInput, "phone">,
+	lang: PageLanguage = "en",
+):
+	| { ok: true; details: ShippingDetailsRecord | null }
+	| { ok: false; field: ShippingField; message: string } {
+	if (!session.shippingCountries) return { ok: true, details: null };
+	const messages = MESSAGES[lang];
 	const trimmed = Object.fromEntries(
 		Object.entries(input).map(([key, value]) => [key, value.trim()]),
-	) as ShippingInput;
-	let details: ShippingDetailsRecord | null = null;
-	if (session.shippingCountries) {
-		const missing = (field: ShippingField, message: string) =>
-			({ ok: false, field, message }) as const;
-		if (!trimmed.name) return missing("shipping-name", "Your name is required.");
-		if (!trimmed.line1) return missing("shipping-line1", "Your address is incomplete.");
-		if (!trimmed.city) return missing("shipping-city", "Your city is required.");
-		if (!trimmed.postalCode) {
-			return missing("shipping-postal-code", "Your postal code is incomplete.");
-		}
-		const country = trimmed.country.toUpperCase();
-		if (!session.shippingCountries.includes(country)) {
-			return missing("shipping-country", "We cannot ship to this country.");
-		}
-		if (STATE_REQUIRED.has(country) && !trimmed.state) {
-			return missing("shipping-state", "Your state is required.");
-		}
-		const address: AddressRecord = {
-			line1: trimmed.line1,
-			line2: trimmed.line2 || null,
-			city: trimmed.city,
-			postal_code: trimmed.postalCode,
-			state: trimmed.state || null,
-			country,
-		};
-		details = { name: trimmed.name, address };
+	) as Omit<ShippingInput, "phone">;
+	const missing = (field: ShippingField, message: string) =>
+		({ ok: false, field, message }) as const;
+	if (!trimmed.name) return missing("shipping-name", messages.name);
+	if (!trimmed.line1) return missing("shipping-line1", messages.line1);
+	if (!trimmed.city) return missing("shipping-city", messages.city);
+	if (!trimmed.postalCode) return missing("shipping-postal-code", messages.postalCode);
+	const country = trimmed.country.toUpperCase();
+	if (!session.shippingCountries.includes(country)) {
+		return missing("shipping-country", messages.country);
 	}
-	if (!session.phoneNumberCollection) return { ok: true, details, phone: null };
-	if (!/^\+?[\d\s().-]{6,20}$/.test(trimmed.phone)) {
-		return { ok: false, field: "phone", message: "Your phone number is invalid." };
+	if (STATE_REQUIRED.has(country) && !trimmed.state) {
+		return missing("shipping-state", messages.state);
 	}
-	return { ok: true, details, phone: trimmed.phone };
+	const address: AddressRecord = {
+		line1: trimmed.line1,
+		line2: trimmed.line2 || null,
+		city: trimmed.city,
+		postal_code: trimmed.postalCode,
+		state: trimmed.state || null,
+		country,
+	};
+	return { ok: true, details: { name: trimmed.name, address } };
+}
+
+// The phone, when the session asks for one (`phone_number_collection`); null otherwise.
+function checkPhone(
+	session: SessionRecord,
+	phone: string,
+	lang: PageLanguage,
+): { ok: true; phone: string | null } | { ok: false; field: "phone"; message: string } {
+	if (!session.phoneNumberCollection) return { ok: true, phone: null };
+	const trimmed = phone.trim();
+	if (!/^\+?[\d\s().-]{6,20}$/.test(trimmed)) {
+		return { ok: false, field: "phone", message: MESSAGES[lang].phone };
+	}
+	return { ok: true, phone: trimmed };
 }
 
 // Plausible addresses for the control API's default, by country.

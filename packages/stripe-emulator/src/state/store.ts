@@ -16,6 +16,8 @@ export type LineItemRecord = {
 	created: number;
 	taxBehavior: TaxBehavior;
 	taxCode: string | null;
+	/** `product_data[images]` (absent in state saved before the Stripe.js stand-in). */
+	images?: string[];
 };
 
 /** Whether an amount excludes tax (tax is added), includes it, or says nothing (treated as exclusive). */
@@ -104,9 +106,12 @@ export type SessionRecord = {
 	phoneNumberCollection: boolean;
 	automaticTax: boolean;
 	discount: AppliedDiscountRecord | null;
-	/** Set when the shopper pays (`collected_information.shipping_details`). */
+	/**
+	 * Set when the shopper pays (`collected_information.shipping_details`), or earlier by
+	 * Stripe.js' `updateShippingAddress` on an `elements` session.
+	 */
 	shippingDetails: ShippingDetailsRecord | null;
-	/** Set when the shopper pays, if `phone_number_collection` is on. */
+	/** Set when the shopper pays, if `phone_number_collection` is on (or by `updatePhoneNumber`). */
 	customerPhone: string | null;
 	/**
 	 * Where the shopper goes once paid: `success_url` of a hosted page, `return_url`
@@ -131,7 +136,10 @@ export type SessionRecord = {
 		receiptEmail: string | null;
 	};
 	paymentIntentId: string | null;
-	/** Set when the shopper completes the page (`customer_details.email`). */
+	/**
+	 * The shopper's email (`customer_details.email`, shown once complete): set when the hosted
+	 * page completes, or earlier by Stripe.js' `updateEmail` on an `elements` session.
+	 */
 	customerDetailsEmail: string | null;
 	/** The url prefix of the emulator that created it, for `url`. */
 	origin: string;
