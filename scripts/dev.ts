@@ -49,7 +49,12 @@ function takePort(args: string[], fallback: number): { port: number; rest: strin
 	return { port, rest };
 }
 
-const STRIPE_VARS = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"];
+const STRIPE_VARS = [
+	"STRIPE_SECRET_KEY",
+	"STRIPE_PUBLISHABLE_KEY",
+	"STRIPE_WEBHOOK_SECRET",
+	"STRIPE_API_BASE",
+];
 const MAILBOX_REPLACES = ["EMAIL_API_BASE", "RESEND_API_KEY"];
 
 try {

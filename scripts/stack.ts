@@ -377,6 +377,8 @@ export async function openSqlite(
 }
 
 export const EMULATOR_SECRET_KEY = "sk_test_emulator";
+/** The emulator's publishable key: /pay.html's Stripe.js stand-in takes any test one. */
+export const EMULATOR_PUBLISHABLE_KEY = "pk_test_emulator";
 
 /** The sender the worker uses against the local mailbox (any address does; this one reads right). */
 export const MAILBOX_EMAIL_FROM = "Bean & Leaf <orders@localhost>";
@@ -434,6 +436,7 @@ export async function startShop(
 		}
 		Object.assign(vars, {
 			STRIPE_SECRET_KEY: EMULATOR_SECRET_KEY,
+			STRIPE_PUBLISHABLE_KEY: EMULATOR_PUBLISHABLE_KEY,
 			STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
 			STRIPE_API_BASE: emulator.url,
 		});

@@ -183,8 +183,8 @@ const promotionCodes = (env: Settings) =>
 	parse("ALLOW_PROMOTION_CODES", onOff("on"), env.ALLOW_PROMOTION_CODES);
 const automaticTax = (env: Settings) => parse("AUTOMATIC_TAX", onOff("off"), env.AUTOMATIC_TAX);
 const requireTerms = (env: Settings) => parse("REQUIRE_TERMS", onOff("off"), env.REQUIRE_TERMS);
-const checkoutUi = (env: Settings) =>
-	parse(
+const checkoutUi = (env: Settings): CheckoutUi => {
+	const ui = parse(
 		"CHECKOUT_UI",
 		v.pipe(
 			v.optional(v.string(), "hosted"),
@@ -193,6 +193,28 @@ const checkoutUi = (env: Settings) =>
 		),
 		env.CHECKOUT_UI,
 	);
+	// Stripe.js on our page needs the publishable key of the same mode as the secret one.
+	if (ui === "elements") {
+		const publishable = env.STRIPE_PUBLISHABLE_KEY?.trim() ?? "";
+		if (!PUBLISHABLE_KEY.test(publishable))
+			throw new ConfigError(
+				"STRIPE_PUBLISHABLE_KEY",
+				"is needed with CHECKOUT_UI=elements (pk_test_… or pk_live_…: Stripe.js on /pay.html)",
+			);
+		const secretTest = isTestKey(env.STRIPE_SECRET_KEY?.trim() ?? "");
+		if (publishable.startsWith("pk_test_") !== secretTest)
+			throw new ConfigError(
+				"STRIPE_PUBLISHABLE_KEY",
+				"is not of the same mode as STRIPE_SECRET_KEY (test with test, live with live)",
+			);
+	}
+	return ui;
+};
+
+const PUBLISHABLE_KEY = /^pk_(test|live)_/;
+
+/** Stripe.js of the pinned API version (@stripe/stripe-js 10's release train), never bundled. */
+export const STRIPE_JS_URL = "https://js.stripe.com/endive/stripe.js";
 
 const locale = v.pipe(
 	v.optional(v.string(), "en"),
@@ -387,6 +409,11 @@ export type Config = {
 	readonly stripeApiOrigin: string | null;
 	/** STRIPE_PUBLISHABLE_KEY when it looks like one (the browser's only Stripe setting). */
 	readonly publishableKey: string | null;
+	/**
+	 * Where /pay.html loads Stripe.js from: js.stripe.com, or the emulator's
+	 * stand-in when a test key goes to STRIPE_API_BASE (a live key never gets another).
+	 */
+	readonly stripeJsUrl: string;
 	/** ADMIN_TOKEN; null (no /admin at all) when unset. */
 	readonly adminToken: string | null;
 	/** ALERT_WEBHOOK_URL; null when alerts are only logged. */
@@ -439,6 +466,15 @@ export function configOf(bindings: Settings): Config {
 	);
 	const problems = new Map<boolean, SettingProblem[]>();
 	const base = env.STRIPE_API_BASE?.trim();
+	const stripeJs = once(() => {
+		// No usable secret key (the catalog still answers): nothing says it is a test shop.
+		const base = env.STRIPE_API_BASE?.trim();
+		const key = env.STRIPE_SECRET_KEY?.trim() ?? "";
+		const testPage = isTestKey(key) && config.publishableKey?.startsWith("pk_test_");
+		return base && testPage && URL.canParse(base)
+			? new URL("/js/stripe.js", base).href
+			: STRIPE_JS_URL;
+	});
 	const publishable = env.STRIPE_PUBLISHABLE_KEY?.trim();
 	const config: Config = {
 		get stripe() {
@@ -481,7 +517,10 @@ export function configOf(bindings: Settings): Config {
 			return tax();
 		},
 		stripeApiOrigin: base && URL.canParse(base) ? new URL(base).origin : null,
-		publishableKey: publishable && /^pk_(test|live)_/.test(publishable) ? publishable : null,
+		publishableKey: publishable && PUBLISHABLE_KEY.test(publishable) ? publishable : null,
+		get stripeJsUrl() {
+			return stripeJs();
+		},
 		adminToken: env.ADMIN_TOKEN?.trim() || null,
 		alertWebhookUrl: env.ALERT_WEBHOOK_URL?.trim() || null,
 		problems(local) {

@@ -37,7 +37,9 @@ app.use(async (c, next) => {
 	);
 	await next();
 });
-app.use((c, next) => securityHeaders(c.var.config.stripeApiOrigin)(c, next));
+app.use((c, next) =>
+	securityHeaders(c.var.config.stripeApiOrigin, () => c.var.config.stripeJsUrl)(c, next),
+);
 
 app.route("/", healthRoutes);
 app.route("/api/products", catalogRoutes);

@@ -110,22 +110,22 @@ function safeRedirectUrl(url) {
 }
 
 /**
- * POST /create-checkout-session with `{items, orderId?, resumeToken?, locale?}` and an
+ * POST /create-checkout-session with `{items, orderId?, resumeToken?, locale?, uiMode?}` and an
  * Idempotency-Key (the same for the same request content until it succeeds).
  * Waits and retries on 409 `request_in_progress`. Resolves
- * `{orderId, sessionId, url, resumeToken}`: the token proves this browser's
- * claim on the order when it comes back to resume it.
- * `onWait(seconds)` is called before each wait.
+ * `{orderId, sessionId, url | clientSecret, resumeToken}` (Stripe's page, or
+ * ours with the Payment Element: the shop's CHECKOUT_UI decides unless `uiMode`
+ * says); the token proves this browser's claim on the order when it comes back
+ * to resume it. `onWait(seconds)` is called before each wait.
  */
 export async function createCheckoutSession(
-	{ items, orderId, resumeToken, locale, country },
+	{ items, orderId, resumeToken, locale, country, uiMode },
 	{ onWait } = {},
 ) {
-	// Stripe's hosted page, whatever CHECKOUT_UI says, until the shop's own payment page lands (SPEC 16).
 	const body = {
 		items: items.map((i) => ({ productId: i.productId, quantity: i.quantity })),
-		uiMode: "hosted",
 	};
+	if (uiMode) body.uiMode = uiMode;
 	// The page's language: Stripe's page and the order's e-mails speak it too.
 	if (locale) body.locale = locale;
 	// Where the goods go, chosen in the cart: Stripe's page offers that country's rates.
@@ -144,7 +144,8 @@ export async function createCheckoutSession(
 				headers: { "Idempotency-Key": key },
 			});
 			const url = safeRedirectUrl(result.url);
-			if (!url || typeof result.orderId !== "string") {
+			const secret = typeof result.clientSecret === "string" ? result.clientSecret : null;
+			if ((!url && !secret) || typeof result.orderId !== "string") {
 				throw new ApiError(200, "bad_response", "The shop sent an unexpected answer.");
 			}
 			// Done: a later request (even for the same cart) asks the server afresh,
@@ -153,7 +154,7 @@ export async function createCheckoutSession(
 			return {
 				orderId: result.orderId,
 				sessionId: result.sessionId,
-				url,
+				...(url ? { url } : { clientSecret: secret }),
 				resumeToken: typeof result.resumeToken === "string" ? result.resumeToken : null,
 			};
 		} catch (err) {
@@ -171,4 +172,30 @@ export async function createCheckoutSession(
 			throw err;
 		}
 	}
+}
+
+/** Where /pay.html finds the client secret its checkout was answered with (this tab only). */
+export const paySecretKey = (orderId) => `shop.pay.${orderId}`;
+
+/**
+ * Goes where a checkout is paid: Stripe's page (`url`), or ours (`/pay.html`
+ * for the order, with its token) with the session's client secret kept for it
+ * in this tab, so the page needs no second request to open the same session.
+ */
+export function goToPayment(result, locale) {
+	if (result.url) {
+		window.location.assign(result.url);
+		return;
+	}
+	try {
+		sessionStorage.setItem(paySecretKey(result.orderId), result.clientSecret);
+	} catch {
+		// Storage refused (private mode): the page asks the shop for the same session again.
+	}
+	const page = new URLSearchParams({
+		order_id: result.orderId,
+		token: result.resumeToken ?? "",
+		lang: locale,
+	});
+	window.location.assign(`/pay.html?${page}`);
 }

@@ -6,7 +6,7 @@
  * naming this browser's own last checkout) becomes that checkout's link, with
  * its token, so the worker can look at it.
  */
-import { ApiError, createCheckoutSession, requestJson } from "./api.js";
+import { ApiError, createCheckoutSession, goToPayment, requestJson } from "./api.js";
 import { clearLastCheckout, getLastCheckout, setLastCheckout } from "./cart.js";
 import { byId, say } from "./dom.js";
 import { errorText, locale, t } from "./i18n.js";
@@ -57,7 +57,7 @@ form.addEventListener("submit", async (event) => {
 		);
 		setLastCheckout(result.orderId, items, result.resumeToken);
 		say(statusEl, t("cart.redirecting"));
-		window.location.assign(result.url);
+		goToPayment(result, locale);
 		return;
 	} catch (err) {
 		say(statusEl, "");

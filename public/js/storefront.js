@@ -3,7 +3,7 @@
  * (storefront-products.js) to the cart (storefront-cart.js), fits the cart to
  * the stock, and pays through Stripe Checkout.
  */
-import { ApiError, createCheckoutSession, requestJson } from "./api.js";
+import { ApiError, createCheckoutSession, goToPayment, requestJson } from "./api.js";
 import {
 	CART_STORAGE_KEY,
 	clearLastCheckout,
@@ -199,7 +199,7 @@ payButton.addEventListener("click", async () => {
 		);
 		setLastCheckout(result.orderId, items, result.resumeToken);
 		say(cartStatus, t("cart.redirecting"));
-		window.location.assign(result.url);
+		goToPayment(result, locale);
 		return;
 	} catch (err) {
 		if (err instanceof ApiError && err.code === "order_already_paid") {

@@ -4,7 +4,7 @@
  * asks Stripe) and, when the status changes, loads the page again so the worker
  * shows it. It also offers "Try again" after a decline and forgets a paid cart.
  */
-import { ApiError, createCheckoutSession, requestJson } from "./api.js";
+import { ApiError, createCheckoutSession, goToPayment, requestJson } from "./api.js";
 import {
 	clearCart,
 	clearLastCheckout,
@@ -157,7 +157,7 @@ retryButton.addEventListener("click", async () => {
 		const resumeToken = last?.orderId === order.id ? last.resumeToken : null;
 		const result = await createCheckoutSession({ items, orderId: order.id, resumeToken, locale });
 		setLastCheckout(result.orderId, items, result.resumeToken);
-		window.location.assign(result.url);
+		goToPayment(result, locale);
 		return;
 	} catch (err) {
 		errorEl.textContent =

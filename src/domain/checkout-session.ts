@@ -144,22 +144,24 @@ export function sessionParams(
 		}),
 		...(options.promotionCodes && { allow_promotion_codes: true }),
 		...(tax && { automatic_tax: { enabled: true } }),
-		...(shop && {
-			branding_settings: {
-				display_name: shop.name,
-				...(shop.accentColor && { button_color: shop.accentColor }),
-			},
-			...((shop.sellerLine || shop.termsAcceptance) && {
-				custom_text: {
-					...(shop.sellerLine && { submit: { message: shop.sellerLine } }),
-					...(shop.termsAcceptance && {
-						terms_of_service_acceptance: { message: shop.termsAcceptance },
-					}),
+		// Stripe's page only: on ours (elements) the page itself is the shop's, with its terms box.
+		...(shop &&
+			options.uiMode !== "elements" && {
+				branding_settings: {
+					display_name: shop.name,
+					...(shop.accentColor && { button_color: shop.accentColor }),
 				},
+				...((shop.sellerLine || shop.termsAcceptance) && {
+					custom_text: {
+						...(shop.sellerLine && { submit: { message: shop.sellerLine } }),
+						...(shop.termsAcceptance && {
+							terms_of_service_acceptance: { message: shop.termsAcceptance },
+						}),
+					},
+				}),
+				// Stripe also needs the terms' URL in the Dashboard's public details (README).
+				...(shop.termsAcceptance && { consent_collection: { terms_of_service: "required" } }),
 			}),
-			// Stripe also needs the terms' URL in the Dashboard's public details (README).
-			...(shop.termsAcceptance && { consent_collection: { terms_of_service: "required" } }),
-		}),
 	};
 }
 

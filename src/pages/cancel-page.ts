@@ -4,7 +4,11 @@ import { isOpenStatus } from "../domain/transitions.ts";
 import { declineText, type Locale, type MessageKey, translatePlural } from "../i18n/catalogues.ts";
 import { sameToken } from "../lib/secret-compare.ts";
 import type { AppEnv } from "../routes/app-env.ts";
-import { findOrderWithItems, type OrderRow } from "../services/orders/orders.ts";
+import {
+	findOrderWithItems,
+	type OrderRow,
+	type OrderWithItems,
+} from "../services/orders/orders.ts";
 
 /**
  * What the cancel page (and every resume link) says: the order's own state,
@@ -13,7 +17,7 @@ import { findOrderWithItems, type OrderRow } from "../services/orders/orders.ts"
  * is paid, processing, refunded or held for a check says so and links to its
  * page, never "nothing was charged".
  */
-type CancelState =
+export type CancelState =
 	| "pending"
 	| "failed"
 	| "ended"
@@ -24,13 +28,13 @@ type CancelState =
 	| "returned";
 
 /** What the shopper may do from the page, in each state: pay (with this button's words), or see the order. */
-const PAYABLE: Partial<Record<CancelState, MessageKey>> = {
+export const PAYABLE: Partial<Record<CancelState, MessageKey>> = {
 	pending: "cancel.resume",
 	failed: "cancel.retry",
 	ended: "cancel.startAgain",
 };
 
-function stateOf(order: OrderRow): CancelState {
+export function stateOf(order: OrderRow): CancelState {
 	if (order.failureCode === "amount_mismatch")
 		return isOpenStatus(order.status) ? "review" : "returned";
 	switch (order.status) {
@@ -49,6 +53,22 @@ function stateOf(order: OrderRow): CancelState {
 }
 
 /**
+ * The order a shopper's link names (`?order_id=…&token=…`: the cancel page's,
+ * the payment page's), only with its own resume token; null otherwise.
+ */
+export async function orderOfLink(
+	c: Context<AppEnv>,
+): Promise<{ found: OrderWithItems; order: OrderRow; token: string } | null> {
+	const orderId = c.req.query("order_id") ?? "";
+	const token = c.req.query("token") ?? "";
+	const found =
+		orderId && token ? await findOrderWithItems(c.var.deps.db, { id: orderId }) : undefined;
+	const order = found?.order;
+	if (!found || !order?.resumeToken || !(await sameToken(token, order.resumeToken))) return null;
+	return { found, order, token };
+}
+
+/**
  * `/cancel.html?order_id=…&token=…` as the worker sends it, for the order the
  * link names (and only with its own token): its state in words, what it holds,
  * and either "Resume payment" as a real form (the order, its token, the page's
@@ -60,12 +80,9 @@ export async function withResumeForm(
 	res: Response,
 	locale: Locale,
 ): Promise<Response> {
-	const orderId = c.req.query("order_id") ?? "";
-	const token = c.req.query("token") ?? "";
-	const found =
-		orderId && token ? await findOrderWithItems(c.var.deps.db, { id: orderId }) : undefined;
-	const order = found?.order;
-	if (!found || !order?.resumeToken || !(await sameToken(token, order.resumeToken))) return res;
+	const linked = await orderOfLink(c);
+	if (!linked) return res;
+	const { found, order, token } = linked;
 	const state = stateOf(order);
 	const button = PAYABLE[state];
 	const { items } = found;

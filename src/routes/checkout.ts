@@ -51,7 +51,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		const uiMode = form ? "hosted" : (input.uiMode ?? settings.ui);
 		// Before pricing: the shopper's own checkout, at its own prices, whatever the catalog says now.
 		const resumed = await resumeUnchanged(d, resume, input.items, input.country ?? null, uiMode);
-		if (resumed) return answer(resumed);
+		if (resumed && resumed !== "elsewhere") return answer(resumed);
 		const app = config.app;
 		const locale = requestLocale(c, input.locale);
 		const cart = await priceCart(d.db, input.items, app.maxOrderAmount, locale);
@@ -73,7 +73,7 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 				shop: checkoutShop(shop, locale, settings.requireTerms, origin),
 				uiMode,
 			},
-			resume,
+			resume: { ...resume, elsewhere: resumed === "elsewhere" },
 			locale,
 			// With the per-client rate limit, a per-client hold of limited stock.
 			clientKey: app.rateLimitOn ? await clientFingerprint(c.req.header("CF-Connecting-IP")) : null,

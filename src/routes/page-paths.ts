@@ -4,5 +4,6 @@ export const PAGES = {
 	"/index.html": "/index.html",
 	"/success.html": "/success.html",
 	"/cancel.html": "/cancel.html",
+	"/pay.html": "/pay.html",
 	"/admin.html": "/admin.html",
 } as const;

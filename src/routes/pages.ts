@@ -8,6 +8,7 @@ import { LOW_STOCK_AT, MAX_LIMITED_PER_CHECKOUT, productText } from "../domain/p
 import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
 import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
+import { withPayPage } from "../pages/pay-page.ts";
 import { localized, pageAsset, pageShop } from "../pages/serve.ts";
 import { consoleShell } from "../pages/shell.ts";
 import { withOrderState } from "../pages/success-page.ts";
@@ -40,6 +41,7 @@ const FILL: Record<string, Fill> = {
 	},
 	"/success.html": withOrderState,
 	"/cancel.html": withResumeForm,
+	"/pay.html": withPayPage,
 };
 
 for (const [path, asset] of Object.entries(PAGES)) {
@@ -51,7 +53,10 @@ for (const [path, asset] of Object.entries(PAGES)) {
 		const locale = requestLocale(c);
 		rememberLocaleChoice(c);
 		const fill = FILL[asset];
-		return localized(c, fill ? await fill(c, res, locale) : res, locale);
+		const filled = fill ? await fill(c, res, locale) : res;
+		// Sent elsewhere (an order with nothing left to pay on /pay.html): nothing to put in a language.
+		if (filled.status >= 300 && filled.status < 400) return filled;
+		return localized(c, filled, locale);
 	});
 }
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 const read = (path: string) => readFileSync(path, "utf8");
 const js = readdirSync("public/js");
 const SHOP = [
-	...["index", "success", "cancel", "404", "page"].map((page) => read(`public/${page}.html`)),
+	...["index", "success", "cancel", "pay", "404", "page"].map((page) => read(`public/${page}.html`)),
 	...js.filter((f) => !f.startsWith("admin")).map((f) => read(`public/js/${f}`)),
 	// The worker fills the shop's pages in (success, cancel, the no-script storefront).
 	...readdirSync("src/pages").map((f) => read(`src/pages/${f}`)),
@@ -50,14 +50,14 @@ describe("the stylesheets", () => {
 	});
 
 	it("are linked by the pages they style; base.css by the shell the worker writes first", () => {
-		for (const page of ["index", "success", "cancel", "404"])
+		for (const page of ["index", "success", "cancel", "pay", "404"])
 			expect(read(`public/${page}.html`)).toMatch(
 				/<link rel="stylesheet" href="\/css\/shop\.css" \/>/,
 			);
 		expect(read("public/admin.html")).toMatch(
 			/<link rel="stylesheet" href="\/css\/console\.css" \/>/,
 		);
-		for (const page of ["index", "success", "cancel", "404", "admin"])
+		for (const page of ["index", "success", "cancel", "pay", "404", "admin"])
 			expect(read(`public/${page}.html`)).not.toContain("base.css");
 		expect(read("src/pages/shell.ts")).toContain('<link rel="stylesheet" href="/css/base.css" />');
 	});

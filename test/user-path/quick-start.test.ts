@@ -34,7 +34,12 @@ describe("npm run dev with the built-in emulator", () => {
 		dir = copyProject();
 		port = await freePort();
 		emulatorPort = await freePort();
-		writeDevVars(dir, { ADMIN_TOKEN: adminToken, RECONCILE_GRACE_SECONDS: "0" });
+		writeDevVars(dir, {
+			ADMIN_TOKEN: adminToken,
+			RECONCILE_GRACE_SECONDS: "0",
+			// The on-page form, offline: the emulator's Stripe.js stand-in takes the card.
+			CHECKOUT_UI: "elements",
+		});
 		await startShop();
 	});
 
@@ -47,11 +52,71 @@ describe("npm run dev with the built-in emulator", () => {
 		const output = shop?.output() ?? "";
 		expect(output).toContain(`Shop      http://localhost:${port}/`);
 		expect(output).toContain(`local emulator at http://127.0.0.1:${emulatorPort}`);
-		expect(output).toContain("Settings  from .dev.vars: ADMIN_TOKEN, RECONCILE_GRACE_SECONDS");
+		expect(output).toContain(
+			"Settings  from .dev.vars: ADMIN_TOKEN, CHECKOUT_UI, RECONCILE_GRACE_SECONDS",
+		);
 		expect(output).not.toContain(adminToken);
 		expect(output).toContain("promotion codes: WELCOME10 (10 % off), BEANS5 ($5.00 off)");
 		expect(output).not.toContain("Missing required secrets");
 		expect(output).not.toContain("Request.cf");
+	});
+
+	it("sells through our payment page with CHECKOUT_UI=elements: Stripe.js and its card frame from the emulator", async () => {
+		const shopUrl = `http://localhost:${port}`;
+		const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;
+		expect(await (await fetch(`${shopUrl}/api/config`)).json()).toEqual({
+			publishableKey: "pk_test_emulator",
+			checkoutUi: "elements",
+			stripeJsUrl: `${emulatorUrl}/js/stripe.js`,
+		});
+		// The storefront's request names no uiMode: the shop's setting decides.
+		const res = await fetch(`${shopUrl}/create-checkout-session`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ items: [{ productId: "espresso-beans", quantity: 1 }] }),
+		});
+		const checkout = (await res.json()) as {
+			orderId: string;
+			sessionId: string;
+			resumeToken: string;
+			clientSecret: string;
+		};
+		expect(checkout.clientSecret).toMatch(new RegExp(`^${checkout.sessionId}_secret_`));
+		const page = await fetch(
+			`${shopUrl}/pay.html?${new URLSearchParams({ order_id: checkout.orderId, token: checkout.resumeToken })}`,
+		);
+		const html = await page.text();
+		expect(html).toContain(`<script src="${emulatorUrl}/js/stripe.js"></script>`);
+		expect(html).toContain('data-publishable-key="pk_test_emulator"');
+
+		// What the Payment Element's frame sends when the shopper presses Pay.
+		const confirm = await fetch(`${emulatorUrl}/js/checkout/${checkout.sessionId}/confirm`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({
+				clientSecret: checkout.clientSecret,
+				locale: "en",
+				card: { number: "4242 4242 4242 4242", expiry: "12 / 34", cvc: "123" },
+				email: "ada@example.com",
+				phoneNumber: "+12125550123",
+				shippingAddress: {
+					name: "Ada Lovelace",
+					address: {
+						line1: "350 Fifth Avenue",
+						city: "New York",
+						postal_code: "10118",
+						state: "NY",
+						country: "US",
+					},
+				},
+			}),
+		});
+		expect(confirm.status, await confirm.clone().text()).toBe(200);
+		expect(((await confirm.json()) as { returnUrl: string }).returnUrl).toBe(
+			`${shopUrl}/success.html?session_id=${checkout.sessionId}`,
+		);
+		await emulatorClient(emulatorUrl).drain();
+		expect(await orderStatus(shopUrl, checkout.orderId)).toBe("paid");
 	});
 
 	it("keeps the emulator's payments across a restart, so an order paid before it can be refunded after", async () => {

@@ -185,9 +185,14 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			);
 		});
 
-		it("serves STRIPE_PUBLISHABLE_KEY from /api/config", async () => {
+		it("serves STRIPE_PUBLISHABLE_KEY, CHECKOUT_UI and the emulator's Stripe.js from /api/config", async () => {
 			const res = await fetch(`${shop.url}/api/config`);
-			expect(await res.json()).toEqual({ publishableKey: "pk_test_userpath" });
+			expect(await res.json()).toEqual({
+				publishableKey: "pk_test_userpath",
+				checkoutUi: "elements",
+				// A test key and STRIPE_API_BASE: the page loads the emulator's stand-in.
+				stripeJsUrl: `${emulator.url}/js/stripe.js`,
+			});
 		});
 
 		it("accepts ADMIN_TOKEN on /admin/* and refuses another token", async () => {
@@ -214,7 +219,9 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			});
 			expect(res.status).toBe(200);
 			const answer = (await res.json()) as {
+				orderId: string;
 				sessionId: string;
+				resumeToken: string;
 				clientSecret?: string;
 				url?: string;
 			};
@@ -223,6 +230,20 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect(session.ui_mode).toBe("elements");
 			expect(session.client_secret).toBe(answer.clientSecret);
 			expect(new URL(session.return_url ?? "").origin).toBe(appUrl);
+			// Its page: the order's, with Stripe.js from STRIPE_API_BASE and the publishable key.
+			const pay = await fetch(
+				`${shop.url}/pay.html?${new URLSearchParams({ order_id: answer.orderId, token: answer.resumeToken })}`,
+			);
+			expect(pay.status).toBe(200);
+			const html = await pay.text();
+			expect(html).toContain(`<script src="${emulator.url}/js/stripe.js"></script>`);
+			expect(html).toContain('data-publishable-key="pk_test_userpath"');
+			expect(pay.headers.get("content-security-policy")).toContain(
+				`script-src 'self' ${emulator.url};`,
+			);
+			const script = await fetch(`${emulator.url}/js/stripe.js`);
+			expect(script.status).toBe(200);
+			expect(await script.text()).toContain("initCheckoutElementsSdk");
 		});
 
 		/** The session the shop created at the emulator for this checkout. */

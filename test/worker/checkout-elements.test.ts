@@ -14,6 +14,8 @@ import { stripe } from "./helpers/emulator.ts";
 import { payAndDeliver } from "./helpers/paid-order.ts";
 
 const ITEMS = [{ productId: "espresso-beans", quantity: 1 }];
+/** The on-page form needs Stripe.js, so the publishable key of the secret key's mode. */
+const ELEMENTS_ENV = { CHECKOUT_UI: "elements", STRIPE_PUBLISHABLE_KEY: "pk_test_elements" };
 type Answer = {
 	orderId: string;
 	sessionId: string;
@@ -58,7 +60,7 @@ describe("a checkout paid on our page", () => {
 	});
 
 	it("is the default with CHECKOUT_UI=elements, and uiMode hosted still gets Stripe's page", async () => {
-		const env = { CHECKOUT_UI: "elements" };
+		const env = ELEMENTS_ENV;
 		const byDefault = await (await checkout({ items: ITEMS }, env)).json<Answer>();
 		expect(byDefault.clientSecret).toMatch(/_secret_/);
 		expect(byDefault.url).toBeUndefined();
@@ -79,7 +81,7 @@ describe("a checkout paid on our page", () => {
 				body: new URLSearchParams({ productId: "espresso-beans", quantity: "1" }),
 				redirect: "manual",
 			}),
-			{ CHECKOUT_UI: "elements" },
+			ELEMENTS_ENV,
 		);
 		expect(res.status).toBe(303);
 		expect(res.headers.get("location")).toMatch(/\/pay\/cs_/);
@@ -97,6 +99,40 @@ describe("a checkout paid on our page", () => {
 		).json<Answer>();
 		expect(hosted.sessionId).not.toBe(first.sessionId);
 		expect(hosted.url).toMatch(/\/pay\/cs_/);
+		// One cart, one payable session: the on-page one was closed and its order replaced.
+		const old = await stripe().checkout.sessions.retrieve(first.sessionId);
+		expect(old.status).toBe("expired");
+		expect(await getOrder(first.orderId)).toMatchObject({
+			status: "canceled",
+			failureCode: "superseded",
+		});
+		// And back: the hosted one is closed in turn, for a new on-page session.
+		const back = await (
+			await checkout({
+				items: ITEMS,
+				uiMode: "elements",
+				orderId: hosted.orderId,
+				resumeToken: hosted.resumeToken,
+			})
+		).json<Answer>();
+		expect(back.clientSecret).toMatch(/_secret_/);
+		expect((await stripe().checkout.sessions.retrieve(hosted.sessionId)).status).toBe("expired");
+	});
+
+	it("needs a publishable key of the secret key's mode, said by /healthz", async () => {
+		for (const [key, why] of [
+			["", /is needed with CHECKOUT_UI=elements/],
+			["pk_live_other", /same mode/],
+		] as const) {
+			const env = { CHECKOUT_UI: "elements", STRIPE_PUBLISHABLE_KEY: key };
+			const res = await checkout({ items: ITEMS }, env);
+			expect(res.status).toBe(500);
+			const { error } = await res.json<{ error: { code: string; message: string } }>();
+			expect(error.code).toBe("config_invalid");
+			expect(error.message).toMatch(why);
+			const health = await fetchWithEnv(new Request(`${ORIGIN}/healthz`), env);
+			expect(await health.json()).toEqual({ ok: false, problems: ["STRIPE_PUBLISHABLE_KEY"] });
+		}
 	});
 
 	it("refuses another uiMode under the same Idempotency-Key, an unknown uiMode, and a bad CHECKOUT_UI", async () => {

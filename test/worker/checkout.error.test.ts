@@ -1,4 +1,4 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { products } from "../../src/db/schema.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
@@ -296,9 +296,14 @@ describe("configuration errors", () => {
 });
 
 describe("GET /api/config and unknown routes", () => {
-	it("serves the publishable key only", async () => {
+	it("serves the publishable key, the way to pay and where Stripe.js comes from, nothing secret", async () => {
 		const res = await exports.default.fetch(`${ORIGIN}/api/config`);
-		expect(await res.json()).toEqual({ publishableKey: "pk_test_publishable" });
+		expect(await res.json()).toEqual({
+			publishableKey: "pk_test_publishable",
+			checkoutUi: "hosted",
+			// A test key going to the emulator: its Stripe.js stand-in.
+			stripeJsUrl: `${new URL(env.STRIPE_API_BASE).origin}/js/stripe.js`,
+		});
 	});
 
 	it("answers unknown API routes with a JSON 404", async () => {

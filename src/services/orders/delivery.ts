@@ -1,6 +1,5 @@
 import type { Statement } from "../../db/batch.ts";
 import { runBatch } from "../../db/batch.ts";
-import type { Db } from "../../db/client.ts";
 import { DOWNLOAD_DAYS, DOWNLOAD_LIMIT, fileOf, type ProductFile } from "../../domain/downloads.ts";
 import { AppError } from "../../lib/errors.ts";
 import { isoTime } from "../../lib/time.ts";

@@ -33,6 +33,13 @@ import { retrieveSession, syncOrder } from "../orders/sync.ts";
 /** How long a Checkout Session stays payable (Stripe allows 30 min to 24 h). */
 export const CHECKOUT_TTL_SECONDS = 60 * 60;
 
+/**
+ * The order a checkout takes over, with its token; `elsewhere`: its unchanged
+ * cart's session is open for another way to pay or another destination
+ * (`resumeUnchanged`), so it is closed and replaced like a changed cart's.
+ */
+export type Resume = { orderId?: string | null; token?: string | null; elsewhere?: boolean };
+
 /** A checkout to go to: Stripe's page (`url`), or ours with the session's `clientSecret` (SPEC 16). */
 export type CheckoutResult = { orderId: string; sessionId: string; resumeToken: string } & (
 	| { url: string }
@@ -70,7 +77,7 @@ export async function startCheckout(
 		locale?: Locale;
 		/** Who is checking out (`clientFingerprint`), for the per-client hold; null: not limited. */
 		clientKey?: string | null;
-		resume?: { orderId?: string | null; token?: string | null };
+		resume?: Resume;
 		/**
 		 * A statement to commit with the session's record, given the answer (the
 		 * Idempotency-Key's stored answer): one round trip for both.
@@ -283,17 +290,19 @@ export async function resumeUnchanged(
 	country: string | null = null,
 	/** Where it is to be paid now: a session of the other kind is another checkout. */
 	uiMode: CheckoutUi = "hosted",
-): Promise<CheckoutResult | null> {
+): Promise<CheckoutResult | "elsewhere" | null> {
 	const found = await resumableOrder(deps, resume);
 	const order = found?.order;
 	if (!found || !order?.stripeCheckoutSessionId) return null;
 	if (!sameItems(found.items, items)) return null;
 	const sessionId = order.stripeCheckoutSessionId;
 	const session = await callStripe(deps, () => retrieveSession(deps.stripe, sessionId));
-	// Another destination chosen in the cart is another checkout (its rates differ).
+	// Another destination chosen in the cart is another checkout (its rates differ), and so is
+	// the other way to pay; the open one is closed first, so no cart is ever payable twice.
 	const asked = session.shipping_address_collection?.allowed_countries;
-	if (country && asked && (asked.length !== 1 || asked[0] !== country)) return null;
-	if ((session.ui_mode === "elements") !== (uiMode === "elements")) return null;
+	const otherCountry = country && asked && (asked.length !== 1 || asked[0] !== country);
+	const otherMode = (session.ui_mode === "elements") !== (uiMode === "elements");
+	if (session.status === "open" && (otherCountry || otherMode)) return "elsewhere";
 	const where = session.status === "open" ? payWith(session) : null;
 	if (where)
 		return { orderId: order.id, sessionId, resumeToken: order.resumeToken ?? "", ...where };
@@ -338,17 +347,13 @@ function sameItems(
  * once the new cart's stock is known to suffice. Null when a new order is to be
  * made.
  */
-async function replaceChanged(
-	deps: StripeDeps,
-	resume: { orderId?: string | null; token?: string | null },
-	cart: PricedCart,
-): Promise<null> {
+async function replaceChanged(deps: StripeDeps, resume: Resume, cart: PricedCart): Promise<null> {
 	const found = await resumableOrder(deps, resume);
 	const order = found?.order;
 	const sessionId = order?.stripeCheckoutSessionId;
 	if (!found || !order || !sessionId) return null;
 	const own = found.items;
-	if (sameItems(own, cart.lines)) return null;
+	if (sameItems(own, cart.lines) && !resume.elsewhere) return null;
 
 	// Refused before the old session is closed: a cart asking for more than is left keeps its checkout.
 	// What the old order holds counts as the shopper's own.
