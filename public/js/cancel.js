@@ -56,7 +56,7 @@ form.addEventListener("submit", async (event) => {
 			{ onWait: (seconds) => say(statusEl, t("cart.stillPreparing", { seconds })) },
 		);
 		setLastCheckout(result.orderId, items, result.resumeToken);
-		say(statusEl, t("cart.redirecting"));
+		say(statusEl, t(result.url ? "cart.redirecting" : "cart.opening"));
 		goToPayment(result, locale);
 		return;
 	} catch (err) {

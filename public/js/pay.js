@@ -172,8 +172,10 @@ function render(next) {
 	session = next;
 	const status = session.status?.type;
 	if (status === "complete") {
-		// Paid (here or in another tab): the success page says what became of the order.
 		say(payStatus, t("pay.complete"));
+		// Paid by this page's confirm: Stripe.js is already taking the shopper to the return_url.
+		if (confirming) return;
+		// Paid elsewhere (another tab, an answer that was lost): the success page says what became of it.
 		location.assign(
 			`/success.html?${new URLSearchParams({ session_id: session.id, lang: locale })}`,
 		);

@@ -198,7 +198,7 @@ payButton.addEventListener("click", async () => {
 			{ onWait: (seconds) => say(cartStatus, t("cart.stillPreparing", { seconds })) },
 		);
 		setLastCheckout(result.orderId, items, result.resumeToken);
-		say(cartStatus, t("cart.redirecting"));
+		say(cartStatus, t(result.url ? "cart.redirecting" : "cart.opening"));
 		goToPayment(result, locale);
 		return;
 	} catch (err) {

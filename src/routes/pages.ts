@@ -37,7 +37,17 @@ const FILL: Record<string, Fill> = {
 		const countries = c.var.config.checkout.shippingCountries;
 		const shipsTo = shop.ratesByCountry && countries.length > 0 ? countries : [];
 		const catalog = await noScriptCatalog(c.var.deps.db, locale, taxes);
-		return withBuyNowForms(res, catalog, taxes, shipsTo);
+		const page = withBuyNowForms(res, catalog, taxes, shipsTo);
+		// Paid on our own page (CHECKOUT_UI=elements): the cart says so, not "Stripe's page".
+		if (c.var.config.checkout.ui !== "elements") return page;
+		return new HTMLRewriter()
+			.on(".fine-print", {
+				element: (el) => void el.setAttribute("data-i18n", "cart.finePrintOnPage"),
+			})
+			.on("#ship-to-hint", {
+				element: (el) => void el.setAttribute("data-i18n", "cart.shipToHintOnPage"),
+			})
+			.transform(page);
 	},
 	"/success.html": withOrderState,
 	"/cancel.html": withResumeForm,

@@ -210,6 +210,41 @@ describe("paying on our page, in English on a desktop", () => {
 	});
 });
 
+describe("resuming an on-page checkout from the payment-failed e-mail's link", () => {
+	const shopper = useShopper();
+
+	it("reopens the same session on our page from the cancel page, and pays it", async () => {
+		const { page } = shopper();
+		const checkout = await elementsCheckout([{ productId: PRODUCTS.espresso.id, quantity: 1 }]);
+		// A decline made the order failed: the e-mail's "Resume payment" is the cancel page's link.
+		await emulator.pay(checkout.sessionId, { card: "4000000000000002" });
+		await orderReaches(checkout.orderId, "failed");
+		// The shop's CHECKOUT_UI=elements, which this stack (hosted) stands in for in the request.
+		await page.route(`${workerUrl}/create-checkout-session`, async (route) => {
+			const body = JSON.parse(route.request().postData() ?? "{}");
+			await route.continue({ postData: JSON.stringify({ ...body, uiMode: "elements" }) });
+		});
+		await page.goto(
+			`/cancel.html?${new URLSearchParams({ order_id: checkout.orderId, token: checkout.resumeToken })}`,
+		);
+		await page.getByRole("button", { name: "Try again" }).click();
+		await page.waitForURL(`${workerUrl}/pay.html?*`);
+		expect(new URL(page.url()).searchParams.get("order_id")).toBe(checkout.orderId);
+		await cardFrame(page).locator("#card-number").waitFor();
+		await fillAddress(page, NEW_YORK);
+		await fillCard(page, CARD_OK);
+		await payButton(page).click();
+		await page.waitForURL(`${workerUrl}/success.html?*`, { waitUntil: "commit" });
+		// Seconds after the decline, the success page never says this payment failed.
+		expect(["pending", "paid"]).toContain(
+			await page.locator("#status").getAttribute("data-status"),
+		);
+		// The same Checkout Session: the one the decline was made in.
+		await successPageShows(page, workerUrl, checkout.sessionId, "paid");
+		expectCleanPages(shopper());
+	});
+});
+
 describe("paying on our page, in French on a phone", () => {
 	const shopper = useShopper({
 		locale: "fr-FR",

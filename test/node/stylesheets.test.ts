@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 const read = (path: string) => readFileSync(path, "utf8");
 const js = readdirSync("public/js");
 const SHOP = [
-	...["index", "success", "cancel", "pay", "404", "page"].map((page) => read(`public/${page}.html`)),
+	...["index", "success", "cancel", "pay", "404", "page"].map((page) =>
+		read(`public/${page}.html`),
+	),
 	...js.filter((f) => !f.startsWith("admin")).map((f) => read(`public/js/${f}`)),
 	// The worker fills the shop's pages in (success, cancel, the no-script storefront).
 	...readdirSync("src/pages").map((f) => read(`src/pages/${f}`)),

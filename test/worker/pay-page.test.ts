@@ -114,6 +114,27 @@ describe("the payment page", () => {
 	});
 });
 
+describe("the storefront under each CHECKOUT_UI", () => {
+	it("says where the shopper will pay: Stripe's page, or ours with Stripe's card form", async () => {
+		const finePrint = async (vars: Record<string, string>) => {
+			const res = await fetchWithEnv(new Request(`${ORIGIN}/?lang=en`), { ...SHIPS, ...vars });
+			const html = await res.text();
+			return [
+				/class="fine-print"[^>]*>([^<]*)</.exec(html)?.[1],
+				/id="ship-to-hint"[^>]*>([^<]*)</.exec(html)?.[1],
+			];
+		};
+		expect(await finePrint({})).toEqual([
+			"You pay on Stripe's secure checkout page. Card details never touch this site.",
+			"Stripe's page asks for an address there and offers its delivery options.",
+		]);
+		expect(await finePrint({ CHECKOUT_UI: "elements" })).toEqual([
+			"You pay on our page, in Stripe's secure card form. Card details go to Stripe, never to this site.",
+			"The payment page asks for an address there and offers its delivery options.",
+		]);
+	});
+});
+
 describe("where Stripe.js comes from", () => {
 	const settings = {
 		STRIPE_WEBHOOK_SECRET: "whsec_x",
