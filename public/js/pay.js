@@ -26,6 +26,7 @@ const emailError = byId("email-error");
 const codeInput = byId("promotion-code");
 const codeError = byId("promotion-error");
 const termsBox = byId("terms-accepted");
+const addressError = byId("address-error");
 
 const query = new URLSearchParams(location.search);
 let orderId = query.get("order_id");
@@ -35,6 +36,8 @@ let resumeToken = query.get("token");
 let session = null;
 let actions = null;
 let confirming = false;
+/** The address being given to Stripe just before a payment (the button waits for it). */
+let checking = false;
 
 const ADDRESS_FIELDS = {
 	name: "ship-name",
@@ -122,6 +125,8 @@ function renderSummary() {
 	if (total.taxExclusive.minorUnitsAmount > 0)
 		rows.push(["pay.tax", total.taxExclusive.minorUnitsAmount, "pay-tax"]);
 	rows.push(["pay.total", total.total.minorUnitsAmount, "pay-total"]);
+	// A minus sign, as the success page and the e-mails write a discount.
+	const shown = (amount) => (amount < 0 ? `\u2212${money(-amount)}` : money(amount));
 	replaceChildren(
 		byId("pay-totals"),
 		rows.map(([key, amount, id]) =>
@@ -129,7 +134,7 @@ function renderSummary() {
 				"tr",
 				{ class: id === "pay-total" ? "total" : null },
 				h("th", { scope: "row", colspan: "2" }, t(key)),
-				h("td", { class: "num", id }, money(amount)),
+				h("td", { class: "num", id }, shown(amount)),
 			),
 		),
 	);
@@ -161,10 +166,18 @@ function renderShippingOptions() {
 					value: option.id,
 					checked: option.id === chosen,
 				}),
-				` ${option.displayName ?? ""} · ${money(option.minorUnitsAmount)}`,
+				` ${[option.displayName ?? "", money(option.minorUnitsAmount), estimateText(option.deliveryEstimate)].filter(Boolean).join(" · ")}`,
 			),
 		),
 	);
+}
+
+/** "3–5 business days", as Stripe's page says a rate's delivery estimate. */
+function estimateText(estimate) {
+	const low = estimate?.minimum?.value ?? estimate?.maximum?.value;
+	const high = estimate?.maximum?.value ?? low;
+	if (low === undefined || high === undefined) return "";
+	return low === high ? t("pay.estimateOne", { days: low }) : t("pay.estimate", { low, high });
 }
 
 /** Everything the page shows of the session; called on each change Stripe.js reports. */
@@ -183,6 +196,14 @@ function render(next) {
 	}
 	if (status === "expired") {
 		sessionStorage.removeItem(paySecretKey(orderId));
+		// Closed since this page opened (paid another way in another tab, or its hour ran out):
+		// the shop knows which, so it is asked again (once: a page that keeps closing says so).
+		const reopened = `shop.pay.reopened.${orderId}`;
+		if (Date.now() - Number(sessionStorage.getItem(reopened) ?? 0) > 10_000) {
+			sessionStorage.setItem(reopened, String(Date.now()));
+			location.reload();
+			return;
+		}
 		cannotPayHere(t("pay.expired"));
 		return;
 	}
@@ -194,8 +215,8 @@ function render(next) {
 }
 
 function updateButton() {
-	payButton.disabled = confirming || !session?.canConfirm;
-	if (confirming) payButton.setAttribute("aria-busy", "true");
+	payButton.disabled = confirming || checking || !session?.canConfirm;
+	if (confirming || checking) payButton.setAttribute("aria-busy", "true");
 	else payButton.removeAttribute("aria-busy");
 }
 
@@ -213,8 +234,14 @@ function shippingAddress() {
 	return { name: value("name"), address };
 }
 
-function missingShippingField() {
-	for (const id of ["ship-name", "ship-line1", "ship-postal-code", "ship-city", "ship-phone"]) {
+/** Countries whose addresses need a state or province, as Stripe asks. */
+const STATE_REQUIRED = ["US", "CA", "AU"];
+
+/** The first empty required field of the address (with the phone, when `withPhone`). */
+function missingShippingField(withPhone = true) {
+	const ids = ["ship-name", "ship-line1", "ship-postal-code", "ship-city"];
+	if (STATE_REQUIRED.includes(byId("ship-country").value)) ids.push("ship-state");
+	for (const id of withPhone ? [...ids, "ship-phone"] : ids) {
 		if (!byId(id).value.trim()) return byId(id);
 	}
 	return null;
@@ -223,7 +250,9 @@ function missingShippingField() {
 /** The message for a refused payment, in the page's language. */
 function confirmErrorText(error) {
 	if (error?.code === "paymentFailed")
-		return declineText(error.paymentFailed?.declineCode ?? "generic");
+		return t("pay.declined", {
+			reason: declineText(error.paymentFailed?.declineCode ?? "generic"),
+		});
 	return error?.message || t("pay.failed");
 }
 
@@ -243,7 +272,7 @@ async function orderNow() {
 
 async function pay(event) {
 	event.preventDefault();
-	if (confirming || !actions || !session?.canConfirm) return;
+	if (confirming || checking || !actions || !session?.canConfirm) return;
 	payError.textContent = "";
 	emailError.textContent = "";
 	const email = emailInput.value.trim();
@@ -259,6 +288,24 @@ async function pay(event) {
 			missing.focus();
 			return;
 		}
+	}
+	// What the button says is what is charged: the address (its tax, its rates) is Stripe's
+	// before the payment, and a total it changes is shown before anything is taken.
+	const totalShown = session.total.total.minorUnitsAmount;
+	checking = true;
+	updateButton();
+	const addressTaken = await sendAddress();
+	checking = false;
+	updateButton();
+	if (!addressTaken) {
+		byId("ship-line1").focus();
+		return;
+	}
+	if (session.total.total.minorUnitsAmount !== totalShown) {
+		payError.textContent = t("pay.totalChanged", {
+			total: money(session.total.total.minorUnitsAmount),
+		});
+		return;
 	}
 	if (!byId("terms").hidden && !termsBox.checked) {
 		payError.textContent = t("pay.termsRequired");
@@ -330,13 +377,64 @@ async function chooseShipping(event) {
 	else render(result.session);
 }
 
-async function addressChanged() {
-	if (!actions || shipsTo.length === 0) return;
-	// Stripe's tax and rates follow the address: said to it once it is whole.
-	if (missingShippingField()) return;
-	const contact = shippingAddress();
-	const result = await actions.updateShippingAddress(contact);
-	if (result.type === "success") render(result.session);
+/**
+ * Tells Stripe the address once it is whole (its tax and rates follow it) and
+ * shows the new totals; false (with Stripe's reason beside the address) when it
+ * is refused.
+ */
+async function sendAddress() {
+	if (!actions || shipsTo.length === 0 || missingShippingField(false)) return true;
+	const result = await actions.updateShippingAddress(shippingAddress());
+	if (result.type === "error") {
+		addressError.textContent = result.error.message;
+		return false;
+	}
+	addressError.textContent = "";
+	render(result.session);
+	return true;
+}
+
+function addressChanged() {
+	sendAddress();
+}
+
+/** The page's own fields (never the card: it is in Stripe's frame), kept in this tab across a reload. */
+const FIELDS = ["email", ...Object.values(ADDRESS_FIELDS), "ship-phone"];
+const fieldsKey = () => `shop.pay.fields.${orderId}`;
+
+function keepFields() {
+	const values = Object.fromEntries(FIELDS.map((id) => [id, byId(id).value]));
+	try {
+		sessionStorage.setItem(fieldsKey(), JSON.stringify(values));
+	} catch {
+		// Not kept: a reload asks again.
+	}
+}
+
+/** What this tab typed before a reload, else what Stripe's session already has. */
+function restoreFields() {
+	let kept = {};
+	try {
+		kept = JSON.parse(sessionStorage.getItem(fieldsKey()) ?? "{}") ?? {};
+	} catch {
+		kept = {};
+	}
+	const contact = session.shippingAddress;
+	const fromSession = {
+		email: session.email,
+		"ship-name": contact?.name,
+		"ship-line1": contact?.address?.line1,
+		"ship-line2": contact?.address?.line2,
+		"ship-postal-code": contact?.address?.postal_code,
+		"ship-city": contact?.address?.city,
+		"ship-state": contact?.address?.state,
+		"ship-country": contact?.address?.country,
+		"ship-phone": session.phoneNumber,
+	};
+	for (const id of FIELDS) {
+		const value = kept[id] || fromSession[id];
+		if (value && (!byId(id).value || id === "ship-country")) byId(id).value = value;
+	}
 }
 
 function setUpShipping() {
@@ -352,7 +450,7 @@ function setUpShipping() {
 	const region = (navigator.language.split("-")[1] ?? "").toUpperCase();
 	const chosen = localStorage.getItem("shop.shipTo") ?? region;
 	if (shipsTo.includes(chosen)) select.value = chosen;
-	for (const id of Object.values(ADDRESS_FIELDS))
+	for (const id of [...Object.values(ADDRESS_FIELDS), "ship-phone"])
 		byId(id).addEventListener("change", addressChanged);
 }
 
@@ -409,8 +507,10 @@ async function start() {
 	setUpShipping();
 	setUpTerms();
 	form.hidden = false;
+	byId("hosted-note").textContent = t("pay.hostedInstead");
 	checkout.createPaymentElement().mount("#payment-element");
 	render(actions.getSession());
+	restoreFields();
 	if (shipsTo.length > 0) addressChanged();
 }
 
@@ -425,6 +525,13 @@ byId("remove-code").addEventListener("click", removeCode);
 byId("shipping-option-list").addEventListener("change", chooseShipping);
 emailInput.addEventListener("change", () => {
 	emailError.textContent = "";
+});
+// A message about what was missing goes once it is typed; what is typed survives a reload.
+form.addEventListener("input", (event) => {
+	if (event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) {
+		payError.textContent = "";
+		keepFields();
+	}
 });
 // Back from the success page (bfcache): the page is as it was left, the button usable again.
 window.addEventListener("pageshow", (event) => {

@@ -194,6 +194,12 @@ export const orders = sqliteTable(
 		checkoutUrl: text("checkout_url"),
 		checkoutExpiresAt: integer("checkout_expires_at"),
 		/**
+		 * The order that took this one's cart over when the shopper resumed it another way
+		 * (the other way to pay, another destination, a changed cart): its links follow it,
+		 * so an old link never offers to pay again what the newer order paid.
+		 */
+		replacedBy: text("replaced_by"),
+		/**
 		 * The shopper's address: the one the completed Checkout Session was paid with once
 		 * `checkoutCompleted`; before that, the latest attempt's (a declined card's billing
 		 * address), which the session's own report replaces.

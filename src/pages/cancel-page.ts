@@ -6,6 +6,7 @@ import { sameToken } from "../lib/secret-compare.ts";
 import type { AppEnv } from "../routes/app-env.ts";
 import {
 	findOrderWithItems,
+	latestOrderOf,
 	type OrderRow,
 	type OrderWithItems,
 } from "../services/orders/orders.ts";
@@ -54,18 +55,34 @@ export function stateOf(order: OrderRow): CancelState {
 
 /**
  * The order a shopper's link names (`?order_id=…&token=…`: the cancel page's,
- * the payment page's), only with its own resume token; null otherwise.
+ * the payment page's), only with its own resume token; null otherwise. When a
+ * newer order took its cart over (resumed another way), `moved` is that
+ * order's own link: the page answers it instead, so an old link never offers
+ * to pay again what the newer order paid.
  */
 export async function orderOfLink(
 	c: Context<AppEnv>,
-): Promise<{ found: OrderWithItems; order: OrderRow; token: string } | null> {
+): Promise<
+	| { found: OrderWithItems; order: OrderRow; token: string; moved: null }
+	| { moved: URLSearchParams }
+	| null
+> {
 	const orderId = c.req.query("order_id") ?? "";
 	const token = c.req.query("token") ?? "";
-	const found =
-		orderId && token ? await findOrderWithItems(c.var.deps.db, { id: orderId }) : undefined;
+	const { db } = c.var.deps;
+	const found = orderId && token ? await findOrderWithItems(db, { id: orderId }) : undefined;
 	const order = found?.order;
 	if (!found || !order?.resumeToken || !(await sameToken(token, order.resumeToken))) return null;
-	return { found, order, token };
+	if (order.replacedBy) {
+		const latest = (await latestOrderOf(db, found)).order;
+		if (latest.id !== order.id && latest.resumeToken) {
+			const lang = c.req.query("lang");
+			const moved = new URLSearchParams({ order_id: latest.id, token: latest.resumeToken });
+			if (lang) moved.set("lang", lang);
+			return { moved };
+		}
+	}
+	return { found, order, token, moved: null };
 }
 
 /**
@@ -82,6 +99,7 @@ export async function withResumeForm(
 ): Promise<Response> {
 	const linked = await orderOfLink(c);
 	if (!linked) return res;
+	if (linked.moved) return c.redirect(`/cancel.html?${linked.moved}`, 303);
 	const { found, order, token } = linked;
 	const state = stateOf(order);
 	const button = PAYABLE[state];

@@ -30,6 +30,7 @@ export async function withPayPage(
 				},
 			})
 			.transform(res);
+	if (linked.moved) return c.redirect(`/pay.html?${linked.moved}`, 303);
 	const { order, token } = linked;
 	if (!PAYABLE[stateOf(order)]) {
 		const page = new URLSearchParams({ order_id: order.id, token, lang: locale });

@@ -117,6 +117,41 @@ describe("a checkout paid on our page", () => {
 		).json<Answer>();
 		expect(back.clientSecret).toMatch(/_secret_/);
 		expect((await stripe().checkout.sessions.retrieve(hosted.sessionId)).status).toBe("expired");
+		// Each replaced order names the one that took its cart over.
+		expect((await getOrder(first.orderId)).replacedBy).toBe(hosted.orderId);
+		expect((await getOrder(hosted.orderId)).replacedBy).toBe(back.orderId);
+	});
+
+	it("leads an old link to the order that took its cart over, and never offers to pay it twice", async () => {
+		const first = await (await checkout({ items: ITEMS, uiMode: "elements" })).json<Answer>();
+		const old = { orderId: first.orderId, resumeToken: first.resumeToken };
+		// The shopper switches to Stripe's page in another tab and pays there.
+		const hosted = await (
+			await checkout({ items: ITEMS, uiMode: "hosted", ...old })
+		).json<Answer>();
+		const oldLink = new URLSearchParams({ order_id: first.orderId, token: first.resumeToken });
+		const newLink = new URLSearchParams({ order_id: hosted.orderId, token: hosted.resumeToken });
+		const page = (path: string) =>
+			exports.default.fetch(`${ORIGIN}${path}`, { redirect: "manual" });
+		// Still open: the old link's pages and its resume are the newer order's.
+		expect((await page(`/pay.html?${oldLink}`)).headers.get("location")).toBe(
+			`/pay.html?${newLink}`,
+		);
+		expect((await page(`/cancel.html?${oldLink}`)).headers.get("location")).toBe(
+			`/cancel.html?${newLink}`,
+		);
+		await payAndDeliver(hosted.sessionId);
+		// Paid: resuming the old link is refused, and its pages say the order is paid.
+		const again = await checkout({ items: ITEMS, uiMode: "elements", ...old });
+		expect(again.status).toBe(409);
+		expect(await again.json()).toMatchObject({ error: { code: "order_already_paid" } });
+		const cancel = await page(`/cancel.html?${newLink}`);
+		expect(/id="cancel-heading"[^>]*>([^<]*)</.exec(await cancel.text())?.[1]).toBe(
+			"This order is paid.",
+		);
+		// A wrong token follows nothing.
+		const forged = new URLSearchParams({ order_id: first.orderId, token: "forged" });
+		expect((await page(`/pay.html?${forged}`)).status).toBe(200);
 	});
 
 	it("needs a publishable key of the secret key's mode, said by /healthz", async () => {

@@ -89,7 +89,7 @@ describe("the payment page", () => {
 			expect(html).not.toContain("data-publishable-key");
 			expect(html).toMatch(/<form id="hosted-form"[^>]* hidden>/);
 			expect(/id="pay-unavailable"[^>]*>([^<]*)</.exec(html)?.[1]).toBe(
-				"There is no checkout to pay here. Your cart is kept in this browser: go back to it to pay.",
+				"This payment link is not valid. Go back to the shop to start a payment.",
 			);
 			expect(hiddenValue(html, "resumeToken")).toBe("");
 		}

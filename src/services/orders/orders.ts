@@ -83,6 +83,23 @@ export async function orderItemsOf(db: Db, orderId: string): Promise<OrderItemRo
 export type OrderWithItems = { order: OrderRow; items: OrderItemRow[]; downloads: DownloadRow[] };
 
 /** An order, by its id or its Checkout Session's, with its items and links: one D1 round trip. */
+/** How far `latestOrderOf` follows an order's replacements (a cart resumed another way each time). */
+const MAX_REPLACEMENTS = 10;
+
+/**
+ * The order that holds a cart now: the one named, or the newest of the orders
+ * that took its cart over (`replaced_by`, set when a resume superseded it).
+ */
+export async function latestOrderOf(db: Db, found: OrderWithItems): Promise<OrderWithItems> {
+	let current = found;
+	for (let hop = 0; hop < MAX_REPLACEMENTS && current.order.replacedBy; hop++) {
+		const next = await findOrderWithItems(db, { id: current.order.replacedBy });
+		if (!next) break;
+		current = next;
+	}
+	return current;
+}
+
 export async function findOrderWithItems(
 	db: Db,
 	by: { id: string } | { sessionId: string },

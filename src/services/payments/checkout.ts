@@ -17,7 +17,7 @@ import type { PricedCart } from "../catalog/catalog.ts";
 import type { StripeDeps } from "../deps.ts";
 import { applyFact } from "../orders/apply-fact.ts";
 import type { OrderRow, OrderWithItems } from "../orders/orders.ts";
-import { findOrderWithItems } from "../orders/orders.ts";
+import { findOrderWithItems, latestOrderOf } from "../orders/orders.ts";
 import {
 	clientMayHold,
 	holdLimitError,
@@ -88,11 +88,12 @@ export async function startCheckout(
 	// The Stripe client is made (and its key checked) before anything is written.
 	void deps.stripe;
 	// The same cart was resumed before pricing (`resumeUnchanged`): what is left is a changed one.
-	if (input.resume) await replaceChanged(deps, input.resume, input.cart);
+	const replaces = input.resume ? await replaceChanged(deps, input.resume, input.cart) : null;
 	const order = await createOrder(deps, input.cart, {
 		locale: input.locale ?? "en",
 		origin: input.origin,
 		clientKey: input.clientKey ?? null,
+		replaces,
 	});
 	const nowSec = Math.floor(deps.now() / 1000);
 	let session: Stripe.Checkout.Session;
@@ -227,7 +228,13 @@ function newResumeToken(): string {
 async function createOrder(
 	deps: StripeDeps,
 	cart: PricedCart,
-	at: { locale: Locale; origin: string; clientKey: string | null },
+	at: {
+		locale: Locale;
+		origin: string;
+		clientKey: string | null;
+		/** The order this one takes over (superseded, its token checked): its links lead here. */
+		replaces?: string | null;
+	},
 ): Promise<{ id: string; resumeToken: string; locale: Locale }> {
 	const { locale, origin, clientKey } = at;
 	for (let attempt = 0; ; attempt++) {
@@ -243,6 +250,13 @@ async function createOrder(
 			sql`insert into order_transitions (order_id, from_status, to_status, source, at)
 				select ${id}, null, 'pending', 'checkout', ${now}
 				where exists (select 1 from orders where id = ${id})`,
+			...(at.replaces
+				? [
+						sql`update orders set replaced_by = ${id}
+							where id = ${at.replaces} and replaced_by is null
+							and exists (select 1 from orders where id = ${id})`,
+					]
+				: []),
 		]);
 		if (order?.meta.changes === 1) return { id, resumeToken, locale };
 		const short = await shortProducts(deps.db, cart.lines);
@@ -320,11 +334,12 @@ async function resumableOrder(
 	resume: { orderId?: string | null; token?: string | null },
 ): Promise<OrderWithItems | null> {
 	if (!resume.orderId || !resume.token) return null;
-	const found = await findOrderWithItems(deps.db, { id: resume.orderId });
-	const order = found?.order;
-	if (!found || !order?.resumeToken || !(await sameToken(resume.token, order.resumeToken)))
-		return null;
-	const verdict = resumeOf(order, deps.now());
+	const named = await findOrderWithItems(deps.db, { id: resume.orderId });
+	const own = named?.order.resumeToken;
+	if (!named || !own || !(await sameToken(resume.token, own))) return null;
+	// Taken over by a newer order of the same cart: that one is the shopper's checkout now.
+	const found = await latestOrderOf(deps.db, named);
+	const verdict = resumeOf(found.order, deps.now());
 	if (verdict === "already_paid") throw alreadyPaid();
 	return verdict === "resume" ? found : null;
 }
@@ -347,7 +362,11 @@ function sameItems(
  * once the new cart's stock is known to suffice. Null when a new order is to be
  * made.
  */
-async function replaceChanged(deps: StripeDeps, resume: Resume, cart: PricedCart): Promise<null> {
+async function replaceChanged(
+	deps: StripeDeps,
+	resume: Resume,
+	cart: PricedCart,
+): Promise<string | null> {
 	const found = await resumableOrder(deps, resume);
 	const order = found?.order;
 	const sessionId = order?.stripeCheckoutSessionId;
@@ -382,7 +401,7 @@ async function replaceChanged(deps: StripeDeps, resume: Resume, cart: PricedCart
 		return settleClosedSession(deps, order, session);
 	}
 	await supersede(deps, order.id, "Replaced by a new checkout with a changed cart.");
-	return null;
+	return order.id;
 }
 
 async function settleClosedSession(

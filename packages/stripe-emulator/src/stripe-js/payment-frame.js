@@ -80,7 +80,10 @@
 			return reply({ networkError: true });
 		}
 		const error = answer?.error;
-		const field = error ? inputs.find((input) => input.id === error.field) : undefined;
+		// A field the card network found wrong is marked here; a decline is the page's to say
+		// (as with Stripe's Payment Element), so the shopper reads one message, not two.
+		const declined = error?.code === "paymentFailed";
+		const field = error && !declined ? inputs.find((input) => input.id === error.field) : undefined;
 		showError(field ?? null, field ? error.message : "");
 		reply({ status, body: answer });
 	}

@@ -13,6 +13,7 @@
 			inFlight: "A payment is already being confirmed.",
 			notMounted: "Mount the Payment Element before confirming.",
 			badSecret: "Invalid clientSecret: expected the Checkout Session's client_secret.",
+			frameTitle: "Secure payment input frame",
 		},
 		fr: {
 			network:
@@ -20,6 +21,7 @@
 			inFlight: "Un paiement est déjà en cours de confirmation.",
 			notMounted: "Montez le Payment Element avant de confirmer.",
 			badSecret: "clientSecret non valide : le client_secret de la Checkout Session est attendu.",
+			frameTitle: "Champ de saisie de paiement sécurisé",
 		},
 	};
 
@@ -104,7 +106,11 @@
 		async function update(path, fields) {
 			const reply = await call(path, fields);
 			if (!reply) return failure(text.network);
-			if (reply.status !== 200) return errorOf(reply.body);
+			if (reply.status !== 200) {
+				// Closed meanwhile (paid or expired elsewhere): the page hears of it through "change".
+				if (reply.body?.session) setSession(reply.body.session);
+				return errorOf(reply.body);
+			}
 			setSession(reply.body.session);
 			return { type: "success", session: current };
 		}
@@ -236,7 +242,7 @@
 				if (!node) throw new Error(`mount(): no element matches ${target}.`);
 				unmount();
 				frame = document.createElement("iframe");
-				frame.title = "Secure payment input frame";
+				frame.title = MESSAGES[locale].frameTitle;
 				frame.setAttribute("scrolling", "no");
 				frame.style.cssText = "border:0;width:100%;height:200px;display:block;overflow:hidden";
 				ready = new Promise((resolve) => {
