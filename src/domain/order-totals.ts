@@ -25,7 +25,13 @@ export type TotalsOrder = {
 	amountTax: number;
 	amount: number;
 	amountRefunded: number;
+	/** Where the order stands; with `checkoutCompleted`, whether `amount` is Stripe's (omitted: it is). */
+	status?: string;
+	checkoutCompleted?: boolean;
 };
+
+/** Before any payment is tried, `amount` is the priced items only: Stripe's page adds shipping and tax (a declined try knows what it asked: `amountAsked`). */
+const UNPAID = new Set(["pending", "expired", "canceled"]);
 
 export function totalLines(order: TotalsOrder): TotalLine[] {
 	const lines: TotalLine[] = [{ kind: "subtotal", amount: order.subtotal }];
@@ -44,7 +50,9 @@ export function totalLines(order: TotalsOrder): TotalLine[] {
 		const beforeTax = order.subtotal - order.amountDiscount + order.amountShipping;
 		lines.push({ kind: "tax", amount: order.amountTax, included: order.amount === beforeTax });
 	}
-	lines.push({ kind: "total", amount: order.amount });
+	// An order total is said once it is what Stripe charges, never the items' price before that.
+	const known = order.checkoutCompleted || !UNPAID.has(order.status ?? "paid");
+	if (known) lines.push({ kind: "total", amount: order.amount });
 	if (order.amountRefunded > 0) lines.push({ kind: "refunded", amount: order.amountRefunded });
 	return lines;
 }
