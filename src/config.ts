@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { CHECKOUT_UIS, type CheckoutUi } from "./domain/vocabulary.ts";
 import { isLocale, LOCALES, type Locale } from "./i18n/catalogues.ts";
 import { AppError } from "./lib/errors.ts";
 import { isTestKey, SECRET_KEY_PATTERN, type StripeConfig } from "./lib/stripe.ts";
@@ -149,10 +150,6 @@ export type CheckoutConfig = {
 	/** Where the storefront's shopper pays (SPEC 16): Stripe's hosted page, or ours with the Payment Element. */
 	ui: CheckoutUi;
 };
-
-/** SPEC 16's names: `hosted` (Stripe's `hosted_page`) or `elements` (the Payment Element on our page). */
-export const CHECKOUT_UIS = ["hosted", "elements"] as const;
-export type CheckoutUi = (typeof CHECKOUT_UIS)[number];
 
 const countryList = v.pipe(
 	v.optional(v.string(), ""),
@@ -468,12 +465,10 @@ export function configOf(bindings: Settings): Config {
 	const base = env.STRIPE_API_BASE?.trim();
 	const stripeJs = once(() => {
 		// No usable secret key (the catalog still answers): nothing says it is a test shop.
-		const base = env.STRIPE_API_BASE?.trim();
 		const key = env.STRIPE_SECRET_KEY?.trim() ?? "";
 		const testPage = isTestKey(key) && config.publishableKey?.startsWith("pk_test_");
-		return base && testPage && URL.canParse(base)
-			? new URL("/js/stripe.js", base).href
-			: STRIPE_JS_URL;
+		const emulator = config.stripeApiOrigin;
+		return emulator && testPage ? `${emulator}/js/stripe.js` : STRIPE_JS_URL;
 	});
 	const publishable = env.STRIPE_PUBLISHABLE_KEY?.trim();
 	const config: Config = {

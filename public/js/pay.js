@@ -210,7 +210,6 @@ function render(next) {
 	renderSummary();
 	renderPromotion();
 	renderShippingOptions();
-	if (session.email && !emailInput.value) emailInput.value = session.email;
 	updateButton();
 }
 

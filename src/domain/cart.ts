@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { LOCALES } from "../i18n/catalogues.ts";
+import { CHECKOUT_UIS } from "./vocabulary.ts";
 
 export const MAX_CART_LINES = 20;
 export const MAX_QUANTITY = 99;
@@ -48,9 +49,7 @@ export const checkoutRequestSchema = v.object({
 	),
 	country: v.optional(v.nullable(countrySchema)),
 	/** Where to pay (SPEC 16): Stripe's hosted page, or ours with the Payment Element; default CHECKOUT_UI. */
-	uiMode: v.optional(
-		v.nullable(v.picklist(["hosted", "elements"], "uiMode must be hosted or elements")),
-	),
+	uiMode: v.optional(v.nullable(v.picklist(CHECKOUT_UIS, "uiMode must be hosted or elements"))),
 });
 
 export type CartLine = v.InferOutput<typeof cartLineSchema>;

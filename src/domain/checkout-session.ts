@@ -1,8 +1,8 @@
 import type Stripe from "stripe";
-import type { CheckoutUi } from "../config.ts";
 import type { PricedCart } from "./cart.ts";
 import { translationIn } from "./product.ts";
 import { rateAmount } from "./shipping-rate.ts";
+import type { CheckoutUi } from "./vocabulary.ts";
 
 /** Checkout shows at most five shipping options. */
 export const MAX_SHIPPING_OPTIONS = 5;

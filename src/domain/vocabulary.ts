@@ -65,3 +65,7 @@ export type RefundSource = (typeof REFUND_SOURCES)[number];
 /** The shop's information pages (SPEC 17), each at `/pages/<slug>`, in the footer's order. */
 export const INFO_PAGES = ["terms", "returns", "privacy", "legal", "contact"] as const;
 export type InfoPage = (typeof INFO_PAGES)[number];
+
+/** SPEC 16's names: `hosted` (Stripe's `hosted_page`) or `elements` (the Payment Element on our page). */
+export const CHECKOUT_UIS = ["hosted", "elements"] as const;
+export type CheckoutUi = (typeof CHECKOUT_UIS)[number];

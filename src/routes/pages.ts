@@ -37,17 +37,8 @@ const FILL: Record<string, Fill> = {
 		const countries = c.var.config.checkout.shippingCountries;
 		const shipsTo = shop.ratesByCountry && countries.length > 0 ? countries : [];
 		const catalog = await noScriptCatalog(c.var.deps.db, locale, taxes);
-		const page = withBuyNowForms(res, catalog, taxes, shipsTo);
-		// Paid on our own page (CHECKOUT_UI=elements): the cart says so, not "Stripe's page".
-		if (c.var.config.checkout.ui !== "elements") return page;
-		return new HTMLRewriter()
-			.on(".fine-print", {
-				element: (el) => void el.setAttribute("data-i18n", "cart.finePrintOnPage"),
-			})
-			.on("#ship-to-hint", {
-				element: (el) => void el.setAttribute("data-i18n", "cart.shipToHintOnPage"),
-			})
-			.transform(page);
+		const onOurPage = c.var.config.checkout.ui === "elements";
+		return withBuyNowForms(res, catalog, taxes, shipsTo, onOurPage);
 	},
 	"/success.html": withOrderState,
 	"/cancel.html": withResumeForm,
@@ -127,11 +118,22 @@ function withBuyNowForms(
 	catalog: string,
 	taxes: TaxNote,
 	shipsTo: readonly string[],
+	/** Paid on our own page (CHECKOUT_UI=elements): the cart says so, not "Stripe's page". */
+	onOurPage: boolean,
 ): Response {
 	const page = new Response(res.body, res);
 	page.headers.set("Cache-Control", "no-cache");
+	const rewriter = new HTMLRewriter();
+	if (onOurPage)
+		rewriter
+			.on(".fine-print", {
+				element: (el) => void el.setAttribute("data-i18n", "cart.finePrintOnPage"),
+			})
+			.on("#ship-to-hint", {
+				element: (el) => void el.setAttribute("data-i18n", "cart.shipToHintOnPage"),
+			});
 	return (
-		new HTMLRewriter()
+		rewriter
 			.on("noscript", {
 				element(el) {
 					el.append(catalog, { html: true });

@@ -1,12 +1,12 @@
 import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type Stripe from "stripe";
-import type { CheckoutUi } from "../../config.ts";
 import { runBatch } from "../../db/batch.ts";
 import type { Db } from "../../db/client.ts";
 import { orders } from "../../db/schema.ts";
 import { resumeOf } from "../../domain/actions.ts";
 import { type CartLine, normalizeCart } from "../../domain/cart.ts";
 import { type CheckoutOptions, sessionParams } from "../../domain/checkout-session.ts";
+import type { CheckoutUi } from "../../domain/vocabulary.ts";
 import type { Locale } from "../../i18n/catalogues.ts";
 import { AppError, stripeUnavailable } from "../../lib/errors.ts";
 import { describeError } from "../../lib/log.ts";
