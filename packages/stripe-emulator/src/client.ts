@@ -10,6 +10,8 @@ export type PayOutcome = {
 	error: { code: string; decline_code?: string; message: string } | null;
 	session: Stripe.Checkout.Session;
 	paymentIntent: Stripe.PaymentIntent | null;
+	/** A setup session's SetupIntent once the card is saved (absent for payment sessions). */
+	setupIntent?: Stripe.SetupIntent | null;
 };
 
 /** A shipping address (and phone) as the control API takes it. */
@@ -40,6 +42,21 @@ export type PayInput = {
 	shippingOption?: number | string;
 	/** A customer-facing code such as `WELCOME10`; the session must allow promotion codes. */
 	promotionCode?: string;
+	/** One of the saved cards the session offers (`pm_…`), instead of `card`. */
+	paymentMethod?: string;
+	/** The "Save my card" box (the session must offer it). */
+	saveCard?: boolean;
+};
+
+/** A card to save on a Customer without a browser. */
+export type SaveCardInput = {
+	/** Default 4242 4242 4242 4242; 4000 0000 0000 0341 saves, then declines payments. */
+	card?: string;
+	/** `MM/YY`; default December, five years on. */
+	expiry?: string;
+	allowRedisplay?: "always" | "limited" | "unspecified";
+	/** Make it `invoice_settings.default_payment_method`. */
+	default?: boolean;
 };
 
 export type WebhookSettings = {
@@ -105,7 +122,10 @@ export function emulatorClient(baseUrl: string) {
 	}
 	return {
 		url: base,
-		/** Pays a session as the hosted page does (4242 unless told; a test address when it ships). */
+		/**
+		 * Pays a session as the hosted page does (4242 unless told; a test address when it
+		 * ships); on a setup session, saves the card as its page does.
+		 */
 		pay: (sessionId: string, input: PayInput = {}) =>
 			call<PayOutcome>("POST", `/sessions/${sessionId}/pay`, {
 				card: "4242424242424242",
@@ -168,6 +188,20 @@ export function emulatorClient(baseUrl: string) {
 				"GET",
 				faultId === undefined ? "/faults" : `/faults?id=${faultId}`,
 			).then((r) => r.held),
+		/** Customers (with an email, when given) and their attached payment methods. */
+		customers: (email?: string) =>
+			call<{
+				data: { customer: Stripe.Customer; paymentMethods: Stripe.PaymentMethod[] }[];
+			}>("GET", `/customers${email ? `?email=${encodeURIComponent(email)}` : ""}`).then(
+				(r) => r.data,
+			),
+		/** Saves a card on a Customer, as a setup would (`payment_method.attached`). */
+		saveCard: (customerId: string, input: SaveCardInput = {}) =>
+			call<{ paymentMethod: Stripe.PaymentMethod; customer: Stripe.Customer }>(
+				"POST",
+				`/customers/${encodeURIComponent(customerId)}/cards`,
+				input,
+			),
 		advanceClock: (seconds: number) =>
 			call<{ now: number; expired: number }>("POST", "/clock/advance", { seconds }),
 	};

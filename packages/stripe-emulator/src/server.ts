@@ -13,6 +13,7 @@ import { FaultInjector } from "./control/faults.ts";
 import type { ControlHandler } from "./control/types.ts";
 import { type PromotionCodeSeed, seedPromotionCodes } from "./discounts/seed.ts";
 import { showReceipt } from "./payments/receipt-page.ts";
+import { PORTAL_PAGE_ROUTES } from "./portal/page-routes.ts";
 import { createContext, type EmulatorContext } from "./state/context.ts";
 import { newWebhookSecret } from "./state/ids.ts";
 import { loadState, persistState } from "./state/persistence.ts";
@@ -47,7 +48,7 @@ export { DEMO_PROMOTION_CODES, describeSeed, type PromotionCodeSeed } from "./di
 
 export type Emulator = { url: string; port: number; webhookSecret: string; close(): Promise<void> };
 
-/** Starts the Stripe emulator: the `/v1` API subset, the hosted page, webhooks and the control API. */
+/** Starts the Stripe emulator: the `/v1` API subset, the hosted pages, webhooks and the control API. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
 	const host = options.host ?? "127.0.0.1";
 	const webhookSecret = options.webhookSecret ?? newWebhookSecret();
@@ -93,7 +94,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 	};
 }
 
-/** The emulator's routes: the control API, the hosted page, Stripe.js, Stripe's `/v1`, all on Hono. */
+/** The emulator's routes: the control API, the hosted page, Stripe.js, the Billing Portal, Stripe's `/v1`, all on Hono. */
 function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 	const app = new Hono();
 	app.use(
@@ -133,8 +134,9 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 	app.post("/pay/:id", async (c) =>
 		toResponse(submitPayPage(ctx, c.req.param("id"), await c.req.text())),
 	);
-	// The Stripe.js stand-in: its scripts, the Payment Element's frame, the SDK's endpoints.
-	for (const route of STRIPE_JS_ROUTES) {
+	// The Stripe.js stand-in (its scripts, the Payment Element's frame, the SDK's endpoints)
+	// and the Billing Portal's pages.
+	for (const route of [...STRIPE_JS_ROUTES, ...PORTAL_PAGE_ROUTES]) {
 		app.on(route.method, route.pattern, async (c) =>
 			toResponse(
 				route.handler({
@@ -172,6 +174,7 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 			api: "/v1",
 			control: "/_emulator",
 			checkout: "/pay/:id",
+			billingPortal: "/p/session/:id",
 			stripeJs: "/js/stripe.js",
 		}),
 	);

@@ -93,6 +93,38 @@ describe("objects have Stripe's fields and types", () => {
 		);
 	});
 
+	it("customer, payment_method, setup_intent, a setup session and billing_portal.session", async () => {
+		const control = emulatorClient(test.emulator.url);
+		const customer = await test.stripe.customers.create({
+			email: "ada@example.com",
+			preferred_locales: ["fr"],
+			metadata: { customer_id: "c1" },
+		});
+		expectStripeShape(customer, "customer");
+		const { paymentMethod } = await control.saveCard(customer.id, { default: true });
+		expectStripeShape(
+			await test.stripe.paymentMethods.retrieve(paymentMethod.id),
+			"payment_method",
+		);
+		expectStripeShape(await test.stripe.customers.retrieve(customer.id), "customer");
+		const setup = await test.stripe.checkout.sessions.create({
+			mode: "setup",
+			currency: "eur",
+			customer: customer.id,
+			success_url: "https://shop.test/account",
+		});
+		const saved = await control.pay(setup.id);
+		expectStripeShape(
+			await test.stripe.setupIntents.retrieve(String(saved.setupIntent?.id)),
+			"setup_intent",
+		);
+		expectStripeShape(await test.stripe.checkout.sessions.retrieve(setup.id), "checkout.session");
+		expectStripeShape(
+			await test.stripe.billingPortal.sessions.create({ customer: customer.id }),
+			"billing_portal.session",
+		);
+	});
+
 	it("line item", async () => {
 		const items = await test.stripe.checkout.sessions.listLineItems(paid.session.id);
 		for (const item of items.data) expectStripeShape(item, "item");

@@ -24,13 +24,13 @@ describe("routing", () => {
 	});
 
 	it("answers an unknown /v1 URL as Stripe does, after authenticating", async () => {
-		const answer = await call("/v1/customers", { headers: auth });
+		const answer = await call("/v1/terminal/readers", { headers: auth });
 		expect(answer.status).toBe(404);
 		expect(answer.body.error?.message).toMatch(
-			/^Unrecognized request URL \(GET: \/v1\/customers\)/,
+			/^Unrecognized request URL \(GET: \/v1\/terminal\/readers\)/,
 		);
 		expect(answer.requestId).toMatch(/^req_/);
-		expect((await call("/v1/customers")).status).toBe(401);
+		expect((await call("/v1/terminal/readers")).status).toBe(401);
 	});
 
 	it("answers a known path with the wrong method as unrecognized", async () => {

@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { checkoutSessionRoutes } from "../checkout/routes.ts";
 import { type Fault, type FaultInjector, faultError } from "../control/faults.ts";
+import { customerRoutes } from "../customers/routes.ts";
 import { discountRoutes } from "../discounts/routes.ts";
 import { paymentRoutes } from "../payments/routes.ts";
+import { portalRoutes } from "../portal/routes.ts";
 import { refundRoutes } from "../refunds/routes.ts";
+import { setupIntentRoutes } from "../setup/routes.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
 import type { JsonObject } from "../state/json.ts";
@@ -22,6 +25,9 @@ export const API_ROUTES: ApiRoute[] = [
 	...checkoutSessionRoutes,
 	...discountRoutes,
 	...paymentRoutes,
+	...customerRoutes,
+	...setupIntentRoutes,
+	...portalRoutes,
 	...refundRoutes,
 	...eventRoutes,
 	...webhookEndpointRoutes,

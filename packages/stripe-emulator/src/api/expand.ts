@@ -2,11 +2,14 @@ import { renderLineItems } from "../checkout/line-item-object.ts";
 import { renderSession } from "../checkout/session-object.ts";
 import { renderShippingRate } from "../checkout/shipping-rate-object.ts";
 import { renderTotalDetailsBreakdown } from "../checkout/total-details.ts";
+import { renderCustomer } from "../customers/customer-object.ts";
 import { renderCoupon } from "../discounts/coupons.ts";
 import { renderPromotionCode } from "../discounts/promotion-codes.ts";
 import { chargeSnapshot } from "../payments/charge-object.ts";
 import { renderPaymentIntent } from "../payments/payment-intent-object.ts";
+import { renderPaymentMethod } from "../payments/payment-method-object.ts";
 import { renderRefund } from "../refunds/refund-object.ts";
+import { renderSetupIntent } from "../setup/setup-intent-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { isJsonObject, type Json, type JsonObject } from "../state/json.ts";
 import { invalidParam } from "./errors.ts";
@@ -16,7 +19,8 @@ import { optionalStringArray, type ParamObject } from "./params.ts";
 /**
  * Applies `expand[]` paths (`payment_intent`, `data.payment_intent`, `payment_intent.latest_charge`,
  * `line_items`, `shipping_cost.shipping_rate`, `discounts.promotion_code`, `promotion.coupon`,
- * `total_details.breakdown`).
+ * `total_details.breakdown`, `customer`, `setup_intent`, `payment_method`,
+ * `invoice_settings.default_payment_method`).
  */
 export function applyExpand(
 	ctx: EmulatorContext,
@@ -97,6 +101,12 @@ function lookup(ctx: EmulatorContext, id: string): JsonObject | undefined {
 	if (session) return renderSession(session);
 	const rate = state.shippingRates.get(id);
 	if (rate) return renderShippingRate(rate);
+	const customer = state.customers.get(id);
+	if (customer) return renderCustomer(customer);
+	const method = state.paymentMethods.get(id);
+	if (method) return renderPaymentMethod(method);
+	const setupIntent = state.setupIntents.get(id);
+	if (setupIntent) return renderSetupIntent(setupIntent);
 	const promo = state.promotionCodes.get(id);
 	if (promo) return renderPromotionCode(state, promo, ctx.clock.now());
 	// Coupon ids are chosen freely, so they are looked up last.

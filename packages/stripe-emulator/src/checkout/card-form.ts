@@ -73,6 +73,20 @@ export function validateCardForm(
 		const outcome = fields.method === "delayed_success" ? "success" : "failure";
 		return { ok: true, input: { method: "delayed", outcome, email } };
 	}
+	const card = validateCard(fields, now, lang);
+	if (!card.ok) return card;
+	return { ok: true, input: { method: "card", email, ...card.card } };
+}
+
+/** A typed card, complete and not expired; or the field that is not, with its message in `lang`. */
+export function validateCard(
+	fields: Pick<CardFormFields, "cardNumber" | "cardExpiry" | "cardCvc">,
+	now: Date,
+	lang: PageLanguage = "en",
+):
+	| { ok: true; card: { card: string; expMonth: number; expYear: number } }
+	| { ok: false; field: "card-number" | "card-expiry" | "card-cvc"; message: string } {
+	const messages = MESSAGES[lang];
 	const number = normalizeCardNumber(fields.cardNumber);
 	if (!/^\d{12,19}$/.test(number)) {
 		return { ok: false, field: "card-number", message: messages.numberIncomplete };
@@ -89,10 +103,7 @@ export function validateCardForm(
 	if (!/^\d{3,4}$/.test(fields.cardCvc.trim())) {
 		return { ok: false, field: "card-cvc", message: messages.cvcIncomplete };
 	}
-	return {
-		ok: true,
-		input: { method: "card", card: number, email, expMonth: expiry.month, expYear: expiry.year },
-	};
+	return { ok: true, card: { card: number, expMonth: expiry.month, expYear: expiry.year } };
 }
 
 /** Reads `MM/YY`, `MM / YYYY`, `MMYY` and the like; null when it is not a date. */

@@ -53,6 +53,9 @@ const DECLINES: Record<string, Decline> = {
 /** The emulator's card that succeeds. */
 export const SUCCESS_CARD = "4242424242424242";
 
+/** Stripe's card that can be saved (setup, attach) but whose payments are declined. */
+export const ATTACH_THEN_DECLINE_CARD = "4000000000000341";
+
 /** Removes the spaces and dashes people type into card numbers. */
 export function normalizeCardNumber(input: string): string {
 	return input.replace(/[\s-]/g, "");
@@ -63,7 +66,8 @@ export function cardOutcome(input: string): CardOutcome {
 	const number = normalizeCardNumber(input);
 	const last4 = number.slice(-4).padStart(4, "0");
 	if (number === SUCCESS_CARD) return { kind: "success", brand: "visa", last4, funding: "credit" };
-	const decline = DECLINES[number];
+	const decline =
+		DECLINES[number] ?? (number === ATTACH_THEN_DECLINE_CARD ? DECLINES["4000000000000002"] : null);
 	if (decline) return { kind: "decline", last4, ...decline, createsCharge: true };
 	return {
 		kind: "decline",
@@ -73,6 +77,18 @@ export function cardOutcome(input: string): CardOutcome {
 		message: "Your card number is incorrect.",
 		createsCharge: false,
 	};
+}
+
+/**
+ * Whether a test card can be saved without a payment (a SetupIntent, the Billing Portal):
+ * as `cardOutcome`, except 4000 0000 0000 0341, which saves and then declines its payments.
+ */
+export function setupOutcome(input: string): CardOutcome {
+	const number = normalizeCardNumber(input);
+	if (number === ATTACH_THEN_DECLINE_CARD) {
+		return { kind: "success", brand: "visa", last4: number.slice(-4), funding: "credit" };
+	}
+	return cardOutcome(number);
 }
 
 // The decline messages in French, by `decline_code` (or `code` when there is none).

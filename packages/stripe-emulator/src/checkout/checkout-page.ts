@@ -3,7 +3,8 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import type { SessionRecord } from "../state/store.ts";
 import type { CardFormFields } from "./card-form.ts";
 import { pageShell } from "./html.ts";
-import { labelsFor, pageLanguage, pageMoney } from "./page-labels.ts";
+import { type Labels, labelsFor, pageLanguage, pageMoney } from "./page-labels.ts";
+import type { SessionWallet } from "./saved-cards.ts";
 import { ACCOUNT_NAME } from "./session-object.ts";
 import { findShippingRate, type ShippingInput } from "./shipping-details.ts";
 import {
@@ -24,6 +25,12 @@ export type CheckoutFormState = {
 	/** The customer-facing code of the session's discount, if one is applied. */
 	appliedCode?: string | null;
 	promotionError?: string | null;
+	/** A session with a Customer: its saved cards, the save box. */
+	wallet?: SessionWallet;
+	/** The email the shopper cannot change (`customer_email`, or the Customer's). */
+	lockedEmail?: string | null;
+	/** Whether the save box was ticked (kept when the page is shown again). */
+	saveCard?: boolean;
 };
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -53,8 +60,11 @@ export function renderCheckoutPage(session: SessionRecord, state: CheckoutFormSt
 	const total = money(totals.total);
 	const paymentRequired = totals.total > 0;
 	const values = state.values;
-	const email = values.email ?? session.customerEmail ?? "";
-	const method = values.method ?? "card";
+	const locked = state.lockedEmail ?? session.customerEmail;
+	const email = locked ?? values.email ?? "";
+	const wallet = state.wallet ?? { cards: [], offerSave: false };
+	const preselected = wallet.cards.find((card) => card.checked)?.id;
+	const method = values.method ?? preselected ?? "card";
 	const invalid = (field: string) =>
 		raw(
 			state.error?.field === field ? ' aria-invalid="true" aria-describedby="payment-error"' : "",
@@ -73,29 +83,20 @@ export function renderCheckoutPage(session: SessionRecord, state: CheckoutFormSt
 	const selectedRate = totals.shippingCost?.rateId ?? null;
 	const canUpdate =
 		session.shippingRates.length > 1 || (session.automaticTax && session.shippingCountries);
+	const savedRadio = (card: SessionWallet["cards"][number], index: number) =>
+		html`<label class="choice" for="saved-card-${index}"><input type="radio" id="saved-card-${index}" name="method" value="${card.id}" data-saved${raw(method === card.id ? " checked" : "")}${invalid(`saved-card-${index}`)}> ${card.label}</label>
+`;
 	const payment = paymentRequired
 		? html`<fieldset>
 <legend>${labels.paymentMethod}</legend>
-${radio("method-card", "card", labels.card)}
+${wallet.cards.map(savedRadio)}${radio("method-card", "card", wallet.cards.length > 0 ? labels.useNewCard : labels.card)}
 ${radio("delayed-success", "delayed_success", labels.delayedSuccess)}
 ${radio("delayed-failure", "delayed_failure", labels.delayedFailure)}
 </fieldset>
-<fieldset>
-<legend>${labels.cardDetails}</legend>
-<label for="card-number">${labels.cardNumber}</label>
-<input type="text" id="card-number" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" value="${values.cardNumber ?? ""}"${invalid("card-number")}>
-<div class="row">
-<div>
-<label for="card-expiry">${labels.expiry}</label>
-<input type="text" id="card-expiry" name="cardExpiry" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" value="${values.cardExpiry ?? ""}"${invalid("card-expiry")}>
-</div>
-<div>
-<label for="card-cvc">${labels.cvc}</label>
-<input type="text" id="card-cvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="123"${invalid("card-cvc")}>
-</div>
-</div>
-<p class="hint">${labels.testCards}</p>
-</fieldset>`
+${renderCardFieldset(labels, values, invalid, {
+	newCardOnly: wallet.cards.length > 0,
+	saveBox: wallet.offerSave ? { checked: state.saveCard === true } : null,
+})}`
 		: html`<p class="hint" id="no-payment-required">${labels.noPayment}</p>`;
 	const payLabel = paymentRequired ? `${labels.pay} ${total}` : labels.completeOrder;
 	return pageShell(
@@ -114,7 +115,7 @@ ${totals.subtotal !== totals.total ? row("subtotal-amount", labels.subtotal, mon
 ${alert}
 <form method="post" action="/pay/${session.id}">
 <label for="email">${labels.email}</label>
-<input type="email" id="email" name="email" autocomplete="email" required value="${email}"${raw(session.customerEmail ? " readonly" : "")}${invalid("email")}>
+<input type="email" id="email" name="email" autocomplete="email" required value="${email}"${raw(locked ? " readonly" : "")}${invalid("email")}>
 ${renderContactFields(session, values.shipping ?? {}, labels, lang, invalid)}
 ${renderShippingOptions(session, selectedRate, labels, lang)}
 ${session.allowPromotionCodes ? renderPromotionCodeField(state.appliedCode ?? null, values.promotionCode, state.promotionError ?? null, labels) : ""}
@@ -126,6 +127,39 @@ ${session.submitMessage ? html`<p class="hint" id="submit-message">${session.sub
 </form>`,
 		lang,
 	);
+}
+
+/**
+ * The card fields (number, expiry, CVC), shared by the hosted page, the setup page and the
+ * Billing Portal. `newCardOnly`: hidden (by CSS, no script) while a saved card is chosen;
+ * `saveBox`: the "Save my card for future purchases" box.
+ */
+export function renderCardFieldset(
+	labels: Labels,
+	values: Partial<CardFormFields>,
+	invalid: (field: string) => ReturnType<typeof raw>,
+	options: { newCardOnly?: boolean; saveBox?: { checked: boolean } | null } = {},
+): Html {
+	const saveBox = options.saveBox
+		? html`<p class="choice save-card"><input type="checkbox" id="save-card" name="saveCard" value="yes"${raw(options.saveBox.checked ? " checked" : "")}> <label for="save-card">${labels.saveCard}</label></p>
+`
+		: "";
+	return html`<fieldset${raw(options.newCardOnly ? ' class="new-card-only"' : "")}>
+<legend>${labels.cardDetails}</legend>
+<label for="card-number">${labels.cardNumber}</label>
+<input type="text" id="card-number" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" value="${values.cardNumber ?? ""}"${invalid("card-number")}>
+<div class="row">
+<div>
+<label for="card-expiry">${labels.expiry}</label>
+<input type="text" id="card-expiry" name="cardExpiry" inputmode="numeric" autocomplete="cc-exp" placeholder="MM / YY" value="${values.cardExpiry ?? ""}"${invalid("card-expiry")}>
+</div>
+<div>
+<label for="card-cvc">${labels.cvc}</label>
+<input type="text" id="card-cvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="123"${invalid("card-cvc")}>
+</div>
+</div>
+${saveBox}<p class="hint">${labels.testCards}</p>
+</fieldset>`;
 }
 
 /**
@@ -163,6 +197,16 @@ export function renderClosedPage(session: SessionRecord): string {
 			html`<h1 id="session-status" data-status="expired">This checkout session has expired</h1>
 <p>Nothing was charged. Go back to the shop to start again.</p>
 ${backLink(session)}`,
+		);
+	}
+	if (session.mode === "setup") {
+		const labels = labelsFor(pageLanguage(session.locale));
+		return pageShell(
+			`${labels.cardSaved} · Stripe emulator`,
+			html`<h1 id="session-status" data-status="complete">${labels.cardSaved}</h1>
+<p>${labels.cardSavedText}</p>
+<p><a id="continue" href="${successUrl(session)}">${labels.back}</a></p>`,
+			pageLanguage(session.locale),
 		);
 	}
 	const paid = session.paymentStatus !== "unpaid";

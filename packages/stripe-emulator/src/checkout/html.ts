@@ -55,5 +55,16 @@ button.secondary{margin-top:1rem}
 .field-error{color:#82071e;font-weight:600;margin:.25rem 0 0}
 .hint{color:#57606a;font-size:.9375rem}
 [role=alert]{background:#ffebe9;border:1px solid #cf222e;color:#82071e;border-radius:.375rem;padding:.75rem;margin:0 0 1rem;font-weight:600}
+.save-card label{margin:0;font-weight:400}
+.payment-method{padding:.75rem 0;border-bottom:1px solid #eaeef2}
+.payment-method p{margin:0 0 .25rem}
+.default-badge{display:inline-block;margin-left:.5rem;padding:0 .5rem;border-radius:.25rem;background:#ddf4e4;color:#0f5323;font-size:.875rem;font-weight:600}
+#customer-email{overflow-wrap:anywhere;text-align:right}
+.actions{display:flex;flex-wrap:wrap;gap:.5rem}
+.actions form{border:0;padding:0;margin:0;background:none}
+.actions button.secondary{margin-top:0}
+.button-link{display:inline-block;padding:.75rem 1rem;border:1px solid #0a58ca;border-radius:.375rem;font-weight:600;text-decoration:none}
+[role=status]{background:#ddf4e4;border:1px solid #1a7f37;color:#0f5323;border-radius:.375rem;padding:.75rem;margin:0 0 1rem;font-weight:600}
+form:has(input[data-saved]:checked) .new-card-only{display:none}
 button{width:100%;margin-top:1.25rem;padding:.875rem;font-size:1.125rem;font-weight:700;color:#fff;background:#0a58ca;border:0;border-radius:.375rem;cursor:pointer}
 `;

@@ -52,6 +52,15 @@ const EN = {
 	sessionNotOpen: "This checkout is no longer open.",
 	sessionNotFound: "This checkout could not be found.",
 	codeNotRemovable: "This discount cannot be removed.",
+	useNewCard: "Use a new card",
+	saveCard: "Save my card for future purchases",
+	savedCards: "Saved cards",
+	savedCardUnavailable: "This saved card can no longer be used. Choose another card.",
+	saveACard: "Save a card",
+	saveCardButton: "Save card",
+	setupIntro: "Your card is saved for later payments. Nothing is charged now.",
+	cardSaved: "Card saved",
+	cardSavedText: "Your card has been saved. Nothing more to do here.",
 	testCards:
 		"Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and any CVC.",
 };
@@ -109,6 +118,17 @@ const FR: Labels = {
 	sessionNotOpen: "Ce paiement n'est plus ouvert.",
 	sessionNotFound: "Ce paiement est introuvable.",
 	codeNotRemovable: "Cette remise ne peut pas être retirée.",
+	useNewCard: "Utiliser une nouvelle carte",
+	saveCard: "Enregistrer ma carte pour mes prochains achats",
+	savedCards: "Cartes enregistrées",
+	savedCardUnavailable:
+		"Cette carte enregistrée ne peut plus être utilisée. Choisissez une autre carte.",
+	saveACard: "Enregistrer une carte",
+	saveCardButton: "Enregistrer la carte",
+	setupIntro:
+		"Votre carte est enregistrée pour de prochains paiements. Rien n'est débité maintenant.",
+	cardSaved: "Carte enregistrée",
+	cardSavedText: "Votre carte a été enregistrée. Plus rien à faire ici.",
 	testCards:
 		"Cartes de test : 4242 4242 4242 4242 réussit ; 4000 0000 0000 0002 est refusée ; 4000 0000 0000 9995 n'a pas assez de fonds. N'importe quelle date future et n'importe quel CVC.",
 };

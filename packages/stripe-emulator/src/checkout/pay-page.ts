@@ -11,6 +11,8 @@ import {
 } from "./checkout-page.ts";
 import { applyPromotionCode, submitPayment } from "./checkout-steps.ts";
 import { labelsFor, pageLanguage } from "./page-labels.ts";
+import { lockedEmail, sessionCustomer, sessionWallet } from "./saved-cards.ts";
+import { showSetupPage, submitSetupPage } from "./setup-page.ts";
 import { findShippingRate, type ShippingInput } from "./shipping-details.ts";
 import { shippingFieldName } from "./shipping-form.ts";
 
@@ -20,7 +22,13 @@ export function showPayPage(ctx: EmulatorContext, sessionId: string): HttpAnswer
 	// An elements session has no page here: the shop's own page takes its payment (Stripe: no url).
 	if (!session || session.uiMode === "elements") return htmlAnswer(404, renderNotFoundPage());
 	if (session.status !== "open") return htmlAnswer(200, renderClosedPage(session));
-	const state = { error: null, values: {}, appliedCode: appliedCode(ctx, session) };
+	if (session.mode === "setup") return showSetupPage(ctx, session);
+	const state = {
+		error: null,
+		values: { shipping: savedShipping(ctx, session) },
+		appliedCode: appliedCode(ctx, session),
+		...walletState(ctx, session),
+	};
 	return htmlAnswer(200, renderCheckoutPage(session, state));
 }
 
@@ -37,6 +45,7 @@ export function submitPayPage(
 	const session = ctx.state.sessions.get(sessionId);
 	if (!session || session.uiMode === "elements") return htmlAnswer(404, renderNotFoundPage());
 	if (session.status !== "open") return htmlAnswer(409, renderClosedPage(session));
+	if (session.mode === "setup") return submitSetupPage(ctx, session, rawBody);
 	const form = new URLSearchParams(rawBody);
 	const intent = form.get("intent") ?? "pay";
 	const shipping = Object.fromEntries(
@@ -44,15 +53,19 @@ export function submitPayPage(
 			(key) => [key, form.get(shippingFieldName(key)) ?? ""],
 		),
 	) as ShippingInput;
+	const chosen = form.get("method") ?? "card";
+	// A saved card's radio carries its id; the card form is for the other choices.
+	const savedPaymentMethod = chosen.startsWith("pm_") ? chosen : null;
+	const saveCard = form.get("saveCard") === "yes";
 	const fields = {
-		email: form.get("email") ?? session.customerEmail ?? "",
-		method: form.get("method") ?? "card",
+		email: lockedEmail(ctx, session) ?? form.get("email") ?? "",
+		method: savedPaymentMethod ? "card" : chosen,
 		cardNumber: form.get("cardNumber") ?? "",
 		cardExpiry: form.get("cardExpiry") ?? "",
 		cardCvc: form.get("cardCvc") ?? "",
 	};
 	const typedCode = (form.get("promotionCode") ?? "").trim();
-	const values = { ...fields, shipping, promotionCode: typedCode };
+	const values = { ...fields, method: chosen, shipping, promotionCode: typedCode };
 	// The shopper's shipping option counts from now on, as on Stripe's page.
 	const rateId = findShippingRate(session, form.get("shippingRate") ?? "");
 	const totalBefore = pageTotals(session, { error: null, values }).total;
@@ -64,6 +77,8 @@ export function submitPayPage(
 				error: null,
 				values,
 				appliedCode: appliedCode(ctx, session),
+				...walletState(ctx, session),
+				saveCard,
 				...extra,
 			}),
 		);
@@ -89,12 +104,44 @@ export function submitPayPage(
 		return render(409, { error: { field: null, message } });
 	}
 	const termsAccepted = form.get("terms") === "accepted";
-	const outcome = submitPayment(ctx, session, { fields, shipping, termsAccepted }, lang);
+	const outcome = submitPayment(
+		ctx,
+		session,
+		{ fields, shipping, termsAccepted, savedPaymentMethod, saveCard },
+		lang,
+	);
 	if (!outcome.ok) {
 		const error = { field: outcome.field, message: outcome.message };
 		return render(outcome.kind === "declined" ? 402 : 422, { error });
 	}
 	return redirectAnswer(successUrl(session));
+}
+
+// The Customer's saved cards, the save box and its locked email, for the page.
+function walletState(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+): Pick<CheckoutFormState, "wallet" | "lockedEmail"> {
+	return { wallet: sessionWallet(ctx, session), lockedEmail: lockedEmail(ctx, session) };
+}
+
+// Stripe's page starts from the Customer's saved shipping address, when it ships.
+function savedShipping(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+): Partial<ShippingInput> | undefined {
+	const saved = sessionCustomer(ctx, session)?.shipping;
+	if (!saved || !session.shippingCountries) return undefined;
+	return {
+		name: saved.name,
+		line1: saved.address.line1 ?? "",
+		line2: saved.address.line2 ?? "",
+		city: saved.address.city ?? "",
+		postalCode: saved.address.postal_code ?? "",
+		state: saved.address.state ?? "",
+		country: saved.address.country ?? "",
+		phone: saved.phone ?? "",
+	};
 }
 
 function appliedCode(ctx: EmulatorContext, session: SessionRecord): string | null {

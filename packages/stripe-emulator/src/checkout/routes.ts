@@ -36,11 +36,13 @@ export const checkoutSessionRoutes: ApiRoute[] = [
 		handler: ({ ctx, params }) => {
 			const intentId = optionalString(params.payment_intent, "payment_intent");
 			const status = optionalString(params.status, "status");
+			const customer = optionalString(params.customer, "customer");
 			const inRange = createdFilter(params.created);
 			const matching = newestFirst(ctx.state.sessions).filter(
 				(session) =>
 					(!intentId || session.paymentIntentId === intentId) &&
 					(!status || session.status === status) &&
+					(!customer || session.customerId === customer) &&
 					inRange(session.created),
 			);
 			const page = paginate(matching, params);

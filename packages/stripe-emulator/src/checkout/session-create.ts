@@ -1,11 +1,13 @@
-import { invalidParam, resourceMissing } from "../api/errors.ts";
+import { invalidParam, missingParam, resourceMissing } from "../api/errors.ts";
 import {
 	metadataParam,
 	optionalArray,
 	optionalBoolean,
+	optionalEnumParam,
 	optionalInteger,
 	optionalObject,
 	optionalString,
+	optionalStringArray,
 	type ParamObject,
 	rejectUnknown,
 	requiredString,
@@ -46,6 +48,29 @@ const SESSION_PARAMS = [
 	"branding_settings",
 	"custom_text",
 	"consent_collection",
+	"customer",
+	"customer_update",
+	"saved_payment_method_options",
+	"currency",
+	"setup_intent_data",
+];
+// What a setup session takes (`ui_mode` hosted_page only); the rest of SESSION_PARAMS are payment-mode only.
+const SETUP_SESSION_PARAMS = [
+	"mode",
+	"currency",
+	"customer",
+	"customer_email",
+	"success_url",
+	"cancel_url",
+	"client_reference_id",
+	"metadata",
+	"expires_at",
+	"expand",
+	"locale",
+	"ui_mode",
+	"branding_settings",
+	"setup_intent_data",
+	"saved_payment_method_options",
 ];
 // The pinned API version's `locale` values.
 const LOCALES = [
@@ -79,8 +104,15 @@ export function createSessionRecord(
 	// This also refuses payment_method_types, removed in API 2026-09-30.endive.
 	rejectUnknown(params, SESSION_PARAMS);
 	const mode = requiredString(params.mode, "mode");
+	if (mode === "setup") return createSetupSessionRecord(state, params, now, origin);
 	if (mode !== "payment") {
-		throw invalidParam(`The emulator only supports mode=payment (got ${mode}).`, "mode");
+		throw invalidParam(
+			`The emulator only supports mode=payment and mode=setup (got ${mode}).`,
+			"mode",
+		);
+	}
+	if (params.setup_intent_data !== undefined) {
+		throw invalidParam("setup_intent_data can only be used in setup mode.", "setup_intent_data");
 	}
 	// The pinned API's names: the old ones (hosted, embedded, custom) are refused, as Stripe does.
 	const uiMode = (optionalEnum(params.ui_mode, "ui_mode", ["hosted_page", "elements"]) ??
@@ -95,6 +127,14 @@ export function createSessionRecord(
 		throw invalidParam("return_url can only be used with ui_mode=elements.", "return_url");
 	const lineItems = parseLineItems(params.line_items, now);
 	const currency = lineItems[0]?.currency ?? "usd";
+	const givenCurrency = optionalCurrency(params.currency);
+	if (givenCurrency !== undefined && givenCurrency !== currency) {
+		throw invalidParam(
+			`currency (${givenCurrency}) must be the line items' currency (${currency}).`,
+			"currency",
+		);
+	}
+	const customer = parseCustomerParams(state, params);
 	const subtotal = lineItems.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
 	if (subtotal < 1 || subtotal > MAX_AMOUNT) {
 		throw invalidParam(
@@ -114,6 +154,9 @@ export function createSessionRecord(
 	const session: SessionRecord = {
 		id: newSessionId(),
 		created: now,
+		mode: "payment",
+		...customer,
+		setupIntentId: null,
 		expiresAt: parseExpiresAt(params.expires_at, now),
 		status: "open",
 		paymentStatus: "unpaid",
@@ -155,6 +198,7 @@ export function createSessionRecord(
 		...sessionTexts(params),
 	};
 	session.discount = parseDiscounts(state, session, params.discounts, now);
+	session.customerDetailsEmail = customerEmailOf(state, session);
 	if (elements) session.clientSecret = `${session.id}_secret_${randomToken(24)}`;
 	return session;
 }
@@ -386,5 +430,175 @@ function sessionTexts(params: ParamObject): Pick<SessionRecord, "submitMessage" 
 	return {
 		submitMessage: texts.submit ?? null,
 		...(terms === "required" && { terms: { message: termsMessage, accepted: false } }),
+	};
+}
+
+/**
+ * A `mode=setup` session: no line items and no amount, a card saved for later (a SetupIntent)
+ * on Stripe's hosted page. Payment-mode params are refused.
+ */
+function createSetupSessionRecord(
+	state: State,
+	params: ParamObject,
+	now: number,
+	origin: string,
+): SessionRecord {
+	for (const name of Object.keys(params)) {
+		if (!SETUP_SESSION_PARAMS.includes(name)) {
+			throw invalidParam(`${name} cannot be used in setup mode.`, name);
+		}
+	}
+	const uiMode = optionalEnum(params.ui_mode, "ui_mode", ["hosted_page", "elements"]);
+	if (uiMode === "elements") {
+		throw invalidParam(
+			"The emulator supports mode=setup with ui_mode=hosted_page only.",
+			"ui_mode",
+		);
+	}
+	const currency = optionalCurrency(params.currency);
+	if (currency === undefined) throw missingParam("currency");
+	const data = optionalObject(params.setup_intent_data, "setup_intent_data") ?? {};
+	rejectUnknown(data, ["description", "metadata", "on_behalf_of"], "setup_intent_data");
+	if (data.on_behalf_of !== undefined) {
+		throw invalidParam(
+			"The emulator has no connected accounts.",
+			"setup_intent_data[on_behalf_of]",
+		);
+	}
+	const session: SessionRecord = {
+		id: newSessionId(),
+		created: now,
+		mode: "setup",
+		...parseCustomerParams(state, params),
+		setupIntentId: null,
+		setupIntentData: {
+			description: optionalString(data.description, "setup_intent_data[description]") ?? null,
+			metadata: metadataParam(data.metadata, "setup_intent_data[metadata]"),
+		},
+		expiresAt: parseExpiresAt(params.expires_at, now),
+		status: "open",
+		paymentStatus: "no_payment_required",
+		currency,
+		lineItems: [],
+		shippingCountries: null,
+		shippingRates: [],
+		shippingRateId: null,
+		phoneNumberCollection: false,
+		automaticTax: false,
+		discount: null,
+		shippingDetails: null,
+		customerPhone: null,
+		successUrl: parseUrl(requiredString(params.success_url, "success_url"), "success_url"),
+		cancelUrl: optionalUrl(params.cancel_url, "cancel_url"),
+		uiMode: "hosted_page",
+		clientSecret: null,
+		clientReferenceId: parseClientReferenceId(params.client_reference_id),
+		customerEmail: optionalEmail(params.customer_email, "customer_email"),
+		locale: optionalEnum(params.locale, "locale", LOCALES),
+		submitType: null,
+		billingAddressCollection: null,
+		allowPromotionCodes: null,
+		metadata: metadataParam(params.metadata, "metadata"),
+		paymentIntentData: { metadata: {}, description: null, receiptEmail: null },
+		paymentIntentId: null,
+		customerDetailsEmail: null,
+		origin,
+		branding: parseBranding(params.branding_settings),
+		submitMessage: null,
+	};
+	session.customerDetailsEmail = customerEmailOf(state, session);
+	return session;
+}
+
+// A session made for a Customer shows its email (`customer_details.email`) from the start.
+function customerEmailOf(state: State, session: SessionRecord): string | null {
+	return session.customerId ? (state.customers.get(session.customerId)?.email ?? null) : null;
+}
+
+function optionalCurrency(value: ParamObject[string] | undefined): string | undefined {
+	const currency = optionalString(value, "currency");
+	if (currency === undefined) return undefined;
+	if (!/^[a-zA-Z]{3}$/.test(currency)) {
+		throw invalidParam(`Invalid currency: ${currency}.`, "currency");
+	}
+	return currency.toLowerCase();
+}
+
+const REDISPLAY_FILTERS = ["always", "limited", "unspecified"] as const;
+const ENABLED = ["enabled", "disabled"] as const;
+const AUTO = ["auto", "never"] as const;
+
+/**
+ * `customer`, `customer_update` and `saved_payment_method_options`, as Stripe checks them:
+ * the Customer must exist, `customer_email` cannot come with it, and `customer_update`
+ * needs it.
+ */
+function parseCustomerParams(
+	state: State,
+	params: ParamObject,
+): Pick<SessionRecord, "customerId" | "customerUpdate" | "savedPaymentMethodOptions"> {
+	const customerId = optionalString(params.customer, "customer") ?? null;
+	if (customerId !== null && params.customer_email !== undefined) {
+		throw invalidParam(
+			"You may only specify one of these parameters: customer, customer_email.",
+			"customer_email",
+		);
+	}
+	if (customerId !== null && !state.customers.has(customerId)) {
+		throw invalidParam(`No such customer: '${customerId}'`, "customer", "resource_missing");
+	}
+	const update = optionalObject(params.customer_update, "customer_update");
+	if (update && customerId === null) {
+		throw invalidParam("customer_update can only be used with customer.", "customer_update");
+	}
+	if (update) rejectUnknown(update, ["address", "name", "shipping"], "customer_update");
+	const choice = (name: "address" | "name" | "shipping") =>
+		(update && optionalEnumParam(update[name], `customer_update[${name}]`, AUTO)) ?? "never";
+	const saved = optionalObject(params.saved_payment_method_options, "saved_payment_method_options");
+	if (saved) {
+		rejectUnknown(
+			saved,
+			["allow_redisplay_filters", "payment_method_remove", "payment_method_save"],
+			"saved_payment_method_options",
+		);
+	}
+	const filters = saved
+		? optionalStringArray(
+				saved.allow_redisplay_filters,
+				"saved_payment_method_options[allow_redisplay_filters]",
+			)
+		: undefined;
+	return {
+		customerId,
+		customerUpdate: update
+			? { address: choice("address"), name: choice("name"), shipping: choice("shipping") }
+			: null,
+		savedPaymentMethodOptions: saved
+			? {
+					allowRedisplayFilters:
+						filters?.map((filter, index) => {
+							const found = REDISPLAY_FILTERS.find((allowed) => allowed === filter);
+							if (!found) {
+								throw invalidParam(
+									`Invalid allow_redisplay_filters: must be one of ${REDISPLAY_FILTERS.join(", ")}`,
+									`saved_payment_method_options[allow_redisplay_filters][${index}]`,
+								);
+							}
+							return found;
+						}) ?? null,
+					paymentMethodRemove:
+						optionalEnumParam(
+							saved.payment_method_remove,
+							"saved_payment_method_options[payment_method_remove]",
+							ENABLED,
+						) ?? null,
+					paymentMethodSave:
+						optionalEnumParam(
+							saved.payment_method_save,
+							"saved_payment_method_options[payment_method_save]",
+							ENABLED,
+						) ?? null,
+				}
+			: null,
 	};
 }

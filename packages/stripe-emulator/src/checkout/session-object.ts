@@ -16,10 +16,11 @@ export function delayedMethodFor(currency: string): "sepa_debit" | "us_bank_acco
 	return currency === "eur" ? "sepa_debit" : "us_bank_account";
 }
 
-/** The session's `checkout.session` object, with every field Stripe sends for a payment-mode session. */
+/** The session's `checkout.session` object, with every field Stripe sends for a payment- or setup-mode session. */
 export function renderSession(session: SessionRecord): JsonObject {
 	const complete = session.status === "complete";
 	const elements = session.uiMode === "elements";
+	const setup = session.mode === "setup";
 	const totals = sessionTotals(session);
 	const shippingDetails = session.shippingDetails
 		? {
@@ -33,8 +34,8 @@ export function renderSession(session: SessionRecord): JsonObject {
 		adaptive_pricing: { enabled: false },
 		after_expiration: null,
 		allow_promotion_codes: session.allowPromotionCodes,
-		amount_subtotal: totals.subtotal,
-		amount_total: totals.total,
+		amount_subtotal: setup ? null : totals.subtotal,
+		amount_total: setup ? null : totals.total,
 		automatic_tax: renderAutomaticTax(session),
 		billing_address_collection: session.billingAddressCollection,
 		branding_settings: {
@@ -73,10 +74,11 @@ export function renderSession(session: SessionRecord): JsonObject {
 				? { message: session.terms.message }
 				: null,
 		},
-		customer: null,
+		customer: session.customerId ?? null,
 		customer_account: null,
 		customer_creation: "if_required",
-		customer_details: complete ? renderCustomerDetails(session) : null,
+		// With a Customer, Checkout shows its email from the start.
+		customer_details: complete || session.customerId ? renderCustomerDetails(session) : null,
 		customer_email: session.customerEmail,
 		discounts: session.discount
 			? [{ coupon: session.discount.couponId, promotion_code: session.discount.promotionCodeId }]
@@ -100,20 +102,20 @@ export function renderSession(session: SessionRecord): JsonObject {
 		locale: session.locale,
 		managed_payments: { enabled: false },
 		metadata: { ...session.metadata },
-		mode: "payment",
+		mode: setup ? "setup" : "payment",
 		origin_context: null,
 		payment_intent: session.paymentIntentId,
 		payment_link: null,
-		payment_method_collection: "if_required",
+		payment_method_collection: setup ? "always" : "if_required",
 		payment_method_configuration_details: null,
 		payment_method_options: { card: { request_three_d_secure: "automatic" } },
-		payment_method_types: sessionPaymentMethodTypes(session.currency),
+		payment_method_types: setup ? ["card"] : sessionPaymentMethodTypes(session.currency),
 		payment_status: session.paymentStatus,
 		permissions: null,
 		phone_number_collection: { enabled: session.phoneNumberCollection },
 		recovered_from: null,
-		saved_payment_method_options: null,
-		setup_intent: null,
+		saved_payment_method_options: renderSavedPaymentMethodOptions(session),
+		setup_intent: session.setupIntentId ?? null,
 		shipping_address_collection: session.shippingCountries
 			? { allowed_countries: [...session.shippingCountries] }
 			: null,
@@ -134,15 +136,29 @@ export function renderSession(session: SessionRecord): JsonObject {
 		subscription: null,
 		success_url: elements ? null : session.successUrl,
 		return_url: elements ? session.successUrl : null,
-		total_details: {
-			amount_discount: totals.discount,
-			amount_shipping: totals.shipping,
-			amount_tax: totals.tax,
-		},
+		total_details: setup
+			? null
+			: {
+					amount_discount: totals.discount,
+					amount_shipping: totals.shipping,
+					amount_tax: totals.tax,
+				},
 		ui_mode: session.uiMode ?? "hosted_page",
 		// Stripe only gives the URL while the session can still be paid, and only for its own page.
 		url: session.status === "open" && !elements ? `${session.origin}/pay/${session.id}` : null,
 		wallet_options: null,
+	};
+}
+
+function renderSavedPaymentMethodOptions(session: SessionRecord): JsonObject | null {
+	const options = session.savedPaymentMethodOptions;
+	if (!options) return null;
+	return {
+		allow_redisplay_filters: options.allowRedisplayFilters
+			? [...options.allowRedisplayFilters]
+			: null,
+		payment_method_remove: options.paymentMethodRemove,
+		payment_method_save: options.paymentMethodSave,
 	};
 }
 

@@ -1,6 +1,7 @@
 import type { Endpoint } from "../api/api.ts";
 import { StripeApiError } from "../api/errors.ts";
 import { type HttpAnswer, jsonAnswer } from "../api/http-io.ts";
+import { controlCustomerRoutes } from "../customers/control-routes.ts";
 import { controlPaymentRoutes } from "../payments/control-routes.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { controlWebhookRoutes } from "../webhooks/control-routes.ts";
@@ -15,6 +16,7 @@ export const CONTROL_ROUTES: ControlRoute[] = [
 	...controlStateRoutes,
 	...controlWebhookRoutes,
 	...controlPaymentRoutes,
+	...controlCustomerRoutes,
 	...controlFaultRoutes,
 ];
 

@@ -1,5 +1,5 @@
 import type { JsonObject } from "../state/json.ts";
-import type { AddressRecord } from "../state/store.ts";
+import type { LooseAddressRecord } from "../state/store.ts";
 
 /** Stripe's empty address: every field present, all null. */
 export function emptyAddress(): JsonObject {
@@ -7,7 +7,7 @@ export function emptyAddress(): JsonObject {
 }
 
 /** An address in Stripe's field order; the empty address when there is none. */
-export function renderAddress(address: AddressRecord | null | undefined): JsonObject {
+export function renderAddress(address: LooseAddressRecord | null | undefined): JsonObject {
 	if (!address) return emptyAddress();
 	return {
 		city: address.city,

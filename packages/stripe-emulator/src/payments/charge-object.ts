@@ -13,6 +13,8 @@ export function renderCharge(
 	shipping: PaymentIntentRecord["shipping"] = null,
 	/** Where the emulator is reachable: its receipt page is there. */
 	origin = "",
+	/** The PaymentIntent's Customer. */
+	customer: string | null = null,
 ): JsonObject {
 	const succeeded = charge.status === "succeeded";
 	return {
@@ -30,7 +32,7 @@ export function renderCharge(
 		captured: succeeded,
 		created: charge.created,
 		currency: charge.currency,
-		customer: null,
+		customer,
 		description: null,
 		disputed: false,
 		failure_balance_transaction: null,
@@ -103,5 +105,5 @@ export function chargeSnapshot(ctx: EmulatorContext, charge: ChargeRecord): Json
 		.map((id) => ctx.state.refunds.get(id))
 		.filter((refund): refund is RefundRecord => refund !== undefined);
 	const intent = ctx.state.paymentIntents.get(charge.paymentIntentId);
-	return renderCharge(charge, refunds, intent?.shipping, ctx.origin);
+	return renderCharge(charge, refunds, intent?.shipping, ctx.origin, intent?.customerId ?? null);
 }

@@ -1,5 +1,6 @@
 import { resourceMissing } from "../api/errors.ts";
 import { controlCardInput, parseExpiry } from "../checkout/card-form.ts";
+import { lockedEmail, offeredCard, sessionWallet } from "../checkout/saved-cards.ts";
 import { expireSession } from "../checkout/session-expiry.ts";
 import { renderSession } from "../checkout/session-object.ts";
 import {
@@ -19,6 +20,8 @@ import {
 } from "../control/input.ts";
 import type { ControlRequest, ControlRoute } from "../control/types.ts";
 import { checkPromotionCode } from "../discounts/promotion-codes.ts";
+import { renderSetupIntent } from "../setup/setup-intent-object.ts";
+import { saveSetupCard } from "../setup/setup-intents.ts";
 import { patch, type SessionRecord } from "../state/store.ts";
 import { NO_REQUEST } from "../webhooks/event-object.ts";
 import { renderPaymentIntent } from "./payment-intent-object.ts";
@@ -33,19 +36,64 @@ function findSession({ ctx, pathParams }: ControlRequest): SessionRecord {
 
 function paymentInput(request: ControlRequest, session: SessionRecord): PaymentInput {
 	const { input, ctx } = request;
-	const email = inputString(input, "email") ?? session.customerEmail ?? "shopper@example.com";
+	const email = inputString(input, "email") ?? lockedEmail(ctx, session) ?? "shopper@example.com";
 	const delayed = inputEnum(input, "delayed", ["success", "failure"] as const);
 	if (delayed) return { method: "delayed", outcome: delayed, email };
+	const savedId = inputString(input, "paymentMethod");
+	if (savedId !== undefined) {
+		const saved = offeredCard(ctx, session, savedId);
+		if (!saved?.card || !saved.cardNumber) {
+			throw badInput(
+				"paymentMethod must be one of the saved cards the session offers (a card of its customer with allow_redisplay in its filters).",
+				"paymentMethod",
+			);
+		}
+		const { expMonth, expYear } = saved.card;
+		return {
+			method: "card",
+			card: saved.cardNumber,
+			email,
+			expMonth,
+			expYear,
+			savedPaymentMethodId: saved.id,
+		};
+	}
 	const card = controlCardInput(
 		inputString(input, "card"),
 		email,
 		new Date(ctx.clock.now() * 1000),
 	);
+	if (card.method !== "card") return card;
+	if (input.saveCard === true) {
+		if (!sessionWallet(ctx, session).offerSave) {
+			throw badInput(
+				"This session does not offer to save cards (create it with customer and saved_payment_method_options[payment_method_save]=enabled).",
+				"saveCard",
+			);
+		}
+		card.save = true;
+	}
 	const expiryText = inputString(input, "expiry");
-	if (expiryText === undefined || card.method !== "card") return card;
+	if (expiryText === undefined) return card;
 	const expiry = parseExpiry(expiryText);
 	if (!expiry) throw badInput("expiry must look like MM/YY.", "expiry");
 	return { ...card, expMonth: expiry.month, expYear: expiry.year };
+}
+
+// A setup session: the card saved as its page saves it.
+function saveCardOnSetupSession(request: ControlRequest, session: SessionRecord) {
+	const input = paymentInput(request, session);
+	if (input.method !== "card" || input.savedPaymentMethodId) {
+		throw badInput("A setup session takes a card (card, expiry).", "card");
+	}
+	const result = saveSetupCard(request.ctx, session, input);
+	return {
+		outcome: result.outcome,
+		error: result.error,
+		session: renderSession(session),
+		paymentIntent: null,
+		setupIntent: result.setupIntent ? renderSetupIntent(result.setupIntent) : null,
+	};
 }
 
 /**
@@ -141,6 +189,7 @@ export const controlPaymentRoutes: ControlRoute[] = [
 		pattern: "/_emulator/sessions/:id/pay",
 		handler: (request) => {
 			const session = findSession(request);
+			if (session.mode === "setup") return saveCardOnSetupSession(request, session);
 			const input = paymentInput(request, session);
 			applyCheckoutChoices(request, session);
 			const result = attemptPayment(request.ctx, session, input);

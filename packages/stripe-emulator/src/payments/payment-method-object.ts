@@ -2,15 +2,19 @@ import type { JsonObject } from "../state/json.ts";
 import type { PaymentMethodRecord } from "../state/store.ts";
 import { emptyAddress } from "./address-object.ts";
 
-/** The `payment_method` object Stripe embeds in `last_payment_error`. */
+/**
+ * The `payment_method` object (`GET /v1/payment_methods/:id`, events, and the one Stripe embeds
+ * in `last_payment_error`), with every field of Stripe's fixture. The test card number stays out.
+ */
 export function renderPaymentMethod(method: PaymentMethodRecord): JsonObject {
 	const object: JsonObject = {
 		id: method.id,
 		object: "payment_method",
-		allow_redisplay: "unspecified",
+		allow_redisplay: method.allowRedisplay ?? "unspecified",
 		billing_details: renderBillingDetails(method.email),
 		created: method.created,
-		customer: null,
+		customer: method.customerId ?? null,
+		customer_account: null,
 		livemode: false,
 		metadata: {},
 		type: method.type,
@@ -18,11 +22,19 @@ export function renderPaymentMethod(method: PaymentMethodRecord): JsonObject {
 	if (method.card) {
 		object.card = {
 			brand: method.card.brand,
+			checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: "pass" },
 			country: "US",
+			display_brand: method.card.brand,
 			exp_month: method.card.expMonth,
 			exp_year: method.card.expYear,
+			fingerprint: `fp${method.card.last4}Emulator`,
 			funding: method.card.funding,
+			generated_from: null,
 			last4: method.card.last4,
+			networks: { available: [method.card.brand], preferred: null },
+			regulated_status: "unregulated",
+			three_d_secure_usage: { supported: true },
+			wallet: null,
 		};
 	} else {
 		object[method.type] = bankDetails(method);

@@ -1,5 +1,6 @@
 import { renderSession, sessionPaymentMethodTypes } from "../checkout/session-object.ts";
 import { sessionTotals } from "../checkout/totals.ts";
+import { changeCustomer } from "../customers/wallet.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId, randomToken } from "../state/ids.ts";
 import {
@@ -49,6 +50,8 @@ export function ensurePaymentIntent(
 		canceledAt: null,
 		cancellationReason: null,
 		sessionId: session.id,
+		customerId: session.customerId ?? null,
+		setupFutureUsage: null,
 	};
 	ctx.state.paymentIntents.set(id, intent);
 	session.paymentIntentId = id;
@@ -123,6 +126,7 @@ export function completeSession(
 	email: string,
 ): void {
 	patch(session, { status: "complete", paymentStatus, customerDetailsEmail: email });
+	updateSessionCustomer(ctx, session, email);
 	const { discount } = session;
 	if (discount) {
 		const coupon = ctx.state.coupons.get(discount.couponId);
@@ -133,4 +137,35 @@ export function completeSession(
 		if (promo) promo.timesRedeemed += 1;
 	}
 	ctx.emit("checkout.session.completed", renderSession(session), NO_REQUEST);
+}
+
+/**
+ * What a completed session writes back onto its Customer (`customer.updated`): the email
+ * typed when the Customer had none, as Stripe does, and with `customer_update` `auto` the
+ * shipping details, the address (the page's billing address is the shipping address) and
+ * the name.
+ */
+function updateSessionCustomer(ctx: EmulatorContext, session: SessionRecord, email: string): void {
+	const customer = session.customerId ? ctx.state.customers.get(session.customerId) : undefined;
+	if (!customer) return;
+	const update = session.customerUpdate;
+	const details = session.shippingDetails;
+	changeCustomer(
+		ctx,
+		customer,
+		(c) => {
+			if (!c.email && email) c.email = email;
+			if (!details || !update) return;
+			if (update.shipping === "auto") {
+				c.shipping = {
+					name: details.name,
+					address: { ...details.address },
+					phone: session.customerPhone,
+				};
+			}
+			if (update.address === "auto") c.address = { ...details.address };
+			if (update.name === "auto") c.name = details.name;
+		},
+		NO_REQUEST,
+	);
 }

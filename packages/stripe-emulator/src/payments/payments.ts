@@ -2,6 +2,7 @@ import { invalidState } from "../api/errors.ts";
 import { cardOutcome } from "../checkout/cards.ts";
 import { delayedMethodFor } from "../checkout/session-object.ts";
 import { sessionTotals } from "../checkout/totals.ts";
+import { attachPaymentMethod, newCardPaymentMethod } from "../customers/wallet.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
 import {
@@ -21,9 +22,22 @@ import {
 	failIntent,
 } from "./payment-records.ts";
 
-/** What the shopper submitted: a card, or a bank debit that settles later. */
+/**
+ * What the shopper submitted: a card (typed, or one of the Customer's saved cards, which pays
+ * as its test number does; `save` to keep a typed one), or a bank debit that settles later.
+ */
 export type PaymentInput =
-	| { method: "card"; card: string; email: string; expMonth: number; expYear: number }
+	| {
+			method: "card";
+			card: string;
+			email: string;
+			expMonth: number;
+			expYear: number;
+			/** A saved card of the session's Customer: no new payment method is made. */
+			savedPaymentMethodId?: string;
+			/** The "Save my card" box: the card is attached to the Customer once paid. */
+			save?: boolean;
+	  }
 	| { method: "delayed"; outcome: DelayedOutcome; email: string }
 	| { method: "none"; email: string };
 
@@ -73,19 +87,21 @@ function payByCard(
 	input: Extract<PaymentInput, { method: "card" }>,
 ): PaymentResult {
 	const outcome = cardOutcome(input.card);
-	const method: PaymentMethodRecord = {
-		id: newId("pm"),
-		created: ctx.clock.now(),
-		type: "card",
-		email: input.email,
-		card: {
-			brand: "visa",
-			last4: outcome.last4,
+	const saved = input.savedPaymentMethodId
+		? ctx.state.paymentMethods.get(input.savedPaymentMethodId)
+		: undefined;
+	const method =
+		saved ??
+		newCardPaymentMethod(ctx, {
+			number: input.card,
 			expMonth: input.expMonth,
 			expYear: input.expYear,
-			funding: "credit",
-		},
-	};
+			email: input.email,
+		});
+	const customer = session.customerId ? ctx.state.customers.get(session.customerId) : undefined;
+	// Checkout's save box confirms the PaymentIntent for reuse while the shopper is present.
+	const save = !saved && input.save === true && customer !== undefined;
+	intent.setupFutureUsage = save ? "on_session" : null;
 	if (outcome.kind === "decline") {
 		const failure = {
 			code: outcome.code,
@@ -114,6 +130,7 @@ function payByCard(
 		lastPaymentError: null,
 	});
 	ctx.emit("payment_intent.succeeded", renderPaymentIntent(intent), NO_REQUEST);
+	if (save && customer) attachPaymentMethod(ctx, method, customer, "always", NO_REQUEST);
 	completeSession(ctx, session, "paid", input.email);
 	return { outcome: "succeeded", error: null, session, paymentIntent: intent };
 }
@@ -131,6 +148,7 @@ function startDelayedPayment(
 		email: input.email,
 		card: null,
 	};
+	ctx.state.paymentMethods.set(method.id, method);
 	const charge = createCharge(ctx, intent, method, "pending", null);
 	patch(intent, {
 		status: "processing",

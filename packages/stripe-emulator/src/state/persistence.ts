@@ -13,6 +13,10 @@ const KEPT = [
 	"coupons",
 	"promotionCodes",
 	"shippingRates",
+	"customers",
+	"paymentMethods",
+	"setupIntents",
+	"portalSessions",
 	"idempotency",
 ] as const;
 

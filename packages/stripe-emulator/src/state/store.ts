@@ -33,6 +33,9 @@ export type AddressRecord = {
 	country: string;
 };
 
+/** An address as the API takes it for a Customer: any field may be missing. */
+export type LooseAddressRecord = { [K in keyof AddressRecord]: string | null };
+
 /** What the shopper typed in the shipping step. */
 export type ShippingDetailsRecord = { name: string; address: AddressRecord };
 
@@ -90,9 +93,34 @@ export type AppliedDiscountRecord = {
 	amountOff: number | null;
 };
 
+/** `saved_payment_method_options` as given at creation. */
+export type SavedPaymentMethodOptionsRecord = {
+	/** The `allow_redisplay` values whose saved cards the page offers; null: Stripe's default, `always`. */
+	allowRedisplayFilters: AllowRedisplay[] | null;
+	paymentMethodRemove: "enabled" | "disabled" | null;
+	paymentMethodSave: "enabled" | "disabled" | null;
+};
+
+/** `customer_update`: what the session writes back onto its Customer (`auto`) or not (`never`). */
+export type CustomerUpdateRecord = {
+	address: "auto" | "never";
+	shipping: "auto" | "never";
+	name: "auto" | "never";
+};
+
 export type SessionRecord = {
 	id: string;
 	created: number;
+	/** `payment` (absent in state saved before setup sessions) or `setup`. */
+	mode?: "payment" | "setup";
+	/** `customer`: the Customer whose saved cards the page offers; null (or absent): none. */
+	customerId?: string | null;
+	savedPaymentMethodOptions?: SavedPaymentMethodOptionsRecord | null;
+	customerUpdate?: CustomerUpdateRecord | null;
+	/** A setup session's SetupIntent, made when the shopper saves a card. */
+	setupIntentId?: string | null;
+	/** `setup_intent_data` of a setup session. */
+	setupIntentData?: { description: string | null; metadata: Metadata };
 	expiresAt: number;
 	status: "open" | "complete" | "expired";
 	paymentStatus: "unpaid" | "paid" | "no_payment_required";
@@ -158,12 +186,67 @@ export type SessionRecord = {
 	terms?: { message: string | null; accepted: boolean };
 };
 
+/** Whether a saved payment method may be shown to its customer again (`allow_redisplay`). */
+export type AllowRedisplay = "always" | "limited" | "unspecified";
+
 export type PaymentMethodRecord = {
 	id: string;
 	created: number;
 	type: "card" | "us_bank_account" | "sepa_debit";
 	email: string | null;
 	card: { brand: string; last4: string; expMonth: number; expYear: number; funding: string } | null;
+	/** The Customer it is attached to; null (or absent): none. */
+	customerId?: string | null;
+	/** Absent in state saved before Customers: `unspecified`. */
+	allowRedisplay?: AllowRedisplay;
+	/**
+	 * The test card number it was made from, so a saved card pays (or declines) the way its
+	 * number does. The emulator's own: never rendered into an API object.
+	 */
+	cardNumber?: string;
+};
+
+/** A `customer`. */
+export type CustomerRecord = {
+	id: string;
+	created: number;
+	email: string | null;
+	name: string | null;
+	phone: string | null;
+	description: string | null;
+	preferredLocales: string[];
+	metadata: Metadata;
+	address: LooseAddressRecord | null;
+	shipping: { name: string; address: LooseAddressRecord; phone: string | null } | null;
+	invoicePrefix: string;
+	/** `invoice_settings.default_payment_method`. */
+	defaultPaymentMethodId: string | null;
+};
+
+/** A `setup_intent` (Checkout's setup mode makes them). */
+export type SetupIntentRecord = {
+	id: string;
+	created: number;
+	status: "requires_payment_method" | "succeeded" | "canceled";
+	customerId: string | null;
+	paymentMethodId: string | null;
+	clientSecret: string;
+	description: string | null;
+	metadata: Metadata;
+	usage: "off_session" | "on_session";
+	sessionId: string | null;
+};
+
+/** A `billing_portal.session`. */
+export type PortalSessionRecord = {
+	id: string;
+	created: number;
+	customerId: string;
+	returnUrl: string | null;
+	locale: string | null;
+	configuration: string;
+	/** The url prefix of the emulator that created it, for `url`. */
+	origin: string;
 };
 
 export type PaymentErrorRecord = {
@@ -195,6 +278,10 @@ export type PaymentIntentRecord = {
 	canceledAt: number | null;
 	cancellationReason: string | null;
 	sessionId: string;
+	/** The session's Customer; null (or absent): none. */
+	customerId?: string | null;
+	/** `on_session` once the shopper ticks "Save my card" (Checkout's save box); null (or absent) otherwise. */
+	setupFutureUsage?: "on_session" | "off_session" | null;
 };
 
 export type ChargeRecord = {
@@ -273,6 +360,11 @@ export type State = {
 	coupons: Map<string, CouponRecord>;
 	promotionCodes: Map<string, PromotionCodeRecord>;
 	shippingRates: Map<string, ShippingRateRecord>;
+	customers: Map<string, CustomerRecord>;
+	/** Every payment method made (cards typed, saved or not; bank debits), by id. */
+	paymentMethods: Map<string, PaymentMethodRecord>;
+	setupIntents: Map<string, SetupIntentRecord>;
+	portalSessions: Map<string, PortalSessionRecord>;
 	idempotency: Map<string, IdempotencyRecord>;
 	idempotencyInFlight: Set<string>;
 	requests: RequestLogEntry[];
@@ -290,6 +382,10 @@ export function createState(): State {
 		coupons: new Map(),
 		promotionCodes: new Map(),
 		shippingRates: new Map(),
+		customers: new Map(),
+		paymentMethods: new Map(),
+		setupIntents: new Map(),
+		portalSessions: new Map(),
 		idempotency: new Map(),
 		idempotencyInFlight: new Set(),
 		requests: [],
@@ -307,6 +403,10 @@ export function resetState(state: State): void {
 	state.coupons.clear();
 	state.promotionCodes.clear();
 	state.shippingRates.clear();
+	state.customers.clear();
+	state.paymentMethods.clear();
+	state.setupIntents.clear();
+	state.portalSessions.clear();
 	state.idempotency.clear();
 	state.idempotencyInFlight.clear();
 	state.requests.length = 0;

@@ -2,6 +2,7 @@ import { cardMessages, emailProblem } from "../checkout/card-form.ts";
 import { successUrl } from "../checkout/checkout-page.ts";
 import { applyPromotionCode, submitPayment } from "../checkout/checkout-steps.ts";
 import { labelsFor, type PageLanguage } from "../checkout/page-labels.ts";
+import { lockedEmail } from "../checkout/saved-cards.ts";
 import {
 	checkShippingAddress,
 	findShippingRate,
@@ -50,10 +51,11 @@ export const SESSION_UPDATES: Record<string, SessionUpdate> = {
 		session.discount = null;
 		return null;
 	},
-	email: (_ctx, session, body, lang) => {
+	email: (ctx, session, body, lang) => {
 		const email = text(body.email)?.trim() ?? "";
-		if (session.customerEmail) {
-			const same = email.toLowerCase() === session.customerEmail.toLowerCase();
+		const locked = lockedEmail(ctx, session);
+		if (locked) {
+			const same = email.toLowerCase() === locked.toLowerCase();
 			return same ? null : { code: null, message: labelsFor(lang).emailLocked };
 		}
 		const problem = emailProblem(email);
@@ -93,7 +95,8 @@ export const SESSION_UPDATES: Record<string, SessionUpdate> = {
 };
 
 /**
- * `confirm`, from the Payment Element's frame: the card it holds plus the page's
+ * `confirm`, from the Payment Element's frame: the card it holds (or the saved card chosen
+ * in it, `paymentMethod`, and its save box, `savePaymentMethod`) plus the page's
  * `confirm({email, phoneNumber, shippingAddress, termsAccepted})`, over what the updates kept
  * on the session. The hosted page's checks and one payment attempt (`submitPayment`).
  * Answers the URL to send the shopper to, or the problem.
@@ -106,11 +109,12 @@ export function confirmSession(
 ): { ok: true; returnUrl: string } | { ok: false; error: BuyerError } {
 	const card = record(body.card);
 	const givenEmail = text(body.email)?.trim();
+	const locked = lockedEmail(ctx, session);
 	// An email given here is the shopper's from now on, as an updateEmail before would be.
-	if (!session.customerEmail && givenEmail && !emailProblem(givenEmail)) {
+	if (!locked && givenEmail && !emailProblem(givenEmail)) {
 		session.customerDetailsEmail = givenEmail;
 	}
-	const email = session.customerEmail ?? (givenEmail || session.customerDetailsEmail) ?? "";
+	const email = locked ?? (givenEmail || session.customerDetailsEmail) ?? "";
 	const address =
 		body.shippingAddress !== undefined && body.shippingAddress !== null
 			? contactInput(body.shippingAddress)
@@ -126,7 +130,14 @@ export function confirmSession(
 	const outcome = submitPayment(
 		ctx,
 		session,
-		{ fields, shipping: { ...address, phone }, termsAccepted: body.termsAccepted === true },
+		{
+			fields,
+			shipping: { ...address, phone },
+			termsAccepted: body.termsAccepted === true,
+			// The frame's choice of a saved card, or its "Save my card" box (or confirm's savePaymentMethod).
+			savedPaymentMethod: text(body.paymentMethod) ?? null,
+			saveCard: body.savePaymentMethod === true,
+		},
 		lang,
 	);
 	if (outcome.ok) return { ok: true, returnUrl: successUrl(session) };

@@ -23,6 +23,9 @@ const FRAME_CSP =
  * `GET /js/elements/payment?session=&locale=&parent=`: the Payment Element's frame, card
  * fields only. Its script (`payment-frame.js`) talks to `parent` alone and POSTs the card to
  * this origin; the messages for incomplete fields are the server's (`data-incomplete`).
+ * For a session with a Customer, the script fills in the saved cards (`#saved-cards`) and
+ * shows the save box (`#save-card-row`), from `/js/checkout/:id/saved_payment_methods` with
+ * the client secret the page puts in the frame's fragment (`#client_secret=&save=&redisplay=`).
  */
 export function paymentFramePage(query: URLSearchParams): HttpAnswer {
 	const lang = pageLanguage(query.get("locale"));
@@ -56,10 +59,18 @@ export function paymentFramePage(query: URLSearchParams): HttpAnswer {
 </head>
 <body data-parent="${parent}" data-session="${session}" data-locale="${lang}">
 <form id="card-form" novalidate>
+<fieldset id="saved-cards" hidden>
+<legend>${labels.savedCards}</legend>
+<div id="saved-card-list"></div>
+<label class="choice" for="method-card"><input type="radio" id="method-card" name="method" value="card"> ${labels.useNewCard}</label>
+</fieldset>
+<div id="new-card">
 ${field("card-number", "cardNumber", labels.cardNumber, "cc-number", "1234 1234 1234 1234", messages.numberIncomplete)}
 <div class="row">
 ${field("card-expiry", "cardExpiry", labels.expiry, "cc-exp", lang === "fr" ? "MM / AA" : "MM / YY", messages.expiryIncomplete)}
 ${field("card-cvc", "cardCvc", labels.securityCode, "cc-csc", "123", messages.cvcIncomplete)}
+</div>
+<p class="choice save-card" id="save-card-row" hidden><input type="checkbox" id="save-card" name="saveCard" value="yes"> <label for="save-card">${labels.saveCard}</label></p>
 </div>
 <p id="card-error" class="error" role="alert"></p>
 <p class="hint" id="test-mode">${labels.testCardHint}</p>
@@ -86,4 +97,10 @@ input[aria-invalid=true]{border-color:#b3261e;border-width:2px}
 .error{margin:0 0 8px;color:#b3261e;font-weight:600}
 .error:empty{margin:0}
 .hint{margin:0;color:#57606a;font-size:14px}
+[hidden]{display:none!important}
+fieldset{border:0;margin:0 0 12px;padding:0}
+legend{font-weight:600;margin:0 0 4px;padding:0}
+.choice{display:flex;align-items:center;gap:8px;margin:0 0 8px;font-weight:400}
+.choice label{margin:0;font-weight:400}
+.choice input{width:20px;min-height:20px;height:20px;margin:0;padding:0;flex:none}
 `;

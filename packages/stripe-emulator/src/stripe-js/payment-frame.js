@@ -1,4 +1,5 @@
-// The Payment Element's frame of the Stripe emulator's Stripe.js stand-in: card fields only.
+// The Payment Element's frame of the Stripe emulator's Stripe.js stand-in: card fields only
+// (and, for a session with a Customer, its saved cards and the box to save a new one).
 // It takes messages from the one parent origin it was given, posts to that origin only,
 // and sends the card to its own origin (the page never sees it).
 (() => {
@@ -11,6 +12,14 @@
 	const cvc = document.getElementById("card-cvc");
 	const errorLine = document.getElementById("card-error");
 	const inputs = [number, expiry, cvc];
+	const savedCards = document.getElementById("saved-cards");
+	const savedList = document.getElementById("saved-card-list");
+	const newCardRadio = document.getElementById("method-card");
+	const newCard = document.getElementById("new-card");
+	const saveRow = document.getElementById("save-card-row");
+	const saveBox = document.getElementById("save-card");
+	// The page hands the client secret and its elementsOptions in the fragment (never sent to a server).
+	const options = new URLSearchParams(location.hash.slice(1));
 
 	function post(message) {
 		window.parent.postMessage({ source: "stripe-emulator", ...message }, parentOrigin);
@@ -36,22 +45,79 @@
 		}
 	}
 
+	// The saved card chosen instead of typing one; null for "Use a new card".
+	function chosenSavedCard() {
+		const checked = form.querySelector('input[name="method"]:checked');
+		return checked && checked.value !== "card" ? checked : null;
+	}
+
+	function postChange() {
+		const saved = chosenSavedCard();
+		post({
+			type: "change",
+			empty: !saved && inputs.every((each) => each.value.trim() === ""),
+			complete: saved !== null || incompleteField() === null,
+		});
+	}
+
 	for (const input of inputs) {
 		input.addEventListener("input", () => {
 			if (input.getAttribute("aria-invalid") === "true") showError(null, "");
-			post({
-				type: "change",
-				empty: inputs.every((each) => each.value.trim() === ""),
-				complete: incompleteField() === null,
-			});
+			postChange();
 		});
+	}
+
+	form.addEventListener("change", (event) => {
+		if (event.target.name !== "method") return;
+		newCard.hidden = chosenSavedCard() !== null;
+		showError(null, "");
+		postChange();
+	});
+
+	// A session with a Customer: its saved cards (the preselected one checked) and the save box.
+	async function loadSavedCards() {
+		const secret = options.get("client_secret");
+		if (!secret) return;
+		let wallet;
+		try {
+			const query = new URLSearchParams({ client_secret: secret, locale: body.dataset.locale });
+			const response = await fetch(
+				`/js/checkout/${encodeURIComponent(sessionId)}/saved_payment_methods?${query}`,
+			);
+			if (!response.ok) return;
+			wallet = await response.json();
+		} catch {
+			return;
+		}
+		const cards = options.get("redisplay") === "never" ? [] : wallet.savedPaymentMethods || [];
+		cards.forEach((card, index) => {
+			const label = document.createElement("label");
+			label.className = "choice";
+			label.htmlFor = `saved-card-${index}`;
+			const radio = document.createElement("input");
+			radio.type = "radio";
+			radio.id = `saved-card-${index}`;
+			radio.name = "method";
+			radio.value = card.id;
+			radio.checked = card.checked === true;
+			label.append(radio, ` ${card.label}`);
+			savedList.append(label);
+		});
+		if (cards.length > 0) {
+			if (!chosenSavedCard()) newCardRadio.checked = true;
+			savedCards.hidden = false;
+		}
+		if (wallet.offerSave && options.get("save") !== "never") saveRow.hidden = false;
+		newCard.hidden = chosenSavedCard() !== null;
+		postChange();
 	}
 	// Enter in a field pays nothing by itself: the shop's page has the Pay button.
 	form.addEventListener("submit", (event) => event.preventDefault());
 
 	async function confirm(data) {
 		const reply = (result) => post({ type: "confirm-result", id: data.id, ...result });
-		const missing = data.paymentRequired === false ? null : incompleteField();
+		const saved = chosenSavedCard();
+		const missing = data.paymentRequired === false || saved ? null : incompleteField();
 		if (missing) {
 			const message = missing.dataset.incomplete;
 			showError(missing, message);
@@ -61,6 +127,15 @@
 		}
 		showError(null, "");
 		const card = { number: number.value, expiry: expiry.value, cvc: cvc.value };
+		// A saved card pays by its id; a typed one is saved when the box (or the page's
+		// confirm({savePaymentMethod: true})) says so.
+		const choice = saved
+			? { paymentMethod: saved.value }
+			: {
+					card,
+					savePaymentMethod:
+						(!saveRow.hidden && saveBox.checked) || data.args?.savePaymentMethod === true,
+				};
 		let status;
 		let answer;
 		try {
@@ -71,7 +146,7 @@
 					...data.args,
 					clientSecret: data.clientSecret,
 					locale: data.locale,
-					card,
+					...choice,
 				}),
 			});
 			status = response.status;
@@ -93,7 +168,7 @@
 		const data = event.data;
 		if (data?.source !== "stripe-emulator") return;
 		if (data.type === "confirm") confirm(data);
-		else if (data.type === "focus") number.focus();
+		else if (data.type === "focus") (chosenSavedCard() || number).focus();
 	});
 
 	let lastHeight = 0;
@@ -106,4 +181,5 @@
 	new ResizeObserver(resize).observe(body);
 	resize();
 	post({ type: "ready" });
+	loadSavedCards();
 })();

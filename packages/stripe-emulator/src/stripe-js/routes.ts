@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { type HttpAnswer, jsonAnswer } from "../api/http-io.ts";
 import type { Route } from "../api/types.ts";
 import { labelsFor, type PageLanguage, pageLanguage } from "../checkout/page-labels.ts";
+import { sessionWallet } from "../checkout/saved-cards.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import type { SessionRecord } from "../state/store.ts";
 import {
@@ -153,6 +154,19 @@ export const STRIPE_JS_ROUTES: StripeJsRoute[] = [
 			const session = authorize(ctx, pathParams.id ?? "", query.get("client_secret"));
 			if (!session) return notFound(lang);
 			return answer(200, { session: checkoutSessionView(ctx, session, lang) });
+		},
+	},
+	{
+		// The frame's: the saved cards to offer (labelled and preselected as the hosted page
+		// does) and whether to offer the save box. Brand, last four and expiry only.
+		method: "GET",
+		pattern: "/js/checkout/:id/saved_payment_methods",
+		handler: ({ ctx, pathParams, query }) => {
+			const lang = pageLanguage(query.get("locale"));
+			const session = authorize(ctx, pathParams.id ?? "", query.get("client_secret"));
+			if (!session) return notFound(lang);
+			const wallet = sessionWallet(ctx, session);
+			return answer(200, { savedPaymentMethods: wallet.cards, offerSave: wallet.offerSave });
 		},
 	},
 	...updateRoutes,

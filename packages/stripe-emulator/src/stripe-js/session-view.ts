@@ -1,6 +1,7 @@
 import { minorUnitDigits } from "shop-money";
 import { declineMessage } from "../checkout/cards.ts";
 import { labelsFor, type PageLanguage, pageMoney } from "../checkout/page-labels.ts";
+import { sessionCustomer, sessionWallet } from "../checkout/saved-cards.ts";
 import { sessionTotals } from "../checkout/totals.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import type { SessionRecord, ShippingRateRecord } from "../state/store.ts";
@@ -52,6 +53,14 @@ export type TaxAmountView = AmountView & {
 	percentage: number;
 };
 
+/** A saved card as Stripe.js hands it to the page (`StripeCheckoutSavedPaymentMethod`): no number. */
+export type SavedPaymentMethodView = {
+	id: string;
+	type: "card";
+	card: { brand: string; expMonth: number; expYear: number; last4: string };
+	billingDetails: { email: string | null; name: null; phone: null; address: null };
+};
+
 /** The subset of `StripeCheckoutSession` (@stripe/stripe-js 10) the stand-in fills. */
 export type SessionView = {
 	id: string;
@@ -99,7 +108,8 @@ export type SessionView = {
 		balanceAppliedToNextInvoice: false;
 	};
 	surcharge: null;
-	savedPaymentMethods: null;
+	/** The Customer's saved cards the session offers (null without a Customer). */
+	savedPaymentMethods: SavedPaymentMethodView[] | null;
 	recurring: null;
 	optionalItems: null;
 };
@@ -108,7 +118,7 @@ export type SessionView = {
  * The session as Stripe.js' Checkout Elements SDK hands it to the shop's page
  * (`StripeCheckoutSession` of @stripe/stripe-js): amounts as `{minorUnitsAmount, amount}`,
  * `amount` formatted in the SDK's language as the hosted page formats it. Fields this
- * emulator has nothing for (recurring, saved cards, tax ids, optional items…) are null.
+ * emulator has nothing for (recurring, tax ids, optional items…) are null.
  */
 export function checkoutSessionView(
 	ctx: EmulatorContext,
@@ -232,10 +242,40 @@ export function checkoutSessionView(
 			balanceAppliedToNextInvoice: false,
 		},
 		surcharge: null,
-		savedPaymentMethods: null,
+		savedPaymentMethods: savedPaymentMethods(ctx, session),
 		recurring: null,
 		optionalItems: null,
 	};
+}
+
+// The saved cards the frame offers, as the page may read them (brand, last four, expiry).
+function savedPaymentMethods(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+): SavedPaymentMethodView[] | null {
+	if (!sessionCustomer(ctx, session)) return null;
+	return sessionWallet(ctx, session).cards.flatMap((choice) => {
+		const card = ctx.state.paymentMethods.get(choice.id)?.card;
+		if (!card) return [];
+		return [
+			{
+				id: choice.id,
+				type: "card" as const,
+				card: {
+					brand: card.brand,
+					expMonth: card.expMonth,
+					expYear: card.expYear,
+					last4: card.last4,
+				},
+				billingDetails: {
+					email: ctx.state.paymentMethods.get(choice.id)?.email ?? null,
+					name: null,
+					phone: null,
+					address: null,
+				},
+			},
+		];
+	});
 }
 
 // The applied coupon, named as Checkout names it: the coupon's name, else the code, else its id.

@@ -2,7 +2,8 @@
 // keys only. It covers what a shop's own payment form uses with a Checkout Session in
 // ui_mode "elements": Stripe(pk_test_…).initCheckoutElementsSdk({clientSecret}), its
 // loadActions() actions and the Payment Element (card fields in a frame of the emulator's
-// origin). Nothing else of Stripe.js is here. Result shapes follow @stripe/stripe-js' types.
+// origin, with the Customer's saved cards and the box to save a new one when the session has
+// a Customer). Nothing else of Stripe.js is here. Result shapes follow @stripe/stripe-js' types.
 (() => {
 	const script = document.currentScript;
 	const ORIGIN = new URL(script ? script.src : location.href).origin;
@@ -42,8 +43,16 @@
 		return { initCheckoutElementsSdk: (sdkOptions) => checkoutSdk(sdkOptions || {}, locale) };
 	}
 
+	// elementsOptions.savedPaymentMethod: enableSave / enableRedisplay, "auto" (the default) or "never".
+	function savedPaymentMethodOptions(elementsOptions) {
+		const saved = elementsOptions?.savedPaymentMethod || {};
+		const choice = (value) => (value === "never" ? "never" : "auto");
+		return { save: choice(saved.enableSave), redisplay: choice(saved.enableRedisplay) };
+	}
+
 	function checkoutSdk(options, locale) {
 		const text = MESSAGES[locale];
+		const saved = savedPaymentMethodOptions(options.elementsOptions);
 		const changeHandlers = [];
 		let secret = null;
 		let sessionId = null;
@@ -130,6 +139,7 @@
 					phoneNumber: args.phoneNumber,
 					shippingAddress: args.shippingAddress,
 					termsAccepted: args.termsAccepted === true,
+					savePaymentMethod: args.savePaymentMethod === true,
 				},
 			});
 			confirming = false;
@@ -182,7 +192,7 @@
 				if (payment) throw new Error("Can only create one Element of type payment.");
 				payment = paymentElement(
 					secretReady,
-					() => sessionId,
+					() => ({ sessionId, secret, ...saved }),
 					locale,
 					() => {
 						payment = null;
@@ -194,8 +204,9 @@
 		};
 	}
 
-	// The Payment Element: an iframe of the emulator's origin holding the card fields.
-	function paymentElement(secretReady, getSessionId, locale, onDestroy) {
+	// The Payment Element: an iframe of the emulator's origin holding the card fields. The
+	// client secret goes in the fragment, which the frame reads and no server sees.
+	function paymentElement(secretReady, frameOptions, locale, onDestroy) {
 		const listeners = { ready: [], change: [] };
 		const pending = new Map();
 		let frame = null;
@@ -252,12 +263,16 @@
 				node.appendChild(frame);
 				const mounted = frame;
 				secretReady.then(() => {
+					const { sessionId, secret, save, redisplay } = frameOptions();
 					const query = new URLSearchParams({
-						session: getSessionId() || "",
+						session: sessionId || "",
 						locale,
 						parent: location.origin,
 					});
-					if (frame === mounted) mounted.src = `${ORIGIN}/js/elements/payment?${query}`;
+					const fragment = new URLSearchParams({ client_secret: secret || "", save, redisplay });
+					if (frame === mounted) {
+						mounted.src = `${ORIGIN}/js/elements/payment?${query}#${fragment}`;
+					}
 				});
 			},
 			unmount,

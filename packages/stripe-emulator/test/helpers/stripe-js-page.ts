@@ -47,7 +47,12 @@ export type Sdk = {
 	createPaymentElement(): PaymentElement;
 	getPaymentElement(): PaymentElement | null;
 };
-type StripeInstance = { initCheckoutElementsSdk(options: { clientSecret: string }): Sdk };
+type StripeInstance = {
+	initCheckoutElementsSdk(options: {
+		clientSecret: string;
+		elementsOptions?: Record<string, unknown>;
+	}): Sdk;
+};
 
 /** Runs `source` (the served stripe.js) in a fresh context standing for the shop's page. */
 export function stripeJsPage(
