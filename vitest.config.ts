@@ -4,6 +4,7 @@ import type { Plugin } from "vitest/config";
 import { defineConfig } from "vitest/config";
 import {
 	TEST_ADMIN_TOKEN,
+	TEST_SESSION_SECRET,
 	TEST_STRIPE_SECRET_KEY,
 	TEST_WEBHOOK_SECRET,
 } from "./test/support/constants.ts";
@@ -45,6 +46,7 @@ export default defineConfig({
 								STRIPE_API_BASE: inject("stripeApiBase"),
 								STRIPE_PUBLISHABLE_KEY: "pk_test_publishable",
 								ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+								SESSION_SECRET: TEST_SESSION_SECRET,
 								APP_URL: "https://shop.test",
 								RECONCILE_GRACE_SECONDS: "0",
 								CHECKOUT_RATE_LIMIT: "off",

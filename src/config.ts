@@ -41,6 +41,7 @@ export type Settings = {
 	EMAIL_API_BASE?: string;
 	SHOP_NAME?: string;
 	CONTACT_EMAIL?: string;
+	SESSION_SECRET?: string;
 	/** The Email Service binding, for EMAIL_PROVIDER=cloudflare: only whether it is there. */
 	EMAIL?: unknown;
 };
@@ -292,6 +293,24 @@ export function emailConfig(env: Settings): EmailConfig {
 	};
 }
 
+/** What customer accounts need (SPEC 14): the key that signs sign-in links and session cookies. */
+export type AccountsConfig = { secret: string };
+
+/** The shortest SESSION_SECRET taken: 32 characters (`openssl rand -base64 32` gives 44). */
+export const MIN_SESSION_SECRET_LENGTH = 32;
+
+/** SESSION_SECRET turns accounts on; unset, they are off (null); set but short, it is refused. */
+export function accountsConfig(env: Settings): AccountsConfig | null {
+	const secret = env.SESSION_SECRET?.trim();
+	if (!secret) return null;
+	if (secret.length < MIN_SESSION_SECRET_LENGTH)
+		throw new ConfigError(
+			"SESSION_SECRET",
+			`must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. openssl rand -base64 32)`,
+		);
+	return { secret };
+}
+
 /** One setting the shop cannot sell without (or sells wrongly with): its name and why, never its value. */
 export type SettingProblem = { variable: string; why: string };
 
@@ -357,6 +376,7 @@ function problemsOf(
 	check(() => config.checkout.ui);
 	check(() => config.defaultLocale);
 	check(() => config.shopDefaults);
+	check(() => config.accounts);
 	check(() => {
 		if (options.email().provider === "cloudflare" && !options.emailBound)
 			throw new ConfigError("EMAIL", "is not bound (a [[send_email]] binding named EMAIL)");
@@ -393,6 +413,8 @@ export type Config = {
 	readonly defaultLocale: Locale;
 	readonly email: EmailConfig;
 	readonly shopDefaults: ShopDefaults;
+	/** Customer accounts (SPEC 14): on with SESSION_SECRET; null (their routes 404) without. */
+	readonly accounts: AccountsConfig | null;
 	readonly appUrl: URL | null;
 	readonly maxOrderAmount: number;
 	readonly reconcileGraceSeconds: number;
@@ -443,6 +465,7 @@ export function configOf(bindings: Settings): Config {
 	const locale = once(() => defaultLocale(env));
 	const email = once(() => emailConfig(env));
 	const shop = once(() => shopDefaultsOf(env));
+	const accounts = once(() => accountsConfig(env));
 	const rateLimitOn = env.CHECKOUT_RATE_LIMIT?.trim().toLowerCase() !== "off";
 	const app = once(
 		(): AppConfig => ({
@@ -492,6 +515,9 @@ export function configOf(bindings: Settings): Config {
 		},
 		get shopDefaults() {
 			return shop();
+		},
+		get accounts() {
+			return accounts();
 		},
 		get appUrl() {
 			return appUrl();
@@ -559,6 +585,7 @@ const SETTING_NAMES = [
 	"EMAIL_API_BASE",
 	"SHOP_NAME",
 	"CONTACT_EMAIL",
+	"SESSION_SECRET",
 	"EMAIL",
 ] as const satisfies readonly (keyof Settings)[];
 

@@ -66,5 +66,8 @@ export function buildDeps(
 		get shopDefaults() {
 			return config.shopDefaults;
 		},
+		get sessionSecret() {
+			return config.accounts?.secret ?? null;
+		},
 	};
 }

@@ -17,6 +17,7 @@ export type Bindings = Env & {
 	EMAIL_FROM?: string;
 	RESEND_API_KEY?: string;
 	EMAIL_API_BASE?: string;
+	SESSION_SECRET?: string;
 	/** The Email Service `send_email` binding, for EMAIL_PROVIDER=cloudflare (declared by the owner). */
 	EMAIL?: SendEmail;
 };

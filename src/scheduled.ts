@@ -3,6 +3,7 @@ import { buildDeps } from "./deps.ts";
 import type { Bindings } from "./env.ts";
 import { loadCatalogues } from "./i18n/catalogues.ts";
 import { createLogger, describeError } from "./lib/log.ts";
+import { purgeAccountRecords } from "./services/accounts/sessions.ts";
 import { alertLowStock } from "./services/catalog/low-stock.ts";
 import { deliverEmail, requeueLostEmails, retryDelaySeconds } from "./services/emails/delivery.ts";
 import { purgeIdempotencyKeys } from "./services/idempotency.ts";
@@ -11,8 +12,8 @@ import { reconcile } from "./services/orders/reconcile.ts";
 
 /**
  * The Cron Trigger: reconcile with Stripe, send again the e-mails whose enqueue
- * was lost, drop idempotency keys past their 24 h, and alert on products low in
- * stock.
+ * was lost, drop idempotency keys past their 24 h and account sign-in links and
+ * sessions a day after they stopped working, and alert on products low in stock.
  */
 export async function runScheduled(
 	env: Bindings,
@@ -27,6 +28,7 @@ export async function runScheduled(
 			if (requeued > 0) log.warn("lost e-mails enqueued again", { emails: requeued });
 		});
 		const purge = purgeIdempotencyKeys(deps.db, deps.now());
+		const accounts = purgeAccountRecords(deps);
 		const lowStock = alertLowStock(deps).then((raised) => {
 			if (raised > 0) log.warn("products low in stock", { products: raised });
 		});
@@ -35,6 +37,7 @@ export async function runScheduled(
 			requeue,
 			purge,
 			lowStock,
+			accounts,
 		]);
 		for (const other of others)
 			if (other.status === "rejected")

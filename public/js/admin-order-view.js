@@ -77,6 +77,19 @@ export function renderOrder(order) {
 		field("Amount", money(order.amount)),
 		isAmount(order.amountRefunded) ? field("Refunded", money(order.amountRefunded)) : [],
 		field("Email", order.customerEmail ?? "—"),
+		// Placed signed in (SPEC 14): the account, and its customer at Stripe once it has one.
+		order.customer
+			? field("Customer", [
+					order.customer.email,
+					" · account since ",
+					timeEl(order.customer.createdAt),
+					...(order.customer.stripeCustomerId
+						? [" · ", code(order.customer.stripeCustomerId)]
+						: []),
+				])
+			: order.customer === null
+				? field("Customer", "Guest (not signed in)")
+				: [],
 		field("Payment", paymentText(order.payment)),
 		field(
 			"Receipt",

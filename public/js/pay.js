@@ -22,6 +22,8 @@ const payButton = byId("pay-button");
 const payError = byId("pay-error");
 const payStatus = byId("pay-status");
 const emailInput = byId("email");
+/** A signed-in shopper's checkout (the worker says so): saved cards, the account's e-mail. */
+const signedIn = document.body.dataset.customer === "on";
 const emailError = byId("email-error");
 const codeInput = byId("promotion-code");
 const codeError = byId("promotion-error");
@@ -317,7 +319,7 @@ async function pay(event) {
 	let result;
 	try {
 		result = await actions.confirm({
-			email,
+			...(!emailInput.readOnly && { email }),
 			...(shipsTo.length > 0 && {
 				shippingAddress: shippingAddress(),
 				phoneNumber: byId("ship-phone").value.trim(),
@@ -488,7 +490,13 @@ async function start() {
 			cannotPayHere(errorText(err));
 			return;
 		}
-		checkout = stripe.initCheckoutElementsSdk({ clientSecret: secret });
+		checkout = stripe.initCheckoutElementsSdk({
+			clientSecret: secret,
+			// Signed in (SPEC 14): the Payment Element lists the saved cards and offers to save a new one.
+			...(signedIn && {
+				elementsOptions: { savedPaymentMethod: { enableSave: "auto", enableRedisplay: "auto" } },
+			}),
+		});
 		loaded = await checkout.loadActions().catch(() => ({ type: "error" }));
 		const status = loaded.type === "success" ? loaded.actions.getSession().status?.type : null;
 		// A kept secret of a session that has ended since: ask the shop for the order's checkout again.
@@ -510,6 +518,11 @@ async function start() {
 	checkout.createPaymentElement().mount("#payment-element");
 	render(actions.getSession());
 	restoreFields();
+	// The account's address is the session's (its Stripe Customer's): shown, not typed again.
+	if (signedIn && session.email) {
+		emailInput.value = session.email;
+		emailInput.readOnly = true;
+	}
 	if (shipsTo.length > 0) addressChanged();
 }
 

@@ -141,6 +141,73 @@ export const shippingRates = sqliteTable(
 	],
 );
 
+/**
+ * A shopper with an account (SPEC 14): made when an e-mail's sign-in link is
+ * first used, never for an address nobody signed in with.
+ */
+export const customers = sqliteTable(
+	"customers",
+	{
+		id: text("id").primaryKey(),
+		/** Lowercased: one customer per address, however it is typed. */
+		email: text("email").notNull(),
+		/** The Stripe Customer, made at the first signed-in checkout or card set-up; null before. */
+		stripeCustomerId: text("stripe_customer_id"),
+		/** The language of the sign-in that made it: the account's e-mails speak it. */
+		locale: text("locale", { enum: LOCALES }).notNull().default("en"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [
+		uniqueIndex("customers_email_unique").on(t.email),
+		uniqueIndex("customers_stripe_customer_unique").on(t.stripeCustomerId),
+	],
+);
+
+/**
+ * A sign-in link asked for (SPEC 14). The link's token is never stored: only
+ * its SHA-256. Single use (`used_at`), 15 minutes. The rows are also what the
+ * per-address and per-client hourly limits count.
+ */
+export const signInTokens = sqliteTable(
+	"sign_in_tokens",
+	{
+		tokenHash: text("token_hash").primaryKey(),
+		/** Lowercased, as `customers.email`: the customer is made (or found) when the link is used. */
+		email: text("email").notNull(),
+		locale: text("locale", { enum: LOCALES }).notNull(),
+		/** SHA-256 fingerprint of the asking client's address (`clientFingerprint`), never the address. */
+		clientKey: text("client_key").notNull(),
+		/** The shop's origin it was asked from: the link leads there when APP_URL is unset (local development). */
+		origin: text("origin").notNull(),
+		createdAt: integer("created_at").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+		usedAt: integer("used_at"),
+	},
+	(t) => [
+		index("sign_in_tokens_email_idx").on(t.email, t.createdAt),
+		index("sign_in_tokens_client_idx").on(t.clientKey, t.createdAt),
+	],
+);
+
+/**
+ * A signed-in browser (SPEC 14): the cookie carries a random id (signed with
+ * SESSION_SECRET); the row keeps only the id's SHA-256, so the table cannot
+ * sign anyone in. Ending it (`ended_at`) refuses the cookie from then on.
+ */
+export const accountSessions = sqliteTable(
+	"account_sessions",
+	{
+		idHash: text("id_hash").primaryKey(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		createdAt: integer("created_at").notNull(),
+		expiresAt: integer("expires_at").notNull(),
+		endedAt: integer("ended_at"),
+	},
+	(t) => [index("account_sessions_customer_idx").on(t.customerId)],
+);
+
 export const orders = sqliteTable(
 	"orders",
 	{
@@ -199,6 +266,8 @@ export const orders = sqliteTable(
 		 * so an old link never offers to pay again what the newer order paid.
 		 */
 		replacedBy: text("replaced_by"),
+		/** The signed-in customer who checked out (SPEC 14); null for a guest's order. */
+		customerId: text("customer_id").references(() => customers.id),
 		/**
 		 * The shopper's address: the one the completed Checkout Session was paid with once
 		 * `checkoutCompleted`; before that, the latest attempt's (a declined card's billing
@@ -261,6 +330,8 @@ export const orders = sqliteTable(
 		index("orders_paid_idx").on(t.paidAt).where(sql`paid_at is not null`),
 		// The operator's search by customer e-mail, in any case.
 		index("orders_customer_email_idx").on(sql`lower(${t.customerEmail})`),
+		// A customer's history (SPEC 14), newest first.
+		index("orders_customer_idx").on(t.customerId, t.createdAt),
 		// Limited stock held by one client's open checkouts.
 		index("orders_client_open_idx")
 			.on(t.clientKey)

@@ -33,6 +33,11 @@ export type CheckoutOptions = {
 	shop?: CheckoutShop;
 	/** `elements`: paid on our page with the Payment Element (SPEC 16); absent: Stripe's hosted page. */
 	uiMode?: CheckoutUi;
+	/**
+	 * The signed-in shopper's Stripe Customer (SPEC 14): Stripe's page shows their
+	 * saved cards and offers to save the new one; absent: a guest's checkout.
+	 */
+	customer?: string | null;
 };
 
 /** What Stripe's page takes of the shop's identity. */
@@ -140,6 +145,17 @@ export function sessionParams(
 							order.locale,
 						),
 					})),
+			}),
+		}),
+		...(options.customer && {
+			customer: options.customer,
+			saved_payment_method_options: { payment_method_save: "enabled" as const },
+			// Stripe Tax, for an existing customer, reads the address given here, and keeps it.
+			...(tax && {
+				customer_update: {
+					address: "auto" as const,
+					...(shipping && { shipping: "auto" as const }),
+				},
 			}),
 		}),
 		...(options.promotionCodes && { allow_promotion_codes: true }),

@@ -39,6 +39,8 @@ export const EMAIL_KINDS = [
 	"payment_failed",
 	"refund",
 	"shipped",
+	/** A customer's sign-in link (SPEC 14): no order. */
+	"sign_in",
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 

@@ -16,8 +16,11 @@ export type ErrorCode =
 	| "payload_too_large"
 	| "unsupported_media_type"
 	| "idempotency_key_reused"
+	| "invalid_email"
+	| "invalid_token"
 	// Who may ask.
 	| "unauthorized"
+	| "not_signed_in"
 	| "forbidden_origin"
 	| "rate_limited"
 	// What it names.
@@ -48,6 +51,7 @@ export type ErrorCode =
 	| "download_limit_reached"
 	| "download_revoked"
 	| "download_replaced"
+	| "no_billing_account"
 	// Failures on our side or Stripe's: the request was fine.
 	| "config_invalid"
 	| "stripe_unavailable"

@@ -139,6 +139,16 @@ export function createStripe(config: StripeConfig) {
 					),
 			},
 		},
+		customers: {
+			create: (params: Stripe.CustomerCreateParams, options?: CallOptions) =>
+				call<Stripe.Customer>("POST", "/v1/customers", params, options),
+		},
+		billingPortal: {
+			sessions: {
+				create: (params: Stripe.BillingPortal.SessionCreateParams) =>
+					call<Stripe.BillingPortal.Session>("POST", "/v1/billing_portal/sessions", params),
+			},
+		},
 		paymentIntents: {
 			retrieve: (intentId: string, params?: Stripe.PaymentIntentRetrieveParams) =>
 				call<Stripe.PaymentIntent>("GET", `/v1/payment_intents/${id(intentId)}`, params),

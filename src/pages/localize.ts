@@ -30,11 +30,16 @@ export function localizePage(
 	shop: ShopIdentity,
 	/** Keys whose place takes another message (a page reused as a shell). */
 	instead: Partial<Record<MessageKey, MessageKey>> = {},
+	/** Customer accounts are on (SPEC 14): the header links to the account page. */
+	accounts = false,
 ): Response {
+	const account = accounts
+		? html`<a id="account-link" class="account-link" href="/account.html?lang=${locale}">${translate(locale, "layout.account")}</a>`
+		: "";
 	const words = {
 		skip: translate(locale, "layout.skip"),
 		headerEnd:
-			html`<nav id="lang-switch" class="lang-switch" aria-label="${translate(locale, "layout.language")}">${raw(languageLinks(locale, url))}</nav>`.toString(),
+			html`${account}<nav id="lang-switch" class="lang-switch" aria-label="${translate(locale, "layout.language")}">${raw(languageLinks(locale, url))}</nav>`.toString(),
 		footer: {
 			contact: (email: string) => translate(locale, "layout.contact", { email }),
 			pagesLabel: translate(locale, "layout.infoPages"),

@@ -47,6 +47,8 @@ export async function withPayPage(
 		"data-promotion-codes": settings.promotionCodes ? "on" : "off",
 		...(ships && { "data-ships-to": settings.shippingCountries.join(",") }),
 		...(terms && { "data-terms-url": `/pages/terms?lang=${locale}` }),
+		// A signed-in shopper's checkout (SPEC 14): their saved cards, their e-mail.
+		...(order.customerId && { "data-customer": "on" }),
 	};
 	const script = (await html`<script src="${config.stripeJsUrl}"></script>`).toString();
 	// Written whole: what is inside <noscript> is text to the rewriter, not elements to fill.

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { isMessageKey, type Locale, loadCatalogues, type MessageKey } from "../i18n/catalogues.ts";
 import type { AppEnv } from "../routes/app-env.ts";
+import { accountsOn } from "../routes/signed-in.ts";
 import { type ShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import { requestLocale } from "./locale.ts";
 import { localizePage } from "./localize.ts";
@@ -77,7 +78,7 @@ export function localized(
 	instead: Partial<Record<MessageKey, MessageKey>> = {},
 	switchTo = new URL(c.req.url),
 ): Response {
-	const page = localizePage(res, locale, switchTo, pageShop(c), instead);
+	const page = localizePage(res, locale, switchTo, pageShop(c), instead, accountsOn(c));
 	page.headers.delete("ETag");
 	page.headers.set("Cache-Control", "no-cache");
 	page.headers.set("Vary", "Accept-Language, Cookie");

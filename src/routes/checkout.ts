@@ -28,6 +28,7 @@ import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { publicOrigin } from "./public-origin.ts";
 import { bodyKind, checkoutRateLimit, formsFromOurPages, limitBody } from "./request-guards.ts";
+import { customerOrGuest } from "./signed-in.ts";
 
 const MAX_BODY_BYTES = 8 * 1024;
 
@@ -75,6 +76,8 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 			},
 			resume: { ...resume, elsewhere: resumed === "elsewhere" },
 			locale,
+			// Signed in (SPEC 14): the order is theirs, and Stripe's page shows their saved cards.
+			customer: await customerOrGuest(c),
 			// With the per-client rate limit, a per-client hold of limited stock.
 			clientKey: app.rateLimitOn ? await clientFingerprint(c.req.header("CF-Connecting-IP")) : null,
 			// With an Idempotency-Key, the answer is kept with the session's record: what `answer` sends.

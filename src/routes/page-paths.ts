@@ -5,5 +5,6 @@ export const PAGES = {
 	"/success.html": "/success.html",
 	"/cancel.html": "/cancel.html",
 	"/pay.html": "/pay.html",
+	"/account.html": "/account.html",
 	"/admin.html": "/admin.html",
 } as const;

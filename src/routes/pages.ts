@@ -6,15 +6,17 @@ import type { Db } from "../db/client.ts";
 import { MAX_QUANTITY } from "../domain/cart.ts";
 import { LOW_STOCK_AT, MAX_LIMITED_PER_CHECKOUT, productText } from "../domain/product.ts";
 import { type Locale, translate, translatePlural } from "../i18n/catalogues.ts";
+import { withAccountPage } from "../pages/account-page.ts";
 import { withResumeForm } from "../pages/cancel-page.ts";
 import { rememberLocaleChoice, requestLocale } from "../pages/locale.ts";
 import { withPayPage } from "../pages/pay-page.ts";
-import { localized, pageAsset, pageShop } from "../pages/serve.ts";
+import { localized, notFoundPage, pageAsset, pageShop } from "../pages/serve.ts";
 import { consoleShell } from "../pages/shell.ts";
 import { withOrderState } from "../pages/success-page.ts";
 import { listActiveProducts } from "../services/catalog/catalog.ts";
 import type { AppEnv } from "./app-env.ts";
 import { PAGES } from "./page-paths.ts";
+import { accountsOn } from "./signed-in.ts";
 
 /**
  * Our HTML pages are served through the worker (each is listed in
@@ -43,10 +45,13 @@ const FILL: Record<string, Fill> = {
 	"/success.html": withOrderState,
 	"/cancel.html": withResumeForm,
 	"/pay.html": withPayPage,
+	"/account.html": withAccountPage,
 };
 
 for (const [path, asset] of Object.entries(PAGES)) {
 	pageRoutes.get(path, async (c) => {
+		// Customer accounts are off without SESSION_SECRET: no such page.
+		if (asset === "/account.html" && !accountsOn(c)) return notFoundPage(c);
 		const res = await pageAsset(c, asset);
 		if (!res.ok) return res;
 		// The operator's console is English only.

@@ -38,6 +38,8 @@ export type MailDeps = Deps & {
 	shopOrigin: string | null;
 	/** The shop's name and contact before the owner's first save (SHOP_NAME, CONTACT_EMAIL). */
 	shopDefaults: ShopDefaults;
+	/** SESSION_SECRET: a sign-in e-mail's link is made again from it (SPEC 14); null: accounts are off. */
+	sessionSecret: string | null;
 };
 
 /** Everything the composition root (`buildDeps`) hands a request, a Cron run or a queue batch. */

@@ -46,6 +46,8 @@ export default async function setup(project: TestProject) {
 			CHECKOUT_RATE_LIMIT: "off",
 			RECONCILE_GRACE_SECONDS: "0",
 			ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+			// Customer accounts on (SPEC 14).
+			SESSION_SECRET: `e2e-session-secret-${randomBytes(16).toString("hex")}`,
 			// wrangler.toml's shipping countries and codes, and tax on: the emulator's rule taxes
 			// France at 20 % and the United States at 0 %.
 			AUTOMATIC_TAX: "on",

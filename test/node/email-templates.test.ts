@@ -2,10 +2,11 @@ import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import { totalLines } from "../../src/domain/order-totals.ts";
 import {
-	type EmailKind,
 	type EmailLinks,
 	type EmailOrder,
+	type OrderEmailKind,
 	renderEmail,
+	renderSignInEmail,
 } from "../../src/emails/templates/index.ts";
 import { loadCatalogues } from "../../src/i18n/catalogues.ts";
 import { CATALOGUES } from "../support/catalogues.ts";
@@ -20,7 +21,7 @@ beforeAll(() =>
 	}),
 );
 
-const KINDS: EmailKind[] = [
+const KINDS: OrderEmailKind[] = [
 	"order_confirmation",
 	"payment_processing",
 	"payment_failed",
@@ -435,3 +436,27 @@ describe("the shop's own look in an e-mail (SPEC 17)", () => {
 function escapeRegExp(text: string): string {
 	return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("the sign-in e-mail (SPEC 14)", () => {
+	const url = "https://shop.example/account.html?token=AbC_123-xyz&lang=fr";
+	for (const locale of LOCALES)
+		it(`writes the link, how long it works and what to do if it was not you, in ${locale}, with no order`, () => {
+			const email = renderSignInEmail(locale, url.replace("fr", locale), {
+				shopName: "Bean & Leaf <b>",
+				shopUrl: "https://shop.example/",
+			});
+			expect(email.html).toContain(`<html lang="${locale}">`);
+			expect(email.html).toContain(`href="${attr(url.replace("fr", locale))}"`);
+			expect(email.text).toContain(url.replace("fr", locale));
+			expect(email.html).toContain("Bean &amp; Leaf &lt;b&gt;");
+			expect(email.html).not.toContain("<b>");
+			expect(email.text).toContain("15");
+			expect(email.subject).toBe(
+				locale === "fr"
+					? "Votre lien de connexion à Bean & Leaf <b>"
+					: "Your sign-in link for Bean & Leaf <b>",
+			);
+			// No order: no order number, no totals, no status page.
+			expect(email.text).not.toMatch(/Order|Commande|Total/);
+		});
+});

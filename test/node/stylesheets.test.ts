@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 const read = (path: string) => readFileSync(path, "utf8");
 const js = readdirSync("public/js");
 const SHOP = [
-	...["index", "success", "cancel", "pay", "404", "page"].map((page) =>
+	...["index", "success", "cancel", "pay", "account", "404", "page"].map((page) =>
 		read(`public/${page}.html`),
 	),
 	...js.filter((f) => !f.startsWith("admin")).map((f) => read(`public/js/${f}`)),
@@ -52,7 +52,7 @@ describe("the stylesheets", () => {
 	});
 
 	it("are linked by the pages they style; base.css by the shell the worker writes first", () => {
-		for (const page of ["index", "success", "cancel", "pay", "404"])
+		for (const page of ["index", "success", "cancel", "pay", "account", "404"])
 			expect(read(`public/${page}.html`)).toMatch(
 				/<link rel="stylesheet" href="\/css\/shop\.css" \/>/,
 			);

@@ -61,6 +61,23 @@ describe("npm run dev with the built-in emulator", () => {
 		expect(output).not.toContain("Request.cf");
 	});
 
+	it("keeps customer accounts off without SESSION_SECRET: /api/account/* is 404 and no page links to an account", async () => {
+		const url = shop?.url ?? "";
+		for (const [method, path] of [
+			["GET", "/api/account"],
+			["POST", "/api/account/sign-in"],
+		] as const) {
+			const res = await fetch(`${url}${path}`, {
+				method,
+				headers: { "content-type": "application/json", origin: url },
+				...(method === "POST" && { body: JSON.stringify({ email: "a@example.com" }) }),
+			});
+			expect(res.status, path).toBe(404);
+		}
+		expect((await fetch(`${url}/account.html`)).status).toBe(404);
+		expect(await (await fetch(`${url}/`)).text()).not.toContain("account-link");
+	});
+
 	it("sells through our payment page with CHECKOUT_UI=elements: Stripe.js and its card frame from the emulator", async () => {
 		const shopUrl = `http://localhost:${port}`;
 		const emulatorUrl = `http://127.0.0.1:${emulatorPort}`;

@@ -110,6 +110,8 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 				CONTACT_EMAIL: "hello@userpath.test",
 				RESEND_API_KEY: resendKey,
 				EMAIL_API_BASE: mailbox.url,
+				// Customer accounts on (SPEC 14).
+				SESSION_SECRET: randomBytes(32).toString("base64"),
 			};
 			writeDevVars(dir, vars);
 			const how = LAUNCHERS[launcher](port, await freePort());
@@ -613,6 +615,51 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			for (let run = 0; run < 5 && (await available()) !== 2; run++)
 				await sh(dir, String(cron).replace(":8787", `:${port}`));
 			expect(await available()).toBe(2);
+		});
+
+		it("turns customer accounts on with SESSION_SECRET: the e-mailed link signs in, and the history shows the guest order of that address", async () => {
+			const email = `account-${launcher.replace(/\W/g, "")}-${randomBytes(3).toString("hex")}@example.com`;
+			const { orderId, sessionId } = await checkoutOk(shop.url, [
+				{ productId: ESPRESSO, quantity: 1 },
+			]);
+			const control = emulatorClient(emulator.url);
+			await control.pay(sessionId, { email, shipping: PARIS });
+			await control.drain();
+			await eventually(
+				async () => ((await orderStatus(shop.url, orderId)) === "paid" ? true : undefined),
+				"the order paid",
+			);
+			const json = { "content-type": "application/json", origin: appUrl };
+			const asked = await fetch(`${shop.url}/api/account/sign-in`, {
+				method: "POST",
+				headers: json,
+				body: JSON.stringify({ email }),
+			});
+			expect(asked.status).toBe(202);
+			// DEFAULT_LOCALE=fr, and APP_URL in the link.
+			const mail = await mailboxClient(mailbox.url).waitFor(
+				{ to: email, subject: "connexion" },
+				{ timeoutMs: 15_000 },
+			);
+			const link = /https:\/\/shop\.userpath\.test\/account\.html\?token=[A-Za-z0-9_-]+/.exec(
+				mail.text,
+			);
+			expect(link, mail.text).not.toBeNull();
+			const token = new URL(link?.[0] ?? "").searchParams.get("token");
+			const session = await fetch(`${shop.url}/api/account/session`, {
+				method: "POST",
+				headers: json,
+				body: JSON.stringify({ token }),
+			});
+			expect(session.status).toBe(200);
+			const cookie = /account=[^;]+/.exec(session.headers.get("set-cookie") ?? "")?.[0] ?? "";
+			const account = await fetch(`${shop.url}/api/account`, { headers: { cookie } });
+			expect(account.status).toBe(200);
+			const body = await account.json<{ email: string; orders: { id: string }[] }>();
+			expect(body.email).toBe(email);
+			expect(body.orders.map((o) => o.id)).toContain(orderId);
+			// The header links to the account page.
+			expect(await (await fetch(`${shop.url}/`)).text()).toContain('id="account-link"');
 		});
 
 		it("settles an order whose webhooks were dropped when the README's Cron command runs (RECONCILE_GRACE_SECONDS=0)", async () => {

@@ -9,6 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
+import { signIn } from "./helpers/accounts.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
 import { getOrder, pendingEmail } from "./helpers/db.ts";
 import { emulator } from "./helpers/emulator.ts";
@@ -89,6 +90,25 @@ describe("round trips per operation", () => {
 			queue: 0,
 			stripe: 1,
 		});
+	});
+
+	it("checkout signed in (SPEC 14): 4 D1 round trips (its session read), 1 Stripe call, and once per customer 1 more (its Stripe Customer)", async () => {
+		const { cookie, customerId } = await signIn();
+		const signedIn = async () => {
+			const { result, ...counts } = await shop.count(async (call) => {
+				const res = await call(checkoutRequest({ items: ITEMS }, { cookie: `account=${cookie}` }));
+				expect(res.status).toBe(200);
+				return res.json<Answer>();
+			});
+			return {
+				...counts,
+				stripe: await stripeCallsAbout([result.orderId]),
+				// The Stripe Customer's creation names our customer (its metadata), so far.
+				customerMade: await stripeCallsAbout([customerId]),
+			};
+		};
+		expect(await signedIn()).toEqual({ d1: 4, queue: 0, stripe: 1, customerMade: 1 });
+		expect(await signedIn()).toEqual({ d1: 4, queue: 0, stripe: 1, customerMade: 1 });
 	});
 
 	it("checkout, new cart with an Idempotency-Key: 4 D1 round trips, 1 Stripe call", async () => {

@@ -99,7 +99,9 @@ describe("the shop's identity", () => {
 
 		const store = await page("/?lang=fr");
 		expect(store).toContain('<title data-i18n="shop.title">Maison Kōhī — boutique</title>');
-		expect(store).toContain('<span>Maison Kōhī</span></a><nav id="lang-switch"');
+		expect(store).toMatch(
+			/<span>Maison Kōhī<\/span><\/a><a id="account-link"[^>]*>Compte<\/a><nav id="lang-switch"/,
+		);
 		expect(store).toContain(
 			'<footer class="site-footer"><div class="wrap"><p>Kōhī SAS · 12 rue des Lilas, 75011 Paris, France</p><p><a href="mailto:bonjour@kohi.example">Contact : bonjour@kohi.example</a></p></div></footer>',
 		);

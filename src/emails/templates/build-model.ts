@@ -1,10 +1,16 @@
 import { formatMoney } from "shop-money";
 import { DOWNLOAD_LIMIT, linkEnds } from "../../domain/downloads.ts";
-import { declineText, infoPageTitle, type MessageKey, translate } from "../../i18n/catalogues.ts";
+import {
+	declineText,
+	infoPageTitle,
+	type Locale,
+	type MessageKey,
+	translate,
+} from "../../i18n/catalogues.ts";
 import { webUrl } from "../../lib/web-url.ts";
 import type { EmailModel, Link, Row } from "./model.ts";
 import { addressLines, itemRows, totalRows } from "./order-parts.ts";
-import type { EmailExtra, EmailKind, EmailLinks, EmailOrder } from "./types.ts";
+import type { EmailExtra, EmailLinks, EmailOrder, OrderEmailKind } from "./types.ts";
 
 /** What only one kind says: its subject, headline, lines and, for some, a button or the parcel. */
 type KindParts = Pick<EmailModel, "subject" | "heading" | "paragraphs" | "notice" | "action"> &
@@ -12,7 +18,7 @@ type KindParts = Pick<EmailModel, "subject" | "heading" | "paragraphs" | "notice
 
 /** The email as data, in the order's language: the same model becomes the HTML and the text. */
 export function buildModel(
-	kind: EmailKind,
+	kind: OrderEmailKind,
 	order: EmailOrder,
 	links: EmailLinks,
 	extra: EmailExtra = {},
@@ -35,10 +41,15 @@ export function buildModel(
 		action: parts.action,
 		shipment: parts.shipment ?? null,
 		downloads: kind === "order_confirmation" ? downloads(order, links) : null,
-		orderLabel: translate(locale, "email.order", { number: order.number }),
-		itemsHeading: translate(locale, "email.items"),
-		items: itemRows(order),
-		totals: totalRows(order, { refundedNow: parts.refundedNow, asked: kind === "payment_failed" }),
+		order: {
+			label: translate(locale, "email.order", { number: order.number }),
+			itemsHeading: translate(locale, "email.items"),
+			items: itemRows(order),
+			totals: totalRows(order, {
+				refundedNow: parts.refundedNow,
+				asked: kind === "payment_failed",
+			}),
+		},
 		address: address ? { heading: translate(locale, "email.shipTo"), lines: address } : null,
 		status: { label: translate(locale, "email.viewOrder"), url: links.statusUrl },
 		shop: { label: translate(locale, "email.visitShop"), url: links.shopUrl },
@@ -54,7 +65,7 @@ export function buildModel(
 export const DEFAULT_ACCENT = "#7a4a22";
 
 function kindParts(
-	kind: EmailKind,
+	kind: OrderEmailKind,
 	order: EmailOrder,
 	links: EmailLinks,
 	extra: EmailExtra,
@@ -176,4 +187,42 @@ function shipment(
 		rows.push({ label: t("email.shipped.trackingLink"), value: f.trackingUrl });
 	if (rows.length === 0 && !link) return null;
 	return { heading: t("email.shipped.details"), rows, link };
+}
+
+/**
+ * A sign-in link's e-mail (SPEC 14), in the language it was asked in: the
+ * button, how long it works, and what to do when it was not you. No order.
+ */
+export function buildSignInModel(
+	locale: Locale,
+	signInUrl: string,
+	links: Pick<EmailLinks, "shopName" | "shopUrl" | "logoUrl" | "accentColor" | "pages">,
+): EmailModel {
+	const brand = links.shopName;
+	const t = (key: MessageKey) => translate(locale, key, { brand });
+	const intro = t("email.sign_in.intro");
+	return {
+		locale,
+		brand,
+		logoUrl: links.logoUrl ?? null,
+		accent: links.accentColor ?? DEFAULT_ACCENT,
+		subject: t("email.sign_in.subject"),
+		preheader: intro,
+		heading: t("email.sign_in.heading"),
+		greeting: t("email.hello"),
+		paragraphs: [intro, t("email.sign_in.notYou")],
+		notice: null,
+		action: { label: t("email.sign_in.button"), url: signInUrl },
+		shipment: null,
+		downloads: null,
+		order: null,
+		address: null,
+		status: null,
+		shop: { label: t("email.visitShop"), url: links.shopUrl },
+		footer: t("email.sign_in.footer"),
+		pages: (links.pages ?? []).map(({ slug, url }) => ({
+			label: translate(locale, infoPageTitle(slug)),
+			url,
+		})),
+	};
 }

@@ -51,9 +51,9 @@ ${m.action ? button(m.locale, m.action, accent) : ""}
 </td></tr>
 ${m.downloads ? section(m.downloads.heading, html`${m.downloads.links.map((l) => button(m.locale, l, accent))}<p style="margin:0;${SMALL}">${m.downloads.note}</p>`) : ""}
 ${m.shipment ? section(m.shipment.heading, html`${table(m.shipment.rows, "facts")}${m.shipment.link ? html`<p style="margin:12px 0 0;${TEXT}">${link(m.locale, m.shipment.link, accent)}</p>` : ""}`) : ""}
-${section(m.orderLabel, html`<p style="margin:0 0 8px;${SMALL}">${m.itemsHeading}</p>${table(m.items, "amounts")}${table(m.totals, "totals")}`)}
+${m.order ? section(m.order.label, html`<p style="margin:0 0 8px;${SMALL}">${m.order.itemsHeading}</p>${table(m.order.items, "amounts")}${table(m.order.totals, "totals")}`) : ""}
 ${m.address ? section(m.address.heading, html`<p style="margin:0;${TEXT}">${m.address.lines.map((line, i) => html`${i > 0 ? raw("<br>") : ""}${line}`)}</p>`) : ""}
-<tr><td style="padding:24px;">${button(m.locale, m.status, accent, false)}</td></tr>
+${m.status ? html`<tr><td style="padding:24px;">${button(m.locale, m.status, accent, false)}</td></tr>` : ""}
 <tr><td style="padding:16px 24px 24px;border-top:1px solid ${LINE};${SMALL}">${m.footer}<br>${link(m.locale, m.shop, accent)}${m.pages.length > 0 ? html`<br>${m.pages.map((p, i) => html`${i > 0 ? " · " : ""}${link(m.locale, p, accent)}`)}` : ""}</td></tr>
 </table>
 </td></tr>

@@ -1,9 +1,17 @@
-import { buildModel } from "./build-model.ts";
+import type { Locale } from "../../i18n/catalogues.ts";
+import { buildModel, buildSignInModel } from "./build-model.ts";
 import { renderHtml } from "./html-body.ts";
 import { renderText } from "./text-body.ts";
-import type { EmailContent, EmailExtra, EmailKind, EmailLinks, EmailOrder } from "./types.ts";
+import type { EmailContent, EmailExtra, EmailLinks, EmailOrder, OrderEmailKind } from "./types.ts";
 
-export type { EmailContent, EmailExtra, EmailKind, EmailLinks, EmailOrder } from "./types.ts";
+export type {
+	EmailContent,
+	EmailExtra,
+	EmailKind,
+	EmailLinks,
+	EmailOrder,
+	OrderEmailKind,
+} from "./types.ts";
 
 /**
  * An order email in the order's language: subject, HTML and plain text. Pure:
@@ -12,11 +20,21 @@ export type { EmailContent, EmailExtra, EmailKind, EmailLinks, EmailOrder } from
  * is about; without it, everything refunded so far.
  */
 export function renderEmail(
-	kind: EmailKind,
+	kind: OrderEmailKind,
 	order: EmailOrder,
 	links: EmailLinks,
 	extra: EmailExtra = {},
 ): EmailContent {
 	const model = buildModel(kind, order, links, extra);
+	return { subject: model.subject, html: renderHtml(model), text: renderText(model) };
+}
+
+/** A sign-in link's e-mail (SPEC 14): subject, HTML and plain text. Pure, like `renderEmail`. */
+export function renderSignInEmail(
+	locale: Locale,
+	signInUrl: string,
+	links: Parameters<typeof buildSignInModel>[2],
+): EmailContent {
+	const model = buildSignInModel(locale, signInUrl, links);
 	return { subject: model.subject, html: renderHtml(model), text: renderText(model) };
 }

@@ -28,12 +28,11 @@ export type EmailModel = {
 	shipment: { heading: string; rows: Row[]; link: Link | null } | null;
 	/** A paid order's files (SPEC 17): a button each, and how long and how often they work. */
 	downloads: { heading: string; links: Link[]; note: string } | null;
-	orderLabel: string;
-	itemsHeading: string;
-	items: Row[];
-	totals: Row[];
+	/** The order it is about; null: an account's e-mail (a sign-in link) is about none. */
+	order: { label: string; itemsHeading: string; items: Row[]; totals: Row[] } | null;
 	address: { heading: string; lines: string[] } | null;
-	status: Link;
+	/** The order's status page; null without an order. */
+	status: Link | null;
 	shop: Link;
 	footer: string;
 	/** The shop's information pages (terms, returns, privacy…), in the footer. */

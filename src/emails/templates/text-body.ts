@@ -16,10 +16,13 @@ export function renderText(m: EmailModel): string {
 		if (m.shipment.link) lines.push(link(m.locale, m.shipment.link));
 		blocks.push(lines.join("\n"));
 	}
-	blocks.push([m.orderLabel, m.itemsHeading, ...rows(m.locale, m.items)].join("\n"));
-	blocks.push(rows(m.locale, m.totals).join("\n"));
+	if (m.order) {
+		const { label, itemsHeading, items, totals } = m.order;
+		blocks.push([label, itemsHeading, ...rows(m.locale, items)].join("\n"));
+		blocks.push(rows(m.locale, totals).join("\n"));
+	}
 	if (m.address) blocks.push([m.address.heading, ...m.address.lines].join("\n"));
-	blocks.push(link(m.locale, m.status));
+	if (m.status) blocks.push(link(m.locale, m.status));
 	blocks.push(
 		["--", m.footer, link(m.locale, m.shop), ...m.pages.map((p) => link(m.locale, p))].join("\n"),
 	);

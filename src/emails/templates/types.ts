@@ -3,7 +3,10 @@ import type { InfoPage } from "../../domain/vocabulary.ts";
 import type { Locale } from "../../i18n/catalogues.ts";
 import type { PostalAddress } from "../../lib/postal-address.ts";
 
-export type EmailKind =
+export type { EmailKind } from "../../domain/vocabulary.ts";
+
+/** The e-mails about an order (all but an account's sign-in link). */
+export type OrderEmailKind =
 	| "order_confirmation"
 	| "payment_processing"
 	| "payment_failed"

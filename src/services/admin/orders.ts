@@ -2,6 +2,7 @@ import type { SQL } from "drizzle-orm";
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import {
+	customers,
 	orderItems,
 	orderNotes,
 	orders,
@@ -152,7 +153,7 @@ export async function ordersWithItems(db: Db, ids: string[]) {
 export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 	const order = await findOrder(db, orderId);
 	if (!order) throw orderNotFound();
-	const [items, transitions, refunds, notes, restocked, links] = await Promise.all([
+	const [items, transitions, refunds, notes, restocked, links, customer] = await Promise.all([
 		orderItemsOf(db, order.id),
 		db
 			.select()
@@ -171,6 +172,19 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 			.from(refundRequests)
 			.where(and(eq(refundRequests.orderId, order.id), isNotNull(refundRequests.restock))),
 		downloadsOf(db, order.id),
+		// The signed-in customer who placed it (SPEC 14), when one did.
+		order.customerId
+			? db
+					.select({
+						id: customers.id,
+						email: customers.email,
+						stripeCustomerId: customers.stripeCustomerId,
+						createdAt: customers.createdAt,
+					})
+					.from(customers)
+					.where(eq(customers.id, order.customerId))
+					.then((rows) => rows[0] ?? null)
+			: null,
 	]);
 	const itemProducts = await db
 		.select({ id: products.id, stock: products.stock, file: products.file })
@@ -180,6 +194,7 @@ export async function orderDetail(db: Db, orderId: string, nowMs: number) {
 	const delivering = order.status === "paid" || order.status === "fulfilled";
 	return {
 		...adminOrder(order, items, nowMs),
+		customer: customer && { ...customer, createdAt: isoTime(customer.createdAt) },
 		transitions: transitions.map((t) => ({
 			from: t.fromStatus,
 			to: t.toStatus,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { products, shippingRates } from "../../db/schema.ts";
 import type { CartLine, PricedCart, PricedLine } from "../../domain/cart.ts";
@@ -112,4 +112,19 @@ export async function shippingRatesFor(db: Db, currency: string, country: string
 		.where(and(eq(shippingRates.currency, currency), eq(shippingRates.active, true)))
 		.orderBy(asc(shippingRates.amount), asc(shippingRates.id));
 	return rates.filter((rate) => offeredFor(rate, country)).slice(0, MAX_SHIPPING_OPTIONS);
+}
+
+/**
+ * The shop's own currency, where no cart names one (a card set-up, SPEC 14):
+ * the one most of the active catalog is priced in; USD for an empty catalog.
+ */
+export async function shopCurrency(db: Db): Promise<string> {
+	const [row] = await db
+		.select({ currency: products.currency })
+		.from(products)
+		.where(eq(products.active, true))
+		.groupBy(products.currency)
+		.orderBy(desc(count()), products.currency)
+		.limit(1);
+	return row?.currency ?? "usd";
 }

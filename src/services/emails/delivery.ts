@@ -1,11 +1,18 @@
 import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
-import { downloads, emails, orderItems, orders, products } from "../../db/schema.ts";
+import { downloads, emails, orderItems, orders, products, signInTokens } from "../../db/schema.ts";
 import type { EmailStatus } from "../../domain/vocabulary.ts";
-import { renderEmail } from "../../emails/templates/index.ts";
+import {
+	type EmailContent,
+	type OrderEmailKind,
+	renderEmail,
+	renderSignInEmail,
+} from "../../emails/templates/index.ts";
 import { isSingleAddress, senderOf } from "../../lib/email-address.ts";
 import { AppError, isRefusal } from "../../lib/errors.ts";
 import { describeError, errorMessage } from "../../lib/log.ts";
+import { sha256Hex } from "../../lib/signed-token.ts";
 import { isoTime } from "../../lib/time.ts";
+import { nonceOfDedupeKey, signInToken } from "../accounts/sign-in.ts";
 import { raiseAlert } from "../alerts/alerts.ts";
 import type { Deps, MailDeps } from "../deps.ts";
 import { downloadView } from "../orders/delivery.ts";
@@ -103,23 +110,24 @@ export async function deliverEmail(
 	const log = deps.log.child({ emailId, orderId: email.orderId, kind: email.kind });
 	let subject: string | null = null;
 	try {
-		const order = orderRows[0];
-		if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
 		if (!isSingleAddress(email.to))
 			throw new EmailSendError("its recipient is not one plain e-mail address", false);
-		if (superseded(email, order)) {
+		// The shop's name and contact (read once per isolate and kept): a reply reaches the owner.
+		const shop = await shopIdentity(deps.db, deps.shopDefaults, deps.now());
+		const content =
+			email.kind === "sign_in"
+				? await signInContent(deps, shop, email)
+				: orderContent(deps, shop, email, orderRows[0], items, links);
+		if ("dropped" in content) {
 			await settle(deps, email, {
 				status: "sent",
 				subject,
-				lastError: "not sent: the order has moved on",
+				lastError: `not sent: ${content.dropped}`,
 			});
-			log.info("e-mail dropped: the order has moved on");
+			log.info("e-mail dropped", { why: content.dropped });
 			return { outcome: "sent" };
 		}
 		const { mailer } = deps;
-		// The shop's name and contact (read once per isolate and kept): a reply reaches the owner.
-		const shop = await shopIdentity(deps.db, deps.shopDefaults, deps.now());
-		const content = renderFor(deps, shop, email, order, items, links);
 		subject = content.subject;
 		const providerMessageId = await mailer.send({
 			idempotencyKey: email.resends === 0 ? email.id : `${email.id}-resend-${email.resends}`,
@@ -145,7 +153,7 @@ export async function deliverEmail(
 		await raiseAlert(deps, {
 			kind: "email_failed",
 			orderId: email.orderId,
-			message: `The ${email.kind} e-mail of order ${email.orderId} could not be sent after ${attempt} ${attempt === 1 ? "try" : "tries"}: ${lastError}`,
+			message: `The ${email.kind} e-mail ${email.orderId ? `of order ${email.orderId}` : `to ${email.to}`} could not be sent after ${attempt} ${attempt === 1 ? "try" : "tries"}: ${lastError}`,
 			dedupeKey: `email_failed:${email.id}:${email.resends}`,
 		});
 		return { outcome: "failed" };
@@ -167,11 +175,65 @@ function superseded(email: EmailRow, order: OrderRow): boolean {
 	return statuses !== undefined && !statuses.includes(order.status);
 }
 
+/** What an order's e-mail says now, or why it is no longer to be sent. */
+function orderContent(
+	deps: MailDeps,
+	shop: ShopIdentity,
+	email: EmailRow,
+	order: OrderRow | undefined,
+	lines: { item: OrderItemRow; imageUrl: string | null }[],
+	links: DownloadRow[],
+): EmailContent | { dropped: string } {
+	if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
+	if (superseded(email, order)) return { dropped: "the order has moved on" };
+	if (email.kind === "sign_in") throw new Error("a sign-in e-mail has no order");
+	return renderFor(deps, shop, { ...email, kind: email.kind }, order, lines, links);
+}
+
+/**
+ * A sign-in link's e-mail (SPEC 14): its token is made again from the
+ * request's nonce (the row's dedupe key) and SESSION_SECRET, so neither the
+ * outbox nor the queue ever holds it. A link already used, expired, or made
+ * under another secret is not sent: it would not work.
+ */
+async function signInContent(
+	deps: MailDeps,
+	shop: ShopIdentity,
+	email: EmailRow,
+): Promise<EmailContent | { dropped: string }> {
+	const nonce = nonceOfDedupeKey(email.dedupeKey);
+	const secret = deps.sessionSecret;
+	if (!nonce) throw new EmailSendError("it is not a sign-in request's e-mail", false);
+	if (!secret) return { dropped: "accounts are off (SESSION_SECRET is not set)" };
+	const token = await signInToken(secret, nonce);
+	const [link] = await deps.db
+		.select({
+			origin: signInTokens.origin,
+			usedAt: signInTokens.usedAt,
+			expiresAt: signInTokens.expiresAt,
+		})
+		.from(signInTokens)
+		.where(eq(signInTokens.tokenHash, await sha256Hex(token)))
+		.limit(1);
+	if (!link || link.usedAt !== null || link.expiresAt <= deps.now())
+		return { dropped: "the sign-in link has been used or has expired" };
+	const origin = deps.shopOrigin ?? link.origin;
+	const lang = email.locale;
+	const picture = (url: string | null) => (url && !url.endsWith(".svg") ? `${origin}${url}` : null);
+	return renderSignInEmail(lang, `${origin}/account.html?${new URLSearchParams({ token, lang })}`, {
+		shopName: shop.name,
+		shopUrl: `${origin}/?lang=${lang}`,
+		logoUrl: picture(shop.logoUrl),
+		accentColor: shop.accentColor,
+		pages: shop.pages.map((slug) => ({ slug, url: `${origin}/pages/${slug}?lang=${lang}` })),
+	});
+}
+
 /** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */
 function renderFor(
 	deps: MailDeps,
 	shop: ShopIdentity,
-	email: EmailRow,
+	email: EmailRow & { kind: OrderEmailKind },
 	order: OrderRow,
 	lines: { item: OrderItemRow; imageUrl: string | null }[],
 	links: DownloadRow[],

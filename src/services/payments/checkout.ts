@@ -13,6 +13,8 @@ import { describeError } from "../../lib/log.ts";
 import { retried } from "../../lib/retry.ts";
 import { sameToken } from "../../lib/secret-compare.ts";
 import { isStripeRequestError, untilStripeAnswers } from "../../lib/stripe.ts";
+import { recordStripeCustomer, stripeCustomerOf } from "../accounts/account.ts";
+import type { CustomerRow } from "../accounts/sessions.ts";
 import type { PricedCart } from "../catalog/catalog.ts";
 import type { StripeDeps } from "../deps.ts";
 import { applyFact } from "../orders/apply-fact.ts";
@@ -77,6 +79,8 @@ export async function startCheckout(
 		locale?: Locale;
 		/** Who is checking out (`clientFingerprint`), for the per-client hold; null: not limited. */
 		clientKey?: string | null;
+		/** The signed-in customer (SPEC 14); null or absent: a guest. */
+		customer?: CustomerRow | null;
 		resume?: Resume;
 		/**
 		 * A statement to commit with the session's record, given the answer (the
@@ -89,11 +93,20 @@ export async function startCheckout(
 	void deps.stripe;
 	// The same cart was resumed before pricing (`resumeUnchanged`): what is left is a changed one.
 	const replaces = input.resume ? await replaceChanged(deps, input.resume, input.cart) : null;
+	const { customer } = input;
+	// A signed-in shopper's Stripe Customer: made once, at their first checkout (one Stripe call).
+	const stripeCustomer = customer ? await stripeCustomerOf(deps, customer) : null;
 	const order = await createOrder(deps, input.cart, {
 		locale: input.locale ?? "en",
 		origin: input.origin,
 		clientKey: input.clientKey ?? null,
 		replaces,
+		customerId: customer?.id ?? null,
+		// Recorded with the order (no round trip of its own), even when the cart is refused.
+		alsoRecord:
+			customer && stripeCustomer?.made
+				? recordStripeCustomer(customer.id, stripeCustomer.id)
+				: null,
 	});
 	const nowSec = Math.floor(deps.now() / 1000);
 	let session: Stripe.Checkout.Session;
@@ -105,7 +118,9 @@ export async function startCheckout(
 					input.cart,
 					input.origin,
 					nowSec + CHECKOUT_TTL_SECONDS,
-					input.options,
+					input.options && stripeCustomer
+						? { ...input.options, customer: stripeCustomer.id }
+						: input.options,
 				),
 				{ idempotencyKey: `order-${order.id}-checkout-session` },
 			),
@@ -234,16 +249,21 @@ async function createOrder(
 		clientKey: string | null;
 		/** The order this one takes over (superseded, its token checked): its links lead here. */
 		replaces?: string | null;
+		/** The signed-in customer whose order it is; null: a guest's. */
+		customerId?: string | null;
+		/** A statement committed with the order whether or not its stock sufficed. */
+		alsoRecord?: SQL | null;
 	},
 ): Promise<{ id: string; resumeToken: string; locale: Locale }> {
 	const { locale, origin, clientKey } = at;
+	const customerId = at.customerId ?? null;
 	for (let attempt = 0; ; attempt++) {
 		const id = crypto.randomUUID();
 		const resumeToken = newResumeToken();
 		const now = deps.now();
 		const [order] = await runBatch(deps.db, [
-			sql`insert into orders (id, status, amount, subtotal, currency, items_key, resume_token, locale, origin, client_key, created_at, updated_at)
-				select ${id}, 'pending', ${cart.subtotal}, ${cart.subtotal}, ${cart.currency}, ${cart.itemsKey}, ${resumeToken}, ${locale}, ${origin}, ${clientKey}, ${now}, ${now}
+			sql`insert into orders (id, status, amount, subtotal, currency, items_key, resume_token, locale, origin, client_key, customer_id, created_at, updated_at)
+				select ${id}, 'pending', ${cart.subtotal}, ${cart.subtotal}, ${cart.currency}, ${cart.itemsKey}, ${resumeToken}, ${locale}, ${origin}, ${clientKey}, ${customerId}, ${now}, ${now}
 				where ${stockSuffices(cart.lines)} and ${clientMayHold(clientKey, cart.lines)}`,
 			...cart.lines.map((line) => orderLineInsert(id, line)),
 			reserve(id),
@@ -257,6 +277,7 @@ async function createOrder(
 							and exists (select 1 from orders where id = ${id})`,
 					]
 				: []),
+			...(at.alsoRecord ? [at.alsoRecord] : []),
 		]);
 		if (order?.meta.changes === 1) return { id, resumeToken, locale };
 		const short = await shortProducts(deps.db, cart.lines);

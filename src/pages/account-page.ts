@@ -1,0 +1,122 @@
+import type { Context } from "hono";
+import { html } from "hono/html";
+import { formatMoney } from "shop-money";
+import { type Locale, type MessageKey, translate } from "../i18n/catalogues.ts";
+import type { AppEnv } from "../routes/app-env.ts";
+import { customerOrGuest } from "../routes/signed-in.ts";
+import { type AccountOrder, accountOrders } from "../services/accounts/account.ts";
+
+/**
+ * `/account.html` (SPEC 14), written by the worker for the request's session,
+ * so it works without JavaScript: signed in, the customer's orders and cards;
+ * otherwise the sign-in form, or, from an e-mail's link, the one button that
+ * uses it (a link opened by a mail scanner signs no one in: only a press of
+ * the button does). Accounts off: the shop's 404.
+ */
+export async function withAccountPage(
+	c: Context<AppEnv>,
+	res: Response,
+	locale: Locale,
+): Promise<Response> {
+	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
+	const query = (name: string) => c.req.query(name) ?? "";
+	const customer = await customerOrGuest(c);
+	const rewriter = new HTMLRewriter();
+	const show = (selector: string) =>
+		rewriter.on(selector, { element: (el) => void el.removeAttribute("hidden") });
+	// The forms come back to this page in its language.
+	rewriter.on("form[action^='/api/account/']", {
+		element(el) {
+			el.setAttribute("action", `${el.getAttribute("action")}?lang=${locale}`);
+		},
+	});
+	const notice = noticeOf(query, customer !== null);
+	if (notice) {
+		show("#account-notice");
+		rewriter.on("#account-notice", {
+			element: (el) => void el.setInnerContent(t(notice.key, notice.params)),
+		});
+	}
+	if (customer) {
+		const orders = await accountOrders(c.var.deps, customer);
+		show("#signed-in");
+		rewriter
+			.on("#signed-in-as", {
+				element: (el) =>
+					void el.setInnerContent(t("account.signedInAs", { email: customer.email })),
+			})
+			.on("#order-list", {
+				element: (el) =>
+					void el.setInnerContent(orders.map((o) => orderItem(o, locale)).join(""), { html: true }),
+			});
+		if (orders.length === 0) show("#orders-none");
+		// Stripe keeps cards for them: its page manages them.
+		if (customer.stripeCustomerId) {
+			show("#portal-form");
+			show("#portal-detail");
+		}
+	} else if (/^[A-Za-z0-9_-]{20,100}$/.test(query("token"))) {
+		show("#confirm");
+		rewriter.on("#confirm-form input[name='token']", {
+			element: (el) => void el.setAttribute("value", query("token")),
+		});
+	} else {
+		show("#sign-in");
+		rewriter.on("#sign-in-form input[name='locale']", {
+			element: (el) => void el.setAttribute("value", locale),
+		});
+	}
+	const page = rewriter.transform(res);
+	// A page of one person's orders, or with a sign-in link's token in its address: kept nowhere.
+	page.headers.set("Cache-Control", "no-store");
+	page.headers.set("Referrer-Policy", "no-referrer");
+	return page;
+}
+
+/** What the page says first, after the step that led here. */
+function noticeOf(
+	query: (name: string) => string,
+	signedIn: boolean,
+): { key: MessageKey; params?: Record<string, string> } | null {
+	if (signedIn) {
+		if (query("card") === "added") return { key: "account.cards.added" };
+		if (query("card") === "canceled") return { key: "account.cards.canceled" };
+		return null;
+	}
+	if (query("sent") === "1") return { key: "account.signIn.sent" };
+	if (query("link") === "invalid") return { key: "account.signIn.invalidLink" };
+	if (query("signed") === "out") return { key: "account.signedOut" };
+	const minutes = Number(query("limited"));
+	if (Number.isInteger(minutes) && minutes > 0)
+		return { key: "account.limited", params: { minutes: String(minutes) } };
+	return null;
+}
+
+/** Each purchase: its number, status, date, total, items and a link to its page. */
+function orderItem(order: AccountOrder, locale: Locale): string {
+	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
+	const placed = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
+		new Date(order.createdAt ?? 0),
+	);
+	const link = order.statusUrl
+		? html`<a href="${order.statusUrl}&amp;lang=${locale}">${t("account.orders.view", { number: order.number })}</a>`
+		: "";
+	return html`<li class="account-order">
+	<h3>${t("account.orders.number", { number: order.number })} <span class="badge" data-status="${order.status}">${t(statusKey(order))}</span></h3>
+	<p class="account-order-facts small muted">${t("account.orders.placed", { date: placed })} · ${t("account.orders.total")} ${formatMoney(order.amount, order.currency, locale)}</p>
+	<ul class="account-order-items">${order.items.map((i) => html`<li>${i.name} × ${i.quantity}</li>`)}</ul>
+	${link}
+</li>`.toString();
+}
+
+/** The status in the shopper's words: "Shipped" for goods sent, "Delivered" for files. */
+function statusKey(order: AccountOrder): MessageKey {
+	switch (order.status) {
+		case "fulfilled":
+			return order.shipping ? "account.status.shipped" : "account.status.delivered";
+		case "paid":
+			return order.amountRefunded > 0 ? "account.status.partlyRefunded" : "account.status.paid";
+		default:
+			return `account.status.${order.status}`;
+	}
+}
