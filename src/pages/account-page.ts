@@ -5,6 +5,7 @@ import { type Locale, type MessageKey, translate } from "../i18n/catalogues.ts";
 import type { AppEnv } from "../routes/app-env.ts";
 import { customerOrGuest } from "../routes/signed-in.ts";
 import { type AccountOrder, accountOrders } from "../services/accounts/account.ts";
+import { linkIsUsable } from "../services/accounts/sign-in.ts";
 
 /**
  * `/account.html` (SPEC 14), written by the worker for the request's session,
@@ -30,14 +31,27 @@ export async function withAccountPage(
 			el.setAttribute("action", `${el.getAttribute("action")}?lang=${locale}`);
 		},
 	});
-	const notice = noticeOf(query, customer !== null);
+	const token = query("token");
+	const link = TOKEN.test(token) ? await linkIsUsable(c.var.deps, token) : null;
+	const notice =
+		link === false
+			? { key: "account.signIn.invalidLink" as const }
+			: link && customer
+				? { key: "account.confirm.switch" as const, params: { email: customer.email } }
+				: noticeOf(query, customer !== null);
 	if (notice) {
 		show("#account-notice");
 		rewriter.on("#account-notice", {
 			element: (el) => void el.setInnerContent(t(notice.key, notice.params)),
 		});
 	}
-	if (customer) {
+	if (link) {
+		// A link that still works: its button (also when signed in: it switches to its address).
+		show("#confirm");
+		rewriter.on("#confirm-form input[name='token']", {
+			element: (el) => void el.setAttribute("value", token),
+		});
+	} else if (customer) {
 		const orders = await accountOrders(c.var.deps, customer);
 		show("#signed-in");
 		rewriter
@@ -55,11 +69,6 @@ export async function withAccountPage(
 			show("#portal-form");
 			show("#portal-detail");
 		}
-	} else if (/^[A-Za-z0-9_-]{20,100}$/.test(query("token"))) {
-		show("#confirm");
-		rewriter.on("#confirm-form input[name='token']", {
-			element: (el) => void el.setAttribute("value", query("token")),
-		});
 	} else {
 		show("#sign-in");
 		rewriter.on("#sign-in-form input[name='locale']", {
@@ -72,6 +81,9 @@ export async function withAccountPage(
 	page.headers.set("Referrer-Policy", "no-referrer");
 	return page;
 }
+
+/** What a sign-in link's token looks like (base64url of an HMAC-SHA-256). */
+const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
 
 /** What the page says first, after the step that led here. */
 function noticeOf(
@@ -103,7 +115,7 @@ function orderItem(order: AccountOrder, locale: Locale): string {
 		: "";
 	return html`<li class="account-order">
 	<h3>${t("account.orders.number", { number: order.number })} <span class="badge" data-status="${order.status}">${t(statusKey(order))}</span></h3>
-	<p class="account-order-facts small muted">${t("account.orders.placed", { date: placed })} · ${t("account.orders.total")} ${formatMoney(order.amount, order.currency, locale)}</p>
+	<p class="account-order-facts small muted">${t("account.orders.placed", { date: placed })} · ${t("account.orders.total")}\u00a0${formatMoney(order.amount, order.currency, locale)}</p>
 	<ul class="account-order-items">${order.items.map((i) => html`<li>${i.name} × ${i.quantity}</li>`)}</ul>
 	${link}
 </li>`.toString();

@@ -34,7 +34,7 @@ export function localizePage(
 	accounts = false,
 ): Response {
 	const account = accounts
-		? html`<a id="account-link" class="account-link" href="/account.html?lang=${locale}">${translate(locale, "layout.account")}</a>`
+		? html`<a id="account-link" class="account-link" href="/account.html?lang=${locale}"${url.pathname === "/account.html" ? raw(' aria-current="page"') : ""}>${translate(locale, "layout.account")}</a>`
 		: "";
 	const words = {
 		skip: translate(locale, "layout.skip"),

@@ -22,6 +22,7 @@ import {
 	startSession,
 } from "../services/accounts/sign-in.ts";
 import { shopCurrency } from "../services/catalog/catalog.ts";
+import { shopIdentity } from "../services/shop/identity.ts";
 import type { AppEnv } from "./app-env.ts";
 import { publicOrigin } from "./public-origin.ts";
 import { bodyKind, limitBody } from "./request-guards.ts";
@@ -110,12 +111,23 @@ export const accountRoutes = new Hono<AccountEnv>()
 		const email = v.safeParse(emailSchema, body.email);
 		if (!email.success) throw new AppError("invalid_email", "Give one e-mail address.");
 		const locale = requestLocale(c, isLocale(body.locale) ? body.locale : null);
-		await requestSignIn(c.var.deps, accountsOf(c).secret, {
-			email: email.output,
-			locale,
-			clientKey: await clientFingerprint(c.req.header("CF-Connecting-IP")),
-			origin: publicOrigin(c),
-		});
+		try {
+			await requestSignIn(c.var.deps, accountsOf(c).secret, {
+				email: email.output,
+				locale,
+				clientKey: await clientFingerprint(c.req.header("CF-Connecting-IP")),
+				origin: publicOrigin(c),
+			});
+		} catch (err) {
+			// A browser is shown the sign-in form again, saying how long to wait.
+			if (isForm(c) && err instanceof AppError && err.code === "rate_limited") {
+				const minutes = Math.ceil((err.retryAfterSeconds ?? 60) / 60);
+				const page = accountPage(c, { limited: String(minutes) });
+				page.headers.set("Retry-After", String(err.retryAfterSeconds ?? 60));
+				return page;
+			}
+			throw err;
+		}
 		// The same answer for every address: whether it has an account is never said.
 		return isForm(c) ? accountPage(c, { sent: "1" }) : c.json({ sent: true }, 202);
 	})
@@ -126,6 +138,13 @@ export const accountRoutes = new Hono<AccountEnv>()
 		try {
 			if (!token.success) throw invalidToken();
 			session = await startSession(c.var.deps, accountsOf(c).secret, token.output);
+			// Signed in already (another account, or the same one): that session ends here.
+			const current = await signedIn(
+				c.var.deps,
+				accountsOf(c).secret,
+				getCookie(c, SESSION_COOKIE),
+			);
+			if (current) await endSession(c.var.deps, current.sessionHash);
 		} catch (err) {
 			// A browser is shown the sign-in form again, saying why.
 			if (isForm(c) && err instanceof AppError && err.code === "invalid_token")
@@ -153,6 +172,8 @@ export const accountRoutes = new Hono<AccountEnv>()
 			origin: publicOrigin(c),
 			locale: requestLocale(c),
 			currency: await shopCurrency(c.var.deps.db),
+			// Read once per isolate and kept.
+			shop: await shopIdentity(c.var.deps.db, c.var.config.shopDefaults, c.var.deps.now()),
 		});
 		return isForm(c) ? c.redirect(url, 303) : c.json({ url });
 	})

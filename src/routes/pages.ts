@@ -62,7 +62,7 @@ for (const [path, asset] of Object.entries(PAGES)) {
 		const filled = fill ? await fill(c, res, locale) : res;
 		// Sent elsewhere (an order with nothing left to pay on /pay.html): nothing to put in a language.
 		if (filled.status >= 300 && filled.status < 400) return filled;
-		return localized(c, filled, locale);
+		return localized(c, filled, locale, {}, switchTarget(c, asset));
 	});
 }
 
@@ -153,4 +153,18 @@ function withBuyNowForms(
 			})
 			.transform(page)
 	);
+}
+
+/**
+ * Where a page's language links lead: the same page, but the account page
+ * without the one-off notice of the step that led to it (a switch would say it
+ * again), keeping a sign-in link's token.
+ */
+function switchTarget(c: Context<AppEnv>, asset: string): URL {
+	const url = new URL(c.req.url);
+	if (asset !== "/account.html") return url;
+	const token = url.searchParams.get("token");
+	const target = new URL("/account.html", url);
+	if (token) target.searchParams.set("token", token);
+	return target;
 }

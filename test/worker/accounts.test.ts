@@ -31,7 +31,14 @@ import {
 } from "../../src/services/accounts/sign-in.ts";
 import { deliverEmail } from "../../src/services/emails/delivery.ts";
 import { TEST_SESSION_SECRET, TEST_STRIPE_SECRET_KEY } from "../support/constants.ts";
-import { askLink, newAddress, post, signIn, signInEmails } from "./helpers/accounts.ts";
+import {
+	askLink,
+	newAddress,
+	newClientIp,
+	post,
+	signIn,
+	signInEmails,
+} from "./helpers/accounts.ts";
 import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
 import { db, depsFor, insertOrder, testDeps } from "./helpers/db.ts";
@@ -370,6 +377,52 @@ describe("the hourly limits", () => {
 	});
 });
 
+describe("the account page around a link", () => {
+	const page = (query: string, cookie?: string) =>
+		exports.default
+			.fetch(`${ORIGIN}/account.html?${query}`, {
+				headers: cookie ? { cookie: `account=${cookie}` } : {},
+			})
+			.then((res) => res.text());
+	const shown = (html: string, id: string) => new RegExp(`id="${id}"(?![^>]*hidden)`).test(html);
+
+	it("offers the button only for a link that still works, and says at once when it does not", async () => {
+		const address = newAddress();
+		const token = await askLink(address);
+		const fresh = await page(`token=${token}&lang=en`);
+		expect(shown(fresh, "confirm")).toBe(true);
+		expect(fresh).toContain(`name="token" value="${token}"`);
+		// Opening the page used nothing.
+		expect((await post("/api/account/session", { token })).status).toBe(200);
+		const used = await page(`token=${token}&lang=en`);
+		expect(shown(used, "confirm")).toBe(false);
+		expect(shown(used, "sign-in")).toBe(true);
+		expect(/id="account-notice"[^>]*>([^<]*)</.exec(used)?.[1]).toBe(
+			"This sign-in link was already used or has expired. Ask for a new one below.",
+		);
+		// Its language links keep neither a notice nor a used-up state of their own.
+		expect(used).toContain(`href="/account.html?token=${token}&amp;lang=fr"`);
+	});
+
+	it("lets a link signed in as someone else switch accounts, ending the first session", async () => {
+		const first = await signIn();
+		const other = newAddress();
+		const token = await askLink(other);
+		const html = await page(`token=${token}&lang=en`, first.cookie);
+		expect(shown(html, "confirm")).toBe(true);
+		expect(/id="account-notice"[^>]*>([^<]*)</.exec(html)?.[1]).toBe(
+			`You are signed in as ${first.address}. The button signs you in with this link's address instead.`,
+		);
+		const switched = await post(
+			"/api/account/session",
+			{ token },
+			{ cookie: `account=${first.cookie}` },
+		);
+		expect(await switched.json()).toEqual({ email: other });
+		expect((await getAccount(first.cookie)).status).toBe(401);
+	});
+});
+
 describe("the history", () => {
 	it("lists the customer's orders and their guest orders with the same address, never another shopper's", async () => {
 		const { cookie, address } = await signIn();
@@ -492,6 +545,8 @@ describe("cards and the billing portal", () => {
 			customer: customer?.stripeCustomerId,
 			currency: "usd",
 		});
+		// Stripe's page names the shop, as for a payment.
+		expect(session.branding_settings?.display_name).toBe("Bean & Leaf");
 		expect(session.success_url).toContain("https://shop.test/account.html?card=added");
 		const opened = await post(
 			"/api/account/portal",
@@ -516,6 +571,7 @@ describe("cards and the billing portal", () => {
 					"content-type": "application/x-www-form-urlencoded",
 					accept: "text/html",
 					origin: ORIGIN,
+					"cf-connecting-ip": newClientIp(),
 					...headers,
 				},
 				body: new URLSearchParams(fields),
@@ -523,6 +579,13 @@ describe("cards and the billing portal", () => {
 		const sent = await form("/api/account/sign-in", { email: newAddress(), locale: "fr" });
 		expect(sent.status).toBe(303);
 		expect(sent.headers.get("location")).toBe("/account.html?sent=1&lang=fr");
+		// The 6th link for one address this hour: the form again, saying how long to wait.
+		const limitedAddress = newAddress();
+		for (let i = 0; i < 5; i++) await askLink(limitedAddress);
+		const limited = await form("/api/account/sign-in", { email: limitedAddress });
+		expect(limited.status).toBe(303);
+		expect(limited.headers.get("location")).toBe("/account.html?limited=60&lang=fr");
+		expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(3500);
 		const bad = await form("/api/account/session", { token: "x".repeat(40) });
 		expect(bad.headers.get("location")).toBe("/account.html?link=invalid&lang=fr");
 		const setup = await form("/api/account/payment-methods", {}, { cookie: `account=${cookie}` });

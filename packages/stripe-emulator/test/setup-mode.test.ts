@@ -149,3 +149,19 @@ describe("a mode=setup Checkout Session", () => {
 		expect(declined.outcome).toBe("declined");
 	});
 });
+
+describe("Stripe's other succeeding test cards", () => {
+	it.each([
+		["5555 5555 5555 4444", "mastercard", "4444", "credit"],
+		["3782 822463 10005", "amex", "0005", "credit"],
+		["4000 0566 5566 5556", "visa", "5556", "debit"],
+	])("%s is saved as a %s card", async (number, brand, last4, funding) => {
+		const { customer, session } = await setupSession();
+		const result = await submit(session.url ?? "", number);
+		expect(result.status).toBe(303);
+		const saved = await test.stripe.customers.listPaymentMethods(customer.id);
+		expect(
+			saved.data.map((pm) => pm.card && [pm.card.brand, pm.card.last4, pm.card.funding]),
+		).toEqual([[brand, last4, funding]]);
+	});
+});

@@ -127,7 +127,13 @@ export const recordStripeCustomer = (customerId: string, stripeCustomerId: strin
 export async function cardSetupUrl(
 	deps: StripeDeps,
 	customer: CustomerRow,
-	input: { origin: string; locale: Locale; currency: string },
+	input: {
+		origin: string;
+		locale: Locale;
+		currency: string;
+		/** Stripe's page names the shop, in its colour, as for a payment. */
+		shop: { name: string; accentColor: string | null };
+	},
 ): Promise<string> {
 	const stripeCustomer = await stripeCustomerOf(deps, customer);
 	if (stripeCustomer.made) await deps.db.run(recordStripeCustomer(customer.id, stripeCustomer.id));
@@ -141,6 +147,10 @@ export async function cardSetupUrl(
 			cancel_url: back("canceled"),
 			locale: input.locale,
 			metadata: { customer_id: customer.id },
+			branding_settings: {
+				display_name: input.shop.name,
+				...(input.shop.accentColor && { button_color: input.shop.accentColor }),
+			},
 		}),
 	);
 	if (!session.url) throw new Error(`set-up session ${session.id} has no url`);

@@ -131,3 +131,15 @@ export const invalidToken = () =>
 		"invalid_token",
 		"This sign-in link is unknown, already used or expired. Ask for a new one.",
 	);
+
+/**
+ * Whether a link would still sign in (unused, within its 15 minutes): the
+ * account page asks before offering its button, and uses nothing.
+ */
+export async function linkIsUsable(deps: Deps, token: string): Promise<boolean> {
+	const [row] = await deps.db.all<{ ok: number }>(
+		sql`select 1 as ok from sign_in_tokens
+			where token_hash = ${await sha256Hex(token)} and used_at is null and expires_at > ${deps.now()}`,
+	);
+	return row !== undefined;
+}

@@ -15,8 +15,16 @@ const axeSource = readFileSync(
 type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown }[] };
 
 export async function seriousViolations(page: Page): Promise<string[]> {
+	return violations(page, ["serious", "critical"]);
+}
+
+/** axe-core's findings of these impacts (all of them by default), one line each. */
+export async function violations(
+	page: Page,
+	impacts: readonly string[] = ["minor", "moderate", "serious", "critical"],
+): Promise<string[]> {
 	await page.evaluate(axeSource);
-	const violations = await page.evaluate(async () => {
+	const found = await page.evaluate(async () => {
 		const axe = (
 			globalThis as unknown as {
 				axe: { run: (ctx: Document) => Promise<{ violations: Violation[] }> };
@@ -24,8 +32,8 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 		).axe;
 		return (await axe.run(document)).violations;
 	});
-	return violations
-		.filter((v) => v.impact === "serious" || v.impact === "critical")
+	return found
+		.filter((v) => impacts.includes(v.impact ?? ""))
 		.map(
 			(v) =>
 				`${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`,

@@ -12,6 +12,12 @@ import { db } from "./db.ts";
 /** An address no other test uses. */
 export const newAddress = () => `shopper-${crypto.randomUUID().slice(0, 8)}@example.com`;
 
+/** A client address of its own (the per-client limit counts by it), in 198.18.0.0/15. */
+export const newClientIp = () => {
+	const [a = 0, b = 0] = crypto.getRandomValues(new Uint8Array(2));
+	return `198.${18 + (a % 2)}.${b}.${(a >> 1) + 1}`;
+};
+
 /** A JSON POST from the shop's own pages (its Origin), through the worker. */
 export function post(
 	path: string,
@@ -22,7 +28,13 @@ export function post(
 	const request = new Request(`${ORIGIN}${path}`, {
 		method: "POST",
 		redirect: "manual",
-		headers: { "content-type": "application/json", origin: ORIGIN, ...headers },
+		// A client of its own each time, unless the test names one: no test shares the per-client count.
+		headers: {
+			"content-type": "application/json",
+			origin: ORIGIN,
+			"cf-connecting-ip": newClientIp(),
+			...headers,
+		},
 		body: JSON.stringify(body),
 	});
 	return vars ? fetchWithEnv(request, vars) : exports.default.fetch(request);

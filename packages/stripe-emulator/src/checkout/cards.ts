@@ -53,6 +53,13 @@ const DECLINES: Record<string, Decline> = {
 /** The emulator's card that succeeds. */
 export const SUCCESS_CARD = "4242424242424242";
 
+/** Stripe's other test cards that succeed, by brand (two different cards to save, say). */
+const OTHER_SUCCESS_CARDS: Record<string, { brand: string; funding: string }> = {
+	"4000056655665556": { brand: "visa", funding: "debit" },
+	"5555555555554444": { brand: "mastercard", funding: "credit" },
+	"378282246310005": { brand: "amex", funding: "credit" },
+};
+
 /** Stripe's card that can be saved (setup, attach) but whose payments are declined. */
 export const ATTACH_THEN_DECLINE_CARD = "4000000000000341";
 
@@ -66,6 +73,8 @@ export function cardOutcome(input: string): CardOutcome {
 	const number = normalizeCardNumber(input);
 	const last4 = number.slice(-4).padStart(4, "0");
 	if (number === SUCCESS_CARD) return { kind: "success", brand: "visa", last4, funding: "credit" };
+	const other = OTHER_SUCCESS_CARDS[number];
+	if (other) return { kind: "success", last4, ...other };
 	const decline =
 		DECLINES[number] ?? (number === ATTACH_THEN_DECLINE_CARD ? DECLINES["4000000000000002"] : null);
 	if (decline) return { kind: "decline", last4, ...decline, createsCharge: true };

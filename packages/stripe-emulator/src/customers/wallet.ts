@@ -25,17 +25,21 @@ export function newCardPaymentMethod(
 	ctx: EmulatorContext,
 	card: { number: string; expMonth: number; expYear: number; email: string | null },
 ): PaymentMethodRecord {
+	const outcome = cardOutcome(card.number);
+	// A declining test card is a Visa credit card, as Stripe's are.
+	const { brand, funding } =
+		outcome.kind === "success" ? outcome : { brand: "visa", funding: "credit" };
 	const method: PaymentMethodRecord = {
 		id: newId("pm"),
 		created: ctx.clock.now(),
 		type: "card",
 		email: card.email,
 		card: {
-			brand: "visa",
-			last4: cardOutcome(card.number).last4,
+			brand,
+			last4: outcome.last4,
 			expMonth: card.expMonth,
 			expYear: card.expYear,
-			funding: "credit",
+			funding,
 		},
 		customerId: null,
 		allowRedisplay: "unspecified",
