@@ -4,7 +4,8 @@ import { DEMO_PROMOTION_CODES, describeSeed, startEmulator } from "./server.ts";
 
 const USAGE = `Usage: npm run emulator -- [--port 12111] [--host 127.0.0.1] [--forward-to URL] [--secret whsec_…]
                             [--public-url URL] [--retry-base-ms 1000] [--quiet]
-                            [--demo-promotion-codes] [--promotion-code CODE=10% | CODE=5.00usd]…`;
+                            [--demo-promotion-codes] [--promotion-code CODE=10% | CODE=5.00usd]…
+                            [--after-retries cancel|unpaid]`;
 
 /** Runs the emulator until SIGINT/SIGTERM, printing the URL and signing secret like `stripe listen`. */
 export async function main(argv: string[]): Promise<void> {
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
 			quiet: { type: "boolean", default: false },
 			"demo-promotion-codes": { type: "boolean", default: false },
 			"promotion-code": { type: "string", multiple: true },
+			"after-retries": { type: "string" },
 			help: { type: "boolean", short: "h", default: false },
 		},
 	});
@@ -34,7 +36,12 @@ export async function main(argv: string[]): Promise<void> {
 		...(values["demo-promotion-codes"] ? DEMO_PROMOTION_CODES : []),
 		...(values["promotion-code"] ?? []).map(parsePromotionCodeFlag),
 	];
+	const afterRetries = values["after-retries"];
+	if (afterRetries !== undefined && afterRetries !== "cancel" && afterRetries !== "unpaid") {
+		throw new Error(`Invalid --after-retries: ${afterRetries} (cancel or unpaid)`);
+	}
 	const emulator = await startEmulator({
+		afterRetries,
 		promotionCodes,
 		port,
 		host: values.host,

@@ -12,6 +12,36 @@ export type PayOutcome = {
 	paymentIntent: Stripe.PaymentIntent | null;
 	/** A setup session's SetupIntent once the card is saved (absent for payment sessions). */
 	setupIntent?: Stripe.SetupIntent | null;
+	/** A subscription session's Subscription once paid (null after a decline; absent for other modes). */
+	subscription?: Stripe.Subscription | null;
+	/** A subscription session's first Invoice once paid, with its `payments`. */
+	invoice?: Stripe.Invoice | null;
+};
+
+/** What a subscription's `advance` or `retry` did, and the events it emitted. */
+export type SubscriptionCycle = {
+	/**
+	 * `paid`; `failed` (declined: see `error`); `ended` (canceled at the period's end, no
+	 * invoice); `not_attempted` (an `unpaid` subscription's renewal invoice, left open).
+	 */
+	outcome: "paid" | "failed" | "ended" | "not_attempted";
+	error: { code: string; declineCode: string | null; message: string } | null;
+	subscription: Stripe.Subscription;
+	/** The invoice billed or retried, with its `payments` (null when the subscription ended). */
+	invoice: Stripe.Invoice | null;
+	paymentIntent: Stripe.PaymentIntent | null;
+	/** The events emitted, oldest first: `drain()` waits for their delivery. */
+	events: { id: string; type: string }[];
+};
+
+/** The next events delivered together: in another order and/or each twice. */
+export type EventBatch = {
+	count: number;
+	/** Default `reverse`; `shuffle` is never the emission order for two or more events. */
+	order?: "fifo" | "reverse" | "shuffle";
+	duplicate?: boolean;
+	/** Makes `shuffle` repeatable. */
+	seed?: number;
 };
 
 /** A shipping address (and phone) as the control API takes it. */
@@ -204,5 +234,43 @@ export function emulatorClient(baseUrl: string) {
 			),
 		advanceClock: (seconds: number) =>
 			call<{ now: number; expired: number }>("POST", "/clock/advance", { seconds }),
+		/** Subscriptions (of a Customer, when given), newest first, every status. */
+		subscriptions: (customerId?: string) =>
+			call<{ data: Stripe.Subscription[] }>(
+				"GET",
+				`/subscriptions${customerId ? `?customer=${encodeURIComponent(customerId)}` : ""}`,
+			).then((r) => r.data),
+		/**
+		 * Moves a subscription to the end of its period: it ends there (cancel at period end),
+		 * or the next period is billed and paid with its card.
+		 */
+		advanceSubscription: (subscriptionId: string) =>
+			call<SubscriptionCycle>(
+				"POST",
+				`/subscriptions/${encodeURIComponent(subscriptionId)}/advance`,
+			),
+		/** Retries the subscription's open invoice now, as the next automatic retry would. */
+		retrySubscription: (subscriptionId: string) =>
+			call<SubscriptionCycle>("POST", `/subscriptions/${encodeURIComponent(subscriptionId)}/retry`),
+		/** Retries one open invoice now. */
+		retryInvoice: (invoiceId: string) =>
+			call<SubscriptionCycle>("POST", `/invoices/${encodeURIComponent(invoiceId)}/retry`),
+		/** Makes the Customer's saved cards decline (`true`) or pay again (`false`). */
+		setDeclining: (customerId: string, on: boolean) =>
+			call<{
+				customer: Stripe.Customer;
+				declining: string[];
+				paymentMethods: Stripe.PaymentMethod[];
+			}>("POST", `/customers/${encodeURIComponent(customerId)}/decline`, { on }),
+		/** After an invoice's 4th failed attempt: cancel the subscription (default) or make it `unpaid`. */
+		setAfterRetries: (afterRetries: "cancel" | "unpaid") =>
+			call<{ afterRetries: "cancel" | "unpaid" }>("POST", "/billing", { afterRetries }),
+		/** Delivers the next `count` events together, in another order and/or twice. */
+		arrangeNextEvents: (batch: EventBatch) =>
+			call<{ batch: { count: number; remaining: number; order: string; duplicate: boolean } }>(
+				"POST",
+				"/webhooks/next",
+				batch,
+			),
 	};
 }

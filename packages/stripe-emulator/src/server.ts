@@ -12,6 +12,7 @@ import { CONTROL_ROUTES, handleControl } from "./control/control.ts";
 import { FaultInjector } from "./control/faults.ts";
 import type { ControlHandler } from "./control/types.ts";
 import { type PromotionCodeSeed, seedPromotionCodes } from "./discounts/seed.ts";
+import { INVOICE_PAGE_ROUTES } from "./invoices/invoice-page.ts";
 import { showReceipt } from "./payments/receipt-page.ts";
 import { PORTAL_PAGE_ROUTES } from "./portal/page-routes.ts";
 import { createContext, type EmulatorContext } from "./state/context.ts";
@@ -42,6 +43,11 @@ export type EmulatorOptions = {
 	delayedPaymentMs?: number;
 	/** Promotion codes (and their coupons) to create at start and after a reset, e.g. `DEMO_PROMOTION_CODES`. */
 	promotionCodes?: readonly PromotionCodeSeed[];
+	/**
+	 * What happens to a subscription when its invoice's 4th payment attempt fails: `cancel`
+	 * (Stripe's default) or `unpaid`. The control API changes it (`POST /_emulator/billing`).
+	 */
+	afterRetries?: "cancel" | "unpaid";
 };
 
 export { DEMO_PROMOTION_CODES, describeSeed, type PromotionCodeSeed } from "./discounts/seed.ts";
@@ -59,6 +65,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		retryBaseMs: options.retryBaseMs ?? 1000,
 		delayedMs: options.delayedPaymentMs ?? 2000,
 		promotionCodeSeeds: options.promotionCodes ?? [],
+		afterRetries: options.afterRetries,
 		log: options.log ?? (() => {}),
 	});
 	if (options.statePath) loadState(ctx.state, options.statePath);
@@ -134,9 +141,9 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 	app.post("/pay/:id", async (c) =>
 		toResponse(submitPayPage(ctx, c.req.param("id"), await c.req.text())),
 	);
-	// The Stripe.js stand-in (its scripts, the Payment Element's frame, the SDK's endpoints)
-	// and the Billing Portal's pages.
-	for (const route of [...STRIPE_JS_ROUTES, ...PORTAL_PAGE_ROUTES]) {
+	// The Stripe.js stand-in (its scripts, the Payment Element's frame, the SDK's endpoints),
+	// the Billing Portal's pages and the hosted invoice page.
+	for (const route of [...STRIPE_JS_ROUTES, ...PORTAL_PAGE_ROUTES, ...INVOICE_PAGE_ROUTES]) {
 		app.on(route.method, route.pattern, async (c) =>
 			toResponse(
 				route.handler({
@@ -175,6 +182,7 @@ function emulatorApp(ctx: EmulatorContext, faults: FaultInjector): Hono {
 			control: "/_emulator",
 			checkout: "/pay/:id",
 			billingPortal: "/p/session/:id",
+			hostedInvoice: "/i/:id",
 			stripeJs: "/js/stripe.js",
 		}),
 	);

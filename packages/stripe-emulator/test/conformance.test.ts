@@ -5,6 +5,7 @@ import { DEMO_PROMOTION_CODES } from "../src/server.ts";
 import { expectStripeShape, readFixture, shapeDifferences } from "./helpers/conformance.ts";
 import { sessionParams, startTestEmulator, type TestEmulator } from "./helpers/emulator.ts";
 import { createShopSession } from "./helpers/shop-session.ts";
+import { subscribe } from "./helpers/subscription-session.ts";
 
 // The emulator's objects must carry every top-level field of Stripe's published fixtures,
 // with the same JSON types (null allowed on either side), so code written against the
@@ -123,6 +124,36 @@ describe("objects have Stripe's fields and types", () => {
 			await test.stripe.billingPortal.sessions.create({ customer: customer.id }),
 			"billing_portal.session",
 		);
+	});
+
+	it("subscription, subscription_item, invoice, line_item, invoice_payment, price and product", async () => {
+		const control = emulatorClient(test.emulator.url);
+		const { subscription, invoice } = await subscribe(test);
+		const renewal = await control.advanceSubscription(subscription.id);
+		for (const sub of [subscription, renewal.subscription]) {
+			expectStripeShape(sub, "subscription");
+			for (const item of sub.items.data) expectStripeShape(item, "subscription_item");
+		}
+		// The pinned API moved the invoice's subscription to `parent.subscription_details`.
+		for (const id of [invoice.id, String(renewal.invoice?.id)]) {
+			const retrieved = await test.stripe.invoices.retrieve(id, { expand: ["payments"] });
+			expectStripeShape(retrieved, "invoice", ["subscription"]);
+			for (const line of retrieved.lines.data) expectStripeShape(line, "line_item");
+			for (const payment of retrieved.payments?.data ?? []) {
+				expectStripeShape(payment, "invoice_payment");
+			}
+		}
+		// Read raw: stripe-node turns `unit_amount_decimal` into a Decimal object.
+		const response = await fetch(
+			`${test.emulator.url}/v1/prices/${subscription.items.data[0]?.price.id}`,
+			{ headers: { authorization: "Bearer sk_test_emulator" } },
+		);
+		const price = (await response.json()) as Stripe.Price;
+		expectStripeShape(price, "price");
+		expectStripeShape(await test.stripe.products.retrieve(String(price.product)), "product");
+		const events = await test.stripe.events.list({ type: "invoice.*", limit: 100 });
+		for (const event of events.data)
+			expectStripeShape(event.data.object, "invoice", ["subscription"]);
 	});
 
 	it("line item", async () => {

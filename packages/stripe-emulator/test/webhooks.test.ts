@@ -150,6 +150,42 @@ describe("delivery modes", () => {
 		expect(receiver.received.map((hook) => hook.type)).toEqual([...types].reverse());
 	});
 
+	it("next: the next N events, reversed and twice, then delivery as usual", async () => {
+		const armed = await test.control<{ batch: { count: number; order: string } }>(
+			"POST",
+			"/_emulator/webhooks/next",
+			{ count: 4, order: "reverse", duplicate: true },
+		);
+		expect(armed.body.batch).toMatchObject({ count: 4, remaining: 4, order: "reverse" });
+		const types = await paidSessionEventTypes();
+		await test.control("POST", "/_emulator/webhooks/drain");
+		expect(receiver.received.map((hook) => hook.type)).toEqual(
+			[...types].reverse().flatMap((type) => [type, type]),
+		);
+		receiver.clear();
+		await expiredSessionEvent();
+		await receiver.waitFor(1);
+		expect(receiver.received.map((hook) => hook.type)).toEqual(["checkout.session.expired"]);
+	});
+
+	it("next: shuffled (never the emission order), and a batch not yet full is flushed", async () => {
+		await test.control("POST", "/_emulator/webhooks/next", { count: 4, order: "shuffle", seed: 7 });
+		const types = await paidSessionEventTypes();
+		await test.control("POST", "/_emulator/webhooks/drain");
+		const shuffled = receiver.received.map((hook) => hook.type);
+		expect([...shuffled].sort()).toEqual([...types].sort());
+		expect(shuffled).not.toEqual(types);
+		receiver.clear();
+		await test.control("POST", "/_emulator/webhooks/next", { count: 5, order: "fifo" });
+		await expiredSessionEvent();
+		expect((await test.control<{ held: number }>("GET", "/_emulator/webhooks")).body.held).toBe(1);
+		const flushed = await test.control<{ flushed: number }>("POST", "/_emulator/webhooks/flush");
+		expect(flushed.body.flushed).toBe(1);
+		expect(receiver.received.map((hook) => hook.type)).toEqual(["checkout.session.expired"]);
+		const bad = await test.control("POST", "/_emulator/webhooks/next", { count: 0 });
+		expect(bad.status).toBe(400);
+	});
+
 	it("waits delayMs before each delivery", async () => {
 		await test.control("POST", "/_emulator/webhooks", { delayMs: 100 });
 		const started = performance.now();

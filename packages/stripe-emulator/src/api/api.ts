@@ -3,13 +3,16 @@ import { checkoutSessionRoutes } from "../checkout/routes.ts";
 import { type Fault, type FaultInjector, faultError } from "../control/faults.ts";
 import { customerRoutes } from "../customers/routes.ts";
 import { discountRoutes } from "../discounts/routes.ts";
+import { invoiceRoutes } from "../invoices/routes.ts";
 import { paymentRoutes } from "../payments/routes.ts";
 import { portalRoutes } from "../portal/routes.ts";
+import { productRoutes } from "../products/routes.ts";
 import { refundRoutes } from "../refunds/routes.ts";
 import { setupIntentRoutes } from "../setup/routes.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
 import type { JsonObject } from "../state/json.ts";
+import { subscriptionRoutes } from "../subscriptions/routes.ts";
 import { webhookEndpointRoutes } from "../webhooks/endpoint-routes.ts";
 import { API_VERSION, type RequestSource } from "../webhooks/event-object.ts";
 import { eventRoutes } from "../webhooks/event-routes.ts";
@@ -29,6 +32,9 @@ export const API_ROUTES: ApiRoute[] = [
 	...setupIntentRoutes,
 	...portalRoutes,
 	...refundRoutes,
+	...productRoutes,
+	...subscriptionRoutes,
+	...invoiceRoutes,
 	...eventRoutes,
 	...webhookEndpointRoutes,
 ];

@@ -5,13 +5,16 @@ import { renderTotalDetailsBreakdown } from "../checkout/total-details.ts";
 import { renderCustomer } from "../customers/customer-object.ts";
 import { renderCoupon } from "../discounts/coupons.ts";
 import { renderPromotionCode } from "../discounts/promotion-codes.ts";
+import { renderInvoice, renderInvoicePayments } from "../invoices/invoice-object.ts";
 import { chargeSnapshot } from "../payments/charge-object.ts";
 import { renderPaymentIntent } from "../payments/payment-intent-object.ts";
 import { renderPaymentMethod } from "../payments/payment-method-object.ts";
+import { renderPrice, renderProduct } from "../products/product-object.ts";
 import { renderRefund } from "../refunds/refund-object.ts";
 import { renderSetupIntent } from "../setup/setup-intent-object.ts";
 import type { EmulatorContext } from "../state/context.ts";
 import { isJsonObject, type Json, type JsonObject } from "../state/json.ts";
+import { renderSubscription } from "../subscriptions/subscription-object.ts";
 import { invalidParam } from "./errors.ts";
 import { renderList } from "./pagination.ts";
 import { optionalStringArray, type ParamObject } from "./params.ts";
@@ -20,7 +23,8 @@ import { optionalStringArray, type ParamObject } from "./params.ts";
  * Applies `expand[]` paths (`payment_intent`, `data.payment_intent`, `payment_intent.latest_charge`,
  * `line_items`, `shipping_cost.shipping_rate`, `discounts.promotion_code`, `promotion.coupon`,
  * `total_details.breakdown`, `customer`, `setup_intent`, `payment_method`,
- * `invoice_settings.default_payment_method`).
+ * `invoice_settings.default_payment_method`, `subscription`, `invoice`, `latest_invoice`,
+ * `default_payment_method`, `items.data.price.product`, an invoice's `payments`).
  */
 export function applyExpand(
 	ctx: EmulatorContext,
@@ -78,6 +82,11 @@ function expandPath(
 }
 
 function expandField(ctx: EmulatorContext, parent: JsonObject, field: string): Json | undefined {
+	// `payments` is includable: absent until expanded.
+	if (parent.object === "invoice" && field === "payments") {
+		const invoice = ctx.state.invoices.get(String(parent.id));
+		return invoice ? renderInvoicePayments(invoice) : undefined;
+	}
 	if (parent.object === "checkout.session" && field === "line_items") {
 		const session = ctx.state.sessions.get(String(parent.id));
 		const items = session ? renderLineItems(session) : [];
@@ -107,6 +116,14 @@ function lookup(ctx: EmulatorContext, id: string): JsonObject | undefined {
 	if (method) return renderPaymentMethod(method);
 	const setupIntent = state.setupIntents.get(id);
 	if (setupIntent) return renderSetupIntent(setupIntent);
+	const invoice = state.invoices.get(id);
+	if (invoice) return renderInvoice(invoice);
+	const subscription = state.subscriptions.get(id);
+	if (subscription) return renderSubscription(state, subscription);
+	const product = state.products.get(id);
+	if (product) return renderProduct(product);
+	const price = state.prices.get(id);
+	if (price) return renderPrice(price);
 	const promo = state.promotionCodes.get(id);
 	if (promo) return renderPromotionCode(state, promo, ctx.clock.now());
 	// Coupon ids are chosen freely, so they are looked up last.

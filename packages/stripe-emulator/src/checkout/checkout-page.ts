@@ -3,7 +3,14 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import type { SessionRecord } from "../state/store.ts";
 import type { CardFormFields } from "./card-form.ts";
 import { pageShell } from "./html.ts";
-import { type Labels, labelsFor, pageLanguage, pageMoney } from "./page-labels.ts";
+import {
+	type Labels,
+	labelsFor,
+	type PageLanguage,
+	pageLanguage,
+	pageMoney,
+	periodPrice,
+} from "./page-labels.ts";
 import type { SessionWallet } from "./saved-cards.ts";
 import { ACCOUNT_NAME } from "./session-object.ts";
 import { findShippingRate, type ShippingInput } from "./shipping-details.ts";
@@ -58,7 +65,9 @@ export function renderCheckoutPage(session: SessionRecord, state: CheckoutFormSt
 	const money = (amount: number) => pageMoney(amount, session.currency, lang);
 	const totals = pageTotals(session, state);
 	const total = money(totals.total);
-	const paymentRequired = totals.total > 0;
+	const subscription = session.mode === "subscription" ? subscriptionSummary(session) : null;
+	// A subscription always takes a card, for its renewals, even when nothing is due today.
+	const paymentRequired = totals.total > 0 || subscription !== null;
 	const values = state.values;
 	const locked = state.lockedEmail ?? session.customerEmail;
 	const email = locked ?? values.email ?? "";
@@ -90,27 +99,42 @@ export function renderCheckoutPage(session: SessionRecord, state: CheckoutFormSt
 		? html`<fieldset>
 <legend>${labels.paymentMethod}</legend>
 ${wallet.cards.map(savedRadio)}${radio("method-card", "card", wallet.cards.length > 0 ? labels.useNewCard : labels.card)}
-${radio("delayed-success", "delayed_success", labels.delayedSuccess)}
+${
+	subscription
+		? ""
+		: html`${radio("delayed-success", "delayed_success", labels.delayedSuccess)}
 ${radio("delayed-failure", "delayed_failure", labels.delayedFailure)}
-</fieldset>
+`
+}</fieldset>
 ${renderCardFieldset(labels, values, invalid, {
 	newCardOnly: wallet.cards.length > 0,
 	saveBox: wallet.offerSave ? { checked: state.saveCard === true } : null,
 })}`
 		: html`<p class="hint" id="no-payment-required">${labels.noPayment}</p>`;
-	const payLabel = paymentRequired ? `${labels.pay} ${total}` : labels.completeOrder;
+	const payLabel = subscription
+		? labels.subscribe
+		: paymentRequired
+			? `${labels.pay} ${total}`
+			: labels.completeOrder;
+	const recurringPrice = subscription
+		? periodPrice(money(subscription.amount), subscription.recurring, lang)
+		: "";
+	const heading = subscription
+		? html`<h1 id="subscribe-heading">${labels.subscribeTo(subscription.names)}</h1>
+<p class="price" id="recurring-price">${recurringPrice}</p>`
+		: html`<h1>${paymentRequired ? labels.pay : labels.completeOrder} <span id="total">${total}</span></h1>`;
 	return pageShell(
 		`${payLabel} · Stripe emulator`,
 		html`${backLink(session, labels)}
 <p class="badge">${labels.testMode}</p>
 <p class="merchant" id="merchant">${session.branding?.displayName ?? ACCOUNT_NAME}</p>
-<h1>${paymentRequired ? labels.pay : labels.completeOrder} <span id="total">${total}</span></h1>
+${heading}
 <section aria-labelledby="summary-heading">
 <h2 id="summary-heading">${labels.orderSummary}</h2>
 <ul id="line-items">
-${session.lineItems.map((item) => renderLineItem(item, money))}
+${session.lineItems.map((item) => renderLineItem(item, money, lang))}
 </ul>
-${totals.subtotal !== totals.total ? row("subtotal-amount", labels.subtotal, money(totals.subtotal)) : ""}${totals.discount > 0 ? row("discount-amount", discountLabel, `−${money(totals.discount)}`) : ""}${totals.shippingCost ? row("shipping-amount", labels.shipping, money(totals.shipping)) : ""}${session.automaticTax ? row("tax-amount", labels.tax, money(totals.tax)) : ""}<p class="total"><span>${labels.total}</span> <strong id="total-amount">${total}</strong></p>
+${totals.subtotal !== totals.total ? row("subtotal-amount", labels.subtotal, money(totals.subtotal)) : ""}${totals.discount > 0 ? row("discount-amount", discountLabel, `−${money(totals.discount)}`) : ""}${totals.shippingCost ? row("shipping-amount", labels.shipping, money(totals.shipping)) : ""}${session.automaticTax ? row("tax-amount", labels.tax, money(totals.tax)) : ""}<p class="total"><span>${subscription ? labels.totalDueToday : labels.total}</span> <strong id="total-amount">${total}</strong></p>
 </section>
 ${alert}
 <form method="post" action="/pay/${session.id}">
@@ -123,6 +147,7 @@ ${canUpdate ? html`<button type="submit" class="secondary" id="update-total" for
 ${payment}
 ${session.terms ? renderTermsBox(session.terms.message ?? labels.acceptTerms, invalid("terms")) : ""}
 <button type="submit" id="pay">${payLabel}</button>
+${subscription ? html`<p class="hint" id="subscription-notice">${labels.subscriptionNotice(recurringPrice)}</p>` : ""}
 ${session.submitMessage ? html`<p class="hint" id="submit-message">${session.submitMessage}</p>` : ""}
 </form>`,
 		lang,
@@ -179,11 +204,24 @@ function renderTermsBox(message: string, invalid: ReturnType<typeof raw>): Html 
 	return html`<p class="choice terms"><input type="checkbox" id="terms" name="terms" value="accepted" required${invalid}> <label for="terms">${parts}</label></p>`;
 }
 
+/** What a subscription session sells each period: its recurring items' names, amount and interval. */
+function subscriptionSummary(session: SessionRecord) {
+	const recurringItems = session.lineItems.filter((item) => item.recurring);
+	return {
+		names: recurringItems.map((item) => item.name).join(", "),
+		amount: recurringItems.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0),
+		recurring: recurringItems[0]?.recurring ?? { interval: "month" as const, intervalCount: 1 },
+	};
+}
+
 function renderLineItem(
 	item: SessionRecord["lineItems"][number],
 	money: (amount: number) => string,
+	lang: PageLanguage,
 ): Html {
-	const lineTotal = money(item.unitAmount * item.quantity);
+	const amount = money(item.unitAmount * item.quantity);
+	// A recurring item shows its price per period: "$30.00 / month".
+	const lineTotal = item.recurring ? periodPrice(amount, item.recurring, lang) : amount;
 	const description = item.description ? html`<small>${item.description}</small>` : "";
 	return html`<li class="line-item"><span class="name">${item.name} × ${item.quantity}</span> <span class="amount">${lineTotal}</span>${description}</li>
 `;

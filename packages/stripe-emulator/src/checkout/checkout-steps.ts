@@ -75,7 +75,9 @@ export function submitPayment(
 		return invalid("terms", labelsFor(lang).termsRequired);
 	}
 	const totals = pageTotals(session, { error: null, values: { shipping: submitted.shipping } });
-	const checked = paymentInput(ctx, session, submitted, totals.total > 0, lang);
+	// A subscription always takes a card, for its renewals, even when nothing is due today.
+	const paymentRequired = totals.total > 0 || session.mode === "subscription";
+	const checked = paymentInput(ctx, session, submitted, paymentRequired, lang);
 	if (!checked.ok) return invalid(checked.field, checked.message);
 	const contact = checkShippingInput(session, submitted.shipping, lang);
 	if (!contact.ok) return invalid(contact.field, contact.message);

@@ -66,5 +66,12 @@ button.secondary{margin-top:1rem}
 .button-link{display:inline-block;padding:.75rem 1rem;border:1px solid #0a58ca;border-radius:.375rem;font-weight:600;text-decoration:none}
 [role=status]{background:#ddf4e4;border:1px solid #1a7f37;color:#0f5323;border-radius:.375rem;padding:.75rem;margin:0 0 1rem;font-weight:600}
 form:has(input[data-saved]:checked) .new-card-only{display:none}
+.subscription{padding:.75rem 0;border-bottom:1px solid #eaeef2}
+.subscription p{margin:0 0 .25rem}
+form.quantity-form{border:0;padding:0;margin:.5rem 0;background:none}
+input[type=number]{width:6rem;font-size:1.125rem;padding:.75rem;border:1px solid #8c959f;border-radius:.375rem}
+.quantity-form button.secondary{margin-top:0}
+.price{font-size:1.25rem;font-weight:600;margin:0 0 1rem}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 button{width:100%;margin-top:1.25rem;padding:.875rem;font-size:1.125rem;font-weight:700;color:#fff;background:#0a58ca;border:0;border-radius:.375rem;cursor:pointer}
 `;

@@ -1,3 +1,5 @@
+import { lineItemPrice } from "../products/catalog.ts";
+import { renderPrice } from "../products/product-object.ts";
 import type { JsonObject } from "../state/json.ts";
 import type { LineItemRecord, SessionRecord } from "../state/store.ts";
 import { type LineTotals, sessionTotals } from "./totals.ts";
@@ -31,28 +33,7 @@ function renderLineItem(item: LineItemRecord, line: LineTotals): JsonObject {
 		amount_total: line.total,
 		currency: item.currency,
 		description: item.name,
-		price: {
-			id: item.priceId,
-			object: "price",
-			// Prices made from price_data are inactive: they cannot be reused.
-			active: false,
-			billing_scheme: "per_unit",
-			created: item.created,
-			currency: item.currency,
-			custom_unit_amount: null,
-			livemode: false,
-			lookup_key: null,
-			metadata: {},
-			nickname: null,
-			product: item.productId,
-			recurring: null,
-			tax_behavior: item.taxBehavior,
-			tiers_mode: null,
-			transform_quantity: null,
-			type: "one_time",
-			unit_amount: item.unitAmount,
-			unit_amount_decimal: String(item.unitAmount),
-		},
+		price: renderPrice(lineItemPrice(item)),
 		quantity: item.quantity,
 		metadata: {},
 		adjustable_quantity: null,

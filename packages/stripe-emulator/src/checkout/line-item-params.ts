@@ -3,6 +3,7 @@ import {
 	metadataParam,
 	optionalArray,
 	optionalEnumParam,
+	optionalInteger,
 	optionalObject,
 	optionalString,
 	optionalStringArray,
@@ -12,7 +13,7 @@ import {
 	requiredString,
 } from "../api/params.ts";
 import { newId } from "../state/ids.ts";
-import type { LineItemRecord, TaxBehavior } from "../state/store.ts";
+import type { LineItemRecord, RecurringRecord, TaxBehavior } from "../state/store.ts";
 
 /** Stripe's ceiling for an amount in minor units (8 digits). */
 export const MAX_AMOUNT = 99_999_999;
@@ -54,7 +55,11 @@ function parseLineItem(value: ParamObject[string], name: string, now: number): L
 	const priceData = optionalObject(item.price_data, `${name}[price_data]`);
 	if (!priceData) throw missingParam(`${name}[price_data]`);
 	const prefix = `${name}[price_data]`;
-	rejectUnknown(priceData, ["currency", "unit_amount", "product_data", "tax_behavior"], prefix);
+	rejectUnknown(
+		priceData,
+		["currency", "unit_amount", "product_data", "tax_behavior", "recurring"],
+		prefix,
+	);
 	const taxBehavior = parseTaxBehavior(priceData.tax_behavior, `${prefix}[tax_behavior]`);
 	const currency = parseCurrency(priceData.currency, `${prefix}[currency]`);
 	const unitAmount = requiredInteger(priceData.unit_amount, `${prefix}[unit_amount]`);
@@ -92,7 +97,41 @@ function parseLineItem(value: ParamObject[string], name: string, now: number): L
 		taxBehavior,
 		taxCode: parseTaxCode(productData.tax_code, `${productPrefix}[tax_code]`),
 		images: optionalStringArray(productData.images, `${productPrefix}[images]`) ?? [],
+		recurring: parseRecurring(priceData.recurring, `${prefix}[recurring]`),
 	};
+}
+
+// Stripe's longest billing period: three years.
+const MAX_INTERVAL_COUNT: Record<RecurringRecord["interval"], number> = {
+	day: 1095,
+	week: 156,
+	month: 36,
+	year: 3,
+};
+
+/** `price_data[recurring]`: `interval` (day, week, month, year) and `interval_count` (default 1). */
+function parseRecurring(
+	value: ParamObject[string] | undefined,
+	name: string,
+): RecurringRecord | null {
+	const recurring = optionalObject(value, name);
+	if (!recurring) return null;
+	rejectUnknown(recurring, ["interval", "interval_count"], name);
+	const interval = optionalEnumParam(recurring.interval, `${name}[interval]`, [
+		"day",
+		"week",
+		"month",
+		"year",
+	] as const);
+	if (!interval) throw missingParam(`${name}[interval]`);
+	const intervalCount = optionalInteger(recurring.interval_count, `${name}[interval_count]`) ?? 1;
+	if (intervalCount < 1 || intervalCount > MAX_INTERVAL_COUNT[interval]) {
+		throw invalidParam(
+			`The interval_count must be between 1 and ${MAX_INTERVAL_COUNT[interval]} for interval=${interval} (at most three years).`,
+			`${name}[interval_count]`,
+		);
+	}
+	return { interval, intervalCount };
 }
 
 /** `tax_behavior`: `exclusive`, `inclusive` or `unspecified` (the default). */

@@ -1,5 +1,5 @@
 import { formatMoney, minorUnitDigits } from "shop-money";
-import type { ShippingRateRecord } from "../state/store.ts";
+import type { RecurringRecord, ShippingRateRecord } from "../state/store.ts";
 
 const EN = {
 	pay: "Pay",
@@ -63,6 +63,11 @@ const EN = {
 	cardSavedText: "Your card has been saved. Nothing more to do here.",
 	testCards:
 		"Test cards: 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined; 4000 0000 0000 9995 has insufficient funds. Any future expiry and any CVC.",
+	subscribe: "Subscribe",
+	subscribeTo: (name: string) => `Subscribe to ${name}`,
+	totalDueToday: "Total due today",
+	subscriptionNotice: (price: string) =>
+		`You will be charged ${price} until you cancel. Your card is saved for these payments.`,
 };
 
 export type Labels = typeof EN;
@@ -131,6 +136,11 @@ const FR: Labels = {
 	cardSavedText: "Votre carte a été enregistrée. Plus rien à faire ici.",
 	testCards:
 		"Cartes de test : 4242 4242 4242 4242 réussit ; 4000 0000 0000 0002 est refusée ; 4000 0000 0000 9995 n'a pas assez de fonds. N'importe quelle date future et n'importe quel CVC.",
+	subscribe: "S'abonner",
+	subscribeTo: (name) => `S'abonner à ${name}`,
+	totalDueToday: "Total dû aujourd'hui",
+	subscriptionNotice: (price) =>
+		`Vous serez débité de ${price} jusqu'à résiliation. Votre carte est enregistrée pour ces paiements.`,
 };
 
 /** The two languages the pages (and the Stripe.js stand-in) speak. */
@@ -207,4 +217,28 @@ export function deliveryEstimateText(rate: ShippingRateRecord, lang: "en" | "fr"
 		return `${lang === "fr" ? "Au moins" : "At least"} ${minimum.value} ${unit(minimum)}`;
 	if (maximum) return `${lang === "fr" ? "Jusqu'à" : "Up to"} ${maximum.value} ${unit(maximum)}`;
 	return "";
+}
+
+const INTERVALS: Record<"en" | "fr", Record<RecurringRecord["interval"], [string, string]>> = {
+	en: {
+		day: ["day", "days"],
+		week: ["week", "weeks"],
+		month: ["month", "months"],
+		year: ["year", "years"],
+	},
+	fr: {
+		day: ["jour", "jours"],
+		week: ["semaine", "semaines"],
+		month: ["mois", "mois"],
+		year: ["an", "ans"],
+	},
+};
+
+/** A price per period: "$30.00 / month", "$30.00 every 3 months"; "30,00 $US / mois". */
+export function periodPrice(amount: string, recurring: RecurringRecord, lang: "en" | "fr"): string {
+	const [one, many] = INTERVALS[lang][recurring.interval];
+	if (recurring.intervalCount === 1) return `${amount} / ${one}`;
+	const every =
+		lang === "fr" ? (recurring.interval === "week" ? "toutes les" : "tous les") : "every";
+	return `${amount} ${every} ${recurring.intervalCount} ${many}`;
 }

@@ -59,7 +59,8 @@ export function submitPayPage(
 	const saveCard = form.get("saveCard") === "yes";
 	const fields = {
 		email: lockedEmail(ctx, session) ?? form.get("email") ?? "",
-		method: savedPaymentMethod ? "card" : chosen,
+		// A subscription page offers cards only.
+		method: savedPaymentMethod || session.mode === "subscription" ? "card" : chosen,
 		cardNumber: form.get("cardNumber") ?? "",
 		cardExpiry: form.get("cardExpiry") ?? "",
 		cardCvc: form.get("cardCvc") ?? "",

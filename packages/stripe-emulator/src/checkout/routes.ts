@@ -3,6 +3,7 @@ import { applyExpand } from "../api/expand.ts";
 import { createdFilter, newestFirst, paginate, renderList } from "../api/pagination.ts";
 import { optionalString } from "../api/params.ts";
 import { type ApiRequest, type ApiRoute, pathId } from "../api/types.ts";
+import { recordSessionCatalog } from "../products/catalog.ts";
 import type { SessionRecord } from "../state/store.ts";
 import { renderLineItems } from "./line-item-object.ts";
 import { createSessionRecord } from "./session-create.ts";
@@ -27,6 +28,7 @@ export const checkoutSessionRoutes: ApiRoute[] = [
 			const session = createSessionRecord(ctx.state, params, ctx.clock.now(), ctx.origin);
 			ctx.state.sessions.set(session.id, session);
 			for (const rate of session.shippingRates) ctx.state.shippingRates.set(rate.id, rate);
+			recordSessionCatalog(ctx, session);
 			return applyExpand(ctx, renderSession(session), params);
 		},
 	},
@@ -37,12 +39,14 @@ export const checkoutSessionRoutes: ApiRoute[] = [
 			const intentId = optionalString(params.payment_intent, "payment_intent");
 			const status = optionalString(params.status, "status");
 			const customer = optionalString(params.customer, "customer");
+			const subscription = optionalString(params.subscription, "subscription");
 			const inRange = createdFilter(params.created);
 			const matching = newestFirst(ctx.state.sessions).filter(
 				(session) =>
 					(!intentId || session.paymentIntentId === intentId) &&
 					(!status || session.status === status) &&
 					(!customer || session.customerId === customer) &&
+					(!subscription || session.subscriptionId === subscription) &&
 					inRange(session.created),
 			);
 			const page = paginate(matching, params);

@@ -34,7 +34,8 @@ export function lockedEmail(ctx: EmulatorContext, session: SessionRecord): strin
  * The Customer's cards the session may show again (`allow_redisplay` in the session's
  * `allow_redisplay_filters`, `always` by default), the default first, then the newest;
  * the default (or else the newest) preselected. With `payment_method_save: enabled`, the
- * box to save a new card. A setup session saves the card anyway: no box, no saved cards.
+ * box to save a new card. A setup session saves the card anyway: no box, no saved cards. A
+ * subscription session saves the card it is paid with: saved cards, no box.
  */
 export function sessionWallet(ctx: EmulatorContext, session: SessionRecord): SessionWallet {
 	const customer = sessionCustomer(ctx, session);
@@ -47,7 +48,9 @@ export function sessionWallet(ctx: EmulatorContext, session: SessionRecord): Ses
 	}));
 	return {
 		cards,
-		offerSave: session.savedPaymentMethodOptions?.paymentMethodSave === "enabled",
+		offerSave:
+			session.mode !== "subscription" &&
+			session.savedPaymentMethodOptions?.paymentMethodSave === "enabled",
 	};
 }
 

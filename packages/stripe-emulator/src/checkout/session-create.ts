@@ -15,7 +15,7 @@ import {
 import { couponValid } from "../discounts/coupons.ts";
 import { checkPromotionCode } from "../discounts/promotion-codes.ts";
 import { newSessionId, randomToken } from "../state/ids.ts";
-import type { SessionRecord, State } from "../state/store.ts";
+import type { LineItemRecord, SessionRecord, State } from "../state/store.ts";
 import { MAX_AMOUNT, parseLineItems } from "./line-item-params.ts";
 import {
 	parseEnabledFlag,
@@ -53,6 +53,7 @@ const SESSION_PARAMS = [
 	"saved_payment_method_options",
 	"currency",
 	"setup_intent_data",
+	"subscription_data",
 ];
 // What a setup session takes (`ui_mode` hosted_page only); the rest of SESSION_PARAMS are payment-mode only.
 const SETUP_SESSION_PARAMS = [
@@ -105,14 +106,22 @@ export function createSessionRecord(
 	rejectUnknown(params, SESSION_PARAMS);
 	const mode = requiredString(params.mode, "mode");
 	if (mode === "setup") return createSetupSessionRecord(state, params, now, origin);
-	if (mode !== "payment") {
+	if (mode !== "payment" && mode !== "subscription") {
 		throw invalidParam(
-			`The emulator only supports mode=payment and mode=setup (got ${mode}).`,
+			`Invalid mode: must be one of payment, setup or subscription (got ${mode}).`,
 			"mode",
 		);
 	}
 	if (params.setup_intent_data !== undefined) {
 		throw invalidParam("setup_intent_data can only be used in setup mode.", "setup_intent_data");
+	}
+	const subscription = mode === "subscription";
+	if (subscription) refuseInSubscriptionMode(params);
+	else if (params.subscription_data !== undefined) {
+		throw invalidParam(
+			"You can not pass `subscription_data` in `payment` mode.",
+			"subscription_data",
+		);
 	}
 	// The pinned API's names: the old ones (hosted, embedded, custom) are refused, as Stripe does.
 	const uiMode = (optionalEnum(params.ui_mode, "ui_mode", ["hosted_page", "elements"]) ??
@@ -126,6 +135,7 @@ export function createSessionRecord(
 	if (!elements && params.return_url !== undefined)
 		throw invalidParam("return_url can only be used with ui_mode=elements.", "return_url");
 	const lineItems = parseLineItems(params.line_items, now);
+	checkRecurringPrices(lineItems, subscription);
 	const currency = lineItems[0]?.currency ?? "usd";
 	const givenCurrency = optionalCurrency(params.currency);
 	if (givenCurrency !== undefined && givenCurrency !== currency) {
@@ -154,7 +164,10 @@ export function createSessionRecord(
 	const session: SessionRecord = {
 		id: newSessionId(),
 		created: now,
-		mode: "payment",
+		mode: subscription ? "subscription" : "payment",
+		subscriptionData: subscription ? parseSubscriptionData(params.subscription_data) : null,
+		subscriptionId: null,
+		invoiceId: null,
 		...customer,
 		setupIntentId: null,
 		expiresAt: parseExpiresAt(params.expires_at, now),
@@ -201,6 +214,118 @@ export function createSessionRecord(
 	session.customerDetailsEmail = customerEmailOf(state, session);
 	if (elements) session.clientSecret = `${session.id}_secret_${randomToken(24)}`;
 	return session;
+}
+
+/**
+ * What Stripe refuses in `mode=subscription` (`payment_intent_data`, `shipping_options`), and
+ * what the emulator does not do there: a session without `customer` (Stripe would make
+ * one), `ui_mode=elements` (the Stripe.js stand-in pays payment sessions only).
+ */
+function refuseInSubscriptionMode(params: ParamObject): void {
+	if (params.payment_intent_data !== undefined) {
+		throw invalidParam(
+			"You can not pass `payment_intent_data` in `subscription` mode.",
+			"payment_intent_data",
+		);
+	}
+	if (params.shipping_options !== undefined) {
+		throw invalidParam(
+			"You can only pass `shipping_options` in `payment` mode.",
+			"shipping_options",
+		);
+	}
+	if (params.customer === undefined || params.customer === "") {
+		throw invalidParam(
+			"The emulator needs `customer` in `subscription` mode (it does not create Customers in Checkout).",
+			"customer",
+		);
+	}
+	if (params.ui_mode === "elements") {
+		throw invalidParam(
+			"The emulator supports mode=subscription with ui_mode=hosted_page only.",
+			"ui_mode",
+		);
+	}
+}
+
+/**
+ * A subscription session needs a recurring price, all on one billing interval (one-time prices
+ * may come with them: they are billed once, on the first invoice); a payment session takes
+ * one-time prices only.
+ */
+function checkRecurringPrices(lineItems: LineItemRecord[], subscription: boolean): void {
+	const recurring = lineItems.filter((item) => item.recurring);
+	if (!subscription) {
+		if (recurring.length > 0) {
+			throw invalidParam(
+				"You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.",
+				"line_items",
+			);
+		}
+		return;
+	}
+	const first = recurring[0]?.recurring;
+	if (!first) {
+		throw invalidParam(
+			"You must provide at least one recurring price in `subscription` mode when using prices.",
+			"line_items",
+		);
+	}
+	const other = recurring.find(
+		(item) =>
+			item.recurring?.interval !== first.interval ||
+			item.recurring?.intervalCount !== first.intervalCount,
+	);
+	if (other) {
+		throw invalidParam(
+			"The emulator bills one interval per subscription: all recurring prices must have the same interval and interval_count.",
+			"line_items",
+		);
+	}
+}
+
+// Stripe's `subscription_data` fields the emulator does not model.
+const UNSUPPORTED_SUBSCRIPTION_DATA = [
+	"application_fee_percent",
+	"billing_cycle_anchor",
+	"billing_cycle_anchor_config",
+	"billing_mode",
+	"default_tax_rates",
+	"invoice_settings",
+	"on_behalf_of",
+	"pending_invoice_item_interval",
+	"proration_behavior",
+	"transfer_data",
+	"trial_end",
+	"trial_period_days",
+	"trial_settings",
+];
+
+/** `subscription_data[metadata|description]`: what the Subscription is made with. */
+function parseSubscriptionData(
+	value: ParamObject[string] | undefined,
+): NonNullable<SessionRecord["subscriptionData"]> {
+	const data = optionalObject(value, "subscription_data") ?? {};
+	for (const key of Object.keys(data)) {
+		if (UNSUPPORTED_SUBSCRIPTION_DATA.includes(key)) {
+			throw invalidParam(
+				`The emulator does not support subscription_data[${key}] (no trials, anchors or prorations).`,
+				`subscription_data[${key}]`,
+			);
+		}
+	}
+	rejectUnknown(data, ["metadata", "description"], "subscription_data");
+	const description = optionalString(data.description, "subscription_data[description]") ?? null;
+	if (description !== null && description.length > 500) {
+		throw invalidParam(
+			"subscription_data[description] can have up to 500 characters.",
+			"subscription_data[description]",
+		);
+	}
+	return {
+		metadata: metadataParam(data.metadata, "subscription_data[metadata]"),
+		description,
+	};
 }
 
 /** `discounts[0][coupon]` or `discounts[0][promotion_code]`: one discount applied from the start. */

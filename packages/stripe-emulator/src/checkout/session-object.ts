@@ -16,11 +16,12 @@ export function delayedMethodFor(currency: string): "sepa_debit" | "us_bank_acco
 	return currency === "eur" ? "sepa_debit" : "us_bank_account";
 }
 
-/** The session's `checkout.session` object, with every field Stripe sends for a payment- or setup-mode session. */
+/** The session's `checkout.session` object, with every field Stripe sends for a payment-, setup- or subscription-mode session. */
 export function renderSession(session: SessionRecord): JsonObject {
 	const complete = session.status === "complete";
 	const elements = session.uiMode === "elements";
 	const setup = session.mode === "setup";
+	const subscription = session.mode === "subscription";
 	const totals = sessionTotals(session);
 	const shippingDetails = session.shippingDetails
 		? {
@@ -85,7 +86,8 @@ export function renderSession(session: SessionRecord): JsonObject {
 			: [],
 		expires_at: session.expiresAt,
 		integration_identifier: null,
-		invoice: null,
+		// A subscription session's first invoice, once paid.
+		invoice: session.invoiceId ?? null,
 		invoice_creation: {
 			enabled: false,
 			invoice_data: {
@@ -102,14 +104,16 @@ export function renderSession(session: SessionRecord): JsonObject {
 		locale: session.locale,
 		managed_payments: { enabled: false },
 		metadata: { ...session.metadata },
-		mode: setup ? "setup" : "payment",
+		mode: session.mode ?? "payment",
 		origin_context: null,
 		payment_intent: session.paymentIntentId,
 		payment_link: null,
-		payment_method_collection: setup ? "always" : "if_required",
+		payment_method_collection: setup || subscription ? "always" : "if_required",
 		payment_method_configuration_details: null,
 		payment_method_options: { card: { request_three_d_secure: "automatic" } },
-		payment_method_types: setup ? ["card"] : sessionPaymentMethodTypes(session.currency),
+		// Subscriptions are paid by card here (the emulator offers no bank debit for them).
+		payment_method_types:
+			setup || subscription ? ["card"] : sessionPaymentMethodTypes(session.currency),
 		payment_status: session.paymentStatus,
 		permissions: null,
 		phone_number_collection: { enabled: session.phoneNumberCollection },
@@ -133,7 +137,7 @@ export function renderSession(session: SessionRecord): JsonObject {
 		})),
 		status: session.status,
 		submit_type: session.submitType,
-		subscription: null,
+		subscription: session.subscriptionId ?? null,
 		success_url: elements ? null : session.successUrl,
 		return_url: elements ? session.successUrl : null,
 		total_details: setup

@@ -68,7 +68,13 @@ export function sessionTotals(session: SessionRecord, choice: TotalsChoice = {})
 	};
 }
 
-function taxed(amount: number, discount: number, behavior: TaxBehavior, rate: number): LineTotals {
+/** One line's amounts: its discount taken off, then tax added (exclusive) or found inside (inclusive). */
+export function taxed(
+	amount: number,
+	discount: number,
+	behavior: TaxBehavior,
+	rate: number,
+): LineTotals {
 	const taxable = amount - discount;
 	if (behavior === "inclusive") {
 		return { subtotal: amount, discount, tax: taxWithin(taxable, rate), total: taxable };

@@ -4,6 +4,7 @@ import { type HttpAnswer, jsonAnswer } from "../api/http-io.ts";
 import { controlCustomerRoutes } from "../customers/control-routes.ts";
 import { controlPaymentRoutes } from "../payments/control-routes.ts";
 import type { EmulatorContext } from "../state/context.ts";
+import { controlSubscriptionRoutes } from "../subscriptions/control-routes.ts";
 import { controlWebhookRoutes } from "../webhooks/control-routes.ts";
 import { controlFaultRoutes } from "./fault-routes.ts";
 import type { FaultInjector } from "./faults.ts";
@@ -17,6 +18,7 @@ export const CONTROL_ROUTES: ControlRoute[] = [
 	...controlWebhookRoutes,
 	...controlPaymentRoutes,
 	...controlCustomerRoutes,
+	...controlSubscriptionRoutes,
 	...controlFaultRoutes,
 ];
 

@@ -32,6 +32,7 @@ export const controlStateRoutes: ControlRoute[] = [
 			seedPromotionCodes(ctx.state, ctx.promotionCodeSeeds, ctx.clock.now());
 			ctx.webhooks.reset();
 			ctx.delayed.clear();
+			ctx.billing.afterRetries = ctx.billing.startAfterRetries;
 			faults.clear();
 			return { ok: true };
 		},

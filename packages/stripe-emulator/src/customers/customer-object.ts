@@ -27,7 +27,7 @@ export function renderCustomer(customer: CustomerRecord): JsonObject {
 		livemode: false,
 		metadata: { ...customer.metadata },
 		name: customer.name,
-		next_invoice_sequence: 1,
+		next_invoice_sequence: customer.nextInvoiceSequence ?? 1,
 		phone: customer.phone,
 		preferred_locales: [...customer.preferredLocales],
 		shipping: customer.shipping

@@ -23,6 +23,8 @@ import { checkPromotionCode } from "../discounts/promotion-codes.ts";
 import { renderSetupIntent } from "../setup/setup-intent-object.ts";
 import { saveSetupCard } from "../setup/setup-intents.ts";
 import { patch, type SessionRecord } from "../state/store.ts";
+import { invoiceWithPayments } from "../subscriptions/control-routes.ts";
+import { renderSubscription } from "../subscriptions/subscription-object.ts";
 import { NO_REQUEST } from "../webhooks/event-object.ts";
 import { renderPaymentIntent } from "./payment-intent-object.ts";
 import { attemptPayment, type PaymentInput, requireOpen } from "./payments.ts";
@@ -38,6 +40,9 @@ function paymentInput(request: ControlRequest, session: SessionRecord): PaymentI
 	const { input, ctx } = request;
 	const email = inputString(input, "email") ?? lockedEmail(ctx, session) ?? "shopper@example.com";
 	const delayed = inputEnum(input, "delayed", ["success", "failure"] as const);
+	if (delayed && session.mode === "subscription") {
+		throw badInput("A subscription session is paid by card (no bank debit).", "delayed");
+	}
 	if (delayed) return { method: "delayed", outcome: delayed, email };
 	const savedId = inputString(input, "paymentMethod");
 	if (savedId !== undefined) {
@@ -198,6 +203,13 @@ export const controlPaymentRoutes: ControlRoute[] = [
 				error: result.error,
 				session: renderSession(result.session),
 				paymentIntent: result.paymentIntent ? renderPaymentIntent(result.paymentIntent) : null,
+				// A subscription session's Subscription and first Invoice (null until paid).
+				...(session.mode === "subscription" && {
+					subscription: result.subscription
+						? renderSubscription(request.ctx.state, result.subscription)
+						: null,
+					invoice: result.invoice ? invoiceWithPayments(result.invoice) : null,
+				}),
 			};
 		},
 	},

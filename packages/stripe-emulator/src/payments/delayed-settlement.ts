@@ -16,7 +16,7 @@ export function settleDelayedPayment(
 ): void {
 	const intent = ctx.state.paymentIntents.get(paymentIntentId);
 	const charge = intent?.latestChargeId ? ctx.state.charges.get(intent.latestChargeId) : undefined;
-	const session = intent ? ctx.state.sessions.get(intent.sessionId) : undefined;
+	const session = intent?.sessionId ? ctx.state.sessions.get(intent.sessionId) : undefined;
 	if (!intent || !charge || !session || intent.status !== "processing") return;
 	if (outcome === "success") {
 		patch(charge, { status: "succeeded", balanceTransaction: newId("txn") });

@@ -145,7 +145,11 @@ export function completeSession(
  * shipping details, the address (the page's billing address is the shipping address) and
  * the name.
  */
-function updateSessionCustomer(ctx: EmulatorContext, session: SessionRecord, email: string): void {
+export function updateSessionCustomer(
+	ctx: EmulatorContext,
+	session: SessionRecord,
+	email: string,
+): void {
 	const customer = session.customerId ? ctx.state.customers.get(session.customerId) : undefined;
 	if (!customer) return;
 	const update = session.customerUpdate;

@@ -6,11 +6,15 @@ import { attachPaymentMethod, newCardPaymentMethod } from "../customers/wallet.t
 import type { EmulatorContext } from "../state/context.ts";
 import { newId } from "../state/ids.ts";
 import {
+	type InvoiceRecord,
 	type PaymentIntentRecord,
 	type PaymentMethodRecord,
 	patch,
 	type SessionRecord,
+	type SubscriptionRecord,
 } from "../state/store.ts";
+import { savedCardOutcome } from "../subscriptions/billing.ts";
+import { paySubscriptionSession } from "../subscriptions/checkout-subscription.ts";
 import { NO_REQUEST } from "../webhooks/event-object.ts";
 import { chargeSnapshot } from "./charge-object.ts";
 import type { DelayedOutcome } from "./delayed-payments.ts";
@@ -48,6 +52,9 @@ export type PaymentResult = {
 	session: SessionRecord;
 	/** None when a discount leaves nothing to pay (`payment_status: "no_payment_required"`). */
 	paymentIntent: PaymentIntentRecord | null;
+	/** A subscription session's Subscription and first Invoice, once paid. */
+	subscription?: SubscriptionRecord | null;
+	invoice?: InvoiceRecord | null;
 };
 
 /** Runs one attempt on an open session: the hosted page's "Pay" button. */
@@ -57,6 +64,8 @@ export function attemptPayment(
 	input: PaymentInput,
 ): PaymentResult {
 	requireOpen(session);
+	// A subscription's first payment is its first invoice's.
+	if (session.mode === "subscription") return paySubscriptionSession(ctx, session, input);
 	// As on Stripe, a session with nothing to pay completes without a PaymentIntent.
 	if (sessionTotals(session).total === 0) {
 		completeSession(ctx, session, "no_payment_required", input.email);
@@ -86,10 +95,11 @@ function payByCard(
 	intent: PaymentIntentRecord,
 	input: Extract<PaymentInput, { method: "card" }>,
 ): PaymentResult {
-	const outcome = cardOutcome(input.card);
 	const saved = input.savedPaymentMethodId
 		? ctx.state.paymentMethods.get(input.savedPaymentMethodId)
 		: undefined;
+	// A saved card pays as its number does, or declines while its Customer's cards are made to.
+	const outcome = saved ? savedCardOutcome(saved) : cardOutcome(input.card);
 	const method =
 		saved ??
 		newCardPaymentMethod(ctx, {

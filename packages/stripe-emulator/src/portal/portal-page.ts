@@ -26,12 +26,17 @@ import type { EmulatorContext } from "../state/context.ts";
 import type { CustomerRecord, PaymentMethodRecord, PortalSessionRecord } from "../state/store.ts";
 import { NO_REQUEST } from "../webhooks/event-object.ts";
 import { type PortalLabels, portalLabels } from "./portal-labels.ts";
+import {
+	SUBSCRIPTION_ACTIONS,
+	subscriptionsSection,
+	useForSubscriptions,
+} from "./subscriptions-section.ts";
 
 /*
  * The Billing Portal's pages (`/p/session/:id`): plain HTML forms, no script. The home page
  * is a list of sections; each change is a POST to `/p/session/:id/<action>` that changes
- * state for real (with Stripe's events) and redirects home with a notice. A Subscriptions
- * section (cancel at period end, resume, quantity) is one more entry in each table.
+ * state for real (with Stripe's events) and redirects home with a notice. The Subscriptions
+ * section (cancel at period end, resume, quantity) is `subscriptions-section.ts`.
  */
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -50,9 +55,13 @@ export type PortalView = {
 };
 
 /** One part of the home page, in order. */
-type PortalSection = (view: PortalView) => Html;
+type PortalSection = (view: PortalView) => Html | string;
 
-const SECTIONS: PortalSection[] = [billingInformationSection, paymentMethodsSection];
+const SECTIONS: PortalSection[] = [
+	subscriptionsSection,
+	billingInformationSection,
+	paymentMethodsSection,
+];
 
 /** A change: `show` answers its own page (GET), `submit` does it (POST). */
 export type PortalAction = {
@@ -64,9 +73,7 @@ export type PortalAction = {
 export const PORTAL_ACTIONS: Record<string, PortalAction> = {
 	make_default: {
 		submit: (view, form) =>
-			withCustomerCard(view, form, "make_default", (method) =>
-				setDefaultPaymentMethod(view.ctx, view.customer, method.id, NO_REQUEST),
-			),
+			withCustomerCard(view, form, "make_default", (method) => makeDefault(view, method.id)),
 	},
 	remove: {
 		submit: (view, form) =>
@@ -78,7 +85,29 @@ export const PORTAL_ACTIONS: Record<string, PortalAction> = {
 		show: (view) => htmlAnswer(200, renderAddCardPage(view, null)),
 		submit: addCard,
 	},
+	...Object.fromEntries(
+		Object.entries(SUBSCRIPTION_ACTIONS).map(([name, change]) => [
+			name,
+			{
+				submit: (view: PortalView, form: URLSearchParams) => {
+					const result = change(view, form);
+					if (result.ok) return done(view, name);
+					return htmlAnswer(
+						result.status,
+						renderHome(view, { notice: null, error: result.message }),
+					);
+				},
+			},
+		]),
+	),
 };
+
+// The Customer's default card (`customer.updated`), which its current subscriptions then use
+// too (`customer.subscription.updated`), as the portal updates them together.
+function makeDefault(view: PortalView, methodId: string): void {
+	setDefaultPaymentMethod(view.ctx, view.customer, methodId, NO_REQUEST);
+	useForSubscriptions(view, methodId);
+}
 
 /** `GET /p/session/:id`: the home page, with the notice of the change just made (`?done=`). */
 export function showPortal(ctx: EmulatorContext, id: string, query: URLSearchParams): HttpAnswer {
@@ -172,9 +201,7 @@ function addCard(view: PortalView, form: URLSearchParams): HttpAnswer {
 	});
 	attachPaymentMethod(ctx, method, customer, "always", NO_REQUEST);
 	// The first card becomes the default, as the portal makes it.
-	if (!customer.defaultPaymentMethodId) {
-		setDefaultPaymentMethod(ctx, customer, method.id, NO_REQUEST);
-	}
+	if (!customer.defaultPaymentMethodId) makeDefault(view, method.id);
 	return done(view, "add_card");
 }
 

@@ -16,6 +16,8 @@ export type EmulatorContext = {
 	delayed: DelayedPayments;
 	/** Promotion codes created at start and again after a reset. */
 	promotionCodeSeeds: readonly PromotionCodeSeed[];
+	/** Subscription billing settings (what happens when an invoice's retries run out). */
+	billing: BillingSettings;
 	/** Where the emulator is reachable, for session `url`s; set once listening. */
 	origin: string;
 	log: (line: string) => void;
@@ -28,6 +30,14 @@ export type EmulatorContext = {
 	) => JsonObject;
 };
 
+/** What the account's Billing settings say about failed subscription payments. */
+export type BillingSettings = {
+	/** After the last failed attempt: cancel the subscription (Stripe's default) or leave it `unpaid`. */
+	afterRetries: "cancel" | "unpaid";
+	/** The start option, restored by a reset. */
+	readonly startAfterRetries: "cancel" | "unpaid";
+};
+
 type ContextOptions = {
 	webhookUrl: string | null;
 	webhookEvents: readonly string[] | null;
@@ -35,6 +45,7 @@ type ContextOptions = {
 	retryBaseMs: number;
 	delayedMs: number;
 	promotionCodeSeeds: readonly PromotionCodeSeed[];
+	afterRetries?: "cancel" | "unpaid";
 	log: (line: string) => void;
 };
 
@@ -68,6 +79,10 @@ export function createContext(options: ContextOptions): EmulatorContext {
 			settleDelayedPayment(context, paymentIntentId, outcome),
 		),
 		promotionCodeSeeds: options.promotionCodeSeeds,
+		billing: {
+			afterRetries: options.afterRetries ?? "cancel",
+			startAfterRetries: options.afterRetries ?? "cancel",
+		},
 		origin: "",
 		log: options.log,
 		emit(type, object, source, previousAttributes) {

@@ -17,6 +17,10 @@ const KEPT = [
 	"paymentMethods",
 	"setupIntents",
 	"portalSessions",
+	"products",
+	"prices",
+	"subscriptions",
+	"invoices",
 	"idempotency",
 ] as const;
 

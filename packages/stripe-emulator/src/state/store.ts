@@ -18,6 +18,14 @@ export type LineItemRecord = {
 	taxCode: string | null;
 	/** `product_data[images]` (absent in state saved before the Stripe.js stand-in). */
 	images?: string[];
+	/** `price_data[recurring]`: a subscription's price; null (or absent): a one-time price. */
+	recurring?: RecurringRecord | null;
+};
+
+/** How often a recurring price bills: every `intervalCount` `interval`s. */
+export type RecurringRecord = {
+	interval: "day" | "week" | "month" | "year";
+	intervalCount: number;
 };
 
 /** Whether an amount excludes tax (tax is added), includes it, or says nothing (treated as exclusive). */
@@ -111,8 +119,13 @@ export type CustomerUpdateRecord = {
 export type SessionRecord = {
 	id: string;
 	created: number;
-	/** `payment` (absent in state saved before setup sessions) or `setup`. */
-	mode?: "payment" | "setup";
+	/** `payment` (absent in state saved before setup sessions), `setup` or `subscription`. */
+	mode?: "payment" | "setup" | "subscription";
+	/** `subscription_data` of a subscription session (what the Subscription is made with). */
+	subscriptionData?: { metadata: Metadata; description: string | null } | null;
+	/** A subscription session's Subscription and first Invoice, once paid. */
+	subscriptionId?: string | null;
+	invoiceId?: string | null;
 	/** `customer`: the Customer whose saved cards the page offers; null (or absent): none. */
 	customerId?: string | null;
 	savedPaymentMethodOptions?: SavedPaymentMethodOptionsRecord | null;
@@ -204,6 +217,8 @@ export type PaymentMethodRecord = {
 	 * number does. The emulator's own: never rendered into an API object.
 	 */
 	cardNumber?: string;
+	/** Set by the control API (`/_emulator/customers/:id/decline`): its payments decline. */
+	declining?: boolean;
 };
 
 /** A `customer`. */
@@ -221,6 +236,8 @@ export type CustomerRecord = {
 	invoicePrefix: string;
 	/** `invoice_settings.default_payment_method`. */
 	defaultPaymentMethodId: string | null;
+	/** `next_invoice_sequence`: the number of the Customer's next invoice (absent: 1). */
+	nextInvoiceSequence?: number;
 };
 
 /** A `setup_intent` (Checkout's setup mode makes them). */
@@ -277,7 +294,10 @@ export type PaymentIntentRecord = {
 	lastPaymentError: PaymentErrorRecord | null;
 	canceledAt: number | null;
 	cancellationReason: string | null;
-	sessionId: string;
+	/** The Checkout Session that made it; null for an invoice's. */
+	sessionId: string | null;
+	/** The Invoice it pays (a subscription's); null (or absent) for a Checkout payment. */
+	invoiceId?: string | null;
 	/** The session's Customer; null (or absent): none. */
 	customerId?: string | null;
 	/** `on_session` once the shopper ticks "Save my card" (Checkout's save box); null (or absent) otherwise. */
@@ -325,6 +345,174 @@ export type WebhookEndpointRecord = {
 	status: "enabled" | "disabled";
 };
 
+/** A `product` (made from a line item's `price_data[product_data]`). */
+export type ProductRecord = {
+	id: string;
+	created: number;
+	name: string;
+	description: string | null;
+	metadata: Metadata;
+	images: string[];
+	taxCode: string | null;
+};
+
+/** A `price` (made from a line item's `price_data`): one-time, or recurring for subscriptions. */
+export type PriceRecord = {
+	id: string;
+	created: number;
+	productId: string;
+	currency: string;
+	unitAmount: number;
+	taxBehavior: TaxBehavior;
+	recurring: RecurringRecord | null;
+};
+
+export type SubscriptionStatus =
+	| "incomplete"
+	| "incomplete_expired"
+	| "trialing"
+	| "active"
+	| "past_due"
+	| "unpaid"
+	| "canceled"
+	| "paused";
+
+/** One `subscription_item`: a price and a quantity. */
+export type SubscriptionItemRecord = {
+	id: string;
+	created: number;
+	priceId: string;
+	quantity: number;
+	metadata: Metadata;
+};
+
+/** A coupon applied to a subscription (at Checkout), with how long it lasts. */
+export type SubscriptionDiscountRecord = {
+	/** The `discount` object's id (`di_…`). */
+	id: string;
+	couponId: string;
+	promotionCodeId: string | null;
+	percentOff: number | null;
+	amountOff: number | null;
+	duration: "once" | "forever" | "repeating";
+	/** Until when a `repeating` coupon applies; null otherwise. */
+	end: number | null;
+	start: number;
+};
+
+/** A `subscription` (made by a subscription-mode Checkout Session). */
+export type SubscriptionRecord = {
+	id: string;
+	created: number;
+	customerId: string;
+	status: SubscriptionStatus;
+	currency: string;
+	items: SubscriptionItemRecord[];
+	/** The recurring prices' interval (all the items share it). */
+	recurring: RecurringRecord;
+	billingCycleAnchor: number;
+	/** Periods started since the anchor: 0 for the first period. */
+	periodIndex: number;
+	currentPeriodStart: number;
+	currentPeriodEnd: number;
+	/**
+	 * The subscription's own time (like a Stripe test clock): the control API's `advance`
+	 * moves it to the period's end. Objects made for it carry this time.
+	 */
+	clockTime: number;
+	defaultPaymentMethodId: string | null;
+	latestInvoiceId: string | null;
+	metadata: Metadata;
+	description: string | null;
+	cancelAtPeriodEnd: boolean;
+	cancelAt: number | null;
+	canceledAt: number | null;
+	endedAt: number | null;
+	cancellationDetails: {
+		comment: string | null;
+		feedback: string | null;
+		reason: "cancellation_requested" | "payment_failed" | null;
+	};
+	discount: SubscriptionDiscountRecord | null;
+	automaticTax: boolean;
+	/** The country whose rate its invoices' tax uses (the Checkout address's); null: none. */
+	taxCountry: string | null;
+	/** The shipping details Checkout collected, for its invoices' `customer_shipping`. */
+	shipping: (ShippingDetailsRecord & { phone: string | null }) | null;
+	sessionId: string | null;
+};
+
+/** One `line_item` of an invoice. */
+export type InvoiceLineRecord = {
+	id: string;
+	description: string;
+	priceId: string;
+	productId: string;
+	unitAmount: number;
+	quantity: number;
+	/** Before discount and tax. */
+	amount: number;
+	discount: number;
+	tax: number;
+	taxBehavior: TaxBehavior;
+	periodStart: number;
+	periodEnd: number;
+	/** The subscription item it bills; null for a one-time item on the first invoice. */
+	subscriptionItemId: string | null;
+};
+
+/** An `invoice_payment`: the invoice's PaymentIntent and whether it paid. */
+export type InvoicePaymentRecord = {
+	id: string;
+	created: number;
+	paymentIntentId: string;
+	amountRequested: number;
+	amountPaid: number | null;
+	status: "open" | "paid" | "canceled";
+	paidAt: number | null;
+	canceledAt: number | null;
+};
+
+/** An `invoice` (a subscription's). */
+export type InvoiceRecord = {
+	id: string;
+	created: number;
+	number: string | null;
+	customerId: string;
+	subscriptionId: string;
+	/** `parent.subscription_details.metadata`: the subscription's metadata when invoiced. */
+	subscriptionMetadata: Metadata;
+	billingReason: "subscription_create" | "subscription_cycle";
+	status: "draft" | "open" | "paid" | "uncollectible" | "void";
+	currency: string;
+	lines: InvoiceLineRecord[];
+	subtotal: number;
+	discount: number;
+	tax: number;
+	total: number;
+	amountPaid: number;
+	discountId: string | null;
+	taxCountry: string | null;
+	automaticTax: boolean;
+	periodStart: number;
+	periodEnd: number;
+	attemptCount: number;
+	nextPaymentAttempt: number | null;
+	paymentIntentId: string | null;
+	payments: InvoicePaymentRecord[];
+	finalizedAt: number | null;
+	paidAt: number | null;
+	markedUncollectibleAt: number | null;
+	voidedAt: number | null;
+	customerEmail: string | null;
+	customerName: string | null;
+	customerPhone: string | null;
+	customerAddress: LooseAddressRecord | null;
+	customerShipping: { name: string; address: LooseAddressRecord; phone: string | null } | null;
+	/** The url prefix of the emulator that made it, for `hosted_invoice_url`. */
+	origin: string;
+};
+
 /** A recorded `/v1` request, for tests to assert what the worker sent. */
 export type RequestLogEntry = {
 	method: string;
@@ -365,6 +553,10 @@ export type State = {
 	paymentMethods: Map<string, PaymentMethodRecord>;
 	setupIntents: Map<string, SetupIntentRecord>;
 	portalSessions: Map<string, PortalSessionRecord>;
+	products: Map<string, ProductRecord>;
+	prices: Map<string, PriceRecord>;
+	subscriptions: Map<string, SubscriptionRecord>;
+	invoices: Map<string, InvoiceRecord>;
 	idempotency: Map<string, IdempotencyRecord>;
 	idempotencyInFlight: Set<string>;
 	requests: RequestLogEntry[];
@@ -386,6 +578,10 @@ export function createState(): State {
 		paymentMethods: new Map(),
 		setupIntents: new Map(),
 		portalSessions: new Map(),
+		products: new Map(),
+		prices: new Map(),
+		subscriptions: new Map(),
+		invoices: new Map(),
 		idempotency: new Map(),
 		idempotencyInFlight: new Set(),
 		requests: [],
@@ -407,6 +603,10 @@ export function resetState(state: State): void {
 	state.paymentMethods.clear();
 	state.setupIntents.clear();
 	state.portalSessions.clear();
+	state.products.clear();
+	state.prices.clear();
+	state.subscriptions.clear();
+	state.invoices.clear();
 	state.idempotency.clear();
 	state.idempotencyInFlight.clear();
 	state.requests.length = 0;

@@ -9,7 +9,11 @@ export const controlWebhookRoutes: ControlRoute[] = [
 	{
 		method: "GET",
 		pattern: "/_emulator/webhooks",
-		handler: ({ ctx }) => ({ ...ctx.webhooks.config(), held: ctx.webhooks.heldCount() }),
+		handler: ({ ctx }) => ({
+			...ctx.webhooks.config(),
+			held: ctx.webhooks.heldCount(),
+			batch: ctx.webhooks.pendingBatch(),
+		}),
 	},
 	{
 		method: "POST",
@@ -33,6 +37,29 @@ export const controlWebhookRoutes: ControlRoute[] = [
 		handler: async ({ ctx, input }) => {
 			const order = inputEnum(input, "order", ["fifo", "reverse"] as const);
 			return { flushed: await ctx.webhooks.flush(order) };
+		},
+	},
+	{
+		// The next `count` events delivered together, in another order and/or twice.
+		method: "POST",
+		pattern: "/_emulator/webhooks/next",
+		handler: async ({ ctx, input }) => {
+			const count = inputNumber(input, "count");
+			if (count === undefined || !Number.isInteger(count) || count < 1) {
+				throw badInput("count must be a whole number of events, 1 or more.", "count");
+			}
+			const order = inputEnum(input, "order", ["fifo", "reverse", "shuffle"] as const) ?? "reverse";
+			if (input.duplicate !== undefined && typeof input.duplicate !== "boolean") {
+				throw badInput("duplicate must be true or false.", "duplicate");
+			}
+			const seed = inputNumber(input, "seed");
+			await ctx.webhooks.arrangeNext({
+				count,
+				order,
+				duplicate: input.duplicate === true,
+				...(seed !== undefined && { seed }),
+			});
+			return { batch: ctx.webhooks.pendingBatch() };
 		},
 	},
 	{

@@ -5,6 +5,20 @@ import type { DeliveryLogEntry, WebhookConfig, WebhookTarget } from "./types.ts"
 
 type Job = { event: JsonObject; target: WebhookTarget };
 
+/** How the next events are to be delivered: in another order and/or each twice. */
+export type EventBatchOptions = {
+	/** How many events (emitted from now on) the batch takes. */
+	count: number;
+	/** `fifo` (emission order), `reverse` (newest first) or `shuffle` (a random order, never the emission order for two or more). */
+	order: "fifo" | "reverse" | "shuffle";
+	/** Deliver each event twice (the copies one after the other). */
+	duplicate: boolean;
+	/** Makes `shuffle` repeatable. */
+	seed?: number;
+};
+
+type Batch = EventBatchOptions & { remaining: number; events: Job[][] };
+
 type DispatcherOptions = {
 	config: WebhookConfig;
 	retryBaseMs: number;
@@ -25,6 +39,7 @@ export class WebhookDispatcher {
 	#options: DispatcherOptions;
 	#config: WebhookConfig;
 	#held: Job[] = [];
+	#batch: Batch | null = null;
 	#chains = new Map<string, Promise<void>>();
 	#pending = new Set<symbol>();
 	#idleWaiters: (() => void)[] = [];
@@ -64,10 +79,37 @@ export class WebhookDispatcher {
 		return targets;
 	}
 
+	/**
+	 * Holds the next `count` events (whatever the mode) and, once the last of them is emitted,
+	 * delivers them together in `order`, each twice with `duplicate`. A batch already waiting
+	 * is delivered first, as it is.
+	 */
+	async arrangeNext(options: EventBatchOptions): Promise<void> {
+		if (this.#batch) await this.#releaseBatch();
+		this.#batch = { ...options, remaining: options.count, events: [] };
+	}
+
+	/** The batch waiting for its events, if any. */
+	pendingBatch(): { count: number; remaining: number; order: string; duplicate: boolean } | null {
+		const batch = this.#batch;
+		if (!batch) return null;
+		const { count, remaining, order, duplicate } = batch;
+		return { count, remaining, order, duplicate };
+	}
+
 	/** Hands a new event to its receivers according to the mode; never waits for them. */
 	dispatch(event: JsonObject): void {
 		const type = String(event.type);
 		this.#options.log(`--> ${type} [${String(event.id)}]`);
+		const batch = this.#batch;
+		if (batch) {
+			const jobs = this.targetsFor(type).map((target) => ({ event, target }));
+			for (const job of jobs) this.#record(job, 0, null, null, "held", 0);
+			batch.events.push(jobs);
+			batch.remaining -= 1;
+			if (batch.remaining <= 0) void this.#releaseBatch();
+			return;
+		}
 		for (const target of this.targetsFor(type)) {
 			const job = { event, target };
 			const { mode } = this.#config;
@@ -82,13 +124,34 @@ export class WebhookDispatcher {
 		}
 	}
 
-	/** Delivers held events (reverse mode defaults to newest first); resolves after first attempts. */
+	/**
+	 * Delivers held events (reverse mode defaults to newest first), and a batch still waiting
+	 * for its events, in its order; resolves after first attempts.
+	 */
 	async flush(order?: "fifo" | "reverse"): Promise<number> {
+		const batched = this.#batch ? await this.#releaseBatch() : 0;
 		const jobs = this.#held.splice(0);
 		const reverse = (order ?? (this.#config.mode === "reverse" ? "reverse" : "fifo")) === "reverse";
 		if (reverse) jobs.reverse();
 		await Promise.all(jobs.map((job) => this.#enqueue(job)));
-		return jobs.length;
+		return batched + jobs.length;
+	}
+
+	// Delivers a batch's events in its order (each twice when asked); answers the deliveries queued.
+	async #releaseBatch(): Promise<number> {
+		const batch = this.#batch;
+		if (!batch) return 0;
+		this.#batch = null;
+		const events = arrange(batch.events, batch.order, batch.seed);
+		const runs: Promise<void>[] = [];
+		for (const jobs of events) {
+			for (const job of jobs) {
+				runs.push(this.#enqueue(job));
+				if (batch.duplicate) runs.push(this.#enqueue(job));
+			}
+		}
+		await Promise.all(runs);
+		return runs.length;
 	}
 
 	/** Redelivers one event to every receiver now, outside the queue and without retries. */
@@ -108,9 +171,10 @@ export class WebhookDispatcher {
 		return [...this.#deliveries];
 	}
 
-	/** How many events wait for a flush. */
+	/** How many deliveries wait for a flush (held, or in a batch not yet complete). */
 	heldCount(): number {
-		return this.#held.length;
+		const batched = this.#batch?.events.reduce((sum, jobs) => sum + jobs.length, 0) ?? 0;
+		return this.#held.length + batched;
 	}
 
 	/** Forgets queued work and logs and goes back to the starting settings. */
@@ -118,6 +182,7 @@ export class WebhookDispatcher {
 		this.#generation++;
 		this.#clearTimers();
 		this.#held = [];
+		this.#batch = null;
 		this.#chains.clear();
 		this.#deliveries = [];
 		this.#delivered.clear();
@@ -233,4 +298,31 @@ export class WebhookDispatcher {
 		for (const timer of this.#timers) clearTimeout(timer);
 		this.#timers.clear();
 	}
+}
+
+/** Items in `order`; `shuffle` never leaves two or more in the order they came. */
+function arrange<T>(items: T[], order: EventBatchOptions["order"], seed?: number): T[] {
+	if (order === "fifo") return [...items];
+	if (order === "reverse") return [...items].reverse();
+	const random = seededRandom(seed ?? Math.floor(Math.random() * 2 ** 31));
+	const out = [...items];
+	for (let i = out.length - 1; i > 0; i--) {
+		const j = Math.floor(random() * (i + 1));
+		[out[i], out[j]] = [out[j] as T, out[i] as T];
+	}
+	if (out.length > 1 && out.every((item, index) => item === items[index]))
+		out.push(out.shift() as T);
+	return out;
+}
+
+// mulberry32: a small repeatable generator for `seed`.
+function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
 }
