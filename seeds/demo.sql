@@ -17,6 +17,11 @@ INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `c
 	('retired-grinder', 'Hand grinder (retired)', 'No longer sold.', 3900, 'usd', 0, 1, 'txcd_99999999', NULL, '/img/products/retired-grinder.svg', '{"fr":{"name":"Moulin manuel (retiré)","description":"Plus vendu."}}', NULL),
 	('brewing-guide', 'Brewing guide (e-book)', 'Twelve recipes, from espresso to cold brew. PDF.', 900, 'usd', 1, 0, 'txcd_10302000', NULL, '/img/products/brewing-guide.svg', '{"fr":{"name":"Guide d''infusion (e-book)","description":"Douze recettes, de l''espresso au cold brew. PDF."}}', '{"key":"files/brewing-guide/demo","name":"brewing-guide.pdf","type":"application/pdf","size":1016}'),
 	('tasting-box', 'Single-origin tasting box', 'Four 100 g bags from one small harvest. Limited batch.', 3200, 'usd', 1, 1, 'txcd_40060003', 5, '/img/products/tasting-box.svg', '{"fr":{"name":"Coffret dégustation pure origine","description":"Quatre sachets de 100 g d''une petite récolte. Série limitée."}}', NULL);
+-- Two plans (SPEC 15, sold only with customer accounts on): a monthly coffee box to ship each
+-- month, and a yearly digital membership.
+INSERT OR IGNORE INTO `products` (`id`, `name`, `description`, `unit_amount`, `currency`, `active`, `shippable`, `tax_code`, `stock`, `image_url`, `translations`, `file`, `recurring_interval`) VALUES
+	('coffee-box', 'Monthly coffee box', 'Two 250 g bags of the month''s roasts, shipped every month.', 3000, 'usd', 1, 1, 'txcd_40060003', NULL, '/img/products/tasting-box.svg', '{"fr":{"name":"Box café mensuelle","description":"Deux sachets de 250 g des torréfactions du mois, expédiés chaque mois."}}', NULL, 'month'),
+	('brew-club', 'Brew club, yearly', 'A new recipe every week and the members'' library of guides. Digital.', 4800, 'usd', 1, 0, 'txcd_10302000', NULL, '/img/products/brewing-guide.svg', '{"fr":{"name":"Club d''infusion, à l''année","description":"Une nouvelle recette chaque semaine et la bibliothèque de guides des membres. Numérique."}}', NULL, 'year');
 -- A standard and an express rate per demo currency ($5.00, $15.00, ¥600, ¥1,800).
 INSERT OR IGNORE INTO `shipping_rates` (`id`, `display_name`, `translations`, `amount`, `currency`, `min_days`, `max_days`, `active`) VALUES
 	('usd-standard', 'Standard', '{"fr":{"name":"Normale"}}', 500, 'usd', 3, 5, 1),

@@ -97,6 +97,7 @@ function dashboardTiles(board, health) {
 			warn: board.failedEmails > 0,
 		}),
 		webhookTile(health),
+		...(board.subscriptions?.length > 0 ? [subscriptionsTile(board.subscriptions)] : []),
 		...(board.lowStock?.length > 0 ? [lowStockTile(board.lowStock)] : []),
 	];
 }
@@ -188,5 +189,21 @@ function lowStockTile(products) {
 		"Low stock",
 		products.map((p) => h("span", { class: "tile-line" }, `${p.name}: ${p.stock} left`)),
 		{ action: "See the catalog", go: "catalog", warn: true },
+	);
+}
+
+/** Active subscriptions and monthly recurring revenue, per currency (SPEC 15). */
+function subscriptionsTile(perCurrency) {
+	return tile(
+		"Subscriptions",
+		perCurrency.map((c) =>
+			h(
+				"span",
+				{ class: "tile-line" },
+				h("strong", {}, `${formatMoney(c.monthlyRecurringRevenue, c)} / month`),
+				` · ${plural(c.active, "active subscription")}`,
+			),
+		),
+		{ action: "See them", go: "subscriptions" },
 	);
 }

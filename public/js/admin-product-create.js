@@ -88,6 +88,20 @@ export function newProductSection() {
 				textInput("stock", { inputmode: "numeric" }),
 			),
 			shared.taxCode,
+			formField(
+				{
+					id: "create-recurring",
+					label: "Sold as",
+					hint: "A plan renews every month or year until the customer cancels (needs customer accounts: SESSION_SECRET).",
+				},
+				h(
+					"select",
+					{ name: "recurringInterval" },
+					h("option", { value: "" }, "A one-time purchase"),
+					h("option", { value: "month" }, "A monthly plan"),
+					h("option", { value: "year" }, "A yearly plan"),
+				),
+			),
 			h(
 				"div",
 				{ class: "field field-checks" },
@@ -128,6 +142,7 @@ export function productCreate({ admin, isHandled, refuseFromApi, minorUnitsFor, 
 		...productInputs("create"),
 		currency: byId("create-currency"),
 		stock: byId("create-stock"),
+		recurringInterval: byId("create-recurring"),
 		active: byId("create-active"),
 	};
 
@@ -198,6 +213,7 @@ export function productCreate({ admin, isHandled, refuseFromApi, minorUnitsFor, 
 				taxCode: text(createInputs.taxCode) || null,
 				shippable: createInputs.shippable.checked,
 				active: createInputs.active.checked,
+				recurringInterval: createInputs.recurringInterval.value || null,
 				translations: typedTranslations(createInputs.translations, createInputs.frDescription),
 			},
 		};

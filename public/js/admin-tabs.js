@@ -11,6 +11,7 @@ import { button } from "./ui.js";
 const TABS = [
 	["orders", "Orders"],
 	["catalog", "Catalog"],
+	["subscriptions", "Subscriptions"],
 	["events", "Webhooks"],
 	["alerts", "Alerts"],
 	["emails", ["Emails", h("span", { id: "emails-failed-count" })]],

@@ -10,6 +10,7 @@ import { ordersTab } from "./admin-orders.js";
 import { pagesTab } from "./admin-pages.js";
 import { shippingTab } from "./admin-shipping.js";
 import { shopTab } from "./admin-shop.js";
+import { subscriptionsTab } from "./admin-subscriptions.js";
 import { consoleFrame, tabBar } from "./admin-tabs.js";
 import { webhooksTab } from "./admin-webhooks.js";
 import { ApiError, requestJson } from "./api.js";
@@ -157,6 +158,7 @@ const webhooks = webhooksTab(byId("panel-events"), {
 	onReplayed: () => dashboard.load(),
 });
 const alerts = alertsTab(byId("panel-alerts"), shared);
+const subscriptions = subscriptionsTab(byId("panel-subscriptions"), shared);
 const shop = shopTab(byId("panel-shop"), shared);
 const pages = pagesTab(byId("panel-pages"), shared);
 const shipping = shippingTab(byId("panel-shipping"), shared);
@@ -172,6 +174,7 @@ const firstLoad = {
 	"panel-catalog": () => catalog.load(),
 	"panel-events": () => webhooks.load(),
 	"panel-alerts": () => alerts.load(),
+	"panel-subscriptions": () => subscriptions.load(),
 	"panel-emails": () => emails.load(),
 	"panel-shop": () => shop.load(),
 	"panel-pages": () => pages.load(),
@@ -194,6 +197,7 @@ const destinations = {
 	},
 	webhooks: () => tabs.select("panel-events", { focus: true }),
 	catalog: () => tabs.select("panel-catalog", { focus: true }),
+	subscriptions: () => tabs.select("panel-subscriptions", { focus: true }),
 };
 
 const dashboard = dashboardView(byId("dashboard"), {
@@ -212,7 +216,18 @@ byId("sign-out").addEventListener("click", () => {
 
 function resetData() {
 	loaded.clear();
-	for (const view of [dashboard, orders, catalog, webhooks, alerts, emails, shipping, shop, pages])
+	for (const view of [
+		dashboard,
+		orders,
+		catalog,
+		subscriptions,
+		webhooks,
+		alerts,
+		emails,
+		shipping,
+		shop,
+		pages,
+	])
 		view.reset();
 }
 

@@ -19,7 +19,9 @@ const statusEl = byId("cancel-status");
 const last = getLastCheckout();
 const query = new URLSearchParams(location.search);
 const named = query.get("order_id");
+// Back from a plan's checkout (`plan`): not the cart's checkout, whatever this browser kept.
 if (
+	!query.get("plan") &&
 	!query.get("token") &&
 	last?.orderId &&
 	last.resumeToken &&

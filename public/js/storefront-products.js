@@ -98,7 +98,64 @@ function productImage(product, card) {
 	return img;
 }
 
+/** Whether the worker said a shopper is signed in (accounts on): plans need one (SPEC 15). */
+const signedIn = document.body.dataset.account === "signed-in";
+
+/** A plan's card: its price per month or year, and "Subscribe" (or "Sign in to subscribe"). */
+function planCard(p) {
+	const headingId = `product-${p.id}-name`;
+	const card = h("li", {
+		class: ["product-card", "plan", p.imageUrl && "has-image"].filter(Boolean).join(" "),
+		dataset: { productId: p.id, plan: p.recurringInterval },
+	});
+	const image = productImage(p, card);
+	const perPeriod = t(p.recurringInterval === "year" ? "shop.perYear" : "shop.perMonth", {
+		price: price(p.unitAmount, p),
+	});
+	card.append(
+		...(image ? [image] : []),
+		h("h2", { class: "product-name", id: headingId }, p.name),
+		p.description ? h("p", { class: "product-desc" }, p.description) : "",
+		h(
+			"p",
+			{ class: "product-price" },
+			perPeriod,
+			taxLabel ? h("span", { class: "tax-label" }, ` ${t(taxLabel)}`) : null,
+		),
+		h(
+			"p",
+			{ class: "stock-note" },
+			t("shop.planNote", { period: t(`shop.period.${p.recurringInterval}`) }),
+		),
+		h(
+			"div",
+			{ class: "product-actions" },
+			signedIn
+				? // Plain form post: Stripe's page for the subscription (the server answers 303).
+					h(
+						"form",
+						{ method: "post", action: "/create-checkout-session", class: "buy-now" },
+						h("input", { type: "hidden", name: "productId", value: p.id }),
+						h("input", { type: "hidden", name: "quantity", value: "1" }),
+						h("input", { type: "hidden", name: "locale", value: locale }),
+						h(
+							"button",
+							{ type: "submit", class: "btn btn-primary" },
+							withHiddenName("shop.subscribeNamed", p.name),
+						),
+					)
+				: h(
+						"a",
+						{ class: "btn btn-primary", href: `/account.html?lang=${locale}` },
+						t("shop.signInToSubscribe"),
+					),
+		),
+	);
+	return card;
+}
+
 function productCard(p) {
+	if (p.recurringInterval) return planCard(p);
 	const headingId = `product-${p.id}-name`;
 	const noteId = `product-${p.id}-note`;
 	const stockId = `product-${p.id}-stock`;
@@ -223,7 +280,8 @@ export function productList({ list, catalog, cartCurrency, onAdded }) {
 		update(items, currency) {
 			for (const card of list.querySelectorAll("[data-product-id]")) {
 				const product = catalog.get(card.dataset.productId);
-				if (!product) continue;
+				// A plan is never in the cart: it is subscribed to on its own.
+				if (!product || product.recurringInterval) continue;
 				const reason = addBlockedReason(product, items, currency);
 				const button = card.querySelector('[data-action="add"]');
 				const note = card.querySelector(".product-note");

@@ -1,5 +1,13 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+	check,
+	index,
+	integer,
+	primaryKey,
+	sqliteTable,
+	text,
+	uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 import {
 	CATALOG_ACTIONS,
@@ -7,7 +15,9 @@ import {
 	EMAIL_STATUSES,
 	INFO_PAGES,
 	ORDER_STATUSES,
+	RECURRING_INTERVALS,
 	REFUND_SOURCES,
+	SUBSCRIPTION_STATUSES,
 	TRANSITION_SOURCES,
 	WEBHOOK_RESULTS,
 } from "../domain/vocabulary.ts";
@@ -52,6 +62,8 @@ export const products = sqliteTable(
 		 * (`{"key","name","type","size"}`, its R2 key under `files/`); null: nothing to download.
 		 */
 		file: text("file"),
+		/** How often it renews: a plan (SPEC 15); null: a one-time product. Checked by the catalog's schema. */
+		recurringInterval: text("recurring_interval", { enum: RECURRING_INTERVALS }),
 		/** Stock at or under which the owner wants to know (one `low_stock` alert); null: never. */
 		lowStockThreshold: integer("low_stock_threshold"),
 		/** Set once its alert is raised, cleared once the stock is back above the threshold. */
@@ -208,6 +220,100 @@ export const accountSessions = sqliteTable(
 	(t) => [index("account_sessions_customer_idx").on(t.customerId)],
 );
 
+/**
+ * A customer's subscription to a plan (SPEC 15): Stripe's latest snapshot of
+ * it, stored whole on every event (retrieved, never taken from the event), so
+ * events in any order leave what Stripe says now.
+ */
+export const subscriptions = sqliteTable(
+	"subscriptions",
+	{
+		/** Stripe's `sub_…`. */
+		id: text("id").primaryKey(),
+		customerId: text("customer_id")
+			.notNull()
+			.references(() => customers.id),
+		productId: text("product_id").notNull(),
+		status: text("status", { enum: SUBSCRIPTION_STATUSES }).notNull(),
+		quantity: integer("quantity").notNull().default(1),
+		/** The plan's price per period, in minor units of `currency` (the subscription item's). */
+		unitAmount: integer("unit_amount").notNull(),
+		currency: text("currency").notNull(),
+		interval: text("interval", { enum: RECURRING_INTERVALS }).notNull(),
+		/** The current period's end (ms), from the subscription item. */
+		currentPeriodEnd: integer("current_period_end"),
+		cancelAtPeriodEnd: integer("cancel_at_period_end", { mode: "boolean" })
+			.notNull()
+			.default(false),
+		/** When the cancellation was asked (ms); `ended_at`: when it ended. */
+		canceledAt: integer("canceled_at"),
+		endedAt: integer("ended_at"),
+		latestInvoiceId: text("latest_invoice_id"),
+		/** Where a shippable plan's boxes go: the address its checkout collected. */
+		shippingName: text("shipping_name"),
+		shippingLine1: text("shipping_line1"),
+		shippingLine2: text("shipping_line2"),
+		shippingCity: text("shipping_city"),
+		shippingPostalCode: text("shipping_postal_code"),
+		shippingState: text("shipping_state"),
+		shippingCountry: text("shipping_country"),
+		shippingPhone: text("shipping_phone"),
+		/** The shop's origin it was bought from: its e-mails link there when APP_URL is unset. */
+		origin: text("origin"),
+		/** When Stripe's snapshot was last stored (ms): reconciliation re-syncs live ones a day on. */
+		syncedAt: integer("synced_at").notNull(),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [
+		index("subscriptions_customer_idx").on(t.customerId),
+		index("subscriptions_status_idx").on(t.status, t.syncedAt),
+		check(
+			"subscriptions_status_check",
+			sql.raw(`status in (${SUBSCRIPTION_STATUSES.map((s) => `'${s}'`).join(", ")})`),
+		),
+	],
+);
+
+/** A subscription's invoices as Stripe reported them (SPEC 15). */
+export const invoices = sqliteTable(
+	"invoices",
+	{
+		/** Stripe's `in_…`. */
+		id: text("id").primaryKey(),
+		subscriptionId: text("subscription_id").notNull(),
+		status: text("status").notNull(),
+		amountPaid: integer("amount_paid").notNull().default(0),
+		amountDue: integer("amount_due").notNull().default(0),
+		currency: text("currency").notNull(),
+		hostedInvoiceUrl: text("hosted_invoice_url"),
+		billingReason: text("billing_reason"),
+		periodStart: integer("period_start"),
+		periodEnd: integer("period_end"),
+		paidAt: integer("paid_at"),
+		createdAt: integer("created_at").notNull(),
+	},
+	(t) => [index("invoices_subscription_idx").on(t.subscriptionId, t.createdAt)],
+);
+
+/**
+ * One plan checkout at a time per customer and plan (SPEC 15): a double click
+ * or a second tab finds the claim and is answered the same Checkout Session,
+ * never a second subscription. A claim lapses with its session.
+ */
+export const subscriptionClaims = sqliteTable(
+	"subscription_claims",
+	{
+		customerId: text("customer_id").notNull(),
+		productId: text("product_id").notNull(),
+		/** The claim's own id: the Stripe idempotency key of its session. */
+		claimId: text("claim_id").notNull(),
+		sessionId: text("session_id"),
+		url: text("url"),
+		expiresAt: integer("expires_at").notNull(),
+	},
+	(t) => [primaryKey({ columns: [t.customerId, t.productId] })],
+);
+
 export const orders = sqliteTable(
 	"orders",
 	{
@@ -268,6 +374,9 @@ export const orders = sqliteTable(
 		replacedBy: text("replaced_by"),
 		/** The signed-in customer who checked out (SPEC 14); null for a guest's order. */
 		customerId: text("customer_id").references(() => customers.id),
+		/** A subscription's renewal to fulfil (SPEC 15): the subscription and the paid invoice that made it. */
+		subscriptionId: text("subscription_id"),
+		invoiceId: text("invoice_id"),
 		/**
 		 * The shopper's address: the one the completed Checkout Session was paid with once
 		 * `checkoutCompleted`; before that, the latest attempt's (a declined card's billing
@@ -332,6 +441,9 @@ export const orders = sqliteTable(
 		index("orders_customer_email_idx").on(sql`lower(${t.customerEmail})`),
 		// A customer's history (SPEC 14), newest first.
 		index("orders_customer_idx").on(t.customerId, t.createdAt),
+		// One order per paid invoice, whatever path or how many deliveries (SPEC 15).
+		uniqueIndex("orders_invoice_unique").on(t.invoiceId),
+		index("orders_subscription_idx").on(t.subscriptionId, t.createdAt),
 		// Limited stock held by one client's open checkouts.
 		index("orders_client_open_idx")
 			.on(t.clientKey)

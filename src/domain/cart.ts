@@ -1,5 +1,6 @@
 import * as v from "valibot";
 import { LOCALES } from "../i18n/catalogues.ts";
+import type { RecurringInterval } from "./vocabulary.ts";
 import { CHECKOUT_UIS } from "./vocabulary.ts";
 
 export const MAX_CART_LINES = 20;
@@ -67,6 +68,8 @@ export type PricedLine = {
 	taxCode?: string | null;
 	/** Its picture, a path of the shop (Stripe's page gets it as an absolute URL). */
 	imageUrl?: string | null;
+	/** A plan's period (SPEC 15): the cart is a subscription; null or absent: sold once. */
+	recurringInterval?: RecurringInterval | null;
 };
 export type PricedCart = {
 	currency: string;

@@ -84,12 +84,7 @@ export function sessionParams(
 	options: CheckoutOptions = NO_OPTIONS,
 ): Stripe.Checkout.SessionCreateParams {
 	const tax = options.automaticTax;
-	// Tax-inclusive prices are said so to Stripe always; tax-exclusive ones matter only to its tax.
-	const taxBehavior = options.shop?.pricesIncludeTax
-		? ("inclusive" as const)
-		: tax
-			? ("exclusive" as const)
-			: null;
+	const taxBehavior = taxBehaviorOf(options);
 	const shipping = collectsShipping(cart, options.shippingCountries);
 	const shop = options.shop;
 	return {
@@ -128,12 +123,7 @@ export function sessionParams(
 		// Stripe's page in the shopper's language, as our pages were.
 		...(order.locale && { locale: order.locale as Stripe.Checkout.SessionCreateParams.Locale }),
 		...(shipping && {
-			shipping_address_collection: {
-				allowed_countries: [
-					...options.shippingCountries,
-				] as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[],
-			},
-			phone_number_collection: { enabled: true },
+			...addressCollection(options.shippingCountries),
 			...(options.shippingRates.length > 0 && {
 				shipping_options: options.shippingRates
 					.filter((rate) => rate.currency === cart.currency)
@@ -202,5 +192,87 @@ function shippingRateData(
 		...(Object.keys(estimate).length > 0 && { delivery_estimate: estimate }),
 		...(taxBehavior && { tax_behavior: taxBehavior }),
 		metadata: { shipping_rate_id: rate.id },
+	};
+}
+
+/**
+ * A plan's Checkout Session (SPEC 15): `mode: "subscription"` for the signed-in
+ * customer's Stripe Customer, the plan's price per period from our catalog,
+ * our customer and product in the session's and the subscription's metadata
+ * (with the shop's origin, for the subscription's e-mails), the address for a
+ * shippable plan, and the shop's settings as for a payment.
+ */
+export function subscriptionSessionParams(
+	input: {
+		customer: { id: string; stripeCustomerId: string };
+		line: PricedCart["lines"][number] & { recurringInterval: "month" | "year" };
+		currency: string;
+		origin: string;
+		locale: string;
+		expiresAt: number;
+	},
+	options: CheckoutOptions = NO_OPTIONS,
+): Stripe.Checkout.SessionCreateParams {
+	const { customer, line, currency, origin, locale } = input;
+	const tax = options.automaticTax;
+	const taxBehavior = taxBehaviorOf(options);
+	const shipping = line.shippable !== false && options.shippingCountries.length > 0;
+	const metadata = { customer_id: customer.id, product_id: line.productId };
+	const shop = options.shop;
+	return {
+		mode: "subscription",
+		customer: customer.stripeCustomerId,
+		line_items: [
+			{
+				quantity: line.quantity,
+				price_data: {
+					currency,
+					unit_amount: line.unitAmount,
+					recurring: { interval: line.recurringInterval },
+					...(taxBehavior && { tax_behavior: taxBehavior }),
+					product_data: {
+						name: line.name,
+						...(line.description && { description: line.description }),
+						...(tax && line.taxCode && { tax_code: line.taxCode }),
+						metadata: { product_id: line.productId },
+					},
+				},
+			},
+		],
+		metadata,
+		subscription_data: { metadata: { ...metadata, origin } },
+		success_url: `${origin}/success.html?session_id={CHECKOUT_SESSION_ID}`,
+		cancel_url: `${origin}/cancel.html?plan=${line.productId}&lang=${locale}`,
+		expires_at: input.expiresAt,
+		locale: locale as Stripe.Checkout.SessionCreateParams.Locale,
+		...(shipping && addressCollection(options.shippingCountries)),
+		...(options.promotionCodes && { allow_promotion_codes: true }),
+		...(tax && { automatic_tax: { enabled: true } }),
+		// The address is kept on the Customer: each renewal's invoice carries it (and Stripe Tax reads it).
+		customer_update: { address: "auto", ...(shipping && { shipping: "auto" as const }) },
+		...(shop && {
+			branding_settings: {
+				display_name: shop.name,
+				...(shop.accentColor && { button_color: shop.accentColor }),
+			},
+		}),
+	};
+}
+
+/** Tax-inclusive prices are said so to Stripe always; tax-exclusive ones matter only to its tax. */
+function taxBehaviorOf(options: CheckoutOptions): "inclusive" | "exclusive" | null {
+	if (options.shop?.pricesIncludeTax) return "inclusive";
+	return options.automaticTax ? "exclusive" : null;
+}
+
+/** Where Stripe's page asks an address (and a phone, for the carrier). */
+function addressCollection(countries: readonly string[]) {
+	return {
+		shipping_address_collection: {
+			allowed_countries: [
+				...countries,
+			] as Stripe.Checkout.SessionCreateParams.ShippingAddressCollection.AllowedCountry[],
+		},
+		phone_number_collection: { enabled: true },
 	};
 }

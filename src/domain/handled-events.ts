@@ -11,6 +11,12 @@ export const HANDLED_EVENT_TYPES = [
 	"payment_intent.succeeded",
 	"payment_intent.payment_failed",
 	"charge.refunded",
+	// Subscriptions (SPEC 15): applied from Stripe's snapshot of the subscription.
+	"customer.subscription.created",
+	"customer.subscription.updated",
+	"customer.subscription.deleted",
+	"invoice.paid",
+	"invoice.payment_failed",
 ] as const;
 export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
 

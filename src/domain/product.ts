@@ -1,5 +1,6 @@
 import { isStripeCurrency } from "shop-money";
 import * as v from "valibot";
+import { RECURRING_INTERVALS } from "./vocabulary.ts";
 
 /**
  * What the operator may write to the catalog (SPEC 11), field by field. A
@@ -140,9 +141,9 @@ export function productText(
 /** The stock at or under which the owner is alerted (SPEC 17), or null: never. */
 const lowStockThreshold = v.nullable(stockCount("lowStockThreshold"));
 
-/** Plans come with subscriptions (SPEC 15): until then every product is sold once. */
-const recurringInterval = v.optional(
-	v.null("recurringInterval is not available yet: subscriptions are not built"),
+/** A plan renews every month or year (SPEC 15); null: sold once. */
+const recurringInterval = v.nullable(
+	v.picklist(RECURRING_INTERVALS, "recurringInterval must be month, year or null"),
 );
 
 export const newProductSchema = v.strictObject(
@@ -158,7 +159,7 @@ export const newProductSchema = v.strictObject(
 		active: v.optional(flag("active"), true),
 		translations: v.optional(translationsSchema, null),
 		lowStockThreshold: v.optional(lowStockThreshold, null),
-		recurringInterval,
+		recurringInterval: v.optional(recurringInterval, null),
 	},
 	"unknown field",
 );
@@ -179,14 +180,11 @@ export const productPatchSchema = v.strictObject(
 		active: v.optional(flag("active")),
 		translations: v.optional(translationsSchema),
 		lowStockThreshold: v.optional(lowStockThreshold),
-		recurringInterval,
+		recurringInterval: v.optional(recurringInterval),
 	},
 	"unknown field",
 );
-export type ProductPatch = Omit<
-	v.InferOutput<typeof productPatchSchema>,
-	"id" | "currency" | "recurringInterval"
->;
+export type ProductPatch = Omit<v.InferOutput<typeof productPatchSchema>, "id" | "currency">;
 
 /** `{"add": n}` (n may be negative: units found broken) or `{"set": n}` (null: unlimited). */
 const addStockSchema = v.strictObject(

@@ -41,6 +41,12 @@ export const EMAIL_KINDS = [
 	"shipped",
 	/** A customer's sign-in link (SPEC 14): no order. */
 	"sign_in",
+	/** A subscription's first paid invoice (SPEC 15), once per subscription. */
+	"subscription_started",
+	/** Each failed invoice of a subscription, with the way to fix the card. */
+	"subscription_payment_failed",
+	/** Once, when a subscription ends. */
+	"subscription_canceled",
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
@@ -71,3 +77,27 @@ export type InfoPage = (typeof INFO_PAGES)[number];
 /** SPEC 16's names: `hosted` (Stripe's `hosted_page`) or `elements` (the Payment Element on our page). */
 export const CHECKOUT_UIS = ["hosted", "elements"] as const;
 export type CheckoutUi = (typeof CHECKOUT_UIS)[number];
+
+/** How often a plan renews (SPEC 15): a product with one is a plan. */
+export const RECURRING_INTERVALS = ["month", "year"] as const;
+export type RecurringInterval = (typeof RECURRING_INTERVALS)[number];
+
+/** A subscription's status, as Stripe says it (SPEC 15). */
+export const SUBSCRIPTION_STATUSES = [
+	"incomplete",
+	"incomplete_expired",
+	"trialing",
+	"active",
+	"past_due",
+	"unpaid",
+	"canceled",
+	"paused",
+] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** The statuses in which a customer has the plan: a second subscription to it is refused. */
+export const LIVE_SUBSCRIPTION_STATUSES = [
+	"trialing",
+	"active",
+	"past_due",
+] as const satisfies readonly SubscriptionStatus[];

@@ -21,6 +21,7 @@ export type ErrorCode =
 	// Who may ask.
 	| "unauthorized"
 	| "not_signed_in"
+	| "sign_in_required"
 	| "forbidden_origin"
 	| "rate_limited"
 	// What it names.
@@ -31,6 +32,7 @@ export type ErrorCode =
 	| "page_not_found"
 	| "shipping_rate_not_found"
 	| "download_not_found"
+	| "subscription_not_found"
 	| "not_found"
 	// What the state of things allows now.
 	| "order_not_paid"
@@ -52,6 +54,7 @@ export type ErrorCode =
 	| "download_revoked"
 	| "download_replaced"
 	| "no_billing_account"
+	| "already_subscribed"
 	// Failures on our side or Stripe's: the request was fine.
 	| "config_invalid"
 	| "stripe_unavailable"

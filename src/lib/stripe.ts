@@ -114,8 +114,12 @@ type Params = object;
  */
 export function createStripe(config: StripeConfig) {
 	const base = config.apiBase ? config.apiBase.origin : "https://api.stripe.com";
-	const call = <T>(method: "GET" | "POST", path: string, params?: Params, options?: CallOptions) =>
-		stripeRequest<T>(config.secretKey, `${base}${path}`, method, params, options);
+	const call = <T>(
+		method: "GET" | "POST" | "DELETE",
+		path: string,
+		params?: Params,
+		options?: CallOptions,
+	) => stripeRequest<T>(config.secretKey, `${base}${path}`, method, params, options);
 	const id = encodeURIComponent;
 	return {
 		checkout: {
@@ -138,6 +142,23 @@ export function createStripe(config: StripeConfig) {
 						options,
 					),
 			},
+		},
+		subscriptions: {
+			retrieve: (subscriptionId: string, params?: Stripe.SubscriptionRetrieveParams) =>
+				call<Stripe.Subscription>("GET", `/v1/subscriptions/${id(subscriptionId)}`, params),
+			update: (
+				subscriptionId: string,
+				params: Stripe.SubscriptionUpdateParams,
+				options?: CallOptions,
+			) =>
+				call<Stripe.Subscription>(
+					"POST",
+					`/v1/subscriptions/${id(subscriptionId)}`,
+					params,
+					options,
+				),
+			cancel: (subscriptionId: string, options?: CallOptions) =>
+				call<Stripe.Subscription>("DELETE", `/v1/subscriptions/${id(subscriptionId)}`, {}, options),
 		},
 		customers: {
 			create: (params: Stripe.CustomerCreateParams, options?: CallOptions) =>
@@ -170,7 +191,7 @@ export type StripeClient = ReturnType<typeof createStripe>;
 async function stripeRequest<T>(
 	secretKey: string,
 	url: string,
-	method: "GET" | "POST",
+	method: "GET" | "POST" | "DELETE",
 	params: Params = {},
 	options: CallOptions = {},
 ): Promise<StripeResponse<T>> {

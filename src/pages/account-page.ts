@@ -6,6 +6,11 @@ import type { AppEnv } from "../routes/app-env.ts";
 import { customerOrGuest } from "../routes/signed-in.ts";
 import { type AccountOrder, accountOrders } from "../services/accounts/account.ts";
 import { linkIsUsable } from "../services/accounts/sign-in.ts";
+import {
+	catchUpSubscriptionCheckout,
+	customerSubscriptions,
+	type SubscriptionView,
+} from "../services/subscriptions/view.ts";
 
 /**
  * `/account.html` (SPEC 14), written by the worker for the request's session,
@@ -52,7 +57,34 @@ export async function withAccountPage(
 			element: (el) => void el.setAttribute("value", token),
 		});
 	} else if (customer) {
-		const orders = await accountOrders(c.var.deps, customer);
+		// Back from a plan's checkout: its subscription, asked of Stripe if its webhook is late.
+		const subscribed = query("subscribed");
+		if (subscribed) await catchUpSubscriptionCheckout(c.var.deps, customer, subscribed);
+		const [orders, subscriptions] = await Promise.all([
+			accountOrders(c.var.deps, customer),
+			customerSubscriptions(c.var.deps, customer, locale),
+		]);
+		if (subscriptions.length > 0) {
+			show("#subscriptions");
+			const billing = customer.stripeCustomerId !== null;
+			rewriter.on("#subscription-list", {
+				element: (el) =>
+					void el.setInnerContent(
+						subscriptions.map((sub) => subscriptionItem(sub, locale, billing)).join(""),
+						{ html: true },
+					),
+			});
+		}
+		if (subscribed) {
+			const started = subscriptions.some((s) => ["active", "trialing"].includes(s.status));
+			show("#account-notice");
+			rewriter.on("#account-notice", {
+				element: (el) =>
+					void el.setInnerContent(
+						t(started ? "account.subscriptions.started" : "account.subscriptions.confirming"),
+					),
+			});
+		}
 		show("#signed-in");
 		rewriter
 			.on("#signed-in-as", {
@@ -118,6 +150,51 @@ function orderItem(order: AccountOrder, locale: Locale): string {
 	<p class="account-order-facts small muted">${t("account.orders.placed", { date: placed })} · ${t("account.orders.total")}\u00a0${formatMoney(order.amount, order.currency, locale)}</p>
 	<ul class="account-order-items">${order.items.map((i) => html`<li>${i.name} × ${i.quantity}</li>`)}</ul>
 	${link}
+</li>`.toString();
+}
+
+/**
+ * A subscription: its plan and price per period, its status in the shopper's
+ * words, when it renews (or ends), and for a failed payment what to do, with
+ * the billing portal's button (Stripe's page, where the card is fixed).
+ */
+function subscriptionItem(sub: SubscriptionView, locale: Locale, billing: boolean): string {
+	const t = (key: MessageKey, params?: Record<string, string>) => translate(locale, key, params);
+	const date = (iso: string | null) =>
+		iso
+			? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
+					new Date(iso),
+				)
+			: "";
+	const price = t(sub.interval === "year" ? "shop.perYear" : "shop.perMonth", {
+		price: formatMoney(sub.unitAmount * sub.quantity, sub.currency, locale),
+	});
+	const live = ["active", "trialing", "past_due"].includes(sub.status);
+	// A failed payment's subscription says what to do, not when it renews.
+	const when =
+		(sub.status === "active" || sub.status === "trialing") && sub.currentPeriodEnd
+			? t(sub.cancelAtPeriodEnd ? "account.subscriptions.ends" : "account.subscriptions.renews", {
+					date: date(sub.currentPeriodEnd),
+				})
+			: sub.status === "canceled" && sub.endedAt
+				? t("account.subscriptions.ended", { date: date(sub.endedAt) })
+				: "";
+	const status: MessageKey =
+		sub.status === "active" && sub.cancelAtPeriodEnd
+			? "account.subscriptions.status.ending"
+			: `account.subscriptions.status.${sub.status}`;
+	const fix =
+		sub.status === "past_due" || sub.status === "unpaid"
+			? html`<p class="alert" role="alert">${t("account.subscriptions.pastDue")}</p>`
+			: "";
+	const manage =
+		live && billing
+			? html`<form method="post" action="/api/account/portal?lang=${locale}"><button type="submit" class="btn ${sub.status === "past_due" ? "btn-primary" : "btn-secondary"}">${t(sub.status === "past_due" ? "account.subscriptions.fixCard" : "account.subscriptions.manage")}</button></form>`
+			: "";
+	return html`<li class="account-order" data-subscription-id="${sub.id}">
+	<h3>${sub.quantity > 1 ? `${sub.planName} × ${sub.quantity}` : sub.planName} <span class="badge" data-status="${sub.status}">${t(status)}</span></h3>
+	<p class="account-order-facts small muted">${price}${when ? ` · ${when}` : ""}</p>
+	${fix}${manage}
 </li>`.toString();
 }
 

@@ -98,6 +98,19 @@ export async function withResumeForm(
 	locale: Locale,
 ): Promise<Response> {
 	const linked = await orderOfLink(c);
+	// Back from a plan's checkout (SPEC 15): no order, no cart; nothing was charged.
+	if (!linked && c.req.query("plan") !== undefined)
+		return new HTMLRewriter()
+			.on("#cancel-heading", {
+				element: (el) => void el.setAttribute("data-i18n", "cancel.plan.heading"),
+			})
+			.on("#cancel-detail", {
+				element: (el) => void el.setAttribute("data-i18n", "cancel.plan.detail"),
+			})
+			.on("#back-to-cart", {
+				element: (el) => void el.setAttribute("data-i18n", "layout.backToShop"),
+			})
+			.transform(res);
 	if (!linked) return res;
 	if (linked.moved) return c.redirect(`/cancel.html?${linked.moved}`, 303);
 	const { found, order, token } = linked;

@@ -17,6 +17,7 @@ import { type DownloadView, downloadView } from "../services/orders/delivery.ts"
 import type { DownloadRow } from "../services/orders/orders.ts";
 import { currentOrderOfSession } from "../services/orders/sync.ts";
 import { publicOrder } from "../services/orders/view.ts";
+import { isSubscriptionCheckout } from "../services/subscriptions/view.ts";
 
 type OrderView = ReturnType<typeof publicOrder>;
 
@@ -33,6 +34,11 @@ export async function withOrderState(
 ): Promise<Response> {
 	const sessionId = c.req.query("session_id");
 	const found = sessionId ? await currentOrderOfSession(c.var.deps, sessionId) : undefined;
+	if (!found && sessionId && (await isSubscriptionCheckout(c.var.deps, sessionId))) {
+		// A plan's checkout makes no order: the account page shows the subscription (SPEC 15).
+		const next = new URLSearchParams({ subscribed: sessionId, lang: locale });
+		return c.redirect(`/account.html?${next}`, 303);
+	}
 	if (!found) {
 		const detail = sessionId ? "success.notFoundDetail" : "success.noSession";
 		return withStatus(

@@ -104,7 +104,7 @@ export const accountRoutes = new Hono<AccountEnv>()
 	.use(accountsOn, postGuards)
 	.get("/", async (c) => {
 		const { customer } = await customerOf(c);
-		return c.json(await accountView(c.var.deps, customer));
+		return c.json(await accountView(c.var.deps, customer, requestLocale(c)));
 	})
 	.post("/sign-in", async (c) => {
 		const body = await fields(c);

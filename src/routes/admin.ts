@@ -11,7 +11,12 @@ import {
 } from "../domain/product.ts";
 import { newShippingRateSchema, shippingRatePatchSchema } from "../domain/shipping-rate.ts";
 import { infoPageSchema, shopIdentitySchema } from "../domain/shop.ts";
-import { EMAIL_STATUSES, ORDER_STATUSES, WEBHOOK_RESULTS } from "../domain/vocabulary.ts";
+import {
+	EMAIL_STATUSES,
+	ORDER_STATUSES,
+	SUBSCRIPTION_STATUSES,
+	WEBHOOK_RESULTS,
+} from "../domain/vocabulary.ts";
 import { loadCatalogues } from "../i18n/catalogues.ts";
 import { isSingleAddress } from "../lib/email-address.ts";
 import { AppError, orderNotFound } from "../lib/errors.ts";
@@ -68,6 +73,12 @@ import { REFUND_REASONS, type RefundInput, refundOrder } from "../services/payme
 import { identityBody, saveShopIdentity, shopIdentity } from "../services/shop/identity.ts";
 import { allInfoPages, isInfoPage, saveInfoPage } from "../services/shop/info-pages.ts";
 import { setShopLogo } from "../services/shop/logo.ts";
+import {
+	cancelSubscription,
+	listSubscriptions,
+	recurringRevenue,
+	subscriptionDetail,
+} from "../services/subscriptions/view.ts";
 import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { bodyKind, limitBody } from "./request-guards.ts";
@@ -238,6 +249,18 @@ const refundBody = v.strictObject(
 	"unknown field",
 );
 
+/** `GET /admin/subscriptions?status=` (SPEC 15). */
+const subscriptionsQuery = v.strictObject(
+	{ status: v.optional(v.picklist(SUBSCRIPTION_STATUSES, "unknown status")) },
+	"unknown parameter",
+);
+
+/** `POST /admin/subscriptions/:id/cancel` `{"atPeriodEnd"?: true}`: now unless at the period's end. */
+const cancelSubscriptionBody = v.strictObject(
+	{ atPeriodEnd: v.optional(v.boolean("atPeriodEnd must be true or false")) },
+	"unknown field",
+);
+
 /** Validates the query string (blanks dropped first); a refusal is 400 `invalid_request`. */
 function validQuery<const T extends v.GenericSchema>(schema: T) {
 	const withBlanksDropped = v.pipe(
@@ -343,7 +366,26 @@ export const adminRoutes = new Hono<AppEnv>()
 		c.json(await replayWebhookEvent(c.var.deps, c.req.param("id"))),
 	)
 	.get("/webhook-health", async (c) => c.json(await webhookHealth(c.var.deps.db, c.var.deps.now())))
-	.get("/dashboard", async (c) => c.json(await dashboard(c.var.deps.db, c.var.deps.now())))
+	.get("/dashboard", async (c) =>
+		c.json({
+			...(await dashboard(c.var.deps.db, c.var.deps.now())),
+			// Active subscriptions and monthly recurring revenue, per currency (SPEC 15).
+			subscriptions: await recurringRevenue(c.var.deps),
+		}),
+	)
+	.get("/subscriptions", validQuery(subscriptionsQuery), async (c) =>
+		c.json(await listSubscriptions(c.var.deps, c.req.valid("query").status)),
+	)
+	.get("/subscriptions/:id", async (c) =>
+		c.json(await subscriptionDetail(c.var.deps, c.req.param("id"))),
+	)
+	.post("/subscriptions/:id/cancel", limitBody(1024), async (c) => {
+		const body = v.safeParse(cancelSubscriptionBody, await readJsonObject(c));
+		if (!body.success) throw invalidRequest(firstIssue(body.issues));
+		return c.json(
+			await cancelSubscription(c.var.deps, c.req.param("id"), body.output.atPeriodEnd ?? false),
+		);
+	})
 	.get("/alerts", async (c) => c.json(await listAlerts(c.var.deps.db)))
 	.get("/products", async (c) => c.json(await listAllProducts(c.var.deps.db)))
 	.get("/products/:id", async (c) => c.json(await productDetail(c.var.deps.db, c.req.param("id"))))

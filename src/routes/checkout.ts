@@ -24,11 +24,12 @@ import {
 	startCheckout,
 } from "../services/payments/checkout.ts";
 import { addressOnOneLine, type ShopIdentity, shopIdentity } from "../services/shop/identity.ts";
+import { startSubscriptionCheckout } from "../services/subscriptions/checkout.ts";
 import type { AppEnv } from "./app-env.ts";
 import { idempotency, parsedInput } from "./idempotency.ts";
 import { publicOrigin } from "./public-origin.ts";
 import { bodyKind, checkoutRateLimit, formsFromOurPages, limitBody } from "./request-guards.ts";
-import { customerOrGuest } from "./signed-in.ts";
+import { accountsOn, customerOrGuest } from "./signed-in.ts";
 
 const MAX_BODY_BYTES = 8 * 1024;
 
@@ -55,15 +56,41 @@ export const checkoutRoutes = new Hono<AppEnv>().post(
 		if (resumed && resumed !== "elsewhere") return answer(resumed);
 		const app = config.app;
 		const locale = requestLocale(c, input.locale);
-		const cart = await priceCart(d.db, input.items, app.maxOrderAmount, locale);
+		const cart = await priceCart(d.db, input.items, app.maxOrderAmount, locale, accountsOn(c));
+		const shop = await shopIdentity(d.db, config.shopDefaults, d.now());
+		const origin = publicOrigin(c);
+		if (cart.lines.some((line) => line.recurringInterval)) {
+			// A plan (SPEC 15): the signed-in customer's subscription, on Stripe's page.
+			const customer = await customerOrGuest(c);
+			if (!customer)
+				throw new AppError(
+					"sign_in_required",
+					"A subscription belongs to an account: sign in first (/account.html).",
+				);
+			const plan = cart.lines[0];
+			const ships = plan?.shippable !== false && settings.shippingCountries.length > 0;
+			const country = ships ? (input.country ?? null) : null;
+			if (country && !settings.shippingCountries.includes(country))
+				throw invalidCart(`The shop does not ship to ${country}.`);
+			const started = await startSubscriptionCheckout(d, {
+				customer,
+				cart,
+				origin,
+				locale,
+				options: {
+					...settings,
+					shippingCountries: country ? [country] : settings.shippingCountries,
+					shippingRates: [],
+					shop: checkoutShop(shop, locale, settings.requireTerms, origin),
+				},
+			});
+			return form ? c.redirect(started.url, 303) : c.json(started);
+		}
 		const shipping = collectsShipping(cart, settings.shippingCountries);
 		// A destination chosen in the cart: Stripe's page asks an address there, and offers its rates.
 		const country = shipping ? (input.country ?? null) : null;
 		if (country && !settings.shippingCountries.includes(country))
 			throw invalidCart(`The shop does not ship to ${country}.`);
-		// Read once per isolate and kept: not a round trip of this checkout's.
-		const shop = await shopIdentity(d.db, config.shopDefaults, d.now());
-		const origin = publicOrigin(c);
 		const result = await startCheckout(d, {
 			cart,
 			origin,

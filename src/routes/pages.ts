@@ -16,7 +16,7 @@ import { withOrderState } from "../pages/success-page.ts";
 import { listActiveProducts } from "../services/catalog/catalog.ts";
 import type { AppEnv } from "./app-env.ts";
 import { PAGES } from "./page-paths.ts";
-import { accountsOn } from "./signed-in.ts";
+import { accountsOn, customerOrGuest } from "./signed-in.ts";
 
 /**
  * Our HTML pages are served through the worker (each is listed in
@@ -38,9 +38,15 @@ const FILL: Record<string, Fill> = {
 		// Rates for some countries only: the cart asks where the goods go, among these.
 		const countries = c.var.config.checkout.shippingCountries;
 		const shipsTo = shop.ratesByCountry && countries.length > 0 ? countries : [];
-		const catalog = await noScriptCatalog(c.var.deps.db, locale, taxes);
+		const catalog = await noScriptCatalog(c.var.deps.db, locale, taxes, accountsOn(c));
 		const onOurPage = c.var.config.checkout.ui === "elements";
-		return withBuyNowForms(res, catalog, taxes, shipsTo, onOurPage);
+		// Plans need a signed-in shopper (SPEC 15): their cards offer to subscribe, or to sign in.
+		const account = accountsOn(c)
+			? (await customerOrGuest(c))
+				? "signed-in"
+				: "signed-out"
+			: null;
+		return withBuyNowForms(res, catalog, taxes, shipsTo, onOurPage, account);
 	},
 	"/success.html": withOrderState,
 	"/cancel.html": withResumeForm,
@@ -70,12 +76,21 @@ for (const [path, asset] of Object.entries(PAGES)) {
  * Without JavaScript the storefront still sells: one "Buy now" form per
  * product, inside <noscript>; a sold-out one stays listed, its button disabled.
  */
-async function noScriptCatalog(db: Db, locale: Locale, taxes: TaxNote): Promise<string> {
+async function noScriptCatalog(
+	db: Db,
+	locale: Locale,
+	taxes: TaxNote,
+	/** Plans are on sale (SPEC 15: accounts on). */
+	plans: boolean,
+): Promise<string> {
 	const label =
 		taxes === "none"
 			? ""
 			: ` ${translate(locale, taxes === "included" ? "shop.taxIncluded" : "shop.taxAdded")}`;
-	const products = (await listActiveProducts(db)).map((p) => ({ ...p, ...productText(p, locale) }));
+	const products = (await listActiveProducts(db, plans)).map((p) => ({
+		...p,
+		...productText(p, locale),
+	}));
 	const items = products.map((p) => {
 		const soldOut = p.stock !== null && p.stock <= 0;
 		const max = p.stock === null ? MAX_QUANTITY : Math.min(MAX_LIMITED_PER_CHECKOUT, p.stock);
@@ -92,7 +107,7 @@ async function noScriptCatalog(db: Db, locale: Locale, taxes: TaxNote): Promise<
 	${image}
 	<h2>${p.name}</h2>
 	<p>${p.description}</p>
-	<p class="price">${formatMoney(p.unitAmount, p.currency, locale)}${label}</p>
+	<p class="price">${pricePer(p.unitAmount, p.currency, p.recurringInterval, locale)}${label}</p>
 	${stockNote}
 	<form method="post" action="/create-checkout-session">
 		<input type="hidden" name="productId" value="${p.id}" />
@@ -125,6 +140,8 @@ function withBuyNowForms(
 	shipsTo: readonly string[],
 	/** Paid on our own page (CHECKOUT_UI=elements): the cart says so, not "Stripe's page". */
 	onOurPage: boolean,
+	/** With accounts on, whether the shopper is signed in (plans' cards depend on it). */
+	account: "signed-in" | "signed-out" | null,
 ): Response {
 	const page = new Response(res.body, res);
 	page.headers.set("Cache-Control", "no-cache");
@@ -148,6 +165,7 @@ function withBuyNowForms(
 			.on("body", {
 				element(el) {
 					el.setAttribute("data-taxes", taxes);
+					if (account) el.setAttribute("data-account", account);
 					if (shipsTo.length > 0) el.setAttribute("data-ships-to", shipsTo.join(","));
 				},
 			})
@@ -167,4 +185,16 @@ function switchTarget(c: Context<AppEnv>, asset: string): URL {
 	const target = new URL("/account.html", url);
 	if (token) target.searchParams.set("token", token);
 	return target;
+}
+
+/** A price as the storefront says it: a plan's per month or per year (SPEC 15). */
+function pricePer(
+	amount: number,
+	currency: string,
+	interval: "month" | "year" | null,
+	locale: Locale,
+): string {
+	const price = formatMoney(amount, currency, locale);
+	if (!interval) return price;
+	return translate(locale, interval === "month" ? "shop.perMonth" : "shop.perYear", { price });
 }

@@ -10,6 +10,7 @@ import { mailboxClient } from "local-mailbox/client";
 import type { Page } from "playwright-core";
 import { emulatorClient } from "stripe-emulator/client";
 import { describe, expect, it } from "vitest";
+import { newAddress, signIn } from "./support/account.ts";
 import { violations } from "./support/axe.ts";
 import { orderInD1 } from "./support/d1.ts";
 import { expectCleanPages, useShopper } from "./support/journey.ts";
@@ -28,28 +29,6 @@ import { stack } from "./support/stack.ts";
 const { workerUrl, emulatorUrl, mailboxUrl, persistDir } = stack();
 const emulator = emulatorClient(emulatorUrl);
 const mailbox = mailboxClient(mailboxUrl);
-
-const newAddress = (who: string) => `${who}-${crypto.randomUUID().slice(0, 8)}@example.com`;
-
-/** Asks for a link on the account page and follows it from the mailbox; ends signed in. */
-async function signIn(page: Page, email: string, lang: "en" | "fr" = "en"): Promise<void> {
-	await page.goto(`/account.html?lang=${lang}`);
-	await page.locator("#sign-in-email").fill(email);
-	await page.locator("#sign-in-form button[type=submit]").click();
-	await page.waitForURL(/\/account\.html\?sent=1/);
-	const mail = await mailbox.waitFor(
-		{ to: email, subject: lang === "fr" ? "lien de connexion" : "sign-in link" },
-		{ timeoutMs: 15_000 },
-	);
-	const text = mail.text ?? "";
-	const link = /http:\/\/[^\s]+\/account\.html\?token=[A-Za-z0-9_-]+&lang=(en|fr)/.exec(text);
-	expect(link, text).not.toBeNull();
-	await page.goto(link?.[0] ?? "");
-	// Opening the link signs no one in (a mail scanner may open it): the button does.
-	await page.locator("#confirm").waitFor();
-	await page.locator("#confirm-form button[type=submit]").click();
-	await page.locator("#signed-in").waitFor();
-}
 
 /** The order numbers the account page lists, in its order. */
 const listedOrders = (page: Page) =>

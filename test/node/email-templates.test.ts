@@ -7,6 +7,7 @@ import {
 	type OrderEmailKind,
 	renderEmail,
 	renderSignInEmail,
+	renderSubscriptionEmail,
 } from "../../src/emails/templates/index.ts";
 import { loadCatalogues } from "../../src/i18n/catalogues.ts";
 import { CATALOGUES } from "../support/catalogues.ts";
@@ -459,4 +460,44 @@ describe("the sign-in e-mail (SPEC 14)", () => {
 			// No order: no order number, no totals, no status page.
 			expect(email.text).not.toMatch(/Order|Commande|Total/);
 		});
+});
+
+describe("a subscription's e-mails (SPEC 15)", () => {
+	const sub = {
+		planName: "Monthly coffee box",
+		quantity: 2,
+		unitAmount: 3000,
+		currency: "usd",
+		interval: "month" as const,
+		currentPeriodEnd: Date.UTC(2027, 0, 6),
+		amountDue: 6000,
+	};
+	const links = {
+		shopName: "Bean & Leaf",
+		shopUrl: "https://shop.example/",
+		accountUrl: "https://shop.example/account.html?lang=en",
+	};
+	for (const locale of LOCALES) {
+		it(`says the plan, its price per period and when it renews, in ${locale}`, () => {
+			const email = renderSubscriptionEmail("subscription_started", locale, sub, links);
+			expect(email.html).toContain(`<html lang="${locale}">`);
+			expect(email.text).toContain("Monthly coffee box × 2");
+			expect(email.text).toContain(locale === "fr" ? "60,00\u00a0$US / mois" : "$60.00 / month");
+			expect(email.text).toContain(locale === "fr" ? "6 janvier 2027" : "January 6, 2027");
+			expect(email.text).toContain(links.accountUrl);
+			expect(email.text).not.toMatch(/Order |Commande /);
+		});
+		it(`says what a failed payment asked and where the card is fixed, in ${locale}`, () => {
+			const email = renderSubscriptionEmail("subscription_payment_failed", locale, sub, links);
+			expect(email.text).toContain(locale === "fr" ? "60,00\u00a0$US" : "$60.00");
+			expect(email.html).toContain(`href="${attr(links.accountUrl)}"`);
+			expect(email.subject).toContain("Bean & Leaf");
+		});
+	}
+	it("says it ended, with nothing more to pay, and offers no account button", () => {
+		const email = renderSubscriptionEmail("subscription_canceled", "en", sub, links);
+		expect(email.subject).toBe("Your Bean & Leaf subscription has ended");
+		expect(email.text).toContain("Nothing more will be charged.");
+		expect(email.text).not.toContain(links.accountUrl);
+	});
 });

@@ -660,6 +660,34 @@ describe.each(Object.keys(LAUNCHERS) as (keyof typeof LAUNCHERS)[])(
 			expect(body.orders.map((o) => o.id)).toContain(orderId);
 			// The header links to the account page.
 			expect(await (await fetch(`${shop.url}/`)).text()).toContain('id="account-link"');
+
+			// Signed in, the monthly box (SPEC 15): subscribed, paid, its webhooks forwarded, seen by the owner.
+			const plans = await (await fetch(`${shop.url}/api/products`)).json<{
+				products: { id: string; recurringInterval: string | null }[];
+			}>();
+			expect(plans.products.find((p) => p.id === "coffee-box")?.recurringInterval).toBe("month");
+			const subscribed = await fetch(`${shop.url}/create-checkout-session`, {
+				method: "POST",
+				headers: { ...json, cookie },
+				body: JSON.stringify({ items: [{ productId: "coffee-box", quantity: 1 }] }),
+			});
+			expect(subscribed.status).toBe(200);
+			const plan = await subscribed.json<{ orderId: null; sessionId: string }>();
+			expect(plan.orderId).toBeNull();
+			await control.pay(plan.sessionId, { shipping: PARIS });
+			await control.drain();
+			const active = await eventually(async () => {
+				const res = await admin(shop.url, adminToken, "/subscriptions?status=active");
+				const list = (await res.json()) as {
+					subscriptions: { id: string; customerEmail: string }[];
+				};
+				return list.subscriptions.find((s) => s.customerEmail === email);
+			}, "the subscription listed for the owner");
+			const detail = (await (
+				await admin(shop.url, adminToken, `/subscriptions/${active.id}`)
+			).json()) as { orders: unknown[]; invoices: { status: string }[] };
+			expect(detail.invoices.map((i) => i.status)).toEqual(["paid"]);
+			expect(detail.orders).toHaveLength(1);
 		});
 
 		it("settles an order whose webhooks were dropped when the README's Cron command runs (RECONCILE_GRACE_SECONDS=0)", async () => {

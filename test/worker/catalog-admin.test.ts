@@ -103,7 +103,8 @@ describe("POST /admin/products", () => {
 		["stock", 1_000_001],
 		["stock", "5"],
 		["taxCode", "tax_1"],
-		["recurringInterval", "month"],
+		["recurringInterval", "week"],
+		["recurringInterval", 1],
 		["unitamount", 10],
 	])(
 		"refuses %s = %j: 400 invalid_product naming the field, nothing created",
@@ -121,6 +122,20 @@ describe("POST /admin/products", () => {
 			expect(all.map((p) => p.id)).not.toContain(body.id);
 		},
 	);
+
+	it("makes a plan with recurringInterval (SPEC 15): listed per month, sold only as a subscription", async () => {
+		const body = { ...valid(), recurringInterval: "month" };
+		const res = await admin("/products", { method: "POST", body });
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({ id: body.id, recurringInterval: "month" });
+		const listed = (await storefront()).find((p) => p.id === body.id) as
+			| { recurringInterval?: string | null }
+			| undefined;
+		expect(listed?.recurringInterval).toBe("month");
+		// A guest's cart holding it: a plan needs a signed-in customer.
+		const guest = await postCheckout({ items: [{ productId: body.id, quantity: 1 }] });
+		expect(guest.status).toBe(401);
+	});
 
 	it("refuses a missing required field by its name", async () => {
 		for (const field of ["id", "name", "unitAmount", "currency"]) {
@@ -216,7 +231,7 @@ describe("PATCH /admin/products/:id", () => {
 		["name", ""],
 		["stock", -2],
 		["taxCode", "txcd_123"],
-		["recurringInterval", "year"],
+		["recurringInterval", "fortnight"],
 		["colour", "red"],
 	])("refuses %s = %j, naming the field, and changes nothing", async (field, value) => {
 		const product = await create();

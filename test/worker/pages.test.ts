@@ -84,7 +84,7 @@ describe("HTML pages", () => {
 			const res = await fetchWithEnv(new Request(`${ORIGIN}/`), { AUTOMATIC_TAX: value });
 			const html = await res.text();
 			return {
-				taxes: /<body data-taxes="([a-z]+)">/.exec(html)?.[1],
+				taxes: /<body data-taxes="([a-z]+)"/.exec(html)?.[1],
 				// Without JavaScript, the price says it too.
 				price: /<p class="price">([^<]*)<\/p>/.exec(html)?.[1],
 			};

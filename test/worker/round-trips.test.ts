@@ -10,6 +10,7 @@
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { signIn } from "./helpers/accounts.ts";
+import { fetchWithEnv } from "./helpers/app.ts";
 import { ORIGIN } from "./helpers/checkout.ts";
 import { getOrder, pendingEmail } from "./helpers/db.ts";
 import { emulator } from "./helpers/emulator.ts";
@@ -174,6 +175,36 @@ describe("round trips per operation", () => {
 		const stripe = (await stripeCallsAbout([made.sessionId])) - before;
 		expect({ d1: counts.d1, queue: counts.queue, stripe }).toEqual({ d1: 2, queue: 1, stripe: 1 });
 		expect((await getOrder(made.orderId)).status).toBe("paid");
+	});
+
+	it("webhook, a paid invoice of a subscription (SPEC 15): 2 D1 round trips, 1 queue send, 1 Stripe call (its snapshot)", async () => {
+		const { cookie, address } = await signIn();
+		const res = await fetchWithEnv(
+			new Request(`${ORIGIN}/create-checkout-session`, {
+				method: "POST",
+				headers: {
+					"content-type": "application/json",
+					origin: ORIGIN,
+					cookie: `account=${cookie}`,
+				},
+				body: JSON.stringify({ items: [{ productId: "coffee-box", quantity: 1 }] }),
+			}),
+			{},
+		);
+		const { sessionId } = await res.json<{ sessionId: string }>();
+		const { subscription } = (await emulator.pay(sessionId)) as { subscription?: { id: string } };
+		const subscriptionId = subscription?.id ?? "";
+		const [paid] = (await emulator.events({ type: "invoice.paid" })).filter((e) =>
+			JSON.stringify(e.data.object).includes(subscriptionId),
+		);
+		if (!paid) throw new Error(`no invoice.paid for ${subscriptionId} (${address})`);
+		const before = await stripeCallsAbout([subscriptionId]);
+		const counts = await shop.count(async (call) => {
+			const answer = await call(await webhookRequest(paid));
+			expect(await answer.json()).toEqual({ received: true, result: "processed" });
+		});
+		const stripe = (await stripeCallsAbout([subscriptionId])) - before;
+		expect({ d1: counts.d1, queue: counts.queue, stripe }).toEqual({ d1: 2, queue: 1, stripe: 1 });
 	});
 
 	it("webhook, a duplicate delivery: 1 D1 round trip, no Stripe call", async () => {

@@ -107,7 +107,8 @@ describe("the shop's identity", () => {
 		);
 		expect(store).toContain('<link rel="stylesheet" href="/theme.css?accent=1f4e79" />');
 		// Tax-inclusive prices say so ("TTC" in French), without JavaScript too.
-		expect(store).toContain('<body data-taxes="included">');
+		// Accounts on, a visitor not signed in: the plans' cards offer to sign in.
+		expect(store).toContain('<body data-taxes="included" data-account="signed-out">');
 		expect(store).toMatch(/<p class="price">1\s500\sJPY TTC<\/p>/);
 		expect(store).not.toContain("Bean &amp; Leaf");
 		// The pages' scripts read the same name in their messages.

@@ -200,29 +200,120 @@ export function buildSignInModel(
 ): EmailModel {
 	const brand = links.shopName;
 	const t = (key: MessageKey) => translate(locale, key, { brand });
-	const intro = t("email.sign_in.intro");
+	return withoutOrder(locale, links, {
+		subject: t("email.sign_in.subject"),
+		heading: t("email.sign_in.heading"),
+		paragraphs: [t("email.sign_in.intro"), t("email.sign_in.notYou")],
+		action: { label: t("email.sign_in.button"), url: signInUrl },
+		footer: t("email.sign_in.footer"),
+	});
+}
+
+/** An account's e-mail, about no order: its own words in the shop's frame. */
+function withoutOrder(
+	locale: Locale,
+	links: Pick<EmailLinks, "shopName" | "shopUrl" | "logoUrl" | "accentColor" | "pages">,
+	parts: Pick<EmailModel, "subject" | "heading" | "paragraphs" | "action" | "footer">,
+): EmailModel {
 	return {
+		...parts,
 		locale,
-		brand,
+		brand: links.shopName,
 		logoUrl: links.logoUrl ?? null,
 		accent: links.accentColor ?? DEFAULT_ACCENT,
-		subject: t("email.sign_in.subject"),
-		preheader: intro,
-		heading: t("email.sign_in.heading"),
-		greeting: t("email.hello"),
-		paragraphs: [intro, t("email.sign_in.notYou")],
+		preheader: parts.paragraphs[0] ?? parts.heading,
+		greeting: translate(locale, "email.hello"),
 		notice: null,
-		action: { label: t("email.sign_in.button"), url: signInUrl },
 		shipment: null,
 		downloads: null,
 		order: null,
 		address: null,
 		status: null,
-		shop: { label: t("email.visitShop"), url: links.shopUrl },
-		footer: t("email.sign_in.footer"),
+		shop: { label: translate(locale, "email.visitShop"), url: links.shopUrl },
 		pages: (links.pages ?? []).map(({ slug, url }) => ({
 			label: translate(locale, infoPageTitle(slug)),
 			url,
 		})),
 	};
+}
+
+/** What a subscription's e-mail says of it (SPEC 15). */
+export type EmailSubscription = {
+	planName: string;
+	quantity: number;
+	/** Per period, in minor units of `currency`. */
+	unitAmount: number;
+	currency: string;
+	interval: "month" | "year";
+	/** When it renews next (ms); null: not known. */
+	currentPeriodEnd: number | null;
+	/** What the failed invoice asked, for a failed payment. */
+	amountDue?: number | null;
+};
+
+export type SubscriptionEmailKind =
+	| "subscription_started"
+	| "subscription_payment_failed"
+	| "subscription_canceled";
+
+/**
+ * A subscription's e-mail: it started (its price per period, when it renews,
+ * where to manage it), its payment failed (what was asked, and the account
+ * page where the card is fixed), it ended. No order.
+ */
+export function buildSubscriptionModel(
+	kind: SubscriptionEmailKind,
+	locale: Locale,
+	sub: EmailSubscription,
+	links: Pick<EmailLinks, "shopName" | "shopUrl" | "logoUrl" | "accentColor" | "pages"> & {
+		accountUrl: string;
+	},
+): EmailModel {
+	const brand = links.shopName;
+	const plan = sub.quantity > 1 ? `${sub.planName} × ${sub.quantity}` : sub.planName;
+	const price = translate(locale, sub.interval === "year" ? "shop.perYear" : "shop.perMonth", {
+		price: formatMoney(sub.unitAmount * sub.quantity, sub.currency, locale),
+	});
+	const date = sub.currentPeriodEnd
+		? new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" }).format(
+				new Date(sub.currentPeriodEnd),
+			)
+		: null;
+	const t = (key: MessageKey, params: Record<string, string> = {}) =>
+		translate(locale, key, { brand, plan, price, ...params });
+	const account = (key: MessageKey) => ({ label: t(key), url: links.accountUrl });
+	const parts: Pick<EmailModel, "subject" | "heading" | "paragraphs" | "action"> =
+		kind === "subscription_started"
+			? {
+					subject: t("email.subscription_started.subject"),
+					heading: t("email.subscription_started.heading"),
+					paragraphs: [
+						t("email.subscription_started.intro"),
+						...(date ? [t("email.subscription_started.renews", { date })] : []),
+					],
+					action: account("email.subscription.manage"),
+				}
+			: kind === "subscription_payment_failed"
+				? {
+						subject: t("email.subscription_payment_failed.subject"),
+						heading: t("email.subscription_payment_failed.heading"),
+						paragraphs: [
+							t("email.subscription_payment_failed.intro", {
+								amount: formatMoney(
+									sub.amountDue ?? sub.unitAmount * sub.quantity,
+									sub.currency,
+									locale,
+								),
+							}),
+							t("email.subscription_payment_failed.fix"),
+						],
+						action: account("email.subscription_payment_failed.button"),
+					}
+				: {
+						subject: t("email.subscription_canceled.subject"),
+						heading: t("email.subscription_canceled.heading"),
+						paragraphs: [t("email.subscription_canceled.intro")],
+						action: null,
+					};
+	return withoutOrder(locale, links, { ...parts, footer: t("email.subscription.footer") });
 }

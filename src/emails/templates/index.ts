@@ -1,5 +1,14 @@
 import type { Locale } from "../../i18n/catalogues.ts";
-import { buildModel, buildSignInModel } from "./build-model.ts";
+import {
+	buildModel,
+	buildSignInModel,
+	buildSubscriptionModel,
+	type EmailSubscription,
+	type SubscriptionEmailKind,
+} from "./build-model.ts";
+
+export type { EmailSubscription, SubscriptionEmailKind } from "./build-model.ts";
+
 import { renderHtml } from "./html-body.ts";
 import { renderText } from "./text-body.ts";
 import type { EmailContent, EmailExtra, EmailLinks, EmailOrder, OrderEmailKind } from "./types.ts";
@@ -36,5 +45,16 @@ export function renderSignInEmail(
 	links: Parameters<typeof buildSignInModel>[2],
 ): EmailContent {
 	const model = buildSignInModel(locale, signInUrl, links);
+	return { subject: model.subject, html: renderHtml(model), text: renderText(model) };
+}
+
+/** A subscription's e-mail (SPEC 15): subject, HTML and plain text. Pure, like `renderEmail`. */
+export function renderSubscriptionEmail(
+	kind: SubscriptionEmailKind,
+	locale: Locale,
+	sub: EmailSubscription,
+	links: Parameters<typeof buildSubscriptionModel>[3],
+): EmailContent {
+	const model = buildSubscriptionModel(kind, locale, sub, links);
 	return { subject: model.subject, html: renderHtml(model), text: renderText(model) };
 }

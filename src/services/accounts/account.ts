@@ -8,6 +8,7 @@ import { untilStripeAnswers } from "../../lib/stripe.ts";
 import type { StripeDeps } from "../deps.ts";
 import type { OrderItemRow, OrderRow } from "../orders/orders.ts";
 import { publicOrder } from "../orders/view.ts";
+import { customerSubscriptions } from "../subscriptions/view.ts";
 import type { CustomerRow } from "./sessions.ts";
 
 /** The orders an account page lists at most (newest first). */
@@ -69,14 +70,18 @@ export type AccountOrder = ReturnType<typeof accountOrder>;
 
 /**
  * `GET /api/account`: the customer's address, purchases and subscriptions
- * (SPEC 15 adds those; none yet), and whether Stripe keeps cards for them
+ * (SPEC 15, newest first), and whether Stripe keeps cards for them
  * (the page offers "manage billing" then).
  */
-export async function accountView(deps: StripeDeps, customer: CustomerRow) {
+export async function accountView(deps: StripeDeps, customer: CustomerRow, locale = "en") {
+	const [orders, subscriptions] = await Promise.all([
+		accountOrders(deps, customer),
+		customerSubscriptions(deps, customer, locale),
+	]);
 	return {
 		email: customer.email,
-		orders: await accountOrders(deps, customer),
-		subscriptions: [] as unknown[],
+		orders,
+		subscriptions,
 		billing: customer.stripeCustomerId !== null,
 	};
 }

@@ -141,7 +141,7 @@ export async function createProduct(deps: Deps, input: NewProduct, actor: string
 	)
 		throw productExists();
 	const now = deps.now();
-	const { recurringInterval: _, ...fields } = input;
+	const fields = input;
 	const changes = Object.fromEntries(
 		Object.entries(fields).map(([field, value]) => [field, { from: null, to: value }]),
 	);

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { products, shippingRates } from "../../db/schema.ts";
 import type { CartLine, PricedCart, PricedLine } from "../../domain/cart.ts";
@@ -26,8 +26,8 @@ export function productView(p: typeof products.$inferSelect, locale?: string) {
 		shippable: p.shippable,
 		// A path of this shop; null: the pages draw a neutral tile (never a broken image).
 		imageUrl: p.imageUrl,
-		// One-time products only until subscriptions (SPEC 15) are built.
-		recurringInterval: null,
+		// A plan's period (SPEC 15): its price is per month or per year; null: sold once.
+		recurringInterval: p.recurringInterval,
 		// Units left to buy (0: sold out, still listed); null when unlimited.
 		available: p.stock,
 		// The most one order may take of a limited product; null: the cart's own limit.
@@ -35,11 +35,16 @@ export function productView(p: typeof products.$inferSelect, locale?: string) {
 	};
 }
 
-export async function listActiveProducts(db: Db) {
+/** The products on sale; plans only when they can be sold (SPEC 15: accounts on). */
+export async function listActiveProducts(db: Db, withPlans = false) {
 	return db
 		.select()
 		.from(products)
-		.where(eq(products.active, true))
+		.where(
+			withPlans
+				? eq(products.active, true)
+				: and(eq(products.active, true), isNull(products.recurringInterval)),
+		)
 		.orderBy(asc(products.currency), asc(products.name));
 }
 
@@ -50,6 +55,8 @@ export async function priceCart(
 	maxOrderAmount: number,
 	/** The order's language, for its lines' names (the default text without a translation). */
 	locale = "",
+	/** Plans may be bought (SPEC 15: customer accounts are on); else a plan is not for sale. */
+	plans = false,
 ): Promise<PricedCart> {
 	const lines = normalizeCart(cart);
 	if (lines.length === 0) throw invalidCart("The cart is empty.");
@@ -66,7 +73,8 @@ export async function priceCart(
 
 	const priced: PricedLine[] = lines.map((line) => {
 		const product = byId.get(line.productId);
-		if (!product?.active) throw invalidCart(`Unknown or unavailable product: ${line.productId}.`);
+		if (!product?.active || (product.recurringInterval && !plans))
+			throw invalidCart(`Unknown or unavailable product: ${line.productId}.`);
 		if (line.quantity > MAX_QUANTITY)
 			throw invalidCart(`quantity of ${line.productId} must be at most ${MAX_QUANTITY}.`);
 		if (product.stock !== null && line.quantity > MAX_LIMITED_PER_CHECKOUT)
@@ -82,8 +90,12 @@ export async function priceCart(
 			shippable: product.shippable,
 			taxCode: product.taxCode,
 			imageUrl: product.imageUrl,
+			recurringInterval: product.recurringInterval,
 		};
 	});
+	// A subscription is one plan, in any quantity: never beside one-time products or another plan.
+	if (priced.some((l) => l.recurringInterval) && priced.length > 1)
+		throw invalidCart("A plan is subscribed to alone: one plan per cart, without other products.");
 
 	const currencies = new Set(priced.map((l) => byId.get(l.productId)?.currency));
 	if (currencies.size > 1)

@@ -1,11 +1,23 @@
 import { and, asc, desc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
-import { downloads, emails, orderItems, orders, products, signInTokens } from "../../db/schema.ts";
+import {
+	downloads,
+	emails,
+	invoices,
+	orderItems,
+	orders,
+	products,
+	signInTokens,
+	subscriptions,
+} from "../../db/schema.ts";
+import { productText } from "../../domain/product.ts";
 import type { EmailStatus } from "../../domain/vocabulary.ts";
 import {
 	type EmailContent,
 	type OrderEmailKind,
 	renderEmail,
 	renderSignInEmail,
+	renderSubscriptionEmail,
+	type SubscriptionEmailKind,
 } from "../../emails/templates/index.ts";
 import { isSingleAddress, senderOf } from "../../lib/email-address.ts";
 import { AppError, isRefusal } from "../../lib/errors.ts";
@@ -117,7 +129,9 @@ export async function deliverEmail(
 		const content =
 			email.kind === "sign_in"
 				? await signInContent(deps, shop, email)
-				: orderContent(deps, shop, email, orderRows[0], items, links);
+				: isSubscriptionKind(email.kind)
+					? await subscriptionContent(deps, shop, email, email.kind)
+					: orderContent(deps, shop, email, orderRows[0], items, links);
 		if ("dropped" in content) {
 			await settle(deps, email, {
 				status: "sent",
@@ -186,8 +200,10 @@ function orderContent(
 ): EmailContent | { dropped: string } {
 	if (!order) throw new EmailSendError(`its order ${email.orderId} is gone`, false);
 	if (superseded(email, order)) return { dropped: "the order has moved on" };
-	if (email.kind === "sign_in") throw new Error("a sign-in e-mail has no order");
-	return renderFor(deps, shop, { ...email, kind: email.kind }, order, lines, links);
+	const kind = email.kind;
+	if (kind === "sign_in" || isSubscriptionKind(kind))
+		throw new Error(`a ${kind} e-mail has no order to render`);
+	return renderFor(deps, shop, { ...email, kind }, order, lines, links);
 }
 
 /**
@@ -227,6 +243,67 @@ async function signInContent(
 		accentColor: shop.accentColor,
 		pages: shop.pages.map((slug) => ({ slug, url: `${origin}/pages/${slug}?lang=${lang}` })),
 	});
+}
+
+const SUBSCRIPTION_KINDS: readonly string[] = [
+	"subscription_started",
+	"subscription_payment_failed",
+	"subscription_canceled",
+] satisfies SubscriptionEmailKind[];
+const isSubscriptionKind = (kind: string): kind is SubscriptionEmailKind =>
+	SUBSCRIPTION_KINDS.includes(kind);
+
+/**
+ * A subscription's e-mail (SPEC 15), from the subscription as recorded now:
+ * its plan in the customer's language, its price per period, when it renews;
+ * for a failed payment, what its latest invoice asked. Its links lead to the
+ * account page (sign in, fix the card, manage it).
+ */
+async function subscriptionContent(
+	deps: MailDeps,
+	shop: ShopIdentity,
+	email: EmailRow,
+	kind: SubscriptionEmailKind,
+): Promise<EmailContent> {
+	const id = email.subscriptionId ?? "";
+	const [found] = await deps.db
+		.select({ sub: subscriptions, product: products, amountDue: invoices.amountDue })
+		.from(subscriptions)
+		.leftJoin(products, eq(products.id, subscriptions.productId))
+		.leftJoin(invoices, eq(invoices.id, subscriptions.latestInvoiceId))
+		.where(eq(subscriptions.id, id))
+		.limit(1);
+	if (!found) throw new EmailSendError(`its subscription ${id} is not recorded`, false);
+	const { sub, product } = found;
+	const origin = deps.shopOrigin ?? sub.origin;
+	if (!origin)
+		throw new AppError(
+			"config_invalid",
+			"Server misconfigured: APP_URL is not set (e-mails link to the shop).",
+		);
+	const lang = email.locale;
+	const picture = (url: string | null) => (url && !url.endsWith(".svg") ? `${origin}${url}` : null);
+	return renderSubscriptionEmail(
+		kind,
+		lang,
+		{
+			planName: product ? productText(product, lang).name : sub.productId,
+			quantity: sub.quantity,
+			unitAmount: sub.unitAmount,
+			currency: sub.currency,
+			interval: sub.interval,
+			currentPeriodEnd: sub.currentPeriodEnd,
+			amountDue: found.amountDue,
+		},
+		{
+			shopName: shop.name,
+			shopUrl: `${origin}/?lang=${lang}`,
+			accountUrl: `${origin}/account.html?lang=${lang}`,
+			logoUrl: picture(shop.logoUrl),
+			accentColor: shop.accentColor,
+			pages: shop.pages.map((slug) => ({ slug, url: `${origin}/pages/${slug}?lang=${lang}` })),
+		},
+	);
 }
 
 /** The e-mail's content, rendered from its order now (a resend sends the same kind of message). */

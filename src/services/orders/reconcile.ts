@@ -9,6 +9,11 @@ import type { StripeDeps } from "../deps.ts";
 import { oweUnpaidNotices } from "../emails/unpaid-notices.ts";
 import { checkRefunds } from "../payments/refund-check.ts";
 import { recordRefunds } from "../payments/refund-records.ts";
+import {
+	resyncSubscription,
+	SUBSCRIPTION_SYNCS_PER_RUN,
+	staleSubscriptions,
+} from "../subscriptions/resync.ts";
 import { handleStripeEvent } from "../webhooks/events.ts";
 import { applyFact } from "./apply-fact.ts";
 import { findOrder, type OrderRow } from "./orders.ts";
@@ -51,6 +56,8 @@ export type ReconcileReport = {
 	unresolved: number;
 	/** Declined orders still unpaid 30 minutes on, now owed their payment-failed e-mail. */
 	unpaidNotices: number;
+	/** Live subscriptions re-synced from Stripe a day after their last snapshot (SPEC 15). */
+	subscriptionsSynced: number;
 	stripeCalls: number;
 	errors: number;
 };
@@ -77,6 +84,7 @@ export async function reconcile(
 		orphanSessions: 0,
 		unresolved: 0,
 		unpaidNotices: 0,
+		subscriptionsSynced: 0,
 		stripeCalls: 0,
 		errors: 0,
 	};
@@ -194,6 +202,28 @@ export async function reconcile(
 				...describeError(err),
 			});
 		}
+	}
+
+	// Live subscriptions whose snapshot is a day old (a lost event): a few per run, from what the
+	// run leaves above the refund rotation's share.
+	try {
+		const stale = await staleSubscriptions(deps, now, Math.min(SUBSCRIPTION_SYNCS_PER_RUN, left()));
+		for (const subscription of stale) {
+			if (left() === 0) break;
+			try {
+				if (await call(() => resyncSubscription(deps, subscription.id)))
+					report.subscriptionsSynced++;
+			} catch (err) {
+				report.errors++;
+				deps.log.warn("reconcile: subscription not re-synced", {
+					subscriptionId: subscription.id,
+					...describeError(err),
+				});
+			}
+		}
+	} catch (err) {
+		report.errors++;
+		deps.log.warn("reconcile: stale subscriptions not listed", describeError(err));
 	}
 
 	// Its share at least, and all the run leaves but the orphan check's call.

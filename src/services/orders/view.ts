@@ -94,6 +94,9 @@ export function adminOrder(order: OrderRow, items: OrderItemRow[], nowMs: number
 				? isoTime(order.checkoutExpiresAt)
 				: null,
 		reconciledAt: isoTime(order.reconciledAt),
+		// A subscription's box (SPEC 15): the subscription and the paid invoice that made it.
+		subscriptionId: order.subscriptionId,
+		invoiceId: order.invoiceId,
 	};
 }
 

@@ -1,4 +1,5 @@
 import type Stripe from "stripe";
+import { runBatch, written } from "../../db/batch.ts";
 import type { Fact } from "../../domain/facts.ts";
 import type { OrderRef } from "../../domain/stripe-facts.ts";
 import { factFromEvent, factFromSession, withLookedUpDetails } from "../../domain/stripe-facts.ts";
@@ -18,6 +19,13 @@ import {
 } from "../orders/orders.ts";
 import { retrieveSession } from "../orders/sync.ts";
 import { recordRefunds, refundsOfCharge } from "../payments/refund-records.ts";
+import {
+	readSubscriptionRows,
+	type SubscriptionRef,
+	subscriptionChanges,
+	subscriptionReads,
+	subscriptionRefOf,
+} from "../subscriptions/sync.ts";
 import { type LedgerOutcome, ledgerWrite } from "./ledger.ts";
 
 /** A claim older than this belongs to a request that died: another delivery may take it over. */
@@ -41,6 +49,8 @@ export async function handleStripeEvent(
 	deps: StripeDeps,
 	event: Stripe.Event,
 ): Promise<EventOutcome> {
+	const subscription = subscriptionRefOf(event);
+	if (subscription) return handleSubscriptionEvent(deps, event, subscription);
 	const mapped = factFromEvent(event);
 	const token = crypto.randomUUID();
 	const [row, byId] = await claimAndRead(
@@ -137,6 +147,102 @@ export async function handleStripeEvent(
 			result: "failed",
 			detail: errorMessage(err).slice(0, 500),
 			orderId,
+		}).catch((e) =>
+			deps.log.error("webhook failure not recorded", {
+				stripeEventId: event.id,
+				...describeError(e),
+			}),
+		);
+		throw err;
+	}
+}
+
+/**
+ * A subscription's event (SPEC 15): the ledger claim with our customer, plan
+ * and invoice rows (one D1 round trip), Stripe's snapshot of the subscription
+ * (one retrieve: the event's own copy is never applied), then the snapshot,
+ * the invoice, an order for a paid box, the e-mails and the ledger row in one
+ * batch. Not ours (no customer of ours in its metadata): ignored. Stripe
+ * unreachable: failed, so the answer is 500 and Stripe retries.
+ */
+async function handleSubscriptionEvent(
+	deps: StripeDeps,
+	event: Stripe.Event,
+	ref: SubscriptionRef | { ignore: string },
+): Promise<EventOutcome> {
+	const token = crypto.randomUUID();
+	const now = deps.now();
+	const d1 = deps.db.$client;
+	const reads = "ignore" in ref ? [] : subscriptionReads(ref).map((q) => written(q));
+	const [, seen, ...found] = await d1.batch<Record<string, unknown>>([
+		d1
+			.prepare(CLAIM)
+			.bind(event.id, event.type, event.created, now, token, now, now - CLAIM_TTL_MS),
+		d1.prepare(LEDGER_ROW).bind(event.id),
+		...reads.map((q) => d1.prepare(q.sql).bind(...q.params)),
+	]);
+	const row = seen?.results[0] as
+		| { claimToken: string | null; result: WebhookResult; orderId: string | null }
+		| undefined;
+	if (row?.claimToken !== token) {
+		if (row?.result === "failed")
+			return {
+				result: "in_progress",
+				detail: "being processed by another delivery",
+				orderId: null,
+			};
+		return { result: "duplicate", detail: `already ${row?.result}`, orderId: row?.orderId ?? null };
+	}
+	try {
+		if ("ignore" in ref)
+			return await recorded(deps, event, { result: "ignored", detail: ref.ignore, orderId: null });
+		const rows = readSubscriptionRows(found);
+		const customer = rows.customer;
+		if (!customer || event.livemode !== deps.liveMode)
+			return await recorded(deps, event, {
+				result: "ignored",
+				detail: customer ? "another mode's subscription" : "not our subscription",
+				orderId: null,
+			});
+		const retrievedAt = deps.now();
+		// With its latest invoice's payments: the PaymentIntent a paid box's order is refunded through.
+		const snapshot = await deps.stripe.subscriptions.retrieve(ref.subscriptionId, {
+			expand: ["latest_invoice.payments"],
+		});
+		if (snapshot.metadata?.customer_id !== customer.id)
+			return await recorded(deps, event, {
+				result: "ignored",
+				detail: `its subscription ${snapshot.id} is not customer ${customer.id}'s`,
+				orderId: null,
+			});
+		const change = subscriptionChanges(
+			deps,
+			event,
+			ref,
+			snapshot,
+			{ ...rows, customer },
+			retrievedAt,
+		);
+		const outcome: LedgerOutcome = {
+			result: "processed",
+			detail: `subscription ${snapshot.id}: ${snapshot.status}`,
+			orderId: change.orderId,
+		};
+		const ledger = ledgerWrite(event, outcome, deps.now());
+		await runBatch(deps.db, [...change.statements, ledger]);
+		await deps.enqueueEmails(change.emailIds);
+		return outcome;
+	} catch (err) {
+		deps.log.error("webhook processing failed", {
+			stripeEventId: event.id,
+			eventType: event.type,
+			subscriptionId: "ignore" in ref ? null : ref.subscriptionId,
+			...describeError(err),
+		});
+		await recorded(deps, event, {
+			result: "failed",
+			detail: errorMessage(err).slice(0, 500),
+			orderId: null,
 		}).catch((e) =>
 			deps.log.error("webhook failure not recorded", {
 				stripeEventId: event.id,
