@@ -328,6 +328,23 @@ describe("a subscription's events", () => {
 		expect(await ordersOf(paid.subscription.id)).toHaveLength(2);
 	}, 30_000);
 
+	it("reads in French on the account page: the plan's name, its price per month, when it renews", async () => {
+		const paid = await paidSubscription();
+		for (const event of await eventsOf(paid.stripeCustomerId)) await deliver(event);
+		const page = await (
+			await exports.default.fetch(`${ORIGIN}/account.html?lang=fr`, {
+				headers: { cookie: `account=${paid.cookie}` },
+			})
+		).text();
+		const item =
+			/<li class="account-order" data-subscription-id="[^"]+">([\s\S]*?)<\/li>/.exec(page)?.[1] ??
+			"";
+		expect(item).toContain("Box café mensuelle");
+		expect(item).toContain(">Actif<");
+		expect(item).toMatch(/30,00\u00a0\$US \/ mois · se renouvelle le \d{1,2} [a-zéû]+ \d{4}/);
+		expect(item).toContain(">Gérer<");
+	});
+
 	it("a digital plan makes no order", async () => {
 		const paid = await paidSubscription(CLUB);
 		for (const event of await eventsOf(paid.stripeCustomerId)) await deliver(event);
