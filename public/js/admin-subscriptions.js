@@ -46,7 +46,7 @@ export function subscriptionsTab(panel, { admin, isHandled, messageOf, loaded })
 		dataTable({
 			label: "Subscriptions table",
 			caption: "Subscriptions, newest first",
-			columns: ["Customer", "Plan", "Status", "Price", "Renews or ends", ""],
+			columns: ["Customer", "Plan", "Status", "Price", "Renews or ends", "Detail"],
 			bodyId: "subscriptions-body",
 			className: "stacked-table",
 		}),
@@ -58,6 +58,8 @@ export function subscriptionsTab(panel, { admin, isHandled, messageOf, loaded })
 	async function load() {
 		loaded.add(panel.id);
 		const request = requests.next();
+		// A detail of the list as it was would outlive the filter that hid it.
+		detail.hidden = true;
 		say(status, "Loading subscriptions…");
 		try {
 			const query = filter.value ? `?status=${encodeURIComponent(filter.value)}` : "";
@@ -90,7 +92,9 @@ export function subscriptionsTab(panel, { admin, isHandled, messageOf, loaded })
 					{},
 					...(sub.status === "canceled"
 						? ["ended ", timeEl(sub.endedAt ?? sub.canceledAt)]
-						: [sub.cancelAtPeriodEnd ? "ends " : "renews ", timeEl(sub.currentPeriodEnd)]),
+						: sub.status === "past_due" || sub.status === "unpaid"
+							? ["payment failed: retried automatically"]
+							: [sub.cancelAtPeriodEnd ? "ends " : "renews ", timeEl(sub.currentPeriodEnd)]),
 				),
 			),
 			h("td", {}, button("Details", { small: true, dataset: { subscription: sub.id } })),
@@ -148,13 +152,25 @@ export function subscriptionsTab(panel, { admin, isHandled, messageOf, loaded })
 				field("Customer", sub.customerEmail),
 				field("Status", statusBadge(sub.status)),
 				field("Price", perPeriod(sub)),
-				field(sub.cancelAtPeriodEnd ? "Ends" : "Current period ends", timeEl(sub.currentPeriodEnd)),
+				sub.status === "canceled"
+					? []
+					: field(
+							sub.cancelAtPeriodEnd ? "Ends" : "Current period ends",
+							timeEl(sub.currentPeriodEnd),
+						),
 				sub.canceledAt ? field("Cancellation asked", timeEl(sub.canceledAt)) : [],
 				sub.endedAt ? field("Ended", timeEl(sub.endedAt)) : [],
 				sub.shipping
 					? field(
 							"Ships to",
-							[sub.shipping.name, sub.shipping.line1, sub.shipping.city, sub.shipping.country]
+							[
+								sub.shipping.name,
+								sub.shipping.line1,
+								sub.shipping.line2,
+								[sub.shipping.postalCode, sub.shipping.city].filter(Boolean).join(" "),
+								sub.shipping.state,
+								sub.shipping.country,
+							]
 								.filter(Boolean)
 								.join(", "),
 						)

@@ -126,6 +126,7 @@ function planCard(p) {
 			"p",
 			{ class: "stock-note" },
 			t("shop.planNote", { period: t(`shop.period.${p.recurringInterval}`) }),
+			signedIn ? "" : ` ${t("shop.planAccount")}`,
 		),
 		h(
 			"div",
@@ -140,8 +141,13 @@ function planCard(p) {
 						h("input", { type: "hidden", name: "locale", value: locale }),
 						h(
 							"button",
-							{ type: "submit", class: "btn btn-primary" },
-							withHiddenName("shop.subscribeNamed", p.name),
+							{
+								type: "submit",
+								class: "btn btn-primary",
+								// "Subscribe" on screen, "Subscribe to Monthly coffee box" read aloud.
+								"aria-label": t("shop.subscribeNamed", { name: p.name }),
+							},
+							t("shop.subscribe"),
 						),
 					)
 				: h(

@@ -249,6 +249,8 @@ export const subscriptions = sqliteTable(
 		canceledAt: integer("canceled_at"),
 		endedAt: integer("ended_at"),
 		latestInvoiceId: text("latest_invoice_id"),
+		/** The Checkout Session that started it: its claim may be taken again once it has ended. */
+		checkoutSessionId: text("checkout_session_id"),
 		/** Where a shippable plan's boxes go: the address its checkout collected. */
 		shippingName: text("shipping_name"),
 		shippingLine1: text("shipping_line1"),

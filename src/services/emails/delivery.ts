@@ -329,9 +329,12 @@ function renderFor(
 	);
 	// The language it was owed in (the order's at the time).
 	const lang = email.locale;
+	// A subscription's box has no checkout of its own: the account page lists it.
 	const statusUrl = order.stripeCheckoutSessionId
 		? `${origin}/success.html?${new URLSearchParams({ session_id: order.stripeCheckoutSessionId, lang })}`
-		: `${origin}/?lang=${lang}`;
+		: order.subscriptionId
+			? `${origin}/account.html?lang=${lang}`
+			: `${origin}/?lang=${lang}`;
 	const resumeUrl = order.resumeToken
 		? `${origin}/cancel.html?${new URLSearchParams({ order_id: order.id, token: order.resumeToken, lang })}`
 		: null;

@@ -32,7 +32,8 @@ const LIVE = sql.raw(LIVE_SUBSCRIPTION_STATUSES.map((s) => `'${s}'`).join(", "))
  * while the first is still creating it; Stripe's idempotency key is the
  * claim's, so one claim can never make two sessions. The claim is kept until
  * its session expires: a click in the seconds between paying and the
- * subscription's webhook gets the paid session back, never a second one.
+ * subscription's webhook gets the paid session back, never a second one;
+ * once the subscription it started has ended, it may be claimed again at once.
  */
 export async function startSubscriptionCheckout(
 	deps: StripeDeps,
@@ -59,7 +60,9 @@ export async function startSubscriptionCheckout(
 			where not exists (select 1 from subscriptions where ${mine} and status in (${LIVE}))
 			on conflict (customer_id, product_id) do update set
 				claim_id = excluded.claim_id, session_id = null, url = null, expires_at = excluded.expires_at
-			where subscription_claims.expires_at <= ${now}`,
+			where subscription_claims.expires_at <= ${now}
+				or exists (select 1 from subscriptions s where s.checkout_session_id = subscription_claims.session_id
+					and s.status not in (${LIVE}))`,
 		sql`select claim_id as claimId, session_id as sessionId, url from subscription_claims where ${mine}`,
 	]);
 	if ((live?.results.length ?? 0) > 0)

@@ -175,6 +175,8 @@ function snapshotUpsert(
 	productId: string,
 	retrievedAt: number,
 	shipping: Shipping | null,
+	/** The Checkout Session that started it, when this event (or look-up) says so. */
+	checkoutSessionId: string | null = null,
 ): SQL {
 	const item = snapshot.items.data[0];
 	const price = item?.price;
@@ -182,13 +184,13 @@ function snapshotUpsert(
 	return sql`insert into subscriptions (id, customer_id, product_id, status, quantity, unit_amount, currency, interval,
 			current_period_end, cancel_at_period_end, canceled_at, ended_at, latest_invoice_id,
 			shipping_name, shipping_line1, shipping_line2, shipping_city, shipping_postal_code, shipping_state, shipping_country, shipping_phone,
-			origin, synced_at, created_at)
+			origin, checkout_session_id, synced_at, created_at)
 		values (${snapshot.id}, ${rows.customer.id}, ${productId}, ${statusOf(snapshot)}, ${item?.quantity ?? 1},
 			${price?.unit_amount ?? 0}, ${price?.currency ?? snapshot.currency}, ${price?.recurring?.interval === "year" ? "year" : "month"},
 			${seconds(item?.current_period_end)}, ${snapshot.cancel_at_period_end ? 1 : 0}, ${seconds(snapshot.canceled_at)}, ${seconds(snapshot.ended_at)},
 			${idOf(snapshot.latest_invoice)},
 			${s?.name ?? null}, ${s?.line1 ?? null}, ${s?.line2 ?? null}, ${s?.city ?? null}, ${s?.postalCode ?? null}, ${s?.state ?? null}, ${s?.country ?? null}, ${s?.phone ?? null},
-			${snapshot.metadata?.origin ?? null}, ${retrievedAt}, ${seconds(snapshot.created) ?? retrievedAt})
+			${snapshot.metadata?.origin ?? null}, ${checkoutSessionId}, ${retrievedAt}, ${seconds(snapshot.created) ?? retrievedAt})
 		on conflict (id) do update set
 			status = excluded.status, quantity = excluded.quantity, unit_amount = excluded.unit_amount,
 			currency = excluded.currency, interval = excluded.interval,
@@ -203,6 +205,7 @@ function snapshotUpsert(
 			shipping_country = coalesce(excluded.shipping_country, subscriptions.shipping_country),
 			shipping_phone = coalesce(excluded.shipping_phone, subscriptions.shipping_phone),
 			origin = coalesce(subscriptions.origin, excluded.origin),
+			checkout_session_id = coalesce(subscriptions.checkout_session_id, excluded.checkout_session_id),
 			synced_at = excluded.synced_at
 		where excluded.synced_at >= subscriptions.synced_at`;
 }
@@ -336,7 +339,9 @@ export function subscriptionChanges(
 			session?.collected_information?.shipping_details,
 			session?.customer_details?.phone,
 		) ?? shippingOf(invoice?.customer_shipping, invoice?.customer_phone ?? null);
-	const statements: SQL[] = [snapshotUpsert(snapshot, rows, productId, retrievedAt, shipping)];
+	const statements: SQL[] = [
+		snapshotUpsert(snapshot, rows, productId, retrievedAt, shipping, session?.id ?? null),
+	];
 	const emailIds: string[] = [];
 	let orderId: string | null = null;
 	const to = rows.customer.email;
@@ -377,11 +382,7 @@ export function subscriptionChanges(
 				);
 				orderId = made.orderId;
 				statements.push(...made.statements);
-				if (invoice.billing_reason !== "subscription_create")
-					owe("order_confirmation", `order_confirmation:${made.orderId}`, {
-						orderId: made.orderId,
-						when: sql`exists (select 1 from orders where id = ${made.orderId})`,
-					});
+				// No confirmation of an order the shopper did not place: its shipping notice follows.
 			}
 		}
 		// A failure reported after the invoice was paid (events out of order) is no longer true.
@@ -405,7 +406,10 @@ export async function storeSnapshot(
 	snapshot: Stripe.Subscription,
 	rows: SubscriptionRows & { customer: NonNullable<SubscriptionRows["customer"]> },
 	retrievedAt: number,
+	checkoutSessionId: string | null = null,
 ): Promise<void> {
 	const productId = rows.product?.id ?? snapshot.metadata?.product_id ?? "";
-	await runBatch(deps.db, [snapshotUpsert(snapshot, rows, productId, retrievedAt, null)]);
+	await runBatch(deps.db, [
+		snapshotUpsert(snapshot, rows, productId, retrievedAt, null, checkoutSessionId),
+	]);
 }

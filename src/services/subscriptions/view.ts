@@ -105,6 +105,7 @@ export async function catchUpSubscriptionCheckout(
 			invoiceStatus: null,
 		},
 		deps.now(),
+		sessionId,
 	);
 }
 
