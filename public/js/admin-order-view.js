@@ -104,7 +104,11 @@ export function renderOrder(order) {
 				? [code(order.failureCode), " ", order.failureMessage ?? ""]
 				: "—",
 		),
-		field("Checkout Session", code(order.stripeCheckoutSessionId)),
+		// A subscription's box (SPEC 15): no checkout of its own, but the subscription and invoice that made it.
+		order.subscriptionId
+			? field("Subscription", code(order.subscriptionId))
+			: field("Checkout Session", code(order.stripeCheckoutSessionId)),
+		order.invoiceId ? field("Invoice", code(order.invoiceId)) : [],
 		field("PaymentIntent", code(order.stripePaymentIntentId)),
 		// Given only while the checkout can still be paid.
 		order.checkoutExpiresAt ? field("Checkout expires", timeEl(order.checkoutExpiresAt)) : [],

@@ -97,6 +97,12 @@ describe("a monthly coffee box", () => {
 		const id = list.subscriptions.find((s) => s.customerEmail === email)?.id ?? "";
 		const first = await subscriptionReaches(id, (s) => s.orders.length === 1);
 		const firstOrder = first.orders[0]?.id ?? "";
+		// The console's order names the subscription and the invoice that made it.
+		const owner = await page.context().newPage();
+		await signInToConsole(owner);
+		await owner.locator(`[data-open-order="${firstOrder}"]`).first().click();
+		await expect.poll(() => owner.locator("#detail-fields").textContent()).toContain(id);
+		await owner.close();
 		await admin(`/admin/orders/${firstOrder}/fulfill`, {
 			method: "POST",
 			body: JSON.stringify({ carrier: "La Poste", trackingNumber: "6A123" }),
