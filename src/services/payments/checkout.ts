@@ -12,6 +12,7 @@ import { AppError, stripeUnavailable } from "../../lib/errors.ts";
 import { describeError } from "../../lib/log.ts";
 import { retried } from "../../lib/retry.ts";
 import { sameToken } from "../../lib/secret-compare.ts";
+import { randomId } from "../../lib/signed-token.ts";
 import { isStripeRequestError, untilStripeAnswers } from "../../lib/stripe.ts";
 import { recordStripeCustomer, stripeCustomerOf } from "../accounts/account.ts";
 import type { CustomerRow } from "../accounts/sessions.ts";
@@ -222,15 +223,6 @@ async function cancelUnsent(
 	}
 }
 
-/** 128 random bits, URL-safe. */
-function newResumeToken(): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(16));
-	return btoa(String.fromCharCode(...bytes))
-		.replace(/\+/g, "-")
-		.replace(/\//g, "_")
-		.replace(/=+$/, "");
-}
-
 /**
  * Writes the order, its lines and its first transition, and reserves its
  * stock, in one D1 batch (one transaction): the order is inserted only when
@@ -259,7 +251,8 @@ async function createOrder(
 	const customerId = at.customerId ?? null;
 	for (let attempt = 0; ; attempt++) {
 		const id = crypto.randomUUID();
-		const resumeToken = newResumeToken();
+		// 128 random bits, URL-safe.
+		const resumeToken = randomId();
 		const now = deps.now();
 		const [order] = await runBatch(deps.db, [
 			sql`insert into orders (id, status, amount, subtotal, currency, items_key, resume_token, locale, origin, client_key, customer_id, created_at, updated_at)
